@@ -1,0 +1,5 @@
+"""Allow `python -m cjmgen`."""
+
+from cjmgen.cli import main
+
+main()

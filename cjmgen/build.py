@@ -1,0 +1,416 @@
+"""The build pipeline, top to bottom: load, check, render, write atomically, PDFs."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cjmgen.config import SiteConfig, load_config, normalise_base_url
+from cjmgen.diagnostics import Diagnostic, Diagnostics, Severity, SourceLocation
+from cjmgen.i18n import Locale
+from cjmgen.pdf import PdfError
+from cjmgen.project import LoadedProject, load_project
+from cjmgen.render import PageError, SiteRenderer
+from cjmgen.site import SITEMAP
+from cjmgen.theme import Theme, ThemeError, load_theme, make_environment
+from cjmgen.writer import OutputError, StagedOutput, check_output_location
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    output: Path | None = None  # default: the config's output_dir
+    base_url: str | None = None
+    drafts: bool = False
+    strict: bool = False
+    pdf: bool = True
+    compare: str | None = None  # a git revision: add the "What changed" page (changes.html)
+
+
+@dataclass
+class BuildResult:
+    diagnostics: list[Diagnostic]
+    output: Path
+    written: bool = False
+    pages: int = 0
+    maps: int = 0
+    pdfs: int = 0
+    pdfs_rendered: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+def effective_config(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> SiteConfig:
+    config = load_config(root.resolve(), diagnostics)
+    return config.with_overrides(
+        base_url=normalise_base_url(options.base_url) if options.base_url else None,
+    )
+
+
+def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
+    """Check the repository, then publish the site; on any error nothing is written."""
+    started = time.perf_counter()
+    config_diagnostics = Diagnostics()
+    config = effective_config(root, options, config_diagnostics)
+    output = options.output.resolve() if options.output else config.output_path
+    fresh = UpToDate.check(config, options, output, config_diagnostics)
+    if fresh.result is not None:
+        fresh.result.seconds = time.perf_counter() - started
+        return fresh.result
+    project = load_project(root, config, as_of=fresh.as_of, keep_sources=bool(options.compare))
+    diagnostics = project.diagnostics
+    diagnostics.extend(config_diagnostics)
+    result = BuildResult([], output)
+
+    if not diagnostics.has_errors:
+        try:
+            check_output_location(output, config.root, config.content_path)
+        except OutputError as exc:
+            diagnostics.error("output", str(exc))
+    changes = _compare(project, options.compare, diagnostics) if options.compare else None
+    blocked = diagnostics.has_errors or (options.strict and diagnostics.items)
+    if not blocked:
+        try:
+            _publish(project, options, output, result, changes)
+        except (ThemeError, PageError) as exc:
+            diagnostics.error("theme", str(exc))
+        except OutputError as exc:
+            diagnostics.error("output", str(exc))
+        except _PdfWarningsStrict:
+            pass  # the warnings are in the diagnostics; --strict keeps the old site
+        except PdfError as exc:
+            diagnostics.error("pdf", exc.message, hint=exc.hint)
+        except OSError as exc:
+            diagnostics.error("output", f"cannot write the site: {exc}")
+    result.diagnostics = diagnostics.sorted()
+    result.maps = len(project.repo.published(options.drafts))
+    if result.written:
+        fresh.save(result)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# --- the up-to-date check: a build whose every input is unchanged writes nothing -----------
+
+
+@dataclass
+class UpToDate:
+    """A digest of everything a build reads, and the record of the last build into `output`.
+
+    The record (under `.cjmgen-cache/build/`) keeps the digest, the result and
+    the size and mtime of every file the build left in the output folder. When
+    the digest and the folder both match, the site on disk is exactly what this
+    build would write, so the build only reports the stored result: nothing is
+    parsed, rendered or swapped. Inputs: cjmgen's own code, the versions of the
+    libraries that shape the output, the effective configuration and options,
+    the theme's files, the date the build is "as of" and the git HEAD (history),
+    the bytes of every content file and the size and mtime of every other file
+    in the repository (assets, and links that may start or stop resolving).
+    """
+
+    record: Path | None = None
+    digest: str = ""
+    output: Path = Path()
+    as_of: Any = None
+    result: BuildResult | None = None
+
+    @classmethod
+    def check(cls, config: SiteConfig, options: BuildOptions, output: Path, config_diagnostics: Diagnostics) -> UpToDate:
+        from cjmgen.gitio import head_commit, source_date
+
+        if options.compare or config_diagnostics.items:
+            return cls()  # --compare reads other revisions; config problems are reported by a real build
+        try:
+            as_of = source_date(config.root)
+            head = head_commit(config.root)
+            digest = _input_digest(config, options, output, as_of, head.sha if head else None)
+        except (OSError, ThemeError, ValueError):
+            return cls()
+        if digest is None:
+            return cls(as_of=as_of)
+        record = config.root / BUILD_RECORDS / (hashlib.sha256(str(output).encode()).hexdigest()[:16] + ".json")
+        found = cls(record, digest, output, as_of)
+        try:
+            stored = json.loads(record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return found
+        if stored.get("digest") == digest and stored.get("files") == _output_files(output):
+            found.result = _result_from(stored["result"], output)
+        return found
+
+    def save(self, result: BuildResult) -> None:
+        if self.record is None:
+            return
+        stored = {"digest": self.digest, "files": _output_files(self.output), "result": _result_to(result)}
+        try:
+            self.record.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.record.with_suffix(".partial")
+            partial.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
+            os.replace(partial, self.record)
+        except OSError:
+            pass  # a read-only checkout builds every time
+
+
+BUILD_RECORDS = Path(".cjmgen-cache") / "build"
+MAX_WALKED_FILES = 50_000  # beyond this the repository listing costs too much: no shortcut
+
+
+def _input_digest(config: SiteConfig, options: BuildOptions, output: Path, as_of: Any, head: str | None) -> str | None:
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        for part in parts:
+            digest.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
+            digest.update(b"\0")
+
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        add(path.relative_to(package).as_posix(), path.read_bytes())
+    libraries = ["jinja2", "markupsafe", "markdown-it-py", "pyyaml"] + (["weasyprint"] if options.pdf else [])
+    for name in libraries:
+        try:
+            add(name, metadata.version(name))
+        except metadata.PackageNotFoundError:
+            add(name, None)
+    add(sys.version, config, options, str(output), as_of, head)
+    theme = load_theme(config)
+    for path in theme.files():
+        add(str(path), path.read_bytes())
+    from cjmgen.repository import read_sources
+
+    for path, data in read_sources(config).items():
+        add(path, data)
+    root = config.root.resolve()
+    walked = 0
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__" and here / d != output)
+        for name in sorted(files):
+            stat = os.stat(here / name)
+            add(os.path.relpath(here / name, root), stat.st_size, stat.st_mtime_ns)
+            walked += 1
+        if walked > MAX_WALKED_FILES:
+            return None
+    return digest.hexdigest()
+
+
+def _output_files(output: Path) -> dict[str, list[int]] | None:
+    if not output.is_dir():
+        return None
+    found = {}
+    for folder, _, files in os.walk(output):
+        for name in files:
+            path = os.path.join(folder, name)
+            stat = os.stat(path)
+            found[os.path.relpath(path, output)] = [stat.st_size, stat.st_mtime_ns]
+    return dict(sorted(found.items()))
+
+
+def _result_to(result: BuildResult) -> dict[str, Any]:
+    return {
+        "diagnostics": [d.as_dict() for d in result.diagnostics], "pages": result.pages, "maps": result.maps,
+        "pdfs": result.pdfs, "notes": result.notes,
+    }
+
+
+def _result_from(stored: dict[str, Any], output: Path) -> BuildResult:
+    diagnostics = [
+        Diagnostic(Severity(d["severity"]), d["code"], d["message"],
+                   SourceLocation(d["path"], d["line"], d["column"]) if d["path"] is not None else None, d["hint"])
+        for d in stored["diagnostics"]
+    ]
+    return BuildResult(diagnostics, output, written=True, pages=stored["pages"], maps=stored["maps"],
+                       pdfs=stored["pdfs"], pdfs_rendered=0, notes=list(stored["notes"]))
+
+
+def _compare(project: LoadedProject, revision: str, diagnostics: Diagnostics) -> Any:
+    """The semantic diff from `revision` to the files being built; a git problem is an error."""
+    from cjmgen.gitio import GitError
+    from cjmgen.history import compare_revisions
+
+    try:
+        return compare_revisions(project.repo.config.root, project.repo.config, revision,
+                                 head_sources=project.repo.sources)
+    except GitError as exc:
+        diagnostics.error("compare", f"--compare {revision}: {exc}")
+        return None
+
+
+def make_renderer(project: LoadedProject, theme: Theme, options: BuildOptions, changes: Any = None,
+                  **extra: Any) -> SiteRenderer:
+    """The site renderer of a build; `serve` uses the same one, so both give the same pages."""
+    from cjmgen.history import map_histories
+
+    repo = project.repo
+    extra_nav = ((Locale(repo.config.language).label("what_changed"), "changes.html"),) if changes else ()
+    published = repo.published(options.drafts)
+    pdf = options.pdf and repo.config.pdf.enabled
+    return SiteRenderer(
+        repo, theme, make_environment(theme), project.markdown, project.as_of, drafts=options.drafts,
+        extra_nav=extra_nav, history=map_histories(repo.config.root, repo.config, repo.maps) or None,
+        changes=changes,
+        pdf_maps=frozenset(m.id for m in published) if pdf else frozenset(),
+        handout=pdf and repo.config.pdf.handout and bool(published),
+        **extra,
+    )
+
+
+def _publish(project: LoadedProject, options: BuildOptions, output: Path, result: BuildResult,
+             changes: Any = None) -> None:
+    repo = project.repo
+    theme = load_theme(repo.config)
+    renderer = make_renderer(project, theme, options, changes)
+    pdf_plan = None
+    if renderer.pdf_maps:
+        from cjmgen.pdf.publish import plan_site  # print HTML; WeasyPrint loads only to render
+
+        pdf_plan = plan_site(renderer, handout=renderer.handout)
+    with StagedOutput(output) as staging:
+        result.pages, files = render_pages(renderer, staging)
+        for name, source in theme.static_files().items():
+            staging.copy(f"static/{name}", source)
+        for path, repo_path in sorted(files.items()):
+            staging.copy(path, repo.config.root / repo_path)
+        if pdf_plan is not None:
+            _write_pdfs(project, options, pdf_plan, staging, result)
+    result.written = True
+
+
+#: Below this many maps one process renders everything: forking would cost more than it saves.
+PARALLEL_MIN_MAPS = 48
+
+
+def render_workers(maps: int) -> int:
+    """Processes that render pages: CJMGEN_WORKERS, else one per core; 1 for small sites or no fork."""
+    wanted = os.environ.get("CJMGEN_WORKERS", "").strip()
+    count = int(wanted) if wanted.isdigit() and int(wanted) > 0 else (os.cpu_count() or 1)
+    if count < 2 or (maps < PARALLEL_MIN_MAPS and not wanted):
+        return 1
+    import multiprocessing
+    import threading
+
+    # Fork only where it is safe and cheap: Linux, and no other thread is running.
+    if not sys.platform.startswith("linux") or threading.active_count() != 1:
+        return 1
+    return count if "fork" in multiprocessing.get_all_start_methods() else 1
+
+
+def render_pages(renderer: SiteRenderer, staging: StagedOutput) -> tuple[int, dict[str, str]]:
+    """Render every page into the staging folder; (pages written, repository files to publish).
+
+    With several workers each process renders and writes every n-th page in the
+    renderer's fixed order (forked children inherit the parsed, checked
+    repository), so the bytes are those of one process; the sitemap, which
+    lists every page, is written last from all the paths.
+    """
+    workers = render_workers(len(renderer.catalog.maps))
+    # Move the model to the permanent generation: the collector's full passes during
+    # rendering would otherwise walk all of it again and again (and, in a forked
+    # child, write to every object's header, copying the parent's whole heap).
+    gc.freeze()
+    try:
+        if workers == 1:
+            renderer.output.pages = _WrittenPages(staging, write_sitemap=True)
+            rendered = renderer.render_all()
+            return len(rendered.pages), rendered.files
+        return _render_in_parallel(renderer, staging, workers)
+    finally:
+        gc.unfreeze()
+
+
+def _render_in_parallel(renderer: SiteRenderer, staging: StagedOutput, workers: int) -> tuple[int, dict[str, str]]:
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    children = []
+    for index in range(1, workers):
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_render_child, args=(renderer, staging, (index, workers), send), daemon=True)
+        child.start()
+        send.close()
+        children.append((child, receive))
+    try:
+        paths, files = _render_shard(renderer, staging, (0, workers))
+    finally:
+        outcomes = []
+        for child, receive in children:
+            try:
+                outcomes.append(receive.recv())
+            except EOFError:
+                outcomes.append(OutputError(f"a page-rendering process died (exit code {child.exitcode}); "
+                                            "try again with CJMGEN_WORKERS=1"))
+            child.join()
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+        paths |= outcome[0]
+        files.update(outcome[1])
+    staging.write(SITEMAP, renderer.sitemap(paths).encode("utf-8"))
+    return len(paths) + 1, files
+
+
+class _WrittenPages(dict):  # type: ignore[type-arg]
+    """The renderer's pages, each written to the staging folder the moment it is rendered.
+
+    Only the paths stay in memory (with empty texts): holding every page of a
+    large site as text would cost far more memory than the rest of the build.
+    """
+
+    def __init__(self, staging: StagedOutput, write_sitemap: bool) -> None:
+        super().__init__()
+        self.staging = staging
+        self.write_sitemap = write_sitemap
+
+    def __setitem__(self, path: str, text: str) -> None:
+        if path != SITEMAP or self.write_sitemap:
+            self.staging.write(path, text.encode("utf-8"))
+        super().__setitem__(path, "")
+
+
+def _render_shard(renderer: SiteRenderer, staging: StagedOutput, shard: tuple[int, int]) -> tuple[set[str], dict[str, str]]:
+    renderer.shard = shard
+    renderer.output.pages = _WrittenPages(staging, write_sitemap=False)
+    rendered = renderer.render_all()
+    return {path for path in rendered.pages if path != SITEMAP}, dict(rendered.files)
+
+
+def _render_child(renderer: SiteRenderer, staging: StagedOutput, shard: tuple[int, int], send: Any) -> None:
+    try:
+        outcome: Any = _render_shard(renderer, staging, shard)
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which reports it
+        outcome = exc
+    try:
+        send.send(outcome)
+    except Exception:  # noqa: BLE001 - an exception that does not pickle
+        send.send(PageError(repr(outcome)))
+    send.close()
+
+
+class _PdfWarningsStrict(Exception):
+    """PDF rendering reported warnings and --strict is on: do not swap the site in."""
+
+
+def _write_pdfs(project: LoadedProject, options: BuildOptions, plan, staging: StagedOutput,  # type: ignore[no-untyped-def]
+                result: BuildResult) -> None:
+    """Render (or take from the cache) every PDF into the staging folder, before the swap."""
+    from cjmgen.pdf.publish import produce
+
+    printer, planned = plan
+    outcome = produce(planned, project.repo.config, printer, known=project.diagnostics.items)
+    for path, data in outcome.files.items():
+        staging.write(path, data)
+    project.diagnostics.extend(outcome.diagnostics)
+    result.notes.extend(outcome.notes)
+    result.pdfs = len(outcome.files)
+    result.pdfs_rendered = len(outcome.rendered)
+    if options.strict and outcome.diagnostics:
+        raise _PdfWarningsStrict()
+

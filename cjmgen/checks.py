@@ -1,0 +1,241 @@
+"""Whole-repository checks: references, duplicates, completeness, funnel, staleness, assets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from typing import Iterable
+
+from cjmgen import journey
+from cjmgen.assets import resolve_asset
+from cjmgen.diagnostics import Diagnostics, SourceLocation
+from cjmgen.markdown import MarkdownRenderer, is_external, is_local
+from cjmgen.model import Map, Stage
+from cjmgen.repository import Repository
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _at(item: Map | Stage, key: str) -> SourceLocation | None:
+    return item.field_locations.get(key, item.location)
+
+
+def format_percent(rate: float) -> str:
+    """Plain-English percent for messages: 5%, 0.5%, 12.34%."""
+    text = f"{rate * 100:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def is_stale(journey_map: Map, today: dt.date, stale_after_days: int) -> bool:
+    if journey_map.reviewed is None:
+        return True
+    return (today - journey_map.reviewed).days > stale_after_days
+
+
+@dataclass
+class RepositoryChecker:
+    repo: Repository
+    diagnostics: Diagnostics
+    today: dt.date
+    markdown: MarkdownRenderer
+
+    def run(self) -> None:
+        self.duplicate_maps()
+        for journey_map in self.repo.maps:
+            self.map_references(journey_map)
+            self.stages(journey_map)
+            self.funnel(journey_map)
+            self.staleness(journey_map)
+            self.body_references(journey_map.path, journey_map.body, journey_map.body_first_line)
+        for persona in self.repo.personas.values():
+            self.persona(persona)
+
+    def duplicate_maps(self) -> None:
+        seen: dict[str, Map] = {}
+        for journey_map in self.repo.maps:
+            first = seen.setdefault(journey_map.id, journey_map)
+            if first is not journey_map:
+                self.diagnostics.error(
+                    "duplicate-map",
+                    f"map id '{journey_map.id}' is also used by {first.path}",
+                    _at(journey_map, "id") or SourceLocation(journey_map.path),
+                    hint="set a different 'id' in one of the two files",
+                )
+
+    def map_references(self, journey_map: Map) -> None:
+        repo = self.repo
+        if journey_map.persona is not None and journey_map.persona not in repo.personas:
+            self.diagnostics.error(
+                "persona-ref",
+                f"unknown persona '{journey_map.persona}'{_suggest(journey_map.persona, repo.personas)}",
+                _at(journey_map, "persona"),
+                hint="a persona id is a file name in personas/ without .md",
+            )
+        for related in journey_map.related:
+            if repo.map(related) is None:
+                map_ids = [m.id for m in repo.maps]  # only for the suggestion: O(n) once per error
+                self.diagnostics.error(
+                    "map-ref", f"unknown related map '{related}'{_suggest(related, map_ids)}",
+                    _at(journey_map, "related"),
+                )
+        if journey_map.current is not None:
+            target = repo.map(journey_map.current)
+            if target is None:
+                self.diagnostics.error(
+                    "map-ref",
+                    f"unknown current-state map '{journey_map.current}'{_suggest(journey_map.current, [m.id for m in repo.maps])}",
+                    _at(journey_map, "current"),
+                )
+            elif target.state != "current":
+                self.diagnostics.warning(
+                    "current-ref",
+                    f"'current' points at '{target.id}', which is a {target.state}-state map",
+                    _at(journey_map, "current"),
+                )
+            if journey_map.state != "future":
+                self.diagnostics.warning(
+                    "current-ref",
+                    "'current' is meant for a future-state map; this map's state is current",
+                    _at(journey_map, "current"),
+                    hint="add 'state: future' or remove 'current'",
+                )
+
+    def stages(self, journey_map: Map) -> None:
+        ids: dict[str, Stage] = {}
+        for stage in journey_map.stages:
+            if stage.id in ids:
+                self.diagnostics.error(
+                    "duplicate-stage",
+                    f"stage id '{stage.id}' is used twice in this map",
+                    _at(stage, "id") or stage.location,
+                    hint="give one of the stages its own 'id'",
+                )
+            ids.setdefault(stage.id, stage)
+        for stage in journey_map.stages:
+            for target in stage.next:
+                if target not in ids:
+                    self.diagnostics.error(
+                        "stage-ref",
+                        f"'next' names unknown stage '{target}'{_suggest(target, ids)}",
+                        _at(stage, "next"),
+                    )
+            self.touchpoints(stage)
+            self.completeness(stage)
+
+    def touchpoints(self, stage: Stage) -> None:
+        catalog = self.repo.channels
+        if catalog is None:
+            return
+        for touchpoint in stage.touchpoints:
+            if touchpoint.channel not in catalog:
+                self.diagnostics.error(
+                    "channel-ref",
+                    f"unknown channel '{touchpoint.channel}'{_suggest(touchpoint.channel, catalog)}",
+                    touchpoint.location,
+                    hint="add it to channels.yml or use one of its ids",
+                )
+
+    def completeness(self, stage: Stage) -> None:
+        """The seeds' checklist: every stage needs a goal, a KPI, an obstacle and an owner."""
+        missing = [key for key in ("goals", "kpis", "obstacles", "owner") if not getattr(stage, key)]
+        if missing:
+            self.diagnostics.warning(
+                "stage-incomplete",
+                f"stage '{stage.name}' has no {', '.join(missing)}",
+                stage.location,
+                hint="every stage should name its goal, a KPI, the obstacles and an owner",
+            )
+
+    def funnel(self, journey_map: Map) -> None:
+        for index, stage in enumerate(journey_map.stages):
+            target = journey.forward_target(journey_map, index)
+            computed = journey.computed_conversion(journey_map, index)
+            stated = journey.stated_rate(stage.conversion)
+            if target is not None and computed is not None and journey.contradicts(stated, computed):
+                assert stage.conversion is not None and stated is not None
+                self.diagnostics.warning(
+                    "conversion-mismatch",
+                    f"stated conversion {stage.conversion.raw} contradicts the counts: "
+                    f"stated {format_percent(stated)}, counts give {format_percent(computed)} "
+                    f"({target.count} of {stage.count})",
+                    _at(stage, "conversion"),
+                )
+        self.growing_counts(journey_map)
+
+    def growing_counts(self, journey_map: Map) -> None:
+        """A count larger than the one before it, along a forward path, is a data error."""
+        by_id = {s.id: s for s in journey_map.stages}
+        for edge in journey.edges(journey_map):
+            if edge.loop:
+                continue
+            source, target = by_id[edge.source], by_id[edge.target]
+            if source.count is not None and target.count is not None and target.count > source.count:
+                self.diagnostics.warning(
+                    "count-grows",
+                    f"count grows from {source.count} at '{source.name}' to {target.count} "
+                    f"at '{target.name}' without a loop",
+                    _at(target, "count"),
+                    hint="customers can only drop out along a path; check both counts",
+                )
+
+    def staleness(self, journey_map: Map) -> None:
+        if journey_map.status == "draft":
+            return
+        days = self.repo.config.stale_after_days
+        if journey_map.reviewed is None:
+            self.diagnostics.warning(
+                "stale", "map has no 'reviewed' date", journey_map.location,
+                hint="add reviewed: YYYY-MM-DD after the team reviews the map",
+            )
+        elif is_stale(journey_map, self.today, days):
+            age = (self.today - journey_map.reviewed).days
+            self.diagnostics.warning(
+                "stale",
+                f"map was last reviewed {age} days ago, more than stale_after_days ({days})",
+                _at(journey_map, "reviewed"),
+            )
+
+    def body_references(self, path: str, body: str, first_line: int) -> None:
+        for ref in self.markdown.references(body):
+            target = ref.target
+            loc = SourceLocation(path, ref.line + first_line - 1, ref.column)
+            if ref.kind == "image" and is_external(target):
+                self.diagnostics.warning(
+                    "external-resource",
+                    f"image '{target}' is on another server; the site makes no external requests, so it is shown as a link",
+                    loc, hint="copy the image into the repository (e.g. maps/assets/)",
+                )
+                continue
+            if not is_local(target):
+                continue
+            self.local_file(target, path, loc, "image" if ref.kind == "image" else "link")
+
+    def local_file(self, target: str, referrer: str, loc: SourceLocation | None, what: str) -> None:
+        resolved = resolve_asset(target, referrer, self.repo.config)
+        if resolved.problem == "outside":
+            self.diagnostics.error(
+                "asset-path", f"{what} '{target}' points outside the repository", loc,
+                hint="files published with the site must live inside the repository",
+            )
+        elif resolved.problem == "missing":
+            self.diagnostics.warning("asset-missing", f"{what} '{target}' does not exist", loc)
+
+    def persona(self, persona) -> None:  # type: ignore[no-untyped-def]
+        if persona.photo:
+            self.local_file(persona.photo, persona.path, persona.field_locations.get("photo"), "photo")
+        catalog = self.repo.channels
+        if catalog is not None:
+            for channel in persona.channels:
+                if channel not in catalog:
+                    self.diagnostics.error(
+                        "channel-ref", f"unknown channel '{channel}'{_suggest(channel, catalog)}",
+                        persona.field_locations.get("channels"),
+                    )
+        self.body_references(persona.path, persona.body, persona.body_first_line)
+
+
+def check_repository(repo: Repository, diagnostics: Diagnostics, today: dt.date, markdown: MarkdownRenderer) -> None:
+    RepositoryChecker(repo, diagnostics, today, markdown).run()

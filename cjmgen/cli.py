@@ -1,0 +1,301 @@
+"""The command line: the only module that imports click, prints, and picks exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from cjmgen import __version__
+from cjmgen.diagnostics import Diagnostic, Severity
+from cjmgen.report import Style, format_json, format_text, summary
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass
+class Session:
+    """What the group's options decide for every command."""
+
+    root: Path
+    debug: bool
+    style: Style
+
+
+def _wants_colour(stream: Any) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _root_option(command: Callable) -> Callable:
+    """`-C DIR` works before or after the command name, as with git."""
+    return click.option(
+        "-C", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
+        help="Run as if cjmgen was started in DIR.",
+    )(command)
+
+
+def _session(ctx: click.Context, directory: Path | None) -> Session:
+    session: Session = ctx.obj
+    if directory is not None:
+        session.root = directory
+    if not session.root.is_dir():
+        raise click.UsageError(f"no such directory: {session.root}")
+    return session
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="cjmgen")
+@click.option("-C", "directory", type=click.Path(file_okay=False, path_type=Path), default=".",
+              help="Run as if cjmgen was started in DIR (like git -C).")
+@click.option("--debug", is_flag=True, help="Show the Python traceback of an internal error.")
+@click.pass_context
+def cli(ctx: click.Context, directory: Path, debug: bool) -> None:
+    """Customer Journey Maps kept as text in git: check, publish, print, review."""
+    ctx.obj = Session(directory, debug, Style(_wants_colour(sys.stderr)))
+
+
+def print_diagnostics(session: Session, diagnostics: list[Diagnostic], fmt: str = "text") -> None:
+    if fmt == "json":
+        click.echo(format_json(diagnostics))
+        return
+    if diagnostics:
+        click.echo(format_text(diagnostics, session.root, session.style), err=True)
+
+
+def verdict(diagnostics: list[Diagnostic], strict: bool) -> int:
+    if any(d.severity == Severity.ERROR for d in diagnostics):
+        return EXIT_PROBLEMS
+    if strict and diagnostics:
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+@cli.command()
+@_root_option
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="text for people, json for CI tools.")
+@click.pass_context
+def check(ctx: click.Context, directory: Path | None, strict: bool, fmt: str) -> None:
+    """Validate the map repository without writing anything."""
+    from cjmgen.project import load_project
+
+    session = _session(ctx, directory)
+    project = load_project(session.root)
+    diagnostics = project.diagnostics.sorted()
+    print_diagnostics(session, diagnostics, fmt)
+    if fmt == "text":
+        repo = project.repo
+        counts = f"{len(repo.maps)} maps, {len(repo.personas)} personas"
+        click.echo(f"checked {counts}: {summary(diagnostics, session.style)}", err=True)
+    ctx.exit(verdict(diagnostics, strict))
+
+
+@cli.command()
+@_root_option
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the site here instead of output_dir.")
+@click.option("--base-url", help="Serve-from path for this build, e.g. /preview/ (overrides cjmgen.yml).")
+@click.option("--drafts", is_flag=True, help="Include maps with status: draft.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: nothing is written.")
+@click.option("--no-pdf", "no_pdf", is_flag=True, help="HTML only; skip the PDF infographics.")
+@click.option("--compare", metavar="REV", default=None,
+              help="Add a 'What changed' page: every map that differs from git revision REV.")
+@click.pass_context
+def build(ctx: click.Context, directory: Path | None, output: Path | None, base_url: str | None,
+          drafts: bool, strict: bool, no_pdf: bool, compare: str | None) -> None:
+    """Check the maps, then publish the site (atomically: all or nothing)."""
+    from cjmgen.build import BuildOptions, build as run_build
+
+    session = _session(ctx, directory)
+    options = BuildOptions(
+        output=(output if output is None or output.is_absolute() else Path.cwd() / output),
+        base_url=base_url, drafts=drafts, strict=strict, pdf=not no_pdf, compare=compare,
+    )
+    result = run_build(session.root, options)
+    print_diagnostics(session, result.diagnostics)
+    for note in result.notes:
+        click.echo(note, err=True)
+    warnings = sum(d.severity == Severity.WARNING for d in result.diagnostics)
+    errors = len(result.diagnostics) - warnings
+    if result.written:
+        pdfs = f" ({result.pdfs} PDFs, {result.pdfs_rendered} rendered)" if result.pdfs else ""
+        line = (f"wrote {result.pages} pages{pdfs} for {result.maps} maps to {_shown(result.output)} "
+                f"in {result.seconds:.2f} s, {warnings} warnings")
+        click.echo(session.style(line, "ok"), err=True)
+    else:
+        reason = f"{errors} errors" if errors else f"{warnings} warnings (--strict)"
+        click.echo(session.style(f"build failed: {reason}; the published site was not changed", "error"), err=True)
+    ctx.exit(EXIT_OK if result.written else EXIT_PROBLEMS)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--title", default="Customer journey maps", show_default=True, help="The site's title.")
+@click.option("--language", type=click.Choice(["en", "ru"]), default="en", show_default=True)
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option("--ci", type=click.Choice(["github", "gitlab"]), default=None,
+              help="Also write a CI workflow: check on push, diff as a PR comment, publish.")
+@click.pass_context
+def init(ctx: click.Context, directory: Path, title: str, language: str, force: bool,
+         ci: str | None) -> None:
+    """Create a new map repository in DIRECTORY (default: here)."""
+    import datetime as dt
+
+    from cjmgen.jsonschema import SCHEMAS, render_schema
+    from cjmgen.scaffold import init_files, write_new
+
+    files = init_files(title, language, dt.date.today())
+    files.update({f".cjmgen/{kind}.schema.json": render_schema(kind) for kind in SCHEMAS})
+    if ci:
+        from cjmgen.ci_templates import ci_files
+
+        files.update(ci_files(ci))
+    written, skipped = write_new(directory, files, force)
+    for name in written:
+        click.echo(f"  created {name}")
+    for name in skipped:
+        click.echo(f"  kept    {name} (exists; --force overwrites)")
+    from cjmgen.scaffold import setup_textconv
+
+    click.echo(setup_textconv(directory))
+    click.echo(f"Next: cd {directory} && cjmgen check && cjmgen build")
+
+
+@cli.group()
+def new() -> None:
+    """Scaffold a map or a persona with every field present and commented."""
+
+
+@new.command("map")
+@_root_option
+@click.argument("path")
+@click.option("--title", default="New journey map", show_default=True)
+@click.option("--persona", default="anna", show_default=True, help="A persona id.")
+@click.pass_context
+def new_map(ctx: click.Context, directory: Path | None, path: str, title: str, persona: str) -> None:
+    """Create maps/PATH.md (PATH like b2c/sofa-online)."""
+    import datetime as dt
+
+    from cjmgen.config import load_config
+    from cjmgen.diagnostics import Diagnostics
+    from cjmgen.scaffold import map_text, write_new
+
+    session = _session(ctx, directory)
+    config = load_config(session.root.resolve(), Diagnostics())
+    relative = path.removesuffix(".md").strip("/")
+    if not relative or ".." in Path(relative).parts:
+        raise click.UsageError(f"not a map path inside {config.content_dir}/: {path}")
+    target = f"{config.content_dir}/{relative}.md"
+    depth = target.count("/")
+    schema = "../" * depth + ".cjmgen/map.schema.json"
+    written, _ = write_new(session.root, {target: map_text(title, persona, dt.date.today(), schema)})
+    if not written:
+        click.echo(f"{target} exists; not overwritten", err=True)
+        ctx.exit(EXIT_PROBLEMS)
+    click.echo(f"created {target}")
+
+
+@new.command("persona")
+@_root_option
+@click.argument("persona_id")
+@click.option("--name", default=None, help="The persona's name (default: the id).")
+@click.pass_context
+def new_persona(ctx: click.Context, directory: Path | None, persona_id: str, name: str | None) -> None:
+    """Create maps/personas/PERSONA_ID.md."""
+    from cjmgen.config import load_config
+    from cjmgen.diagnostics import Diagnostics
+    from cjmgen.scaffold import persona_text, write_new
+
+    session = _session(ctx, directory)
+    if not persona_id or "/" in persona_id or persona_id.startswith("."):
+        raise click.UsageError(f"not a persona id: {persona_id!r}")
+    config = load_config(session.root.resolve(), Diagnostics())
+    target = f"{config.content_dir}/personas/{persona_id}.md"
+    written, _ = write_new(session.root, {target: persona_text(persona_id, name or persona_id.title())})
+    if not written:
+        click.echo(f"{target} exists; not overwritten", err=True)
+        ctx.exit(EXIT_PROBLEMS)
+    click.echo(f"created {target}")
+
+
+@cli.command()
+@_root_option
+@click.argument("kind", type=click.Choice(["map", "persona", "channels"]), default="map")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Write all three schemas into this folder instead of printing one.")
+@click.pass_context
+def schema(ctx: click.Context, directory: Path | None, kind: str, output: Path | None) -> None:
+    """Print the JSON Schema of map, persona or channel files (for editors)."""
+    from cjmgen.config import load_config
+    from cjmgen.diagnostics import Diagnostics
+    from cjmgen.jsonschema import SCHEMAS, render_schema
+
+    session = _session(ctx, directory)
+    lanes = dict(load_config(session.root.resolve(), Diagnostics()).lanes)
+    if output is None:
+        click.echo(render_schema(kind, lanes), nl=False)
+        return
+    output.mkdir(parents=True, exist_ok=True)
+    for name in SCHEMAS:
+        (output / f"{name}.schema.json").write_text(render_schema(name, lanes), encoding="utf-8")
+        click.echo(f"wrote {output / f'{name}.schema.json'}")
+
+
+# Command groups of other features live in their own modules and add themselves
+# here, so that this file stays the map of the command line. Each `cli_*.py`
+# exposes `register(group)` and imports its heavy parts only when a command runs.
+def _register_commands() -> None:
+    from cjmgen import cli_diff, cli_pdf, cli_serve
+
+    cli_diff.register(cli)  # diff, export, import: reviewing maps in git
+    cli_pdf.register(cli)  # pdf: infographics, posters, the training handout
+    cli_serve.register(cli)  # serve: the live preview
+
+
+_register_commands()
+
+
+def main() -> None:
+    """Entry point: user errors exit 1 or 2 with a message; a traceback only with --debug."""
+    debug = "--debug" in sys.argv[1:] or bool(os.environ.get("CJMGEN_DEBUG"))
+    try:
+        code = cli.main(prog_name="cjmgen", standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_OK)
+    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into a message
+        if debug:
+            traceback.print_exc()
+        else:
+            click.echo(
+                f"cjmgen: internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in cjmgen, not in your maps. Run again with --debug for the "
+                "traceback and report it.",
+                err=True,
+            )
+        sys.exit(EXIT_PROBLEMS)

@@ -1,0 +1,223 @@
+"""The site configuration (`cjmgen.yml`): a frozen dataclass, every key defaulted."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from cjmgen.diagnostics import Diagnostics, SourceLocation
+from cjmgen.frontmatter import decode
+from cjmgen.yamltree import YNode, parse_yaml
+
+CONFIG_FILE = "cjmgen.yml"
+LANGUAGES = ("en", "ru")
+PAGE_SIZES = ("A5", "A4", "A3", "A2", "A1", "A0", "Letter", "Legal", "Tabloid")
+
+
+PDF_VARIANTS = ("pdf/ua-1",)
+
+
+@dataclass(frozen=True)
+class PdfConfig:
+    page_size: str = "A3 landscape"
+    enabled: bool = True
+    variant: str | None = None  # pdf/ua-1: tagged, accessible PDFs
+    handout: bool = True  # `build` also writes handout.pdf
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    title: str = "Customer journey maps"
+    language: str = "en"
+    base_url: str = "/"
+    content_dir: str = "maps"
+    output_dir: str = "site"
+    author: str | None = None
+    theme_name: str = "default"
+    theme_custom_dir: str | None = None
+    theme_options: tuple[tuple[str, Any], ...] = ()
+    stale_after_days: int = 180
+    lanes: tuple[tuple[str, str], ...] = ()
+    pdf: PdfConfig = field(default_factory=PdfConfig)
+    cosmetic_fields: tuple[str, ...] = ()  # fields whose changes `diff` reports as info
+    source_path: str | None = None  # the config file, when there is one
+
+    @property
+    def content_path(self) -> Path:
+        return (self.root / self.content_dir).resolve()
+
+    @property
+    def output_path(self) -> Path:
+        return (self.root / self.output_dir).resolve()
+
+    def with_overrides(self, **changes: Any) -> SiteConfig:
+        """A copy with the CLI's flags applied; flags not given stay out."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+_KEYS = (
+    "title", "language", "base_url", "content_dir", "output_dir", "author",
+    "theme", "stale_after_days", "lanes", "pdf", "diff",
+)
+
+
+def normalise_base_url(url: str) -> str:
+    """`/cjm` and `cjm/` both mean `/cjm/`; full URLs keep their scheme and host."""
+    url = url.strip() or "/"
+    if "://" not in url and not url.startswith("/"):
+        url = "/" + url
+    return url if url.endswith("/") else url + "/"
+
+
+def load_config(root: Path, diagnostics: Diagnostics) -> SiteConfig:
+    """Read `cjmgen.yml` in `root` if present; problems go to `diagnostics`."""
+    path = root / CONFIG_FILE
+    config = SiteConfig(root=root)
+    if not path.is_file():
+        return config
+    text = decode(path.read_bytes(), CONFIG_FILE, diagnostics)
+    if text is None:
+        return config
+    node = parse_yaml(text, CONFIG_FILE, diagnostics)
+    if node is None:
+        return replace(config, source_path=CONFIG_FILE)
+    if node.kind != "map":
+        diagnostics.error("config", "cjmgen.yml must be a mapping of settings", node.loc)
+        return config
+    return _ConfigReader(diagnostics).read(node, replace(config, source_path=CONFIG_FILE))
+
+
+@dataclass
+class _ConfigReader:
+    diagnostics: Diagnostics
+
+    def read(self, node: YNode, config: SiteConfig) -> SiteConfig:
+        values: dict[str, Any] = {}
+        fields: dict[str, YNode] = node.value
+        for key, value in fields.items():
+            if key not in _KEYS:
+                self._unknown(key, value, _KEYS)
+        for key in ("title", "author", "content_dir", "output_dir"):
+            if key in fields:
+                text = self._text(key, fields[key])
+                if text is not None:
+                    values[key] = text
+        if "language" in fields:
+            lang = self._text("language", fields["language"])
+            if lang is not None and lang not in LANGUAGES:
+                self._error(fields["language"], f"language: expected one of {', '.join(LANGUAGES)}, got '{lang}'")
+            elif lang:
+                values["language"] = lang
+        if "base_url" in fields:
+            base = self._text("base_url", fields["base_url"])
+            if base is not None:
+                values["base_url"] = normalise_base_url(base)
+        if "stale_after_days" in fields:
+            days = fields["stale_after_days"]
+            if days.kind != "int" or days.value < 1:
+                self._error(days, "stale_after_days: expected a whole number of days, at least 1")
+            else:
+                values["stale_after_days"] = days.value
+        if "theme" in fields:
+            values.update(self._theme(fields["theme"]))
+        if "lanes" in fields:
+            values["lanes"] = self._lanes(fields["lanes"])
+        if "pdf" in fields:
+            values["pdf"] = self._pdf(fields["pdf"])
+        if "diff" in fields:
+            values["cosmetic_fields"] = self._diff(fields["diff"])
+        return replace(config, **values)
+
+    def _error(self, node: YNode, message: str) -> None:
+        self.diagnostics.error("config", message, node.loc)
+
+    def _unknown(self, key: str, node: YNode, known: tuple[str, ...] | list[str]) -> None:
+        close = difflib.get_close_matches(key, list(known), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        self.diagnostics.warning(
+            "unknown-key", f"unknown setting '{key}'{hint}", node.key_loc or node.loc
+        )
+
+    def _text(self, key: str, node: YNode) -> str | None:
+        if node.kind in ("str", "int"):
+            return str(node.value)
+        self._error(node, f"{key}: expected text")
+        return None
+
+    def _theme(self, node: YNode) -> dict[str, Any]:
+        if node.kind == "str":
+            return {"theme_name": node.value}
+        if node.kind != "map":
+            self._error(node, "theme: expected a name or a mapping {name, custom_dir, ...}")
+            return {}
+        out: dict[str, Any] = {}
+        options = []
+        for key, value in node.value.items():
+            if key == "name":
+                out["theme_name"] = self._text("theme.name", value)
+            elif key == "custom_dir":
+                out["theme_custom_dir"] = self._text("theme.custom_dir", value)
+            else:
+                options.append((key, value.plain()))
+        out["theme_options"] = tuple(options)
+        return {k: v for k, v in out.items() if v is not None}
+
+    def _lanes(self, node: YNode) -> tuple[tuple[str, str], ...]:
+        if node.kind != "map":
+            self._error(node, "lanes: expected a mapping of key: label")
+            return ()
+        lanes = []
+        for key, value in node.value.items():
+            label = self._text(f"lanes.{key}", value)
+            lanes.append((key, label or key))
+        return tuple(lanes)
+
+    def _pdf(self, node: YNode) -> PdfConfig:
+        if node.kind == "bool":
+            return PdfConfig(enabled=bool(node.value))
+        if node.kind != "map":
+            self._error(node, "pdf: expected a mapping {page_size: A3 landscape}")
+            return PdfConfig()
+        pdf = PdfConfig()
+        for key, value in node.value.items():
+            if key == "page_size":
+                size = self._text("pdf.page_size", value)
+                if size is not None:
+                    name = size.split()[0] if size.split() else ""
+                    if name.casefold() not in {s.casefold() for s in PAGE_SIZES}:
+                        self._error(value, f"pdf.page_size: expected a size like 'A3 landscape' ({', '.join(PAGE_SIZES)}), got '{size}'")
+                    else:
+                        pdf = replace(pdf, page_size=size)
+            elif key == "enabled":
+                pdf = replace(pdf, enabled=bool(value.value))
+            elif key == "handout":
+                pdf = replace(pdf, handout=bool(value.value))
+            elif key == "variant":
+                variant = self._text("pdf.variant", value)
+                if variant is not None and variant.lower() not in PDF_VARIANTS:
+                    self._error(value, f"pdf.variant: expected one of {', '.join(PDF_VARIANTS)}, got '{variant}'")
+                elif variant:
+                    pdf = replace(pdf, variant=variant.lower())
+            else:
+                self._unknown(key, value, ["page_size", "enabled", "variant", "handout"])
+        return pdf
+
+    def _diff(self, node: YNode) -> tuple[str, ...]:
+        if node.kind != "map":
+            self._error(node, "diff: expected a mapping {cosmetic: [field, ...]}")
+            return ()
+        cosmetic = node.value.get("cosmetic")
+        for key, value in node.value.items():
+            if key != "cosmetic":
+                self._unknown(key, value, ["cosmetic"])
+        if cosmetic is None:
+            return ()
+        items = cosmetic.value if cosmetic.kind == "seq" else [cosmetic]
+        return tuple(str(i.value) for i in items if i.kind in ("str", "int"))
+
+
+def config_location(config: SiteConfig) -> SourceLocation | None:
+    return SourceLocation(config.source_path) if config.source_path else None

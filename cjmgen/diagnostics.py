@@ -1,0 +1,87 @@
+"""Diagnostics: located problems collected through the whole run, reported once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class SourceLocation:
+    """A position in a file of the repository: 1-based line and column."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: Severity
+    code: str
+    message: str
+    location: SourceLocation | None = None
+    hint: str | None = None
+
+    def sort_key(self) -> tuple:
+        loc = self.location or SourceLocation("")
+        return (loc.path, loc.line, loc.column, self.severity != Severity.ERROR, self.code)
+
+    def as_dict(self) -> dict:
+        loc = self.location
+        return {
+            "path": loc.path if loc else None,
+            "line": loc.line if loc else None,
+            "column": loc.column if loc else None,
+            "severity": self.severity.value,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass
+class Diagnostics:
+    """The collector every stage of the pipeline appends to."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(
+        self, code: str, message: str, location: SourceLocation | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.items.append(Diagnostic(Severity.ERROR, code, message, location, hint))
+
+    def warning(
+        self, code: str, message: str, location: SourceLocation | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.items.append(Diagnostic(Severity.WARNING, code, message, location, hint))
+
+    def extend(self, other: Diagnostics | list[Diagnostic]) -> None:
+        self.items.extend(other.items if isinstance(other, Diagnostics) else other)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == Severity.WARNING]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == Severity.ERROR for d in self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        """Every diagnostic once, ordered by file, line and column."""
+        unique = list(dict.fromkeys(self.items))
+        return sorted(unique, key=Diagnostic.sort_key)

@@ -1,0 +1,191 @@
+"""The one configured Markdown renderer, and the stage sections of a map's body.
+
+Policy, chosen here once: raw HTML in Markdown is not passed through (it is
+shown as text), link targets that markdown-it-py considers unsafe
+(`javascript:`, `vbscript:`, `file:`, non-image `data:`) are dropped, tables and
+strikethrough are on. Local links and images go through a resolver that the
+caller supplies, so that asset paths and links between maps become page URLs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+
+class UrlResolver(Protocol):
+    def __call__(self, url: str, kind: str) -> str | None:
+        """Return the URL to write for a link (kind 'link') or image ('image'), None to drop."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A link or image target written in a body, with its line in the file."""
+
+    kind: str  # link | image
+    target: str
+    line: int  # 1-based, relative to the body
+    column: int
+
+
+@dataclass(frozen=True)
+class Body:
+    """A body split at the second-level headings that name stages."""
+
+    intro: tuple[Token, ...]
+    sections: dict[str, tuple[Token, ...]]  # stage id -> tokens (heading excluded)
+
+
+def _make_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("image", _render_image)
+    return md
+
+
+def _private_copy(token: Token) -> Token:
+    """A copy whose attributes can change: parsed tokens are cached and shared."""
+    copy = token.copy()
+    copy.attrs = dict(token.attrs)
+    return copy
+
+
+def _render_link_open(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+    token = _private_copy(tokens[idx])
+    resolver: UrlResolver | None = env.get("resolve")
+    href = token.attrGet("href")
+    if resolver is not None and isinstance(href, str):
+        new = resolver(href, "link")
+        if new is None:
+            token.attrs.pop("href", None)
+        else:
+            token.attrSet("href", new)
+    return self.renderToken([token], 0, options, env)
+
+
+def _render_image(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+    token = _private_copy(tokens[idx])
+    resolver: UrlResolver | None = env.get("resolve")
+    src = token.attrGet("src")
+    if resolver is not None and isinstance(src, str):
+        new = resolver(src, "image")
+        if new is None:
+            alt = self.renderInlineAsText(token.children or [], options, env)
+            return f'<span class="missing-image">[{_escape(alt)}]</span>'
+        token.attrSet("src", new)
+    token.attrSet("loading", "lazy")
+    return self.image([token], 0, options, env)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+#: Parsed bodies kept: enough for the pages `serve` re-renders after a save. Tokens are
+#: large (about 120 KB a map body); keeping every body's made 5,000 maps cost 600 MB more.
+TOKEN_CACHE = 256
+#: Link and image targets kept per body text: small, and every check (every save in
+#: `serve`) asks for all of them.
+REFERENCE_CACHE = 1 << 16
+
+
+class MarkdownRenderer:
+    """Parses once per distinct text (cached) and renders token runs to HTML."""
+
+    def __init__(self) -> None:
+        self._md = _make_parser()
+        self.parse = lru_cache(maxsize=TOKEN_CACHE)(self._parse)
+        self._references = lru_cache(maxsize=REFERENCE_CACHE)(self._find_references)
+
+    def _parse(self, text: str) -> tuple[Token, ...]:
+        return tuple(self._md.parse(text))
+
+    def render(self, tokens: tuple[Token, ...] | list[Token], resolve: UrlResolver | None = None) -> str:
+        env: dict = {"resolve": resolve} if resolve else {}
+        return self._md.renderer.render(list(tokens), self._md.options, env)
+
+    def render_text(self, text: str, resolve: UrlResolver | None = None) -> str:
+        return self.render(self.parse(text), resolve)
+
+    def render_inline(self, text: str) -> str:
+        """One line of text with inline Markdown (emphasis, code, links)."""
+        return self._md.renderInline(text)
+
+    def split(self, text: str, stage_keys: dict[str, str]) -> Body:
+        """Attach each `## <stage name or id>` section to its stage.
+
+        `stage_keys` maps the casefolded name and id of every stage to its id.
+        Headings that name no stage stay in the text around them.
+        """
+        tokens = self.parse(text)
+        intro: list[Token] = []
+        sections: dict[str, list[Token]] = {}
+        current: list[Token] = intro
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2"):
+                title = tokens[index + 1].content.strip().casefold()
+                if token.tag == "h2" and title in stage_keys:
+                    current = sections.setdefault(stage_keys[title], [])
+                    index += 3  # heading_open, inline, heading_close
+                    continue
+                current = intro  # another heading ends the stage's section
+            current.append(token)
+            index += 1
+        return Body(tuple(intro), {k: tuple(v) for k, v in sections.items()})
+
+    def references(self, text: str) -> list[Reference]:
+        """Every link and image target in `text`, with line and column."""
+        return list(self._references(text))
+
+    def _find_references(self, text: str) -> tuple[Reference, ...]:
+        lines = text.split("\n")
+        found = []
+        for block in self.parse(text):
+            if block.type != "inline" or not block.children:
+                continue
+            start = block.map[0] if block.map else 0
+            end = block.map[1] if block.map else len(lines)
+            for child in _walk(block.children):
+                kind = "image" if child.type == "image" else "link" if child.type == "link_open" else None
+                if kind is None:
+                    continue
+                target = child.attrGet("src" if kind == "image" else "href")
+                if not isinstance(target, str):
+                    continue
+                line, column = _find(lines, start, end, target)
+                found.append(Reference(kind, target, line, column))
+        return tuple(found)
+
+
+def _walk(tokens: list[Token]):  # type: ignore[no-untyped-def]
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
+
+
+def _find(lines: list[str], start: int, end: int, target: str) -> tuple[int, int]:
+    for number in range(start, min(end, len(lines))):
+        column = lines[number].find(target)
+        if column >= 0:
+            return number + 1, column + 1
+    return start + 1, 1
+
+
+def is_local(url: str) -> bool:
+    """A path into the repository: no scheme (http:, data:, mailto:...), not a bare #anchor."""
+    stripped = url.strip()
+    return bool(stripped) and not stripped.startswith(("#", "//")) and ":" not in stripped.split("/")[0]
+
+
+def is_external(url: str) -> bool:
+    lowered = url.strip().lower()
+    return lowered.startswith(("http:", "https:", "//", "ftp:", "mailto:", "tel:"))
+

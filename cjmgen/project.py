@@ -1,0 +1,73 @@
+"""Load a repository from disk and check it: the shared first half of check and build."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from cjmgen.checks import check_repository
+from cjmgen.config import SiteConfig, load_config
+from cjmgen.diagnostics import Diagnostics, SourceLocation
+from cjmgen.gitio import source_date
+from cjmgen.markdown import MarkdownRenderer
+from cjmgen.repository import FileParser, Repository, parse_repository, read_sources
+
+
+@dataclass
+class LoadedProject:
+    repo: Repository
+    diagnostics: Diagnostics
+    as_of: dt.datetime  # the build's reference date (see gitio.source_date)
+    markdown: MarkdownRenderer
+
+
+def load_project(
+    root: Path, config: SiteConfig | None = None, markdown: MarkdownRenderer | None = None,
+    as_of: dt.datetime | None = None, parse: FileParser | None = None, keep_sources: bool = True,
+) -> LoadedProject:
+    """Configuration, discovery, parsing and whole-repository checks; writes nothing.
+
+    `keep_sources=False` lets the files' bytes go once parsed (the repository's
+    `sources` stay empty): a build without --compare never reads them again.
+    """
+    diagnostics = Diagnostics()
+    root = root.resolve()
+    if config is None:
+        config = load_config(root, diagnostics)
+    markdown = markdown or MarkdownRenderer()
+    if not config.content_path.is_dir():
+        diagnostics.error(
+            "content-dir",
+            f"content directory '{config.content_dir}' does not exist",
+            SourceLocation(config.source_path) if config.source_path else None,
+            hint="run `cjmgen init` to start a repository, or set content_dir in cjmgen.yml",
+        )
+    sources = read_sources(config)
+    with without_cyclic_gc():
+        repo = parse_repository(config, sources, diagnostics, parse, keep_sources)
+        del sources
+        as_of = as_of or source_date(root)
+        check_repository(repo, diagnostics, as_of.date(), markdown)
+    return LoadedProject(repo, diagnostics, as_of, markdown)
+
+
+@contextlib.contextmanager
+def without_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the model is built.
+
+    Parsing makes hundreds of thousands of long-lived objects and no cycles;
+    each of the collector's full passes walks all of them again, and at 1,000
+    maps those passes were 60% of parsing and checking (7.3 -> 2.6 s of CPU for
+    the parse). Memory is still freed by reference counting meanwhile.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -1,0 +1,589 @@
+"""Model to HTML strings: every page of the site, through the theme's templates. No file I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import jinja2
+from markupsafe import Markup
+
+from cjmgen import charts, journey, search_index, site
+from cjmgen.assets import resolve_asset
+from cjmgen.catalog import Catalog
+from cjmgen.checks import is_stale
+from cjmgen.i18n import Locale
+from cjmgen.markdown import MarkdownRenderer, is_external, is_local
+from cjmgen.model import Map, Persona, Stage
+from cjmgen.repository import Repository, classify
+from cjmgen.theme import Theme, ThemeError
+
+#: site.relative is pure and called for every link of every page (owner and channel
+#: pages hold thousands): memoised, it costs a dict look-up instead of posixpath.relpath.
+_relative = functools.lru_cache(maxsize=1 << 16)(site.relative)
+
+BUILT_IN_LANES = (
+    "goals", "actions", "thoughts", "touchpoints", "emotion", "kpis", "obstacles",
+    "triggers", "push", "opportunities", "backstage", "owner",
+)
+
+
+@dataclass(frozen=True)
+class StageView:
+    stage: Stage
+    anchor: str
+    conversion: float | None  # computed from counts, 0..1
+    notes: Markup  # the stage's section of the body, rendered
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The headline numbers of a map, shown on the index and in comparisons."""
+
+    stages: int
+    overall: journey.Overall | None
+    lowest: Stage | None
+    kpis_met: int
+    kpis_known: int
+
+
+def figures(journey_map: Map) -> Figures:
+    kpis = [k for s in journey_map.stages for k in s.kpis]
+    known = [k for k in kpis if k.status != "unknown"]
+    return Figures(
+        len(journey_map.stages), journey.overall_conversion(journey_map),
+        journey.lowest_emotion(journey_map), sum(k.status == "met" for k in known), len(known),
+    )
+
+
+@dataclass
+class RenderedSite:
+    pages: dict[str, str] = field(default_factory=dict)  # site path -> text
+    files: dict[str, str] = field(default_factory=dict)  # site path -> repository path to copy
+
+
+class PageError(Exception):
+    """A template failed; the message names template:line."""
+
+
+@dataclass
+class PageCache:
+    """Rendered pages kept between builds of `serve`, each under the key of its inputs.
+
+    A page is reused only when its key (everything its template reads that is
+    not global) equals the key it was rendered with, and the global key (config,
+    theme files, date, options, channel catalog) is unchanged: so an
+    incremental build gives the bytes of a full one.
+    """
+
+    global_key: Any = None
+    pages: dict[str, tuple[Any, str, dict[str, str]]] = field(default_factory=dict)
+    rendered: int = 0
+    reused: int = 0
+
+
+@dataclass
+class SiteRenderer:
+    repo: Repository
+    theme: Theme
+    env: jinja2.Environment
+    markdown: MarkdownRenderer
+    as_of: dt.datetime
+    drafts: bool = False
+    pdf_maps: frozenset[str] = frozenset()  # ids of maps that get a PDF
+    handout: bool = False
+    extra_nav: tuple[tuple[str, str], ...] = ()  # (label, site path) added by other features
+    history: dict[str, Any] | None = None  # map path -> history.MapHistory; None outside git
+    changes: Any = None  # diff.RepoDiff: the "What changed" page of `build --compare REV`
+    cache: PageCache | None = None  # serve's incremental rebuilds
+    shard: tuple[int, int] | None = None  # (k, n): render only the k-th of every n pages (build.py's workers)
+    global_inputs: tuple = ()  # what every page depends on beyond the config (theme digest...)
+
+    def __post_init__(self) -> None:
+        self.locale = Locale(self.repo.config.language)
+        self.catalog = Catalog.build(self.repo, self.drafts)
+        self.output = RenderedSite()
+        lanes = self.theme.options.get("lanes") or list(BUILT_IN_LANES)
+        hidden = set(self.theme.options.get("hide_lanes") or [])
+        custom = [key for key, _ in self.repo.config.lanes]
+        self.lanes = [lane for lane in [*lanes, *[c for c in custom if c not in lanes]] if lane not in hidden]
+        self._page_files: dict[str, str] = {}
+        if self.cache is not None:
+            global_key = (
+                self.repo.config, self.as_of, self.drafts, self.pdf_maps, self.handout,
+                self.extra_nav, _frozen(self.repo.channels), self.global_inputs, self.changes is not None,
+            )
+            if self.cache.global_key != global_key:
+                self.cache.pages.clear()
+                self.cache.global_key = global_key
+
+    # -- the whole site -------------------------------------------------
+
+    def render_all(self) -> RenderedSite:
+        self.index()
+        for journey_map in self.catalog.maps:
+            self.map_page(journey_map)
+        self.persona_pages()
+        self.channel_pages()
+        self.owner_pages()
+        self.segment_pages()
+        if self.changes is not None:
+            self.changes_page()
+        self.search_pages()
+        self.not_found()
+        self.output.pages[site.SITEMAP] = self.sitemap()
+        return self.output
+
+    # -- plumbing -------------------------------------------------------
+
+    def page(self, path: str, template: str, title: str, **context: Any) -> str:
+        if self.shard is not None and self.shard[0] and not self.__dict__.get("_in_cached"):
+            return ""  # a page rendered outside `cached` belongs to the first shard
+        url = lambda target: _relative(path, target)  # noqa: E731
+        try:
+            html = self.env.get_template(template).render(
+                page={"path": path, "title": title},
+                site=self.repo.config,
+                theme=self.theme.options,
+                L=self.locale,
+                url=url,
+                static=lambda name: url(site.static_url(name)),
+                nav=self.navigation(),
+                as_of=self.as_of.date(),
+                site_paths=site,
+                catalog=self.catalog,
+                emotion_colour=charts.emotion_colour,
+                kpi_gauge=self.kpi_gauge,
+                history=self.history_of(path),
+                recently_changed=self.recently_changed(),
+                map_facets=self.map_facets,
+                **context,
+            )
+        except jinja2.TemplateError as exc:
+            raise PageError(_template_error(exc)) from exc
+        self.output.pages[path] = html
+        return html
+
+    def cached(self, path: str, key: Any, produce: Callable[[], Any]) -> None:
+        """Render `path` with `produce()` unless the cache holds it under the same `key`."""
+        if self.shard is not None:
+            number = self.__dict__.get("_shard_counter", 0)
+            self.__dict__["_shard_counter"] = number + 1
+            if number % self.shard[1] != self.shard[0]:
+                return  # another process renders this page: the same order everywhere
+            self.__dict__["_in_cached"] = True
+        cache = self.cache
+        if cache is not None:
+            hit = cache.pages.get(path)
+            if hit is not None and hit[0] == key:
+                self.output.pages[path] = hit[1]
+                self.output.files.update(hit[2])
+                cache.reused += 1
+                return
+        self._page_files = {}
+        produce()
+        self.__dict__["_in_cached"] = False
+        if cache is not None:
+            cache.pages[path] = (key, self.output.pages[path], self._page_files)
+            cache.rendered += 1
+
+    def navigation(self) -> list[tuple[str, str]]:
+        nav = [
+            (self.locale.label("index"), site.INDEX),
+            (self.locale.label("segments"), site.SEGMENTS),
+            (self.locale.label("personas"), site.PERSONAS),
+            (self.locale.label("channels"), site.CHANNELS),
+            (self.locale.label("owners"), site.OWNERS),
+        ]
+        return nav + list(self.extra_nav)
+
+    def resolver(self, page_path: str, referrer: str) -> Callable[[str, str], str | None]:
+        """Turn link and image targets in a body into page-relative site URLs."""
+
+        def resolve(target: str, kind: str) -> str | None:
+            if target.startswith("#"):
+                return target
+            if is_external(target):
+                return None if kind == "image" else target
+            if not is_local(target):
+                return None  # data:, javascript: and other schemes
+            found = resolve_asset(target, referrer, self.repo.config)
+            if found.path is None:
+                return None
+            suffix = f"#{found.fragment}" if found.fragment else ""
+            kind_id = classify(found.path, self.repo.config)
+            if kind_id and kind_id[0] == "map":
+                linked = self.published_by_path.get(found.path)
+                return site.relative(page_path, site.map_url(linked.id)) + suffix if linked else None
+            if kind_id and kind_id[0] == "persona" and kind_id[1] in self.repo.personas:
+                return site.relative(page_path, site.persona_url(kind_id[1])) + suffix
+            return self.publish_file(page_path, found.path) + suffix
+
+        return resolve
+
+    def publish_file(self, page_path: str, repo_path: str) -> str:
+        target = site.file_url(repo_path)
+        self.output.files[target] = repo_path
+        self._page_files[target] = repo_path
+        return site.relative(page_path, target)
+
+    def body_html(self, tokens, page_path: str, referrer: str) -> Markup:  # type: ignore[no-untyped-def]
+        return Markup(self.markdown.render(tokens, self.resolver(page_path, referrer)))
+
+    @functools.cached_property
+    def published_ids(self) -> frozenset[str]:
+        """The catalog's published ids, computed once (the catalog rebuilds the set per call)."""
+        return frozenset(self.catalog.published_ids)
+
+    @functools.cached_property
+    def published_by_path(self) -> dict[str, Map]:
+        """Published maps by repository path (the first of duplicates, as a linear search)."""
+        found: dict[str, Map] = {}
+        for journey_map in self.catalog.maps:
+            found.setdefault(journey_map.path, journey_map)
+        return found
+
+    def kpi_gauge(self, kpi: Any) -> Markup:
+        """A KPI's gauge SVG; a KPI shows on several pages and twice on its map: draw it once."""
+        gauges = self.__dict__.setdefault("_gauges", {})
+        found = gauges.get(kpi)
+        if found is None:
+            if len(gauges) >= 4096:
+                gauges.clear()  # bounded: every KPI of 5,000 maps would hold 130 MB of SVG
+            found = gauges[kpi] = Markup(charts.kpi_gauge(kpi, self.locale))
+        return found
+
+    def map_link(self, map_id: str) -> str | None:
+        return site.map_url(map_id) if map_id in self.published_ids else None
+
+    def stale(self, journey_map: Map) -> bool:
+        return is_stale(journey_map, self.as_of.date(), self.repo.config.stale_after_days)
+
+    def map_facets(self, journey_map: Map) -> dict[str, Any]:
+        """What the index filters read from a map's row (`data-facets`): one value or a list each."""
+        owners = {journey_map.owner, *(s.owner for s in journey_map.stages)} - {None, ""}
+        channels = {tp.channel for s in journey_map.stages for tp in s.touchpoints}
+        return {
+            "segment": journey_map.segment or "", "persona": journey_map.persona or "",
+            "owner": sorted(owners, key=str.casefold), "channel": sorted(channels, key=str.casefold),
+            "tag": list(journey_map.tags), "state": journey_map.state, "status": journey_map.status,
+            "staleness": "stale" if self.stale(journey_map) else "fresh",
+        }
+
+    def filter_options(self, maps: Iterable[Map]) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """The index filters: (facet, label, [(value, shown name)]), only values some map has."""
+        facets = [self.map_facets(m) for m in maps]
+
+        def values(key: str) -> list[str]:
+            found: set[str] = set()
+            for facet in facets:
+                value = facet[key]
+                found.update(value if isinstance(value, list) else [value])
+            return sorted(found, key=str.casefold)
+
+        personas = self.repo.personas
+        label = self.locale.label
+        return [
+            ("segment", label("segment"), [(v, v or label("without_segment")) for v in values("segment")]),
+            ("persona", label("persona"),
+             [(v, personas[v].name if v in personas else (v or label("without_persona"))) for v in values("persona")]),
+            ("owner", label("owner"), [(v, v) for v in values("owner")]),
+            ("channel", label("channel"), [(v, self.catalog.channel_name(v)) for v in values("channel")]),
+            ("tag", label("tags"), [(v, v) for v in values("tag")]),
+            ("state", label("state"), [(v, label(f"state_{v}")) for v in values("state")]),
+            ("status", label("status"), [(v, label(f"status_{v}")) for v in values("status")]),
+            ("staleness", label("staleness"), [(v, label(v)) for v in values("staleness")]),
+        ]
+
+    def photo(self, persona: Persona, page_path: str) -> str | None:
+        if not persona.photo:
+            return None
+        found = resolve_asset(persona.photo, persona.path, self.repo.config)
+        return self.publish_file(page_path, found.path) if found.path else None
+
+    # -- pages ----------------------------------------------------------
+
+    def links_key(self, referrer: str, body: str) -> tuple:
+        """How the local links and images of a body resolve now (part of a page's key)."""
+        out = []
+        for ref in self.markdown.references(body):
+            if not is_local(ref.target):
+                continue
+            found = resolve_asset(ref.target, referrer, self.repo.config)
+            kind_id = classify(found.path, self.repo.config) if found.path else None
+            linked = None
+            if kind_id and kind_id[0] == "map":
+                linked = found_map.id if (found_map := self.published_by_path.get(found.path)) else None
+            elif kind_id and kind_id[0] == "persona":
+                linked = kind_id[1] in self.repo.personas
+            out.append((ref.target, found.path, linked))
+        return tuple(out)
+
+    def photo_key(self, persona: Persona | None) -> str | None:
+        if persona is None or not persona.photo:
+            return None
+        return resolve_asset(persona.photo, persona.path, self.repo.config).path
+
+    def personas_of(self, maps: Iterable[Map]) -> tuple:
+        ids = sorted({m.persona for m in maps if m.persona})
+        return tuple(self.repo.personas.get(pid) for pid in ids)
+
+    # -- pages ----------------------------------------------------------
+
+    def index(self) -> None:
+        maps = self.catalog.maps
+        key = (maps, _frozen(self.repo.personas), tuple(self.recently_changed()))
+
+        def produce() -> None:
+            groups = []
+            for segment, segment_maps in self.catalog.by_segment.items():
+                by_persona: dict[str, list[Map]] = {}
+                for journey_map in segment_maps:
+                    by_persona.setdefault(journey_map.persona or "", []).append(journey_map)
+                groups.append((segment, sorted(by_persona.items())))
+            self.page(
+                site.INDEX, "index.html", self.repo.config.title,
+                groups=groups, figures=figures, stale=self.stale, personas=self.repo.personas,
+                handout=self.handout, filters=self.filter_options(maps),
+            )
+
+        self.cached(site.INDEX, key, produce)
+
+    def map_page(self, journey_map: Map) -> None:
+        path = site.map_url(journey_map.id)
+        persona = self.repo.personas.get(journey_map.persona or "")
+        current = self.repo.map(journey_map.current) if journey_map.current else None
+        if current is not None and current.id not in self.published_ids:
+            current = None
+        futures = tuple(self.catalog.futures.get(journey_map.id, []))
+        related = tuple((rid, self.repo.map(rid), self.map_link(rid)) for rid in journey_map.related)
+        key = (
+            journey_map, persona, self.photo_key(persona), current, futures, related,
+            self.links_key(journey_map.path, journey_map.body), self.history_of(path),
+        ) if self.cache is not None else None  # keys serve only the cache; links_key is not free
+        self.cached(path, key, lambda: self.render_map_page(journey_map, path, persona, current, futures, related))
+
+    def render_map_page(
+        self, journey_map: Map, path: str, persona: Persona | None, current: Map | None,
+        futures: tuple[Map, ...], related: tuple,
+    ) -> None:
+        body = self.markdown.split(journey_map.body, journey_map.section_keys())
+        rates = journey.conversions(journey_map)
+        stages = [
+            StageView(
+                stage, site.stage_anchor(stage.id), rates[i],
+                self.body_html(body.sections.get(stage.id, ()), path, journey_map.path),
+            )
+            for i, stage in enumerate(journey_map.stages)
+        ]
+        self.page(
+            path, "map.html", journey_map.title,
+            map=journey_map,
+            stages=stages,
+            lanes=self.lanes,
+            lane_labels=dict(self.repo.config.lanes),
+            persona=persona,
+            persona_photo=self.photo(persona, path) if persona else None,
+            intro=self.body_html(body.intro, path, journey_map.path),
+            figures=figures(journey_map),
+            current=current,
+            current_figures=figures(current) if current else None,
+            comparison=comparison_rows(current, journey_map) if current else [],
+            futures=list(futures),
+            related=list(related),
+            stale=self.stale(journey_map),
+            pdf=site.map_pdf_url(journey_map.id) if journey_map.id in self.pdf_maps else None,
+            lever=journey.best_lever(journey_map),
+            emotion_svg=Markup(charts.emotion_curve(
+                journey_map.stages, self.locale, ghost=current.stages if current else None)),
+            funnel_svg=Markup(charts.funnel_chart(journey_map, self.locale)),
+            graph_svg=Markup(charts.journey_graph(journey_map, self.locale)),
+            has_counts=journey.has_counts(journey_map),
+            funnel_model=funnel_model(journey_map),
+        )
+
+    def persona_pages(self) -> None:
+        personas = list(self.repo.personas.values())
+        counts = tuple(len(self.catalog.by_persona.get(p.id, [])) for p in personas)
+        photos = tuple(self.photo_key(p) for p in personas)
+
+        def produce_list() -> None:
+            self.page(site.PERSONAS, "personas.html", self.locale.label("personas"), personas=personas,
+                      photos={p.id: self.photo(p, site.PERSONAS) for p in personas})
+
+        self.cached(site.PERSONAS, (tuple(personas), counts, photos), produce_list)
+        for persona in personas:
+            path = site.persona_url(persona.id)
+            maps = tuple(self.catalog.by_persona.get(persona.id, []))
+            key = ((persona, self.photo_key(persona), self.links_key(persona.path, persona.body), maps)
+                   if self.cache is not None else None)
+
+            def produce(persona: Persona = persona, path: str = path, maps: tuple = maps) -> None:
+                body = self.markdown.parse(persona.body)
+                self.page(
+                    path, "persona.html", persona.name, persona=persona,
+                    photo=self.photo(persona, path), body=self.body_html(body, path, persona.path),
+                    maps=list(maps), figures=figures,
+                )
+
+            self.cached(path, key, produce)
+
+    def channel_pages(self) -> None:
+        ids = self.catalog.channel_ids()
+        groups = [
+            (kind, [c for c in ids if self.catalog.channel_kind(c) == kind])
+            for kind in ("online", "offline", None)
+        ]
+        groups = [(kind, group) for kind, group in groups if group]
+        counts = tuple(len(self.catalog.by_channel.get(c, [])) for c in ids)
+        self.cached(site.CHANNELS, (tuple(ids), counts), lambda: self.page(
+            site.CHANNELS, "channels.html", self.locale.label("channels"), channel_groups=groups))
+        for channel_id in ids:
+            channel = (self.repo.channels or {}).get(channel_id)
+            personas = tuple(p for p in self.repo.personas.values() if channel_id in p.channels)
+            refs = tuple(self.catalog.by_channel.get(channel_id, []))
+            path = site.channel_url(channel_id)
+            self.cached(path, (channel_id, refs, personas), lambda path=path, channel_id=channel_id,
+                        channel=channel, refs=refs, personas=personas: self.page(
+                path, "channel.html", self.catalog.channel_name(channel_id),
+                channel_id=channel_id, channel=channel, refs=list(refs), personas=list(personas),
+            ))
+
+    def owner_pages(self) -> None:
+        owners = self.catalog.owners
+        counts = tuple(len(self.catalog.by_owner.get(o, [])) for o in owners)
+        self.cached(site.OWNERS, (tuple(owners), counts), lambda: self.page(
+            site.OWNERS, "owners.html", self.locale.label("owners"), owners=owners))
+        for owner in owners:
+            refs = tuple(self.catalog.by_owner.get(owner, []))
+            maps = tuple(self.catalog.maps_by_owner.get(owner, []))
+            path = site.owner_url(owner)
+            self.cached(path, (owner, refs, maps), lambda path=path, owner=owner, refs=refs, maps=maps: self.page(
+                path, "owner.html", owner, owner=owner, refs=list(refs), maps=list(maps),
+            ))
+
+    def segment_pages(self) -> None:
+        segments = self.catalog.by_segment
+        summary = tuple((segment, len(maps)) for segment, maps in segments.items())
+        self.cached(site.SEGMENTS, summary, lambda: self.page(
+            site.SEGMENTS, "segments.html", self.locale.label("segments"), segments=segments))
+        for segment, maps in segments.items():
+            title = segment or self.locale.label("without_segment")
+            path = site.segment_url(title)
+            key = (title, tuple(maps), self.personas_of(maps))
+            self.cached(path, key, lambda path=path, title=title, maps=maps: self.page(
+                path, "segment.html", title, segment=title, maps=maps, figures=figures, stale=self.stale,
+            ))
+
+    def search_pages(self) -> None:
+        """`search-index.js` (what search looks through) and `search.html` (all results of a query)."""
+        key = (self.catalog.maps, _frozen(self.repo.personas))
+        self.cached(search_index.PATH, key, lambda: self.output.pages.__setitem__(
+            search_index.PATH, search_index.build(self.catalog, self.locale)))
+        self.cached(search_index.PAGE, (), lambda: self.page(
+            search_index.PAGE, "search.html", self.locale.label("search")))
+
+    def not_found(self) -> None:
+        self.cached(site.NOT_FOUND, (), lambda: self.page(
+            site.NOT_FOUND, "404.html", self.locale.label("not_found")))
+
+    def sitemap(self, pages: Iterable[str] | None = None) -> str:
+        base = self.repo.config.base_url
+        pages = self.output.pages if pages is None else pages
+        paths = sorted(p for p in pages if p.endswith(".html") and p != site.NOT_FOUND)
+        rows = "".join(f"  <url><loc>{_xml(site.absolute(base, p))}</loc></url>\n" for p in paths)
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{rows}</urlset>\n"
+        )
+
+    # -- history and review (git) -----------------------------------------
+
+    def history_of(self, page_path: str) -> Any:
+        """The git history of the map shown on `page_path` (None for other pages, outside git)."""
+        if not self.history:
+            return None
+        if not hasattr(self, "_history_by_page"):
+            self._history_by_page = {
+                site.map_url(m.id): self.history[m.path] for m in self.catalog.maps if m.path in self.history
+            }
+        return self._history_by_page.get(page_path)
+
+    def recently_changed(self) -> list[Any]:
+        """(map, last commit) of the most recently changed maps; theme option `recent_maps`."""
+        if not self.history:
+            return []
+        if not hasattr(self, "_recent"):
+            from cjmgen.history import recently_changed
+
+            count = int(self.theme.options.get("recent_maps", 10) or 0)
+            self._recent = recently_changed(self.catalog.maps, self.history, count) if count > 0 else []
+        return self._recent
+
+    def changes_page(self) -> None:
+        """`changes.html`: every map that differs from the compared revision, as a visual diff."""
+        from cjmgen.diff_html import PAGE_PATH, context
+
+        lane_labels = dict(self.repo.config.lanes)
+        self.page(
+            PAGE_PATH, "diff.html", self.locale.label("what_changed"), layout="base.html",
+            standalone=False,
+            **context(self.changes, self.locale, self.lanes, lane_labels,
+                      lambda map_id: site.relative(PAGE_PATH, link) if (link := self.map_link(map_id)) else None),
+        )
+
+
+def funnel_model(journey_map: Map) -> list[dict[str, Any]]:
+    """The funnel as the theme's calculator reads it: each stage's count, its computed
+    conversion (0..1) and the index of the stage that conversion leads to."""
+    position = {stage.id: i for i, stage in enumerate(journey_map.stages)}
+    rates = journey.conversions(journey_map)
+    out = []
+    for index, stage in enumerate(journey_map.stages):
+        target = journey.forward_target(journey_map, index)
+        out.append({
+            "id": stage.id, "name": stage.name, "count": stage.count, "rate": rates[index],
+            "next": position[target.id] if target is not None and rates[index] is not None else None,
+        })
+    return out
+
+
+def comparison_rows(current: Map, future: Map) -> list[tuple[str, Stage | None, Stage | None]]:
+    """Stages of a current- and a future-state map side by side, matched by id."""
+    rows: list[tuple[str, Stage | None, Stage | None]] = []
+    future_ids = {s.id for s in future.stages}
+    for stage in future.stages:
+        rows.append((stage.name, current.stage(stage.id), stage))
+    for stage in current.stages:
+        if stage.id not in future_ids:
+            rows.append((stage.name, stage, None))
+    return rows
+
+
+def _frozen(mapping: Any) -> Any:
+    """A mapping as a comparable tuple of items (None stays None)."""
+    return None if mapping is None else tuple(sorted(mapping.items()))
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _template_error(exc: jinja2.TemplateError) -> str:
+    if isinstance(exc, jinja2.TemplatesNotFound):
+        return f"template not found: {', '.join(map(str, exc.templates))} (theme or custom_dir)"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"template not found: {exc.name} (theme or custom_dir)"
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}"
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml", ".j2"))]
+    where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
+    return f"{where}{exc}"
+
+
+__all__ = ["SiteRenderer", "RenderedSite", "PageError", "ThemeError", "figures"]

@@ -1,0 +1,149 @@
+"""Discover and parse a map repository's content into the model (no checks across files)."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Callable, Mapping
+
+from cjmgen.config import SiteConfig
+from cjmgen.diagnostics import Diagnostic, Diagnostics, SourceLocation
+from cjmgen.frontmatter import decode, split
+from cjmgen.model import Channel, Map, Persona
+from cjmgen.schema import ChannelReader, MapReader, PersonaReader
+from cjmgen.yamltree import parse_yaml
+
+PERSONA_DIR = "personas"
+CHANNELS_FILE = "channels.yml"
+IGNORED_NAMES = {"readme.md"}  # a folder may explain itself on the code host
+
+
+@dataclass(frozen=True)
+class Repository:
+    config: SiteConfig
+    maps: tuple[Map, ...]
+    personas: Mapping[str, Persona]
+    channels: Mapping[str, Channel] | None  # None: no catalog, channels are free text
+    sources: Mapping[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+
+    def map(self, map_id: str) -> Map | None:
+        return self._by_id.get(map_id)
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Map]:
+        """Maps by id, the first of duplicates winning (as the linear search did)."""
+        by_id: dict[str, Map] = {}
+        for journey_map in self.maps:
+            by_id.setdefault(journey_map.id, journey_map)
+        return by_id
+
+    def published(self, drafts: bool = False) -> tuple[Map, ...]:
+        return tuple(m for m in self.maps if drafts or m.status != "draft")
+
+
+def content_prefix(config: SiteConfig) -> str:
+    """The content directory as a repository-relative POSIX path, e.g. `maps`."""
+    return PurePosixPath(config.content_dir.replace("\\", "/")).as_posix().strip("/") or "."
+
+
+def read_sources(config: SiteConfig) -> dict[str, bytes]:
+    """Every content file (.md and channels.yml), keyed by repository-relative path, sorted."""
+    root = config.content_path
+    sources: dict[str, bytes] = {}
+    if not root.is_dir():
+        return sources
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        if path.suffix == ".md" or relative.as_posix() == CHANNELS_FILE:
+            key = path.relative_to(config.root.resolve()).as_posix() if _inside(path, config.root) else path.as_posix()
+            sources[key] = path.read_bytes()
+    return dict(sorted(sources.items()))
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def classify(path: str, config: SiteConfig) -> tuple[str, str] | None:
+    """('map'|'persona'|'channels', id) for a content file; None for files that are not content."""
+    prefix = content_prefix(config)
+    relative = path[len(prefix) + 1 :] if prefix != "." and path.startswith(prefix + "/") else path
+    pure = PurePosixPath(relative)
+    if relative == CHANNELS_FILE:
+        return ("channels", "")
+    if pure.suffix != ".md" or pure.name.lower() in IGNORED_NAMES:
+        return None
+    if len(pure.parts) == 2 and pure.parts[0] == PERSONA_DIR:
+        return ("persona", pure.stem)
+    return ("map", pure.with_suffix("").as_posix())
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """What one file contributes; a pure function of (path, bytes, lanes): cacheable."""
+
+    kind: str
+    value: Map | Persona | dict[str, Channel] | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def parse_file(path: str, data: bytes, config: SiteConfig) -> ParsedFile | None:
+    kind_id = classify(path, config)
+    if kind_id is None:
+        return None
+    kind, item_id = kind_id
+    diagnostics = Diagnostics()
+    value: Map | Persona | dict[str, Channel] | None = None
+    text = decode(data, path, diagnostics)
+    if text is not None:
+        if kind == "channels":
+            node = parse_yaml(text, path, diagnostics)
+            value = ChannelReader(diagnostics).read(node) if node is not None else None
+        else:
+            source = split(text, path, diagnostics)
+            if source is not None:
+                node = source.frontmatter
+                if node is None:
+                    diagnostics.error("frontmatter-empty", "frontmatter is empty", SourceLocation(path, 1, 1))
+                elif kind == "map":
+                    lanes = tuple(key for key, _ in config.lanes)
+                    value = MapReader(diagnostics, lanes).read(node, item_id, path, source.body, source.body_first_line)
+                else:
+                    value = PersonaReader(diagnostics).read(node, item_id, path, source.body, source.body_first_line)
+    return ParsedFile(kind, value, tuple(diagnostics.items))
+
+
+FileParser = Callable[[str, bytes, SiteConfig], "ParsedFile | None"]
+
+
+def parse_repository(
+    config: SiteConfig, sources: Mapping[str, bytes], diagnostics: Diagnostics,
+    parse: FileParser | None = None, keep_sources: bool = True,
+) -> Repository:
+    """Parse every source file; `parse` may be a caching wrapper of `parse_file`."""
+    parse = parse or parse_file
+    maps: list[Map] = []
+    personas: dict[str, Persona] = {}
+    channels: dict[str, Channel] | None = None
+    for path, data in sources.items():
+        parsed = parse(path, data, config)
+        if parsed is None:
+            continue
+        diagnostics.extend(list(parsed.diagnostics))
+        if parsed.kind == "channels":
+            # An unreadable catalog is reported once; checking every touchpoint
+            # against an empty one would only bury that error.
+            channels = dict(parsed.value) if parsed.value is not None else None  # type: ignore[arg-type]
+        elif isinstance(parsed.value, Map):
+            maps.append(parsed.value)
+        elif isinstance(parsed.value, Persona):
+            personas[parsed.value.id] = parsed.value
+    maps.sort(key=lambda m: (m.id, m.path))
+    return Repository(config, tuple(maps), dict(sorted(personas.items())), channels, sources if keep_sources else {})

@@ -1,0 +1,75 @@
+"""Where every page of the site lives, and relative links between them.
+
+All links in pages are relative, so the site works under any sub-path and from
+a file share; `base_url` is used only where a URL must be absolute (sitemap,
+404 page, PDF stamps). Pages are files (`maps/b2c/sofa.html`), not folders, so
+that file:// browsing needs no index.html magic.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote
+
+from cjmgen.schema import slugify
+
+
+def map_url(map_id: str) -> str:
+    return f"maps/{map_id}.html"
+
+
+def map_pdf_url(map_id: str) -> str:
+    return f"maps/{map_id}.pdf"
+
+
+def persona_url(persona_id: str) -> str:
+    return f"personas/{persona_id}.html"
+
+
+def channel_url(channel_id: str) -> str:
+    return f"channels/{slugify(channel_id)}.html"
+
+
+def owner_url(owner: str) -> str:
+    return f"owners/{slugify(owner)}.html"
+
+
+def segment_url(segment: str) -> str:
+    return f"segments/{slugify(segment)}.html"
+
+
+def static_url(name: str) -> str:
+    return f"static/{name}"
+
+
+def file_url(repo_path: str) -> str:
+    """Where a repository file (an image, an attachment) is published."""
+    return f"files/{repo_path}"
+
+
+INDEX = "index.html"
+PERSONAS = "personas/index.html"
+CHANNELS = "channels/index.html"
+OWNERS = "owners/index.html"
+SEGMENTS = "segments/index.html"
+NOT_FOUND = "404.html"
+SITEMAP = "sitemap.xml"
+
+
+def relative(from_page: str, to_target: str) -> str:
+    """A URL from one site file to another (or to an anchor on one), percent-encoded."""
+    target, _, fragment = to_target.partition("#")
+    if target == from_page and fragment:
+        return "#" + quote(fragment)
+    start = posixpath.dirname(from_page) or "."
+    path = posixpath.relpath(target or from_page, start)
+    url = quote(path, safe="/")
+    return f"{url}#{quote(fragment)}" if fragment else url
+
+
+def absolute(base_url: str, target: str) -> str:
+    return base_url + quote(target, safe="/")
+
+
+def stage_anchor(stage_id: str) -> str:
+    return f"stage-{slugify(stage_id)}"

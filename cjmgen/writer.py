@@ -1,0 +1,86 @@
+"""Atomic output: build the site in a fresh folder beside the target, then swap it in.
+
+A reader of the intranet never sees half a site, and a failed build leaves the
+previously published site byte for byte as it was. Nothing outside the output
+folder is touched, and a folder that cjmgen did not make is never replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+MARKER = ".cjmgen-site"
+MARKER_TEXT = "This folder is written by `cjmgen build` and replaced on every build.\n"
+
+
+class OutputError(Exception):
+    """The output folder cannot be used; the message says why and what to do."""
+
+
+def _contains(outer: Path, inner: Path) -> bool:
+    try:
+        inner.relative_to(outer)
+        return True
+    except ValueError:
+        return False
+
+
+def check_output_location(output: Path, root: Path, content: Path) -> None:
+    output, root, content = output.resolve(), root.resolve(), content.resolve()
+    if output == root or _contains(output, root):
+        raise OutputError(f"output folder {output} is the repository or contains it; choose a subfolder such as site/")
+    if _contains(output, content):
+        raise OutputError(f"output folder {output} contains the content folder {content}; it would be deleted")
+    if _contains(content, output):
+        raise OutputError(f"output folder {output} is inside the content folder {content}; choose a folder outside it")
+    if output.exists() and not output.is_dir():
+        raise OutputError(f"output path {output} exists and is not a folder")
+    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
+        raise OutputError(
+            f"output folder {output} is not empty and was not made by cjmgen; "
+            "refusing to replace it (delete it yourself or choose another --output)"
+        )
+
+
+class StagedOutput:
+    """`with StagedOutput(path) as out: out.write(...)` swaps in only on success."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output.resolve()
+        self.dir: Path = Path()
+
+    def __enter__(self) -> StagedOutput:
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self.dir = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.new-", dir=self.output.parent))
+        return self
+
+    def write(self, relative: str, data: bytes) -> None:
+        target = self.dir / relative
+        if not _contains(self.dir, target.resolve()):
+            raise OutputError(f"refusing to write outside the output folder: {relative}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    def copy(self, relative: str, source: Path) -> None:
+        self.write(relative, source.read_bytes())
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None,
+    ) -> None:
+        if exc_type is not None:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            return
+        (self.dir / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        os.chmod(self.dir, 0o755)  # mkdtemp makes 0700; web servers must read it
+        old = None
+        if self.output.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
+            os.rmdir(old)
+            os.rename(self.output, old)
+        os.rename(self.dir, self.output)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)

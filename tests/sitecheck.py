@@ -1,0 +1,66 @@
+"""Read a built site back: every page parsed, every internal link followed."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+@dataclass
+class PageLinks(HTMLParser):
+    links: list[tuple[str, str, str]] = field(default_factory=list)  # (tag, attr, url)
+    ids: set[str] = field(default_factory=set)
+    base: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if values.get("id"):
+            self.ids.add(values["id"] or "")
+        if tag == "base":
+            self.base = values.get("href")
+        for attr in ("href", "src"):
+            if values.get(attr) is not None:
+                self.links.append((tag, attr, values[attr] or ""))
+
+
+def parse(path: Path) -> PageLinks:
+    parser = PageLinks()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every internal link that does not resolve to a file (and anchor) of the site."""
+    problems = []
+    pages = {p.relative_to(site).as_posix(): parse(p) for p in site.rglob("*.html")}
+    for page, parsed in pages.items():
+        if parsed.base is not None:
+            continue  # the 404 page resolves against base_url; checked separately
+        for tag, attr, url in parsed.links:
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith("//"):
+                if tag != "a":
+                    problems.append(f"{page}: external resource {url}")
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path))) if parts.path else page
+            if target.startswith("..") or not (site / target).is_file():
+                problems.append(f"{page}: broken {attr} {url}")
+                continue
+            if parts.fragment and target.endswith(".html"):
+                if unquote(parts.fragment) not in pages[target].ids:
+                    problems.append(f"{page}: missing anchor {url}")
+    return problems
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }

@@ -1,0 +1,71 @@
+// cjmgen default theme: filters of the index (segment, persona, owner, channel, tag,
+// state, status, staleness). The state lives in the URL's hash (#segment=...&tag=...),
+// so a filtered list can be shared and works under any base path and from a file share;
+// a query string (?segment=...) is read too, for links written by hand.
+(function () {
+  "use strict";
+  var form = document.getElementById("filters");
+  if (!form) return;
+  var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
+  var rows = Array.prototype.slice.call(document.querySelectorAll("main tr[data-facets]"));
+  var facets = rows.map(function (row) { return JSON.parse(row.getAttribute("data-facets")); });
+  var count = form.querySelector(".filter-count");
+  var none = form.querySelector(".filter-none");
+  form.hidden = false;
+
+  function has(facet, value) {
+    return Array.isArray(facet) ? facet.indexOf(value) >= 0 : facet === value;
+  }
+
+  function apply() {
+    var shown = 0;
+    selects.forEach(function (select) { select.classList.toggle("is-set", Boolean(select.value)); });
+    rows.forEach(function (row, i) {
+      var visible = selects.every(function (select) {
+        return !select.value || has(facets[i][select.name], select.value);
+      });
+      row.hidden = !visible;
+      if (visible) shown += 1;
+    });
+    // A persona's table, then a segment's section, disappears when nothing in it is left.
+    document.querySelectorAll("main .persona-group, main .segment-group").forEach(function (group) {
+      group.hidden = !group.querySelector("tr[data-facets]:not([hidden])");
+    });
+    count.textContent = form.getAttribute("data-shown")
+      .replace("{shown}", shown).replace("{total}", rows.length);
+    none.hidden = shown > 0;
+  }
+
+  function read() {
+    var params = new URLSearchParams(window.location.search);
+    new URLSearchParams(window.location.hash.replace(/^#/, "")).forEach(function (value, key) {
+      params.set(key, value);
+    });
+    selects.forEach(function (select) {
+      var wanted = params.get(select.name) || "";
+      var known = Array.prototype.some.call(select.options, function (o) { return o.value === wanted; });
+      select.value = known ? wanted : "";
+    });
+  }
+
+  function write() {
+    var params = new URLSearchParams();
+    selects.forEach(function (select) { if (select.value) params.set(select.name, select.value); });
+    var state = params.toString();
+    var url = window.location.pathname + window.location.search + (state ? "#" + state : "");
+    try {
+      window.history.replaceState(null, "", url);
+    } catch (error) {
+      window.location.replace("#" + state); // file:// pages may refuse replaceState
+    }
+  }
+
+  form.addEventListener("change", function () { apply(); write(); });
+  form.addEventListener("reset", function () {
+    window.setTimeout(function () { apply(); write(); }, 0); // after the form has reset itself
+  });
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  window.addEventListener("hashchange", function () { read(); apply(); });
+  read();
+  apply();
+})();
