@@ -1,0 +1,159 @@
+"""Plan every PDF, take what the cache has, render the rest in parallel, report.
+
+    printer, planned = plan_site(site_renderer)       # print HTML, in this process
+    outcome = produce(planned, config, printer, ...)  # cache, then render the misses
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+from urllib.parse import quote
+
+from cjmgen import site
+from cjmgen.config import SiteConfig
+from cjmgen.diagnostics import Diagnostic, Severity, SourceLocation
+from cjmgen.model import Map
+from cjmgen.pdf import PdfError
+from cjmgen.pdf.cache import FileDigests, PdfCache, job_key
+from cjmgen.pdf.document import HANDOUT_PAGE, GitFacts, PlannedJob, PrintRenderer
+from cjmgen.pdf.engine import INSTALL_HINT, JobResult, PdfUnavailable
+from cjmgen.pdf.layout import POSTER_SIZES, PageSizeError, PageSpec
+from cjmgen.pdf.pool import RenderError, render_jobs
+from cjmgen.render import SiteRenderer
+
+__all__ = [
+    "PdfError", "PdfOutcome", "PageSpec", "PageSizeError", "POSTER_SIZES", "plan_site",
+    "plan_maps", "plan_handout", "produce", "printer_for", "HANDOUT_PAGE",
+]
+
+VARIANTS = ("pdf/ua-1",)
+
+
+@dataclass
+class PdfOutcome:
+    files: dict[str, bytes] = field(default_factory=dict)  # output path -> PDF bytes
+    rendered: list[str] = field(default_factory=list)  # names that were not in the cache
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # WeasyPrint's unexpected warnings
+    results: list[JobResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def printer_for(site_renderer: SiteRenderer, variant: str | None = None) -> PrintRenderer:
+    config = site_renderer.repo.config
+    git = GitFacts(config.root.resolve(), [config.content_dir, "cjmgen.yml"])
+    return PrintRenderer(site_renderer, git, variant or config.pdf.variant)
+
+
+def plan_maps(printer: PrintRenderer, maps: Sequence[Map], page: PageSpec, poster: bool = False,
+              names: Sequence[str] | None = None) -> list[PlannedJob]:
+    return [
+        printer.map_job(m, page, names[i] if names else site.map_pdf_url(m.id), poster=poster)
+        for i, m in enumerate(maps)
+    ]
+
+
+def plan_handout(printer: PrintRenderer, maps: Sequence[Map], name: str = "handout.pdf",
+                 subtitle: str = "") -> PlannedJob:
+    return printer.handout_job(maps, name, subtitle)
+
+
+def plan_site(site_renderer: SiteRenderer, handout: bool = True) -> tuple[PrintRenderer, list[PlannedJob]]:
+    """A PDF for every published map (the configured page size), and the whole handout."""
+    printer = printer_for(site_renderer)
+    config = site_renderer.repo.config
+    page = PageSpec.parse(config.pdf.page_size)
+    maps = list(site_renderer.catalog.maps)
+    planned = plan_maps(printer, maps, page)
+    if handout and maps:
+        planned.append(plan_handout(printer, maps))
+    return printer, planned
+
+
+def produce(
+    planned: Sequence[PlannedJob], config: SiteConfig, printer: PrintRenderer | None = None,
+    known: Sequence[Diagnostic] = (), workers: int | None = None, use_cache: bool = True,
+) -> PdfOutcome:
+    """Take what the cache has, render the rest in parallel, and report what was refused."""
+    started = time.perf_counter()
+    outcome = PdfOutcome()
+    cache = PdfCache(config.root.resolve())
+    digests = FileDigests()
+    config_key = repr(config)
+    keys = [job_key(p.job, p.sources.files, digests, config_key) for p in planned]
+    results: dict[int, JobResult] = {}
+    if use_cache:
+        for index, key in enumerate(keys):
+            hit = cache.get(key, planned[index].job.name)
+            if hit is not None:
+                results[index] = hit
+    missing = [i for i in range(len(planned)) if i not in results]
+    if missing:
+        try:
+            fresh = render_jobs([planned[i].job for i in missing], workers)
+        except PdfUnavailable as exc:
+            raise PdfError(str(exc), hint="or set `pdf: {enabled: false}` in cjmgen.yml") from exc
+        except RenderError as exc:
+            raise PdfError(str(exc)) from exc
+        for index, result in zip(missing, fresh):
+            results[index] = result
+            outcome.rendered.append(result.name)
+            if use_cache:
+                cache.put(keys[index], result)
+        cache.prune()
+    problems = printer.problems if printer is not None else []
+    outcome.diagnostics.extend(_problems(problems, known))
+    for index, plan in enumerate(planned):
+        result = results[index]
+        outcome.results.append(result)
+        outcome.files[plan.job.name] = result.pdf
+        outcome.diagnostics.extend(_refusals(plan, result, known))
+        outcome.notes.extend(f"{plan.job.name}: WeasyPrint {message}" for message in result.log)
+    outcome.diagnostics = list(dict.fromkeys(outcome.diagnostics))
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def _problems(problems: Sequence[tuple[str, str, SourceLocation | None]], known: Sequence[Diagnostic]) -> list[Diagnostic]:
+    seen = {d.location for d in known if d.severity == Severity.WARNING}
+    return [
+        Diagnostic(Severity.WARNING, code, message, where,
+                   "copy the file into the repository (e.g. maps/assets/) and link it by a relative path")
+        for code, message, where in dict.fromkeys(problems) if where not in seen
+    ]
+
+
+def _refusals(plan: PlannedJob, result: JobResult, known: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """A warning at the line that wrote each refused URL (checks may have reported it already)."""
+    already = {d.location for d in known if d.code == "external-resource"}
+    out = []
+    for url, reason in result.refused:
+        where = plan.sources.locations.get(url) or plan.sources.locations.get(quote(url, safe=":/?#[]@!$&'()*+,;=~%"))
+        where = where or plan.fallback
+        if where in already:
+            continue
+        shown = url if len(url) <= 80 else url[:77] + "..."
+        out.append(Diagnostic(
+            Severity.WARNING, "pdf-resource", f"'{shown}' was not embedded in {plan.job.name}: {reason}",
+            where, "copy the file into the repository (e.g. maps/assets/) and link it by a relative path",
+        ))
+    return out
+
+
+def unavailable_hint() -> str:
+    return INSTALL_HINT
+
+
+def timing_summary(outcome: PdfOutcome) -> str:
+    rendered = [r for r in outcome.results if r.attempts]
+    if not rendered:
+        return f"{len(outcome.files)} PDFs from the cache"
+    total = sum(r.seconds for r in rendered)
+    return f"rendered {len(rendered)} PDFs ({total:.2f} s of work) in {outcome.seconds:.2f} s"
+
+
+def default_output(name: str) -> Path:
+    return Path(name.replace("/", "-"))

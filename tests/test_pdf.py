@@ -1,0 +1,375 @@
+"""PDF infographics, posters and the handout: real PDFs read back with poppler and pypdf."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cjmgen.build import BuildOptions, build
+from tests.conftest import CHANNELS, complete_stage, run, simple_map, write_files
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+RU_CONFIG = (
+    "title: Карты пути клиента — тест\nlanguage: ru\nbase_url: https://intranet.example/cjm/\n"
+    "author: Отдел клиентского опыта\npdf: {page_size: A3 landscape}\n"
+)
+RU_PERSONA = "---\nname: Анна, 29\nrole: Менеджер проектов\nquote: Выбираю вечером с телефона\ngoals: [Обставить гостиную за месяц]\n---\nИстория Анны.\n"
+
+
+def ru_stage(number: int, count: int | None, emotion: int) -> str:
+    lines = [
+        f"  - id: s{number}",
+        f"    name: Этап номер {number}",
+        f"    goals: [Цель этапа {number} — найти диван до новоселья]",
+        f"    actions: [Ищет «диван с доставкой» с телефона, шаг {number}]",
+        f"    obstacles: [{{text: 'Препятствие {number}: нет цены в сниппете', source: аудит выдачи}}]",
+        f"    triggers: ['Триггер {number}: баннер ретаргетинга']",
+        f"    kpis: [{{name: Показатель KPI {number}, value: 5%, target: 7.5%}}]",
+        f"    push: Толкающее действие {number}",
+        f"    opportunities: ['Возможность {number}: ускорить страницы']",
+        "    owner: Маркетинг" if number % 2 else "    owner: Отдел продаж",
+        f"    emotion: {emotion}",
+        "    touchpoints: [website]",
+    ]
+    if count is not None:
+        lines.append(f"    count: {count}")
+    return "\n".join(lines) + "\n"
+
+
+def ru_map(title: str = "Покупка дивана с телефона", stages: int = 5, body: str = "") -> str:
+    counts = [96000, 4800, 192, 144, 36, 30, 25, 20, 18, 15, 12, 10]
+    emotions = [1, 0, -1, -2, 1, 2, 0, -1, 1, 0, 2, -2]
+    return (
+        "---\n"
+        f"title: {title}\npersona: anna\nsegment: Мобильные посетители из поиска\nowner: Отдел e-commerce\n"
+        "reviewed: 2026-10-01\ntags: [b2c, мобильные]\nstages:\n"
+        + "".join(ru_stage(i + 1, counts[i], emotions[i]) for i in range(stages))
+        + "---\n" + body
+        + "\n## Этап номер 1\nЗаметка к первому этапу: Анна ищет с телефона.\n"
+    )
+
+
+def git(root: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com",
+           "GIT_AUTHOR_DATE": "2026-09-14T10:00:00+03:00", "GIT_COMMITTER_DATE": "2026-09-14T10:00:00+03:00"}
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True, env=env).stdout
+
+
+def make_ru_repo(root: Path, extra: dict[str, str] | None = None, commit: bool = True) -> Path:
+    write_files(root, {
+        "cjmgen.yml": RU_CONFIG,
+        "maps/personas/anna.md": RU_PERSONA,
+        "maps/channels.yml": CHANNELS,
+        "maps/mobile/sofa.md": ru_map(),
+        "maps/en/chairs.md": simple_map("Buying office chairs", persona="irina"),
+        "maps/personas/irina.md": "---\nname: Irina, office manager\n---\n",
+        **(extra or {}),
+    })
+    if commit:
+        git(root, "init", "-q")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "-m", "maps")
+    return root
+
+
+def pdftext(path: Path, *args: str) -> str:
+    return subprocess.run(["pdftotext", *args, str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def pdfinfo(path: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    """One Russian repository in git, built once with PDFs and the handout."""
+    root = make_ru_repo(tmp_path_factory.mktemp("pdf") / "repo")
+    result = build(root)
+    assert result.written, result.diagnostics
+    return root, result
+
+
+def test_build_writes_a_pdf_per_map_and_the_handout(built) -> None:
+    root, result = built
+    assert result.pdfs == 3 and result.pdfs_rendered == 3
+    assert (root / "site/maps/mobile/sofa.pdf").is_file()
+    assert (root / "site/handout.pdf").is_file()
+    page = (root / "site/maps/mobile/sofa.html").read_text(encoding="utf-8")
+    assert 'href="sofa.pdf"' in page and "Скачать PDF" in page
+    assert 'href="handout.pdf"' in (root / "site/index.html").read_text(encoding="utf-8")
+    assert result.notes == []  # WeasyPrint said nothing unexpected (its warnings land here)
+    assert not [d for d in result.diagnostics if d.severity.value == "error"]
+
+
+def test_infographic_is_one_a3_landscape_page_with_the_whole_map(built) -> None:
+    root, _ = built
+    pdf = root / "site/maps/mobile/sofa.pdf"
+    info = pdfinfo(pdf)
+    assert info["Pages"] == "1"
+    assert info["Page size"].startswith("1190.55 x 841.89")
+    text = " ".join(pdftext(pdf).split())
+    for number in range(1, 6):
+        assert f"Этап номер {number}" in text
+        assert f"Цель этапа {number} — найти диван до новоселья" in text
+        assert f"Препятствие {number}: нет цены" in text  # (a cell may wrap the rest)
+        assert f"Показатель KPI {number}" in text
+    for fact in ("Анна, 29", "Отдел e-commerce", "текущее состояние", "96 000", "Общая конверсия"):
+        assert fact in text
+    assert "Цели" in text and "KPI" in text
+
+
+def test_metadata_title_language_author_dates(built) -> None:
+    from pypdf import PdfReader
+
+    root, _ = built
+    pdf = root / "site/maps/mobile/sofa.pdf"
+    info = pdfinfo(pdf)
+    assert info["Title"] == "Покупка дивана с телефона"
+    assert info["Author"] == "Отдел клиентского опыта"
+    reader = PdfReader(str(pdf))
+    assert reader.trailer["/Root"]["/Lang"] == "ru"
+    assert reader.metadata["/CreationDate"].startswith("D:20260914")  # the commit's date, not the clock
+
+
+def test_footer_stamp_names_revision_date_and_live_url(built) -> None:
+    root, _ = built
+    sha = git(root, "rev-parse", "HEAD").strip()[:10]
+    text = " ".join(pdftext(root / "site/maps/mobile/sofa.pdf").split())
+    assert f"Ревизия {sha}" in text
+    assert "14 сентября 2026" in text
+    assert "https://intranet.example/cjm/maps/mobile/sofa.html" in text
+
+
+def test_bookmarks_for_maps_and_stages(built) -> None:
+    from pypdf import PdfReader
+
+    root, _ = built
+
+    def titles(outline) -> list[str]:  # type: ignore[no-untyped-def]
+        out = []
+        for entry in outline:
+            out.extend(titles(entry) if isinstance(entry, list) else [entry.title])
+        return out
+
+    marks = titles(PdfReader(str(root / "site/maps/mobile/sofa.pdf")).outline)
+    assert "Покупка дивана с телефона" in marks
+    assert "1. Этап номер 1" in marks and "5. Этап номер 5" in marks
+    handout = titles(PdfReader(str(root / "site/handout.pdf")).outline)
+    for mark in ("Как читать карту пути клиента", "Персоны", "Покупка дивана с телефона", "Этап номер 3", "Ответственные", "Словарь терминов"):
+        assert any(mark in t for t in handout), (mark, handout)
+
+
+def test_handout_has_contents_personas_owners_and_glossary(built) -> None:
+    root, _ = built
+    pdf = root / "site/handout.pdf"
+    info = pdfinfo(pdf)
+    assert info["Page size"].startswith("595.276 x 841.89")
+    pages = int(info["Pages"])
+    assert pages >= 10
+    text = pdftext(pdf)
+    flat = " ".join(text.split())
+    assert "Карты пути клиента — тест" in flat and "учебное пособие" in flat.lower()
+    assert "Содержание" in flat and "Словарь терминов" in flat and "Как читать карту пути клиента" in flat
+    assert "Анна, 29" in flat and "Ответственные" in flat and "Маркетинг" in flat and "Отдел продаж" in flat
+    assert "Что мы здесь делаем" in flat and "Заметка к первому этапу" in flat
+    # the contents give page numbers: the glossary is on the last page
+    toc = " ".join(pdftext(pdf, "-f", "2", "-l", "2").split())
+    assert toc.split("Словарь терминов . . .")[1].split()[-1].strip(". ") == str(pages)
+    # the infographic pages are landscape
+    sizes = subprocess.run(["pdfinfo", "-f", "1", "-l", str(pages), str(pdf)], capture_output=True, text=True).stdout
+    assert "841.89 x 595.276" in sizes
+
+
+def test_second_build_renders_nothing(built, tmp_path: Path) -> None:
+    root, _ = built
+    again = build(root)
+    assert again.written and again.pdfs == 3 and again.pdfs_rendered == 0
+
+
+def test_same_input_same_bytes(built, tmp_path: Path) -> None:
+    root, _ = built
+    first = (root / "site/maps/mobile/sofa.pdf").read_bytes()
+    shutil.rmtree(root / ".cjmgen-cache")
+    again = build(root, BuildOptions(output=tmp_path / "out"))
+    assert again.pdfs_rendered == 3
+    assert (tmp_path / "out/maps/mobile/sofa.pdf").read_bytes() == first
+    assert (tmp_path / "out/handout.pdf").read_bytes() == (root / "site/handout.pdf").read_bytes()
+
+
+def test_changing_one_map_renders_one_pdf(tmp_path: Path) -> None:
+    root = make_ru_repo(tmp_path / "repo", commit=False)
+    (root / "cjmgen.yml").write_text(RU_CONFIG.replace("pdf: {page_size: A3 landscape}", "pdf: {page_size: A3 landscape, handout: false}"), encoding="utf-8")
+    first = build(root)
+    assert first.pdfs == 2 and first.pdfs_rendered == 2
+    assert build(root).pdfs_rendered == 0
+    path = root / "maps/en/chairs.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Goal of Deal", "A changed goal"), encoding="utf-8")
+    third = build(root)
+    assert third.pdfs_rendered == 1
+    assert "A changed goal" in pdftext(root / "site/maps/en/chairs.pdf")
+
+
+def test_unsafe_urls_are_refused_and_reported_at_their_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def no_network(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("network access during a build")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    from cjmgen.pdf import engine
+
+    monkeypatch.setenv("CJMGEN_PDF_WORKERS", "1")  # one job renders in this process
+    monkeypatch.setattr(engine, "MAX_DATA_URL_BYTES", 64)  # (the site cannot take a long data: URL)
+    big = "iVBORw0KGgo" + "A" * 150
+    body = (
+        "Intro.\n\n![leak](file:///etc/passwd)\n\n"
+        "![remote](http://example.com/tracker.png)\n\n"
+        f"![huge](data:image/png;base64,{big})\n"
+    )
+    root = make_ru_repo(tmp_path / "repo", {"maps/en/chairs.md": simple_map("Chairs", persona="irina", body=body)}, commit=False)
+    (root / "cjmgen.yml").write_text(RU_CONFIG.replace("pdf: {page_size: A3 landscape}", "pdf: {handout: false}"), encoding="utf-8")
+    result = build(root)
+    assert result.written
+    found = {(d.code, d.location.line if d.location else None) for d in result.diagnostics
+             if d.location and d.location.path == "maps/en/chairs.md"}
+    first = simple_map("Chairs", persona="irina").count("\n") + 1  # the body's first line
+    assert ("pdf-resource", first + 2) in found  # file:///etc/passwd
+    assert any(line == first + 4 for code, line in found if code in ("external-resource", "pdf-resource"))  # http
+    passwd = Path("/etc/passwd").read_text(encoding="utf-8", errors="replace").split(":")[0]
+    text = pdftext(root / "site/maps/en/chairs.pdf")
+    assert "root:x:0:0" not in text and "/bin/" not in text
+    assert passwd  # (the file exists, so a leak would have shown)
+
+
+def test_fetcher_serves_only_files_inside_the_roots(tmp_path: Path) -> None:
+    from cjmgen.pdf.engine import check_file_url, decode_data_url, fetcher_class
+
+    root = tmp_path / "repo"
+    (root / "maps/assets").mkdir(parents=True)
+    (root / "maps/assets/ok.png").write_bytes(b"\x89PNG")
+    (root / ".git").mkdir()
+    (root / ".git/x.png").write_bytes(b"\x89PNG")
+    (root / "maps/assets/leak.png").symlink_to("/etc/passwd")
+    (root / "maps/notes.txt").write_text("x")
+    roots = (root.resolve(),)
+    assert check_file_url((root / "maps/assets/ok.png").as_uri(), roots)[0] is not None
+    assert check_file_url((root / "maps/assets/leak.png").as_uri(), roots)[0] is None
+    assert check_file_url((root / "maps/assets/../../../etc/passwd").as_uri(), roots)[0] is None
+    assert check_file_url((root / ".git/x.png").as_uri(), roots)[0] is None
+    assert check_file_url((root / "maps/notes.txt").as_uri(), roots)[0] is None
+    assert check_file_url("file://otherhost/etc/passwd", roots)[0] is None
+    assert decode_data_url("data:image/png;base64,iVBORw0KGgo=")[0] is not None
+    assert decode_data_url("data:text/html,<script>")[0] is None
+    assert decode_data_url("data:image/png;base64," + "A" * 4_000_000)[0] is None
+    fetcher = fetcher_class()((str(root),))
+    for url in ("http://example.com/x.png", "https://example.com/x.png", "ftp://example.com/x", "file:///etc/passwd"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert [u for u, _ in fetcher.refused] == ["http://example.com/x.png", "https://example.com/x.png", "ftp://example.com/x", "file:///etc/passwd"]
+    assert fetcher.fetch((root / "maps/assets/ok.png").as_uri()).read() == b"\x89PNG"
+
+
+def test_twelve_stages_stay_usable(tmp_path: Path) -> None:
+    root = make_ru_repo(tmp_path / "repo", {"maps/mobile/sofa.md": ru_map("Двенадцать этапов", stages=12)}, commit=False)
+    # (pdftotext -raw keeps the order of the content: cell by cell)
+    (root / "cjmgen.yml").write_text(RU_CONFIG.replace("pdf: {page_size: A3 landscape}", "pdf: {handout: false}"), encoding="utf-8")
+    result = build(root)
+    assert result.written and result.notes == []
+    pdf = root / "site/maps/mobile/sofa.pdf"
+    text = " ".join(pdftext(pdf, "-raw").split())
+    for number in range(1, 13):  # nothing is cut off: every stage's name, goal and obstacle is there
+        assert f"Этап номер {number}" in text
+        assert f"Цель этапа {number} —" in text
+        assert f"Возможность {number}:" in text
+    assert pdfinfo(pdf)["Page size"].startswith("1190.55 x 841.89")
+
+
+def test_poster_and_handout_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_ru_repo(tmp_path / "repo", commit=False)
+    monkeypatch.chdir(tmp_path)
+    poster = run(["pdf", "--poster", "A1", "mobile/sofa", "-o", "poster.pdf"], root)
+    assert poster.exit_code == 0, poster.output
+    info = pdfinfo(tmp_path / "poster.pdf")
+    assert info["Page size"].startswith("2383.94 x 1683.78") and info["Pages"] == "1"
+    handout = run(["pdf", "--handout", "--persona", "anna", "-o", "anna.pdf"], root)
+    assert handout.exit_code == 0, handout.output
+    text = " ".join(pdftext(tmp_path / "anna.pdf").split())
+    assert "Покупка дивана с телефона" in text and "Buying office chairs" not in text
+    assert run(["pdf"], root).exit_code == 2
+    assert run(["pdf", "no/such-map"], root).exit_code == 2
+
+
+def test_pdf_ua_variant_is_tagged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_ru_repo(tmp_path / "repo", commit=False)
+    monkeypatch.chdir(tmp_path)
+    result = run(["pdf", "en/chairs", "--pdf-variant", "pdf/ua-1", "-o", "ua.pdf"], root)
+    assert result.exit_code == 0, result.output
+    assert pdfinfo(tmp_path / "ua.pdf")["Tagged"] == "yes"
+    assert "WeasyPrint" not in result.output  # no unexpected warnings
+
+
+@pytest.mark.parametrize("failure", ["ImportError", "OSError"])
+def test_missing_weasyprint_fails_with_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
+    from cjmgen.pdf import engine
+
+    def broken():  # type: ignore[no-untyped-def]
+        exc = ImportError("No module named 'weasyprint'") if failure == "ImportError" else OSError("cannot load library 'libpango-1.0-0'")
+        try:
+            raise exc
+        except ImportError as error:
+            raise engine.PdfUnavailable(f"PDF output needs WeasyPrint, which is not installed ({error}); {engine.INSTALL_HINT}") from error
+        except OSError as error:
+            raise engine.PdfUnavailable(f"WeasyPrint is installed but a system library it needs is missing ({error}); {engine.INSTALL_HINT}") from error
+
+    monkeypatch.setattr(engine, "import_weasyprint", broken)
+    root = make_ru_repo(tmp_path / "repo", commit=False)
+    result = run(["build"], root)
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if "error:" in line]
+    assert len(errors) == 1
+    assert "pip install 'cjmgen[pdf]'" in errors[0] and "--no-pdf" in errors[0]
+    assert "libpango" in errors[0] or failure == "ImportError"
+    assert not (root / "site").exists()
+    assert run(["build", "--no-pdf"], root).exit_code == 0
+
+
+def test_real_import_failure_is_turned_into_the_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjmgen.pdf import engine
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    with pytest.raises(engine.PdfUnavailable, match="cjmgen\\[pdf\\]"):
+        engine.import_weasyprint()
+
+
+@pytest.mark.parametrize("args", [["check"], ["build", "--no-pdf"]])
+def test_check_and_html_builds_never_import_weasyprint(tmp_path: Path, args: list[str]) -> None:
+    root = make_ru_repo(tmp_path / "repo", commit=False)
+    code = (
+        "import sys, json\n"
+        "from cjmgen.cli import cli\n"
+        "try:\n"
+        f"    cli.main({json.dumps(['-C', str(root), *args])}, standalone_mode=False)\n"
+        "except SystemExit:\n    pass\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('weasyprint', 'pydyf', 'tinycss2', 'cffi'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_page_sizes_and_fit_estimate() -> None:
+    from cjmgen.pdf.layout import PageSpec
+
+    a3 = PageSpec.parse("A3 landscape")
+    assert a3.size_mm == (420, 297) and a3.css == "420mm 297mm"
+    assert PageSpec.parse("a1").size_mm == (841, 594)
+    assert PageSpec.parse("A4 portrait").size_mm == (210, 297)
+    assert round(PageSpec.parse("A1").scale, 2) == 2.0
