@@ -1,0 +1,336 @@
+"""A semantic diff as text (plan style), Markdown (review comment) or JSON; a map for textconv."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from cjmgen import journey
+from cjmgen.checks import format_percent
+from cjmgen.config import SiteConfig
+from cjmgen.diff import CODES, ERROR, INFO, WARNING, Change, MapDiff, RepoDiff
+from cjmgen.frontmatter import decode
+from cjmgen.mermaid import emotion_journey
+from cjmgen.model import Item, Map, Persona
+from cjmgen.repository import parse_file
+
+JSON_VERSION = 1
+
+_ANSI = {"+": "32", "-": "31", "~": "33", "!": "31;1", ERROR: "31;1", WARNING: "33;1", "dim": "2", "bold": "1"}
+
+
+def _painter(colour: bool) -> Callable[[str, str], str]:
+    def paint(text: str, role: str) -> str:
+        return f"\x1b[{_ANSI[role]}m{text}\x1b[0m" if colour and role in _ANSI else text
+    return paint
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def summary_line(diff: RepoDiff) -> str:
+    """`2 maps changed (1 added, 1 removed); 14 changes: 4 warnings, 10 info`."""
+    if diff.empty:
+        return "no semantic changes"
+    parts = [f"{len(diff.maps_with(s))} {s}" for s in ("added", "removed", "renamed", "changed", "unreadable")
+             if diff.maps_with(s)]
+    maps = f"{_n(len(diff.maps), 'map')} changed ({', '.join(parts)})" if diff.maps else "no map changed"
+    changes = len(diff.changes)
+    counts = ", ".join(_n(diff.count(s), s) if s != INFO else f"{diff.count(s)} info"
+                       for s in (ERROR, WARNING, INFO) if diff.count(s) or s == WARNING)
+    return f"{maps}; {_n(changes, 'change')}: {counts}"
+
+
+def _side(label: str, commit: str | None) -> str:
+    if commit and commit.startswith(label) and len(label) >= 7:
+        return commit[:10]  # a commit id given on the command line
+    return f"{label} ({commit[:10]})" if commit else label
+
+
+def comparing(diff: RepoDiff) -> str:
+    return f"{_side(diff.base, diff.base_commit)} -> {_side(diff.head, diff.head_commit)}"
+
+
+_MAP_SYMBOL = {"added": "+", "removed": "-", "renamed": "~", "changed": "~", "unreadable": "!"}
+
+
+def _map_heading(entry: MapDiff) -> str:
+    where = (f"{entry.old_path} -> {entry.new_path}" if entry.status == "renamed"
+             else entry.new_path or entry.old_path or "")
+    return f'map {entry.id} "{entry.title}" ({where})'
+
+
+def format_text(diff: RepoDiff, colour: bool = False) -> str:
+    """Terraform-plan style: the summary first, then `+`, `-`, `~` lines with `old -> new`."""
+    paint = _painter(colour)
+    lines = [paint(f"cjmgen diff: {summary_line(diff)}", "bold"), f"comparing {comparing(diff)}"]
+
+    def change_line(change: Change) -> str:
+        level = f"{paint(change.severity + ':', change.severity)} " if change.severity != INFO else ""
+        return f"    {paint(change.symbol, change.symbol)} {level}{change.message} {paint('[' + change.code + ']', 'dim')}"
+
+    for entry in diff.maps:
+        symbol = _MAP_SYMBOL[entry.status]
+        lines += ["", f"{paint(symbol, symbol)} {_map_heading(entry)}"]
+        lines += [change_line(c) for c in entry.changes if c.code not in ("map-added", "map-removed", "map-renamed")]
+    if diff.other:
+        lines += ["", "~ personas and channels"]
+        lines += [change_line(c) for c in diff.other]
+    return "\n".join(lines) + "\n"
+
+
+# --- Markdown (a pull-request comment) ---------------------------------------------
+
+_MD_SPECIAL = str.maketrans({
+    "\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]", "|": "\\|",
+    "<": "&lt;", ">": "&gt;", "&": "&amp;", "#": "\\#",
+})
+_MD_SEVERITY = {ERROR: "❌ **error**", WARNING: "⚠️ **warning**", INFO: ""}
+_MD_SYMBOL = {"+": "➕", "-": "➖", "~": "✏️"}
+
+
+def md(text: object) -> str:
+    """Markdown-inert text: user content never becomes markup or HTML in a comment."""
+    return " ".join(str(text).split()).translate(_MD_SPECIAL)
+
+
+def _md_change(change: Change) -> str:
+    level = _MD_SEVERITY[change.severity]
+    message = md(change.message.replace(" -> ", " → "))
+    return f"- {_MD_SYMBOL[change.symbol]} {level + ' ' if level else ''}{message} `{change.code}`"
+
+
+def _curves(entry: MapDiff) -> list[str]:
+    """Before/after emotion curves as Mermaid journeys, when stages or emotions changed."""
+    relevant = {"emotion-changed", "stage-added", "stage-removed", "stage-moved", "stage-renamed", "map-added"}
+    if not any(c.code in relevant for c in entry.changes):
+        return []
+    out = ["", "**Emotion curve**", ""]
+    for label, version in (("Before", entry.old), ("After", entry.new)):
+        if version is None or not any(s.emotion is not None for s in version.stages):
+            continue
+        out += [f"{label}:", "", "```mermaid", emotion_journey(version, label).rstrip("\n"), "```", ""]
+    return out if len(out) > 3 else []
+
+
+def format_markdown(diff: RepoDiff, max_chars: int = 60000, details: bool = True) -> str:
+    """A summary table, then one section per map; every change inside `<details>`.
+
+    Warnings and errors stay visible above the fold. When the comment would
+    exceed `max_chars` (GitHub allows 65,536), the details are left out.
+    """
+    lines = ["## Journey map changes", "", f"**{md(summary_line(diff))}**  ",
+             f"Comparing `{md(_side(diff.base, diff.base_commit))}` → `{md(_side(diff.head, diff.head_commit))}`"]
+    if diff.empty:
+        return "\n".join(lines + ["", "No semantic changes to the maps."]) + "\n"
+    if diff.maps:
+        lines += ["", "| | Map | Status | Changes | Warnings | Errors |", "|---|---|---|---:|---:|---:|"]
+        for entry in diff.maps:
+            symbol = _MD_SYMBOL.get(_MAP_SYMBOL[entry.status], "❗")
+            lines.append(f"| {symbol} | {md(entry.title)} (`{entry.id}`) | {entry.status} | {len(entry.changes)} "
+                         f"| {entry.count(WARNING)} | {entry.count(ERROR)} |")
+    for entry in diff.maps:
+        lines += ["", f"### {_MD_SYMBOL.get(_MAP_SYMBOL[entry.status], '❗')} {md(entry.title)} (`{entry.id}`)", ""]
+        where = (f"`{entry.old_path}` → `{entry.new_path}`" if entry.status == "renamed"
+                 else f"`{entry.new_path or entry.old_path}`")
+        lines.append(f"{entry.status.capitalize()}: {where}")
+        serious = [c for c in entry.changes if c.severity != INFO]
+        if serious:
+            lines += [""] + [_md_change(c) for c in serious]
+        if details:
+            lines += ["", f"<details><summary>All {_n(len(entry.changes), 'change')}</summary>", ""]
+            lines += [_md_change(c) for c in entry.changes]
+            lines += _curves(entry)
+            lines += ["", "</details>"]
+    if diff.other:
+        lines += ["", "### Personas and channels", ""] + [_md_change(c) for c in diff.other]
+    text = "\n".join(lines) + "\n"
+    if len(text) > max_chars and details:
+        return format_markdown(diff, max_chars, details=False)
+    if len(text) > max_chars:
+        cut = text[: max_chars - 200].rsplit("\n", 1)[0]
+        text = cut + "\n\n… (cut to fit a comment; run `cjmgen diff` for everything)\n"
+    return text
+
+
+# --- JSON (for tools) --------------------------------------------------------------
+
+
+def as_dict(diff: RepoDiff) -> dict[str, Any]:
+    """The documented, stable structure (docs/review.md, "JSON output")."""
+    return {
+        "format": "cjmgen-diff",
+        "version": JSON_VERSION,
+        "base": {"label": diff.base, "commit": diff.base_commit},
+        "head": {"label": diff.head, "commit": diff.head_commit},
+        "summary": {
+            "maps": {s: len(diff.maps_with(s)) for s in ("added", "removed", "renamed", "changed", "unreadable")},
+            "changes": len(diff.changes),
+            "severities": {s: diff.count(s) for s in (ERROR, WARNING, INFO)},
+            "highest": diff.highest,
+        },
+        "maps": [
+            {
+                "id": entry.id, "title": entry.title, "status": entry.status,
+                "old_path": entry.old_path, "new_path": entry.new_path,
+                "changes": [c.as_dict() for c in entry.changes],
+            }
+            for entry in diff.maps
+        ],
+        "other": [c.as_dict() for c in diff.other],
+    }
+
+
+def format_json(diff: RepoDiff) -> str:
+    return json.dumps(as_dict(diff), ensure_ascii=False, indent=2) + "\n"
+
+
+def codes_table() -> str:
+    """Every change code with its severity, as a Markdown table (for the docs)."""
+    rows = ["| code | severity | meaning |", "|---|---|---|"]
+    rows += [f"| `{code}` | {severity} | {text} |" for code, (severity, text) in CODES.items()]
+    return "\n".join(rows) + "\n"
+
+
+# --- textconv: one map as one fact per line ------------------------------------------
+
+
+def _item(item: Item) -> str:
+    return item.text + (f"  [source: {item.source}]" if item.source else "")
+
+
+def normalised_map(journey_map: Map, lane_labels: dict[str, str] | None = None) -> str:
+    """A map as sorted, one-fact-per-line text, so `git diff` shows what changed in the journey.
+
+    Stage lines are prefixed by the stage id, which survives a rename, so a
+    renamed stage shows as one changed line.
+    """
+    lines = [f"title: {journey_map.title}"]
+    if "id" in journey_map.field_locations:
+        lines.append(f"id: {journey_map.id}")
+    for name in ("persona", "segment", "state", "status", "owner", "reviewed", "current", "description"):
+        value = getattr(journey_map, name)
+        if value is not None:
+            lines.append(f"{name}: {value}")
+    for name in ("tags", "related"):
+        if getattr(journey_map, name):
+            lines.append(f"{name}: {', '.join(getattr(journey_map, name))}")
+    lines.append(f"stages: {' -> '.join(s.id for s in journey_map.stages)}")
+    rates = journey.conversions(journey_map)
+    for number, stage in enumerate(journey_map.stages, 1):
+        p = f"[{stage.id}]"
+        lines += ["", f"{p} stage {number}: {stage.name}"]
+        lines += [f"{p} goal: {_item(i)}" for i in stage.goals]
+        lines += [f"{p} action: {_item(i)}" for i in stage.actions]
+        lines += [f"{p} thought: {_item(i)}" for i in stage.thoughts]
+        lines += [f"{p} quote: {_item(i)}" for i in stage.quotes]
+        for tp in stage.touchpoints:
+            name = f" ({tp.name})" if tp.name else ""
+            lines.append(f"{p} touchpoint: {tp.channel}{name}" + (f"  [source: {tp.source}]" if tp.source else ""))
+        if stage.emotion is not None:
+            lines.append(f"{p} emotion: {stage.emotion:+d}" if stage.emotion else f"{p} emotion: 0")
+        for kpi in stage.kpis:
+            unit = f" {kpi.unit}" if kpi.unit else ""
+            value = f"{kpi.value.raw}{unit}" if kpi.value else "no value"
+            target = f", target {kpi.target.raw}{unit}" if kpi.target else ""
+            better = ", better lower" if kpi.better == "lower" else ""
+            source = f"  [source: {kpi.source}]" if kpi.source else ""
+            lines.append(f"{p} KPI {kpi.name}: {value}{target}{better} ({kpi.status}){source}")
+        lines += [f"{p} obstacle: {_item(i)}" for i in stage.obstacles]
+        lines += [f"{p} trigger: {_item(i)}" for i in stage.triggers]
+        lines += [f"{p} push: {_item(i)}" for i in stage.push]
+        lines += [f"{p} opportunity: {_item(i)}" for i in stage.opportunities]
+        lines += [f"{p} backstage: {_item(i)}" for i in stage.backstage]
+        for key, items in stage.lanes:
+            label = (lane_labels or {}).get(key, key)
+            lines += [f"{p} {label}: {_item(i)}" for i in items]
+        if stage.owner:
+            lines.append(f"{p} owner: {stage.owner}")
+        if stage.count is not None:
+            lines.append(f"{p} customers: {stage.count}")
+        if rates[number - 1] is not None:
+            lines.append(f"{p} conversion (from counts): {format_percent(rates[number - 1])}")  # type: ignore[arg-type]
+        if stage.conversion is not None:
+            lines.append(f"{p} conversion (stated): {stage.conversion.raw}")
+        if stage.next:
+            lines.append(f"{p} next: {', '.join(stage.next)}")
+    return "\n".join(lines + _body_lines(journey_map.body)) + "\n"
+
+
+def normalised_persona(persona: Persona) -> str:
+    lines = [f"persona: {persona.name}"]
+    for name in ("role", "photo", "quote"):
+        if getattr(persona, name):
+            lines.append(f"{name}: {getattr(persona, name)}")
+    for name, noun in (("goals", "goal"), ("needs", "need"), ("pains", "pain")):
+        lines += [f"{noun}: {_item(i)}" for i in getattr(persona, name)]
+    if persona.channels:
+        lines.append(f"channels: {', '.join(persona.channels)}")
+    return "\n".join(lines + _body_lines(persona.body)) + "\n"
+
+
+def _body_lines(body: str) -> list[str]:
+    """A Markdown body, each line marked, after a blank line and a `body:` header."""
+    body = body.strip("\n")
+    if not body.strip():
+        return []
+    return ["", "body:"] + [f"| {line}".rstrip() for line in body.split("\n")]
+
+
+def textconv(name: str, data: bytes, config: SiteConfig) -> str:
+    """What git shows for one version of a file through the `cjmgen` diff driver.
+
+    git passes a temporary file, so the kind is told from the content: a
+    frontmatter with `stages` is a map, one with `name` a persona. Anything
+    that does not parse is shown as it is, after a one-line note, so that
+    `git diff` never loses information.
+    """
+    stem = name.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".md") or "map"
+    prefix = config.content_dir.strip("/") or "maps"
+    config = _with_lanes_of(data, config)
+    for path in (f"{prefix}/{stem}.md", f"{prefix}/personas/{stem}.md"):
+        parsed = parse_file(path, data, config)
+        if parsed is None:
+            continue
+        errors = [d for d in parsed.diagnostics if d.severity.value == "error"]
+        if isinstance(parsed.value, Map) and not errors:
+            return normalised_map(parsed.value, dict(config.lanes))
+        if isinstance(parsed.value, Persona) and not errors and b"\nstages:" not in data:
+            return normalised_persona(parsed.value)
+    from cjmgen.diagnostics import Diagnostics
+
+    text = decode(data, name, Diagnostics())
+    if text is None:
+        text = data.decode("utf-8", errors="replace")
+    return "# cjmgen: not a readable map; shown as written\n" + text
+
+
+def _with_lanes_of(data: bytes, config: SiteConfig) -> SiteConfig:
+    """The config plus every extra stage key the file uses, shown as a lane.
+
+    git runs textconv from the top of the work tree, where the project's
+    cjmgen.yml (and its `lanes:`) may not be: nothing the file says is lost.
+    """
+    import dataclasses
+
+    import yaml
+
+    from cjmgen.schema import STAGE_KEYS
+
+    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    if not text.startswith("---\n") or "\n---" not in text[3:]:
+        return config
+    try:
+        front = yaml.safe_load(text[4:text.index("\n---", 3)])
+    except yaml.YAMLError:
+        return config
+    stages = front.get("stages") if isinstance(front, dict) else None
+    known = set(STAGE_KEYS) | {key for key, _ in config.lanes}
+    extra: dict[str, str] = {}
+    for stage in stages if isinstance(stages, list) else []:
+        if isinstance(stage, dict):
+            extra.update({str(k): str(k) for k in stage if str(k) not in known})
+    if not extra:
+        return config
+    return dataclasses.replace(config, lanes=(*config.lanes, *sorted(extra.items())))
