@@ -1,0 +1,153 @@
+"""The prebuilt offline search index of the site: one small script every page can load.
+
+The index lists maps, stages, obstacles, KPIs, touchpoints, owners, personas and
+channels, each with the site-root-relative URL it leads to (a stage's anchor on
+its map page for everything that belongs to a stage). It is written as
+`search-index.js`, a script that assigns a global, not as JSON: `fetch()` of a
+local file is refused on `file://` pages, a `<script>` is not, so search works
+from a file share too. The theme's `search.js` loads it on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from cjmgen import site
+from cjmgen.catalog import Catalog
+from cjmgen.i18n import Locale
+from cjmgen.model import KPI, Map
+
+PATH = "search-index.js"
+PAGE = "search.html"  # every result of a query: search.html?q=...
+GLOBAL = "CJM_SEARCH"
+FORMAT = 1
+
+#: Kinds of entries, in the order results of equal quality are shown.
+KINDS = ("map", "stage", "obstacle", "kpi", "touchpoint", "owner", "persona", "channel")
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Text as search compares it: lower case, ё read as е, any run of spaces one space.
+
+    The theme's search.js applies the same rules to what the user types, one
+    character for one character, so that matches can be highlighted in the
+    original text.
+    """
+    lowered = "".join(ch.lower()[:1] or ch for ch in text)  # one char per char (İ -> i)
+    return _SPACES.sub(" ", lowered.replace("ё", "е")).strip()
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    title: str  # what the result shows
+    context: str  # where it is: "map › stage", a segment, a role
+    url: str  # site-root-relative, with the stage anchor where there is one
+    extra: str = ""  # more searchable text that is not shown (goals, tags, ids)
+
+
+
+def _kpi_title(kpi: KPI) -> str:
+    figures = ""
+    if kpi.value:
+        figures = kpi.value.raw + (f" {kpi.unit}" if kpi.unit else "")
+    if kpi.target:
+        figures += f" / {kpi.target.raw}" + (f" {kpi.unit}" if kpi.unit else "")
+    return f"{kpi.name}: {figures.strip()}" if figures.strip() else kpi.name
+
+
+def map_entries(journey_map: Map, catalog: Catalog) -> Iterable[Entry]:
+    """The map itself, then each stage and what the stage carries."""
+    url = site.map_url(journey_map.id)
+    persona = catalog.repo.personas.get(journey_map.persona or "")
+    yield Entry(
+        "map", journey_map.title, journey_map.segment or "", url,
+        " ".join([journey_map.description or "", *journey_map.tags, journey_map.owner or "",
+                  persona.name if persona else "", journey_map.id]),
+    )
+    for stage in journey_map.stages:
+        anchor = f"{url}#{site.stage_anchor(stage.id)}"
+        where = f"{journey_map.title} › {stage.name}"
+        yield Entry("stage", stage.name, journey_map.title, anchor,
+                    " ".join([stage.id, *(g.text for g in stage.goals), stage.owner or ""]))
+        for obstacle in stage.obstacles:
+            yield Entry("obstacle", obstacle.text, where, anchor, obstacle.source or "")
+        for kpi in stage.kpis:
+            yield Entry("kpi", _kpi_title(kpi), where, anchor)
+        for touchpoint in stage.touchpoints:
+            # The channel is shown with a named touchpoint: a search for it finds this
+            # entry, and the user sees why.
+            channel = catalog.channel_name(touchpoint.channel)
+            title = f"{touchpoint.name} ({channel})" if touchpoint.name and touchpoint.name != channel else channel
+            yield Entry("touchpoint", title, where, anchor, touchpoint.channel)
+
+
+def entries(catalog: Catalog, locale: Locale) -> list[Entry]:
+    """Every entry of the published site, in a stable order."""
+    out: list[Entry] = []
+    for journey_map in catalog.maps:
+        out.extend(map_entries(journey_map, catalog))
+    for owner in catalog.owners:
+        stages = catalog.by_owner.get(owner, [])
+        maps = sorted({ref.map.title for ref in stages} | {m.title for m in catalog.maps_by_owner.get(owner, [])})
+        out.append(Entry("owner", owner, ", ".join(maps), site.owner_url(owner),
+                         " ".join(ref.stage.name for ref in stages)))
+    for persona in catalog.repo.personas.values():
+        out.append(Entry("persona", persona.name, persona.role or "", site.persona_url(persona.id),
+                         " ".join([persona.id, persona.quote or ""])))
+    for channel_id in catalog.channel_ids():
+        name = catalog.channel_name(channel_id)
+        kind = catalog.channel_kind(channel_id)
+        out.append(Entry("channel", name, locale.label(kind) if kind else "", site.channel_url(channel_id), channel_id))
+    return out
+
+
+def build(catalog: Catalog, locale: Locale) -> str:
+    """The text of `search-index.js`: `window.CJM_SEARCH = {...};`, deterministic."""
+    labels = {
+        kind: locale.label(f"kind_{kind}" if kind in ("obstacle", "kpi", "touchpoint") else kind)
+        for kind in KINDS
+    }
+    # Everything of one stage shares its context and URL: they are stored once, as a
+    # "place", and entries point at it. The title and the context are searched too
+    # (search.js normalises them as it loads); `words` holds only the hidden text.
+    places: dict[tuple[str, str], int] = {}
+    rows = []
+    for entry in entries(catalog, locale):
+        place = places.setdefault((entry.context, entry.url), len(places))
+        rows.append([entry.kind, entry.title, place, normalise(entry.extra)])
+    data = {
+        "format": FORMAT,
+        "language": locale.language,
+        "kinds": labels,
+        "places": [list(place) for place in places],
+        "fields": ["kind", "title", "place", "words"],
+        "entries": rows,
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # `</script>` or U+2028 inside a string must not end or break the script.
+    text = text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        "// The cjmgen search index: generated by `cjmgen build`, read by static/search.js.\n"
+        f"window.{GLOBAL} = {text};\n"
+    )
+
+
+def read(text: str) -> dict:
+    """Parse a `search-index.js` back (tests, tools)."""
+    start = text.index("=") + 1
+    return json.loads(text[start:].strip().rstrip(";"))
+
+
+def expand(data: dict) -> list[Entry]:
+    """The entries of a parsed index, with their context and URL (what search.js shows)."""
+    out = []
+    for kind, title, place, words in data["entries"]:
+        context, url = data["places"][place]
+        out.append(Entry(kind, title, context, url, words))
+    return out
