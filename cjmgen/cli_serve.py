@@ -1,0 +1,84 @@
+"""`cjmgen serve`: the live preview command."""
+
+from __future__ import annotations
+
+import ipaddress
+import webbrowser
+from pathlib import Path
+
+import click
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def register(group: click.Group) -> None:
+    from cjmgen.cli import EXIT_OK, Session, _root_option, _session, print_diagnostics
+
+    @group.command()
+    @_root_option
+    @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; other than loopback is shared on the network.")
+    @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
+    @click.option("--open", "open_browser", is_flag=True, help="Open the site in the browser.")
+    @click.option("--pdf", is_flag=True, help="Render PDFs on every save (default: when their URL is requested).")
+    @click.option("--drafts/--no-drafts", default=True, show_default=True, help="Show maps with status: draft.")
+    @click.pass_context
+    def serve(ctx: click.Context, directory: Path | None, host: str, port: int, open_browser: bool,
+              pdf: bool, drafts: bool) -> None:
+        """Preview the site while you write: rebuilds on save and reloads the page."""
+        from cjmgen.build import BuildOptions
+        from cjmgen.incremental import PreviewBuilds, SiteBuilder
+        from cjmgen.serve import DevServer
+
+        session: Session = _session(ctx, directory)
+        root = session.root.resolve()
+        builder = SiteBuilder(root, BuildOptions(drafts=drafts, pdf=True))  # PDF links; rendered on demand
+        builds = PreviewBuilds(builder, printer=lambda diags: print_diagnostics(session, diags), eager_pdf=pdf)
+
+        def watched() -> list[Path]:
+            from cjmgen.config import load_config
+            from cjmgen.diagnostics import Diagnostics
+            from cjmgen.theme import ThemeError, load_theme
+
+            config = load_config(root, Diagnostics())
+            paths = [root / "cjmgen.yml", config.content_path]
+            try:
+                theme = load_theme(config)
+                paths += [theme.folder] + ([theme.custom_dir] if theme.custom_dir else [])
+            except ThemeError:
+                if config.theme_custom_dir:
+                    paths.append(root / config.theme_custom_dir)
+            return paths
+
+        if not _is_loopback(host):
+            click.echo(session.style(f"warning: serving on {host}: anyone on the network can read the maps", "warning"), err=True)
+        from urllib.parse import urlsplit
+
+        from cjmgen.config import load_config
+        from cjmgen.diagnostics import Diagnostics
+
+        base_path = urlsplit(load_config(root, Diagnostics()).base_url).path or "/"
+        server = DevServer(builds, watched, host, port, base_path, on_demand=builds.on_demand,
+                           log=lambda line: click.echo(line, err=True))
+        try:
+            url = server.start()
+        except OSError as exc:
+            server.close()
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        click.echo(session.style(f"Serving {url}", "ok"), err=True)
+        click.echo(f"Watching {', '.join(str(p) for p in watched())}. Ctrl-C stops.", err=True)
+        if open_browser:
+            webbrowser.open(url)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+        finally:
+            server.close()
+        ctx.exit(EXIT_OK)

@@ -1,0 +1,189 @@
+"""Rebuild the site again and again, re-rendering only what changed (serve's engine).
+
+Two caches make a rebuild cheap: parsed files by (path, bytes, lanes), and
+rendered pages by the key of their inputs (render.PageCache). Both are exact:
+the result is always what a full build of the same files gives, which a
+property test checks on random sequences of edits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from cjmgen import site as site_paths
+from cjmgen.build import BuildOptions, effective_config, make_renderer
+from cjmgen.config import SiteConfig
+from cjmgen.diagnostics import Diagnostic, Diagnostics, Severity
+from cjmgen.markdown import MarkdownRenderer
+from cjmgen.project import load_project
+from cjmgen.report import format_html
+from cjmgen.render import PageCache, PageError, RenderedSite, SiteRenderer
+from cjmgen.repository import ParsedFile, parse_file
+from cjmgen.serve import BuildReport
+from cjmgen.theme import Theme, ThemeError, load_theme
+
+
+@dataclass
+class Outcome:
+    """One rebuild: either a rendered site or the diagnostics that stopped it."""
+
+    diagnostics: list[Diagnostic]
+    rendered: RenderedSite | None
+    theme: Theme | None
+    config: SiteConfig
+    seconds: float
+    pages_rendered: int = 0
+    pages_reused: int = 0
+    renderer: SiteRenderer | None = None  # of a successful build: PDFs are planned from it
+
+    @property
+    def ok(self) -> bool:
+        return self.rendered is not None
+
+
+def digest_files(paths: list[Path]) -> str:
+    """One hash of the names and bytes of files (a theme), to key everything on it."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class SiteBuilder:
+    root: Path
+    options: BuildOptions = BuildOptions()
+    markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
+    pages: PageCache = field(default_factory=PageCache)
+    parsed: dict[tuple, ParsedFile | None] = field(default_factory=dict)
+
+    def parse(self, path: str, data: bytes, config: SiteConfig) -> ParsedFile | None:
+        key = (path, data, config.content_dir, config.lanes)
+        if key not in self.parsed:
+            self.parsed[key] = parse_file(path, data, config)
+        return self.parsed[key]
+
+    def rebuild(self) -> Outcome:
+        started = time.perf_counter()
+        config_diagnostics = Diagnostics()
+        config = effective_config(self.root, self.options, config_diagnostics)
+        live: set[tuple] = set()
+
+        def parse(path: str, data: bytes, cfg: SiteConfig) -> ParsedFile | None:
+            live.add((path, data, cfg.content_dir, cfg.lanes))
+            return self.parse(path, data, cfg)
+
+        project = load_project(self.root, config, self.markdown, parse=parse)
+        for stale in set(self.parsed) - live:
+            del self.parsed[stale]  # forget old versions: memory stays bounded
+        diagnostics = project.diagnostics
+        diagnostics.extend(config_diagnostics)
+        if diagnostics.has_errors or (self.options.strict and diagnostics.items):
+            return Outcome(diagnostics.sorted(), None, None, config, time.perf_counter() - started)
+        theme = None
+        try:
+            theme = load_theme(config)
+            renderer = make_renderer(
+                project, theme, self.options, cache=self.pages,
+                global_inputs=(digest_files(theme.files()),),
+            )
+            before = (self.pages.rendered, self.pages.reused)
+            rendered = renderer.render_all()
+        except (ThemeError, PageError) as exc:
+            self.pages.pages.clear()
+            diagnostics.error("theme", str(exc))
+            return Outcome(diagnostics.sorted(), None, theme, config, time.perf_counter() - started)
+        return Outcome(
+            diagnostics.sorted(), rendered, theme, config, time.perf_counter() - started,
+            self.pages.rendered - before[0], self.pages.reused - before[1], renderer,
+        )
+
+
+@dataclass
+class PreviewBuilds:
+    """Adapts SiteBuilder to the dev server: each call says which files changed."""
+
+    builder: SiteBuilder
+    previous: dict[str, str | bytes] = field(default_factory=dict)
+    last_printed: tuple = ()
+    printer: Callable[[list[Diagnostic]], None] | None = None
+    eager_pdf: bool = False  # render every PDF on each save (`serve --pdf`)
+    renderer: SiteRenderer | None = None
+
+    def __call__(self) -> BuildReport:
+        outcome = self.builder.rebuild()
+        if outcome.renderer is not None:
+            self.renderer = outcome.renderer
+        if self.printer is not None and tuple(outcome.diagnostics) != self.last_printed:
+            self.printer(outcome.diagnostics)  # the terminal shows each set of problems once
+            self.last_printed = tuple(outcome.diagnostics)
+        if outcome.rendered is None:
+            errors = sum(d.severity.value == "error" for d in outcome.diagnostics)
+            return BuildReport(
+                False, errors_html=format_html(outcome.diagnostics, self.builder.root),
+                summary=f"build failed with {errors} errors; showing them in the browser",
+            )
+        files: dict[str, str | bytes] = dict(outcome.rendered.pages)
+        assert outcome.theme is not None
+        for name, source in outcome.theme.static_files().items():
+            files[f"static/{name}"] = source.read_bytes()
+        for path, repo_path in outcome.rendered.files.items():
+            files[path] = (outcome.config.root / repo_path).read_bytes()
+        if self.eager_pdf and outcome.renderer is not None and outcome.renderer.pdf_maps:
+            files.update(self.render_pdfs(None))
+        else:  # PDFs already served on demand stay until the next change
+            files.update({p: b for p, b in self.previous.items() if p.endswith(".pdf") and p not in files})
+        write = {}
+        for path, content in files.items():
+            old = self.previous.get(path)
+            if old is content or old == content:
+                continue
+            write[path] = content.encode("utf-8") if isinstance(content, str) else content
+        delete = sorted(set(self.previous) - set(files))
+        self.previous = files
+        return BuildReport(
+            True, write, delete,
+            summary=f"{outcome.pages_rendered} pages rendered, {outcome.pages_reused} reused, "
+                    f"{len(write)} files written, {len(delete)} removed",
+        )
+
+    def render_pdfs(self, wanted: str | None) -> dict[str, bytes]:
+        """Every PDF of the site (or only `wanted`, a site path), through the PDF cache."""
+        renderer = self.renderer
+        if renderer is None or not renderer.pdf_maps:
+            return {}
+        from cjmgen.pdf.publish import PageSpec, plan_handout, plan_maps, plan_site, printer_for, produce
+
+        if wanted is None:
+            printer, planned = plan_site(renderer, handout=renderer.handout)
+        else:
+            printer = printer_for(renderer)
+            maps = [m for m in renderer.catalog.maps if site_paths.map_pdf_url(m.id) == wanted]
+            if wanted == "handout.pdf" and renderer.handout:
+                planned = [plan_handout(printer, list(renderer.catalog.maps))]
+            elif maps:
+                planned = plan_maps(printer, maps, PageSpec.parse(renderer.repo.config.pdf.page_size))
+            else:
+                return {}
+        return produce(planned, renderer.repo.config, printer).files
+
+    def on_demand(self, relative: str) -> bytes | None:
+        """The dev server asks for a PDF nobody rendered yet: render just that one."""
+        if not relative.endswith(".pdf"):
+            return None
+        from cjmgen.pdf import PdfError
+
+        try:
+            data = self.render_pdfs(relative).get(relative)
+        except PdfError as exc:
+            if self.printer is not None:
+                self.printer([Diagnostic(Severity.ERROR, "pdf", exc.message, hint=exc.hint)])
+            return None
+        if data is not None:
+            self.previous[relative] = data
+        return data

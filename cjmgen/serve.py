@@ -1,0 +1,335 @@
+"""The live-preview server: a small stdlib HTTP server, a polling watcher, long-poll reloads.
+
+It knows nothing about maps: it receives a `rebuild` callable that returns what
+changed, writes nothing but into its own temporary folder, and never stops on a
+broken map (the page shows the diagnostics instead, and reloads when fixed).
+
+Why not the `livereload` package: its handler drops a reload that comes within
+3 s of the previous one (handlers.py, DEFAULT_RELOAD_TIME), so the second of two
+saves a second apart never reaches the browser; it polls every 0.8 s; and
+importing it (tornado) cost 0.31 s here against 0.11 s for http.server.
+"""
+
+from __future__ import annotations
+
+import html
+import http.server
+import os
+import posixpath
+import shutil
+import socketserver
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import parse_qs, unquote, urlsplit
+
+RELOAD_PATH = "/__cjmgen__/wait"
+POLL_SECONDS = 0.05  # how often the watcher looks at the files
+LONG_POLL_SECONDS = 25.0
+
+
+@dataclass
+class BuildReport:
+    """What a rebuild tells the server: files to write or delete, or the errors to show."""
+
+    ok: bool
+    write: dict[str, bytes] = field(default_factory=dict)  # site path -> bytes (only changed ones)
+    delete: list[str] = field(default_factory=list)
+    errors_html: str = ""  # the diagnostics as an HTML fragment, when not ok
+    summary: str = ""
+
+
+@dataclass
+class ReloadState:
+    """The build version the browsers wait on; bumped after every rebuild that changed something."""
+
+    version: int = 0
+    error_page: str | None = None
+    condition: threading.Condition = field(default_factory=threading.Condition)
+
+    def bump(self, error_page: str | None) -> None:
+        with self.condition:
+            self.version += 1
+            self.error_page = error_page
+            self.condition.notify_all()
+
+    def wait_newer(self, seen: int, timeout: float) -> int:
+        with self.condition:
+            self.condition.wait_for(lambda: self.version != seen, timeout=timeout)
+            return self.version
+
+
+RELOAD_SCRIPT = """<script>
+(function () {
+  var seen = %d;
+  function wait() {
+    fetch("%s?v=" + seen, {cache: "no-store"}).then(function (r) { return r.json(); })
+      .then(function (d) { if (d.version !== seen) { location.reload(); } else { wait(); } })
+      .catch(function () { setTimeout(wait, 1000); });
+  }
+  wait();
+})();
+</script>"""
+
+
+def inject_reload(page: bytes, version: int) -> bytes:
+    script = (RELOAD_SCRIPT % (version, RELOAD_PATH)).encode()
+    marker = page.rfind(b"</body>")
+    return page[:marker] + script + page[marker:] if marker >= 0 else page + script
+
+
+def error_page(fragment: str, version: int) -> bytes:
+    page = (
+        "<!doctype html><html><head><meta charset='utf-8'><title>Build failed · cjmgen</title>"
+        "<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#1b1f24}"
+        "h1{color:#cf222e}.diag{border:1px solid #d0d7de;border-left:6px solid #cf222e;border-radius:6px;"
+        "padding:.6rem 1rem;margin:1rem 0}.warning{border-left-color:#9a6700}.where{font-weight:600}"
+        "pre{background:#f6f8fa;padding:.5rem;overflow:auto;margin:.4rem 0 0}.code{color:#57606a}</style>"
+        "</head><body><h1>The site could not be built</h1>"
+        "<p>Fix the problems below and save: this page reloads by itself.</p>"
+        f"{fragment}</body></html>"
+    )
+    return inject_reload(page.encode("utf-8"), version)
+
+
+class SiteFolder:
+    """The temporary folder the preview is built into: outside every watched path."""
+
+    def __init__(self) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix="cjmgen-serve-"))
+
+    def apply(self, report: BuildReport) -> None:
+        for relative in report.delete:
+            target = self.resolve(relative)
+            if target is not None and target.is_file():
+                target.unlink()
+        for relative, data in report.write.items():
+            target = self.resolve(relative)
+            if target is None:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f".{target.name}.partial")
+            partial.write_bytes(data)
+            os.replace(partial, target)  # a request never sees half a page
+
+    def resolve(self, relative: str) -> Path | None:
+        """The file for a site path, or None when the path would leave the folder."""
+        clean = posixpath.normpath("/" + relative.lstrip("/")).lstrip("/")
+        if clean.startswith("..") or "\x00" in clean:
+            return None
+        target = (self.path / clean).resolve()
+        try:
+            target.relative_to(self.path.resolve())
+        except ValueError:
+            return None
+        return target
+
+    def remove(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+class Watcher:
+    """Stat-polls files; a burst of changes becomes one call once things are quiet."""
+
+    def __init__(self, roots: Callable[[], list[Path]], on_change: Callable[[list[str]], None]) -> None:
+        self.roots = roots
+        self.on_change = on_change
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, name="cjmgen-watcher", daemon=True)
+        self.previous: dict[str, tuple[int, int]] | None = None
+
+    def prime(self) -> None:
+        """Take the baseline now, before the first build, so a save made meanwhile is not missed."""
+        self.previous = self.snapshot()
+
+    def snapshot(self) -> dict[str, tuple[int, int]]:
+        seen: dict[str, tuple[int, int]] = {}
+        for root in self.roots():
+            if root.is_file():
+                stat = root.stat()
+                seen[str(root)] = (stat.st_mtime_ns, stat.st_size)
+            elif root.is_dir():
+                for folder, dirs, files in os.walk(root):
+                    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                    for name in files:
+                        if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
+                            continue
+                        path = os.path.join(folder, name)
+                        try:
+                            stat = os.stat(path)
+                        except OSError:
+                            continue
+                        seen[path] = (stat.st_mtime_ns, stat.st_size)
+        return seen
+
+    def run(self) -> None:
+        previous = self.previous if self.previous is not None else self.snapshot()
+        while not self.stop.wait(POLL_SECONDS):
+            current = self.snapshot()
+            if current == previous:
+                continue
+            changed = set(current.items()) ^ set(previous.items())
+            # Wait for quiet: an editor or `git checkout` writes several files.
+            while not self.stop.wait(POLL_SECONDS):
+                settled = self.snapshot()
+                if settled == current:
+                    break
+                changed |= set(settled.items()) ^ set(current.items())
+                current = settled
+            previous = current
+            self.on_change(sorted({path for path, _ in changed}))
+
+
+def make_handler(folder: SiteFolder, state: ReloadState, base_path: str,
+                 on_demand: Callable[[str], bytes | None] | None) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        server_version = "cjmgen-serve"
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet by design
+            return
+
+        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            url = urlsplit(self.path)
+            if url.path == RELOAD_PATH:
+                return self.reload(url.query)
+            path = unquote(url.path)
+            if not path.startswith(base_path):
+                if path in ("/", "") or path + "/" == base_path:
+                    return self.redirect(base_path)
+                return self.send(404, b"Not found: the site is served under " + base_path.encode(), "text/plain")
+            relative = path[len(base_path):] or "index.html"
+            if relative.endswith("/"):
+                relative += "index.html"
+            if any(part == ".." for part in relative.split("/")):
+                return self.send(403, b"Forbidden", "text/plain")
+            target = folder.resolve(relative)
+            if target is None:
+                return self.send(403, b"Forbidden", "text/plain")
+            if state.error_page is not None and relative.endswith(".html"):
+                return self.send(500, error_page(state.error_page, state.version), "text/html; charset=utf-8")
+            if not target.is_file() and on_demand is not None:
+                data = on_demand(relative)
+                if data is not None:
+                    folder.apply(BuildReport(True, {relative: data}))
+            if not target.is_file():
+                missing = folder.resolve("404.html")
+                body = missing.read_bytes() if missing and missing.is_file() else b"Not found"
+                return self.send(404, inject_reload(body, state.version), "text/html; charset=utf-8")
+            data = target.read_bytes()
+            kind = _content_type(target.name)
+            if kind.startswith("text/html"):
+                data = inject_reload(data, state.version)
+            return self.send(200, data, kind)
+
+        def reload(self, query: str) -> None:
+            seen = int(parse_qs(query).get("v", ["-1"])[0] or -1)
+            version = state.wait_newer(seen, LONG_POLL_SECONDS)
+            self.send(200, f'{{"version": {version}}}'.encode(), "application/json")
+
+        def redirect(self, location: str) -> None:
+            self.send_response(302)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def send(self, status: int, body: bytes, kind: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    return Handler
+
+
+_TYPES = {
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8", ".json": "application/json",
+    ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+    ".webp": "image/webp", ".gif": "image/gif", ".pdf": "application/pdf", ".xml": "application/xml",
+    ".woff2": "font/woff2", ".ttf": "font/ttf",
+}
+
+
+def _content_type(name: str) -> str:
+    return _TYPES.get(os.path.splitext(name)[1].lower(), "application/octet-stream")
+
+
+class ThreadingServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+@dataclass
+class DevServer:
+    """Glue: build, serve, watch; rebuild on change; bump the reload version."""
+
+    rebuild: Callable[[], BuildReport]
+    watched: Callable[[], list[Path]]
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_path: str = "/"
+    on_demand: Callable[[str], bytes | None] | None = None
+    log: Callable[[str], None] = print
+
+    def __post_init__(self) -> None:
+        self.folder = SiteFolder()
+        self.state = ReloadState()
+        self.lock = threading.Lock()
+        self.httpd: ThreadingServer | None = None
+        self.serving: threading.Thread | None = None
+        self.watcher = Watcher(self.watched, self.changed)
+
+    def build_once(self, reason: str = "") -> None:
+        with self.lock:
+            started = time.perf_counter()
+            report = self.rebuild()
+            if report.ok:
+                self.folder.apply(report)
+            changed = bool(report.write or report.delete) or (self.state.error_page is not None) != (not report.ok)
+            if changed or not report.ok:
+                self.state.bump(None if report.ok else report.errors_html)
+            took = time.perf_counter() - started
+            what = f"{reason}: " if reason else ""
+            self.log(f"{what}{report.summary} ({took:.2f} s)")
+
+    def changed(self, paths: list[str]) -> None:
+        shown = ", ".join(os.path.relpath(p) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
+        try:
+            self.build_once(f"changed {shown}")
+        except Exception as exc:  # noqa: BLE001 - a preview server must survive anything
+            self.state.bump(f"<div class='diag'>internal error: {html.escape(repr(exc))}</div>")
+            self.log(f"internal error while rebuilding: {exc!r}")
+
+    def start(self) -> str:
+        """Build, bind, start watching; returns the URL."""
+        self.watcher.prime()  # a save during the first build or before the thread runs still counts
+        self.build_once("initial build")
+        handler = make_handler(self.folder, self.state, self.base_path, self.on_demand)
+        self.httpd = ThreadingServer((self.host, self.port), handler)
+        self.port = self.httpd.server_address[1]
+        self.watcher.thread.start()
+        return f"http://{self.host}:{self.port}{self.base_path}"
+
+    def serve_forever(self) -> None:
+        assert self.httpd is not None
+        self.serving = threading.current_thread()
+        self.httpd.serve_forever(poll_interval=0.2)
+
+    def close(self) -> None:
+        """Stop watching and serving and remove the temporary folder (Ctrl-C ends here)."""
+        self.watcher.stop.set()
+        if self.httpd is not None:
+            if self.serving is not None and self.serving is not threading.current_thread():
+                self.httpd.shutdown()  # serve_forever runs in another thread: stop its loop
+            self.httpd.server_close()
+        with self.state.condition:
+            self.state.condition.notify_all()
+        self.folder.remove()

@@ -1,0 +1,171 @@
+"""Incremental rebuilds give the bytes of a full build, on random sequences of edits."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cjmgen.incremental import SiteBuilder
+from conftest import complete_stage, write_files
+
+PERSONA = "---\nname: {name}\nrole: {role}\nphoto: assets/p.svg\n---\nAbout {name}. See [the first map](../m0.md).\n"
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'
+
+
+ROOT_OF: list[Path] = []  # the repository being edited, so new maps name existing personas
+
+
+def a_map(rng: random.Random, index: int, map_ids: list[str]) -> str:
+    existing = sorted(p.stem for p in (ROOT_OF[0] / "maps" / "personas").glob("*.md")) if ROOT_OF else []
+    persona_line = f"persona: {rng.choice(existing)}\n" if existing else ""
+    related = rng.sample(map_ids, k=min(len(map_ids), rng.randint(0, 2)))
+    related = [r for r in related if r != f"m{index}"]
+    header = f"related: [{', '.join(related)}]\n" if related else ""
+    if rng.random() < 0.15 and map_ids:
+        header += f"state: future\ncurrent: {rng.choice(map_ids)}\n"
+    stages = "".join(
+        complete_stage(name, name.lower(), count, rng.randint(-2, 2))
+        for name, count in (("Awareness", 1000), ("Deal", rng.randint(10, 900)))
+    )
+    body = rng.choice(["", "Story.\n\n## Deal\nWhy they stop.\n", "See [other](m1.md) and ![pic](assets/p.svg).\n"])
+    owner = rng.choice(["Sales", "Marketing", "Support"])
+    return (
+        f"---\ntitle: Map {index} v{rng.randint(0, 99)}\n{persona_line}"
+        f"segment: {rng.choice(['Mobile', 'Desktop', 'Мобильные'])}\nowner: {owner}\n"
+        f"reviewed: 2026-{rng.randint(1, 10):02d}-01\nstatus: {rng.choice(['published', 'published', 'draft'])}\n"
+        f"{header}stages:\n{stages}---\n{body}"
+    )
+
+
+def full_build(root: Path) -> dict:
+    outcome = SiteBuilder(root).rebuild()
+    return _snapshot(outcome)
+
+
+def _snapshot(outcome) -> dict:  # type: ignore[no-untyped-def]
+    if outcome.rendered is None:
+        return {"errors": [d.as_dict() for d in outcome.diagnostics]}
+    return {"pages": outcome.rendered.pages, "files": outcome.rendered.files}
+
+
+def current_maps(root: Path) -> list[str]:
+    return sorted(p.stem for p in (root / "maps").glob("m*.md"))
+
+
+def names(text: str, removed: str) -> bool:
+    """Whether a map's frontmatter refers to `removed` (a map id, or `persona: id`)."""
+    if removed.startswith("persona: "):
+        return f"{removed}\n" in text
+    return re.search(rf"^(current: {removed}|related: \[.*\b{removed}\b.*\])$", text, re.M) is not None
+
+
+def repair_references(rng: random.Random, root: Path, removed: str) -> None:
+    """What the author does in the same burst of saves: rewrite the maps that named it."""
+    for path in sorted((root / "maps").glob("m*.md")):
+        if names(path.read_text(), removed):
+            text = a_map(rng, int(path.stem[1:]), [m for m in current_maps(root) if m != removed])
+            while names(text, removed):
+                text = a_map(rng, int(path.stem[1:]), [m for m in current_maps(root) if m != removed])
+            path.write_text(text)
+
+
+def random_edit(rng: random.Random, root: Path, counter: list[int]) -> str:
+    maps = current_maps(root)
+    choice = rng.choice(["add", "change", "change", "change", "change", "rename", "delete", "persona", "persona",
+                         "persona-delete", "asset", "break"])
+    if choice == "add" or not maps:
+        counter[0] += 1
+        index = counter[0]
+        (root / "maps" / f"m{index}.md").write_text(a_map(rng, index, maps))
+        return f"add m{index}"
+    name = rng.choice(maps)
+    path = root / "maps" / f"{name}.md"
+    if choice == "change":
+        path.write_text(a_map(rng, int(name[1:]), maps))
+    elif choice == "break":
+        path.write_text("---\ntitle: [half written\n")  # an editor's save mid-typing
+    elif choice == "rename":
+        counter[0] += 1
+        path.rename(root / "maps" / f"m{counter[0]}.md")
+        repair_references(rng, root, name)
+    elif choice == "delete":
+        path.unlink()
+        repair_references(rng, root, name)
+    elif choice == "persona":
+        who = rng.choice(["anna", "boris", "vera"])
+        write_files(root, {f"maps/personas/{who}.md": PERSONA.format(name=f"{who.title()} {rng.randint(20, 60)}", role=rng.choice(["Buyer", "Manager"]))})
+    elif choice == "persona-delete":
+        target = root / "maps" / "personas" / f"{rng.choice(['anna', 'boris', 'vera'])}.md"
+        if target.exists():
+            target.unlink()
+            repair_references(rng, root, f"persona: {target.stem}")
+    else:
+        asset = root / "maps" / "assets" / "p.svg"
+        if asset.exists():
+            asset.unlink()
+        else:
+            asset.write_text(SVG)
+    return f"{choice} {name}"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_incremental_equals_full_build(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    root = tmp_path / "repo"
+    write_files(root, {
+        "maps/assets/p.svg": SVG,
+        **{f"maps/personas/{who}.md": PERSONA.format(name=who.title(), role="Buyer") for who in ("anna", "boris", "vera")},
+    })
+    ROOT_OF[:] = [root]
+    counter = [0]
+    for _ in range(4):
+        counter[0] += 1
+        (root / "maps" / f"m{counter[0]}.md").write_text(a_map(rng, counter[0], current_maps(root)))
+    builder = SiteBuilder(root)
+    steps = []
+    reused, successes = 0, 0
+    for _ in range(22):
+        steps.append(random_edit(rng, root, counter))
+        incremental = builder.rebuild()
+        reused += incremental.pages_reused
+        successes += incremental.ok
+        assert _snapshot(incremental) == full_build(root), steps
+    assert successes >= 5  # the sequence exercised real builds, not only errors
+    assert reused > 0  # and the cache did real work
+
+
+def test_a_save_that_changes_nothing_rebuilds_nothing(tmp_path: Path) -> None:
+    from conftest import PROJECT
+
+    root = tmp_path / "example"
+    shutil.copytree(PROJECT / "maps", root / "maps")
+    shutil.copy(PROJECT / "cjmgen.yml", root / "cjmgen.yml")
+    builder = SiteBuilder(root)
+    first = builder.rebuild()
+    assert first.pages_rendered > 30
+    path = root / "maps" / "mobile" / "sofa-search.md"
+    path.write_text(path.read_text())  # saved again, same bytes
+    assert builder.rebuild().pages_rendered == 0
+    path.write_text(path.read_text().replace("title: Покупка дивана с телефона", "title: Покупка дивана со смартфона", 1))
+    changed = builder.rebuild()
+    # the map page, the pages that list it (index, its segment, persona, channels, owners)
+    assert 1 < changed.pages_rendered < first.pages_rendered
+    assert changed.rendered is not None
+    assert "Покупка дивана со смартфона" in changed.rendered.pages["maps/mobile/sofa-search.html"]
+
+
+def test_serve_engine_gives_the_pages_of_cjmgen_build(example_repo: Path) -> None:
+    from cjmgen.build import BuildOptions
+    from conftest import run
+
+    assert run(["build", "--no-pdf"], example_repo).exit_code == 0
+    outcome = SiteBuilder(example_repo, BuildOptions(pdf=False)).rebuild()
+    assert outcome.rendered is not None
+    for path, text in outcome.rendered.pages.items():
+        assert (example_repo / "site" / path).read_text(encoding="utf-8") == text, path
+    built = {p.relative_to(example_repo / "site").as_posix() for p in (example_repo / "site").rglob("*.html")}
+    assert built == {p for p in outcome.rendered.pages if p.endswith(".html")}
