@@ -1,0 +1,910 @@
+"""Benchmark: synthetic map repositories, timed against MkDocs, Hugo and a Python floor.
+
+    python -m cjmgen.bench                      # 100, 1,000 and 5,000 maps, every figure
+    python -m cjmgen.bench --sizes 100 --runs 1 --no-compare --no-pdf --no-serve
+    python -m cjmgen.bench --write docs/benchmark-results.md
+
+The repositories are generated from a seed (the same seed gives the same
+bytes; map `i` is the same file at every size), made into a git repository
+with one commit of a fixed date, and built with the real `cjmgen` command in a
+subprocess, so that times include start-up and peak memory is the process's
+own (`os.wait4`). Every figure is a median of several runs; the load average
+of the machine is printed beside it, because other processes share the cores.
+See docs/benchmarks.md for what each figure means and the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+SEED = 2026
+COMMIT_DATE = "2026-10-01T12:00:00+00:00"  # the build's "as of": reviewed dates stay fresh
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = REPO_ROOT / "bench"  # MkDocs config, Hugo layout, the Python floor (source tree only)
+
+# --- the synthetic repository ---------------------------------------------------------
+
+STAGE_IDS = ("awareness", "evaluation", "deal", "delivery", "experience", "loyalty")
+STAGE_NAMES = {
+    "ru": ("Осведомлённость", "Оценка и выбор", "Сделка", "Доставка", "Опыт использования", "Лояльность"),
+    "en": ("Awareness", "Evaluation", "Deal", "Delivery", "Experience", "Loyalty"),
+}
+CHANNELS = (
+    ("search-ads", "Поисковая реклама", "online"), ("context-ads", "Реклама в РСЯ", "online"),
+    ("seo", "Органический поиск", "online"), ("website", "Website", "online"),
+    ("mobile-site", "Мобильная версия сайта", "online"), ("app", "Mobile app", "online"),
+    ("vk", "Сообщество ВКонтакте", "online"), ("telegram", "Telegram-канал", "online"),
+    ("email", "Email", "online"), ("sms", "SMS-уведомления", "online"),
+    ("chat", "Онлайн-чат", "online"), ("reviews", "Отзывы", "online"),
+    ("marketplace", "Marketplace", "online"), ("phone", "Звонок в магазин", "offline"),
+    ("call-center", "Колл-центр", "offline"), ("showroom", "Шоурум", "offline"),
+    ("courier", "Доставка и сборка", "offline"), ("pickup", "Pick-up point", "offline"),
+    ("partner", "Partner store", "offline"), ("event", "Выставка", "offline"),
+)
+PERSONAS = (
+    ("anna", "Анна, 29", "Менеджер проектов в IT-компании", "ru"),
+    ("sergey", "Сергей, 41", "Владелец небольшого бизнеса", "ru"),
+    ("galina", "Галина, 63", "Пенсионерка, покупает для дачи", "ru"),
+    ("irina", "Ирина, 35", "Дизайнер интерьеров", "ru"),
+    ("oleg", "Олег, 24", "Студент, снимает квартиру", "ru"),
+    ("marina", "Марина, 47", "Закупщик офисной мебели", "ru"),
+    ("kate", "Kate, 31", "Relocated engineer furnishing a flat", "en"),
+    ("tom", "Tom, 52", "Facilities manager of a bank branch", "en"),
+    ("lucy", "Lucy, 27", "First-time home buyer", "en"),
+    ("raj", "Raj, 38", "Small hotel owner", "en"),
+    ("mia", "Mia, 45", "Architect who specifies furniture", "en"),
+    ("ben", "Ben, 33", "Remote worker equipping a home office", "en"),
+)
+OWNERS = {
+    "ru": ("Маркетинг", "Отдел e-commerce", "Отдел продаж", "Логистика", "Клиентский сервис", "Колл-центр"),
+    "en": ("Marketing", "E-commerce", "Sales", "Logistics", "Customer service", "Contact centre"),
+}
+SEGMENTS = {
+    "ru": ("Мобильные посетители из поиска", "Покупатели в шоуруме", "Корпоративные клиенты", "Дачники"),
+    "en": ("Mobile search visitors", "Showroom walk-ins", "Corporate buyers", "Hotel owners"),
+}
+WORDS = {
+    "ru": (
+        "клиент", "диван", "доставка", "заказ", "цена", "отзыв", "ткань", "размер", "срок", "менеджер",
+        "корзина", "звонок", "скидка", "каталог", "фото", "шоурум", "оплата", "сборка", "гарантия", "подборка",
+    ),
+    "en": (
+        "customer", "sofa", "delivery", "order", "price", "review", "fabric", "size", "date", "manager",
+        "basket", "call", "discount", "catalogue", "photo", "showroom", "payment", "assembly", "warranty", "bundle",
+    ),
+}
+VERBS = {
+    "ru": ("ищет", "сравнивает", "проверяет", "ждёт", "выбирает", "читает", "оформляет", "обсуждает"),
+    "en": ("searches for", "compares", "checks", "waits for", "chooses", "reads about", "orders", "discusses"),
+}
+SOURCES = {
+    "ru": ("интервью с клиентами, март 2026", "Яндекс Метрика, I квартал 2026", "CRM, апрель 2026"),
+    "en": ("customer interviews, March 2026", "web analytics, Q1 2026", "CRM export, April 2026"),
+}
+RATES = (20, 25, 40, 50, 60, 75, 80)
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    number: int
+    language: str
+    segment: str
+    folder: str
+    persona: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.folder}/m{self.number:05d}"
+
+    @property
+    def path(self) -> str:
+        return f"maps/{self.id}.md"
+
+
+def map_spec(number: int) -> MapSpec:
+    language = "ru" if number % 3 else "en"  # two thirds Russian, one third English
+    segment_index = number % 4
+    persona = [p for p in PERSONAS if p[3] == language][number % 6][0]
+    return MapSpec(number, language, SEGMENTS[language][segment_index], f"seg{segment_index}", persona)
+
+
+def _phrase(rng: random.Random, language: str, words: int = 6) -> str:
+    pool = WORDS[language]
+    text = " ".join(rng.choice(pool) for _ in range(words))
+    return f"{text[0].upper()}{text[1:]} {rng.choice(VERBS[language])} {rng.choice(pool)}"
+
+
+def _yaml_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _items(rng: random.Random, language: str, count: int, sourced: bool = True) -> str:
+    lines = []
+    for index in range(count):
+        text = _phrase(rng, language)
+        if sourced and index == 0:
+            lines.append(f"      - text: {_yaml_text(text)}\n        source: {_yaml_text(rng.choice(SOURCES[language]))}\n")
+        else:
+            lines.append(f"      - {_yaml_text(text)}\n")
+    return "".join(lines)
+
+
+def _counts(rng: random.Random) -> tuple[list[int], list[int]]:
+    counts = [rng.choice((100_000, 200_000, 400_000, 800_000))]
+    rates = []
+    for _ in range(len(STAGE_IDS) - 1):
+        rate = rng.choice(RATES)
+        rates.append(rate)
+        counts.append(round(counts[-1] * rate / 100))
+    return counts, rates
+
+
+def map_text(spec: MapSpec, total: int, seed: int = SEED) -> str:
+    """One map: six stages with every lane filled, and a Markdown body with stage sections."""
+    rng = random.Random(seed * 1_000_003 + spec.number)
+    lang = spec.language
+    names = STAGE_NAMES[lang]
+    counts, rates = _counts(rng)
+    future = spec.number % 10 == 9 and spec.number >= 1
+    header = [
+        f"title: {_yaml_text(('Путь клиента' if lang == 'ru' else 'Customer journey') + f' №{spec.number}: ' + _phrase(rng, lang, 3))}",
+        f"persona: {spec.persona}",
+        f"segment: {_yaml_text(spec.segment)}",
+        f"state: {'future' if future else 'current'}",
+        "status: published",
+        f"owner: {_yaml_text(OWNERS[lang][spec.number % 6])}",
+        f"tags: [{lang}, seg{spec.number % 4}, {'b2c' if spec.number % 2 else 'b2b'}]",
+        f"reviewed: 2026-{6 + spec.number % 4:02d}-{1 + spec.number % 28:02d}",
+    ]
+    if future:
+        header.append(f"current: {map_spec(spec.number - 1).id}")
+    if spec.number > 0:
+        header.append(f"related: [{map_spec(spec.number - 1).id}]")
+    if spec.number % 5 == 0:
+        header.append(f"description: {_yaml_text(_phrase(rng, lang, 10))}")
+    stages = []
+    for index, stage_id in enumerate(STAGE_IDS):
+        channel_ids = rng.sample([c[0] for c in CHANNELS], 3)
+        unit = "₽" if lang == "ru" else "EUR"
+        stage = [
+            f"  - id: {stage_id}",
+            f"    name: {names[index]}",
+            "    goals:\n" + _items(rng, lang, 2).rstrip("\n"),
+            "    actions:\n" + _items(rng, lang, 3).rstrip("\n"),
+            "    thoughts:\n" + _items(rng, lang, 2, sourced=False).rstrip("\n"),
+            "    quotes:\n" + _items(rng, lang, 1).rstrip("\n"),
+            "    touchpoints:\n"
+            f"      - {channel_ids[0]}\n"
+            f"      - {{channel: {channel_ids[1]}, name: {_yaml_text(_phrase(rng, lang, 2))}}}\n"
+            f"      - {{channel: {channel_ids[2]}, name: {_yaml_text(_phrase(rng, lang, 2))}, source: {_yaml_text(SOURCES[lang][0])}}}",
+            f"    emotion: {rng.randint(-2, 2)}",
+            "    kpis:\n"
+            f"      - {{name: {_yaml_text(_phrase(rng, lang, 2))}, value: {rng.randint(2, 9)}%, target: {rng.randint(5, 12)}%}}\n"
+            f"      - {{name: {_yaml_text(_phrase(rng, lang, 2))}, value: {rng.randint(20, 60)}, target: {rng.randint(15, 50)}, unit: {unit}, better: lower}}\n"
+            f"      - {{name: NPS, value: {rng.randint(-10, 60)}, target: 40, source: {_yaml_text(SOURCES[lang][2])}}}",
+            "    obstacles:\n" + _items(rng, lang, 3).rstrip("\n"),
+            "    triggers:\n" + _items(rng, lang, 2, sourced=False).rstrip("\n"),
+            f"    push: {_yaml_text(_phrase(rng, lang, 5))}",
+            "    opportunities:\n" + _items(rng, lang, 3).rstrip("\n"),
+            "    backstage:\n" + _items(rng, lang, 2, sourced=False).rstrip("\n"),
+            f"    owner: {_yaml_text(OWNERS[lang][index])}",
+            "    choice_factors:\n" + _items(rng, lang, 2, sourced=False).rstrip("\n"),
+            f"    count: {counts[index]}",
+        ]
+        if index < len(rates):
+            stage.append(f"    conversion: {rates[index]}%")
+        if stage_id == "loyalty":
+            stage.append("    next: [deal]")  # a loop back: repeat purchases
+        stages.append("\n".join(stage))
+    return "---\n" + "\n".join(header) + "\nstages:\n" + "\n\n".join(stages) + "\n---\n" + _body(rng, spec, counts, rates)
+
+
+def _body(rng: random.Random, spec: MapSpec, counts: list[int], rates: list[int]) -> str:
+    lang = spec.language
+    names = STAGE_NAMES[lang]
+    research, sources, step = ("Исследование", "Источники", "Этап") if lang == "ru" else ("Research", "Sources", "Stage")
+    reached, conv = ("Достигли", "Конверсия") if lang == "ru" else ("Reached", "Conversion")
+    parts = [
+        f"{_phrase(rng, lang, 12)}. **{_phrase(rng, lang, 3)}**, {_phrase(rng, lang, 8)}.\n"
+        f"{_phrase(rng, lang, 10)} — `{rng.randint(10, 99)}%`.\n",
+        f"## {research}\n",
+        f"| {step} | {reached} | {conv} |\n|---|---:|---:|\n"
+        + "".join(
+            f"| {names[i]} | {counts[i]:,} | {str(rates[i]) + '%' if i < len(rates) else '—'} |\n"
+            for i in range(len(STAGE_IDS))
+        ),
+    ]
+    if spec.number > 0:
+        previous = map_spec(spec.number - 1)
+        relative = os.path.relpath(previous.path, os.path.dirname(spec.path)).replace(os.sep, "/")
+        parts.append(f"See also [{previous.id}]({relative}) and [the persona](../personas/{spec.persona}.md).\n")
+    for index in sorted(rng.sample(range(len(STAGE_IDS)), 3)):
+        parts.append(f"## {names[index]}\n")
+        parts.append(f"{_phrase(rng, lang, 14)}. *{_phrase(rng, lang, 4)}*; {_phrase(rng, lang, 9)}.\n")
+        parts.append("".join(f"- {_phrase(rng, lang, 5)}\n" for _ in range(3)))
+        if index % 2 == 0:
+            parts.append(
+                "| # | " + ("Что мешало | Назвали" if lang == "ru" else "What got in the way | Mentioned") + " |\n"
+                "|---|---|---:|\n"
+                + "".join(f"| {n} | {_phrase(rng, lang, 4)} | {rng.randint(1, 12)} of 12 |\n" for n in range(1, 4))
+            )
+    parts.append(f"## {sources}\n" + "".join(f"- {s}\n" for s in SOURCES[lang]))
+    return "\n".join(parts)
+
+
+def persona_text(persona: tuple[str, str, str, str], seed: int = SEED) -> str:
+    pid, name, role, lang = persona
+    rng = random.Random(f"{seed}:{pid}")
+    channels = sorted(rng.sample([c[0] for c in CHANNELS], 5))
+    who = "Кто это" if lang == "ru" else "Who"
+    return (
+        f"---\nname: {_yaml_text(name)}\nrole: {_yaml_text(role)}\n"
+        f"quote: {_yaml_text(_phrase(rng, lang, 8))}\n"
+        "goals:\n" + _items(rng, lang, 3).replace("      ", "  ")
+        + "needs:\n" + _items(rng, lang, 3, sourced=False).replace("      ", "  ")
+        + "pains:\n" + _items(rng, lang, 2).replace("      ", "  ")
+        + f"channels: [{', '.join(channels)}]\n---\n"
+        f"{_phrase(rng, lang, 14)}.\n\n## {who}\n{_phrase(rng, lang, 20)}.\n\n"
+        + "".join(f"- {_phrase(rng, lang, 6)}\n" for _ in range(4))
+    )
+
+
+def channels_text() -> str:
+    return "".join(
+        f"{cid}:\n  name: {_yaml_text(name)}\n  kind: {kind}\n  description: {_yaml_text(name + ' — ' + cid)}\n"
+        for cid, name, kind in CHANNELS
+    )
+
+
+CONFIG = """\
+title: Benchmark — карты пути клиента
+language: ru
+base_url: /cjm/
+content_dir: maps
+output_dir: site
+stale_after_days: 365
+lanes: {choice_factors: Факторы выбора}
+pdf: {page_size: A3 landscape}
+"""
+
+
+def generate(root: Path, maps: int, seed: int = SEED, git: bool = True) -> Path:
+    """Write a repository of `maps` maps (plus personas and channels) into `root`; deterministic."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "cjmgen.yml").write_text(CONFIG, encoding="utf-8")
+    content = root / "maps"
+    (content / "personas").mkdir(parents=True, exist_ok=True)
+    (content / "channels.yml").write_text(channels_text(), encoding="utf-8")
+    for persona in PERSONAS:
+        (content / "personas" / f"{persona[0]}.md").write_text(persona_text(persona, seed), encoding="utf-8")
+    for number in range(maps):
+        spec = map_spec(number)
+        target = root / spec.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(map_text(spec, maps, seed), encoding="utf-8")
+    (root / ".gitignore").write_text("site/\n.cjmgen-cache/\n", encoding="utf-8")
+    if git:
+        _git(root, "init", "-q", "-b", "main")
+        _git(root, "add", "-A")
+        _git(root, "commit", "-q", "-m", "synthetic maps")
+    return root
+
+
+def _git(root: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com",
+           "GIT_AUTHOR_DATE": COMMIT_DATE, "GIT_COMMITTER_DATE": COMMIT_DATE}
+    subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True)
+
+
+# --- running and timing ---------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    rss_mib: float  # the peak resident set of the process (and of any child it waited for)
+    code: int
+    stderr: str
+
+
+def run(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
+    """Run a command to its end; wall time and the peak RSS from `wait4`, for this child only."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    proc.stderr.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, err.decode("utf-8", "replace"))
+
+
+def cjmgen_command() -> list[str]:
+    script = Path(sys.executable).parent / "cjmgen"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cjmgen"]
+
+
+@dataclass
+class Figure:
+    """Several runs of one measurement; the median is what the table shows."""
+
+    values: list[float] = field(default_factory=list)
+    rss: list[float] = field(default_factory=list)
+    load: list[float] = field(default_factory=list)
+    note: str = ""
+
+    def add(self, seconds: float, rss: float = 0.0) -> None:
+        self.values.append(seconds)
+        self.rss.append(rss)
+        self.load.append(os.getloadavg()[0])
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values) if self.values else float("nan")
+
+    @property
+    def peak_rss(self) -> float:
+        return max(self.rss) if self.rss else float("nan")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"median": self.median, "runs": self.values, "rss_mib": self.rss, "load": self.load,
+                "note": self.note}
+
+
+class BenchError(Exception):
+    """A measured command failed: the benchmark would compare the wrong thing."""
+
+
+def checked(result: Run, what: str) -> Run:
+    if result.code != 0:
+        raise BenchError(f"{what} failed with exit code {result.code}:\n{result.stderr[-2000:]}")
+    return result
+
+
+def repeat(runs: int, prepare: Callable[[int], None], measure: Callable[[], Run], what: str,
+           figure: Figure | None = None) -> Figure:
+    figure = figure or Figure()
+    for index in range(runs):
+        prepare(index)
+        result = checked(measure(), what)
+        figure.add(result.seconds, result.rss_mib)
+    return figure
+
+
+def _rm(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _edit_one_map(root: Path, index: int) -> None:
+    """Change one KPI target and one line of the body of map 1: a real one-map edit."""
+    path = root / map_spec(1).path
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("target: 40")
+    rest_lines = rest.rsplit("\n- ", 1)
+    body_edit = f"\n- edited {index}" if len(rest_lines) == 2 else ""
+    changed = head + f"target: {41 + index}" + rest_lines[0] + (body_edit + "\n- " + rest_lines[1] if body_edit else "")
+    path.write_text(changed, encoding="utf-8")
+
+
+# --- one size: cjmgen and the three others on the same content ----------------------------
+
+
+@dataclass
+class SizeResult:
+    maps: int
+    figures: dict[str, Figure] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def bench_size(work: Path, maps: int, runs: int, compare: bool, log: Callable[[str], None]) -> SizeResult:
+    root = work / f"repo-{maps}"
+    if not (root / ".git").is_dir():
+        _rm(root)
+        log(f"generating {maps} maps in {root}")
+        generate(root, maps)
+    result = SizeResult(maps)
+    cjm = cjmgen_command()
+    build = [*cjm, "-C", str(root), "build", "--no-pdf"]
+    site, cache = root / "site", root / ".cjmgen-cache"
+
+    def clean(_: int) -> None:
+        _rm(site)
+        _rm(cache)
+
+    log(f"{maps} maps: full HTML build x{runs}")
+    result.figures["full"] = repeat(runs, clean, lambda: run(build), "cjmgen build")
+    log(f"{maps} maps: no-change rebuild x{runs}")
+    result.figures["nochange"] = repeat(runs, lambda _: None, lambda: run(build), "cjmgen build (no change)")
+    log(f"{maps} maps: one map changed x{runs}")
+    original = (root / map_spec(1).path).read_bytes()
+    try:
+        result.figures["onechange"] = repeat(
+            runs, lambda i: _edit_one_map(root, i), lambda: run(build), "cjmgen build (one map changed)")
+    finally:
+        (root / map_spec(1).path).write_bytes(original)
+        run(build)
+    log(f"{maps} maps: cjmgen check x{runs}")
+    result.figures["check"] = repeat(runs, lambda _: None, lambda: run([*cjm, "-C", str(root), "check"]), "cjmgen check")
+    if compare:
+        compare_others(work, root, maps, runs, result, log)
+    return result
+
+
+def compare_others(work: Path, root: Path, maps: int, runs: int, result: SizeResult,
+                   log: Callable[[str], None]) -> None:
+    """The Python floor, MkDocs and Hugo on copies of the same Markdown files."""
+    copy = work / f"md-{maps}"
+    if not copy.is_dir():
+        shutil.copytree(root / "maps", copy / "docs", ignore=shutil.ignore_patterns("*.yml"))
+        (copy / "docs" / "index.md").write_text("# Maps\n", encoding="utf-8")
+    out = copy / "out"
+    floor = BENCH_DIR / "floor.py"
+    if floor.is_file():
+        log(f"{maps} maps: Python floor x{runs}")
+        result.figures["floor"] = repeat(runs, lambda _: _rm(out), lambda: run(
+            [sys.executable, str(floor), str(copy / "docs"), str(out)]), "Python floor")
+    else:
+        result.notes.append("Python floor: bench/floor.py not found (run from the source tree)")
+    mkdocs = mkdocs_command(work.parent if work.name == "work" else work, log)
+    if mkdocs is not None and (BENCH_DIR / "mkdocs.yml").is_file():
+        config = copy / "mkdocs.yml"
+        config.write_text((BENCH_DIR / "mkdocs.yml").read_text(encoding="utf-8").format(
+            docs_dir=copy / "docs", site_dir=out), encoding="utf-8")
+        log(f"{maps} maps: MkDocs x{runs}")
+        result.figures["mkdocs"] = repeat(runs, lambda _: _rm(out), lambda: run(
+            [*mkdocs, "build", "--quiet", "-f", str(config)]), "mkdocs build")
+    else:
+        result.notes.append("MkDocs: not available (pip install into .bench-venv failed?); column skipped")
+    hugo = shutil.which("hugo")
+    if hugo is not None and (BENCH_DIR / "hugo").is_dir():
+        log(f"{maps} maps: Hugo x{runs}")
+        hugo_cache = copy / "hugo-cache"
+        result.figures["hugo"] = repeat(runs, lambda _: (_rm(out), _rm(hugo_cache)), lambda: run(
+            [hugo, "--quiet", "-s", str(BENCH_DIR / "hugo"), "--contentDir", str(copy / "docs"),
+             "-d", str(out), "--cacheDir", str(hugo_cache)]), "hugo")
+    else:
+        result.notes.append("Hugo: not installed (Debian: apt-get install hugo); column skipped")
+    _rm(out)
+
+
+BENCH_VENV = REPO_ROOT / ".bench-venv"
+
+
+def mkdocs_command(_: Path, log: Callable[[str], None]) -> list[str] | None:
+    """MkDocs from the benchmark's own venv (never a dependency of cjmgen); made on first use."""
+    exe = BENCH_VENV / "bin" / "mkdocs"
+    if not exe.exists():
+        log(f"installing MkDocs into {BENCH_VENV}")
+        made = subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], capture_output=True)
+        if made.returncode == 0:
+            subprocess.run([str(BENCH_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", "mkdocs"],
+                           capture_output=True)
+    return [str(exe)] if exe.exists() else None
+
+
+# --- start-up, PDF, serve, diff ------------------------------------------------------------
+
+
+def bench_help(runs: int) -> Figure:
+    cjm = cjmgen_command()
+    return repeat(runs * 2, lambda _: None, lambda: run([*cjm, "--help"]), "cjmgen --help")
+
+
+def bench_pdf(work: Path, maps: int, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
+    """PDF per map: bare WeasyPrint (the floor), cjmgen on one core, on every core, from the cache."""
+    try:
+        from cjmgen.pdf.engine import import_weasyprint
+
+        weasyprint = import_weasyprint()
+    except Exception as exc:  # noqa: BLE001 - the PDF column is optional
+        return {"skipped": f"WeasyPrint unavailable: {exc}"}
+    from cjmgen.build import BuildOptions, effective_config, make_renderer
+    from cjmgen.diagnostics import Diagnostics
+    from cjmgen.pdf.layout import PageSpec
+    from cjmgen.pdf.publish import plan_maps, printer_for, produce
+    from cjmgen.project import load_project
+    from cjmgen.theme import load_theme
+
+    root = work / f"pdf-{maps}"
+    if not (root / ".git").is_dir():
+        _rm(root)
+        generate(root, maps)
+    options = BuildOptions()
+    config = effective_config(root, options, Diagnostics())
+    project = load_project(root, config)
+    renderer = make_renderer(project, load_theme(config), options)
+    printer = printer_for(renderer)
+    planned = plan_maps(printer, list(renderer.catalog.maps), PageSpec.parse(config.pdf.page_size))
+    jobs = [p.job for p in planned]
+    out: dict[str, Any] = {"maps": len(jobs)}
+
+    from cjmgen.pdf.engine import fetcher_class, with_font
+
+    # The floor renders the very HTML that ends up in each PDF once (after cjmgen's fitting).
+    fitted = produce(planned, config, printer, workers=1, use_cache=False)
+    final = [with_font(job.html, r.font) if job.fit is not None and r.font else job.html
+             for job, r in zip(jobs, fitted.results)]
+
+    def floor_once() -> float:
+        started = time.perf_counter()
+        for job, html in zip(jobs, final):
+            weasyprint.HTML(string=html, base_url=job.base_url, url_fetcher=fetcher_class()(job.roots)).write_pdf()
+        return time.perf_counter() - started
+
+    log(f"PDF: bare WeasyPrint x{runs}")
+    floor_once()  # warm: fonts and caches, the same for both sides
+    floor = Figure()
+    for _ in range(runs):
+        floor.add(floor_once())
+    serial, parallel, cached = Figure(), Figure(), Figure()
+    log(f"PDF: cjmgen one core, all cores, cache x{runs}")
+    attempts = 0
+    for _ in range(runs):
+        outcome = produce(planned, config, printer, workers=1, use_cache=False)
+        serial.add(outcome.seconds)
+        attempts = sum(r.attempts for r in outcome.results)
+        outcome = produce(planned, config, printer, workers=os.cpu_count() or 1, use_cache=False)
+        parallel.add(outcome.seconds)
+    produce(planned, config, printer)  # fill the cache
+    for _ in range(runs):
+        outcome = produce(planned, config, printer)
+        cached.add(outcome.seconds)
+        assert not outcome.rendered, "a cached PDF was rendered again"
+    # The real command: a full build with PDFs, then a no-change rebuild (zero renders).
+    cjm = [*cjmgen_command(), "-C", str(root), "build"]
+    _rm(root / "site")
+    _rm(root / ".cjmgen-cache")
+    first = checked(run(cjm), "cjmgen build (PDF)")
+    again = checked(run(cjm), "cjmgen build (PDF, no change)")
+    out.update(
+        floor=floor, serial=serial, parallel=parallel, cached=cached, attempts=attempts,
+        build_seconds=first.seconds, build_rss=first.rss_mib, rebuild_seconds=again.seconds,
+        rebuild_line=_last_line(again.stderr), build_line=_last_line(first.stderr),
+        cores=os.cpu_count() or 1,
+    )
+    return out
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def bench_serve(work: Path, maps: int, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
+    """Save a map, wait for the browser's long-poll to answer, fetch the page: end to end on 127.0.0.1."""
+    import urllib.request
+
+    from cjmgen.build import BuildOptions
+    from cjmgen.incremental import PreviewBuilds, SiteBuilder
+    from cjmgen.serve import RELOAD_PATH, DevServer
+
+    root = work / f"repo-{maps}"
+    if not (root / ".git").is_dir():
+        generate(root, maps)
+    builder = SiteBuilder(root.resolve(), BuildOptions(drafts=True, pdf=True))
+    builds = PreviewBuilds(builder)
+    lines: list[str] = []
+    server = DevServer(builds, lambda: [root / "cjmgen.yml", root / "maps", REPO_ROOT / "themes"],
+                       "127.0.0.1", 0, "/cjm/", log=lines.append)
+    log(f"serve: initial build of {maps} maps")
+    started = time.perf_counter()
+    url = server.start()
+    initial = time.perf_counter() - started
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    path = root / map_spec(1).path
+    original = path.read_bytes()
+    page = url + site_path(map_spec(1).id)
+    latency, rebuild, nothing = Figure(), Figure(), Figure()
+    try:
+        for index in range(runs):
+            seen = server.state.version
+            time.sleep(0.3)  # let the watcher settle: a real author does not save twice in 0.3 s
+            done: dict[str, float] = {}
+
+            def browser() -> None:
+                with urllib.request.urlopen(f"http://127.0.0.1:{server.port}{RELOAD_PATH}?v={seen}", timeout=30) as answer:
+                    answer.read()
+                with urllib.request.urlopen(page, timeout=30) as answer:
+                    body = answer.read()
+                done["t"] = time.perf_counter()
+                done["ok"] = float(f"edited {index}".encode() in body)
+
+            waiter = threading.Thread(target=browser)
+            waiter.start()
+            time.sleep(0.05)
+            saved = time.perf_counter()
+            _edit_one_map(root, index)
+            waiter.join(35)
+            if "t" not in done or not done.get("ok"):
+                raise BenchError("serve: the edited page never reached the browser")
+            latency.add(done["t"] - saved)
+            rebuild.add(_seconds_of(lines[-1]))
+        # A save that changes nothing in the model: rebuilds, renders nothing, no reload.
+        for _ in range(runs):
+            time.sleep(0.3)
+            count = len(lines)
+            version = server.state.version
+            path.write_bytes(path.read_bytes())
+            os.utime(path)
+            deadline = time.perf_counter() + 10
+            while len(lines) == count and time.perf_counter() < deadline:
+                time.sleep(0.01)
+            if len(lines) > count:
+                nothing.add(_seconds_of(lines[-1]))
+            if server.state.version != version:
+                raise BenchError(f"serve: a save without change reloaded the browser ({lines[-1]})")
+    finally:
+        path.write_bytes(original)
+        server.close()
+    return {"initial": initial, "latency": latency, "rebuild": rebuild, "nochange": nothing,
+            "last": lines[-2] if len(lines) > 1 else "", "poll": _poll_seconds()}
+
+
+def site_path(map_id: str) -> str:
+    from cjmgen import site
+
+    return site.map_url(map_id)
+
+
+def _poll_seconds() -> float:
+    from cjmgen import serve
+
+    return serve.POLL_SECONDS
+
+
+def _seconds_of(line: str) -> float:
+    """The `(0.12 s)` at the end of a DevServer log line."""
+    try:
+        return float(line.rsplit("(", 1)[1].split(" s)")[0])
+    except (IndexError, ValueError):
+        return float("nan")
+
+
+def bench_diff(work: Path, maps: int) -> dict[str, float]:
+    from cjmgen.history import bench_diff as measure
+
+    root = work / f"diff-{maps}"
+    _rm(root)
+    result = measure(root, maps, changed=min(20, maps))
+    _rm(root)
+    return result
+
+
+# --- the report -------------------------------------------------------------------------
+
+
+def _s(value: float) -> str:
+    if value != value:  # NaN
+        return "—"
+    return f"{value:.2f} s" if value >= 0.1 else f"{value * 1000:.0f} ms"
+
+
+def _x(value: float) -> str:
+    return "—" if value != value else f"{value:.2f}×"
+
+
+def _ok(good: bool | None) -> str:
+    return "" if good is None else (" ✅" if good else " ❌")
+
+
+def _ratio(a: Figure | None, b: Figure | None) -> float:
+    if a is None or b is None or not a.values or not b.values or b.median == 0:
+        return float("nan")
+    return a.median / b.median
+
+
+def report(results: list[SizeResult], extra: dict[str, Any], runs: int) -> str:
+    """The results as Markdown: one table per topic, each target marked met or missed."""
+    sizes = [r.maps for r in results]
+    head = "| | " + " | ".join(f"{n:,} maps" for n in sizes) + " |\n|---|" + "---:|" * len(sizes) + "\n"
+
+    def row(label: str, cell: Callable[[SizeResult], str]) -> str:
+        return f"| {label} | " + " | ".join(cell(r) for r in results) + " |\n"
+
+    def fig(key: str) -> Callable[[SizeResult], Figure | None]:
+        return lambda r: r.figures.get(key)
+
+    def seconds(key: str) -> Callable[[SizeResult], str]:
+        return lambda r: _s(r.figures[key].median) if key in r.figures else "—"
+
+    full = fig("full")
+    loads = [v for r in results for f in r.figures.values() for v in f.load]
+    lines = [
+        f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+        f"{_tool_versions()}; medians of {runs} runs; load average (1 min) during the runs "
+        f"{min(loads, default=0):.2f}–{max(loads, default=0):.2f}.\n\n",
+        "### HTML build (`cjmgen build --no-pdf`, a subprocess: start-up included)\n\n", head,
+        row("full build (no site, no cache)", seconds("full")),
+        row("per map", lambda r: f"{full(r).median / r.maps * 1000:.2f} ms" if full(r) else "—"),
+        row("peak memory (RSS of the build process)", lambda r: f"{full(r).peak_rss:.0f} MiB" if full(r) else "—"),
+        row("no-change rebuild", seconds("nochange")),
+        row("one map changed", seconds("onechange")),
+        row("`cjmgen check`", seconds("check")),
+        row("Python floor (YAML + Markdown + one Jinja template)", seconds("floor")),
+        row("MkDocs 1.6 (plain pages)", seconds("mkdocs")),
+        row("Hugo (minimal layout)", seconds("hugo")),
+        row("MkDocs ÷ cjmgen (target ≥ 4.5)", lambda r: _x(_ratio(r.figures.get("mkdocs"), full(r)))
+            + _ok(_ratio(r.figures.get("mkdocs"), full(r)) >= 4.5 if "mkdocs" in r.figures else None)),
+        row("cjmgen ÷ floor (target ≤ 2)", lambda r: _x(_ratio(full(r), r.figures.get("floor")))
+            + _ok(_ratio(full(r), r.figures.get("floor")) <= 2 if "floor" in r.figures else None)),
+        row("cjmgen ÷ Hugo (ambition ≤ 1.5)", lambda r: _x(_ratio(full(r), r.figures.get("hugo")))
+            + _ok(_ratio(full(r), r.figures.get("hugo")) <= 1.5 if "hugo" in r.figures else None)),
+        row("no-change ÷ full (target < 0.1)", lambda r: _x(_ratio(r.figures.get("nochange"), full(r)))
+            + _ok(_ratio(r.figures.get("nochange"), full(r)) < 0.1)),
+        row("one changed ÷ full (target < 0.1)", lambda r: _x(_ratio(r.figures.get("onechange"), full(r)))
+            + _ok(_ratio(r.figures.get("onechange"), full(r)) < 0.1)),
+        row("check ÷ full (target < 0.33)", lambda r: _x(_ratio(r.figures.get("check"), full(r)))
+            + _ok(_ratio(r.figures.get("check"), full(r)) < 1 / 3)),
+    ]
+    by_size = {r.maps: r for r in results}
+    if 1000 in by_size and 5000 in by_size:
+        growth = _ratio(by_size[5000].figures["full"], by_size[1000].figures["full"])
+        rss = by_size[5000].figures["full"].peak_rss
+        lines.append(f"\nGrowth: 5,000 maps take {_x(growth)} the time of 1,000 (target ≤ 5.5){_ok(growth <= 5.5)}; "
+                     f"peak memory at 5,000 maps {rss:.0f} MiB (target < 1,024){_ok(rss < 1024)}.\n")
+    for r in results:
+        for note in r.notes:
+            lines.append(f"\n{r.maps:,} maps: {note}\n")
+    if "help" in extra:
+        median = extra["help"].median
+        lines.append(f"\nStart-up: `cjmgen --help` {_s(median)} (target well under 0.5 s){_ok(median < 0.3)}.\n")
+    pdf = extra.get("pdf")
+    if pdf:
+        lines.append("\n### PDF (`--no-pdf` off)\n\n")
+        if "skipped" in pdf:
+            lines.append(f"PDF skipped: {pdf['skipped']}\n")
+        else:
+            n = pdf["maps"]
+            floor, serial, parallel, cached = pdf["floor"], pdf["serial"], pdf["parallel"], pdf["cached"]
+            over = serial.median / floor.median - 1
+            speed = serial.median / parallel.median
+            lines += [
+                f"{n} maps, A3 landscape infographics; per map:\n\n| | per map |\n|---|---:|\n",
+                f"| bare WeasyPrint render of the same (final) HTML: the floor | {_s(floor.median / n)} |\n",
+                f"| cjmgen, one core, no cache ({pdf['attempts']} layouts for {n} maps) | {_s(serial.median / n)} |\n",
+                f"| cjmgen, {pdf['cores']} cores, no cache | {_s(parallel.median / n)} |\n",
+                f"| cjmgen, from the cache | {_s(cached.median / n)} |\n\n",
+                f"Over the floor: {over * 100:+.0f}% (target ≤ +15%){_ok(over <= 0.15)}; "
+                f"parallel speed-up {_x(speed)} on {pdf['cores']} cores (target ≈ 2){_ok(speed >= 1.7)}.\n\n",
+                f"`cjmgen build` with PDFs, {n} maps and the handout: {_s(pdf['build_seconds'])}, "
+                f"peak RSS {pdf['build_rss']:.0f} MiB: `{pdf['build_line']}`; a no-change rebuild: "
+                f"{_s(pdf['rebuild_seconds'])}: `{pdf['rebuild_line']}`.\n",
+            ]
+    serve = extra.get("serve")
+    if serve:
+        lat = serve["latency"]
+        lines += [
+            f"\n### Live preview (`cjmgen serve`, {extra.get('serve_maps', 1000):,} maps)\n\n",
+            f"Save → the browser has the rebuilt page: {_s(lat.median)} (median of {len(lat.values)}; "
+            f"target ≤ 0.5 s){_ok(lat.median <= 0.5)}. Measured end to end in-process: a DevServer on "
+            f"127.0.0.1, its stat-polling watcher ({serve['poll'] * 1000:.0f} ms poll, one more poll to see "
+            "the burst is over), the incremental rebuild, writing the changed files, the long-poll answer "
+            f"and an HTTP GET of the page. The rebuild alone: {_s(serve['rebuild'].median)}; the initial build "
+            f"{_s(serve['initial'])}. A save that changes nothing in the model: {_s(serve['nochange'].median)}, "
+            "nothing rendered, no reload.\n",
+        ]
+    diff = extra.get("diff")
+    if diff:
+        lines.append(
+            f"\n### Review (`cjmgen diff`, {extra.get('diff_maps', 1000):,} maps, {min(20, extra.get('diff_maps', 1000))} changed)\n\n"
+            f"Reading both revisions from git {_s(diff['read_seconds'])}; the semantic diff "
+            f"{_s(diff['diff_seconds'])} (target well under 1 s){_ok(diff['diff_seconds'] < 1)}; "
+            f"the model comparison with every map changed {_s(diff['compare_all_changed_seconds'])}.\n")
+    return "".join(lines)
+
+
+def _tool_versions() -> str:
+    parts = []
+    hugo = shutil.which("hugo")
+    if hugo:
+        out = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()
+        parts.append(f"Hugo {out[1].split('+')[0] if len(out) > 1 else '?'}")
+    mk = BENCH_VENV / "bin" / "mkdocs"
+    if mk.exists():
+        out = subprocess.run([str(mk), "--version"], capture_output=True, text=True).stdout.split()
+        parts.append(f"MkDocs {out[2] if len(out) > 2 else '?'}")
+    return ", ".join(parts) or "no comparison tools"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m cjmgen.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="100,1000,5000", help="map counts, comma-separated")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is shown)")
+    parser.add_argument("--big-runs", type=int, default=None, help="runs at sizes above 1,000 (default: --runs)")
+    parser.add_argument("--work", type=Path, default=None, help="folder for the repositories (default: a temp folder)")
+    parser.add_argument("--no-compare", action="store_true", help="skip MkDocs, Hugo and the Python floor")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF figures")
+    parser.add_argument("--pdf-maps", type=int, default=8)
+    parser.add_argument("--no-serve", action="store_true", help="skip the live-preview latency")
+    parser.add_argument("--serve-maps", type=int, default=1000)
+    parser.add_argument("--no-diff", action="store_true", help="skip the diff of two revisions")
+    parser.add_argument("--diff-maps", type=int, default=1000)
+    parser.add_argument("--write", type=Path, default=None, help="also write the Markdown report here")
+    parser.add_argument("--json", type=Path, default=None, help="also write every run as JSON here")
+    parser.add_argument("--generate", type=Path, default=None, help="only generate a repository here (with --sizes N)")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    log = lambda line: print(f"[bench {time.strftime('%H:%M:%S')}] {line}", file=sys.stderr, flush=True)  # noqa: E731
+    if args.generate is not None:
+        generate(args.generate, sizes[0])
+        log(f"wrote {sizes[0]} maps to {args.generate}")
+        return 0
+    temp = None
+    if args.work is None:
+        temp = tempfile.mkdtemp(prefix="cjmgen-bench-")
+        work = Path(temp)
+    else:
+        work = args.work.resolve()
+        work.mkdir(parents=True, exist_ok=True)
+    env_epoch = os.environ.pop("SOURCE_DATE_EPOCH", None)  # the repositories' commit date is "as of"
+    try:
+        results = []
+        for maps in sizes:
+            runs = args.runs if maps <= 1000 or args.big_runs is None else args.big_runs
+            results.append(bench_size(work, maps, runs, not args.no_compare, log))
+        extra: dict[str, Any] = {"help": bench_help(args.runs)}
+        failed: list[str] = []
+
+        def section(name: str, measure: Callable[[], Any]) -> None:
+            try:
+                extra[name] = measure()
+            except Exception as exc:  # noqa: BLE001 - one broken section must not lose the others
+                log(f"{name} failed: {exc!r}")
+                failed.append(f"{name}: {exc!r}")
+
+        if not args.no_pdf:
+            section("pdf", lambda: bench_pdf(work, args.pdf_maps, args.runs, log))
+        if not args.no_serve:
+            extra["serve_maps"] = args.serve_maps
+            section("serve", lambda: bench_serve(work, args.serve_maps, max(args.runs, 3), log))
+        if not args.no_diff:
+            log(f"diff of two revisions of {args.diff_maps} maps")
+            extra["diff_maps"] = args.diff_maps
+            section("diff", lambda: bench_diff(work, args.diff_maps))
+        extra["failed"] = failed
+    except BenchError as exc:
+        print(f"benchmark failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if env_epoch is not None:
+            os.environ["SOURCE_DATE_EPOCH"] = env_epoch
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
+    text = report(results, extra, args.runs)
+    print(text)
+    if extra.get("failed"):
+        print("Sections that failed: " + "; ".join(extra["failed"]), file=sys.stderr)
+    if args.write:
+        stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+        args.write.write_text(
+            f"# Benchmark results\n\nWritten by `python -m cjmgen.bench {' '.join(argv or sys.argv[1:])}` "
+            f"on {stamp}. What the figures mean, how to reproduce them and what was tried: "
+            f"[benchmarks.md](benchmarks.md).\n\n{text}", encoding="utf-8")
+    if args.json:
+        payload = {
+            "sizes": {r.maps: {k: f.as_dict() for k, f in r.figures.items()} for r in results},
+            "extra": json.loads(json.dumps(extra, default=lambda o: o.as_dict() if isinstance(o, Figure) else str(o))),
+        }
+        args.json.write_text(json.dumps(payload, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
