@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -29,25 +31,70 @@ def resolve_asset(target: str, referrer: str, config: SiteConfig) -> Resolved:
     raw = unquote(parts.path)
     if not raw:
         return Resolved(None, "missing")
-    bases = [posixpath.dirname(referrer), content_prefix(config)]
-    root = config.root.resolve()
-    outside = False
-    for base in dict.fromkeys(bases):
-        candidate = posixpath.normpath(posixpath.join(base, raw.lstrip("/") if raw.startswith("/") else raw))
-        if candidate.startswith("../") or candidate == ".." or raw.startswith("/"):
+    real = RealPaths.of(config)
+    outside = raw.startswith("/")
+    for base in dict.fromkeys((posixpath.dirname(referrer), content_prefix(config))):
+        if outside:
+            break
+        candidate = posixpath.normpath(posixpath.join(base, raw))
+        if candidate.startswith("../") or candidate == "..":
             outside = True
             continue
-        try:
-            real = (root / candidate).resolve()
-            real.relative_to(root)
-        except ValueError:
+        found = real.file_inside(candidate)
+        if found is None:
             outside = True
-            continue
-        except OSError:  # a name too long for the file system, a loop of symlinks
-            continue
-        if real.is_file():
+        elif found:
             return Resolved(candidate, None, parts.fragment)
     return Resolved(None, "outside" if outside else "missing", parts.fragment)
+
+
+class RealPaths:
+    """Where repository paths really lead, with each folder's real path looked up once.
+
+    Every link and image of every body is resolved during a build (thousands);
+    `Path.resolve` walks and lstats every component of each one. Folders are few,
+    so their real paths are remembered for the life of one loaded config (one
+    build, or one rebuild of `serve`): the leaf is still checked every time.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = os.path.realpath(root)
+        self.folders: dict[str, str] = {}
+
+    @classmethod
+    def of(cls, config: SiteConfig) -> RealPaths:
+        found = config.__dict__.get("_real_paths")
+        if found is None:
+            found = cls(config.root)
+            object.__setattr__(config, "_real_paths", found)  # a memo, not a field: equality ignores it
+        return found
+
+    def file_inside(self, relative: str) -> bool | None:
+        """True: a file inside the repository; False: nothing there; None: it leads outside."""
+        folder, name = posixpath.split(relative)
+        real_folder = self.folders.get(folder)
+        if real_folder is None:
+            try:
+                real_folder = os.path.realpath(os.path.join(self.root, folder))
+            except OSError:  # a name too long for the file system, a loop of symlinks
+                return False
+            self.folders[folder] = real_folder
+        if not self.inside(real_folder):
+            return None
+        leaf = os.path.join(real_folder, name)
+        try:
+            info = os.lstat(leaf)
+            if stat.S_ISLNK(info.st_mode):
+                leaf = os.path.realpath(leaf)
+                if not self.inside(leaf):
+                    return None
+                info = os.stat(leaf)
+        except (OSError, ValueError):
+            return False
+        return stat.S_ISREG(info.st_mode)
+
+    def inside(self, real: str) -> bool:
+        return real == self.root or real.startswith(self.root.rstrip("/") + "/")
 
 
 def read_asset(config: SiteConfig, path: str) -> bytes:
