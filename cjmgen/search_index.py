@@ -38,7 +38,9 @@ def normalise(text: str) -> str:
     character for one character, so that matches can be highlighted in the
     original text.
     """
-    lowered = "".join(ch.lower()[:1] or ch for ch in text)  # one char per char (İ -> i)
+    lowered = text.lower()
+    if len(lowered) != len(text) or "Σ" in text:  # İ -> i̇, final sigma: lower per character
+        lowered = "".join(ch.lower()[:1] or ch for ch in text)  # one char per char (İ -> i)
     return _SPACES.sub(" ", lowered.replace("ё", "е")).strip()
 
 

@@ -22,6 +22,7 @@ def test_normalise_folds_case_yo_and_spaces() -> None:
     assert normalise("Office CHAIRS") == "office chairs"
     # one character for one character (search.js marks matches in the original text)
     assert len(normalise("İstanbul ß")) == len("İstanbul ß")
+    assert normalise("ΟΔΟΣ") == "οδοσ"  # per character, as search.js lowers: no final-sigma rule
 
 
 def test_index_lists_every_kind_with_stage_anchors(make_repo) -> None:  # type: ignore[no-untyped-def]
