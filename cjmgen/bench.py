@@ -601,7 +601,7 @@ def bench_serve(work: Path, maps: int, runs: int, log: Callable[[str], None]) ->
     builds = PreviewBuilds(builder)
     lines: list[str] = []
     server = DevServer(builds, lambda: [root / "cjmgen.yml", root / "maps", REPO_ROOT / "themes"],
-                       "127.0.0.1", 0, "/cjm/", log=lines.append)
+                       "127.0.0.1", 0, "/cjm/", on_demand=builds.on_demand, idle=builds.idle, log=lines.append)
     log(f"serve: initial build of {maps} maps")
     started = time.perf_counter()
     url = server.start()

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from cjmgen.config import SiteConfig, load_config, normalise_base_url
 from cjmgen.diagnostics import Diagnostic, Diagnostics, Severity, SourceLocation
 from cjmgen.i18n import Locale
@@ -245,8 +247,12 @@ def _compare(project: LoadedProject, revision: str, diagnostics: Diagnostics) ->
 
 
 def make_renderer(project: LoadedProject, theme: Theme, options: BuildOptions, changes: Any = None,
-                  **extra: Any) -> SiteRenderer:
-    """The site renderer of a build; `serve` uses the same one, so both give the same pages."""
+                  env: jinja2.Environment | None = None, **extra: Any) -> SiteRenderer:
+    """The site renderer of a build; `serve` uses the same one, so both give the same pages.
+
+    `env`: the theme's template environment of an earlier build, when the theme's
+    files are unchanged (serve): its templates are compiled already.
+    """
     from cjmgen.history import map_histories
 
     repo = project.repo
@@ -254,7 +260,7 @@ def make_renderer(project: LoadedProject, theme: Theme, options: BuildOptions, c
     published = repo.published(options.drafts)
     pdf = options.pdf and repo.config.pdf.enabled
     return SiteRenderer(
-        repo, theme, make_environment(theme), project.markdown, project.as_of, drafts=options.drafts,
+        repo, theme, env or make_environment(theme), project.markdown, project.as_of, drafts=options.drafts,
         extra_nav=extra_nav, history=map_histories(repo.config.root, repo.config, repo.maps) or None,
         changes=changes,
         pdf_maps=frozenset(m.id for m in published) if pdf else frozenset(),

@@ -64,7 +64,7 @@ def register(group: click.Group) -> None:
         from cjmgen.diagnostics import Diagnostics
 
         base_path = urlsplit(load_config(root, Diagnostics()).base_url).path or "/"
-        server = DevServer(builds, watched, host, port, base_path, on_demand=builds.on_demand,
+        server = DevServer(builds, watched, host, port, base_path, on_demand=builds.on_demand, idle=builds.idle,
                            log=lambda line: click.echo(line, err=True))
         try:
             url = server.start()

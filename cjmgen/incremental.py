@@ -9,10 +9,13 @@ property test checks on random sequences of edits.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+
+import jinja2
 
 from cjmgen import site as site_paths
 from cjmgen.build import BuildOptions, effective_config, make_renderer
@@ -61,6 +64,9 @@ class SiteBuilder:
     markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
     pages: PageCache = field(default_factory=PageCache)
     parsed: dict[tuple, ParsedFile | None] = field(default_factory=dict)
+    # The theme and its digest, with its template environment: reused while the theme's
+    # files are unchanged, so templates are compiled once, not on every save.
+    environment: tuple[tuple[Theme, str], jinja2.Environment] | None = None
 
     def parse(self, path: str, data: bytes, config: SiteConfig) -> ParsedFile | None:
         key = (path, data, config.content_dir, config.lanes)
@@ -68,8 +74,12 @@ class SiteBuilder:
             self.parsed[key] = parse_file(path, data, config)
         return self.parsed[key]
 
-    def rebuild(self) -> Outcome:
+    def rebuild(self, defer: Callable[[str], bool] | None = None) -> Outcome:
+        """Build again, reusing what is unchanged. Changed pages for which `defer(path)`
+        is true are not rendered yet: they wait in `pending` (see `finish`)."""
         started = time.perf_counter()
+        self.pages.pending.clear()
+        self.pages.defer = defer
         config_diagnostics = Diagnostics()
         config = effective_config(self.root, self.options, config_diagnostics)
         live: set[tuple] = set()
@@ -88,20 +98,39 @@ class SiteBuilder:
         theme = None
         try:
             theme = load_theme(config)
+            identity = (theme, digest_files(theme.files()))
+            env = self.environment[1] if self.environment and self.environment[0] == identity else None
             renderer = make_renderer(
-                project, theme, self.options, cache=self.pages,
-                global_inputs=(digest_files(theme.files()),),
+                project, theme, self.options, cache=self.pages, env=env, global_inputs=(identity[1],),
             )
+            self.environment = (identity, renderer.env)
             before = (self.pages.rendered, self.pages.reused)
             rendered = renderer.render_all()
         except (ThemeError, PageError) as exc:
             self.pages.pages.clear()
+            self.pages.pending.clear()
             diagnostics.error("theme", str(exc))
             return Outcome(diagnostics.sorted(), None, theme, config, time.perf_counter() - started)
         return Outcome(
             diagnostics.sorted(), rendered, theme, config, time.perf_counter() - started,
             self.pages.rendered - before[0], self.pages.reused - before[1], renderer,
         )
+
+
+    def finish(self, path: str) -> tuple[str, dict[str, str]] | None:
+        """Render one page the last rebuild put off: (text, published files), or None if none waits."""
+        produce = self.pages.pending.pop(path, None)
+        return produce() if produce is not None else None
+
+    def finish_all(self) -> dict[str, str]:
+        """Every page still waiting, rendered now (site path -> text)."""
+        return {path: self.finish(path)[0] for path in sorted(self.pages.pending)}  # type: ignore[index]
+
+
+def listing_page(path: str) -> bool:
+    """Pages that list many maps (index, owners, channels, segments, personas, search
+    index): serve puts them off after a save. A map's own page is rendered at once."""
+    return not (path.startswith("maps/") and path.endswith(".html"))
 
 
 @dataclass
@@ -114,9 +143,16 @@ class PreviewBuilds:
     printer: Callable[[list[Diagnostic]], None] | None = None
     eager_pdf: bool = False  # render every PDF on each save (`serve --pdf`)
     renderer: SiteRenderer | None = None
+    defer: Callable[[str], bool] | None = listing_page  # None: render every changed page at once
+    lock: threading.RLock = field(default_factory=threading.RLock)  # builds, requests, idle work
 
     def __call__(self) -> BuildReport:
-        outcome = self.builder.rebuild()
+        with self.lock:
+            return self.build()
+
+    def build(self) -> BuildReport:
+        # The first build renders everything; later ones put the listing pages off.
+        outcome = self.builder.rebuild(defer=self.defer if self.previous else None)
         if outcome.renderer is not None:
             self.renderer = outcome.renderer
         if self.printer is not None and tuple(outcome.diagnostics) != self.last_printed:
@@ -138,6 +174,9 @@ class PreviewBuilds:
             files.update(self.render_pdfs(None))
         else:  # PDFs already served on demand stay until the next change
             files.update({p: b for p, b in self.previous.items() if p.endswith(".pdf") and p not in files})
+        # A page put off keeps no stale copy: it is rendered, with the files it publishes,
+        # when it is asked for (on_demand) or when the server is idle.
+        waiting = self.builder.pages.pending
         write = {}
         for path, content in files.items():
             old = self.previous.get(path)
@@ -146,11 +185,31 @@ class PreviewBuilds:
             write[path] = content.encode("utf-8") if isinstance(content, str) else content
         delete = sorted(set(self.previous) - set(files))
         self.previous = files
+        deferred = f", {len(waiting)} put off" if waiting else ""
         return BuildReport(
             True, write, delete,
-            summary=f"{outcome.pages_rendered} pages rendered, {outcome.pages_reused} reused, "
+            summary=f"{outcome.pages_rendered} pages rendered, {outcome.pages_reused} reused{deferred}, "
                     f"{len(write)} files written, {len(delete)} removed",
         )
+
+    def finish(self, path: str) -> dict[str, bytes]:
+        """Render a page that was put off, with the files it publishes: what to write."""
+        with self.lock:
+            done = self.builder.finish(path)
+            if done is None:
+                return {}
+            text, published = done
+            out: dict[str, bytes] = {path: text.encode("utf-8")}
+            for target, repo_path in published.items():
+                out[target] = (self.builder.root / repo_path).read_bytes()
+            self.previous.update(out)
+            return out
+
+    def idle(self) -> dict[str, bytes] | None:
+        """One page that was put off, rendered while nothing else happens; None when none waits."""
+        with self.lock:
+            waiting = sorted(self.builder.pages.pending)
+            return self.finish(waiting[0]) if waiting else None
 
     def render_pdfs(self, wanted: str | None) -> dict[str, bytes]:
         """Every PDF of the site (or only `wanted`, a site path), through the PDF cache."""
@@ -172,10 +231,16 @@ class PreviewBuilds:
                 return {}
         return produce(planned, renderer.repo.config, printer).files
 
-    def on_demand(self, relative: str) -> bytes | None:
-        """The dev server asks for a PDF nobody rendered yet: render just that one."""
+    def on_demand(self, relative: str) -> dict[str, bytes] | None:
+        """The dev server asks for a file it does not have: a page put off, or a PDF nobody rendered yet."""
+        if relative in self.builder.pages.pending:
+            return self.finish(relative)
         if not relative.endswith(".pdf"):
             return None
+        with self.lock:
+            return self.render_pdf(relative)
+
+    def render_pdf(self, relative: str) -> dict[str, bytes] | None:
         from cjmgen.pdf import PdfError
 
         try:
@@ -184,6 +249,7 @@ class PreviewBuilds:
             if self.printer is not None:
                 self.printer([Diagnostic(Severity.ERROR, "pdf", exc.message, hint=exc.hint)])
             return None
-        if data is not None:
-            self.previous[relative] = data
-        return data
+        if data is None:
+            return None
+        self.previous[relative] = data
+        return {relative: data}

@@ -82,6 +82,10 @@ class PageCache:
     pages: dict[str, tuple[Any, str, dict[str, str]]] = field(default_factory=dict)
     rendered: int = 0
     reused: int = 0
+    # Which changed pages may wait (serve renders the edited map's page at once and the
+    # pages that list every map when they are asked for, or when the server is idle).
+    defer: Callable[[str], bool] | None = None
+    pending: dict[str, Callable[[], tuple[str, dict[str, str]]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -133,7 +137,8 @@ class SiteRenderer:
             self.changes_page()
         self.search_pages()
         self.not_found()
-        self.output.pages[site.SITEMAP] = self.sitemap()
+        pending = list(self.cache.pending) if self.cache is not None else []
+        self.output.pages[site.SITEMAP] = self.sitemap([*self.output.pages, *pending])
         return self.output
 
     # -- plumbing -------------------------------------------------------
@@ -182,12 +187,24 @@ class SiteRenderer:
                 self.output.files.update(hit[2])
                 cache.reused += 1
                 return
+            if cache.defer is not None and cache.defer(path):
+                cache.pending[path] = functools.partial(self.render_deferred, path, key, produce)
+                return
         self._page_files = {}
         produce()
         self.__dict__["_in_cached"] = False
         if cache is not None:
             cache.pages[path] = (key, self.output.pages[path], self._page_files)
             cache.rendered += 1
+
+    def render_deferred(self, path: str, key: Any, produce: Callable[[], Any]) -> tuple[str, dict[str, str]]:
+        """Render a page `cached` put off: its text and the files it publishes (site path -> repository path)."""
+        assert self.cache is not None
+        self._page_files = {}
+        produce()
+        self.cache.pages[path] = (key, self.output.pages[path], self._page_files)
+        self.cache.rendered += 1
+        return self.output.pages[path], self._page_files
 
     def navigation(self) -> list[tuple[str, str]]:
         nav = [

@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 RELOAD_PATH = "/__cjmgen__/wait"
 POLL_SECONDS = 0.05  # how often the watcher looks at the files
 LONG_POLL_SECONDS = 25.0
+IDLE_SECONDS = 1.0  # quiet time after a rebuild before pages that were put off are rendered
 
 
 @dataclass
@@ -134,9 +135,11 @@ class SiteFolder:
 class Watcher:
     """Stat-polls files; a burst of changes becomes one call once things are quiet."""
 
-    def __init__(self, roots: Callable[[], list[Path]], on_change: Callable[[list[str]], None]) -> None:
+    def __init__(self, roots: Callable[[], list[Path]], on_change: Callable[[list[str]], None],
+                 on_idle: Callable[[], None] | None = None) -> None:
         self.roots = roots
         self.on_change = on_change
+        self.on_idle = on_idle  # called between polls once nothing has changed for IDLE_SECONDS
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.run, name="cjmgen-watcher", daemon=True)
         self.previous: dict[str, tuple[int, int]] | None = None
@@ -167,9 +170,12 @@ class Watcher:
 
     def run(self) -> None:
         previous = self.previous if self.previous is not None else self.snapshot()
+        quiet_since = time.monotonic()
         while not self.stop.wait(POLL_SECONDS):
             current = self.snapshot()
             if current == previous:
+                if self.on_idle is not None and time.monotonic() - quiet_since >= IDLE_SECONDS:
+                    self.on_idle()  # a small piece of work: the next poll comes right after it
                 continue
             changed = set(current.items()) ^ set(previous.items())
             # Wait for quiet: an editor or `git checkout` writes several files.
@@ -181,10 +187,11 @@ class Watcher:
                 current = settled
             previous = current
             self.on_change(sorted({path for path, _ in changed}))
+            quiet_since = time.monotonic()
 
 
 def make_handler(folder: SiteFolder, state: ReloadState, base_path: str,
-                 on_demand: Callable[[str], bytes | None] | None) -> type[http.server.BaseHTTPRequestHandler]:
+                 provide: Callable[[str], None]) -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "cjmgen-serve"
 
@@ -210,10 +217,8 @@ def make_handler(folder: SiteFolder, state: ReloadState, base_path: str,
                 return self.send(403, b"Forbidden", "text/plain")
             if state.error_page is not None and relative.endswith(".html"):
                 return self.send(500, error_page(state.error_page, state.version), "text/html; charset=utf-8")
-            if not target.is_file() and on_demand is not None:
-                data = on_demand(relative)
-                if data is not None:
-                    folder.apply(BuildReport(True, {relative: data}))
+            if not target.is_file():
+                provide(relative)  # a page put off after a save, a PDF nobody asked for before
             if not target.is_file():
                 missing = folder.resolve("404.html")
                 body = missing.read_bytes() if missing and missing.is_file() else b"Not found"
@@ -276,7 +281,8 @@ class DevServer:
     host: str = "127.0.0.1"
     port: int = 8000
     base_path: str = "/"
-    on_demand: Callable[[str], bytes | None] | None = None
+    on_demand: Callable[[str], dict[str, bytes] | None] | None = None  # files for a site path not built yet
+    idle: Callable[[], dict[str, bytes] | None] | None = None  # one piece of put-off work, or None
     log: Callable[[str], None] = print
 
     def __post_init__(self) -> None:
@@ -285,7 +291,7 @@ class DevServer:
         self.lock = threading.Lock()
         self.httpd: ThreadingServer | None = None
         self.serving: threading.Thread | None = None
-        self.watcher = Watcher(self.watched, self.changed)
+        self.watcher = Watcher(self.watched, self.changed, self.when_idle if self.idle else None)
 
     def build_once(self, reason: str = "") -> None:
         with self.lock:
@@ -308,11 +314,40 @@ class DevServer:
             self.state.bump(f"<div class='diag'>internal error: {html.escape(repr(exc))}</div>")
             self.log(f"internal error while rebuilding: {exc!r}")
 
+    def provide(self, relative: str) -> None:
+        """Produce a file the folder lacks, if the builder can (on demand)."""
+        if self.on_demand is None:
+            return
+        if relative.endswith(".pdf"):  # seconds of work: not under the build lock
+            produced = self.on_demand(relative)
+            if produced:
+                self.folder.apply(BuildReport(True, produced))
+            return
+        with self.lock:  # a rebuild may not delete a page between rendering and writing it
+            try:
+                produced = self.on_demand(relative)
+            except Exception as exc:  # noqa: BLE001 - the request gets a 404, the server lives on
+                self.log(f"internal error while rendering {relative}: {exc!r}")
+                return
+            if produced:
+                self.folder.apply(BuildReport(True, produced))
+
+    def when_idle(self) -> None:
+        assert self.idle is not None
+        with self.lock:
+            try:
+                produced = self.idle()
+            except Exception as exc:  # noqa: BLE001 - the same page fails again when asked for, in view
+                self.log(f"internal error while rendering in the background: {exc!r}")
+                return
+            if produced:
+                self.folder.apply(BuildReport(True, produced))
+
     def start(self) -> str:
         """Build, bind, start watching; returns the URL."""
         self.watcher.prime()  # a save during the first build or before the thread runs still counts
         self.build_once("initial build")
-        handler = make_handler(self.folder, self.state, self.base_path, self.on_demand)
+        handler = make_handler(self.folder, self.state, self.base_path, self.provide)
         self.httpd = ThreadingServer((self.host, self.port), handler)
         self.port = self.httpd.server_address[1]
         self.watcher.thread.start()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cjmgen.incremental import SiteBuilder
+from cjmgen.incremental import SiteBuilder, listing_page
 from conftest import complete_stage, write_files
 
 PERSONA = "---\nname: {name}\nrole: {role}\nphoto: assets/p.svg\n---\nAbout {name}. See [the first map](../m0.md).\n"
@@ -46,10 +46,14 @@ def full_build(root: Path) -> dict:
     return _snapshot(outcome)
 
 
-def _snapshot(outcome) -> dict:  # type: ignore[no-untyped-def]
+def _snapshot(outcome, builder: SiteBuilder | None = None) -> dict:  # type: ignore[no-untyped-def]
     if outcome.rendered is None:
         return {"errors": [d.as_dict() for d in outcome.diagnostics]}
-    return {"pages": outcome.rendered.pages, "files": outcome.rendered.files}
+    pages, files = dict(outcome.rendered.pages), dict(outcome.rendered.files)
+    for path in sorted(builder.pages.pending if builder else ()):  # the pages put off, rendered now
+        pages[path], published = builder.finish(path)  # type: ignore[union-attr,misc]
+        files.update(published)
+    return {"pages": pages, "files": files}
 
 
 def current_maps(root: Path) -> list[str]:
@@ -115,6 +119,7 @@ def random_edit(rng: random.Random, root: Path, counter: list[int]) -> str:
 @pytest.mark.parametrize("seed", range(4))
 def test_incremental_equals_full_build(tmp_path: Path, seed: int) -> None:
     rng = random.Random(seed)
+    modes = random.Random(-seed)  # its own stream: the edit sequence stays what it was
     root = tmp_path / "repo"
     write_files(root, {
         "maps/assets/p.svg": SVG,
@@ -130,10 +135,11 @@ def test_incremental_equals_full_build(tmp_path: Path, seed: int) -> None:
     reused, successes = 0, 0
     for _ in range(22):
         steps.append(random_edit(rng, root, counter))
-        incremental = builder.rebuild()
+        lazy = modes.random() < 0.5  # as serve does: listing pages put off, rendered later
+        incremental = builder.rebuild(defer=listing_page if lazy else None)
         reused += incremental.pages_reused
         successes += incremental.ok
-        assert _snapshot(incremental) == full_build(root), steps
+        assert _snapshot(incremental, builder) == full_build(root), steps
     assert successes >= 5  # the sequence exercised real builds, not only errors
     assert reused > 0  # and the cache did real work
 
@@ -156,6 +162,28 @@ def test_a_save_that_changes_nothing_rebuilds_nothing(tmp_path: Path) -> None:
     assert 1 < changed.pages_rendered < first.pages_rendered
     assert changed.rendered is not None
     assert "Покупка дивана со смартфона" in changed.rendered.pages["maps/mobile/sofa-search.html"]
+
+
+def test_listing_pages_wait_until_finished(tmp_path: Path) -> None:
+    from conftest import PROJECT
+
+    root = tmp_path / "example"
+    shutil.copytree(PROJECT / "maps", root / "maps")
+    shutil.copy(PROJECT / "cjmgen.yml", root / "cjmgen.yml")
+    builder = SiteBuilder(root)
+    builder.rebuild()
+    path = root / "maps" / "mobile" / "sofa-search.md"
+    path.write_text(path.read_text().replace("title: Покупка дивана с телефона", "title: Диван со смартфона", 1))
+    changed = builder.rebuild(defer=listing_page)
+    assert changed.rendered is not None
+    assert "Диван со смартфона" in changed.rendered.pages["maps/mobile/sofa-search.html"]  # at once
+    waiting = set(builder.pages.pending)
+    assert {"index.html", "search-index.js"} <= waiting and not any(p.startswith("maps/") for p in waiting)
+    assert "index.html" not in changed.rendered.pages  # no stale copy is handed out
+    assert "index.html" in changed.rendered.pages["sitemap.xml"]  # but the sitemap lists it
+    text, _ = builder.finish("index.html")  # type: ignore[misc]
+    assert "Диван со смартфона" in text and "index.html" not in builder.pages.pending
+    assert builder.finish("index.html") is None
 
 
 def test_serve_engine_gives_the_pages_of_cjmgen_build(example_repo: Path) -> None:

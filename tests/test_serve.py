@@ -58,7 +58,7 @@ def server(make_repo):  # type: ignore[no-untyped-def]
         return original()
 
     dev = DevServer(counting, lambda: [root / "cjmgen.yml", root / "maps"], port=0, base_path="/cjm/",
-                    on_demand=builds.on_demand, log=lambda line: None)
+                    on_demand=builds.on_demand, idle=builds.idle, log=lambda line: None)
     url = dev.start()
     thread = threading.Thread(target=dev.serve_forever, daemon=True)
     thread.start()
@@ -83,6 +83,14 @@ def test_edit_reaches_the_page(server) -> None:  # type: ignore[no-untyped-def]
     (root / "maps" / "sofa.md").write_text(simple_map(title="Sofa journey, revised"))
     until(lambda: "Sofa journey, revised" in fetch(url + "maps/sofa.html")[1], "the edit to show")
     assert "Sofa journey, revised" in fetch(url + "index.html")[1]
+
+
+def test_listing_pages_are_rendered_when_idle(server) -> None:  # type: ignore[no-untyped-def]
+    root, url, dev, _ = server
+    (root / "maps" / "sofa.md").write_text(simple_map(title="Sofa journey, idle"))
+    until(lambda: "Sofa journey, idle" in fetch(url + "maps/sofa.html")[1], "the edit to show")
+    index = dev.folder.path / "index.html"  # nobody asks for the index: the idle watcher renders it
+    until(lambda: index.is_file() and "Sofa journey, idle" in index.read_text(), "the index in the background")
 
 
 def test_broken_yaml_shows_diagnostics_then_recovers(server) -> None:  # type: ignore[no-untyped-def]
