@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Mapping
@@ -44,45 +46,58 @@ class Repository:
 
 def content_prefix(config: SiteConfig) -> str:
     """The content directory as a repository-relative POSIX path, e.g. `maps`."""
-    return PurePosixPath(config.content_dir.replace("\\", "/")).as_posix().strip("/") or "."
+    return _content_prefix(config.content_dir)
+
+
+@functools.lru_cache(maxsize=64)
+def _content_prefix(content_dir: str) -> str:
+    """A pure function of the setting, asked for every link of every page: memoised."""
+    return PurePosixPath(content_dir.replace("\\", "/")).as_posix().strip("/") or "."
 
 
 def read_sources(config: SiteConfig) -> dict[str, bytes]:
-    """Every content file (.md and channels.yml), keyed by repository-relative path, sorted."""
-    root = config.content_path
+    """Every content file (.md and channels.yml), keyed by repository-relative path, sorted.
+
+    Hidden files and folders are skipped and symlinked folders are not entered.
+    A file that is a symlink out of the repository keeps its absolute path as its
+    key, so the checks can name it.
+    """
+    content = config.content_path
     sources: dict[str, bytes] = {}
-    if not root.is_dir():
+    if not content.is_dir():
         return sources
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-            continue
-        if path.suffix == ".md" or relative.as_posix() == CHANNELS_FILE:
-            key = path.relative_to(config.root.resolve()).as_posix() if _inside(path, config.root) else path.as_posix()
-            sources[key] = path.read_bytes()
+    base = str(content)
+    real_root = os.path.realpath(config.root)
+    for folder, dirs, files in os.walk(base):  # does not follow symlinked folders
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        for name in files:
+            if name.startswith("."):
+                continue
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, base).replace(os.sep, "/")
+            if not (name.endswith(".md") or relative == CHANNELS_FILE) or not os.path.isfile(path):
+                continue
+            real = os.path.realpath(path)
+            inside = real == real_root or real.startswith(real_root.rstrip("/") + "/")
+            key = os.path.relpath(path, real_root).replace(os.sep, "/") if inside else Path(path).as_posix()
+            with open(path, "rb") as stream:
+                sources[key] = stream.read()
     return dict(sorted(sources.items()))
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
 
 
 def classify(path: str, config: SiteConfig) -> tuple[str, str] | None:
     """('map'|'persona'|'channels', id) for a content file; None for files that are not content."""
     prefix = content_prefix(config)
     relative = path[len(prefix) + 1 :] if prefix != "." and path.startswith(prefix + "/") else path
-    pure = PurePosixPath(relative)
     if relative == CHANNELS_FILE:
         return ("channels", "")
-    if pure.suffix != ".md" or pure.name.lower() in IGNORED_NAMES:
+    name = posixpath.basename(relative)
+    stem, suffix = posixpath.splitext(name)
+    if suffix != ".md" or name.lower() in IGNORED_NAMES:
         return None
-    if len(pure.parts) == 2 and pure.parts[0] == PERSONA_DIR:
-        return ("persona", pure.stem)
-    return ("map", pure.with_suffix("").as_posix())
+    if relative.count("/") == 1 and relative.startswith(PERSONA_DIR + "/"):
+        return ("persona", stem)
+    return ("map", relative[: -len(suffix)])
 
 
 @dataclass(frozen=True)
