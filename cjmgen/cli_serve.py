@@ -71,11 +71,11 @@ def register(group: click.Group) -> None:
         except OSError as exc:
             server.close()
             raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-        click.echo(session.style(f"Serving {url}", "ok"), err=True)
-        click.echo(f"Watching {', '.join(str(p) for p in watched())}. Ctrl-C stops.", err=True)
-        if open_browser:
-            webbrowser.open(url)
-        try:
+        try:  # from here on, Ctrl-C at any moment ends in close(): no folder is left behind
+            click.echo(f"Watching {', '.join(str(p) for p in watched())}. Ctrl-C stops.", err=True)
+            click.echo(session.style(f"Serving {url}", "ok"), err=True)
+            if open_browser:
+                webbrowser.open(url)
             server.serve_forever()
         except KeyboardInterrupt:
             click.echo("stopped", err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -183,10 +184,24 @@ def test_ctrl_c_stops_cleanly_and_removes_its_folder(make_repo, tmp_path: Path) 
         line = process.stderr.readline()
     assert "Serving http://127.0.0.1:" in line
     served = line.split()[-1]
-    assert fetch(served + "index.html")[0] == 200
+    status, page = fetch(served + "index.html")
+    assert status == 200
     assert any((tmp_path / "tmp").iterdir())
+    # A browser tab waits on its long-poll (25 s): Ctrl-C must not wait for it.
+    version = re.search(r"var seen = (\d+);", page).group(1)  # type: ignore[union-attr]
+
+    def long_poll() -> None:
+        try:
+            fetch(served + f"__cjmgen__/wait?v={version}")
+        except OSError:
+            pass  # the server went away under it: what a browser tab sees too
+
+    waiting = threading.Thread(target=long_poll, daemon=True)
+    waiting.start()
+    time.sleep(0.3)
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=WAIT) == 0
+    process.stderr.close()
     assert list((tmp_path / "tmp").iterdir()) == []
     assert not (root / "site").exists()  # serve never writes site/
 
