@@ -35,6 +35,12 @@ HANDOUT_PAGE = PageSpec("A4", landscape=False)
 HANDOUT_SHEET = PageSpec("A4", landscape=True)
 HANDOUT_MARGIN = 0.8  # handout sheets use the estimate less a margin (measured on the bundled maps): usually one layout
 
+#: WeasyPrint 70 moves a table below a float when the table's width equals the room beside the
+#: float and rounding makes it a hair wider (`float.avoid_collisions`). The grid beside the side
+#: column is such a table: on about one map in seven its whole grid dropped below the side column
+#: onto a second page, at every font size. Half a point narrower, it always fits beside it.
+PRINT_FIXES = "<style>.with-side > .grid-wrap > table.grid { width: calc(100% - 0.5pt); }</style>\n"
+
 
 # --- git facts for the stamp --------------------------------------------------------
 
@@ -385,7 +391,7 @@ class PrintRenderer:
         lanes = []
         for row in rows:
             if row.kind == "emotion":
-                lanes.append(LaneText(row.label, (), layout.EMOTION_ROW))
+                lanes.append(LaneText(row.label, (), layout.EMOTION_ROW_HEIGHT))
                 continue
             if row.kind == "funnel":
                 lanes.append(LaneText(row.label, (), layout.FUNNEL_ROW))
@@ -403,6 +409,8 @@ class PrintRenderer:
                     )))
                 elif row.kind == "owner":
                     cells.append(CellText(tuple(cell.items), bold=True))
+                elif row.key == "goals":  # pdf.css sets the goals lane in bold
+                    cells.append(CellText(tuple(getattr(i, "text", str(i)) for i in cell.items), bold=True))
                 else:
                     cells.append(CellText(tuple(getattr(i, "text", str(i)) for i in cell.items),
                                           extra_lines=0.6 if row.kind == "push" else 0))
@@ -505,6 +513,7 @@ class PrintRenderer:
             stamp=self.stamp(revision, site.map_url(journey_map.id)),
             font=fit.font, page=page, poster=poster, ctx=context,
         )
+        html = with_print_fixes(html)
         spec = FitSpec(fit.font, fit.min_font, fit.max_font, fit.sheets)
         return self._planned(name, html, sources, "poster" if poster else "map", journey_map, spec)
 
@@ -563,6 +572,7 @@ class PrintRenderer:
             figures=figures, rate_percent=lambda rate: charts.rate_percent(rate, self.locale),
             contradicts=journey.contradicts, stated_rate=journey.stated_rate,
         )
+        html = with_print_fixes(html)
         planned = self._planned(name, html, sources, "handout", None, None)
         planned.job = replace(planned.job, shrink_sheets=True)
         return planned
@@ -575,6 +585,12 @@ class PrintRenderer:
         if journey_map is not None and fallback is None:
             fallback = SourceLocation(journey_map.path)
         return PlannedJob(job, sources, kind, journey_map.id if journey_map else None, fallback)
+
+
+def with_print_fixes(html: str) -> str:
+    """The theme's print HTML with PRINT_FIXES at the end of its head (after the theme's CSS)."""
+    head, found, rest = html.partition("</head>")
+    return f"{head}{PRINT_FIXES}</head>{rest}" if found else PRINT_FIXES + html
 
 
 def _anchor(text: str) -> str:
