@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import signal
 import webbrowser
 from pathlib import Path
 
@@ -71,6 +72,7 @@ def register(group: click.Group) -> None:
         except OSError as exc:
             server.close()
             raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+        signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up as Ctrl-C does
         try:  # from here on, Ctrl-C at any moment ends in close(): no folder is left behind
             click.echo(f"Watching {', '.join(str(p) for p in watched())}. Ctrl-C stops.", err=True)
             click.echo(session.style(f"Serving {url}", "ok"), err=True)
@@ -82,3 +84,7 @@ def register(group: click.Group) -> None:
         finally:
             server.close()
         ctx.exit(EXIT_OK)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -171,12 +171,16 @@ def test_loopback_detection() -> None:
     assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.10")
 
 
-def test_ctrl_c_stops_cleanly_and_removes_its_folder(make_repo, tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
+def test_ctrl_c_stops_cleanly_and_removes_its_folder(make_repo, tmp_path: Path, stop: int) -> None:
     root = make_repo({"maps/sofa.md": simple_map()})
-    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp")}
+    env = {**os.environ, "TMPDIR": str(tmp_path / "tmp"), "PYTHONFAULTHANDLER": "1"}
     (tmp_path / "tmp").mkdir()
+    # A shell runs background jobs with SIGINT ignored, and children inherit that: give the
+    # server a terminal's default, as when a user presses Ctrl-C.
     process = subprocess.Popen([sys.executable, "-m", "cjmgen", "-C", str(root), "serve", "--port", "0"],
-                               stderr=subprocess.PIPE, text=True, env=env)
+                               stderr=subprocess.PIPE, text=True, env=env,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert process.stderr is not None
     line = ""
     deadline = time.monotonic() + WAIT
@@ -199,8 +203,12 @@ def test_ctrl_c_stops_cleanly_and_removes_its_folder(make_repo, tmp_path: Path) 
     waiting = threading.Thread(target=long_poll, daemon=True)
     waiting.start()
     time.sleep(0.3)
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=WAIT) == 0
+    process.send_signal(stop)
+    try:
+        assert process.wait(timeout=WAIT) == 0
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
+        raise AssertionError("serve did not stop on Ctrl-C:\n" + process.stderr.read()) from None
     process.stderr.close()
     assert list((tmp_path / "tmp").iterdir()) == []
     assert not (root / "site").exists()  # serve never writes site/
