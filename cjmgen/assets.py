@@ -27,11 +27,18 @@ def resolve_asset(target: str, referrer: str, config: SiteConfig) -> Resolved:
     a persona's `photo: assets/anna.jpg` and a map's `![](../assets/x.png)`
     both work. Anything that leaves the repository is refused, symlinks included.
     """
+    real = RealPaths.of(config)
+    found = real.resolved.get((target, referrer))
+    if found is None:  # the checks and the page keys resolve the same links: once per build
+        found = real.resolved[(target, referrer)] = _resolve(target, referrer, config, real)
+    return found
+
+
+def _resolve(target: str, referrer: str, config: SiteConfig, real: RealPaths) -> Resolved:
     parts = urlsplit(target)
     raw = unquote(parts.path)
     if not raw:
         return Resolved(None, "missing")
-    real = RealPaths.of(config)
     outside = raw.startswith("/")
     for base in dict.fromkeys((posixpath.dirname(referrer), content_prefix(config))):
         if outside:
@@ -54,12 +61,13 @@ class RealPaths:
     Every link and image of every body is resolved during a build (thousands);
     `Path.resolve` walks and lstats every component of each one. Folders are few,
     so their real paths are remembered for the life of one loaded config (one
-    build, or one rebuild of `serve`): the leaf is still checked every time.
+    build, or one rebuild of `serve`), and so is each (target, referrer) answer.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = os.path.realpath(root)
         self.folders: dict[str, str] = {}
+        self.resolved: dict[tuple[str, str], Resolved] = {}
 
     @classmethod
     def of(cls, config: SiteConfig) -> RealPaths:
