@@ -65,7 +65,11 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     if fresh.result is not None:
         fresh.result.seconds = time.perf_counter() - started
         return fresh.result
-    project = load_project(root, config, as_of=fresh.as_of, keep_sources=bool(options.compare))
+    # Published maps' body links are checked while their pages render (the body is parsed
+    # there anyway); if the build stops before rendering, they are checked here instead.
+    rendered_later = (lambda m: options.drafts or m.status != "draft")  # noqa: E731 - Repository.published
+    project = load_project(root, config, as_of=fresh.as_of, keep_sources=bool(options.compare),
+                           bodies_later=rendered_later)
     diagnostics = project.diagnostics
     diagnostics.extend(config_diagnostics)
     result = BuildResult([], output)
@@ -77,15 +81,17 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
             diagnostics.error("output", str(exc))
     changes = _compare(project, options.compare, diagnostics) if options.compare else None
     blocked = diagnostics.has_errors or (options.strict and diagnostics.items)
-    if not blocked:
+    if blocked:  # every problem of the run is reported at once: the bodies too
+        diagnostics.extend(d for m in project.repo.maps if rendered_later(m) for d in body_problems(project, m))
+    else:
         try:
             _publish(project, options, output, result, changes)
         except (ThemeError, PageError) as exc:
             diagnostics.error("theme", str(exc))
         except OutputError as exc:
             diagnostics.error("output", str(exc))
-        except _PdfWarningsStrict:
-            pass  # the warnings are in the diagnostics; --strict keeps the old site
+        except (_PdfWarningsStrict, _LateProblems):
+            pass  # the problems are in the diagnostics; the old site stays
         except PdfError as exc:
             diagnostics.error("pdf", exc.message, hint=exc.hint)
         except OSError as exc:
@@ -269,18 +275,35 @@ def make_renderer(project: LoadedProject, theme: Theme, options: BuildOptions, c
     )
 
 
+def body_problems(project: LoadedProject, journey_map: Any) -> list[Diagnostic]:
+    """The diagnostics of one map's body links (what `check` reports for them)."""
+    from cjmgen.checks import RepositoryChecker
+
+    found = Diagnostics()
+    RepositoryChecker(project.repo, found, project.as_of.date(), project.markdown).map_body(journey_map)
+    return found.items
+
+
+class _LateProblems(Exception):
+    """Rendering found errors in map bodies (or warnings with --strict): do not swap the site in."""
+
+
 def _publish(project: LoadedProject, options: BuildOptions, output: Path, result: BuildResult,
              changes: Any = None) -> None:
     repo = project.repo
     theme = load_theme(repo.config)
-    renderer = make_renderer(project, theme, options, changes)
+    renderer = make_renderer(project, theme, options, changes,
+                             body_checker=lambda journey_map: body_problems(project, journey_map))
     pdf_plan = None
     if renderer.pdf_maps:
         from cjmgen.pdf.publish import plan_site  # print HTML; WeasyPrint loads only to render
 
         pdf_plan = plan_site(renderer, handout=renderer.handout)
     with StagedOutput(output) as staging:
-        result.pages, files = render_pages(renderer, staging)
+        result.pages, files, late = render_pages(renderer, staging)
+        project.diagnostics.extend(late)
+        if project.diagnostics.has_errors or (options.strict and late):
+            raise _LateProblems()
         for name, source in theme.static_files().items():
             staging.copy(f"static/{name}", source)
         for path, repo_path in sorted(files.items()):
@@ -309,8 +332,9 @@ def render_workers(maps: int) -> int:
     return count if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
-def render_pages(renderer: SiteRenderer, staging: StagedOutput) -> tuple[int, dict[str, str]]:
-    """Render every page into the staging folder; (pages written, repository files to publish).
+def render_pages(renderer: SiteRenderer, staging: StagedOutput) -> tuple[int, dict[str, str], list[Diagnostic]]:
+    """Render every page into the staging folder: (pages written, repository files to
+    publish, what the renderer's body checks found).
 
     With several workers each process renders and writes every n-th page in the
     renderer's fixed order (forked children inherit the parsed, checked
@@ -326,13 +350,14 @@ def render_pages(renderer: SiteRenderer, staging: StagedOutput) -> tuple[int, di
         if workers == 1:
             renderer.output.pages = _WrittenPages(staging, write_sitemap=True)
             rendered = renderer.render_all()
-            return len(rendered.pages), rendered.files
+            return len(rendered.pages), rendered.files, renderer.late_diagnostics
         return _render_in_parallel(renderer, staging, workers)
     finally:
         gc.unfreeze()
 
 
-def _render_in_parallel(renderer: SiteRenderer, staging: StagedOutput, workers: int) -> tuple[int, dict[str, str]]:
+def _render_in_parallel(renderer: SiteRenderer, staging: StagedOutput, workers: int,
+                        ) -> tuple[int, dict[str, str], list[Diagnostic]]:
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
@@ -344,7 +369,7 @@ def _render_in_parallel(renderer: SiteRenderer, staging: StagedOutput, workers: 
         send.close()
         children.append((child, receive))
     try:
-        paths, files = _render_shard(renderer, staging, (0, workers))
+        paths, files, late = _render_shard(renderer, staging, (0, workers))
     finally:
         outcomes = []
         for child, receive in children:
@@ -359,8 +384,9 @@ def _render_in_parallel(renderer: SiteRenderer, staging: StagedOutput, workers: 
             raise outcome
         paths |= outcome[0]
         files.update(outcome[1])
+        late.extend(outcome[2])
     staging.write(SITEMAP, renderer.sitemap(paths).encode("utf-8"))
-    return len(paths) + 1, files
+    return len(paths) + 1, files, late
 
 
 class _WrittenPages(dict):  # type: ignore[type-arg]
@@ -381,11 +407,12 @@ class _WrittenPages(dict):  # type: ignore[type-arg]
         super().__setitem__(path, "")
 
 
-def _render_shard(renderer: SiteRenderer, staging: StagedOutput, shard: tuple[int, int]) -> tuple[set[str], dict[str, str]]:
+def _render_shard(renderer: SiteRenderer, staging: StagedOutput, shard: tuple[int, int],
+                  ) -> tuple[set[str], dict[str, str], list[Diagnostic]]:
     renderer.shard = shard
     renderer.output.pages = _WrittenPages(staging, write_sitemap=False)
     rendered = renderer.render_all()
-    return {path for path in rendered.pages if path != SITEMAP}, dict(rendered.files)
+    return {path for path in rendered.pages if path != SITEMAP}, dict(rendered.files), renderer.late_diagnostics
 
 
 def _render_child(renderer: SiteRenderer, staging: StagedOutput, shard: tuple[int, int], send: Any) -> None:

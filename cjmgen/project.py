@@ -7,13 +7,14 @@ import datetime as dt
 import gc
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from cjmgen.checks import check_repository
 from cjmgen.config import SiteConfig, load_config
 from cjmgen.diagnostics import Diagnostics, SourceLocation
 from cjmgen.gitio import source_date
 from cjmgen.markdown import MarkdownRenderer
+from cjmgen.model import Map
 from cjmgen.repository import FileParser, Repository, parse_repository, read_sources
 
 
@@ -28,11 +29,14 @@ class LoadedProject:
 def load_project(
     root: Path, config: SiteConfig | None = None, markdown: MarkdownRenderer | None = None,
     as_of: dt.datetime | None = None, parse: FileParser | None = None, keep_sources: bool = True,
+    bodies_later: Callable[[Map], bool] | None = None,
 ) -> LoadedProject:
     """Configuration, discovery, parsing and whole-repository checks; writes nothing.
 
     `keep_sources=False` lets the files' bytes go once parsed (the repository's
     `sources` stay empty): a build without --compare never reads them again.
+    `bodies_later(map)`: leave that map's body links to the caller (see
+    `checks.RepositoryChecker.bodies_later`), which parses the body anyway.
     """
     diagnostics = Diagnostics()
     root = root.resolve()
@@ -51,7 +55,7 @@ def load_project(
         repo = parse_repository(config, sources, diagnostics, parse, keep_sources)
         del sources
         as_of = as_of or source_date(root)
-        check_repository(repo, diagnostics, as_of.date(), markdown)
+        check_repository(repo, diagnostics, as_of.date(), markdown, bodies_later)
     return LoadedProject(repo, diagnostics, as_of, markdown)
 
 

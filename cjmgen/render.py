@@ -104,6 +104,9 @@ class SiteRenderer:
     cache: PageCache | None = None  # serve's incremental rebuilds
     shard: tuple[int, int] | None = None  # (k, n): render only the k-th of every n pages (build.py's workers)
     global_inputs: tuple = ()  # what every page depends on beyond the config (theme digest...)
+    # The build checks each map's body links here, where the body is parsed for its page
+    # anyway (once, not twice): what it finds is collected in `late_diagnostics`.
+    body_checker: Callable[[Map], list[Any]] | None = None
 
     def __post_init__(self) -> None:
         self.locale = Locale(self.repo.config.language)
@@ -114,6 +117,7 @@ class SiteRenderer:
         custom = [key for key, _ in self.repo.config.lanes]
         self.lanes = [lane for lane in [*lanes, *[c for c in custom if c not in lanes]] if lane not in hidden]
         self._page_files: dict[str, str] = {}
+        self.late_diagnostics: list[Any] = []
         if self.cache is not None:
             global_key = (
                 self.repo.config, self.as_of, self.drafts, self.pdf_maps, self.handout,
@@ -386,6 +390,8 @@ class SiteRenderer:
         self, journey_map: Map, path: str, persona: Persona | None, current: Map | None,
         futures: tuple[Map, ...], related: tuple,
     ) -> None:
+        if self.body_checker is not None:
+            self.late_diagnostics.extend(self.body_checker(journey_map))
         body = self.markdown.split(journey_map.body, journey_map.section_keys())
         rates = journey.conversions(journey_map)
         stages = [

@@ -267,3 +267,32 @@ def test_long_data_url_in_a_body_does_not_break_the_build(make_repo) -> None:
     result = run(["build", "--no-pdf"], root)
     assert result.exit_code == 0, result.output
     assert data_url not in (root / "site" / "maps" / "x.html").read_text()
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_body_links_checked_while_rendering_stop_the_build(make_repo, monkeypatch, workers: str) -> None:
+    """A build checks published bodies where it renders them (parsed once); an error there
+    still fails the build, keeps the old site, and is reported like `check` reports it."""
+    monkeypatch.setenv("CJMGEN_WORKERS", workers)  # "2": forked render workers, even for 3 maps
+    root = make_repo({f"maps/m{i}.md": simple_map(title=f"Map {i}") for i in range(3)})
+    assert run(["build", "--no-pdf"], root).exit_code == 0
+    before = tree_digest(root / "site")
+    (root / "maps" / "m1.md").write_text(simple_map(body="Intro.\n\n![leak](../../../etc/passwd)\n"))
+    (root / "maps" / "m2.md").write_text(simple_map(body="See ![gone](assets/none.png).\n"))
+    built = run(["build", "--no-pdf"], root)
+    assert built.exit_code == 1
+    assert tree_digest(root / "site") == before
+    checked = run(["check"], root)
+    lines = lambda text: sorted(l for l in text.splitlines() if re.match(r"maps/m\d\.md:\d+:\d+: ", l))  # noqa: E731
+    assert lines(built.stderr) == lines(checked.output) != []
+    assert any("[asset-path]" in l for l in lines(built.stderr)) and any("[asset-missing]" in l for l in lines(built.stderr))
+
+
+def test_body_problems_are_reported_with_other_errors_at_once(make_repo) -> None:
+    root = make_repo({
+        "maps/a.md": simple_map(persona="nobody"),  # stops the build before rendering
+        "maps/b.md": simple_map(body="![leak](../../../etc/passwd)\n"),
+    })
+    result = run(["build", "--no-pdf"], root)
+    assert result.exit_code == 1
+    assert "[persona-ref]" in result.stderr and "[asset-path]" in result.stderr
