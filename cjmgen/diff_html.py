@@ -279,6 +279,7 @@ def render_standalone(diff: RepoDiff, config: SiteConfig, env: jinja2.Environmen
         site=config,
         theme=options,
         L=locale,
+        T=locale.text,
         url=lambda target: target,
         emotion_colour=charts.emotion_colour,
         **context(diff, locale, lanes, dict(config.lanes), lambda _id: None),

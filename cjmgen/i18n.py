@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -216,6 +218,16 @@ class Locale:
     def label(self, key: str, **values: object) -> str:
         text = LABELS[self.language].get(key) or LABELS["en"][key]
         return text.format(**values) if values else text
+
+    @functools.cached_property
+    def text(self) -> SimpleNamespace:
+        """Every label as an attribute: templates write `T.source` for `L.label('source')`.
+
+        A call from a template goes through Jinja's call machinery (about 4 µs);
+        a map page printed some 600 labels, a fifth of its rendering time.
+        """
+        own = {key: text for key, text in LABELS[self.language].items() if text}
+        return SimpleNamespace(**{**LABELS["en"], **own})
 
     def plural_form(self, count: int, noun: str) -> str:
         forms = PLURALS[self.language][noun]

@@ -157,6 +157,7 @@ class SiteRenderer:
                 site=self.repo.config,
                 theme=self.theme.options,
                 L=self.locale,
+                T=self.locale.text,
                 url=url,
                 static=lambda name: url(site.static_url(name)),
                 nav=self.navigation(),

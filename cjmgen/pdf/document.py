@@ -251,7 +251,7 @@ class PrintRenderer:
     def render_template(self, name: str, **context: Any) -> str:
         try:
             return self.env.get_template(name).render(
-                site=self.config, theme=self.theme.options, L=self.locale, catalog=self.catalog,
+                site=self.config, theme=self.theme.options, L=self.locale, T=self.locale.text, catalog=self.catalog,
                 emotion_colour=charts.emotion_colour, text_colour_on=charts.text_colour_on,
                 css_string=css_string, css_counter_text=css_counter_text,
                 static_url=self.static_url, font_family=FONT_FAMILY, **context,
