@@ -22,6 +22,7 @@ from cjmgen.project import LoadedProject, load_project
 from cjmgen.render import PageError, SiteRenderer
 from cjmgen.site import SITEMAP
 from cjmgen.theme import Theme, ThemeError, load_theme, make_environment
+from cjmgen.workers import WorkerDied, fork_map, worker_count
 from cjmgen.writer import OutputError, StagedOutput, check_output_location
 
 
@@ -88,7 +89,7 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
             _publish(project, options, output, result, changes)
         except (ThemeError, PageError) as exc:
             diagnostics.error("theme", str(exc))
-        except OutputError as exc:
+        except (OutputError, WorkerDied) as exc:
             diagnostics.error("output", str(exc))
         except (_PdfWarningsStrict, _LateProblems):
             pass  # the problems are in the diagnostics; the old site stays
@@ -313,25 +314,6 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
     result.written = True
 
 
-#: Below this many maps one process renders everything: forking would cost more than it saves.
-PARALLEL_MIN_MAPS = 48
-
-
-def render_workers(maps: int) -> int:
-    """Processes that render pages: CJMGEN_WORKERS, else one per core; 1 for small sites or no fork."""
-    wanted = os.environ.get("CJMGEN_WORKERS", "").strip()
-    count = int(wanted) if wanted.isdigit() and int(wanted) > 0 else (os.cpu_count() or 1)
-    if count < 2 or (maps < PARALLEL_MIN_MAPS and not wanted):
-        return 1
-    import multiprocessing
-    import threading
-
-    # Fork only where it is safe and cheap: Linux, and no other thread is running.
-    if not sys.platform.startswith("linux") or threading.active_count() != 1:
-        return 1
-    return count if "fork" in multiprocessing.get_all_start_methods() else 1
-
-
 def render_pages(renderer: SiteRenderer, staging: StagedOutput) -> tuple[int, dict[str, str], list[Diagnostic]]:
     """Render every page into the staging folder: (pages written, repository files to
     publish, what the renderer's body checks found).
@@ -341,7 +323,7 @@ def render_pages(renderer: SiteRenderer, staging: StagedOutput) -> tuple[int, di
     repository), so the bytes are those of one process; the sitemap, which
     lists every page, is written last from all the paths.
     """
-    workers = render_workers(len(renderer.catalog.maps))
+    workers = worker_count(len(renderer.catalog.maps))
     # Move the model to the permanent generation: the collector's full passes during
     # rendering would otherwise walk all of it again and again (and, in a forked
     # child, write to every object's header, copying the parent's whole heap).
@@ -358,33 +340,14 @@ def render_pages(renderer: SiteRenderer, staging: StagedOutput) -> tuple[int, di
 
 def _render_in_parallel(renderer: SiteRenderer, staging: StagedOutput, workers: int,
                         ) -> tuple[int, dict[str, str], list[Diagnostic]]:
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    children = []
-    for index in range(1, workers):
-        receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_render_child, args=(renderer, staging, (index, workers), send), daemon=True)
-        child.start()
-        send.close()
-        children.append((child, receive))
-    try:
-        paths, files, late = _render_shard(renderer, staging, (0, workers))
-    finally:
-        outcomes = []
-        for child, receive in children:
-            try:
-                outcomes.append(receive.recv())
-            except EOFError:
-                outcomes.append(OutputError(f"a page-rendering process died (exit code {child.exitcode}); "
-                                            "try again with CJMGEN_WORKERS=1"))
-            child.join()
-    for outcome in outcomes:
-        if isinstance(outcome, BaseException):
-            raise outcome
-        paths |= outcome[0]
-        files.update(outcome[1])
-        late.extend(outcome[2])
+    shards = fork_map(lambda index, count: _render_shard(renderer, staging, (index, count)), workers)
+    paths: set[str] = set()
+    files: dict[str, str] = {}
+    late: list[Diagnostic] = []
+    for shard_paths, shard_files, shard_late in shards:
+        paths |= shard_paths
+        files.update(shard_files)
+        late.extend(shard_late)
     staging.write(SITEMAP, renderer.sitemap(paths).encode("utf-8"))
     return len(paths) + 1, files, late
 
@@ -413,18 +376,6 @@ def _render_shard(renderer: SiteRenderer, staging: StagedOutput, shard: tuple[in
     renderer.output.pages = _WrittenPages(staging, write_sitemap=False)
     rendered = renderer.render_all()
     return {path for path in rendered.pages if path != SITEMAP}, dict(rendered.files), renderer.late_diagnostics
-
-
-def _render_child(renderer: SiteRenderer, staging: StagedOutput, shard: tuple[int, int], send: Any) -> None:
-    try:
-        outcome: Any = _render_shard(renderer, staging, shard)
-    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which reports it
-        outcome = exc
-    try:
-        send.send(outcome)
-    except Exception:  # noqa: BLE001 - an exception that does not pickle
-        send.send(PageError(repr(outcome)))
-    send.close()
 
 
 class _PdfWarningsStrict(Exception):

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
 from cjmgen import journey
 from cjmgen.assets import resolve_asset
-from cjmgen.diagnostics import Diagnostics, SourceLocation
+from cjmgen.diagnostics import Diagnostic, Diagnostics, SourceLocation
 from cjmgen.markdown import MarkdownRenderer, is_external, is_local
 from cjmgen.model import Map, Stage
 from cjmgen.repository import Repository
+from cjmgen.workers import fork_map, worker_count
 
 def _suggest(name: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
@@ -47,13 +48,15 @@ class RepositoryChecker:
 
     def run(self) -> None:
         self.duplicate_maps()
+        bodies = []
         for journey_map in self.repo.maps:
             self.map_references(journey_map)
             self.stages(journey_map)
             self.funnel(journey_map)
             self.staleness(journey_map)
             if self.bodies_later is None or not self.bodies_later(journey_map):
-                self.map_body(journey_map)
+                bodies.append(journey_map)
+        self.map_bodies(bodies)
         for persona in self.repo.personas.values():
             self.persona(persona)
 
@@ -201,6 +204,20 @@ class RepositoryChecker:
                 f"map was last reviewed {age} days ago, more than stale_after_days ({days})",
                 _at(journey_map, "reviewed"),
             )
+
+    def map_bodies(self, maps: list[Map]) -> None:
+        """Body links of many maps, on every core: each body must be parsed as Markdown,
+        the largest part of a check; the diagnostics are small to send back."""
+
+        def shard(index: int, count: int) -> list[Diagnostic]:
+            found = Diagnostics()
+            checker = replace(self, diagnostics=found)
+            for journey_map in maps[index::count]:
+                checker.map_body(journey_map)
+            return found.items
+
+        for items in fork_map(shard, worker_count(len(maps))):
+            self.diagnostics.extend(items)
 
     def map_body(self, journey_map: Map) -> None:
         """The links and images of a map's Markdown body."""

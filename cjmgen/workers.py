@@ -1,0 +1,83 @@
+"""Forked worker processes: how many, and running one function's shards across them.
+
+The parsed repository is large and slow to pickle; forked children inherit it
+copy-on-write, so work that only needs to read it (rendering pages, checking
+bodies) splits across cores for the price of a fork. Only small results
+travel back through a pipe.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Callable, TypeVar
+
+T = TypeVar("T")
+
+#: Below this many maps one process does everything: forking would cost more than it saves.
+PARALLEL_MIN_MAPS = 48
+
+
+def worker_count(maps: int) -> int:
+    """Processes to use: CJMGEN_WORKERS, else one per core; 1 for small sites or where forking is unsafe."""
+    wanted = os.environ.get("CJMGEN_WORKERS", "").strip()
+    count = int(wanted) if wanted.isdigit() and int(wanted) > 0 else (os.cpu_count() or 1)
+    if count < 2 or (maps < PARALLEL_MIN_MAPS and not wanted):
+        return 1
+    import multiprocessing
+    import threading
+
+    # Fork only where it is safe and cheap: Linux, and no other thread is running.
+    if not sys.platform.startswith("linux") or threading.active_count() != 1:
+        return 1
+    return count if "fork" in multiprocessing.get_all_start_methods() else 1
+
+
+class WorkerDied(Exception):
+    """A forked worker ended without sending its result."""
+
+
+def fork_map(shard: Callable[[int, int], T], workers: int) -> list[T]:
+    """[shard(0, n), ..., shard(n-1, n)]: shard 0 runs here, the others in forked children.
+
+    An exception in a child is raised here, after every child has finished.
+    """
+    if workers <= 1:
+        return [shard(0, 1)]
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    children = []
+    for index in range(1, workers):
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_child, args=(shard, index, workers, send), daemon=True)
+        child.start()
+        send.close()
+        children.append((child, receive))
+    results: list[Any] = []
+    try:
+        results.append(shard(0, workers))
+    finally:
+        for child, receive in children:
+            try:
+                results.append(receive.recv())
+            except EOFError:
+                results.append(WorkerDied(f"a worker process died (exit code {child.exitcode}); "
+                                          "try again with CJMGEN_WORKERS=1"))
+            child.join()
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
+
+
+def _child(shard: Callable[[int, int], Any], index: int, workers: int, send: Any) -> None:
+    try:
+        outcome = shard(index, workers)
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        outcome = exc
+    try:
+        send.send(outcome)
+    except Exception:  # noqa: BLE001 - an exception that does not pickle
+        send.send(RuntimeError(repr(outcome)))
+    send.close()
