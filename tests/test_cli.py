@@ -118,6 +118,7 @@ def test_internal_error_shows_no_traceback(make_repo, monkeypatch, capsys) -> No
         raise RuntimeError("boom")
 
     monkeypatch.setattr(cjmgen.project, "load_project", explode)
+    monkeypatch.setattr(cli_module, "hard_exit", sys.exit)  # os._exit would end pytest too
     root = make_repo({"maps/x.md": simple_map()})
     for debug in (False, True):
         monkeypatch.setattr(sys, "argv", ["cjmgen", *(["--debug"] if debug else []), "-C", str(root), "check"])
@@ -175,8 +176,8 @@ def test_schema_describes_every_field(make_repo) -> None:
 def test_check_does_not_import_heavy_modules(make_repo) -> None:
     root = make_repo({"maps/x.md": simple_map()})
     code = (
-        "import sys\nfrom cjmgen.cli import main\nsys.argv=['cjmgen','-C',%r,'check']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "import sys\nimport cjmgen.cli as cli\nsys.argv=['cjmgen','-C',%r,'check']\n"
+        "cli.hard_exit = lambda code: None\ncli.main()\n"
         "print(sorted(m for m in ('weasyprint','livereload','tornado') if m in sys.modules))" % str(root)
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT)
