@@ -10,20 +10,23 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from cjmgen.config import SiteConfig, load_config, normalise_base_url
 from cjmgen.diagnostics import Diagnostic, Diagnostics, Severity, SourceLocation
-from cjmgen.i18n import Locale
-from cjmgen.pdf import PdfError
-from cjmgen.project import LoadedProject, load_project
-from cjmgen.render import PageError, SiteRenderer
 from cjmgen.site import SITEMAP
-from cjmgen.theme import Theme, ThemeError, load_theme, make_environment
+from cjmgen.theme import Theme, ThemeError, load_theme
 from cjmgen.workers import WorkerDied, fork_map, worker_count
 from cjmgen.writer import OutputError, StagedOutput, check_output_location
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from cjmgen.project import LoadedProject
+    from cjmgen.render import SiteRenderer
+
+# Parsing, checking and rendering (jinja2, markdown-it, the model) are imported when a
+# build has work to do: a build whose inputs are unchanged answers in start-up time.
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,10 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     # Published maps' body links are checked while their pages render (the body is parsed
     # there anyway); if the build stops before rendering, they are checked here instead.
     rendered_later = (lambda m: options.drafts or m.status != "draft")  # noqa: E731 - Repository.published
+    from cjmgen.pdf import PdfError
+    from cjmgen.project import load_project
+    from cjmgen.render import PageError
+
     project = load_project(root, config, as_of=fresh.as_of, keep_sources=bool(options.compare),
                            bodies_later=rendered_later)
     diagnostics = project.diagnostics
@@ -261,6 +268,9 @@ def make_renderer(project: LoadedProject, theme: Theme, options: BuildOptions, c
     files are unchanged (serve): its templates are compiled already.
     """
     from cjmgen.history import map_histories
+    from cjmgen.i18n import Locale
+    from cjmgen.render import SiteRenderer
+    from cjmgen.theme import make_environment
 
     repo = project.repo
     extra_nav = ((Locale(repo.config.language).label("what_changed"), "changes.html"),) if changes else ()

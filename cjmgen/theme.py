@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 import yaml
 
 from cjmgen.config import SiteConfig
+
+if TYPE_CHECKING:
+    import jinja2
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -81,6 +83,8 @@ def load_theme(config: SiteConfig) -> Theme:
 
 
 def make_environment(theme: Theme) -> jinja2.Environment:
+    import jinja2  # here, not at the top: a build with nothing to do never renders
+
     """Autoescaping, StrictUndefined: a missing variable is an error with template:line."""
     loader = jinja2.PrefixLoader(
         {"!theme": jinja2.FileSystemLoader(str(theme.folder / "templates"))}, delimiter="/"
