@@ -8,6 +8,7 @@ that file:// browsing needs no index.html magic.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from urllib.parse import quote
 
@@ -61,15 +62,30 @@ def relative(from_page: str, to_target: str) -> str:
     target, _, fragment = to_target.partition("#")
     if target == from_page and fragment:
         return "#" + quote(fragment)
-    start = posixpath.dirname(from_page) or "."
-    path = posixpath.relpath(target or from_page, start)
+    path = _relative_path(target or from_page, from_page)
     url = quote(path, safe="/")
     return f"{url}#{quote(fragment)}" if fragment else url
+
+
+def _relative_path(target: str, from_page: str) -> str:
+    """posixpath.relpath(target, dirname(from_page)) for clean site paths, without its
+    abspath and getcwd per call (every link of every page comes here)."""
+    start = from_page.split("/")[:-1]
+    parts = target.split("/")
+    if any(p in ("", ".", "..") for p in start) or any(p in ("", ".", "..") for p in parts):
+        return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    common = 0
+    for mine, theirs in zip(start, parts):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + parts[common:]) or "."
 
 
 def absolute(base_url: str, target: str) -> str:
     return base_url + quote(target, safe="/")
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def stage_anchor(stage_id: str) -> str:
     return f"stage-{slugify(stage_id)}"

@@ -296,3 +296,24 @@ def test_body_problems_are_reported_with_other_errors_at_once(make_repo) -> None
     result = run(["build", "--no-pdf"], root)
     assert result.exit_code == 1
     assert "[persona-ref]" in result.stderr and "[asset-path]" in result.stderr
+
+
+def test_relative_urls_match_posixpath_relpath() -> None:
+    """site.relative's fast path gives exactly what posixpath.relpath gives, odd paths included."""
+    import posixpath
+    import random
+
+    from cjmgen.site import _relative_path
+
+    names = ["index.html", "maps", "seg1", "m1.html", "owners", "static", "a", ".", "..", "", "ё.html"]
+    rng = random.Random(7)
+    for _ in range(20000):
+        page = "/".join(rng.choice(names) for _ in range(rng.randint(1, 4)))
+        target = "/".join(rng.choice(names) for _ in range(rng.randint(1, 4)))
+        try:
+            expected = posixpath.relpath(target, posixpath.dirname(page) or ".")
+        except ValueError:  # an empty target: the same error from both
+            with pytest.raises(ValueError):
+                _relative_path(target, page)
+            continue
+        assert _relative_path(target, page) == expected, (page, target)
