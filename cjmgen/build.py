@@ -72,10 +72,12 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     # Published maps' body links are checked while their pages render (the body is parsed
     # there anyway); if the build stops before rendering, they are checked here instead.
     rendered_later = (lambda m: options.drafts or m.status != "draft")  # noqa: E731 - Repository.published
+    from cjmgen.history import prefetch_histories
     from cjmgen.pdf import PdfError
     from cjmgen.project import load_project
     from cjmgen.render import PageError
 
+    histories = prefetch_histories(config.root, config)  # git log runs while the maps are parsed
     project = load_project(root, config, as_of=fresh.as_of, keep_sources=bool(options.compare),
                            bodies_later=rendered_later)
     diagnostics = project.diagnostics
@@ -90,10 +92,11 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     changes = _compare(project, options.compare, diagnostics) if options.compare else None
     blocked = diagnostics.has_errors or (options.strict and diagnostics.items)
     if blocked:  # every problem of the run is reported at once: the bodies too
+        histories(())  # no pages: only wait for git, leaving no thread behind
         diagnostics.extend(d for m in project.repo.maps if rendered_later(m) for d in body_problems(project, m))
     else:
         try:
-            _publish(project, options, output, result, changes)
+            _publish(project, options, output, result, changes, histories)
         except (ThemeError, PageError) as exc:
             diagnostics.error("theme", str(exc))
         except (OutputError, WorkerDied) as exc:
@@ -261,11 +264,12 @@ def _compare(project: LoadedProject, revision: str, diagnostics: Diagnostics) ->
 
 
 def make_renderer(project: LoadedProject, theme: Theme, options: BuildOptions, changes: Any = None,
-                  env: jinja2.Environment | None = None, **extra: Any) -> SiteRenderer:
+                  env: jinja2.Environment | None = None, histories: Any = None, **extra: Any) -> SiteRenderer:
     """The site renderer of a build; `serve` uses the same one, so both give the same pages.
 
     `env`: the theme's template environment of an earlier build, when the theme's
-    files are unchanged (serve): its templates are compiled already.
+    files are unchanged (serve): its templates are compiled already. `histories`:
+    history.prefetch_histories started earlier (the build's git log runs meanwhile).
     """
     from cjmgen.history import map_histories
     from cjmgen.i18n import Locale
@@ -278,7 +282,7 @@ def make_renderer(project: LoadedProject, theme: Theme, options: BuildOptions, c
     pdf = options.pdf and repo.config.pdf.enabled
     return SiteRenderer(
         repo, theme, env or make_environment(theme), project.markdown, project.as_of, drafts=options.drafts,
-        extra_nav=extra_nav, history=map_histories(repo.config.root, repo.config, repo.maps) or None,
+        extra_nav=extra_nav, history=(histories(repo.maps) if histories else map_histories(repo.config.root, repo.config, repo.maps)) or None,
         changes=changes,
         pdf_maps=frozenset(m.id for m in published) if pdf else frozenset(),
         handout=pdf and repo.config.pdf.handout and bool(published),
@@ -300,10 +304,10 @@ class _LateProblems(Exception):
 
 
 def _publish(project: LoadedProject, options: BuildOptions, output: Path, result: BuildResult,
-             changes: Any = None) -> None:
+             changes: Any = None, histories: Any = None) -> None:
     repo = project.repo
     theme = load_theme(repo.config)
-    renderer = make_renderer(project, theme, options, changes,
+    renderer = make_renderer(project, theme, options, changes, histories=histories,
                              body_checker=lambda journey_map: body_problems(project, journey_map))
     pdf_plan = None
     if renderer.pdf_maps:

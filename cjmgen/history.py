@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from cjmgen import gitio
 from cjmgen.config import SiteConfig
@@ -107,7 +108,32 @@ class MapHistory:
 
 def map_histories(root: Path, config: SiteConfig, maps: tuple[Map, ...], limit: int = 5) -> dict[str, MapHistory]:
     """The history of every map (by path) from one `git log`; {} outside a git repository."""
-    files = gitio.file_history(root.resolve(), content_prefix(config), limit=max(limit, 1) * 4)
+    return histories_of(_file_histories(root, config, limit), maps, limit)
+
+
+def prefetch_histories(root: Path, config: SiteConfig, limit: int = 5) -> Callable[[tuple[Map, ...]], dict[str, MapHistory]]:
+    """Start map_histories' `git log` now, in a thread: git runs while Python parses the maps.
+
+    Call the result with the maps for their histories (it waits for git then).
+    """
+    box: dict[str, dict[str, gitio.FileHistory]] = {}
+    thread = threading.Thread(target=lambda: box.setdefault("files", _file_histories(root, config, limit)),
+                              name="cjmgen-git-log", daemon=True)
+    thread.start()
+
+    def finish(maps: tuple[Map, ...]) -> dict[str, MapHistory]:
+        thread.join()  # and gone: forking render workers needs a single thread
+        files = box["files"] if "files" in box else _file_histories(root, config, limit)
+        return histories_of(files, maps, limit)
+
+    return finish
+
+
+def _file_histories(root: Path, config: SiteConfig, limit: int) -> dict[str, gitio.FileHistory]:
+    return gitio.file_history(root.resolve(), content_prefix(config), limit=max(limit, 1) * 4)
+
+
+def histories_of(files: Mapping[str, gitio.FileHistory], maps: tuple[Map, ...], limit: int = 5) -> dict[str, MapHistory]:
     out: dict[str, MapHistory] = {}
     for journey_map in maps:
         found = files.get(journey_map.path)
