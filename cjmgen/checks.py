@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from cjmgen import journey
 from cjmgen.assets import resolve_asset
@@ -36,6 +36,35 @@ def is_stale(journey_map: Map, today: dt.date, stale_after_days: int) -> bool:
     return (today - journey_map.reviewed).days > stale_after_days
 
 
+@dataclass(frozen=True)
+class MapFact:
+    """What other maps' checks need to know about a map: small enough to send between processes."""
+
+    id: str
+    path: str
+    state: str
+    id_location: SourceLocation
+
+    @classmethod
+    def of(cls, journey_map: Map) -> MapFact:
+        return cls(journey_map.id, journey_map.path, journey_map.state,
+                   _at(journey_map, "id") or SourceLocation(journey_map.path))
+
+
+def report_duplicates(facts: list[MapFact], diagnostics: Diagnostics) -> dict[str, MapFact]:
+    """Two maps with one id: an error at the later one. Facts in the repository's order
+    (by id, then path); returns each id's first map, which references resolve to."""
+    first_of: dict[str, MapFact] = {}
+    for fact in facts:
+        first = first_of.setdefault(fact.id, fact)
+        if first is not fact:
+            diagnostics.error(
+                "duplicate-map", f"map id '{fact.id}' is also used by {first.path}", fact.id_location,
+                hint="set a different 'id' in one of the two files",
+            )
+    return first_of
+
+
 @dataclass
 class RepositoryChecker:
     repo: Repository
@@ -46,8 +75,18 @@ class RepositoryChecker:
     # page renderer: see `map_body`); every other check runs here.
     bodies_later: Callable[[Map], bool] | None = None
 
+    # Every map of the repository by id, when `repo.maps` holds only some of them (the
+    # parallel check: the others were parsed by other processes). None: repo.maps is all.
+    known: Mapping[str, MapFact] | None = None
+    fork: bool = True  # check bodies in forked workers when there are many (not when already one of several)
+
     def run(self) -> None:
-        self.duplicate_maps()
+        report_duplicates([MapFact.of(m) for m in self.repo.maps], self.diagnostics)
+        self.check_maps()
+        self.check_personas()
+
+    def check_maps(self) -> None:
+        """Everything about each map of `repo.maps` (the duplicate-id check aside)."""
         bodies = []
         for journey_map in self.repo.maps:
             self.map_references(journey_map)
@@ -57,20 +96,17 @@ class RepositoryChecker:
             if self.bodies_later is None or not self.bodies_later(journey_map):
                 bodies.append(journey_map)
         self.map_bodies(bodies)
+
+    def check_personas(self) -> None:
         for persona in self.repo.personas.values():
             self.persona(persona)
 
-    def duplicate_maps(self) -> None:
-        seen: dict[str, Map] = {}
-        for journey_map in self.repo.maps:
-            first = seen.setdefault(journey_map.id, journey_map)
-            if first is not journey_map:
-                self.diagnostics.error(
-                    "duplicate-map",
-                    f"map id '{journey_map.id}' is also used by {first.path}",
-                    _at(journey_map, "id") or SourceLocation(journey_map.path),
-                    hint="set a different 'id' in one of the two files",
-                )
+    def find_map(self, map_id: str) -> Map | MapFact | None:
+        return self.known.get(map_id) if self.known is not None else self.repo.map(map_id)
+
+    def map_ids(self) -> list[str]:
+        """For suggestions only: O(n), asked once per unknown reference."""
+        return list(self.known) if self.known is not None else [m.id for m in self.repo.maps]
 
     def map_references(self, journey_map: Map) -> None:
         repo = self.repo
@@ -82,18 +118,17 @@ class RepositoryChecker:
                 hint="a persona id is a file name in personas/ without .md",
             )
         for related in journey_map.related:
-            if repo.map(related) is None:
-                map_ids = [m.id for m in repo.maps]  # only for the suggestion: O(n) once per error
+            if self.find_map(related) is None:
                 self.diagnostics.error(
-                    "map-ref", f"unknown related map '{related}'{_suggest(related, map_ids)}",
+                    "map-ref", f"unknown related map '{related}'{_suggest(related, self.map_ids())}",
                     _at(journey_map, "related"),
                 )
         if journey_map.current is not None:
-            target = repo.map(journey_map.current)
+            target = self.find_map(journey_map.current)
             if target is None:
                 self.diagnostics.error(
                     "map-ref",
-                    f"unknown current-state map '{journey_map.current}'{_suggest(journey_map.current, [m.id for m in repo.maps])}",
+                    f"unknown current-state map '{journey_map.current}'{_suggest(journey_map.current, self.map_ids())}",
                     _at(journey_map, "current"),
                 )
             elif target.state != "current":
@@ -216,7 +251,7 @@ class RepositoryChecker:
                 checker.map_body(journey_map)
             return found.items
 
-        for items in fork_map(shard, worker_count(len(maps))):
+        for items in fork_map(shard, worker_count(len(maps)) if self.fork else 1):
             self.diagnostics.extend(items)
 
     def map_body(self, journey_map: Map) -> None:

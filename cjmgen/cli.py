@@ -85,15 +85,14 @@ def verdict(diagnostics: list[Diagnostic], strict: bool) -> int:
 @click.pass_context
 def check(ctx: click.Context, directory: Path | None, strict: bool, fmt: str) -> None:
     """Validate the map repository without writing anything."""
-    from cjmgen.project import load_project
+    from cjmgen.parallel_check import check_project
 
     session = _session(ctx, directory)
-    project = load_project(session.root)
-    diagnostics = project.diagnostics.sorted()
+    outcome = check_project(session.root)
+    diagnostics = outcome.diagnostics.sorted()
     print_diagnostics(session, diagnostics, fmt)
     if fmt == "text":
-        repo = project.repo
-        counts = f"{len(repo.maps)} maps, {len(repo.personas)} personas"
+        counts = f"{outcome.maps} maps, {outcome.personas} personas"
         click.echo(f"checked {counts}: {summary(diagnostics, session.style)}", err=True)
     ctx.exit(verdict(diagnostics, strict))
 

@@ -43,13 +43,7 @@ def load_project(
     if config is None:
         config = load_config(root, diagnostics)
     markdown = markdown or MarkdownRenderer()
-    if not config.content_path.is_dir():
-        diagnostics.error(
-            "content-dir",
-            f"content directory '{config.content_dir}' does not exist",
-            SourceLocation(config.source_path) if config.source_path else None,
-            hint="run `cjmgen init` to start a repository, or set content_dir in cjmgen.yml",
-        )
+    content_missing(config, diagnostics)
     sources = read_sources(config)
     with without_cyclic_gc():
         repo = parse_repository(config, sources, diagnostics, parse, keep_sources)
@@ -57,6 +51,17 @@ def load_project(
         as_of = as_of or source_date(root)
         check_repository(repo, diagnostics, as_of.date(), markdown, bodies_later)
     return LoadedProject(repo, diagnostics, as_of, markdown)
+
+
+def content_missing(config: SiteConfig, diagnostics: Diagnostics) -> None:
+    """An error when the content folder is not there (so there is nothing to check)."""
+    if not config.content_path.is_dir():
+        diagnostics.error(
+            "content-dir",
+            f"content directory '{config.content_dir}' does not exist",
+            SourceLocation(config.source_path) if config.source_path else None,
+            hint="run `cjmgen init` to start a repository, or set content_dir in cjmgen.yml",
+        )
 
 
 @contextlib.contextmanager

@@ -27,8 +27,9 @@ def worker_count(maps: int) -> int:
     import multiprocessing
     import threading
 
-    # Fork only where it is safe and cheap: Linux, and no other thread is running.
-    if not sys.platform.startswith("linux") or threading.active_count() != 1:
+    # Fork only where it is safe and cheap: Linux, no other thread running, not from a worker.
+    if (not sys.platform.startswith("linux") or threading.active_count() != 1
+            or multiprocessing.current_process().daemon):
         return 1
     return count if "fork" in multiprocessing.get_all_start_methods() else 1
 

@@ -111,13 +111,13 @@ def test_no_colour_when_not_a_terminal_or_no_color(make_repo) -> None:
 
 
 def test_internal_error_shows_no_traceback(make_repo, monkeypatch, capsys) -> None:
-    import cjmgen.project
+    import cjmgen.parallel_check
     from cjmgen import cli as cli_module
 
     def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cjmgen.project, "load_project", explode)
+    monkeypatch.setattr(cjmgen.parallel_check, "check_project", explode)
     monkeypatch.setattr(cli_module, "hard_exit", sys.exit)  # os._exit would end pytest too
     root = make_repo({"maps/x.md": simple_map()})
     for debug in (False, True):

@@ -117,3 +117,30 @@ def test_all_errors_reported_at_once_sorted(make_repo) -> None:
     assert "error: unknown persona 'nobody'" in text
     assert "\n 3 | persona: nobody\n   |          ^" in text
     assert "errors" in text.splitlines()[-1]
+
+
+def test_parallel_check_reports_exactly_what_one_process_does(make_repo, monkeypatch) -> None:
+    """`check` splits the maps across forked workers; cross-file checks (duplicate ids,
+    related and current-state maps, personas) must come out the same as in one process."""
+    from cjmgen import parallel_check
+
+    files = {f"maps/case-{i:02d}.md": source for i, (_, source, _) in enumerate(CASES)}
+    files.update({
+        "maps/a.md": simple_map(header="id: same\n"),
+        "maps/z/b.md": simple_map(header="id: same\n"),
+        "maps/c.md": simple_map(header="state: future\ncurrent: same\nrelated: [a, c, nothing-like-it]\n"),
+        "maps/d.md": simple_map(persona="anne", header="state: future\ncurrent: c\n"),
+        "maps/personas/boris.md": "---\nname: Boris\nchannels: [telegram]\nphoto: nope.png\n---\n![x](../../x.png)\n",
+    })
+    root = make_repo(files)
+    monkeypatch.setenv("CJMGEN_WORKERS", "1")
+    alone = check_json(root)
+    forked = []
+    original = parallel_check._run
+    monkeypatch.setattr(parallel_check, "_run", lambda *args: forked.append(1) or original(*args))
+    monkeypatch.setenv("CJMGEN_WORKERS", "2")
+    shared = check_json(root)
+    assert forked  # the parallel path ran
+    assert shared == alone
+    codes = {d["code"] for d in alone["diagnostics"]}
+    assert {"duplicate-map", "map-ref", "current-ref", "persona-ref", "channel-ref", "yaml-syntax"} <= codes
