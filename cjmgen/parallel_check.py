@@ -25,7 +25,7 @@ from cjmgen.gitio import source_date
 from cjmgen.markdown import MarkdownRenderer
 from cjmgen.project import content_missing, load_project, without_cyclic_gc
 from cjmgen.repository import classify, parse_repository, read_sources
-from cjmgen.workers import worker_count
+from cjmgen.workers import receive, reply, worker_count
 
 
 @dataclass
@@ -73,14 +73,14 @@ def _run(config: SiteConfig, sources: dict[str, bytes], maps: list[str], shared:
         own = _Shard(config, {p: sources[p] for p in maps[0::workers]}, shared, today, personas=True)
         facts = list(own.facts)
         for _, link in links:
-            facts.extend(_received(link))
+            facts.extend(receive(link))
         facts.sort(key=lambda fact: (fact.id, fact.path))  # the repository's order of maps
         known = report_duplicates(facts, diagnostics)
         for _, link in links:
             link.send(known)
         diagnostics.extend(own.check(known))
         for _, link in links:
-            diagnostics.extend(_received(link))
+            diagnostics.extend(receive(link))
     finally:
         for child, link in links:
             link.close()
@@ -110,25 +110,9 @@ class _Shard:
 
 def _child(link: Any, config: SiteConfig, maps: dict[str, bytes], shared: dict[str, bytes],
            today: dt.date, personas: bool) -> None:
-    try:
+    def work() -> list[Diagnostic]:
         shard = _Shard(config, maps, shared, today, personas)
         link.send(shard.facts)
-        known = link.recv()
-        outcome: Any = shard.check(known)
-    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
-        outcome = exc
-    try:
-        link.send(outcome)
-    except Exception:  # noqa: BLE001 - an exception that does not pickle
-        link.send(RuntimeError(repr(outcome)))
-    link.close()
+        return shard.check(link.recv())
 
-
-def _received(link: Any) -> Any:
-    try:
-        value = link.recv()
-    except EOFError:
-        raise RuntimeError("a checking process died; try again with CJMGEN_WORKERS=1") from None
-    if isinstance(value, BaseException):
-        raise value
-    return value
+    reply(link, work)

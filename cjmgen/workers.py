@@ -50,21 +50,20 @@ def fork_map(shard: Callable[[int, int], T], workers: int) -> list[T]:
     context = multiprocessing.get_context("fork")
     children = []
     for index in range(1, workers):
-        receive, send = context.Pipe(duplex=False)
-        child = context.Process(target=_child, args=(shard, index, workers, send), daemon=True)
+        receive_end, send_end = context.Pipe(duplex=False)
+        child = context.Process(target=_child, args=(shard, index, workers, send_end), daemon=True)
         child.start()
-        send.close()
-        children.append((child, receive))
+        send_end.close()
+        children.append((child, receive_end))
     results: list[Any] = []
     try:
         results.append(shard(0, workers))
     finally:
-        for child, receive in children:
+        for child, receive_end in children:
             try:
-                results.append(receive.recv())
-            except EOFError:
-                results.append(WorkerDied(f"a worker process died (exit code {child.exitcode}); "
-                                          "try again with CJMGEN_WORKERS=1"))
+                results.append(receive(receive_end))
+            except BaseException as exc:  # noqa: BLE001 - raised below, once every child is done
+                results.append(exc)
             child.join()
     for result in results:
         if isinstance(result, BaseException):
@@ -73,12 +72,28 @@ def fork_map(shard: Callable[[int, int], T], workers: int) -> list[T]:
 
 
 def _child(shard: Callable[[int, int], Any], index: int, workers: int, send: Any) -> None:
+    reply(send, lambda: shard(index, workers))
+
+
+def reply(link: Any, produce: Callable[[], Any]) -> None:
+    """In a worker: send what `produce()` returns, or the exception it raised; close the link."""
     try:
-        outcome = shard(index, workers)
+        outcome = produce()
     except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
         outcome = exc
     try:
-        send.send(outcome)
+        link.send(outcome)
     except Exception:  # noqa: BLE001 - an exception that does not pickle
-        send.send(RuntimeError(repr(outcome)))
-    send.close()
+        link.send(RuntimeError(repr(outcome)))
+    link.close()
+
+
+def receive(link: Any) -> Any:
+    """In the parent: what a worker sent, its exception raised here."""
+    try:
+        value = link.recv()
+    except EOFError:
+        raise WorkerDied("a worker process died; try again with CJMGEN_WORKERS=1") from None
+    if isinstance(value, BaseException):
+        raise value
+    return value
