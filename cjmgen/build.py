@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from cjmgen.config import SiteConfig, load_config, normalise_base_url
 from cjmgen.diagnostics import Diagnostic, Diagnostics, Severity, SourceLocation
-from cjmgen.site import SITEMAP
 from cjmgen.theme import Theme, ThemeError, load_theme
 from cjmgen.workers import WorkerDied, fork_map, worker_count
 from cjmgen.writer import OutputError, StagedOutput, check_output_location
@@ -24,6 +23,8 @@ if TYPE_CHECKING:
 
     from cjmgen.project import LoadedProject
     from cjmgen.render import SiteRenderer
+
+SITEMAP = "sitemap.xml"  # site.SITEMAP (site.py imports the model: not needed for a no-change build)
 
 # Parsing, checking and rendering (jinja2, markdown-it, the model) are imported when a
 # build has work to do: a build whose inputs are unchanged answers in start-up time.
@@ -180,9 +181,23 @@ BUILD_RECORDS = Path(".cjmgen-cache") / "build"
 MAX_WALKED_FILES = 50_000  # beyond this the repository listing costs too much: no shortcut
 
 
-def _input_digest(config: SiteConfig, options: BuildOptions, output: Path, as_of: Any, head: str | None) -> str | None:
-    from importlib import metadata
+def _library_stamp(module: str) -> tuple[str, int, int] | None:
+    """Where a library is installed, with the size and time of its __init__ file: any
+    upgrade or reinstall changes them. (Asking importlib.metadata for versions cost
+    more than the rest of a no-change build of 100 maps; this does not import it.)"""
+    import importlib.util
 
+    try:
+        spec = importlib.util.find_spec(module)
+        if spec is None or spec.origin is None:
+            return None
+        info = os.stat(spec.origin)
+    except (ImportError, ValueError, OSError):
+        return None
+    return spec.origin, info.st_size, info.st_mtime_ns
+
+
+def _input_digest(config: SiteConfig, options: BuildOptions, output: Path, as_of: Any, head: str | None) -> str | None:
     digest = hashlib.sha256()
 
     def add(*parts: object) -> None:
@@ -193,28 +208,34 @@ def _input_digest(config: SiteConfig, options: BuildOptions, output: Path, as_of
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
         add(path.relative_to(package).as_posix(), path.read_bytes())
-    libraries = ["jinja2", "markupsafe", "markdown-it-py", "pyyaml"] + (["weasyprint"] if options.pdf else [])
-    for name in libraries:
-        try:
-            add(name, metadata.version(name))
-        except metadata.PackageNotFoundError:
-            add(name, None)
+    for name in ["jinja2", "markupsafe", "markdown_it", "yaml"] + (["weasyprint"] if options.pdf else []):
+        add(name, _library_stamp(name))
     add(sys.version, config, options, str(output), as_of, head)
     theme = load_theme(config)
     for path in theme.files():
         add(str(path), path.read_bytes())
-    from cjmgen.repository import read_sources
-
-    for path, data in read_sources(config).items():
-        add(path, data)
     root = config.root.resolve()
+    content = str(config.content_path)
+    if not (content + os.sep).startswith(str(root) + os.sep):  # content outside the repository
+        from cjmgen.repository import read_sources
+
+        for path, data in read_sources(config).items():
+            add(path, data)
     walked = 0
+    # One walk: the bytes of every Markdown file and catalog of the content folder (a
+    # superset of what the build reads), the size and time of every other file.
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__" and here / d != output)
+        in_content = folder == content or folder.startswith(content + os.sep)
         for name in sorted(files):
-            stat = os.stat(here / name)
-            add(os.path.relpath(here / name, root), stat.st_size, stat.st_mtime_ns)
+            path = os.path.join(folder, name)
+            if in_content and (name.endswith(".md") or name == "channels.yml"):
+                with open(path, "rb") as stream:
+                    add(os.path.relpath(path, root), stream.read())
+            else:
+                stat = os.stat(path)
+                add(os.path.relpath(path, root), stat.st_size, stat.st_mtime_ns)
             walked += 1
         if walked > MAX_WALKED_FILES:
             return None

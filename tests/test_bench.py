@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -84,6 +85,12 @@ def test_unchanged_build_writes_nothing_and_any_change_rebuilds(tmp_path: Path) 
     changed = build(root, BuildOptions(pdf=False))
     page = (site / "maps" / f"{bench.map_spec(1).id}.html").read_text(encoding="utf-8")
     assert changed.written and "99" in page
+    # Content is compared by its bytes: same size, same time, other text still rebuilds.
+    before = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("target: 99", "target: 77", 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    build(root, BuildOptions(pdf=False))
+    assert "77" in (site / "maps" / f"{bench.map_spec(1).id}.html").read_text(encoding="utf-8")
 
 
 def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
