@@ -219,15 +219,20 @@ def make_handler(folder: SiteFolder, state: ReloadState, base_path: str,
                 return self.send(500, error_page(state.error_page, state.version), "text/html; charset=utf-8")
             if not target.is_file():
                 provide(relative)  # a page put off after a save, a PDF nobody asked for before
-            if not target.is_file():
-                missing = folder.resolve("404.html")
-                body = missing.read_bytes() if missing and missing.is_file() else b"Not found"
-                return self.send(404, inject_reload(body, state.version), "text/html; charset=utf-8")
-            data = target.read_bytes()
+            data = _read(target)  # a rebuild may take it away at any moment
+            if data is None:
+                return self.not_found()
             kind = _content_type(target.name)
             if kind.startswith("text/html"):
                 data = inject_reload(data, state.version)
             return self.send(200, data, kind)
+
+        def not_found(self) -> None:
+            missing = folder.resolve("404.html")
+            if missing is not None and not missing.is_file():
+                provide("404.html")  # put off after a save, like the other listing pages
+            body = _read(missing) if missing is not None else None
+            self.send(404, inject_reload(body or b"Not found", state.version), "text/html; charset=utf-8")
 
         def reload(self, query: str) -> None:
             seen = int(parse_qs(query).get("v", ["-1"])[0] or -1)
@@ -261,6 +266,13 @@ _TYPES = {
     ".webp": "image/webp", ".gif": "image/gif", ".pdf": "application/pdf", ".xml": "application/xml",
     ".woff2": "font/woff2", ".ttf": "font/ttf",
 }
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:  # gone, or a folder
+        return None
 
 
 def _content_type(name: str) -> str:

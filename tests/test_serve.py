@@ -117,6 +117,17 @@ def test_deleted_map_is_gone_and_unlisted(server) -> None:  # type: ignore[no-un
     assert "Chair journey" not in fetch(url + "index.html")[1]
 
 
+def test_the_404_page_is_rendered_when_it_was_put_off(server) -> None:  # type: ignore[no-untyped-def]
+    root, url, dev, _ = server
+    assert "Page not found" in fetch(url + "nowhere.html")[1]
+    version = dev.state.version
+    catalog = root / "maps" / "channels.yml"  # the catalog is read by every page: all re-render
+    catalog.write_text(catalog.read_text() + "email: {name: E-mail, kind: online}\n")
+    until(lambda: dev.state.version != version, "the rebuild")
+    status, page = fetch(url + "nowhere.html")
+    assert status == 404 and "Page not found" in page
+
+
 def test_paths_outside_the_site_are_refused(server) -> None:  # type: ignore[no-untyped-def]
     _, url, _, _ = server
     import http.client
