@@ -120,7 +120,9 @@ class SiteRenderer:
         self.late_diagnostics: list[Any] = []
         if self.cache is not None:
             global_key = (
-                self.repo.config, self.as_of, self.drafts, self.pdf_maps, self.handout,
+                # Whether maps get PDFs, not which: every published map does, and each page's
+                # key holds the maps it shows (a deleted map must not re-render every page).
+                self.repo.config, self.as_of, self.drafts, bool(self.pdf_maps), self.handout,
                 self.extra_nav, _frozen(self.repo.channels), self.global_inputs, self.changes is not None,
             )
             if self.cache.global_key != global_key:
