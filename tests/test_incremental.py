@@ -197,3 +197,21 @@ def test_serve_engine_gives_the_pages_of_cjmgen_build(example_repo: Path) -> Non
         assert (example_repo / "site" / path).read_text(encoding="utf-8") == text, path
     built = {p.relative_to(example_repo / "site").as_posix() for p in (example_repo / "site").rglob("*.html")}
     assert built == {p for p in outcome.rendered.pages if p.endswith(".html")}
+
+
+def test_a_new_time_of_day_reuses_pages(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Outside git the build is "as of" the clock; pages print only the day, so a save a
+    minute later must not re-render every page."""
+    from conftest import PROJECT
+
+    root = tmp_path / "example"
+    shutil.copytree(PROJECT / "maps", root / "maps")
+    shutil.copy(PROJECT / "cjmgen.yml", root / "cjmgen.yml")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    builder = SiteBuilder(root)
+    builder.rebuild()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000060")  # the same day, a minute later
+    path = root / "maps" / "mobile" / "sofa-search.md"
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    again = builder.rebuild()
+    assert again.pages_reused > 10  # (none were, when the global key held the time)
