@@ -42,7 +42,21 @@ def register(group: click.Group) -> None:
         builder = SiteBuilder(root, BuildOptions(drafts=drafts, pdf=True))  # PDF links; rendered on demand
         builds = PreviewBuilds(builder, printer=lambda diags: print_diagnostics(session, diags), eager_pdf=pdf)
 
+        found: dict[object, list[Path]] = {}
+
         def watched() -> list[Path]:
+            """The folders to watch: asked every 50 ms, worked out again when cjmgen.yml changes."""
+            config_file = root / "cjmgen.yml"
+            try:
+                stamp: object = (config_file.stat().st_mtime_ns, config_file.stat().st_size)
+            except OSError:
+                stamp = None
+            if stamp not in found:
+                found.clear()
+                found[stamp] = watched_paths()
+            return found[stamp]
+
+        def watched_paths() -> list[Path]:
             from cjmgen.config import load_config
             from cjmgen.diagnostics import Diagnostics
             from cjmgen.theme import ThemeError, load_theme

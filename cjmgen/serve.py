@@ -155,17 +155,7 @@ class Watcher:
                 stat = root.stat()
                 seen[str(root)] = (stat.st_mtime_ns, stat.st_size)
             elif root.is_dir():
-                for folder, dirs, files in os.walk(root):
-                    dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                    for name in files:
-                        if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
-                            continue
-                        path = os.path.join(folder, name)
-                        try:
-                            stat = os.stat(path)
-                        except OSError:
-                            continue
-                        seen[path] = (stat.st_mtime_ns, stat.st_size)
+                _scan(str(root), seen)
         return seen
 
     def run(self) -> None:
@@ -188,6 +178,28 @@ class Watcher:
             previous = current
             self.on_change(sorted({path for path, _ in changed}))
             quiet_since = time.monotonic()
+
+
+def _scan(folder: str, seen: dict[str, tuple[int, int]]) -> None:
+    """(mtime, size) of every file below `folder`: hidden names, editor droppings and
+    symlinked folders left out. os.scandir, not os.walk: this runs every 50 ms."""
+    try:
+        entries = os.scandir(folder)
+    except OSError:
+        return
+    with entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                _scan(entry.path, seen)
+            elif not name.endswith(("~", ".swp", ".tmp")):
+                try:
+                    stat = entry.stat()
+                except OSError:
+                    continue
+                seen[entry.path] = (stat.st_mtime_ns, stat.st_size)
 
 
 def make_handler(folder: SiteFolder, state: ReloadState, base_path: str,
