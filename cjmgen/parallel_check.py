@@ -65,7 +65,7 @@ def _run(config: SiteConfig, sources: dict[str, bytes], maps: list[str], shared:
     for index in range(1, workers):
         parent_end, child_end = context.Pipe()
         child = context.Process(target=_child, daemon=True, args=(
-            child_end, config, {p: sources[p] for p in maps[index::workers]}, shared, today, index == 0))
+            child_end, config, {p: sources[p] for p in maps[index::workers]}, shared, today, False))
         child.start()
         child_end.close()
         links.append((child, parent_end))
