@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -80,7 +79,7 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
 
     histories = prefetch_histories(config.root, config)  # git log runs while the maps are parsed
     project = load_project(root, config, as_of=fresh.as_of, keep_sources=bool(options.compare),
-                           bodies_later=rendered_later)
+                           bodies_later=rendered_later, permanent=True)
     diagnostics = project.diagnostics
     diagnostics.extend(config_diagnostics)
     result = BuildResult([], output)
@@ -359,18 +358,11 @@ def render_pages(renderer: SiteRenderer, staging: StagedOutput) -> tuple[int, di
     lists every page, is written last from all the paths.
     """
     workers = worker_count(len(renderer.catalog.maps))
-    # Move the model to the permanent generation: the collector's full passes during
-    # rendering would otherwise walk all of it again and again (and, in a forked
-    # child, write to every object's header, copying the parent's whole heap).
-    gc.freeze()
-    try:
-        if workers == 1:
-            renderer.output.pages = _WrittenPages(staging, write_sitemap=True)
-            rendered = renderer.render_all()
-            return len(rendered.pages), rendered.files, renderer.late_diagnostics
-        return _render_in_parallel(renderer, staging, workers)
-    finally:
-        gc.unfreeze()
+    if workers == 1:
+        renderer.output.pages = _WrittenPages(staging, write_sitemap=True)
+        rendered = renderer.render_all()
+        return len(rendered.pages), rendered.files, renderer.late_diagnostics
+    return _render_in_parallel(renderer, staging, workers)
 
 
 def _render_in_parallel(renderer: SiteRenderer, staging: StagedOutput, workers: int,
