@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from cjmgen.config import SiteConfig
+from cjmgen.paths import contains
 from cjmgen.repository import content_prefix
 
 
@@ -87,22 +88,19 @@ class RealPaths:
             except OSError:  # a name too long for the file system, a loop of symlinks
                 return False
             self.folders[folder] = real_folder
-        if not self.inside(real_folder):
+        if not contains(self.root, real_folder):
             return None
         leaf = os.path.join(real_folder, name)
         try:
             info = os.lstat(leaf)
             if stat.S_ISLNK(info.st_mode):
                 leaf = os.path.realpath(leaf)
-                if not self.inside(leaf):
+                if not contains(self.root, leaf):
                     return None
                 info = os.stat(leaf)
         except (OSError, ValueError):
             return False
         return stat.S_ISREG(info.st_mode)
-
-    def inside(self, real: str) -> bool:
-        return real == self.root or real.startswith(self.root.rstrip("/") + "/")
 
 
 def read_asset(config: SiteConfig, path: str) -> bytes:

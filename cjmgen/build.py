@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from cjmgen.config import SiteConfig, load_config, normalise_base_url
 from cjmgen.diagnostics import Diagnostic, Diagnostics, Severity, SourceLocation
+from cjmgen.paths import contains
+from cjmgen.site import SITEMAP
 from cjmgen.theme import Theme, ThemeError, load_theme
 from cjmgen.workers import WorkerDied, fork_map, worker_count
 from cjmgen.writer import OutputError, StagedOutput, check_output_location
@@ -22,8 +24,6 @@ if TYPE_CHECKING:
 
     from cjmgen.project import LoadedProject
     from cjmgen.render import SiteRenderer
-
-SITEMAP = "sitemap.xml"  # site.SITEMAP (site.py imports the model: not needed for a no-change build)
 
 # Parsing, checking and rendering (jinja2, markdown-it, the model) are imported when a
 # build has work to do: a build whose inputs are unchanged answers in start-up time.
@@ -69,13 +69,18 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     if fresh.result is not None:
         fresh.result.seconds = time.perf_counter() - started
         return fresh.result
-    # Published maps' body links are checked while their pages render (the body is parsed
-    # there anyway); if the build stops before rendering, they are checked here instead.
-    rendered_later = (lambda m: options.drafts or m.status != "draft")  # noqa: E731 - Repository.published
+    from cjmgen.checks import RepositoryChecker
     from cjmgen.history import prefetch_histories
     from cjmgen.pdf import PdfError
     from cjmgen.project import load_project
     from cjmgen.render import PageError
+    from cjmgen.repository import is_published
+
+    # Published maps' body links are checked while their pages render (the body is parsed
+    # there anyway); if the build stops before rendering, they are checked here instead.
+    def rendered_later(journey_map: Any) -> bool:
+        return is_published(journey_map, options.drafts)
+
 
     histories = prefetch_histories(config.root, config)  # git log runs while the maps are parsed
     project = load_project(root, config, as_of=fresh.as_of, keep_sources=bool(options.compare),
@@ -93,7 +98,8 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     blocked = diagnostics.has_errors or (options.strict and diagnostics.items)
     if blocked:  # every problem of the run is reported at once: the bodies too
         histories(())  # no pages: only wait for git, leaving no thread behind
-        diagnostics.extend(d for m in project.repo.maps if rendered_later(m) for d in body_problems(project, m))
+        RepositoryChecker(project.repo, diagnostics, project.as_of.date(), project.markdown).map_bodies(
+            [m for m in project.repo.maps if rendered_later(m)])
     else:
         try:
             _publish(project, options, output, result, changes, histories)
@@ -215,7 +221,7 @@ def _input_digest(config: SiteConfig, options: BuildOptions, output: Path, as_of
         add(str(path), path.read_bytes())
     root = config.root.resolve()
     content = str(config.content_path)
-    if not (content + os.sep).startswith(str(root) + os.sep):  # content outside the repository
+    if not contains(root, content):  # content outside the repository
         from cjmgen.repository import read_sources
 
         for path, data in read_sources(config).items():
@@ -302,7 +308,8 @@ def make_renderer(project: LoadedProject, theme: Theme, options: BuildOptions, c
     pdf = options.pdf and repo.config.pdf.enabled
     return SiteRenderer(
         repo, theme, env or make_environment(theme), project.markdown, project.as_of, drafts=options.drafts,
-        extra_nav=extra_nav, history=(histories(repo.maps) if histories else map_histories(repo.config.root, repo.config, repo.maps)) or None,
+        extra_nav=extra_nav,
+        history=(histories(repo.maps) if histories else map_histories(repo.config.root, repo.config, repo.maps)) or None,
         changes=changes,
         pdf_maps=frozenset(m.id for m in published) if pdf else frozenset(),
         handout=pdf and repo.config.pdf.handout and bool(published),

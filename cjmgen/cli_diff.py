@@ -135,7 +135,7 @@ def register(group: click.Group) -> None:
                        persona: str | None, force: bool) -> None:
         """Turn a Mermaid journey diagram into a map (sections -> stages, scores -> emotions)."""
         from cjmgen.mermaid import MermaidError, journey_to_map, parse_mermaid
-        from cjmgen.schema import slugify
+        from cjmgen.site import slugify
 
         session = _session(ctx, directory)
         source = file if file.is_absolute() or file.exists() else session.root / file

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from cjmgen.model import Map
-from cjmgen.schema import slugify
+from cjmgen.site import slugify
 
 NEUTRAL_SCORE = 3
 _FORBIDDEN = str.maketrans({":": "∶", ";": ",", "#": "№", "\n": " ", "\r": " "})

@@ -13,6 +13,7 @@ from cjmgen.config import SiteConfig
 from cjmgen.diagnostics import Diagnostic, Diagnostics, SourceLocation
 from cjmgen.frontmatter import decode, split
 from cjmgen.model import Channel, Map, Persona
+from cjmgen.paths import contains
 from cjmgen.schema import ChannelReader, MapReader, PersonaReader
 from cjmgen.yamltree import parse_yaml
 
@@ -41,7 +42,12 @@ class Repository:
         return by_id
 
     def published(self, drafts: bool = False) -> tuple[Map, ...]:
-        return tuple(m for m in self.maps if drafts or m.status != "draft")
+        return tuple(m for m in self.maps if is_published(m, drafts))
+
+
+def is_published(journey_map: Map, drafts: bool = False) -> bool:
+    """Whether a build shows the map: drafts only with --drafts."""
+    return drafts or journey_map.status != "draft"
 
 
 def content_prefix(config: SiteConfig) -> str:
@@ -77,8 +83,7 @@ def read_sources(config: SiteConfig) -> dict[str, bytes]:
             relative = os.path.relpath(path, base).replace(os.sep, "/")
             if not (name.endswith(".md") or relative == CHANNELS_FILE) or not os.path.isfile(path):
                 continue
-            real = os.path.realpath(path)
-            inside = real == real_root or real.startswith(real_root.rstrip("/") + "/")
+            inside = contains(real_root, os.path.realpath(path))
             key = os.path.relpath(path, real_root).replace(os.sep, "/") if inside else Path(path).as_posix()
             with open(path, "rb") as stream:
                 sources[key] = stream.read()

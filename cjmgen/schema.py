@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
 from cjmgen.diagnostics import Diagnostics, SourceLocation
 from cjmgen.model import KPI, Channel, Item, Map, Persona, Quantity, Stage, Touchpoint
+from cjmgen.site import slugify
 from cjmgen.yamltree import YNode
 
 MAP_KEYS = (
@@ -43,13 +42,6 @@ _KIND_NAMES = {
     "str": "text", "int": "a number", "float": "a number", "bool": "true/false",
     "null": "nothing", "timestamp": "a date", "seq": "a list", "map": "a mapping",
 }
-
-
-def slugify(text: str) -> str:
-    """A URL- and id-friendly form that keeps Cyrillic letters: `Оценка и выбор` -> `оценка-и-выбор`."""
-    text = unicodedata.normalize("NFC", text).casefold()
-    text = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_")
-    return text or "item"
 
 
 @dataclass

@@ -10,9 +10,16 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
+import unicodedata
 from urllib.parse import quote
 
-from cjmgen.schema import slugify
+
+def slugify(text: str) -> str:
+    """A URL- and id-friendly form that keeps Cyrillic letters: `Оценка и выбор` -> `оценка-и-выбор`."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    text = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_")
+    return text or "item"
 
 
 def map_url(map_id: str) -> str:

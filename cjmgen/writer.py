@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 from types import TracebackType
 
+from cjmgen.paths import contains
+
 MARKER = ".cjmgen-site"
 MARKER_TEXT = "This folder is written by `cjmgen build` and replaced on every build.\n"
 
@@ -21,21 +23,13 @@ class OutputError(Exception):
     """The output folder cannot be used; the message says why and what to do."""
 
 
-def _contains(outer: Path, inner: Path) -> bool:
-    try:
-        inner.relative_to(outer)
-        return True
-    except ValueError:
-        return False
-
-
 def check_output_location(output: Path, root: Path, content: Path) -> None:
     output, root, content = output.resolve(), root.resolve(), content.resolve()
-    if output == root or _contains(output, root):
+    if contains(output, root):
         raise OutputError(f"output folder {output} is the repository or contains it; choose a subfolder such as site/")
-    if _contains(output, content):
+    if contains(output, content):
         raise OutputError(f"output folder {output} contains the content folder {content}; it would be deleted")
-    if _contains(content, output):
+    if contains(content, output):
         raise OutputError(f"output folder {output} is inside the content folder {content}; choose a folder outside it")
     if output.exists() and not output.is_dir():
         raise OutputError(f"output path {output} exists and is not a folder")
@@ -60,7 +54,7 @@ class StagedOutput:
 
     def write(self, relative: str, data: bytes) -> None:
         target = self.dir / relative
-        if not _contains(self.dir, target.resolve()):
+        if not contains(self.dir, target.resolve()):
             raise OutputError(f"refusing to write outside the output folder: {relative}")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)

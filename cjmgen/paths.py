@@ -1,0 +1,13 @@
+"""Whether one path lies inside another: the rule every "nothing outside the repository" check uses."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def contains(outer: str | Path, inner: str | Path) -> bool:
+    """`inner` is `outer` or below it. Both absolute and already resolved (no `..`, no
+    symlinks left): the comparison is of names, so that it costs no file-system call."""
+    outer, inner = os.fspath(outer), os.fspath(inner)
+    return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
