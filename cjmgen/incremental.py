@@ -116,15 +116,10 @@ class SiteBuilder:
             self.pages.rendered - before[0], self.pages.reused - before[1], renderer,
         )
 
-
     def finish(self, path: str) -> tuple[str, dict[str, str]] | None:
         """Render one page the last rebuild put off: (text, published files), or None if none waits."""
         produce = self.pages.pending.pop(path, None)
         return produce() if produce is not None else None
-
-    def finish_all(self) -> dict[str, str]:
-        """Every page still waiting, rendered now (site path -> text)."""
-        return {path: self.finish(path)[0] for path in sorted(self.pages.pending)}  # type: ignore[index]
 
 
 def listing_page(path: str) -> bool:

@@ -196,23 +196,23 @@ class SiteRenderer:
                 cache.reused += 1
                 return
             if cache.defer is not None and cache.defer(path):
-                cache.pending[path] = functools.partial(self.render_deferred, path, key, produce)
+                cache.pending[path] = functools.partial(self.render_page, path, key, produce)
                 return
-        self._page_files = {}
-        produce()
+        self.render_page(path, key, produce)
         self.__dict__["_in_cached"] = False
-        if cache is not None:
-            cache.pages[path] = (key, self.output.pages[path], self._page_files)
-            cache.rendered += 1
 
-    def render_deferred(self, path: str, key: Any, produce: Callable[[], Any]) -> tuple[str, dict[str, str]]:
-        """Render a page `cached` put off: its text and the files it publishes (site path -> repository path)."""
-        assert self.cache is not None
+    def render_page(self, path: str, key: Any, produce: Callable[[], Any]) -> tuple[str, dict[str, str]]:
+        """Render `path` now (and keep it in the cache under `key`): its text and the
+        files it publishes (site path -> repository path). `cached` calls it at once,
+        or hands it to the cache's pending pages to be called later."""
         self._page_files = {}
         produce()
-        self.cache.pages[path] = (key, self.output.pages[path], self._page_files)
+        if self.cache is None:  # a build writes pages as they come (build._WrittenPages): no text kept
+            return "", self._page_files
+        text = self.output.pages[path]
+        self.cache.pages[path] = (key, text, self._page_files)
         self.cache.rendered += 1
-        return self.output.pages[path], self._page_files
+        return text, self._page_files
 
     def navigation(self) -> list[tuple[str, str]]:
         nav = [
