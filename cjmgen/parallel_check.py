@@ -25,7 +25,7 @@ from cjmgen.gitio import source_date
 from cjmgen.markdown import MarkdownRenderer
 from cjmgen.project import content_missing, load_project, without_cyclic_gc
 from cjmgen.repository import classify, parse_repository, read_sources
-from cjmgen.workers import receive, reply, worker_count
+from cjmgen.workers import receive, reply, spawn, worker_count
 
 
 @dataclass
@@ -58,19 +58,12 @@ def check_project(root: Path) -> CheckOutcome:
 
 def _run(config: SiteConfig, sources: dict[str, bytes], maps: list[str], shared: dict[str, bytes],
          today: dt.date, workers: int, diagnostics: Diagnostics) -> tuple[int, int]:
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    links = []
-    for index in range(1, workers):
-        parent_end, child_end = context.Pipe()
-        child = context.Process(target=_child, daemon=True, args=(
-            child_end, config, {p: sources[p] for p in maps[index::workers]}, shared, today, False))
-        child.start()
-        child_end.close()
-        links.append((child, parent_end))
+    links = [
+        spawn(_child, config, {p: sources[p] for p in maps[index::workers]}, shared, today, False, duplex=True)
+        for index in range(1, workers)
+    ]
     try:
-        own = _Shard(config, {p: sources[p] for p in maps[0::workers]}, shared, today, personas=True)
+        own = _Shard(config, {p: sources[p] for p in maps[0::workers]}, shared, today, check_personas=True)
         facts = list(own.facts)
         for _, link in links:
             facts.extend(receive(link))
@@ -92,11 +85,11 @@ class _Shard:
     """One process's share: its map files parsed, then checked against every map's facts."""
 
     def __init__(self, config: SiteConfig, maps: dict[str, bytes], shared: dict[str, bytes],
-                 today: dt.date, personas: bool) -> None:
+                 today: dt.date, check_personas: bool) -> None:
         self.found = Diagnostics()
         self.repo = parse_repository(config, {**maps, **shared}, self.found, keep_sources=False)
         self.today = today
-        self.check_personas = personas  # one process checks them; every one parses them
+        self.check_personas = check_personas  # one process checks them; every one parses them
         self.facts = [MapFact.of(m) for m in self.repo.maps]
         self.personas = len(self.repo.personas)
 
@@ -109,9 +102,9 @@ class _Shard:
 
 
 def _child(link: Any, config: SiteConfig, maps: dict[str, bytes], shared: dict[str, bytes],
-           today: dt.date, personas: bool) -> None:
+           today: dt.date, check_personas: bool) -> None:
     def work() -> list[Diagnostic]:
-        shard = _Shard(config, maps, shared, today, personas)
+        shard = _Shard(config, maps, shared, today, check_personas)
         link.send(shard.facts)
         return shard.check(link.recv())
 

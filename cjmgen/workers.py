@@ -45,16 +45,7 @@ def fork_map(shard: Callable[[int, int], T], workers: int) -> list[T]:
     """
     if workers <= 1:
         return [shard(0, 1)]
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    children = []
-    for index in range(1, workers):
-        receive_end, send_end = context.Pipe(duplex=False)
-        child = context.Process(target=_child, args=(shard, index, workers, send_end), daemon=True)
-        child.start()
-        send_end.close()
-        children.append((child, receive_end))
+    children = [spawn(_child, shard, index, workers) for index in range(1, workers)]
     results: list[Any] = []
     try:
         results.append(shard(0, workers))
@@ -71,7 +62,19 @@ def fork_map(shard: Callable[[int, int], T], workers: int) -> list[T]:
     return results
 
 
-def _child(shard: Callable[[int, int], Any], index: int, workers: int, send: Any) -> None:
+def spawn(target: Callable[..., None], *args: Any, duplex: bool = False) -> tuple[Any, Any]:
+    """Fork a worker running target(link, *args): (the process, the parent's end of the link)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    parent_end, child_end = context.Pipe(duplex=duplex)
+    child = context.Process(target=target, args=(child_end, *args), daemon=True)
+    child.start()
+    child_end.close()
+    return child, parent_end
+
+
+def _child(send: Any, shard: Callable[[int, int], Any], index: int, workers: int) -> None:
     reply(send, lambda: shard(index, workers))
 
 
