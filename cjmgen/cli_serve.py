@@ -48,7 +48,8 @@ def register(group: click.Group) -> None:
             """The folders to watch: asked every 50 ms, worked out again when cjmgen.yml changes."""
             config_file = root / "cjmgen.yml"
             try:
-                stamp: object = (config_file.stat().st_mtime_ns, config_file.stat().st_size)
+                info = config_file.stat()
+                stamp: object = (info.st_mtime_ns, info.st_size)
             except OSError:
                 stamp = None
             if stamp not in found:

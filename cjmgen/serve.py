@@ -347,25 +347,25 @@ class DevServer:
             if produced:
                 self.folder.apply(BuildReport(True, produced))
             return
+        on_demand = self.on_demand
         with self.lock:  # a rebuild may not delete a page between rendering and writing it
-            try:
-                produced = self.on_demand(relative)
-            except Exception as exc:  # noqa: BLE001 - the request gets a 404, the server lives on
-                self.log(f"internal error while rendering {relative}: {exc!r}")
-                return
-            if produced:
-                self.folder.apply(BuildReport(True, produced))
+            self.write_produced(lambda: on_demand(relative), relative)
 
     def when_idle(self) -> None:
         assert self.idle is not None
         with self.lock:
-            try:
-                produced = self.idle()
-            except Exception as exc:  # noqa: BLE001 - the same page fails again when asked for, in view
-                self.log(f"internal error while rendering in the background: {exc!r}")
-                return
-            if produced:
-                self.folder.apply(BuildReport(True, produced))
+            self.write_produced(self.idle, "a page in the background")
+
+    def write_produced(self, produce: Callable[[], dict[str, bytes] | None], what: str) -> None:
+        """Write the files `produce()` renders into the folder. An error is logged, never
+        raised: the request gets a 404 (the page fails again, in view, when asked for)."""
+        try:
+            produced = produce()
+        except Exception as exc:  # noqa: BLE001 - a preview server must survive anything
+            self.log(f"internal error while rendering {what}: {exc!r}")
+            return
+        if produced:
+            self.folder.apply(BuildReport(True, produced))
 
     def start(self) -> str:
         """Build, bind, start watching; returns the URL."""
