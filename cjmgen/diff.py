@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from cjmgen import journey
 from cjmgen.checks import format_percent
@@ -706,15 +706,22 @@ def diff_sides(
 _PERSONA_FIELDS = ("name", "role", "photo", "quote", "goals", "needs", "pains", "channels", "body")
 
 
+def _differing(old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[tuple[str, Any, Any]]:
+    """(key, before, after) for each key whose value differs, by key; None on the side it is missing."""
+    for key in sorted(old.keys() | new.keys()):
+        before, after = old.get(key), new.get(key)
+        if before != after:
+            yield key, before, after
+
+
 def _personas(old: Mapping[str, Persona], new: Mapping[str, Persona], cosmetic: frozenset[str]) -> list[Change]:
     out = _Collector(None, cosmetic)
-    for pid in sorted(old.keys() | new.keys()):
-        before, after = old.get(pid), new.get(pid)
-        if before is None and after is not None:
+    for pid, before, after in _differing(old, new):
+        if before is None:
             out.add("persona-added", f"persona {pid} added: {after.name}", field="persona", new=pid)
-        elif after is None and before is not None:
+        elif after is None:
             out.add("persona-removed", f"persona {pid} removed ({before.name})", field="persona", old=pid)
-        elif before != after and before is not None and after is not None:
+        else:
             fields = [f for f in _PERSONA_FIELDS if getattr(before, f) != getattr(after, f)]
             detail = f"name {before.name} -> {after.name}" if "name" in fields else ", ".join(fields)
             out.add("persona-edited", f"persona {pid} edited: {detail}", field="persona",
@@ -724,13 +731,12 @@ def _personas(old: Mapping[str, Persona], new: Mapping[str, Persona], cosmetic: 
 
 def _channels(old: Mapping[str, Channel], new: Mapping[str, Channel], cosmetic: frozenset[str]) -> list[Change]:
     out = _Collector(None, cosmetic)
-    for cid in sorted(old.keys() | new.keys()):
-        before, after = old.get(cid), new.get(cid)
-        if before is None and after is not None:
+    for cid, before, after in _differing(old, new):
+        if before is None:
             out.add("channel-added", f"channel {cid} added: {after.name} ({after.kind})", field="channels", new=cid)
-        elif after is None and before is not None:
+        elif after is None:
             out.add("channel-removed", f"channel {cid} removed ({before.name})", field="channels", old=cid)
-        elif before != after and before is not None and after is not None:
+        else:
             out.add("channel-changed", f"channel {cid}: {before.name} ({before.kind}) -> {after.name} ({after.kind})",
                     field="channels", old=before.name, new=after.name)
     return out.out
