@@ -83,9 +83,9 @@ def load_theme(config: SiteConfig) -> Theme:
 
 
 def make_environment(theme: Theme) -> jinja2.Environment:
+    """Autoescaping, StrictUndefined: a missing variable is an error with template:line."""
     import jinja2  # here, not at the top: a build with nothing to do never renders
 
-    """Autoescaping, StrictUndefined: a missing variable is an error with template:line."""
     loader = jinja2.PrefixLoader(
         {"!theme": jinja2.FileSystemLoader(str(theme.folder / "templates"))}, delimiter="/"
     )
