@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from cjmgen import journey
-from cjmgen.checks import format_percent
 from cjmgen.config import SiteConfig
+from cjmgen.diff_phrases import NONE, Phrase, Rate, side_label
+from cjmgen.i18n import Locale
 from cjmgen.model import KPI, Channel, Item, Map, Persona, Quantity, Stage, Touchpoint
 from cjmgen.repository import Repository, classify, parse_file
 
@@ -93,7 +94,11 @@ CODES: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True)
 class Change:
-    """One semantic difference; `old`/`new` are plain JSON values."""
+    """One semantic difference; `old`/`new` are plain JSON values.
+
+    `message` is the English sentence (terminal, JSON); `phrase` says the same
+    in any site language, for the review outputs a team reads (`text`).
+    """
 
     code: str
     severity: str
@@ -103,6 +108,16 @@ class Change:
     old: Any
     new: Any
     message: str
+    phrase: Phrase | None = None
+
+    def text(self, locale: Locale) -> str:
+        """The message in the locale's language; the English one when it has no translation."""
+        if self.phrase is None or locale.language == "en":
+            return self.message
+        try:
+            return self.phrase.render(locale.language)
+        except (KeyError, IndexError, ValueError):
+            return self.message
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -187,16 +202,16 @@ class _Collector:
     cosmetic: frozenset[str]
     out: list[Change] = field(default_factory=list)
 
-    def add(self, code: str, message: str, *, stage: str | None = None, field: str | None = None,
+    def add(self, code: str, phrase: Phrase, *, stage: str | None = None, field: str | None = None,
             old: Any = None, new: Any = None, severity: str | None = None) -> None:
         severity = severity or CODES[code][0]
         if field in self.cosmetic or code in self.cosmetic:
             severity = INFO
-        self.out.append(Change(code, severity, self.map_id, stage, field, old, new, message))
+        self.out.append(Change(code, severity, self.map_id, stage, field, old, new, phrase.render(), phrase))
 
 
-def _q(text: str | None) -> str:
-    return f'"{text}"' if text is not None else "none"
+def _say(key: str, **args: Any) -> Phrase:
+    return Phrase.of(key, **args)
 
 
 def _plain(value: Any) -> Any:
@@ -212,12 +227,22 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _shown(value: Any) -> str:
+#: Field values that are words of cjmgen's own (state, status, better, channel kind), said in each language.
+_WORDS = frozenset({"current", "future", "draft", "review", "published", "higher", "lower", "online", "offline"})
+
+
+def _shown(value: Any) -> Any:
+    """A field value as a phrase argument: "none" when empty, a list as a tuple (joined when said)."""
     if value is None or value == () or value == []:
-        return "none"
+        return NONE
     if isinstance(value, (tuple, list)):
-        return ", ".join(str(_plain(v)) for v in value)
+        return tuple(str(_plain(v)) for v in value)
     return str(_plain(value))
+
+
+def _word(value: Any) -> Any:
+    """cjmgen's own value words (`draft`, `lower`) as phrases; anything else as it is shown."""
+    return Phrase(f"value.{value}") if isinstance(value, str) and value in _WORDS else _shown(value)
 
 
 # --- maps ------------------------------------------------------------------------
@@ -233,12 +258,15 @@ def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = ()) -> list[Change]:
     for name in _MAP_FIELDS:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
-            out.add(f"{name}-changed", f"{name}: {_shown(before)} -> {_shown(after)}",
+            shown = _word if name in ("state", "status") else _shown
+            out.add(f"{name}-changed", _say("field-changed", field=Phrase(f"field.{name}"),
+                                            old=shown(before), new=shown(after)),
                     field=name, old=_plain(before), new=_plain(after))
     if old.persona != new.persona:
-        out.add("persona-changed", f"persona: {_shown(old.persona)} -> {_shown(new.persona)}",
+        out.add("persona-changed", _say("field-changed", field=Phrase("field.persona"),
+                                        old=_shown(old.persona), new=_shown(new.persona)),
                 field="persona", old=old.persona, new=new.persona)
-    _owner(out, old.owner, new.owner, "the map", None)
+    _owner(out, old.owner, new.owner, None, None)
     _stages(out, old, new)
     if old.body.strip() != new.body.strip():
         before, after = old.body.strip().splitlines(), new.body.strip().splitlines()
@@ -247,19 +275,22 @@ def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = ()) -> list[Change]:
             if tag != "equal":
                 removed += i2 - i1
                 added += j2 - j1
-        out.add("body-changed", f"notes (Markdown body) changed: +{added} -{removed} lines",
+        out.add("body-changed", _say("body-changed", added=added, removed=removed),
                 field="body", old=removed, new=added)
     return out.out
 
 
-def _owner(out: _Collector, before: str | None, after: str | None, where: str, stage: str | None) -> None:
+def _owner(out: _Collector, before: str | None, after: str | None, name: str | None, stage: str | None) -> None:
+    """Owner set, changed or lost: of the map (`name` None) or of the stage called `name`."""
     if before == after:
         return
+    whose = "map" if name is None else "stage"
     if after is None or not after.strip():
-        out.add("owner-missing", f"{where} has no owner any more (was {before})",
+        was = Phrase("none-literal") if before is None else before
+        out.add("owner-missing", _say(f"owner-missing.{whose}", stage=name, old=was),
                 stage=stage, field="owner", old=before, new=None)
     else:
-        out.add("owner-changed", f"owner of {where}: {_shown(before)} -> {after}",
+        out.add("owner-changed", _say(f"owner-changed.{whose}", stage=name, old=_shown(before), new=after),
                 stage=stage, field="owner", old=before, new=after)
 
 
@@ -359,26 +390,26 @@ def _stages(out: _Collector, old: Map, new: Map) -> None:
     old_rates, new_rates = _effective_rates(old), _effective_rates(new)
     for before, after in pairs:
         if before is None and after is not None:
-            out.add("stage-added", f"stage {after.name} added", stage=after.id, field="stages",
+            out.add("stage-added", _say("stage-added", stage=after.name), stage=after.id, field="stages",
                     new=after.name)
             if not (after.owner or "").strip():
-                out.add("owner-missing", f"new stage {after.name} has no owner", stage=after.id,
+                out.add("owner-missing", _say("owner-missing.new-stage", stage=after.name), stage=after.id,
                         field="owner")
             continue
         if after is None and before is not None:
-            out.add("stage-removed", f"stage {before.name} removed", stage=before.id, field="stages",
+            out.add("stage-removed", _say("stage-removed", stage=before.name), stage=before.id, field="stages",
                     old=before.name)
             continue
         assert before is not None and after is not None
         if before.name != after.name:
-            out.add("stage-renamed", f"stage {before.name} renamed to {after.name}", stage=after.id,
+            out.add("stage-renamed", _say("stage-renamed", old=before.name, new=after.name), stage=after.id,
                     field="name", old=before.name, new=after.name)
         if before.id != after.id:
-            out.add("stage-renamed", f"stage {after.name}: id {before.id} -> {after.id}",
+            out.add("stage-renamed", _say("stage-renamed.id", stage=after.name, old=before.id, new=after.id),
                     stage=after.id, field="id", old=before.id, new=after.id)
         if id(after) in moved:
             was, now = old_index[id(before)] + 1, new_index[id(after)] + 1
-            out.add("stage-moved", f"stage {after.name} moved: position {was} -> {now}",
+            out.add("stage-moved", _say("stage-moved", stage=after.name, old=was, new=now),
                     stage=after.id, field="position", old=was, new=now)
         if before == after and before.id == after.id:
             _conversion(out, after, old_rates.get(before.id), new_rates.get(after.id))
@@ -390,7 +421,8 @@ def _stages(out: _Collector, old: Map, new: Map) -> None:
 def _stage(out: _Collector, old: Stage, new: Stage) -> None:
     name, sid = new.name, new.id
     if old.emotion != new.emotion:
-        out.add("emotion-changed", f"emotion at {name} {_shown(old.emotion)} -> {_shown(new.emotion)}",
+        out.add("emotion-changed", _say("emotion-changed", stage=name, old=_shown(old.emotion),
+                                        new=_shown(new.emotion)),
                 stage=sid, field="emotion", old=old.emotion, new=new.emotion)
     _kpis(out, new, old.kpis, new.kpis)
     for lane in ITEM_LANES:
@@ -398,13 +430,14 @@ def _stage(out: _Collector, old: Stage, new: Stage) -> None:
     for lane in sorted({k for k, _ in old.lanes} | {k for k, _ in new.lanes}):
         _items(out, new, lane, CUSTOM_LANE_NOUN, old.lane(lane), new.lane(lane))
     _touchpoints(out, new, old.touchpoints, new.touchpoints)
-    _owner(out, old.owner, new.owner, f"stage {name}", sid)
+    _owner(out, old.owner, new.owner, name, sid)
     if old.count != new.count:
-        out.add("count-changed", f"customers at {name} {_shown(old.count)} -> {_shown(new.count)}",
+        out.add("count-changed", _say("count-changed", stage=name, old=_shown(old.count), new=_shown(new.count)),
                 stage=sid, field="count", old=old.count, new=new.count)
     if old.next != new.next:
-        out.add("next-changed", f"{name} leads to: {_shown(old.next) if old.next else 'the next stage'}"
-                f" -> {_shown(new.next) if new.next else 'the next stage'}",
+        out.add("next-changed", _say("next-changed", stage=name,
+                                     old=_shown(old.next) if old.next else Phrase("next-stage"),
+                                     new=_shown(new.next) if new.next else Phrase("next-stage")),
                 stage=sid, field="next", old=list(old.next), new=list(new.next))
 
 
@@ -412,7 +445,7 @@ def _conversion(out: _Collector, stage: Stage, before: float | None, after: floa
     if before is None or after is None or abs(after - before) < 0.00005:
         return
     code = "conversion-dropped" if after < before else "conversion-improved"
-    out.add(code, f"conversion from {stage.name} {format_percent(before)} -> {format_percent(after)}",
+    out.add(code, _say("conversion", stage=stage.name, old=Rate(before), new=Rate(after)),
             stage=stage.id, field="conversion", old=round(before, 6), new=round(after, 6))
 
 
@@ -421,14 +454,13 @@ def _items(out: _Collector, stage: Stage, lane: str, noun: str,
     if tuple(old) == tuple(new):
         return
     a, b = [i.text for i in old], [i.text for i in new]
-    where = f"in stage {stage.name}"
     removed: list[Item] = []
     added: list[Item] = []
     reworded: list[tuple[Item, Item]] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
             for before, after in zip(old[i1:i2], new[j1:j2]):
-                _source(out, stage, lane, f"{noun} {_q(after.text)}", before.source, after.source)
+                _source(out, stage, lane, _item_what(noun, after), before.source, after.source)
         elif tag == "replace":
             common = min(i2 - i1, j2 - j1)
             reworded += list(zip(old[i1:i1 + common], new[j1:j1 + common]))
@@ -446,30 +478,32 @@ def _items(out: _Collector, stage: Stage, lane: str, noun: str,
         remaining_old = [i for i in removed + [p[0] for p in reworded] if i.text not in reordered]
         remaining_new = [i for i in added + [p[1] for p in reworded] if i.text not in reordered]
         removed, added, reworded = remaining_old, remaining_new, []
-        out.add("items-reordered", f"{lane} {where} reordered", stage=stage.id, field=lane,
+        lane_name = Phrase(f"lane.{lane}") if lane in LANE_NOUNS else lane
+        out.add("items-reordered", _say("items-reordered", lane=lane_name, stage=stage.name), stage=stage.id, field=lane,
                 old=[t for t in a if t in reordered], new=[t for t in b if t in reordered])
     for before, after in reworded:
-        out.add(f"{noun}-changed", f"{noun} reworded {where}: {_q(before.text)} -> {_q(after.text)}",
+        out.add(f"{noun}-changed", _say(f"{noun}-changed", stage=stage.name, old=before.text, new=after.text),
                 stage=stage.id, field=lane, old=before.text, new=after.text)
-        _source(out, stage, lane, f"{noun} {_q(after.text)}", before.source, after.source)
+        _source(out, stage, lane, _item_what(noun, after), before.source, after.source)
     for item in removed:
-        out.add(f"{noun}-removed", f"{noun} removed {where}: {_q(item.text)}",
+        out.add(f"{noun}-removed", _say(f"{noun}-removed", stage=stage.name, text=item.text),
                 stage=stage.id, field=lane, old=item.text)
     for item in added:
-        out.add(f"{noun}-added", f"{noun} added {where}: {_q(item.text)}",
+        out.add(f"{noun}-added", _say(f"{noun}-added", stage=stage.name, text=item.text),
                 stage=stage.id, field=lane, new=item.text)
 
 
-def _source(out: _Collector, stage: Stage, lane: str, what: str, before: str | None, after: str | None) -> None:
+def _item_what(noun: str, item: Item) -> Phrase:
+    """`obstacle "No delivery dates"`: an item named in another sentence."""
+    return _say("what.item", noun=Phrase(f"noun.{noun}"), text=item.text)
+
+
+def _source(out: _Collector, stage: Stage, lane: str, what: Phrase, before: str | None, after: str | None) -> None:
     if before == after:
         return
-    if after is None:
-        text = f"{what} in stage {stage.name} lost its source ({before}): now an assumption"
-    elif before is None:
-        text = f"{what} in stage {stage.name} now has a source: {after}"
-    else:
-        text = f"source of {what} in stage {stage.name}: {before} -> {after}"
-    out.add("source-changed", text, stage=stage.id, field=lane, old=before, new=after)
+    key = "source-lost" if after is None else "source-given" if before is None else "source-changed"
+    out.add("source-changed", _say(key, what=what, stage=stage.name, old=before, new=after),
+            stage=stage.id, field=lane, old=before, new=after)
 
 
 def _touchpoints(out: _Collector, stage: Stage, old: Sequence[Touchpoint], new: Sequence[Touchpoint]) -> None:
@@ -481,20 +515,26 @@ def _touchpoints(out: _Collector, stage: Stage, old: Sequence[Touchpoint], new: 
     label = lambda t: f"{t.channel}" + (f" ({t.name})" if t.name else "")  # noqa: E731
     for k, t in before.items():
         if k not in after:
-            out.add("touchpoint-removed", f"touchpoint removed in stage {stage.name}: {label(t)}",
+            out.add("touchpoint-removed", _say("touchpoint-removed", stage=stage.name, label=label(t)),
                     stage=stage.id, field="touchpoints", old=label(t))
     for k, t in after.items():
         if k not in before:
-            out.add("touchpoint-added", f"touchpoint added in stage {stage.name}: {label(t)}",
+            out.add("touchpoint-added", _say("touchpoint-added", stage=stage.name, label=label(t)),
                     stage=stage.id, field="touchpoints", new=label(t))
         elif before[k].source != t.source:
-            _source(out, stage, "touchpoints", f"touchpoint {label(t)}", before[k].source, t.source)
+            _source(out, stage, "touchpoints", _say("what.touchpoint", label=label(t)), before[k].source, t.source)
 
 
-def _figure(quantity: Quantity | None, unit: str | None) -> str:
+def _figure(quantity: Quantity | None, unit: str | None) -> Phrase | str:
+    """A KPI value or target as written, with its unit; "none" when there is none."""
     if quantity is None:
-        return "none"
+        return NONE
     return f"{quantity.raw} {unit}" if unit else quantity.raw
+
+
+def _target(kpi: KPI) -> Phrase | str:
+    """` (target 7.5%)` after a KPI's value, or nothing."""
+    return _say("kpi-target", value=_figure(kpi.target, kpi.unit)) if kpi.target else ""
 
 
 def kpi_direction(old: KPI, new: KPI) -> str | None:
@@ -529,39 +569,41 @@ def match_kpis(old: Sequence[KPI], new: Sequence[KPI]) -> list[tuple[KPI | None,
 def _kpis(out: _Collector, stage: Stage, old: Sequence[KPI], new: Sequence[KPI]) -> None:
     if tuple(old) == tuple(new):
         return
-    where = f"in stage {stage.name}"
+    where = stage.name
     for before, after in match_kpis(old, new):
         if before is None and after is not None:
-            out.add("kpi-added", f"KPI '{after.name}' added {where}: {_figure(after.value, after.unit)}"
-                    + (f" (target {_figure(after.target, after.unit)})" if after.target else ""),
+            out.add("kpi-added", _say("kpi-added", name=after.name, stage=where,
+                                      value=_figure(after.value, after.unit), target=_target(after)),
                     stage=stage.id, field="kpis", new=after.name)
             continue
         if after is None and before is not None:
-            out.add("kpi-removed", f"KPI '{before.name}' removed {where}", stage=stage.id,
+            out.add("kpi-removed", _say("kpi-removed", name=before.name, stage=where), stage=stage.id,
                     field="kpis", old=before.name)
             continue
         assert before is not None and after is not None
         if before == after:
             continue
         if before.name != after.name:
-            out.add("kpi-renamed", f"KPI '{before.name}' renamed to '{after.name}' {where}",
+            out.add("kpi-renamed", _say("kpi-renamed", old=before.name, new=after.name, stage=where),
                     stage=stage.id, field="kpis", old=before.name, new=after.name)
         value_before, value_after = _figure(before.value, before.unit), _figure(after.value, after.unit)
         if value_before != value_after:
             direction = kpi_direction(before, after)
             code = f"kpi-{direction}" if direction else "kpi-changed"
-            target = f" (target {_figure(after.target, after.unit)})" if after.target else ""
-            out.add(code, f"KPI '{after.name}' {where} {value_before} -> {value_after}{target}",
+            out.add(code, _say("kpi-value", name=after.name, stage=where, old=value_before, new=value_after,
+                               target=_target(after)),
                     stage=stage.id, field="kpis", old=_plain(before.value), new=_plain(after.value))
         elif before.better != after.better:
-            out.add("kpi-changed", f"KPI '{after.name}' {where}: better {before.better} -> {after.better}",
+            out.add("kpi-changed", _say("kpi-better", name=after.name, stage=where, old=_word(before.better),
+                                        new=_word(after.better)),
                     stage=stage.id, field="kpis", old=before.better, new=after.better)
         if _figure(before.target, before.unit) != _figure(after.target, after.unit):
-            out.add("kpi-target-changed", f"target of KPI '{after.name}' {where} "
-                    f"{_figure(before.target, before.unit)} -> {_figure(after.target, after.unit)}",
+            out.add("kpi-target-changed", _say("kpi-target-changed", name=after.name, stage=where,
+                                               old=_figure(before.target, before.unit),
+                                               new=_figure(after.target, after.unit)),
                     stage=stage.id, field="kpis", old=_plain(before.target), new=_plain(after.target))
         if before.source != after.source:
-            _source(out, stage, "kpis", f"KPI '{after.name}'", before.source, after.source)
+            _source(out, stage, "kpis", _say("what.kpi", name=after.name), before.source, after.source)
 
 
 # --- repositories ----------------------------------------------------------------
@@ -650,10 +692,8 @@ def diff_sides(
         if before is not None and after is not None:
             changes = []
             if before.path != after.path or before.id != after.id:
-                what = f"{before.path} -> {after.path}" if before.path != after.path else ""
-                ids = f"id {before.id} -> {after.id}" if before.id != after.id else ""
                 out = _Collector(after.id, cosmetic)
-                out.add("map-renamed", "map renamed: " + "; ".join(x for x in (what, ids) if x),
+                out.add("map-renamed", _map_renamed(before, after),
                         field="path", old=before.path, new=after.path)
                 changes += out.out
             changes += diff_map(before, after, cosmetic)
@@ -668,7 +708,8 @@ def diff_sides(
                 status = "changed"
             else:
                 status = "added"
-                out.add("map-added", f"map {after.title} added ({after.path})", field="path", new=after.path)
+                out.add("map-added", _say("map-added", title=after.title, path=after.path), field="path",
+                        new=after.path)
             results[after.id] = MapDiff(after.id, after.title, status, None if status == "added" else after.path,
                                         after.path, None, after, tuple(out.out))
         elif before is not None:
@@ -677,16 +718,18 @@ def diff_sides(
                 status = "unreadable"
             else:
                 status = "removed"
-                out.add("map-removed", f"map {before.title} removed ({before.path})", field="path", old=before.path)
+                out.add("map-removed", _say("map-removed", title=before.title, path=before.path), field="path",
+                        old=before.path)
             results[before.id] = MapDiff(before.id, before.title, status, before.path,
                                          before.path if status == "unreadable" else None, before, None, tuple(out.out))
     other: list[Change] = []
     for side, label, severity in ((new, head, ERROR), (old, base, WARNING)):
         for path, (kind, item_id, count) in sorted(side.broken.items()):
             which = "head" if side is new else "base"
-            more = f" (and {count - 1} more)" if count > 1 else ""
+            more = _say("parse-error.more", count=count - 1) if count > 1 else ""
+            phrase = _say("parse-error", path=path, side=side_label(label), error=side.messages[path], more=more)
             change = Change("parse-error", severity, item_id if kind == "map" else None, None, which,
-                            None, None, f"{path} does not parse at {label}: {side.messages[path]}{more}")
+                            None, None, phrase.render(), phrase)
             if kind != "map":
                 other.append(change)
                 continue
@@ -701,6 +744,13 @@ def diff_sides(
         other += _channels(old.channels or {}, new.channels or {}, cosmetic)
     maps = tuple(sorted(results.values(), key=lambda m: m.id))
     return RepoDiff(maps, tuple(other), base, head, base_commit, head_commit)
+
+
+def _map_renamed(before: Map, after: Map) -> Phrase:
+    """`map renamed: a.md -> b.md; id a -> b`, saying only what changed."""
+    moved, renamed = before.path != after.path, before.id != after.id
+    key = "map-renamed.both" if moved and renamed else "map-renamed.path" if moved else "map-renamed.id"
+    return _say(key, old=before.path, new=after.path, old_id=before.id, new_id=after.id)
 
 
 _PERSONA_FIELDS = ("name", "role", "photo", "quote", "goals", "needs", "pains", "channels", "body")
@@ -718,13 +768,14 @@ def _personas(old: Mapping[str, Persona], new: Mapping[str, Persona], cosmetic: 
     out = _Collector(None, cosmetic)
     for pid, before, after in _differing(old, new):
         if before is None:
-            out.add("persona-added", f"persona {pid} added: {after.name}", field="persona", new=pid)
+            out.add("persona-added", _say("persona-added", id=pid, name=after.name), field="persona", new=pid)
         elif after is None:
-            out.add("persona-removed", f"persona {pid} removed ({before.name})", field="persona", old=pid)
+            out.add("persona-removed", _say("persona-removed", id=pid, name=before.name), field="persona", old=pid)
         else:
-            fields = [f for f in _PERSONA_FIELDS if getattr(before, f) != getattr(after, f)]
-            detail = f"name {before.name} -> {after.name}" if "name" in fields else ", ".join(fields)
-            out.add("persona-edited", f"persona {pid} edited: {detail}", field="persona",
+            fields = tuple(Phrase(f"persona.{f}") for f in _PERSONA_FIELDS if getattr(before, f) != getattr(after, f))
+            detail = (_say("persona-edited.name", id=pid, old=before.name, new=after.name)
+                      if Phrase("persona.name") in fields else _say("persona-edited", id=pid, fields=fields))
+            out.add("persona-edited", detail, field="persona",
                     old=before.name, new=after.name)
     return out.out
 
@@ -733,11 +784,13 @@ def _channels(old: Mapping[str, Channel], new: Mapping[str, Channel], cosmetic: 
     out = _Collector(None, cosmetic)
     for cid, before, after in _differing(old, new):
         if before is None:
-            out.add("channel-added", f"channel {cid} added: {after.name} ({after.kind})", field="channels", new=cid)
+            out.add("channel-added", _say("channel-added", id=cid, name=after.name, kind=_word(after.kind)),
+                    field="channels", new=cid)
         elif after is None:
-            out.add("channel-removed", f"channel {cid} removed ({before.name})", field="channels", old=cid)
+            out.add("channel-removed", _say("channel-removed", id=cid, name=before.name), field="channels", old=cid)
         else:
-            out.add("channel-changed", f"channel {cid}: {before.name} ({before.kind}) -> {after.name} ({after.kind})",
+            out.add("channel-changed", _say("channel-changed", id=cid, old=before.name, old_kind=_word(before.kind),
+                                            new=after.name, new_kind=_word(after.kind)),
                     field="channels", old=before.name, new=after.name)
     return out.out
 
