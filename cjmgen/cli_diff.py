@@ -167,7 +167,10 @@ def _render(result, fmt: str, config, colour: bool) -> str:  # type: ignore[no-u
     if fmt == "json":
         return diff_format.format_json(result)
     if fmt == "markdown":
-        return diff_format.format_markdown(result)
+        from cjmgen.i18n import Locale
+
+        # The PR comment is read with the site: in its language (the terminal and JSON stay English).
+        return diff_format.format_markdown(result, locale=Locale(getattr(config, "language", "en") or "en"))
     if fmt == "html":
         from cjmgen.diff_html import render_standalone
 

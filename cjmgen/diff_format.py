@@ -9,7 +9,9 @@ from cjmgen import journey
 from cjmgen.checks import format_percent
 from cjmgen.config import SiteConfig
 from cjmgen.diff import CODES, ERROR, INFO, WARNING, Change, MapDiff, RepoDiff
+from cjmgen.diff_phrases import Phrase, say, side_label, value_text
 from cjmgen.frontmatter import decode
+from cjmgen.i18n import Locale
 from cjmgen.mermaid import emotion_journey
 from cjmgen.model import Item, Map, Persona
 from cjmgen.repository import parse_file
@@ -25,31 +27,50 @@ def _painter(colour: bool) -> Callable[[str, str], str]:
     return paint
 
 
-def _n(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
+ENGLISH = Locale("en")
+MAP_STATUSES = ("added", "removed", "renamed", "changed", "unreadable")
 
 
-def summary_line(diff: RepoDiff) -> str:
-    """`2 maps changed (1 added, 1 removed); 14 changes: 4 warnings, 10 info`."""
+def _counted(count: int, noun: str, locale: Locale) -> str:
+    """`3 maps` with a plain space and no digit grouping in English, as the terminal always had; `3 карты`."""
+    if locale.language == "en":
+        return f"{count} {locale.plural_form(count, noun)}"
+    return locale.count(count, noun)
+
+
+def _status(status: str) -> Phrase:
+    """A map's status (`changed`) as a word of the site's language."""
+    return Phrase(f"map-status.{status}")
+
+
+def summary_line(diff: RepoDiff, locale: Locale = ENGLISH) -> str:
+    """`2 maps changed (1 added, 1 removed); 14 changes: 4 warnings, 10 info`, in the locale's language."""
+    language = locale.language
     if diff.empty:
-        return "no semantic changes"
-    parts = [f"{len(diff.maps_with(s))} {s}" for s in ("added", "removed", "renamed", "changed", "unreadable")
-             if diff.maps_with(s)]
-    maps = f"{_n(len(diff.maps), 'map')} changed ({', '.join(parts)})" if diff.maps else "no map changed"
-    changes = len(diff.changes)
-    counts = ", ".join(_n(diff.count(s), s) if s != INFO else f"{diff.count(s)} info"
-                       for s in (ERROR, WARNING, INFO) if diff.count(s) or s == WARNING)
-    return f"{maps}; {_n(changes, 'change')}: {counts}"
+        return say("summary.empty", language)
+    parts = tuple(Phrase.of("summary.part", count=len(diff.maps_with(s)), status=_status(s))
+                  for s in MAP_STATUSES if diff.maps_with(s))
+    maps = (say("summary.maps", language, maps=_counted(len(diff.maps), "map", locale), parts=parts)
+            if diff.maps else say("summary.no-maps", language))
+    counts = tuple(_counted(diff.count(s), s, locale) if s != INFO else Phrase.of("summary.info", count=diff.count(s))
+                   for s in (ERROR, WARNING, INFO) if diff.count(s) or s == WARNING)
+    return say("summary.line", language, maps=maps, changes=_counted(len(diff.changes), "change", locale),
+               counts=counts)
 
 
-def _side(label: str, commit: str | None) -> str:
+def _side(label: str, commit: str | None, language: str = "en") -> str:
+    """One compared side: the label (cjmgen's own ones translated) and the short commit id."""
     if commit and commit.startswith(label) and len(label) >= 7:
         return commit[:10]  # a commit id given on the command line
-    return f"{label} ({commit[:10]})" if commit else label
+    text = value_text(side_label(label), language)
+    return f"{text} ({commit[:10]})" if commit else text
 
 
-def comparing(diff: RepoDiff) -> str:
-    return f"{_side(diff.base, diff.base_commit)} -> {_side(diff.head, diff.head_commit)}"
+def comparing(diff: RepoDiff, locale: Locale = ENGLISH) -> str:
+    """`main (3f2a1c9e0b) -> working tree`; in Russian with an arrow and translated labels."""
+    language = locale.language
+    return say("comparing", language, base=_side(diff.base, diff.base_commit, language),
+               head=_side(diff.head, diff.head_commit, language))
 
 
 _MAP_SYMBOL = {"added": "+", "removed": "-", "renamed": "~", "changed": "~", "unreadable": "!"}
@@ -86,7 +107,7 @@ _MD_SPECIAL = str.maketrans({
     "\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]", "|": "\\|",
     "<": "&lt;", ">": "&gt;", "&": "&amp;", "#": "\\#",
 })
-_MD_SEVERITY = {ERROR: "❌ **error**", WARNING: "⚠️ **warning**", INFO: ""}
+_MD_SEVERITY = {ERROR: "❌", WARNING: "⚠️"}
 _MD_SYMBOL = {"+": "➕", "-": "➖", "~": "✏️"}
 
 
@@ -95,62 +116,70 @@ def md(text: object) -> str:
     return " ".join(str(text).split()).translate(_MD_SPECIAL)
 
 
-def _md_change(change: Change) -> str:
-    level = _MD_SEVERITY[change.severity]
-    message = md(change.message.replace(" -> ", " → "))
-    return f"- {_MD_SYMBOL[change.symbol]} {level + ' ' if level else ''}{message} `{change.code}`"
+def _md_change(change: Change, locale: Locale) -> str:
+    level = (f"{_MD_SEVERITY[change.severity]} **{locale.label('sev_' + change.severity)}** "
+             if change.severity in _MD_SEVERITY else "")
+    message = md(change.text(locale).replace(" -> ", " → "))
+    return f"- {_MD_SYMBOL[change.symbol]} {level}{message} `{change.code}`"
 
 
-def _curves(entry: MapDiff) -> list[str]:
+def _curves(entry: MapDiff, locale: Locale) -> list[str]:
     """Before/after emotion curves as Mermaid journeys, when stages or emotions changed."""
     relevant = {"emotion-changed", "stage-added", "stage-removed", "stage-moved", "stage-renamed", "map-added"}
     if not any(c.code in relevant for c in entry.changes):
         return []
-    out = ["", "**Emotion curve**", ""]
-    for label, version in (("Before", entry.old), ("After", entry.new)):
+    out = ["", f"**{locale.label('emotion_curve')}**", ""]
+    for label, version in ((locale.label("before"), entry.old), (locale.label("after"), entry.new)):
         if version is None or not any(s.emotion is not None for s in version.stages):
             continue
         out += [f"{label}:", "", "```mermaid", emotion_journey(version, label).rstrip("\n"), "```", ""]
     return out if len(out) > 3 else []
 
 
-def format_markdown(diff: RepoDiff, max_chars: int = 60000, details: bool = True) -> str:
+def format_markdown(diff: RepoDiff, max_chars: int = 60000, details: bool = True,
+                    locale: Locale = ENGLISH) -> str:
     """A summary table, then one section per map; every change inside `<details>`.
 
     Warnings and errors stay visible above the fold. When the comment would
     exceed `max_chars` (GitHub allows 65,536), the details are left out.
+    The comment is in the locale's language: reviewers read it next to the site.
     """
-    lines = ["## Journey map changes", "", f"**{md(summary_line(diff))}**  ",
-             f"Comparing `{md(_side(diff.base, diff.base_commit))}` → `{md(_side(diff.head, diff.head_commit))}`"]
+    L, language = locale, locale.language
+    base, head = (md(_side(label, commit, language)) for label, commit in
+                  ((diff.base, diff.base_commit), (diff.head, diff.head_commit)))
+    lines = [f"## {L.label('md_heading')}", "", f"**{md(summary_line(diff, locale))}**  ",
+             L.label("md_comparing", base=f"`{base}`", head=f"`{head}`")]
     if diff.empty:
-        return "\n".join(lines + ["", "No semantic changes to the maps."]) + "\n"
+        return "\n".join(lines + ["", L.label("md_no_changes")]) + "\n"
     if diff.maps:
-        lines += ["", "| | Map | Status | Changes | Warnings | Errors |", "|---|---|---|---:|---:|---:|"]
+        header = (L.label(k) for k in ("map", "status", "changes", "severity_warning", "severity_error"))
+        lines += ["", "| | " + " | ".join(header) + " |", "|---|---|---|---:|---:|---:|"]
         for entry in diff.maps:
             symbol = _MD_SYMBOL.get(_MAP_SYMBOL[entry.status], "❗")
-            lines.append(f"| {symbol} | {md(entry.title)} (`{entry.id}`) | {entry.status} | {len(entry.changes)} "
-                         f"| {entry.count(WARNING)} | {entry.count(ERROR)} |")
+            lines.append(f"| {symbol} | {md(entry.title)} (`{entry.id}`) | {_status(entry.status).render(language)} "
+                         f"| {len(entry.changes)} | {entry.count(WARNING)} | {entry.count(ERROR)} |")
     for entry in diff.maps:
         lines += ["", f"### {_MD_SYMBOL.get(_MAP_SYMBOL[entry.status], '❗')} {md(entry.title)} (`{entry.id}`)", ""]
         where = (f"`{entry.old_path}` → `{entry.new_path}`" if entry.status == "renamed"
                  else f"`{entry.new_path or entry.old_path}`")
-        lines.append(f"{entry.status.capitalize()}: {where}")
+        lines.append(f"{_status(entry.status).render(language).capitalize()}: {where}")
         serious = [c for c in entry.changes if c.severity != INFO]
         if serious:
-            lines += [""] + [_md_change(c) for c in serious]
+            lines += [""] + [_md_change(c, locale) for c in serious]
         if details:
-            lines += ["", f"<details><summary>All {_n(len(entry.changes), 'change')}</summary>", ""]
-            lines += [_md_change(c) for c in entry.changes]
-            lines += _curves(entry)
+            every = L.label("md_all_changes", changes=_counted(len(entry.changes), "change", locale))
+            lines += ["", f"<details><summary>{every}</summary>", ""]
+            lines += [_md_change(c, locale) for c in entry.changes]
+            lines += _curves(entry, locale)
             lines += ["", "</details>"]
     if diff.other:
-        lines += ["", "### Personas and channels", ""] + [_md_change(c) for c in diff.other]
+        lines += ["", f"### {L.label('md_personas_channels')}", ""] + [_md_change(c, locale) for c in diff.other]
     text = "\n".join(lines) + "\n"
     if len(text) > max_chars and details:
-        return format_markdown(diff, max_chars, details=False)
+        return format_markdown(diff, max_chars, details=False, locale=locale)
     if len(text) > max_chars:
         cut = text[: max_chars - 200].rsplit("\n", 1)[0]
-        text = cut + "\n\n… (cut to fit a comment; run `cjmgen diff` for everything)\n"
+        text = cut + "\n\n" + L.label("md_cut") + "\n"
     return text
 
 

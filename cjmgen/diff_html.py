@@ -250,8 +250,8 @@ def context(diff: RepoDiff, locale: Locale, lanes: Sequence[str], lane_labels: d
     return {
         "diff": diff,
         "views": views(diff, locale, lanes, lane_labels),
-        "summary": summary_line(diff),
-        "comparing": comparing(diff),
+        "summary": summary_line(diff, locale),
+        "comparing": comparing(diff, locale),
         "map_href": map_href,
         "severities": (ERROR, WARNING, INFO),
     }

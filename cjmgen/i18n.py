@@ -66,6 +66,11 @@ LABELS: dict[str, dict[str, str]] = {
         "no_changes_since_review": "Not changed since the last review",
         "recently_changed": "Recently changed", "by_author": "by {author}",
         "sev_warning": "warning", "sev_error": "error",
+        # the pull-request comment (cjmgen diff --format markdown)
+        "md_heading": "Journey map changes", "md_comparing": "Comparing {base} → {head}",
+        "md_no_changes": "No semantic changes to the maps.", "md_all_changes": "All {changes}",
+        "md_personas_channels": "Personas and channels",
+        "md_cut": "… (cut to fit a comment; run `cjmgen diff` for everything)",
         # site: search, index filters, map page interactions, the funnel calculator
         "search": "Search", "search_label": "Search maps, stages, obstacles, KPIs, touchpoints, owners, personas",
         "search_placeholder": "Search: stage, obstacle, KPI…", "search_submit": "Find",
@@ -151,6 +156,11 @@ LABELS: dict[str, dict[str, str]] = {
         "no_changes_since_review": "Не менялась после последнего пересмотра",
         "recently_changed": "Недавно изменённые", "by_author": "автор: {author}",
         "sev_warning": "предупреждение", "sev_error": "ошибка",
+        # комментарий к pull request (cjmgen diff --format markdown)
+        "md_heading": "Изменения в картах пути клиента", "md_comparing": "Сравнение: {base} → {head}",
+        "md_no_changes": "Семантических изменений в картах нет.", "md_all_changes": "Подробно: {changes}",
+        "md_personas_channels": "Персоны и каналы",
+        "md_cut": "… (сокращено, чтобы поместиться в комментарий; всё целиком покажет `cjmgen diff`)",
         # сайт: поиск, фильтры списка карт, страница карты, калькулятор воронки
         "search": "Поиск", "search_label": "Поиск по картам, этапам, препятствиям, KPI, точкам контакта, ответственным и персонам",
         "search_placeholder": "Поиск: этап, препятствие, KPI…", "search_submit": "Найти",
@@ -185,7 +195,7 @@ PLURALS: dict[str, dict[str, tuple[str, ...]]] = {
         "map": ("map", "maps"), "stage": ("stage", "stages"), "persona": ("persona", "personas"),
         "customer": ("customer", "customers"), "day": ("day", "days"), "page": ("page", "pages"),
         "warning": ("warning", "warnings"), "error": ("error", "errors"),
-        "commit": ("commit", "commits"),
+        "commit": ("commit", "commits"), "change": ("change", "changes"),
     },
     "ru": {
         "map": ("карта", "карты", "карт"), "stage": ("этап", "этапа", "этапов"),
@@ -193,6 +203,7 @@ PLURALS: dict[str, dict[str, tuple[str, ...]]] = {
         "day": ("день", "дня", "дней"), "page": ("страница", "страницы", "страниц"),
         "warning": ("предупреждение", "предупреждения", "предупреждений"),
         "error": ("ошибка", "ошибки", "ошибок"), "commit": ("коммит", "коммита", "коммитов"),
+        "change": ("изменение", "изменения", "изменений"),
     },
 }
 
