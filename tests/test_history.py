@@ -129,7 +129,10 @@ def test_build_compare_with_an_unknown_revision_fails_cleanly(site_repo: Path) -
 def test_russian_site_labels(site_repo: Path) -> None:
     (site_repo / "cjmgen.yml").write_text("language: ru\n")
     build(site_repo, "--compare", "HEAD~1")
-    assert "Что изменилось" in (site_repo / "site/changes.html").read_text()
+    changes = (site_repo / "site/changes.html").read_text()
+    assert "Что изменилось" in changes
+    # the change messages too, not only the labels around them
+    assert "заметки (текст Markdown) изменены: строк +1 −0" in changes and "notes (Markdown body)" not in changes
     page = (site_repo / "site/maps/sofa.html").read_text()
     assert "История" in page and "Последние изменения" in page
 
