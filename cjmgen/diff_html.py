@@ -105,7 +105,7 @@ def _delta(old: KPI, new: KPI, locale: Locale) -> tuple[str, str]:
         return "", ""
     arrow = "▲" if change > 0 else "▼"
     sign = "+" if change > 0 else ""
-    unit = " pp" if old.value.percent and new.value.percent else (f" {new.unit}" if new.unit else "")
+    unit = f" {locale.label('percentage_points')}" if old.value.percent and new.value.percent else (f" {new.unit}" if new.unit else "")
     return arrow, f"{sign}{locale.number(change, 2)}{unit}"
 
 

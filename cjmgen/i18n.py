@@ -69,7 +69,10 @@ LABELS: dict[str, dict[str, str]] = {
         # the pull-request comment (cjmgen diff --format markdown)
         "md_heading": "Journey map changes", "md_comparing": "Comparing {base} → {head}",
         "md_no_changes": "No semantic changes to the maps.", "md_all_changes": "All {changes}",
-        "md_personas_channels": "Personas and channels",
+        "md_personas_channels": "Personas and channels", "md_actor": "Customer",
+        "kpi_same": "unchanged", "kpi_added": "added", "kpi_removed": "removed",
+        "kpi_improved": "improved", "kpi_regressed": "regressed", "kpi_changed": "changed",
+        "percentage_points": "pp",
         "md_cut": "… (cut to fit a comment; run `cjmgen diff` for everything)",
         # site: search, index filters, map page interactions, the funnel calculator
         "search": "Search", "search_label": "Search maps, stages, obstacles, KPIs, touchpoints, owners, personas",
@@ -159,7 +162,10 @@ LABELS: dict[str, dict[str, str]] = {
         # комментарий к pull request (cjmgen diff --format markdown)
         "md_heading": "Изменения в картах пути клиента", "md_comparing": "Сравнение: {base} → {head}",
         "md_no_changes": "Семантических изменений в картах нет.", "md_all_changes": "Подробно: {changes}",
-        "md_personas_channels": "Персоны и каналы",
+        "md_personas_channels": "Персоны и каналы", "md_actor": "Клиент",
+        "kpi_same": "без изменений", "kpi_added": "добавлен", "kpi_removed": "удалён",
+        "kpi_improved": "улучшился", "kpi_regressed": "ухудшился", "kpi_changed": "изменился",
+        "percentage_points": "п.\u00a0п.",
         "md_cut": "… (сокращено, чтобы поместиться в комментарий; всё целиком покажет `cjmgen diff`)",
         # сайт: поиск, фильтры списка карт, страница карты, калькулятор воронки
         "search": "Поиск", "search_label": "Поиск по картам, этапам, препятствиям, KPI, точкам контакта, ответственным и персонам",

@@ -182,3 +182,24 @@ def test_english_summary_and_sides_are_unchanged() -> None:
     assert comparing(diff, RU) == "база слияния с main (0123456789) → рабочая копия"
     assert summary_line(RepoDiff(()), RU) == "семантических изменений нет"
     assert format_markdown(diff) == format_markdown(diff, locale=Locale("en"))
+
+
+def test_labels_and_plurals_exist_in_both_languages() -> None:
+    from cjmgen.i18n import LABELS, PLURALS
+
+    assert LABELS["en"].keys() == LABELS["ru"].keys()
+    assert PLURALS["en"].keys() == PLURALS["ru"].keys()
+    for key, english in LABELS["en"].items():
+        assert placeholders(english) == placeholders(LABELS["ru"][key]), key
+
+
+def test_russian_html_kpi_deltas_and_markdown_curves(russian_repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "diff.html"
+    run(["diff", "HEAD", "--format", "html", "-o", str(out)], russian_repo)
+    page = out.read_text(encoding="utf-8")
+    assert "+2 п.\u00a0п." in page and ">улучшился<" in page
+    sofa = russian_repo / "maps/sofa.md"
+    sofa.write_text(sofa.read_text(encoding="utf-8").replace("    owner: Логистика\n", "    owner: Логистика\n    emotion: -1\n"),
+                    encoding="utf-8")
+    text = run(["diff", "HEAD", "--format", "markdown"], russian_repo).stdout
+    assert "title Стало" in text and ": Клиент" in text and "Customer" not in text
