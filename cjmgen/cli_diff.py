@@ -170,7 +170,7 @@ def _render(result, fmt: str, config, colour: bool) -> str:  # type: ignore[no-u
         from cjmgen.i18n import Locale
 
         # The PR comment is read with the site: in its language (the terminal and JSON stay English).
-        return diff_format.format_markdown(result, locale=Locale(getattr(config, "language", "en") or "en"))
+        return diff_format.format_markdown(result, locale=Locale(config.language))
     if fmt == "html":
         from cjmgen.diff_html import render_standalone
 

@@ -479,7 +479,8 @@ def _items(out: _Collector, stage: Stage, lane: str, noun: str,
         remaining_new = [i for i in added + [p[1] for p in reworded] if i.text not in reordered]
         removed, added, reworded = remaining_old, remaining_new, []
         lane_name = Phrase(f"lane.{lane}") if lane in LANE_NOUNS else lane
-        out.add("items-reordered", _say("items-reordered", lane=lane_name, stage=stage.name), stage=stage.id, field=lane,
+        out.add("items-reordered", _say("items-reordered", lane=lane_name, stage=stage.name),
+                stage=stage.id, field=lane,
                 old=[t for t in a if t in reordered], new=[t for t in b if t in reordered])
     for before, after in reworded:
         out.add(f"{noun}-changed", _say(f"{noun}-changed", stage=stage.name, old=before.text, new=after.text),

@@ -132,7 +132,8 @@ def _curves(entry: MapDiff, locale: Locale) -> list[str]:
     for label, version in ((locale.label("before"), entry.old), (locale.label("after"), entry.new)):
         if version is None or not any(s.emotion is not None for s in version.stages):
             continue
-        out += [f"{label}:", "", "```mermaid", emotion_journey(version, label, locale.label("md_actor")).rstrip("\n"), "```", ""]
+        chart = emotion_journey(version, label, locale.label("md_actor")).rstrip("\n")
+        out += [f"{label}:", "", "```mermaid", chart, "```", ""]
     return out if len(out) > 3 else []
 
 
