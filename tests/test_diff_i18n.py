@@ -147,6 +147,7 @@ def test_rates_tuples_and_none_in_each_language() -> None:
     tags = Phrase.of("field-changed", field=Phrase("field.tags"), old=None, new=("b2c", "мобильные"))
     assert tags.render("ru") == "теги: нет → b2c, мобильные"
     assert tags.render("en") == "tags: none -> b2c, мобильные"
+    assert len({phrase, tags, Phrase.of("conversion", stage="Оплата", old=Rate(0.05), new=Rate(0.1234))}) == 2
 
 
 def test_a_missing_translation_falls_back_to_english(monkeypatch: pytest.MonkeyPatch) -> None:
