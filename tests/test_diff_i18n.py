@@ -154,8 +154,8 @@ def test_a_missing_translation_falls_back_to_english(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(PHRASES, "stage-added", ("stage {stage} added", "добавлен этап «{other}»"))
     assert Phrase.of("stage-added", stage="A").render("ru") == "stage A added"
     assert Phrase.of("stage-added", stage="A").render("de") == "stage A added"
-    unknown = Change("stage-added", "info", "m", None, None, None, None, "as said", Phrase("no-such-phrase"))
-    assert unknown.text(RU) == "as said"
+    untranslated = Change("stage-added", "info", "m", None, None, None, None, Phrase.of("stage-added", stage="A"))
+    assert untranslated.text(RU) == untranslated.message == "stage A added"
     assert Change("stage-added", "info", "m", None, None, None, None, "plain").text(RU) == "plain"
 
 
