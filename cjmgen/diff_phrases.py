@@ -12,6 +12,7 @@ missing or broken translation falls back to English: output never fails.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -212,8 +213,15 @@ class Phrase:
         if texts is None:
             raise KeyError(self.key)
         template = texts[_LANGUAGES[language]] or texts[0]
-        return template.format(**{name: value_text(value, language) for name, value in self.args})
+        values = {name: value_text(value, language) for name, value in self.args}
+        for name in _GUILLEMETED.findall(template):  # «Оплата „онлайн“», not «Оплата «онлайн»»
+            if name in values:
+                values[name] = values[name].replace("«", "„").replace("»", "“")
+        return template.format(**values)
 
+
+#: A placeholder set in «…» quotes: quotes inside its value become „…“ (Russian typography).
+_GUILLEMETED = re.compile(r"«\{(\w+)\}»")
 
 NONE = Phrase("none")
 

@@ -150,6 +150,14 @@ def test_rates_tuples_and_none_in_each_language() -> None:
     assert len({phrase, tags, Phrase.of("conversion", stage="Оплата", old=Rate(0.05), new=Rate(0.1234))}) == 2
 
 
+def test_quotes_inside_russian_quotes_become_low_high_quotes() -> None:
+    renamed = Phrase.of("stage-renamed", old="Оплата «онлайн»", new="Оформление")
+    assert renamed.render("ru") == "этап «Оплата „онлайн“» переименован в «Оформление»"
+    assert renamed.render("en") == "stage Оплата «онлайн» renamed to Оформление"  # as written
+    shown_bare = Phrase.of("field-changed", field=Phrase("field.title"), old="Диван «Угол»", new="Диван")
+    assert shown_bare.render("ru") == "название: Диван «Угол» → Диван"  # not quoted by us: untouched
+
+
 def test_a_missing_translation_falls_back_to_english(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(PHRASES, "stage-added", ("stage {stage} added", "добавлен этап «{other}»"))
     assert Phrase.of("stage-added", stage="A").render("ru") == "stage A added"
