@@ -291,6 +291,18 @@ def test_filters_change_the_list_and_the_url_and_the_url_restores_them(tab: Tab,
     page.select_option("#filter-channel", "phone")  # nothing left: say so
     assert visible_maps(tab) == []
     assert page.locator(".filter-none").is_visible()
+
+    page.go_back()  # Back undoes the last filter, then the one before
+    page.wait_for_function("document.querySelectorAll('main tr[data-facets]:not([hidden])').length === 1")
+    assert page.locator("#filter-channel").input_value() == ""
+    assert page.locator("#filter-state").input_value() == "future"
+    page.go_back()
+    page.wait_for_function("document.querySelectorAll('main tr[data-facets]:not([hidden])').length === 2")
+    assert page.locator("#filter-state").input_value() == ""
+    assert visible_maps(tab) == ["mobile/sofa-search", "mobile/sofa-search-future"]
+    page.go_forward()
+    page.wait_for_function("document.querySelectorAll('main tr[data-facets]:not([hidden])').length === 1")
+
     page.click(".filters button[type=reset]")
     page.wait_for_function("document.querySelectorAll('main tr[data-facets]:not([hidden])').length === 4")
     assert "#" not in page.url or page.url.endswith("#")

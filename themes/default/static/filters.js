@@ -48,24 +48,29 @@
     });
   }
 
+  // Each change of the filters is a step in the browser's history: Back undoes the last one.
   function write() {
     var params = new URLSearchParams();
     selects.forEach(function (select) { if (select.value) params.set(select.name, select.value); });
     var state = params.toString();
+    if (state === window.location.hash.replace(/^#/, "")) return;
     var url = window.location.pathname + window.location.search + (state ? "#" + state : "");
     try {
-      window.history.replaceState(null, "", url);
+      window.history.pushState(null, "", url);
     } catch (error) {
-      window.location.replace("#" + state); // file:// pages may refuse replaceState
+      window.location.hash = state; // file:// pages may refuse pushState
     }
   }
+
+  function restore() { read(); apply(); }
 
   form.addEventListener("change", function () { apply(); write(); });
   form.addEventListener("reset", function () {
     window.setTimeout(function () { apply(); write(); }, 0); // after the form has reset itself
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
-  window.addEventListener("hashchange", function () { read(); apply(); });
+  window.addEventListener("hashchange", restore); // a link or an edited address
+  window.addEventListener("popstate", restore); // Back and Forward
   read();
   apply();
 })();
