@@ -19,6 +19,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from cjmgen import journey
 from cjmgen.config import SiteConfig
 from cjmgen.diff_phrases import NONE, Phrase, Rate, side_label
+from cjmgen.gcpause import without_cyclic_gc
 from cjmgen.i18n import Locale
 from cjmgen.model import KPI, Channel, Item, Map, Persona, Quantity, Stage, Touchpoint
 from cjmgen.repository import Repository, classify, parse_file
@@ -626,8 +627,6 @@ class Side:
 
 def parse_side(config: SiteConfig, sources: Mapping[str, bytes]) -> Side:
     """Parse the given files; a file with errors is recorded as broken (and kept if it parsed)."""
-    from cjmgen.project import without_cyclic_gc  # here: diff stays importable on its own
-
     with without_cyclic_gc():  # as for a build's parse (see there)
         return _parse_side(config, sources)
 
@@ -698,8 +697,6 @@ def diff_sides(
     no cycles, and in a process that holds a large model (a build, the benchmark)
     each of the collector's full passes walked all of it again (0.2 -> 0.75 s).
     """
-    from cjmgen.project import without_cyclic_gc  # here: diff stays importable on its own
-
     with without_cyclic_gc():
         return _diff_sides(old, new, frozenset(cosmetic), renames or {}, base, head, base_commit, head_commit)
 

@@ -21,9 +21,10 @@ from typing import Any
 from cjmgen.checks import MapFact, RepositoryChecker, report_duplicates
 from cjmgen.config import SiteConfig, load_config
 from cjmgen.diagnostics import Diagnostic, Diagnostics
+from cjmgen.gcpause import without_cyclic_gc
 from cjmgen.gitio import source_date
 from cjmgen.markdown import MarkdownRenderer
-from cjmgen.project import content_missing, load_project, without_cyclic_gc
+from cjmgen.project import content_missing, load_project
 from cjmgen.repository import classify, parse_repository, read_sources
 from cjmgen.workers import receive, reply, spawn, worker_count
 
