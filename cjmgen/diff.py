@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from cjmgen import journey
 from cjmgen.config import SiteConfig
-from cjmgen.diff_phrases import NONE, Phrase, Rate, side_label
+from cjmgen.diff_phrases import NONE, VALUE_WORDS, Phrase, Rate, side_label
 from cjmgen.gcpause import without_cyclic_gc
 from cjmgen.i18n import Locale
 from cjmgen.model import KPI, Channel, Item, Map, Persona, Quantity, Stage, Touchpoint
@@ -213,10 +213,6 @@ class _Collector:
         self.out.append(Change(code, severity, self.map_id, stage, field, old, new, phrase))
 
 
-def _say(key: str, **args: Any) -> Phrase:
-    return Phrase.of(key, **args)
-
-
 def _plain(value: Any) -> Any:
     """A JSON-friendly copy of a field value."""
     if value is None or isinstance(value, (str, int, float, bool)):
@@ -230,8 +226,6 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-#: Field values that are words of cjmgen's own (state, status, better, channel kind), said in each language.
-_WORDS = frozenset({"current", "future", "draft", "review", "published", "higher", "lower", "online", "offline"})
 
 
 def _shown(value: Any) -> Any:
@@ -245,7 +239,7 @@ def _shown(value: Any) -> Any:
 
 def _word(value: Any) -> Any:
     """cjmgen's own value words (`draft`, `lower`) as phrases; anything else as it is shown."""
-    return Phrase(f"value.{value}") if isinstance(value, str) and value in _WORDS else _shown(value)
+    return Phrase(f"value.{value}") if isinstance(value, str) and value in VALUE_WORDS else _shown(value)
 
 
 # --- maps ------------------------------------------------------------------------
@@ -262,12 +256,12 @@ def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = ()) -> list[Change]:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             shown = _word if name in ("state", "status") else _shown
-            out.add(f"{name}-changed", _say("field-changed", field=Phrase(f"field.{name}"),
-                                            old=shown(before), new=shown(after)),
+            out.add(f"{name}-changed", Phrase.of("field-changed", field=Phrase(f"field.{name}"),
+                                                 old=shown(before), new=shown(after)),
                     field=name, old=_plain(before), new=_plain(after))
     if old.persona != new.persona:
-        out.add("persona-changed", _say("field-changed", field=Phrase("field.persona"),
-                                        old=_shown(old.persona), new=_shown(new.persona)),
+        out.add("persona-changed", Phrase.of("field-changed", field=Phrase("field.persona"),
+                                             old=_shown(old.persona), new=_shown(new.persona)),
                 field="persona", old=old.persona, new=new.persona)
     _owner(out, old.owner, new.owner, None, None)
     _stages(out, old, new)
@@ -278,7 +272,7 @@ def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = ()) -> list[Change]:
             if tag != "equal":
                 removed += i2 - i1
                 added += j2 - j1
-        out.add("body-changed", _say("body-changed", added=added, removed=removed),
+        out.add("body-changed", Phrase.of("body-changed", added=added, removed=removed),
                 field="body", old=removed, new=added)
     return out.out
 
@@ -290,10 +284,10 @@ def _owner(out: _Collector, before: str | None, after: str | None, name: str | N
     whose = "map" if name is None else "stage"
     if after is None or not after.strip():
         was = Phrase("none-literal") if before is None else before
-        out.add("owner-missing", _say(f"owner-missing.{whose}", stage=name, old=was),
+        out.add("owner-missing", Phrase.of(f"owner-missing.{whose}", stage=name, old=was),
                 stage=stage, field="owner", old=before, new=None)
     else:
-        out.add("owner-changed", _say(f"owner-changed.{whose}", stage=name, old=_shown(before), new=after),
+        out.add("owner-changed", Phrase.of(f"owner-changed.{whose}", stage=name, old=_shown(before), new=after),
                 stage=stage, field="owner", old=before, new=after)
 
 
@@ -393,26 +387,26 @@ def _stages(out: _Collector, old: Map, new: Map) -> None:
     old_rates, new_rates = _effective_rates(old), _effective_rates(new)
     for before, after in pairs:
         if before is None and after is not None:
-            out.add("stage-added", _say("stage-added", stage=after.name), stage=after.id, field="stages",
+            out.add("stage-added", Phrase.of("stage-added", stage=after.name), stage=after.id, field="stages",
                     new=after.name)
             if not (after.owner or "").strip():
-                out.add("owner-missing", _say("owner-missing.new-stage", stage=after.name), stage=after.id,
+                out.add("owner-missing", Phrase.of("owner-missing.new-stage", stage=after.name), stage=after.id,
                         field="owner")
             continue
         if after is None and before is not None:
-            out.add("stage-removed", _say("stage-removed", stage=before.name), stage=before.id, field="stages",
+            out.add("stage-removed", Phrase.of("stage-removed", stage=before.name), stage=before.id, field="stages",
                     old=before.name)
             continue
         assert before is not None and after is not None
         if before.name != after.name:
-            out.add("stage-renamed", _say("stage-renamed", old=before.name, new=after.name), stage=after.id,
+            out.add("stage-renamed", Phrase.of("stage-renamed", old=before.name, new=after.name), stage=after.id,
                     field="name", old=before.name, new=after.name)
         if before.id != after.id:
-            out.add("stage-renamed", _say("stage-renamed.id", stage=after.name, old=before.id, new=after.id),
+            out.add("stage-renamed", Phrase.of("stage-renamed.id", stage=after.name, old=before.id, new=after.id),
                     stage=after.id, field="id", old=before.id, new=after.id)
         if id(after) in moved:
             was, now = old_index[id(before)] + 1, new_index[id(after)] + 1
-            out.add("stage-moved", _say("stage-moved", stage=after.name, old=was, new=now),
+            out.add("stage-moved", Phrase.of("stage-moved", stage=after.name, old=was, new=now),
                     stage=after.id, field="position", old=was, new=now)
         if before == after and before.id == after.id:
             _conversion(out, after, old_rates.get(before.id), new_rates.get(after.id))
@@ -424,8 +418,8 @@ def _stages(out: _Collector, old: Map, new: Map) -> None:
 def _stage(out: _Collector, old: Stage, new: Stage) -> None:
     name, sid = new.name, new.id
     if old.emotion != new.emotion:
-        out.add("emotion-changed", _say("emotion-changed", stage=name, old=_shown(old.emotion),
-                                        new=_shown(new.emotion)),
+        out.add("emotion-changed", Phrase.of("emotion-changed", stage=name, old=_shown(old.emotion),
+                                             new=_shown(new.emotion)),
                 stage=sid, field="emotion", old=old.emotion, new=new.emotion)
     _kpis(out, new, old.kpis, new.kpis)
     for lane in ITEM_LANES:
@@ -435,12 +429,12 @@ def _stage(out: _Collector, old: Stage, new: Stage) -> None:
     _touchpoints(out, new, old.touchpoints, new.touchpoints)
     _owner(out, old.owner, new.owner, name, sid)
     if old.count != new.count:
-        out.add("count-changed", _say("count-changed", stage=name, old=_shown(old.count), new=_shown(new.count)),
+        out.add("count-changed", Phrase.of("count-changed", stage=name, old=_shown(old.count), new=_shown(new.count)),
                 stage=sid, field="count", old=old.count, new=new.count)
     if old.next != new.next:
-        out.add("next-changed", _say("next-changed", stage=name,
-                                     old=_shown(old.next) if old.next else Phrase("next-stage"),
-                                     new=_shown(new.next) if new.next else Phrase("next-stage")),
+        out.add("next-changed", Phrase.of("next-changed", stage=name,
+                                          old=_shown(old.next) if old.next else Phrase("next-stage"),
+                                          new=_shown(new.next) if new.next else Phrase("next-stage")),
                 stage=sid, field="next", old=list(old.next), new=list(new.next))
 
 
@@ -448,7 +442,7 @@ def _conversion(out: _Collector, stage: Stage, before: float | None, after: floa
     if before is None or after is None or abs(after - before) < 0.00005:
         return
     code = "conversion-dropped" if after < before else "conversion-improved"
-    out.add(code, _say("conversion", stage=stage.name, old=Rate(before), new=Rate(after)),
+    out.add(code, Phrase.of("conversion", stage=stage.name, old=Rate(before), new=Rate(after)),
             stage=stage.id, field="conversion", old=round(before, 6), new=round(after, 6))
 
 
@@ -482,31 +476,31 @@ def _items(out: _Collector, stage: Stage, lane: str, noun: str,
         remaining_new = [i for i in added + [p[1] for p in reworded] if i.text not in reordered]
         removed, added, reworded = remaining_old, remaining_new, []
         lane_name = Phrase(f"lane.{lane}") if lane in LANE_NOUNS else lane
-        out.add("items-reordered", _say("items-reordered", lane=lane_name, stage=stage.name),
+        out.add("items-reordered", Phrase.of("items-reordered", lane=lane_name, stage=stage.name),
                 stage=stage.id, field=lane,
                 old=[t for t in a if t in reordered], new=[t for t in b if t in reordered])
     for before, after in reworded:
-        out.add(f"{noun}-changed", _say(f"{noun}-changed", stage=stage.name, old=before.text, new=after.text),
+        out.add(f"{noun}-changed", Phrase.of(f"{noun}-changed", stage=stage.name, old=before.text, new=after.text),
                 stage=stage.id, field=lane, old=before.text, new=after.text)
         _source(out, stage, lane, _item_what(noun, after), before.source, after.source)
     for item in removed:
-        out.add(f"{noun}-removed", _say(f"{noun}-removed", stage=stage.name, text=item.text),
+        out.add(f"{noun}-removed", Phrase.of(f"{noun}-removed", stage=stage.name, text=item.text),
                 stage=stage.id, field=lane, old=item.text)
     for item in added:
-        out.add(f"{noun}-added", _say(f"{noun}-added", stage=stage.name, text=item.text),
+        out.add(f"{noun}-added", Phrase.of(f"{noun}-added", stage=stage.name, text=item.text),
                 stage=stage.id, field=lane, new=item.text)
 
 
 def _item_what(noun: str, item: Item) -> Phrase:
     """`obstacle "No delivery dates"`: an item named in another sentence."""
-    return _say("what.item", noun=Phrase(f"noun.{noun}"), text=item.text)
+    return Phrase.of("what.item", noun=Phrase(f"noun.{noun}"), text=item.text)
 
 
 def _source(out: _Collector, stage: Stage, lane: str, what: Phrase, before: str | None, after: str | None) -> None:
     if before == after:
         return
     key = "source-lost" if after is None else "source-given" if before is None else "source-changed"
-    out.add("source-changed", _say(key, what=what, stage=stage.name, old=before, new=after),
+    out.add("source-changed", Phrase.of(key, what=what, stage=stage.name, old=before, new=after),
             stage=stage.id, field=lane, old=before, new=after)
 
 
@@ -519,14 +513,14 @@ def _touchpoints(out: _Collector, stage: Stage, old: Sequence[Touchpoint], new: 
     label = lambda t: f"{t.channel}" + (f" ({t.name})" if t.name else "")  # noqa: E731
     for k, t in before.items():
         if k not in after:
-            out.add("touchpoint-removed", _say("touchpoint-removed", stage=stage.name, label=label(t)),
+            out.add("touchpoint-removed", Phrase.of("touchpoint-removed", stage=stage.name, label=label(t)),
                     stage=stage.id, field="touchpoints", old=label(t))
     for k, t in after.items():
         if k not in before:
-            out.add("touchpoint-added", _say("touchpoint-added", stage=stage.name, label=label(t)),
+            out.add("touchpoint-added", Phrase.of("touchpoint-added", stage=stage.name, label=label(t)),
                     stage=stage.id, field="touchpoints", new=label(t))
         elif before[k].source != t.source:
-            _source(out, stage, "touchpoints", _say("what.touchpoint", label=label(t)), before[k].source, t.source)
+            _source(out, stage, "touchpoints", Phrase.of("what.touchpoint", label=label(t)), before[k].source, t.source)
 
 
 def _figure(quantity: Quantity | None, unit: str | None) -> Phrase | str:
@@ -538,7 +532,7 @@ def _figure(quantity: Quantity | None, unit: str | None) -> Phrase | str:
 
 def _target(kpi: KPI) -> Phrase | str:
     """` (target 7.5%)` after a KPI's value, or nothing."""
-    return _say("kpi-target", value=_figure(kpi.target, kpi.unit)) if kpi.target else ""
+    return Phrase.of("kpi-target", value=_figure(kpi.target, kpi.unit)) if kpi.target else ""
 
 
 def kpi_direction(old: KPI, new: KPI) -> str | None:
@@ -576,38 +570,38 @@ def _kpis(out: _Collector, stage: Stage, old: Sequence[KPI], new: Sequence[KPI])
     where = stage.name
     for before, after in match_kpis(old, new):
         if before is None and after is not None:
-            out.add("kpi-added", _say("kpi-added", name=after.name, stage=where,
-                                      value=_figure(after.value, after.unit), target=_target(after)),
+            out.add("kpi-added", Phrase.of("kpi-added", name=after.name, stage=where,
+                                           value=_figure(after.value, after.unit), target=_target(after)),
                     stage=stage.id, field="kpis", new=after.name)
             continue
         if after is None and before is not None:
-            out.add("kpi-removed", _say("kpi-removed", name=before.name, stage=where), stage=stage.id,
+            out.add("kpi-removed", Phrase.of("kpi-removed", name=before.name, stage=where), stage=stage.id,
                     field="kpis", old=before.name)
             continue
         assert before is not None and after is not None
         if before == after:
             continue
         if before.name != after.name:
-            out.add("kpi-renamed", _say("kpi-renamed", old=before.name, new=after.name, stage=where),
+            out.add("kpi-renamed", Phrase.of("kpi-renamed", old=before.name, new=after.name, stage=where),
                     stage=stage.id, field="kpis", old=before.name, new=after.name)
         value_before, value_after = _figure(before.value, before.unit), _figure(after.value, after.unit)
         if value_before != value_after:
             direction = kpi_direction(before, after)
             code = f"kpi-{direction}" if direction else "kpi-changed"
-            out.add(code, _say("kpi-value", name=after.name, stage=where, old=value_before, new=value_after,
-                               target=_target(after)),
+            out.add(code, Phrase.of("kpi-value", name=after.name, stage=where, old=value_before, new=value_after,
+                                    target=_target(after)),
                     stage=stage.id, field="kpis", old=_plain(before.value), new=_plain(after.value))
         elif before.better != after.better:
-            out.add("kpi-changed", _say("kpi-better", name=after.name, stage=where, old=_word(before.better),
-                                        new=_word(after.better)),
+            out.add("kpi-changed", Phrase.of("kpi-better", name=after.name, stage=where, old=_word(before.better),
+                                             new=_word(after.better)),
                     stage=stage.id, field="kpis", old=before.better, new=after.better)
         if _figure(before.target, before.unit) != _figure(after.target, after.unit):
-            out.add("kpi-target-changed", _say("kpi-target-changed", name=after.name, stage=where,
-                                               old=_figure(before.target, before.unit),
-                                               new=_figure(after.target, after.unit)),
+            out.add("kpi-target-changed", Phrase.of("kpi-target-changed", name=after.name, stage=where,
+                                                    old=_figure(before.target, before.unit),
+                                                    new=_figure(after.target, after.unit)),
                     stage=stage.id, field="kpis", old=_plain(before.target), new=_plain(after.target))
         if before.source != after.source:
-            _source(out, stage, "kpis", _say("what.kpi", name=after.name), before.source, after.source)
+            _source(out, stage, "kpis", Phrase.of("what.kpi", name=after.name), before.source, after.source)
 
 
 # --- repositories ----------------------------------------------------------------
@@ -726,7 +720,7 @@ def _diff_sides(old: Side, new: Side, cosmetic: frozenset[str], renames: Mapping
                 status = "changed"
             else:
                 status = "added"
-                out.add("map-added", _say("map-added", title=after.title, path=after.path), field="path",
+                out.add("map-added", Phrase.of("map-added", title=after.title, path=after.path), field="path",
                         new=after.path)
             results[after.id] = MapDiff(after.id, after.title, status, None if status == "added" else after.path,
                                         after.path, None, after, tuple(out.out))
@@ -736,7 +730,7 @@ def _diff_sides(old: Side, new: Side, cosmetic: frozenset[str], renames: Mapping
                 status = "unreadable"
             else:
                 status = "removed"
-                out.add("map-removed", _say("map-removed", title=before.title, path=before.path), field="path",
+                out.add("map-removed", Phrase.of("map-removed", title=before.title, path=before.path), field="path",
                         old=before.path)
             results[before.id] = MapDiff(before.id, before.title, status, before.path,
                                          before.path if status == "unreadable" else None, before, None, tuple(out.out))
@@ -744,8 +738,8 @@ def _diff_sides(old: Side, new: Side, cosmetic: frozenset[str], renames: Mapping
     for side, label, severity in ((new, head, ERROR), (old, base, WARNING)):
         for path, (kind, item_id, count) in sorted(side.broken.items()):
             which = "head" if side is new else "base"
-            more = _say("parse-error.more", count=count - 1) if count > 1 else ""
-            phrase = _say("parse-error", path=path, side=side_label(label), error=side.messages[path], more=more)
+            more = Phrase.of("parse-error.more", count=count - 1) if count > 1 else ""
+            phrase = Phrase.of("parse-error", path=path, side=side_label(label), error=side.messages[path], more=more)
             change = Change("parse-error", severity, item_id if kind == "map" else None, None, which,
                             None, None, phrase)
             if kind != "map":
@@ -768,7 +762,7 @@ def _map_renamed(before: Map, after: Map) -> Phrase:
     """`map renamed: a.md -> b.md; id a -> b`, saying only what changed."""
     moved, renamed = before.path != after.path, before.id != after.id
     key = "map-renamed.both" if moved and renamed else "map-renamed.path" if moved else "map-renamed.id"
-    return _say(key, old=before.path, new=after.path, old_id=before.id, new_id=after.id)
+    return Phrase.of(key, old=before.path, new=after.path, old_id=before.id, new_id=after.id)
 
 
 _PERSONA_FIELDS = ("name", "role", "photo", "quote", "goals", "needs", "pains", "channels", "body")
@@ -786,13 +780,13 @@ def _personas(old: Mapping[str, Persona], new: Mapping[str, Persona], cosmetic: 
     out = _Collector(None, cosmetic)
     for pid, before, after in _differing(old, new):
         if before is None:
-            out.add("persona-added", _say("persona-added", id=pid, name=after.name), field="persona", new=pid)
+            out.add("persona-added", Phrase.of("persona-added", id=pid, name=after.name), field="persona", new=pid)
         elif after is None:
-            out.add("persona-removed", _say("persona-removed", id=pid, name=before.name), field="persona", old=pid)
+            out.add("persona-removed", Phrase.of("persona-removed", id=pid, name=before.name), field="persona", old=pid)
         else:
             fields = tuple(Phrase(f"persona.{f}") for f in _PERSONA_FIELDS if getattr(before, f) != getattr(after, f))
-            detail = (_say("persona-edited.name", id=pid, old=before.name, new=after.name)
-                      if Phrase("persona.name") in fields else _say("persona-edited", id=pid, fields=fields))
+            detail = (Phrase.of("persona-edited.name", id=pid, old=before.name, new=after.name)
+                      if Phrase("persona.name") in fields else Phrase.of("persona-edited", id=pid, fields=fields))
             out.add("persona-edited", detail, field="persona",
                     old=before.name, new=after.name)
     return out.out
@@ -802,13 +796,15 @@ def _channels(old: Mapping[str, Channel], new: Mapping[str, Channel], cosmetic: 
     out = _Collector(None, cosmetic)
     for cid, before, after in _differing(old, new):
         if before is None:
-            out.add("channel-added", _say("channel-added", id=cid, name=after.name, kind=_word(after.kind)),
+            out.add("channel-added", Phrase.of("channel-added", id=cid, name=after.name, kind=_word(after.kind)),
                     field="channels", new=cid)
         elif after is None:
-            out.add("channel-removed", _say("channel-removed", id=cid, name=before.name), field="channels", old=cid)
+            out.add("channel-removed", Phrase.of("channel-removed", id=cid, name=before.name),
+                    field="channels", old=cid)
         else:
-            out.add("channel-changed", _say("channel-changed", id=cid, old=before.name, old_kind=_word(before.kind),
-                                            new=after.name, new_kind=_word(after.kind)),
+            out.add("channel-changed", Phrase.of("channel-changed", id=cid, old=before.name,
+                                                 old_kind=_word(before.kind), new=after.name,
+                                                 new_kind=_word(after.kind)),
                     field="channels", old=before.name, new=after.name)
     return out.out
 

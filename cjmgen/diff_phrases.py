@@ -177,6 +177,10 @@ PHRASES: dict[str, tuple[str, str]] = {
 
 _LANGUAGES = {ENGLISH: 0, "ru": 1}
 
+#: Field values that are words of cjmgen's own (state, status, better, channel kind): the
+#: ones the table says in each language as `value.<word>`.
+VALUE_WORDS = frozenset(key.removeprefix("value.") for key in PHRASES if key.startswith("value."))
+
 
 @dataclass(frozen=True)
 class Rate:

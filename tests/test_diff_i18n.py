@@ -17,6 +17,7 @@ from cjmgen.diff import CODES, LANE_NOUNS, Change, MapDiff, RepoDiff
 from cjmgen.diff_format import MAP_STATUSES, comparing, format_markdown, summary_line
 from cjmgen.diff_phrases import ITEM_NOUNS, PHRASES, Phrase, Rate
 from cjmgen.i18n import Locale
+from cjmgen.schema import STATES, STATUSES
 
 RU = Locale("ru")
 
@@ -121,7 +122,8 @@ def test_every_phrase_the_diff_asks_for_is_in_the_table() -> None:
     source = "".join(Path(m.__file__).read_text(encoding="utf-8") for m in (diff_module, diff_format))
     literal = set(re.findall(r'(?:_say|say|Phrase|Phrase\.of)\("([a-z][a-z.-]*)"', source))
     built = {f"field.{name}" for name in (*diff_module._MAP_FIELDS, "persona")}
-    built |= {f"value.{word}" for word in diff_module._WORDS}
+    # every value of cjmgen's own the model can hold (the diff says those found in the table)
+    built |= {f"value.{word}" for word in (*STATES, *STATUSES, "higher", "lower", "online", "offline")}
     built |= {f"lane.{lane}" for lane in LANE_NOUNS}
     built |= {f"persona.{name}" for name in diff_module._PERSONA_FIELDS}
     built |= {f"map-status.{status}" for status in MAP_STATUSES}
