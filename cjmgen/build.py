@@ -81,7 +81,6 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     def rendered_later(journey_map: Any) -> bool:
         return is_published(journey_map, options.drafts)
 
-
     histories = prefetch_histories(config.root, config)  # git log runs while the maps are parsed
     project = load_project(root, config, as_of=fresh.as_of, keep_sources=bool(options.compare),
                            bodies_later=rendered_later, permanent=True)
