@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cjmgen.codestamp import code_stamp
 from cjmgen.config import SiteConfig, load_config, normalise_base_url
-from cjmgen.diagnostics import Diagnostic, Diagnostics, Severity, SourceLocation
+from cjmgen.diagnostics import Diagnostic, Diagnostics
 from cjmgen.paths import contains
 from cjmgen.site import SITEMAP
 from cjmgen.theme import Theme, ThemeError, load_theme
@@ -71,6 +71,7 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         return fresh.result
     from cjmgen.checks import RepositoryChecker
     from cjmgen.history import prefetch_histories
+    from cjmgen.parse_cache import ParseCache
     from cjmgen.pdf import PdfError
     from cjmgen.project import load_project
     from cjmgen.render import PageError
@@ -82,8 +83,11 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         return is_published(journey_map, options.drafts)
 
     histories = prefetch_histories(config.root, config)  # git log runs while the maps are parsed
+    parsed = ParseCache.open(config.root)  # unchanged files are loaded, not parsed again
     project = load_project(root, config, as_of=fresh.as_of, keep_sources=bool(options.compare),
-                           bodies_later=rendered_later, permanent=True)
+                           bodies_later=rendered_later, permanent=True, parse=parsed.parse if parsed else None)
+    if parsed is not None:
+        parsed.prune()
     diagnostics = project.diagnostics
     diagnostics.extend(config_diagnostics)
     result = BuildResult([], output)
@@ -185,22 +189,6 @@ BUILD_RECORDS = Path(".cjmgen-cache") / "build"
 MAX_WALKED_FILES = 50_000  # beyond this the repository listing costs too much: no shortcut
 
 
-def _library_stamp(module: str) -> tuple[str, int, int] | None:
-    """Where a library is installed, with the size and time of its __init__ file: any
-    upgrade or reinstall changes them. (Asking importlib.metadata for versions cost
-    more than the rest of a no-change build of 100 maps; this does not import it.)"""
-    import importlib.util
-
-    try:
-        spec = importlib.util.find_spec(module)
-        if spec is None or spec.origin is None:
-            return None
-        info = os.stat(spec.origin)
-    except (ImportError, ValueError, OSError):
-        return None
-    return spec.origin, info.st_size, info.st_mtime_ns
-
-
 def _input_digest(config: SiteConfig, options: BuildOptions, output: Path, as_of: Any, head: str | None) -> str | None:
     digest = hashlib.sha256()
 
@@ -209,12 +197,7 @@ def _input_digest(config: SiteConfig, options: BuildOptions, output: Path, as_of
             digest.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
             digest.update(b"\0")
 
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        add(path.relative_to(package).as_posix(), path.read_bytes())
-    for name in ["jinja2", "markupsafe", "markdown_it", "yaml"] + (["weasyprint"] if options.pdf else []):
-        add(name, _library_stamp(name))
-    add(sys.version, config, options, str(output), as_of, head)
+    add(code_stamp(options.pdf), config, options, str(output), as_of, head)
     theme = load_theme(config)
     for path in theme.files():
         add(str(path), path.read_bytes())
@@ -266,11 +249,7 @@ def _result_to(result: BuildResult) -> dict[str, Any]:
 
 
 def _result_from(stored: dict[str, Any], output: Path) -> BuildResult:
-    diagnostics = [
-        Diagnostic(Severity(d["severity"]), d["code"], d["message"],
-                   SourceLocation(d["path"], d["line"], d["column"]) if d["path"] is not None else None, d["hint"])
-        for d in stored["diagnostics"]
-    ]
+    diagnostics = [Diagnostic.from_dict(d) for d in stored["diagnostics"]]
     return BuildResult(diagnostics, output, written=True, pages=stored["pages"], maps=stored["maps"],
                        pdfs=stored["pdfs"], pdfs_rendered=0, notes=list(stored["notes"]))
 

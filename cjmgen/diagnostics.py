@@ -52,6 +52,12 @@ class Diagnostic:
             "hint": self.hint,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Diagnostic:
+        """The inverse of `as_dict` (a stored build record back to diagnostics)."""
+        location = SourceLocation(data["path"], data["line"], data["column"]) if data["path"] is not None else None
+        return cls(Severity(data["severity"]), data["code"], data["message"], location, data["hint"])
+
 
 @dataclass
 class Diagnostics:

@@ -1,0 +1,152 @@
+"""Pages of the last build kept as they are when nothing they show has changed.
+
+`serve` keeps rendered pages in memory under the key of their inputs
+(render.PageCache). A CLI build is a new process each time, so it keeps
+digests instead: next to the last build's record it stores, per page, a digest
+of the page's key, and the page's file is still in the published site. A page
+whose digest is the same is linked from the old site into the new one instead
+of rendered again.
+
+Digests must be the same in every process and cheap, so the model objects in a
+key are not printed: each parsed file's objects are named by its parse-cache
+entry (a hash of what parsing read), and a map's stages by their place in it.
+How a body's local links resolve (files may come and go) is checked from the
+link targets stored with the page, not by parsing the body again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from cjmgen.diagnostics import Diagnostic
+from cjmgen.model import Map
+
+
+@dataclass(frozen=True)
+class BodyLinks:
+    """Part of a page's key: how the local links of `body` (written in `referrer`)
+    resolve now. The renderer works it out only when it is compared."""
+
+    referrer: str
+    body: str
+
+
+class StableNames:
+    """Names for model objects that mean the same in every process (see the module)."""
+
+    def __init__(self) -> None:
+        # id -> (the object, its name): holding the object keeps its id from being reused
+        self.by_id: dict[int, tuple[Any, str]] = {}
+
+    def add(self, value: Any, name: str) -> None:
+        self.by_id[id(value)] = (value, name)
+        if isinstance(value, Map):
+            for number, stage in enumerate(value.stages):
+                self.by_id[id(stage)] = (stage, f"{name}/{number}")
+                for place, touchpoint in enumerate(stage.touchpoints):
+                    self.by_id[id(touchpoint)] = (touchpoint, f"{name}/{number}/{place}")
+
+    def digest(self, key: Any) -> str:
+        parts: list[str] = []
+        self._walk(key, parts)
+        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _walk(self, value: Any, out: list[str]) -> None:
+        named = self.by_id.get(id(value))
+        if named is not None and named[0] is value:
+            out.append(named[1])
+        elif isinstance(value, (tuple, list)):
+            out.append("(")
+            for item in value:
+                self._walk(item, out)
+            out.append(")")
+        elif isinstance(value, dict):
+            out.append("{")
+            for item in value.items():
+                self._walk(item, out)
+            out.append("}")
+        elif isinstance(value, BodyLinks):
+            out.append(f"links:{value.referrer}")  # the body is in the map or persona of the key
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            out.append(type(value).__qualname__)
+            for item in dataclasses.fields(value):
+                self._walk(getattr(value, item.name), out)
+        else:
+            out.append(f"{type(value).__qualname__}:{value!r}")
+
+
+@dataclass
+class PageRecord:
+    """What a build remembers of one page: its key's digest, the link targets of its body
+    and how they resolved, the files it published, what its body checks found."""
+
+    key: str
+    links: list[list[Any]]  # [target, resolved path, linked map id / persona known]
+    files: dict[str, str]
+    late: list[Diagnostic]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "links": self.links, "files": self.files, "late": [d.as_dict() for d in self.late]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PageRecord:
+        return cls(data["key"], data["links"], data["files"], [Diagnostic.from_dict(d) for d in data["late"]])
+
+
+LinkStates = Callable[[str, list[str]], list[list[Any]]]  # (referrer, targets) -> [[target, path, linked]]
+
+
+@dataclass
+class PageReuse:
+    """The last build's pages that may be kept, and this build's records of its pages."""
+
+    names: StableNames
+    previous: dict[str, PageRecord]  # pages whose file in `old_site` is the one recorded
+    old_site: Path
+    link: Callable[[str, Path], None]  # (site path, old file): put the old file in the new site
+    records: dict[str, PageRecord] = field(default_factory=dict)
+    kept: int = 0
+
+    def keep(self, path: str, digest: str, body: BodyLinks | None, link_states: LinkStates) -> PageRecord | None:
+        """Link the old page into the new site if its key is unchanged; its record, or None."""
+        found = self.previous.get(path)
+        if found is None or found.key != digest:
+            return None
+        if body is not None and link_states(body.referrer, [t for t, _, _ in found.links]) != found.links:
+            return None
+        try:
+            self.link(path, self.old_site / path)
+        except OSError:
+            return None
+        self.records[path] = found
+        self.kept += 1
+        return found
+
+
+def load_previous(stored: dict[str, Any], recorded_files: dict[str, Any], files_now: dict[str, Any] | None,
+                  ) -> dict[str, PageRecord]:
+    """The pages of a stored record whose files are still exactly as that build left them."""
+    if not files_now:
+        return {}
+    previous = {}
+    for path, data in stored.items():
+        if files_now.get(path) == recorded_files.get(path) is not None:
+            try:
+                previous[path] = PageRecord.from_json(data)
+            except (KeyError, TypeError, ValueError):
+                continue
+    return previous
+
+
+def hardlink_or_copy(target: Path, source: Path) -> None:
+    """A new name for the same bytes (instant, no space); a copy where links are refused."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        target.write_bytes(source.read_bytes())
