@@ -105,7 +105,8 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
             [m for m in project.repo.maps if rendered_later(m)])
     else:
         try:
-            _publish(project, options, output, result, changes, histories)
+            _publish(project, options, output, result, changes, histories,
+                     reuse=(fresh, (parsed.names, parsed.signer)) if parsed and fresh.record else None)
         except (ThemeError, PageError) as exc:
             diagnostics.error("theme", str(exc))
         except (OutputError, WorkerDied) as exc:
@@ -140,6 +141,9 @@ class UpToDate:
     the theme's files, the date the build is "as of" and the git HEAD (history),
     the bytes of every content file and the size and mtime of every other file
     in the repository (assets, and links that may start or stop resolving).
+
+    The record also keeps, per page, what page_reuse needs to keep that page in
+    the next build when the inputs changed elsewhere.
     """
 
     record: Path | None = None
@@ -147,6 +151,8 @@ class UpToDate:
     output: Path = Path()
     as_of: Any = None
     result: BuildResult | None = None
+    previous_pages: dict[str, Any] = field(default_factory=dict)  # site path -> page_reuse.PageRecord
+    pages: dict[str, Any] = field(default_factory=dict)  # this build's PageRecords, saved with it
 
     @classmethod
     def check(cls, config: SiteConfig, options: BuildOptions, output: Path, config_diagnostics: Diagnostics) -> UpToDate:
@@ -168,14 +174,22 @@ class UpToDate:
             stored = json.loads(record.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return found
-        if stored.get("digest") == digest and stored.get("files") == _output_files(output):
+        files_now = _output_files(output)
+        if stored.get("digest") == digest and stored.get("files") == files_now:
             found.result = _result_from(stored["result"], output)
+        elif isinstance(stored.get("pages"), dict) and isinstance(stored.get("files"), dict):
+            from cjmgen.page_reuse import load_previous
+
+            found.previous_pages = load_previous(stored["pages"], stored["files"], files_now)
         return found
 
     def save(self, result: BuildResult) -> None:
         if self.record is None:
             return
-        stored = {"digest": self.digest, "files": _output_files(self.output), "result": _result_to(result)}
+        stored = {
+            "digest": self.digest, "files": _output_files(self.output), "result": _result_to(result),
+            "pages": {path: record.to_json() for path, record in sorted(self.pages.items())},
+        }
         try:
             self.record.parent.mkdir(parents=True, exist_ok=True)
             partial = self.record.with_suffix(".partial")
@@ -186,6 +200,7 @@ class UpToDate:
 
 
 BUILD_RECORDS = Path(".cjmgen-cache") / "build"
+TEMPLATES_DIR = Path(".cjmgen-cache") / "templates"  # the theme compiled (signed; see theme.make_environment)
 MAX_WALKED_FILES = 50_000  # beyond this the repository listing costs too much: no shortcut
 
 
@@ -309,18 +324,35 @@ class _LateProblems(Exception):
 
 
 def _publish(project: LoadedProject, options: BuildOptions, output: Path, result: BuildResult,
-             changes: Any = None, histories: Any = None) -> None:
+             changes: Any = None, histories: Any = None, reuse: tuple[UpToDate, Any] | None = None) -> None:
+    """Render into a staging folder and swap it in. `reuse`: (the up-to-date check, the parse
+    cache's stable names): pages whose inputs are unchanged are linked from the last site."""
+    from cjmgen.theme import make_environment
+
     repo = project.repo
     theme = load_theme(repo.config)
+    compiled = (repo.config.root / TEMPLATES_DIR, reuse[1][1]) if reuse is not None else None
     renderer = make_renderer(project, theme, options, changes, histories=histories,
-                             body_checker=lambda journey_map: body_problems(project, journey_map))
+                             env=make_environment(theme, compiled),
+                             body_checker=lambda journey_map: body_problems(project, journey_map),
+                             global_inputs=(theme.digest(),))
     pdf_plan = None
     if renderer.pdf_maps:
         from cjmgen.pdf.publish import plan_site  # print HTML; WeasyPrint loads only to render
 
         pdf_plan = plan_site(renderer, handout=renderer.handout)
     with StagedOutput(output) as staging:
+        if reuse is not None:
+            from cjmgen.page_reuse import PIECES_DIR, PageReuse, PieceStore, hardlink_or_copy
+
+            fresh, (names, signer) = reuse
+            made: set[Path] = set()
+            renderer.reuse = PageReuse(names, fresh.previous_pages, output,
+                                       lambda path, old: hardlink_or_copy(staging.target(path), old, made),
+                                       PieceStore(repo.config.root / PIECES_DIR, signer, names))
         result.pages, files, late = render_pages(renderer, staging)
+        if reuse is not None:
+            reuse[0].pages = renderer.reuse.records  # type: ignore[union-attr]
         project.diagnostics.extend(late)
         if project.diagnostics.has_errors or (options.strict and late):
             raise _LateProblems()
@@ -356,10 +388,12 @@ def _render_in_parallel(renderer: SiteRenderer, staging: StagedOutput, workers: 
     paths: set[str] = set()
     files: dict[str, str] = {}
     late: list[Diagnostic] = []
-    for shard_paths, shard_files, shard_late in shards:
+    for shard_paths, shard_files, shard_late, shard_records in shards:
         paths |= shard_paths
         files.update(shard_files)
         late.extend(shard_late)
+        if renderer.reuse is not None:
+            renderer.reuse.records.update(shard_records)
     staging.write(SITEMAP, renderer.sitemap(paths).encode("utf-8"))
     return len(paths) + 1, files, late
 
@@ -383,11 +417,13 @@ class _WrittenPages(dict):  # type: ignore[type-arg]
 
 
 def _render_shard(renderer: SiteRenderer, staging: StagedOutput, shard: tuple[int, int],
-                  ) -> tuple[set[str], dict[str, str], list[Diagnostic]]:
+                  ) -> tuple[set[str], dict[str, str], list[Diagnostic], dict[str, Any]]:
     renderer.shard = shard
     renderer.output.pages = _WrittenPages(staging, write_sitemap=False)
     rendered = renderer.render_all()
-    return {path for path in rendered.pages if path != SITEMAP}, dict(rendered.files), renderer.late_diagnostics
+    records = renderer.reuse.records if renderer.reuse is not None else {}
+    return ({path for path in rendered.pages if path != SITEMAP}, dict(rendered.files), renderer.late_diagnostics,
+            records)
 
 
 class _PdfWarningsStrict(Exception):

@@ -8,7 +8,6 @@ property test checks on random sequences of edits.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -46,15 +45,6 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.rendered is not None
-
-
-def digest_files(paths: list[Path]) -> str:
-    """One hash of the names and bytes of files (a theme), to key everything on it."""
-    digest = hashlib.sha256()
-    for path in paths:
-        digest.update(str(path).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 @dataclass
@@ -98,7 +88,7 @@ class SiteBuilder:
         theme = None
         try:
             theme = load_theme(config)
-            identity = (theme, digest_files(theme.files()))
+            identity = (theme, theme.digest())
             env = self.environment[1] if self.environment and self.environment[0] == identity else None
             renderer = make_renderer(
                 project, theme, self.options, cache=self.pages, env=env, global_inputs=(identity[1],),

@@ -17,14 +17,17 @@ link targets stored with the page, not by parsing the body again.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from cjmgen.diagnostics import Diagnostic
 from cjmgen.model import Map
+from cjmgen.signing import Signer
 
 
 @dataclass(frozen=True)
@@ -60,24 +63,33 @@ class StableNames:
         named = self.by_id.get(id(value))
         if named is not None and named[0] is value:
             out.append(named[1])
-        elif isinstance(value, (tuple, list)):
+            return
+        kind = type(value)
+        if kind is str:
+            out.append("s:" + value)
+        elif kind is tuple or kind is list:
             out.append("(")
             for item in value:
                 self._walk(item, out)
             out.append(")")
-        elif isinstance(value, dict):
+        elif kind is dict:
             out.append("{")
             for item in value.items():
                 self._walk(item, out)
             out.append("}")
-        elif isinstance(value, BodyLinks):
+        elif kind is BodyLinks:
             out.append(f"links:{value.referrer}")  # the body is in the map or persona of the key
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            out.append(type(value).__qualname__)
-            for item in dataclasses.fields(value):
-                self._walk(getattr(value, item.name), out)
+            out.append(kind.__qualname__)
+            for name in _field_names(kind):
+                self._walk(getattr(value, name), out)
         else:
-            out.append(f"{type(value).__qualname__}:{value!r}")
+            out.append(f"{kind.__qualname__}:{value!r}")
+
+
+@functools.lru_cache(maxsize=None)
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(item.name for item in dataclasses.fields(kind))
 
 
 @dataclass
@@ -98,6 +110,7 @@ class PageRecord:
         return cls(data["key"], data["links"], data["files"], [Diagnostic.from_dict(d) for d in data["late"]])
 
 
+PIECES_DIR = Path(".cjmgen-cache") / "pieces"
 LinkStates = Callable[[str, list[str]], list[list[Any]]]  # (referrer, targets) -> [[target, path, linked]]
 
 
@@ -109,6 +122,7 @@ class PageReuse:
     previous: dict[str, PageRecord]  # pages whose file in `old_site` is the one recorded
     old_site: Path
     link: Callable[[str, Path], None]  # (site path, old file): put the old file in the new site
+    pieces: PieceStore | None = None  # pieces of pages (see Pieces), kept between builds
     records: dict[str, PageRecord] = field(default_factory=dict)
     kept: int = 0
 
@@ -143,10 +157,70 @@ def load_previous(stored: dict[str, Any], recorded_files: dict[str, Any], files_
     return previous
 
 
-def hardlink_or_copy(target: Path, source: Path) -> None:
-    """A new name for the same bytes (instant, no space); a copy where links are refused."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+def hardlink_or_copy(target: Path, source: Path, made: set[Path]) -> None:
+    """A new name for the same bytes (instant, no space); a copy where links are refused.
+    `made`: folders known to exist already (a thousand pages share a few)."""
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
     try:
         os.link(source, target)
     except OSError:
         target.write_bytes(source.read_bytes())
+
+
+@dataclass
+class Pieces:
+    """The pieces of one page kept between builds: a page that lists every map is made of
+    one piece per map (a stage card, a table row, a map's search entries), and after a
+    one-map edit only that map's pieces are made again; the rest are read back.
+
+    A piece is named by a digest of its key, which must hold everything the piece
+    shows besides the page itself and what every page depends on (the global
+    digest: config, theme, code, date): a piece of another global digest is never used.
+    """
+
+    names: StableNames
+    old: dict[str, Any]
+    new: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: Any, produce: Callable[[], Any]) -> Any:
+        digest = self.names.digest(key)
+        found = self.new.get(digest)
+        if found is None:
+            found = self.old.get(digest)
+            if found is None:
+                found = produce()
+            self.new[digest] = found
+        return found
+
+
+@dataclass
+class PieceStore:
+    """Each page's pieces in one signed file (`.cjmgen-cache/pieces/`): HTML goes into pages
+    as it is, so a piece file that this user's cjmgen did not write is never read."""
+
+    folder: Path
+    signer: Signer
+    names: StableNames
+
+    def _name(self, path: str) -> str:
+        return hashlib.sha256(path.encode("utf-8")).hexdigest()[:32]
+
+    def open(self, path: str, global_digest: str) -> Pieces:
+        name = self._name(path)
+        old: dict[str, Any] = {}
+        payload = self.signer.read(self.folder / name, name)
+        if payload is not None:
+            try:
+                stored = pickle.loads(payload)  # signed by this user's cjmgen (see signing.py)
+                if stored.get("global") == global_digest and stored.get("page") == path:
+                    old = stored["pieces"]
+            except Exception:  # noqa: BLE001 - an older cjmgen's file: make the pieces again
+                old = {}
+        return Pieces(self.names, old)
+
+    def save(self, path: str, global_digest: str, pieces: Pieces) -> None:
+        name = self._name(path)
+        stored = {"global": global_digest, "page": path, "pieces": pieces.new}
+        self.signer.write(self.folder / name, name, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))

@@ -14,9 +14,11 @@ from cjmgen import charts, journey, search_index, site
 from cjmgen.assets import resolve_asset
 from cjmgen.catalog import Catalog
 from cjmgen.checks import is_stale
+from cjmgen.codestamp import code_stamp
 from cjmgen.i18n import Locale
 from cjmgen.markdown import MarkdownRenderer, is_external, is_local
 from cjmgen.model import Map, Persona, Stage
+from cjmgen.page_reuse import BodyLinks, PageRecord, PageReuse, Pieces
 from cjmgen.repository import Repository, classify
 from cjmgen.theme import Theme, ThemeError
 
@@ -107,6 +109,7 @@ class SiteRenderer:
     # The build checks each map's body links here, where the body is parsed for its page
     # anyway (once, not twice): what it finds is collected in `late_diagnostics`.
     body_checker: Callable[[Map], list[Any]] | None = None
+    reuse: PageReuse | None = None  # a CLI build: pages of the last build kept when unchanged
 
     def __post_init__(self) -> None:
         self.locale = Locale(self.repo.config.language)
@@ -118,17 +121,27 @@ class SiteRenderer:
         self.lanes = [lane for lane in [*lanes, *[c for c in custom if c not in lanes]] if lane not in hidden]
         self._page_files: dict[str, str] = {}
         self.late_diagnostics: list[Any] = []
+        self._pieces: Pieces | None = None  # the kept pieces of the page being rendered (CLI builds)
         if self.cache is not None:
-            global_key = (
-                # Whether maps get PDFs, not which: every published map does, and each page's
-                # key holds the maps it shows (a deleted map must not re-render every page).
-                # Pages print the day only: outside git, "as of" is the clock (a new time at every save).
-                self.repo.config, self.as_of.date(), self.drafts, bool(self.pdf_maps), self.handout,
-                self.extra_nav, _frozen(self.repo.channels), self.global_inputs, self.changes is not None,
-            )
+            global_key = self.global_key()
             if self.cache.global_key != global_key:
                 self.cache.pages.clear()
                 self.cache.global_key = global_key
+
+    def global_key(self) -> tuple:
+        """What every page depends on; each page's own key holds the rest."""
+        return (
+            # Whether maps get PDFs, not which: every published map does, and each page's
+            # key holds the maps it shows (a deleted map must not re-render every page).
+            # Pages print the day only: outside git, "as of" is the clock (a new time at every save).
+            self.repo.config, self.as_of.date(), self.drafts, bool(self.pdf_maps), self.handout,
+            self.extra_nav, _frozen(self.repo.channels), self.global_inputs, self.changes is not None,
+        )
+
+    @functools.cached_property
+    def _reuse_global(self) -> str:
+        assert self.reuse is not None
+        return self.reuse.names.digest((code_stamp(), self.global_key()))
 
     # -- the whole site -------------------------------------------------
 
@@ -172,6 +185,7 @@ class SiteRenderer:
                 history=self.history_of(path),
                 recently_changed=self.recently_changed(),
                 map_facets=self.map_facets,
+                piece=self.piece,
                 **context,
             )
         except jinja2.TemplateError as exc:
@@ -188,7 +202,10 @@ class SiteRenderer:
                 return  # another process renders this page: the same order everywhere
             self.__dict__["_in_cached"] = True
         cache = self.cache
+        body = next((part for part in key if isinstance(part, BodyLinks)), None) if isinstance(key, tuple) else None
         if cache is not None:
+            if body is not None:  # in memory: the links' state itself is the key
+                key = tuple(self.links_key(p.referrer, p.body) if isinstance(p, BodyLinks) else p for p in key)
             hit = cache.pages.get(path)
             if hit is not None and hit[0] == key:
                 self.output.pages[path] = hit[1]
@@ -198,8 +215,36 @@ class SiteRenderer:
             if cache.defer is not None and cache.defer(path):
                 cache.pending[path] = functools.partial(self.render_page, path, key, produce)
                 return
-        self.render_page(path, key, produce)
+        if self.reuse is not None:
+            self.render_or_keep(path, key, body, produce)
+        else:
+            self.render_page(path, key, produce)
         self.__dict__["_in_cached"] = False
+
+    def render_or_keep(self, path: str, key: Any, body: BodyLinks | None, produce: Callable[[], Any]) -> None:
+        """A CLI build: keep the last build's page if its key is unchanged, else render it."""
+        assert self.reuse is not None
+        digest = self.reuse.names.digest((self._reuse_global, key))
+        kept = self.reuse.keep(path, digest, body, self.link_states)
+        if kept is not None:
+            dict.__setitem__(self.output.pages, path, "")  # listed, not written: the old file is linked
+            self.output.files.update(kept.files)
+            self.late_diagnostics.extend(kept.late)
+            return
+        found = len(self.late_diagnostics)
+        store = self.reuse.pieces
+        self._pieces = store.open(path, self._reuse_global) if store is not None else None
+        try:
+            _, files = self.render_page(path, key, produce)
+            if store is not None and self._pieces is not None and self._pieces.new:
+                store.save(path, self._reuse_global, self._pieces)
+        finally:
+            self._pieces = None
+        links = []
+        if body is not None:
+            targets = [ref.target for ref in self.markdown.references(body.body) if is_local(ref.target)]
+            links = self.link_states(body.referrer, targets)
+        self.reuse.records[path] = PageRecord(digest, links, dict(files), self.late_diagnostics[found:])
 
     def render_page(self, path: str, key: Any, produce: Callable[[], Any]) -> tuple[str, dict[str, str]]:
         """Render `path` now (and keep it in the cache under `key`): its text and the
@@ -213,6 +258,17 @@ class SiteRenderer:
         self.cache.pages[path] = (key, text, self._page_files)
         self.cache.rendered += 1
         return text, self._page_files
+
+    def piece(self, *key: Any, caller: Any) -> Markup:
+        """`{% call piece(ref.map, ref.stage) %}...{% endcall %}` in a template: the block's
+        HTML, kept between builds under `key` (see page_reuse.Pieces). The key must hold
+        everything the block shows besides the page it is on and what every page
+        depends on; outside a CLI build the block is simply rendered."""
+        pieces = self._pieces
+        if pieces is None:
+            return caller()
+        code = caller._func.__code__  # the block's place in the theme: two blocks, two pieces
+        return Markup(pieces.get(("html", code.co_filename, code.co_firstlineno, key), lambda: str(caller())))
 
     def navigation(self) -> list[tuple[str, str]]:
         nav = [
@@ -332,19 +388,22 @@ class SiteRenderer:
 
     def links_key(self, referrer: str, body: str) -> tuple:
         """How the local links and images of a body resolve now (part of a page's key)."""
+        targets = [ref.target for ref in self.markdown.references(body) if is_local(ref.target)]
+        return tuple(tuple(state) for state in self.link_states(referrer, targets))
+
+    def link_states(self, referrer: str, targets: list[str]) -> list[list[Any]]:
+        """[target, repository path, linked map id / whether the persona exists] of each target."""
         out = []
-        for ref in self.markdown.references(body):
-            if not is_local(ref.target):
-                continue
-            found = resolve_asset(ref.target, referrer, self.repo.config)
+        for target in targets:
+            found = resolve_asset(target, referrer, self.repo.config)
             kind_id = classify(found.path, self.repo.config) if found.path else None
             linked = None
             if kind_id and kind_id[0] == "map":
                 linked = found_map.id if (found_map := self.published_by_path.get(found.path)) else None
             elif kind_id and kind_id[0] == "persona":
                 linked = kind_id[1] in self.repo.personas
-            out.append((ref.target, found.path, linked))
-        return tuple(out)
+            out.append([target, found.path, linked])
+        return out
 
     def photo_key(self, persona: Persona | None) -> str | None:
         if persona is None or not persona.photo:
@@ -386,8 +445,8 @@ class SiteRenderer:
         related = tuple((rid, self.repo.map(rid), self.map_link(rid)) for rid in journey_map.related)
         key = (
             journey_map, persona, self.photo_key(persona), current, futures, related,
-            self.links_key(journey_map.path, journey_map.body), self.history_of(path),
-        ) if self.cache is not None else None  # keys serve only the cache; links_key is not free
+            BodyLinks(journey_map.path, journey_map.body), self.history_of(path),
+        )
         self.cached(path, key, lambda: self.render_map_page(journey_map, path, persona, current, futures, related))
 
     def render_map_page(
@@ -444,8 +503,7 @@ class SiteRenderer:
         for persona in personas:
             path = site.persona_url(persona.id)
             maps = tuple(self.catalog.by_persona.get(persona.id, []))
-            key = ((persona, self.photo_key(persona), self.links_key(persona.path, persona.body), maps)
-                   if self.cache is not None else None)
+            key = (persona, self.photo_key(persona), BodyLinks(persona.path, persona.body), maps)
 
             def produce(persona: Persona = persona, path: str = path, maps: tuple = maps) -> None:
                 body = self.markdown.parse(persona.body)
@@ -508,9 +566,16 @@ class SiteRenderer:
         """`search-index.js` (what search looks through) and `search.html` (all results of a query)."""
         key = (self.catalog.maps, _frozen(self.repo.personas))
         self.cached(search_index.PATH, key, lambda: self.output.pages.__setitem__(
-            search_index.PATH, search_index.build(self.catalog, self.locale)))
+            search_index.PATH, search_index.build(self.catalog, self.locale, self.search_chunk)))
         self.cached(search_index.PAGE, (), lambda: self.page(
             search_index.PAGE, "search.html", self.locale.label("search")))
+
+    def search_chunk(self, journey_map: Map) -> search_index.MapChunk:
+        """One map's search entries, kept between CLI builds (they show its persona's name)."""
+        produce = lambda: search_index.map_chunk(journey_map, self.catalog)  # noqa: E731
+        if self._pieces is None:
+            return produce()
+        return self._pieces.get(("search", journey_map, self.repo.personas.get(journey_map.persona or "")), produce)
 
     def not_found(self) -> None:
         self.cached(site.NOT_FOUND, (), lambda: self.page(

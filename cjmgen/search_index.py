@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from cjmgen import site
 from cjmgen.catalog import Catalog
@@ -94,6 +94,11 @@ def entries(catalog: Catalog, locale: Locale) -> Iterator[Entry]:
     there are 300,000 of them)."""
     for journey_map in catalog.maps:
         yield from map_entries(journey_map, catalog)
+    yield from other_entries(catalog, locale)
+
+
+def other_entries(catalog: Catalog, locale: Locale) -> Iterator[Entry]:
+    """The owners, personas and channels, after the maps."""
     for owner in catalog.owners:
         stages = catalog.by_owner.get(owner, [])
         maps = sorted({ref.map.title for ref in stages} | {m.title for m in catalog.maps_by_owner.get(owner, [])})
@@ -107,8 +112,24 @@ def entries(catalog: Catalog, locale: Locale) -> Iterator[Entry]:
         yield Entry("channel", name, locale.label(kind) if kind else "", site.channel_url(channel_id), channel_id)
 
 
-def build(catalog: Catalog, locale: Locale) -> str:
-    """The text of `search-index.js`: `window.CJM_SEARCH = {...};`, deterministic."""
+MapChunk = list  # [places of the map: [context, url]..., rows: [text before the place, its index, text after]...]
+
+
+def map_chunk(journey_map: Map, catalog: Catalog) -> MapChunk:
+    """One map's entries as JSON text, with places numbered within the map: a build
+    that changed one map makes only that chunk again (render.py keeps the rest)."""
+    places: dict[tuple[str, str], int] = {}
+    rows = []
+    for entry in map_entries(journey_map, catalog):
+        place = places.setdefault((entry.context, entry.url), len(places))
+        rows.append([_json([entry.kind, entry.title])[:-1] + ",", place, "," + _json(normalise(entry.extra)) + "]"])
+    return [[list(place) for place in places], rows]
+
+
+def build(catalog: Catalog, locale: Locale, chunk: Callable[[Map], MapChunk] | None = None) -> str:
+    """The text of `search-index.js`: `window.CJM_SEARCH = {...};`, deterministic.
+    `chunk(map)`: map_chunk, or a cache of it."""
+    chunk = chunk or (lambda journey_map: map_chunk(journey_map, catalog))
     labels = {
         kind: locale.label(f"kind_{kind}" if kind in ("obstacle", "kpi", "touchpoint") else kind)
         for kind in KINDS
@@ -118,7 +139,11 @@ def build(catalog: Catalog, locale: Locale) -> str:
     # (search.js normalises them as it loads); `words` holds only the hidden text.
     places: dict[tuple[str, str], int] = {}
     rows = []  # each entry as its JSON text: far smaller than the objects it came from
-    for entry in entries(catalog, locale):
+    for journey_map in catalog.maps:
+        local_places, local_rows = chunk(journey_map)
+        numbers = [places.setdefault((context, url), len(places)) for context, url in local_places]
+        rows.extend(f"{before}{numbers[place]}{after}" for before, place, after in local_rows)
+    for entry in other_entries(catalog, locale):
         place = places.setdefault((entry.context, entry.url), len(places))
         rows.append(_json([entry.kind, entry.title, place, normalise(entry.extra)]))
     head = _json({

@@ -52,10 +52,15 @@ class StagedOutput:
         self.dir = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.new-", dir=self.output.parent))
         return self
 
-    def write(self, relative: str, data: bytes) -> None:
+    def target(self, relative: str) -> Path:
+        """Where `relative` goes in the staging folder (never outside it)."""
         target = self.dir / relative
         if not contains(self.dir, target.resolve()):
             raise OutputError(f"refusing to write outside the output folder: {relative}")
+        return target
+
+    def write(self, relative: str, data: bytes) -> None:
+        target = self.target(relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
 

@@ -90,6 +90,14 @@ def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def own_cache_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The key that signs cache files (cjmgen.signing) lives in a test folder, not in ~/.cache."""
+    home = tmp_path_factory.mktemp("xdg-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
 def run(args: list[str], root: Path | None = None):  # type: ignore[no-untyped-def]
     """Invoke the real CLI in-process; returns click's Result (exit_code, output)."""
     prefix = ["-C", str(root)] if root is not None else []

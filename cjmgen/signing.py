@@ -1,0 +1,83 @@
+"""Cache files that only this user's cjmgen can have written.
+
+Caches live in the repository folder (`.cjmgen-cache/`), where a commit or an
+unpacked archive could place a crafted file. Two caches hold what must not be
+forged: pickled models (unpickling runs code) and HTML pieces (they go into
+pages as they are). Each of their files carries an HMAC-SHA256 over its name
+and bytes, made with a key that never leaves the user's own cache folder
+(`$XDG_CACHE_HOME/cjmgen/cache-key`, mode 0600, 32 random bytes). A file that
+does not verify is ignored and replaced; a machine without a writable home
+builds without these caches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+KEY_FILE = "cache-key"
+MAC_SIZE = 32
+
+
+def user_cache_home() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cjmgen"
+
+
+def signing_key(home: Path | None = None) -> bytes | None:
+    """The user's key, made on first use; None if it cannot be kept."""
+    path = (home or user_cache_home()) / KEY_FILE
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{KEY_FILE}.{os.getpid()}")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(secrets.token_bytes(32))
+        os.replace(partial, path)  # two first builds at once: one key wins, the other's files just miss
+        key = path.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == 32 else None
+
+
+@dataclass(frozen=True)
+class Signer:
+    key: bytes
+
+    @classmethod
+    def for_user(cls) -> Signer | None:
+        key = signing_key()
+        return cls(key) if key is not None else None
+
+    def mac(self, name: str, payload: bytes) -> bytes:
+        return hmac.new(self.key, name.encode("utf-8") + b"\0" + payload, hashlib.sha256).digest()
+
+    def read(self, path: Path, name: str) -> bytes | None:
+        """The payload of a file this key signed under `name`; None if missing or forged."""
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            return None
+        mac, payload = blob[:MAC_SIZE], blob[MAC_SIZE:]
+        if len(mac) != MAC_SIZE or not hmac.compare_digest(mac, self.mac(name, payload)):
+            return None
+        return payload
+
+    def write(self, path: Path, name: str, payload: bytes) -> None:
+        """Write atomically; a read-only checkout just keeps no cache."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+            partial.write_bytes(self.mac(name, payload) + payload)
+            os.replace(partial, path)
+        except OSError:
+            pass

@@ -1,0 +1,119 @@
+"""`cjmgen build` after edits keeps the unchanged pages of the last build and gives the
+bytes of a full build; the signed caches it keeps cannot be forged."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from cjmgen.parse_cache import CACHE_DIR
+from cjmgen.page_reuse import PIECES_DIR
+from conftest import run, simple_map, write_files
+from test_incremental import PERSONA, ROOT_OF, SVG, a_map, current_maps, random_edit
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def problems(output: str) -> list[str]:
+    """The diagnostics of a run, without the output folder and the time of the summary line."""
+    return [re.sub(r" in [\d.]+ s", "", re.sub(r" to \S+", " to SITE", line)) for line in output.splitlines()]
+
+
+def build_without_caches(root: Path, output: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, list[str]]:
+    """A full build: no signing key can be kept, so no cache is read or written."""
+    with monkeypatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(root / "cjmgen.yml-is-not-a-folder" / "x"))
+        (root / "cjmgen.yml-is-not-a-folder").write_text("")
+        result = run(["build", "--no-pdf", "--output", str(output)], root)
+        (root / "cjmgen.yml-is-not-a-folder").unlink()
+    return result.exit_code, problems(result.output)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_rebuilds_after_edits_give_the_bytes_of_a_full_build(tmp_path: Path, seed: int,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(seed)
+    root = tmp_path / "repo"
+    write_files(root, {
+        "maps/assets/p.svg": SVG,
+        **{f"maps/personas/{who}.md": PERSONA.format(name=who.title(), role="Buyer") for who in ("anna", "boris", "vera")},
+    })
+    ROOT_OF[:] = [root]
+    counter = [0]
+    for _ in range(5):
+        counter[0] += 1
+        (root / "maps" / f"m{counter[0]}.md").write_text(a_map(rng, counter[0], current_maps(root)))
+    steps, kept, built = [], 0, 0
+    for step in range(14):
+        if step:
+            steps.append(random_edit(rng, root, counter))
+        before = {p: os.stat(p).st_ino for p in (root / "site").rglob("*.html")} if (root / "site").is_dir() else {}
+        result = run(["build", "--no-pdf"], root)
+        code, output = build_without_caches(root, tmp_path / "full", monkeypatch)
+        assert result.exit_code == code, steps
+        assert problems(result.output) == output, steps
+        if code == 0:
+            built += 1
+            assert tree(root / "site") == tree(tmp_path / "full"), steps
+            kept += sum(os.stat(p).st_ino == before.get(p) for p in (root / "site").rglob("*.html"))
+    assert built >= 5  # real builds, not only errors
+    assert kept > 0  # pages were linked from the last site, not rendered again
+
+
+def test_one_edited_map_renders_its_page_and_keeps_the_others(make_repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_repo({
+        "maps/a.md": simple_map("Buying a sofa", body="See [the image](missing.png).\n"),
+        "maps/b.md": simple_map("Returning a sofa"),
+    })
+    first = run(["build", "--no-pdf"], root)
+    assert first.exit_code == 0 and "missing.png" in first.output  # a broken link: a warning
+    inode = lambda name: os.stat(root / "site" / "maps" / name).st_ino  # noqa: E731
+    a_before, b_before = inode("a.html"), inode("b.html")
+    write_files(root, {"maps/b.md": simple_map("Returning a sofa, again")})
+    second = run(["build", "--no-pdf"], root)
+    assert second.exit_code == 0
+    assert inode("a.html") == a_before  # the same file: linked from the last site
+    assert inode("b.html") != b_before and "again" in (root / "site" / "maps" / "b.html").read_text()
+    assert "again" in (root / "site" / "index.html").read_text()
+    assert "missing.png" in second.output  # the kept page's warning is still reported
+    # The link's target appears: the page that links to it is rendered again.
+    write_files(root, {"maps/missing.png": b"\x89PNG\r\n\x1a\n"})
+    third = run(["build", "--no-pdf"], root)
+    assert third.exit_code == 0 and "missing.png" not in third.output
+    assert inode("a.html") != a_before and list((root / "site").rglob("missing.png"))
+
+
+class Explodes:
+    """Unpickling this runs code: what a crafted cache file would do."""
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (os.system, ("touch PWNED",))
+
+
+def test_forged_cache_files_are_never_loaded(make_repo) -> None:
+    root = make_repo({"maps/a.md": simple_map("Buying a sofa"), "maps/b.md": simple_map("Returning a sofa")})
+    assert run(["build", "--no-pdf"], root).exit_code == 0
+    parsed = sorted((root / CACHE_DIR).iterdir())
+    pieces = sorted((root / PIECES_DIR).iterdir())
+    assert parsed and pieces
+    evil = pickle.dumps(Explodes())
+    for path in parsed + pieces:
+        path.write_bytes(b"\0" * 32 + evil)  # not signed with this user's key
+    write_files(root, {"maps/b.md": simple_map("Returning a sofa, again")})  # so pages are made again
+    result = run(["build", "--no-pdf"], root)
+    assert result.exit_code == 0
+    assert not (root / "PWNED").exists() and not (Path.cwd() / "PWNED").exists()
+    assert "Buying a sofa" in (root / "site" / "index.html").read_text()
+    # A piece file signed with another key (another user, another machine) is ignored too.
+    other = root / "other-home"
+    write_files(root, {"maps/a.md": simple_map("Buying a sofa, edited")})
+    os.environ["XDG_CACHE_HOME"] = str(other)  # restored by the autouse fixture's monkeypatch
+    assert run(["build", "--no-pdf"], root).exit_code == 0
+    assert "Buying a sofa, edited" in (root / "site" / "index.html").read_text()
