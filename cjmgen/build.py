@@ -8,7 +8,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from cjmgen.codestamp import code_stamp
 from cjmgen.config import SiteConfig, load_config, normalise_base_url
@@ -88,6 +88,7 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
                            bodies_later=rendered_later, permanent=True, parse=parsed.parse if parsed else None)
     if parsed is not None:
         parsed.prune()
+    side_work = parsed.store_pending if parsed is not None else None
     diagnostics = project.diagnostics
     diagnostics.extend(config_diagnostics)
     result = BuildResult([], output)
@@ -103,10 +104,13 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         histories(())  # no pages: only wait for git, leaving no thread behind
         RepositoryChecker(project.repo, diagnostics, project.as_of.date(), project.markdown).map_bodies(
             [m for m in project.repo.maps if rendered_later(m)])
+        if side_work is not None:
+            side_work((0, 1))  # the next build, after the fix, loads what parsed fine
     else:
         try:
             _publish(project, options, output, result, changes, histories,
-                     reuse=(fresh, (parsed.names, parsed.signer)) if parsed and fresh.record else None)
+                     reuse=(fresh, (parsed.names, parsed.signer)) if parsed and fresh.record else None,
+                     side_work=side_work)
         except (ThemeError, PageError) as exc:
             diagnostics.error("theme", str(exc))
         except (OutputError, WorkerDied) as exc:
@@ -324,9 +328,11 @@ class _LateProblems(Exception):
 
 
 def _publish(project: LoadedProject, options: BuildOptions, output: Path, result: BuildResult,
-             changes: Any = None, histories: Any = None, reuse: tuple[UpToDate, Any] | None = None) -> None:
+             changes: Any = None, histories: Any = None, reuse: tuple[UpToDate, Any] | None = None,
+             side_work: Callable[[tuple[int, int]], None] | None = None) -> None:
     """Render into a staging folder and swap it in. `reuse`: (the up-to-date check, the parse
-    cache's stable names): pages whose inputs are unchanged are linked from the last site."""
+    cache's stable names and signer): pages whose inputs are unchanged are linked from the
+    last site. `side_work(share)`: work each render process does its share of, afterwards."""
     from cjmgen.theme import make_environment
 
     repo = project.repo
@@ -350,7 +356,7 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
             renderer.reuse = PageReuse(names, fresh.previous_pages, output,
                                        lambda path, old: hardlink_or_copy(staging.target(path), old, made),
                                        PieceStore(repo.config.root / PIECES_DIR, signer, names))
-        result.pages, files, late = render_pages(renderer, staging)
+        result.pages, files, late = render_pages(renderer, staging, side_work)
         if reuse is not None:
             reuse[0].pages = renderer.reuse.records  # type: ignore[union-attr]
         project.diagnostics.extend(late)
@@ -365,7 +371,9 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
     result.written = True
 
 
-def render_pages(renderer: SiteRenderer, staging: StagedOutput) -> tuple[int, dict[str, str], list[Diagnostic]]:
+def render_pages(renderer: SiteRenderer, staging: StagedOutput,
+                 side_work: Callable[[tuple[int, int]], None] | None = None,
+                 ) -> tuple[int, dict[str, str], list[Diagnostic]]:
     """Render every page into the staging folder: (pages written, repository files to
     publish, what the renderer's body checks found).
 
@@ -378,13 +386,16 @@ def render_pages(renderer: SiteRenderer, staging: StagedOutput) -> tuple[int, di
     if workers == 1:
         renderer.output.pages = _WrittenPages(staging, write_sitemap=True)
         rendered = renderer.render_all()
+        if side_work is not None:
+            side_work((0, 1))
         return len(rendered.pages), rendered.files, renderer.late_diagnostics
-    return _render_in_parallel(renderer, staging, workers)
+    return _render_in_parallel(renderer, staging, workers, side_work)
 
 
 def _render_in_parallel(renderer: SiteRenderer, staging: StagedOutput, workers: int,
+                        side_work: Callable[[tuple[int, int]], None] | None = None,
                         ) -> tuple[int, dict[str, str], list[Diagnostic]]:
-    shards = fork_map(lambda index, count: _render_shard(renderer, staging, (index, count)), workers)
+    shards = fork_map(lambda index, count: _render_shard(renderer, staging, (index, count), side_work), workers)
     paths: set[str] = set()
     files: dict[str, str] = {}
     late: list[Diagnostic] = []
@@ -417,10 +428,13 @@ class _WrittenPages(dict):  # type: ignore[type-arg]
 
 
 def _render_shard(renderer: SiteRenderer, staging: StagedOutput, shard: tuple[int, int],
+                  side_work: Callable[[tuple[int, int]], None] | None = None,
                   ) -> tuple[set[str], dict[str, str], list[Diagnostic], dict[str, Any]]:
     renderer.shard = shard
     renderer.output.pages = _WrittenPages(staging, write_sitemap=False)
     rendered = renderer.render_all()
+    if side_work is not None:
+        side_work(shard)
     records = renderer.reuse.records if renderer.reuse is not None else {}
     return ({path for path in rendered.pages if path != SITEMAP}, dict(rendered.files), renderer.late_diagnostics,
             records)
