@@ -87,7 +87,7 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     project = load_project(root, config, as_of=fresh.as_of, keep_sources=bool(options.compare),
                            bodies_later=rendered_later, permanent=True, parse=parsed.parse if parsed else None)
     if parsed is not None:
-        parsed.prune()
+        parsed.compact()
     side_work = parsed.store_pending if parsed is not None else None
     diagnostics = project.diagnostics
     diagnostics.extend(config_diagnostics)

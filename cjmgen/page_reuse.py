@@ -55,36 +55,62 @@ class StableNames:
                     self.by_id[id(touchpoint)] = (touchpoint, f"{name}/{number}/{place}")
 
     def digest(self, key: Any) -> str:
-        parts: list[str] = []
-        self._walk(key, parts)
-        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+        return hashlib.sha256("\0".join(self.parts(key)).encode("utf-8", "surrogatepass")).hexdigest()
 
-    def _walk(self, value: Any, out: list[str]) -> None:
-        named = self.by_id.get(id(value))
-        if named is not None and named[0] is value:
+    def short_name(self, key: tuple) -> str | None:
+        """A tuple of strings and named objects as one string (a piece's usual key, thousands
+        per page: cheaper than a digest); None when it holds anything else."""
+        out = []
+        for part in key:
+            if type(part) is str:
+                out.append("s:" + part)
+                continue
+            named = self.by_id.get(id(part))
+            if named is None or named[0] is not part:
+                return None
             out.append(named[1])
-            return
-        kind = type(value)
-        if kind is str:
-            out.append("s:" + value)
-        elif kind is tuple or kind is list:
-            out.append("(")
-            for item in value:
-                self._walk(item, out)
-            out.append(")")
-        elif kind is dict:
-            out.append("{")
-            for item in value.items():
-                self._walk(item, out)
-            out.append("}")
-        elif kind is BodyLinks:
-            out.append(f"links:{value.referrer}")  # the body is in the map or persona of the key
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            out.append(kind.__qualname__)
-            for name in _field_names(kind):
-                self._walk(getattr(value, name), out)
-        else:
-            out.append(f"{kind.__qualname__}:{value!r}")
+        return "\0".join(out)
+
+    def parts(self, key: Any) -> list[str]:
+        """`key` as text: named objects by name, containers item by item (no recursion:
+        a listing page's key holds thousands of items)."""
+        by_id, out = self.by_id, []
+        append, stack = out.append, [key]
+        while stack:
+            value = stack.pop()
+            named = by_id.get(id(value))
+            if named is not None and named[0] is value:
+                append(named[1])
+                continue
+            kind = type(value)
+            if kind is str:
+                append("s:" + value)
+            elif kind is tuple or kind is list:
+                append("(")
+                stack.append(_CLOSE)
+                stack.extend(reversed(value))
+            elif kind is _Close:
+                append(")")
+            elif kind is dict:
+                append("{")
+                stack.append(_CLOSE)
+                stack.extend(reversed(list(value.items())))
+            elif kind is BodyLinks:
+                append(f"links:{value.referrer}")  # the body is in the map or persona of the key
+            elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+                append(kind.__qualname__)
+                stack.append(_CLOSE)
+                stack.extend(getattr(value, name) for name in reversed(_field_names(kind)))
+            else:
+                append(f"{kind.__qualname__}:{value!r}")
+        return out
+
+
+class _Close:
+    """Marks the end of a container in StableNames.parts."""
+
+
+_CLOSE = _Close()
 
 
 @functools.lru_cache(maxsize=None)
@@ -184,8 +210,8 @@ class Pieces:
     old: dict[str, Any]
     new: dict[str, Any] = field(default_factory=dict)
 
-    def get(self, key: Any, produce: Callable[[], Any]) -> Any:
-        digest = self.names.digest(key)
+    def get(self, key: tuple, produce: Callable[[], Any]) -> Any:
+        digest = self.names.short_name(key) or self.names.digest(key)
         found = self.new.get(digest)
         if found is None:
             found = self.old.get(digest)

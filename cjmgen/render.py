@@ -194,13 +194,17 @@ class SiteRenderer:
         return html
 
     def cached(self, path: str, key: Any, produce: Callable[[], Any]) -> None:
-        """Render `path` with `produce()` unless the cache holds it under the same `key`."""
+        """Render `path` with `produce()` unless the cache holds it under the same `key`
+        (a function that returns the key: it is worked out only by the process that
+        renders the page)."""
         if self.shard is not None:
             number = self.__dict__.get("_shard_counter", 0)
             self.__dict__["_shard_counter"] = number + 1
             if number % self.shard[1] != self.shard[0]:
                 return  # another process renders this page: the same order everywhere
             self.__dict__["_in_cached"] = True
+        if callable(key):
+            key = key()
         cache = self.cache
         body = next((part for part in key if isinstance(part, BodyLinks)), None) if isinstance(key, tuple) else None
         if cache is not None:
@@ -267,8 +271,9 @@ class SiteRenderer:
         pieces = self._pieces
         if pieces is None:
             return caller()
-        code = caller._func.__code__  # the block's place in the theme: two blocks, two pieces
-        return Markup(pieces.get(("html", code.co_filename, code.co_firstlineno, key), lambda: str(caller())))
+        code = caller._func.__code__
+        place = f"html:{code.co_filename}:{code.co_firstlineno}"  # the block's place in the theme
+        return Markup(pieces.get((place, *key), lambda: str(caller())))
 
     def navigation(self) -> list[tuple[str, str]]:
         nav = [
@@ -437,17 +442,21 @@ class SiteRenderer:
 
     def map_page(self, journey_map: Map) -> None:
         path = site.map_url(journey_map.id)
+        self.cached(path, lambda: self.map_page_key(journey_map, path), lambda: self.render_map_page(
+            journey_map, path, *self.map_page_key(journey_map, path)[1:5]))
+
+    def map_page_key(self, journey_map: Map, path: str) -> tuple:
+        """What a map's page shows besides the map: (map, persona, current, futures, related, ...)."""
         persona = self.repo.personas.get(journey_map.persona or "")
         current = self.repo.map(journey_map.current) if journey_map.current else None
         if current is not None and current.id not in self.published_ids:
             current = None
         futures = tuple(self.catalog.futures.get(journey_map.id, []))
         related = tuple((rid, self.repo.map(rid), self.map_link(rid)) for rid in journey_map.related)
-        key = (
-            journey_map, persona, self.photo_key(persona), current, futures, related,
+        return (
+            journey_map, persona, current, futures, related, self.photo_key(persona),
             BodyLinks(journey_map.path, journey_map.body), self.history_of(path),
         )
-        self.cached(path, key, lambda: self.render_map_page(journey_map, path, persona, current, futures, related))
 
     def render_map_page(
         self, journey_map: Map, path: str, persona: Persona | None, current: Map | None,
@@ -570,7 +579,7 @@ class SiteRenderer:
         self.cached(search_index.PAGE, (), lambda: self.page(
             search_index.PAGE, "search.html", self.locale.label("search")))
 
-    def search_chunk(self, journey_map: Map) -> search_index.MapChunk:
+    def search_chunk(self, journey_map: Map) -> str:
         """One map's search entries, kept between CLI builds (they show its persona's name)."""
         produce = lambda: search_index.map_chunk(journey_map, self.catalog)  # noqa: E731
         if self._pieces is None:

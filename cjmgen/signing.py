@@ -58,13 +58,16 @@ class Signer:
         key = signing_key()
         return cls(key) if key is not None else None
 
-    def mac(self, name: str, payload: bytes) -> bytes:
-        return hmac.new(self.key, name.encode("utf-8") + b"\0" + payload, hashlib.sha256).digest()
+    def mac(self, name: str, payload: bytes | memoryview) -> bytes:
+        signature = hmac.new(self.key, name.encode("utf-8") + b"\0", hashlib.sha256)
+        signature.update(payload)
+        return signature.digest()
 
-    def read(self, path: Path, name: str) -> bytes | None:
-        """The payload of a file this key signed under `name`; None if missing or forged."""
+    def read(self, path: Path, name: str) -> memoryview | None:
+        """The payload of a file this key signed under `name` (a view: a pack of parsed
+        files is tens of megabytes, not copied); None if missing or forged."""
         try:
-            blob = path.read_bytes()
+            blob = memoryview(path.read_bytes())
         except OSError:
             return None
         mac, payload = blob[:MAC_SIZE], blob[MAC_SIZE:]
@@ -77,7 +80,9 @@ class Signer:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-            partial.write_bytes(self.mac(name, payload) + payload)
+            with open(partial, "wb") as stream:
+                stream.write(self.mac(name, payload))
+                stream.write(payload)
             os.replace(partial, path)
         except OSError:
             pass

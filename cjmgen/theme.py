@@ -133,7 +133,7 @@ def _signed_bytecode_cache(folder: Path, signer: Signer) -> jinja2.BytecodeCache
         def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
             payload = signer.read(folder / bucket.key, bucket.key)
             if payload is not None:
-                bucket.bytecode_from_string(payload)  # checks Jinja's magic and the source's checksum
+                bucket.bytecode_from_string(bytes(payload))  # checks Jinja's magic and the source's checksum
 
         def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
             signer.write(folder / bucket.key, bucket.key, bucket.bytecode_to_string())

@@ -53,9 +53,10 @@ class StagedOutput:
         return self
 
     def target(self, relative: str) -> Path:
-        """Where `relative` goes in the staging folder (never outside it)."""
-        target = self.dir / relative
-        if not contains(self.dir, target.resolve()):
+        """Where `relative` goes in the staging folder (never outside it). Checked by name:
+        the folder is new and holds only what this build wrote, never a symlink."""
+        target = Path(os.path.normpath(self.dir / relative))
+        if not contains(self.dir, target):
             raise OutputError(f"refusing to write outside the output folder: {relative}")
         return target
 

@@ -46,15 +46,18 @@
         script.onload = function () {
           var raw = window.CJM_SEARCH;
           if (!raw) { reject(new Error("search index is empty")); return; }
-          data = {
-            kinds: raw.kinds,
-            entries: raw.entries.map(function (row, order) {
-              var place = raw.places[row[2]];
+          // One group per map (and one of owners, personas, channels): [places, entries];
+          // an entry's place is a number within its group.
+          var entries = [];
+          raw.groups.forEach(function (group) {
+            group[1].forEach(function (row) {
+              var place = group[0][row[2]];
               var key = normalise(row[1]);
-              return { kind: row[0], title: row[1], context: place[0], url: place[1], key: key, order: order,
-                       words: key + " " + row[3], where: normalise(place[0]) };
-            })
-          };
+              entries.push({ kind: row[0], title: row[1], context: place[0], url: place[1], key: key,
+                             order: entries.length, words: key + " " + row[3], where: normalise(place[0]) });
+            });
+          });
+          data = { kinds: raw.kinds, entries: entries };
           resolve(data);
         };
         script.onerror = function () { loading = null; reject(new Error("cannot load " + indexUrl)); };
