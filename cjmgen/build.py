@@ -347,6 +347,8 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
         from cjmgen.pdf.publish import plan_site  # print HTML; WeasyPrint loads only to render
 
         pdf_plan = plan_site(renderer, handout=renderer.handout)
+    if not theme.options.get("keep_pages", True):
+        reuse = None  # the theme's pages show more than their keys hold (see README, Themes)
     with StagedOutput(output) as staging:
         if reuse is not None:
             from cjmgen.page_reuse import PIECES_DIR, PageReuse, PieceStore, hardlink_or_copy
@@ -357,8 +359,10 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
                                        lambda path, old: hardlink_or_copy(staging.target(path), old, made),
                                        PieceStore(repo.config.root / PIECES_DIR, signer, names))
         result.pages, files, late = render_pages(renderer, staging, side_work)
-        if reuse is not None:
-            reuse[0].pages = renderer.reuse.records  # type: ignore[union-attr]
+        if renderer.reuse is not None:
+            reuse[0].pages = renderer.reuse.records  # type: ignore[index]
+            if renderer.reuse.pieces is not None:
+                renderer.reuse.pieces.prune(set(renderer.reuse.records))
         project.diagnostics.extend(late)
         if project.diagnostics.has_errors or (options.strict and late):
             raise _LateProblems()

@@ -6,14 +6,19 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from cjmgen import gitio
 from cjmgen.config import SiteConfig
-from cjmgen.diff import RepoDiff, diff_sources
 from cjmgen.gitio import Commit, GitError
 from cjmgen.model import Map
 from cjmgen.repository import CHANNELS_FILE, content_prefix, read_sources
+
+if TYPE_CHECKING:
+    from cjmgen.diff import RepoDiff
+
+# cjmgen.diff (17 ms of imports) is imported where a comparison is made: a build reads
+# the history of every map but compares revisions only with --compare.
 
 WORKING_TREE_LABEL = "working tree"
 
@@ -33,6 +38,8 @@ def compare_revisions(root: Path, config: SiteConfig, base: str | None = None, h
 
     `head_sources` are the working tree's files when the caller has read them already.
     """
+    from cjmgen.diff import diff_sources
+
     root = root.resolve()
     gitio.repository_root(root)
     if base is None:
@@ -75,6 +82,8 @@ def _folder_sources(folder: Path, prefix: str) -> dict[str, bytes]:
 
 def compare_paths(old: Path, new: Path, config: SiteConfig) -> RepoDiff:
     """Two map files (compared as one map) or two content folders, outside git."""
+    from cjmgen.diff import diff_sources
+
     prefix = content_prefix(config) if content_prefix(config) != "." else "maps"
     if old.is_dir() and new.is_dir():
         before, after = _folder_sources(old, prefix), _folder_sources(new, prefix)
@@ -195,7 +204,7 @@ def bench_diff(root: Path, maps: int = 1000, changed: int = 20) -> dict[str, flo
     import subprocess
     import time
 
-    from cjmgen.diff import diff_sides, parse_side
+    from cjmgen.diff import diff_sides, diff_sources, parse_side
 
     env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@example.com",
            "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@example.com",

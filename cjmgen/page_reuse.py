@@ -58,12 +58,16 @@ class StableNames:
         return hashlib.sha256("\0".join(self.parts(key)).encode("utf-8", "surrogatepass")).hexdigest()
 
     def short_name(self, key: tuple) -> str | None:
-        """A tuple of strings and named objects as one string (a piece's usual key, thousands
-        per page: cheaper than a digest); None when it holds anything else."""
+        """A tuple of strings, numbers, None and named objects as one string (a piece's usual
+        key, thousands per page: cheaper than a digest); None when it holds anything else."""
         out = []
         for part in key:
-            if type(part) is str:
+            kind = type(part)
+            if kind is str:
                 out.append("s:" + part)
+                continue
+            if part is None or kind is bool or kind is int:
+                out.append(f"{kind.__qualname__}:{part!r}")  # as `parts` writes them
                 continue
             named = self.by_id.get(id(part))
             if named is None or named[0] is not part:
@@ -245,6 +249,20 @@ class PieceStore:
             except Exception:  # noqa: BLE001 - an older cjmgen's file: make the pieces again
                 old = {}
         return Pieces(self.names, old)
+
+    def prune(self, pages: set[str]) -> None:
+        """Forget the pieces of pages the site no longer has (a deleted owner, a renamed channel)."""
+        wanted = {self._name(path) for path in pages}
+        try:
+            present = os.listdir(self.folder)
+        except OSError:
+            return
+        for name in present:
+            if name not in wanted:
+                try:
+                    os.unlink(self.folder / name)
+                except OSError:
+                    pass
 
     def save(self, path: str, global_digest: str, pieces: Pieces) -> None:
         name = self._name(path)

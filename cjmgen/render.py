@@ -122,6 +122,8 @@ class SiteRenderer:
         self._page_files: dict[str, str] = {}
         self.late_diagnostics: list[Any] = []
         self._pieces: Pieces | None = None  # the kept pieces of the page being rendered (CLI builds)
+        if not self.theme.options.get("keep_pages", True):
+            self.cache = None  # the theme's pages show more than their keys hold: render each page
         if self.cache is not None:
             global_key = self.global_key()
             if self.cache.global_key != global_key:

@@ -385,6 +385,8 @@ class DevServer:
     def close(self) -> None:
         """Stop watching and serving and remove the temporary folder (Ctrl-C ends here)."""
         self.watcher.stop.set()
+        if self.watcher.thread.is_alive() and self.watcher.thread is not threading.current_thread():
+            self.watcher.thread.join(timeout=10)  # it may be rendering a put-off page: let it finish
         if self.httpd is not None:
             if self.serving is not None and self.serving is not threading.current_thread():
                 self.httpd.shutdown()  # serve_forever runs in another thread: stop its loop

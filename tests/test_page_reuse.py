@@ -117,3 +117,30 @@ def test_forged_cache_files_are_never_loaded(make_repo) -> None:
     os.environ["XDG_CACHE_HOME"] = str(other)  # restored by the autouse fixture's monkeypatch
     assert run(["build", "--no-pdf"], root).exit_code == 0
     assert "Buying a sofa, edited" in (root / "site" / "index.html").read_text()
+
+
+def test_a_theme_can_turn_kept_pages_off(make_repo) -> None:
+    """A custom theme that shows every map on every page cannot be kept page by page."""
+    root = make_repo({
+        "maps/a.md": simple_map("Buying a sofa"), "maps/b.md": simple_map("Returning a sofa"),
+        "cjmgen.yml": "theme: {custom_dir: overrides, keep_pages: false}\n",
+        "overrides/templates/base.html": (
+            '{% extends "!theme/base.html" %}{% block footer %}'
+            '{% for m in catalog.maps %}<span class="every-map">{{ m.title }}</span>{% endfor %}{% endblock %}'
+        ),
+    })
+    assert run(["build", "--no-pdf"], root).exit_code == 0
+    write_files(root, {"maps/b.md": simple_map("Returning a sofa, again")})
+    assert run(["build", "--no-pdf"], root).exit_code == 0
+    assert "Returning a sofa, again" in (root / "site" / "maps" / "a.html").read_text()
+
+
+def test_the_parse_cache_stays_the_size_of_the_repository(make_repo) -> None:
+    from cjmgen.parse_cache import MAX_PACKS
+
+    root = make_repo({"maps/a.md": simple_map("Buying a sofa"), "maps/b.md": simple_map("Returning a sofa")})
+    for number in range(MAX_PACKS + 4):
+        write_files(root, {"maps/b.md": simple_map(f"Returning a sofa, edit {number}")})
+        assert run(["build", "--no-pdf"], root).exit_code == 0
+    packs = list((root / CACHE_DIR).iterdir())
+    assert 1 <= len(packs) <= MAX_PACKS + 1  # old versions are dropped when the packs are rewritten
