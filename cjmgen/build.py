@@ -16,7 +16,7 @@ from cjmgen.diagnostics import Diagnostic, Diagnostics
 from cjmgen.paths import contains
 from cjmgen.site import SITEMAP
 from cjmgen.theme import Theme, ThemeError, load_theme
-from cjmgen.workers import WorkerDied, fork_map, worker_count
+from cjmgen.workers import Tickets, WorkerDied, fork_map, worker_count
 from cjmgen.writer import OutputError, StagedOutput, check_output_location
 
 if TYPE_CHECKING:
@@ -399,7 +399,13 @@ def render_pages(renderer: SiteRenderer, staging: StagedOutput,
 def _render_in_parallel(renderer: SiteRenderer, staging: StagedOutput, workers: int,
                         side_work: Callable[[tuple[int, int]], None] | None = None,
                         ) -> tuple[int, dict[str, str], list[Diagnostic]]:
-    shards = fork_map(lambda index, count: _render_shard(renderer, staging, (index, count), side_work), workers)
+    repo = renderer.repo  # every page is a numbered job; a generous count, the rest shared fixed
+    renderer.tickets = Tickets(2 * (len(repo.maps) + len(repo.personas) + len(repo.channels or {})) + 1000)
+    try:
+        shards = fork_map(lambda index, count: _render_shard(renderer, staging, (index, count), side_work), workers)
+    finally:
+        renderer.tickets.close()
+        renderer.tickets = None
     paths: set[str] = set()
     files: dict[str, str] = {}
     late: list[Diagnostic] = []

@@ -21,6 +21,7 @@ from cjmgen.model import Map, Persona, Stage
 from cjmgen.page_reuse import BodyLinks, PageRecord, PageReuse, Pieces
 from cjmgen.repository import Repository, classify
 from cjmgen.theme import Theme, ThemeError
+from cjmgen.workers import Tickets
 
 #: site.relative is pure and called for every link of every page (owner and channel
 #: pages hold thousands): memoised, it costs a dict look-up instead of posixpath.relpath.
@@ -105,6 +106,7 @@ class SiteRenderer:
     changes: Any = None  # diff.RepoDiff: the "What changed" page of `build --compare REV`
     cache: PageCache | None = None  # serve's incremental rebuilds
     shard: tuple[int, int] | None = None  # (k, n): render only the k-th of every n pages (build.py's workers)
+    tickets: Tickets | None = None  # with `shard`: pages go to whichever process is free instead
     global_inputs: tuple = ()  # what every page depends on beyond the config (theme digest...)
     # The build checks each map's body links here, where the body is parsed for its page
     # anyway (once, not twice): what it finds is collected in `late_diagnostics`.
@@ -148,16 +150,19 @@ class SiteRenderer:
     # -- the whole site -------------------------------------------------
 
     def render_all(self) -> RenderedSite:
+        # The pages that list every map first: the longest jobs go out first, so that
+        # the processes sharing the pages (build's Tickets) end together. Each page is
+        # rendered on its own: the order changes no byte.
+        self.search_pages()
+        self.owner_pages()
+        self.channel_pages()
         self.index()
+        self.segment_pages()
+        self.persona_pages()
         for journey_map in self.catalog.maps:
             self.map_page(journey_map)
-        self.persona_pages()
-        self.channel_pages()
-        self.owner_pages()
-        self.segment_pages()
         if self.changes is not None:
             self.changes_page()
-        self.search_pages()
         self.not_found()
         pending = list(self.cache.pending) if self.cache is not None else []
         self.output.pages[site.SITEMAP] = self.sitemap([*self.output.pages, *pending])
@@ -202,7 +207,8 @@ class SiteRenderer:
         if self.shard is not None:
             number = self.__dict__.get("_shard_counter", 0)
             self.__dict__["_shard_counter"] = number + 1
-            if number % self.shard[1] != self.shard[0]:
+            mine = self.tickets.mine(number, self.shard) if self.tickets else number % self.shard[1] == self.shard[0]
+            if not mine:
                 return  # another process renders this page: the same order everywhere
             self.__dict__["_in_cached"] = True
         if callable(key):
