@@ -21,6 +21,7 @@ import functools
 import hashlib
 import os
 import pickle
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -137,7 +138,20 @@ class PageRecord:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PageRecord:
-        return cls(data["key"], data["links"], data["files"], [Diagnostic.from_dict(d) for d in data["late"]])
+        """A stored record; ValueError if it names a file outside the repository or the site.
+        (The record is plain JSON beside the caches; a kept page's files are copied again.)"""
+        files = data["files"]
+        if not all(_inside(site_path) and _inside(repo_path) for site_path, repo_path in files.items()):
+            raise ValueError("a file outside the repository")
+        return cls(data["key"], data["links"], files, [Diagnostic.from_dict(d) for d in data["late"]])
+
+
+def _inside(path: Any) -> bool:
+    """A relative path that stays inside its folder."""
+    if not isinstance(path, str) or not path or path.startswith("/") or "\\" in path:
+        return False
+    normal = posixpath.normpath(path)
+    return normal != ".." and not normal.startswith("../")
 
 
 PIECES_DIR = Path(".cjmgen-cache") / "pieces"

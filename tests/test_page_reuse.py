@@ -145,3 +145,23 @@ def test_the_parse_cache_stays_the_size_of_the_repository(make_repo) -> None:
         assert run(["build", "--no-pdf"], root).exit_code == 0
     packs = list((root / CACHE_DIR).iterdir())
     assert 1 <= len(packs) <= MAX_PACKS + 1  # old versions are dropped when the packs are rewritten
+
+
+def test_a_build_record_naming_files_outside_the_repository_is_not_trusted(make_repo, tmp_path: Path) -> None:
+    """The build record is plain JSON beside the caches: a kept page's files are copied again,
+    so a record that names a file outside the repository is dropped, never followed."""
+    import json
+
+    from cjmgen.build import BUILD_RECORDS
+
+    (tmp_path / "secret.txt").write_text("top secret")
+    root = make_repo({"maps/a.md": simple_map("Buying a sofa"), "maps/b.md": simple_map("Returning a sofa")})
+    assert run(["build", "--no-pdf"], root).exit_code == 0
+    (record_file,) = (root / BUILD_RECORDS).iterdir()
+    record = json.loads(record_file.read_text())
+    record["pages"]["maps/a.html"]["files"] = {"files/evil.txt": "../secret.txt"}
+    record_file.write_text(json.dumps(record))
+    write_files(root, {"maps/b.md": simple_map("Returning a sofa, again")})
+    assert run(["build", "--no-pdf"], root).exit_code == 0
+    assert not list((root / "site").rglob("evil.txt"))
+    assert all(b"top secret" not in data for data in tree(root / "site").values())
