@@ -168,7 +168,6 @@ class PageReuse:
     link: Callable[[str, Path], None]  # (site path, old file): put the old file in the new site
     pieces: PieceStore | None = None  # pieces of pages (see Pieces), kept between builds
     records: dict[str, PageRecord] = field(default_factory=dict)
-    kept: int = 0
 
     def keep(self, path: str, digest: str, body: BodyLinks | None, link_states: LinkStates) -> PageRecord | None:
         """Link the old page into the new site if its key is unchanged; its record, or None."""
@@ -182,7 +181,6 @@ class PageReuse:
         except OSError:
             return None
         self.records[path] = found
-        self.kept += 1
         return found
 
 

@@ -31,8 +31,6 @@ from cjmgen.signing import Signer
 
 CACHE_DIR = Path(".cjmgen-cache") / "parsed"
 PACK_PREFIX = "pack-"
-
-
 MAX_PACKS = 8  # more packs than this, or a quarter of the bytes unused: write one pack anew
 
 
@@ -51,8 +49,6 @@ class ParseCache:
     entries: dict[str, memoryview] = field(default_factory=dict)  # entry name -> pickled ParsedFile
     packs: list[str] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
-    loaded: int = 0
-    parsed: int = 0
     # Parsed now, written later by `store_pending` (a build's render workers share the
     # writing: pickling 1,000 maps took 0.8 s of the serial part of a first build).
     pending: list[tuple[str, ParsedFile]] = field(default_factory=list)
@@ -96,11 +92,8 @@ class ParseCache:
         found = self._load(name)
         if found is None:
             found = parse_file(path, data, config)
-            self.parsed += 1
             if found is not None:
                 self.pending.append((name, found))
-        else:
-            self.loaded += 1
         if found is not None and found.value is not None:
             self.names.add(found.value, name)
         return found
