@@ -22,6 +22,7 @@ from cjmgen.writer import OutputError, StagedOutput, check_output_location
 if TYPE_CHECKING:
     import jinja2
 
+    from cjmgen.parse_cache import ParseCache
     from cjmgen.project import LoadedProject
     from cjmgen.render import SiteRenderer
 
@@ -88,7 +89,6 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
                            bodies_later=rendered_later, permanent=True, parse=parsed.parse if parsed else None)
     if parsed is not None:
         parsed.compact()
-    side_work = parsed.store_pending if parsed is not None else None
     diagnostics = project.diagnostics
     diagnostics.extend(config_diagnostics)
     result = BuildResult([], output)
@@ -104,13 +104,11 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         histories(())  # no pages: only wait for git, leaving no thread behind
         RepositoryChecker(project.repo, diagnostics, project.as_of.date(), project.markdown).map_bodies(
             [m for m in project.repo.maps if rendered_later(m)])
-        if side_work is not None:
-            side_work((0, 1))  # the next build, after the fix, loads what parsed fine
+        if parsed is not None:
+            parsed.store_pending()  # the next build, after the fix, loads what parsed fine
     else:
         try:
-            _publish(project, options, output, result, changes, histories,
-                     reuse=(fresh, (parsed.names, parsed.signer)) if parsed and fresh.record else None,
-                     side_work=side_work)
+            _publish(project, options, output, result, changes, histories, fresh=fresh, parsed=parsed)
         except (ThemeError, PageError) as exc:
             diagnostics.error("theme", str(exc))
         except (OutputError, WorkerDied) as exc:
@@ -328,16 +326,18 @@ class _LateProblems(Exception):
 
 
 def _publish(project: LoadedProject, options: BuildOptions, output: Path, result: BuildResult,
-             changes: Any = None, histories: Any = None, reuse: tuple[UpToDate, Any] | None = None,
-             side_work: Callable[[tuple[int, int]], None] | None = None) -> None:
-    """Render into a staging folder and swap it in. `reuse`: (the up-to-date check, the parse
-    cache's stable names and signer): pages whose inputs are unchanged are linked from the
-    last site. `side_work(share)`: work each render process does its share of, afterwards."""
+             changes: Any = None, histories: Any = None, fresh: UpToDate | None = None,
+             parsed: ParseCache | None = None) -> None:
+    """Render into a staging folder and swap it in. With the parse cache (`parsed`, which
+    names the model and signs cache files) and a build record (`fresh.record`), pages whose
+    inputs are unchanged are linked from the last site; each render process then writes
+    its share of the newly parsed files to the parse cache."""
     from cjmgen.theme import make_environment
 
     repo = project.repo
     theme = load_theme(repo.config)
-    compiled = (repo.config.root / TEMPLATES_DIR, reuse[1][1]) if reuse is not None else None
+    recorded = parsed is not None and fresh is not None and fresh.record is not None
+    compiled = (repo.config.root / TEMPLATES_DIR, parsed.signer) if recorded and parsed else None
     renderer = make_renderer(project, theme, options, changes, histories=histories,
                              env=make_environment(theme, compiled),
                              body_checker=lambda journey_map: body_problems(project, journey_map),
@@ -347,20 +347,20 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
         from cjmgen.pdf.publish import plan_site  # print HTML; WeasyPrint loads only to render
 
         pdf_plan = plan_site(renderer, handout=renderer.handout)
-    if not theme.options.get("keep_pages", True):
-        reuse = None  # the theme's pages show more than their keys hold (see README, Themes)
+    # keep_pages: false is a theme whose pages show more than their keys hold (README, Themes)
+    keep = recorded and theme.options.get("keep_pages", True)
     with StagedOutput(output) as staging:
-        if reuse is not None:
+        if keep:
             from cjmgen.page_reuse import PIECES_DIR, PageReuse, PieceStore, hardlink_or_copy
 
-            fresh, (names, signer) = reuse
+            assert parsed is not None and fresh is not None
             made: set[Path] = set()
-            renderer.reuse = PageReuse(names, fresh.previous_pages, output,
+            renderer.reuse = PageReuse(parsed.names, fresh.previous_pages, output,
                                        lambda path, old: hardlink_or_copy(staging.target(path), old, made),
-                                       PieceStore(repo.config.root / PIECES_DIR, signer, names))
-        result.pages, files, late = render_pages(renderer, staging, side_work)
-        if renderer.reuse is not None:
-            reuse[0].pages = renderer.reuse.records  # type: ignore[index]
+                                       PieceStore(repo.config.root / PIECES_DIR, parsed.signer, parsed.names))
+        result.pages, files, late = render_pages(renderer, staging, parsed.store_pending if parsed else None)
+        if renderer.reuse is not None and fresh is not None:
+            fresh.pages = renderer.reuse.records
             if renderer.reuse.pieces is not None:
                 renderer.reuse.pieces.prune(set(renderer.reuse.records))
         project.diagnostics.extend(late)
