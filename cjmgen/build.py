@@ -215,9 +215,7 @@ def _input_digest(config: SiteConfig, options: BuildOptions, output: Path, as_of
             digest.update(b"\0")
 
     add(code_stamp(options.pdf), config, options, str(output), as_of, head)
-    theme = load_theme(config)
-    for path in theme.files():
-        add(str(path), path.read_bytes())
+    add(load_theme(config).digest())
     root = config.root.resolve()
     content = str(config.content_path)
     if not contains(root, content):  # content outside the repository
