@@ -116,20 +116,27 @@ def random_edit(rng: random.Random, root: Path, counter: list[int]) -> str:
     return f"{choice} {name}"
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_incremental_equals_full_build(tmp_path: Path, seed: int) -> None:
-    rng = random.Random(seed)
-    modes = random.Random(-seed)  # its own stream: the edit sequence stays what it was
-    root = tmp_path / "repo"
+def start_repository(root: Path, rng: random.Random, maps: int) -> list[int]:
+    """An asset, three personas and `maps` random maps: where the random edits start.
+    Returns the counter that `random_edit` numbers new maps with."""
     write_files(root, {
         "maps/assets/p.svg": SVG,
         **{f"maps/personas/{who}.md": PERSONA.format(name=who.title(), role="Buyer") for who in ("anna", "boris", "vera")},
     })
     ROOT_OF[:] = [root]
     counter = [0]
-    for _ in range(4):
+    for _ in range(maps):
         counter[0] += 1
         (root / "maps" / f"m{counter[0]}.md").write_text(a_map(rng, counter[0], current_maps(root)))
+    return counter
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_incremental_equals_full_build(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    modes = random.Random(-seed)  # its own stream: the edit sequence stays what it was
+    root = tmp_path / "repo"
+    counter = start_repository(root, rng, maps=4)
     builder = SiteBuilder(root)
     steps = []
     reused, successes = 0, 0

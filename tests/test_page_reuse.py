@@ -14,7 +14,7 @@ import pytest
 from cjmgen.parse_cache import CACHE_DIR
 from cjmgen.page_reuse import PIECES_DIR
 from conftest import run, simple_map, write_files
-from test_incremental import PERSONA, ROOT_OF, SVG, a_map, current_maps, random_edit
+from test_incremental import random_edit, start_repository
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -42,15 +42,7 @@ def test_rebuilds_after_edits_give_the_bytes_of_a_full_build(tmp_path: Path, see
     monkeypatch.setenv("CJMGEN_WORKERS", workers)  # "2": pages shared by two forked processes
     rng = random.Random(seed)
     root = tmp_path / "repo"
-    write_files(root, {
-        "maps/assets/p.svg": SVG,
-        **{f"maps/personas/{who}.md": PERSONA.format(name=who.title(), role="Buyer") for who in ("anna", "boris", "vera")},
-    })
-    ROOT_OF[:] = [root]
-    counter = [0]
-    for _ in range(5):
-        counter[0] += 1
-        (root / "maps" / f"m{counter[0]}.md").write_text(a_map(rng, counter[0], current_maps(root)))
+    counter = start_repository(root, rng, maps=5)
     steps, kept, built = [], 0, 0
     for step in range(14):
         if step:
