@@ -76,17 +76,22 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     from cjmgen.pdf import PdfError
     from cjmgen.project import load_project
     from cjmgen.render import PageError
-    from cjmgen.repository import is_published
+    from cjmgen.repository import is_published, read_sources
 
     # Published maps' body links are checked while their pages render (the body is parsed
     # there anyway); if the build stops before rendering, they are checked here instead.
     def rendered_later(journey_map: Any) -> bool:
         return is_published(journey_map, options.drafts)
 
-    histories = prefetch_histories(config.root, config)  # git log runs while the maps are parsed
     parsed = ParseCache.open(config.root)  # unchanged files are loaded, not parsed again
+    sources = read_sources(config)
+    if parsed is not None:
+        parsed.parse_ahead(sources, config)  # forks: before the git thread below starts
+    histories = prefetch_histories(config.root, config)  # git log runs while the maps are parsed
     project = load_project(root, config, as_of=fresh.as_of, keep_sources=bool(options.compare),
-                           bodies_later=rendered_later, permanent=True, parse=parsed.parse if parsed else None)
+                           bodies_later=rendered_later, permanent=True, parse=parsed.parse if parsed else None,
+                           sources=sources)
+    del sources
     if parsed is not None:
         parsed.compact()
     diagnostics = project.diagnostics

@@ -21,17 +21,24 @@ import pickle
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Mapping
 
 from cjmgen.codestamp import code_stamp
 from cjmgen.config import SiteConfig
 from cjmgen.gcpause import without_cyclic_gc
 from cjmgen.page_reuse import StableNames
-from cjmgen.repository import ParsedFile, parse_file
+from cjmgen.repository import ParsedFile, classify, parse_file
 from cjmgen.signing import Signer
+from cjmgen.workers import receive, reply, spawn, worker_count
 
 CACHE_DIR = Path(".cjmgen-cache") / "parsed"
 PACK_PREFIX = "pack-"
 MAX_PACKS = 8  # more packs than this, or a quarter of the bytes unused: write one pack anew
+AHEAD_MIN = 48  # fewer files to parse than this: parse them all here, forking costs more
+# The share of the files to parse that the parent keeps, against a helper's 1: besides
+# parsing, a helper pickles what it parsed (0.8 ms a map against 2.5 ms to parse) and the
+# parent unpickles it (0.3 ms); so both end together when the parent parses a bit more.
+PARENT_WEIGHT = 1.3
 
 
 @dataclass
@@ -46,7 +53,7 @@ class ParseCache:
 
     folder: Path
     signer: Signer
-    entries: dict[str, memoryview] = field(default_factory=dict)  # entry name -> pickled ParsedFile
+    entries: dict[str, bytes | memoryview] = field(default_factory=dict)  # entry name -> pickled ParsedFile
     packs: list[str] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
     # Parsed now, written later by `store_pending` (a build's render workers share the
@@ -54,6 +61,12 @@ class ParseCache:
     pending: list[tuple[str, ParsedFile]] = field(default_factory=list)
     # The model objects of each file named by its entry: page_reuse digests page keys with them.
     names: StableNames = field(default_factory=StableNames)
+    # `parse_ahead`: the entry names it worked out (path -> (bytes, name)), the names its
+    # helpers are parsing, the links their results come by, and the helper processes.
+    known_names: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    ahead: set[str] = field(default_factory=set)
+    waiting: list[Any] = field(default_factory=list)
+    helpers: list[Any] = field(default_factory=list)
 
     @classmethod
     def open(cls, root: Path) -> ParseCache | None:
@@ -86,9 +99,52 @@ class ParseCache:
             digest.update(part)
         return digest.hexdigest()
 
+    def parse_ahead(self, sources: Mapping[str, bytes], config: SiteConfig) -> None:
+        """Fork helpers that parse part of the files the cache does not hold, while this
+        process parses the rest in `parse` (a first build of 1,000 maps parsed for 2.5 s
+        on one core). A helper pickles what it parsed, sends it here (the parent needs
+        the whole model) and writes it as a pack of its own: those files are loaded
+        like any cached file. Call it before any thread starts (see worker_count)."""
+        self.known_names = {path: (data, self.entry_name(path, data, config)) for path, data in sources.items()}
+        misses = [path for path, (_, name) in self.known_names.items()
+                  if name not in self.entries and classify(path, config) is not None]
+        workers = worker_count(len(misses))
+        if workers < 2 or len(misses) < AHEAD_MIN:
+            return
+        own = round(len(misses) * PARENT_WEIGHT / (PARENT_WEIGHT + workers - 1))
+        rest = misses[own:]  # the end of the repository's order: `parse` reaches it last
+        for index in range(workers - 1):
+            share = rest[index::workers - 1]
+            pack = f"{PACK_PREFIX}{secrets.token_hex(8)}"
+            helper, link = spawn(_parse_share, self, share, config, pack)
+            self.helpers.append(helper)
+            self.waiting.append(link)
+            self.packs.append(pack)
+            self.ahead.update(self.known_names[path][1] for path in share)
+
+    def collect(self) -> None:
+        """Take in what the helpers parsed; a helper that died leaves its files to `parse`."""
+        while self.waiting:
+            link = self.waiting.pop()
+            try:
+                self.entries.update(receive(link))
+            except Exception:  # noqa: BLE001 - parsed here instead, the same result
+                pass
+            link.close()
+        self.ahead = set()
+
+    def join_helpers(self) -> None:
+        """Wait until the helpers have written their packs (before `compact` rewrites packs)."""
+        self.collect()
+        while self.helpers:
+            self.helpers.pop().join()
+
     def parse(self, path: str, data: bytes, config: SiteConfig) -> ParsedFile | None:
-        name = self.entry_name(path, data, config)
+        known = self.known_names.get(path)
+        name = known[1] if known is not None and known[0] is data else self.entry_name(path, data, config)
         self.used.add(name)
+        if name in self.ahead:
+            self.collect()
         found = self._load(name)
         if found is None:
             found = parse_file(path, data, config)
@@ -121,19 +177,20 @@ class ParseCache:
         if entries:
             self._write_pack(entries)
 
-    def _write_pack(self, entries: dict[str, bytes | memoryview]) -> None:
+    def _write_pack(self, entries: dict[str, bytes | memoryview], pack: str = "") -> None:
         """A pack: the size of its index, the index {name: (offset, length)}, the entries."""
         index, offset = {}, 0
         for name, data in entries.items():
             index[name] = (offset, len(data))
             offset += len(data)
         head = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
-        pack = f"{PACK_PREFIX}{secrets.token_hex(8)}"
+        pack = pack or f"{PACK_PREFIX}{secrets.token_hex(8)}"
         self.signer.write(self.folder / pack, pack, b"".join([len(head).to_bytes(8, "little"), head, *entries.values()]))
 
     def compact(self) -> None:
         """Keep only what this build used, in one pack, when the packs are many or a
         quarter of their bytes are old versions of files; remove files not ours."""
+        self.join_helpers()
         try:
             present = os.listdir(self.folder)
         except OSError:
@@ -151,3 +208,25 @@ class ParseCache:
                 os.unlink(self.folder / name)
             except OSError:
                 pass
+
+
+def _parse_share(link: Any, cache: ParseCache, paths: list[str], config: SiteConfig, pack: str) -> None:
+    """A `parse_ahead` helper: parse `paths`, send them pickled, then write them as `pack`."""
+    entries: dict[str, bytes | memoryview] = {}
+
+    def work() -> dict[str, bytes | memoryview]:
+        with without_cyclic_gc():
+            for path in paths:
+                data, name = cache.known_names[path]
+                parsed = parse_file(path, data, config)
+                if parsed is None:
+                    continue
+                try:
+                    entries[name] = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+                except pickle.PicklingError:
+                    continue  # the parent parses it again
+        return entries
+
+    reply(link, work)  # the parent is waiting: send first, then write
+    if entries:
+        cache._write_pack(entries, pack)

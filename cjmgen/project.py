@@ -29,6 +29,7 @@ def load_project(
     root: Path, config: SiteConfig | None = None, markdown: MarkdownRenderer | None = None,
     as_of: dt.datetime | None = None, parse: FileParser | None = None, keep_sources: bool = True,
     bodies_later: Callable[[Map], bool] | None = None, permanent: bool = False,
+    sources: dict[str, bytes] | None = None,
 ) -> LoadedProject:
     """Configuration, discovery, parsing and whole-repository checks; writes nothing.
 
@@ -37,7 +38,8 @@ def load_project(
     `bodies_later(map)`: leave that map's body links to the caller (see
     `checks.RepositoryChecker.bodies_later`), which parses the body anyway.
     `permanent`: the model lives until the process ends (a CLI build); see
-    `without_cyclic_gc`.
+    `without_cyclic_gc`. `sources`: the content files, when the caller read them
+    already (`read_sources`).
     """
     diagnostics = Diagnostics()
     root = root.resolve()
@@ -45,7 +47,8 @@ def load_project(
         config = load_config(root, diagnostics)
     markdown = markdown or MarkdownRenderer()
     content_missing(config, diagnostics)
-    sources = read_sources(config)
+    if sources is None:
+        sources = read_sources(config)
     with without_cyclic_gc(freeze=permanent):
         repo = parse_repository(config, sources, diagnostics, parse, keep_sources)
         del sources

@@ -157,3 +157,33 @@ def test_a_build_record_naming_files_outside_the_repository_is_not_trusted(make_
     assert run(["build", "--no-pdf"], root).exit_code == 0
     assert not list((root / "site").rglob("evil.txt"))
     assert all(b"top secret" not in data for data in tree(root / "site").values())
+
+
+def test_a_first_build_parses_on_both_cores_and_the_next_loads_it_all(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """parse_cache.parse_ahead: a forked helper parses the last files and sends them
+    pickled; the site and the diagnostics are those of a build without caches."""
+    import cjmgen.parse_cache as parse_cache
+
+    monkeypatch.setenv("CJMGEN_WORKERS", "2")
+    root = tmp_path / "repo"
+    maps = {f"maps/m{n:03}.md": simple_map(f"Map {n}") for n in range(60)}
+    maps["maps/m059.md"] = simple_map("Map 59", header="colour: blue\n")  # a warning, from the helper's share
+    write_files(root, {"cjmgen.yml": "title: Maps\n", **maps})
+    forks, parsed_here = [], []
+    real_spawn, real_parse = parse_cache.spawn, parse_cache.parse_file
+    monkeypatch.setattr(parse_cache, "spawn", lambda *a, **k: forks.append(a) or real_spawn(*a, **k))
+    monkeypatch.setattr(parse_cache, "parse_file", lambda *a: parsed_here.append(a[0]) or real_parse(*a))
+
+    first = run(["build", "--no-pdf"], root)
+    assert len(forks) == 1 and 0 < len(parsed_here) < 60  # the rest came from the helper
+    assert "m059.md" not in " ".join(parsed_here) and "unknown key 'colour'" in first.output
+    assert (first.exit_code, problems(first.output)) == build_without_caches(root, tmp_path / "full", monkeypatch)
+    assert tree(root / "site") == tree(tmp_path / "full")
+
+    parsed_here.clear()
+    write_files(root, {"maps/m001.md": simple_map("Map 1, edited")})
+    second = run(["build", "--no-pdf"], root)
+    assert parsed_here == ["maps/m001.md"]  # the helper's pack was written and is trusted
+    assert (second.exit_code, problems(second.output)) == build_without_caches(root, tmp_path / "full", monkeypatch)
+    assert tree(root / "site") == tree(tmp_path / "full")
