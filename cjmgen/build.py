@@ -84,7 +84,8 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         return is_published(journey_map, options.drafts)
 
     parsed = ParseCache.open(config.root)  # unchanged files are loaded, not parsed again
-    sources = read_sources(config)
+    sources = read_sources(config, fresh.content)
+    fresh.content = {}
     if parsed is not None:
         parsed.parse_ahead(sources, config)  # forks: before the git thread below starts
     histories = prefetch_histories(config.root, config)  # git log runs while the maps are parsed
@@ -160,6 +161,7 @@ class UpToDate:
     result: BuildResult | None = None
     previous_pages: dict[str, Any] = field(default_factory=dict)  # site path -> page_reuse.PageRecord
     pages: dict[str, Any] = field(default_factory=dict)  # this build's PageRecords, saved with it
+    content: dict[str, bytes] = field(default_factory=dict)  # the content files read for the digest
 
     @classmethod
     def check(cls, config: SiteConfig, options: BuildOptions, output: Path, config_diagnostics: Diagnostics) -> UpToDate:
@@ -170,13 +172,14 @@ class UpToDate:
         try:
             as_of = source_date(config.root)
             head = head_commit(config.root)
-            digest = _input_digest(config, options, output, as_of, head.sha if head else None)
+            content: dict[str, bytes] = {}
+            digest = _input_digest(config, options, output, as_of, head.sha if head else None, content)
         except (OSError, ThemeError, ValueError):
             return cls()
         if digest is None:
             return cls(as_of=as_of)
         record = config.root / BUILD_RECORDS / (hashlib.sha256(str(output).encode()).hexdigest()[:16] + ".json")
-        found = cls(record, digest, output, as_of)
+        found = cls(record, digest, output, as_of, content=content)
         try:
             stored = json.loads(record.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -211,7 +214,10 @@ TEMPLATES_DIR = Path(".cjmgen-cache") / "templates"  # the theme compiled (signe
 MAX_WALKED_FILES = 50_000  # beyond this the repository listing costs too much: no shortcut
 
 
-def _input_digest(config: SiteConfig, options: BuildOptions, output: Path, as_of: Any, head: str | None) -> str | None:
+def _input_digest(config: SiteConfig, options: BuildOptions, output: Path, as_of: Any, head: str | None,
+                  content_read: dict[str, bytes]) -> str | None:
+    """The digest of every input; the content files' bytes go into `content_read`
+    (file path -> bytes), so that the build does not read them twice."""
     digest = hashlib.sha256()
 
     def add(*parts: object) -> None:
@@ -239,7 +245,8 @@ def _input_digest(config: SiteConfig, options: BuildOptions, output: Path, as_of
             path = os.path.join(folder, name)
             if in_content and (name.endswith(".md") or name == "channels.yml"):
                 with open(path, "rb") as stream:
-                    add(os.path.relpath(path, root), stream.read())
+                    data = content_read[path] = stream.read()
+                add(os.path.relpath(path, root), data)
             else:
                 stat = os.stat(path)
                 add(os.path.relpath(path, root), stat.st_size, stat.st_mtime_ns)

@@ -61,12 +61,13 @@ def _content_prefix(content_dir: str) -> str:
     return PurePosixPath(content_dir.replace("\\", "/")).as_posix().strip("/") or "."
 
 
-def read_sources(config: SiteConfig) -> dict[str, bytes]:
+def read_sources(config: SiteConfig, already_read: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
     """Every content file (.md and channels.yml), keyed by repository-relative path, sorted.
 
     Hidden files and folders are skipped and symlinked folders are not entered.
     A file that is a symlink out of the repository keeps its absolute path as its
-    key, so the checks can name it.
+    key, so the checks can name it. `already_read`: bytes by file path (as os.walk
+    joins it) that the caller read a moment ago (the build's up-to-date digest).
     """
     content = config.content_path
     sources: dict[str, bytes] = {}
@@ -85,8 +86,11 @@ def read_sources(config: SiteConfig) -> dict[str, bytes]:
                 continue
             inside = contains(real_root, os.path.realpath(path))
             key = os.path.relpath(path, real_root).replace(os.sep, "/") if inside else Path(path).as_posix()
-            with open(path, "rb") as stream:
-                sources[key] = stream.read()
+            data = already_read.get(path) if already_read else None
+            if data is None:
+                with open(path, "rb") as stream:
+                    data = stream.read()
+            sources[key] = data
     return dict(sorted(sources.items()))
 
 
