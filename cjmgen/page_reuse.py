@@ -24,7 +24,7 @@ import pickle
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from cjmgen.diagnostics import Diagnostic
 from cjmgen.model import Map
@@ -54,6 +54,21 @@ class StableNames:
                 self.by_id[id(stage)] = (stage, f"{name}/{number}")
                 for place, touchpoint in enumerate(stage.touchpoints):
                     self.by_id[id(touchpoint)] = (touchpoint, f"{name}/{number}/{place}")
+
+    def add_refs(self, refs: Iterable[Any]) -> None:
+        """Name the catalog's refs (StageRef(map, stage), TouchpointRef(map, stage,
+        touchpoint)) after their last object, whose name holds the others' (see `add`):
+        a channel page's key lists thousands of refs, each walked field by field before
+        (0.13 s of digests after a one-map edit at 1,000 maps)."""
+        by_id = self.by_id
+        for ref in refs:
+            values = [getattr(ref, name) for name in _field_names(type(ref))]
+            names = [by_id.get(id(value)) for value in values]
+            if any(named is None or named[0] is not value for named, value in zip(names, values)):
+                continue  # not all named: walked field by field, as before
+            last = names[-1][1]  # type: ignore[index]
+            if all(last.startswith(named[1] + "/") for named in names[:-1]):  # type: ignore[index]
+                by_id[id(ref)] = (ref, f"{type(ref).__qualname__}:{last}")
 
     def digest(self, key: Any) -> str:
         return hashlib.sha256("\0".join(self.parts(key)).encode("utf-8", "surrogatepass")).hexdigest()

@@ -187,3 +187,24 @@ def test_a_first_build_parses_on_both_cores_and_the_next_loads_it_all(tmp_path: 
     assert parsed_here == ["maps/m001.md"]  # the helper's pack was written and is trusted
     assert (second.exit_code, problems(second.output)) == build_without_caches(root, tmp_path / "full", monkeypatch)
     assert tree(root / "site") == tree(tmp_path / "full")
+
+
+def test_catalog_refs_are_named_only_when_their_objects_belong_together(make_repo) -> None:
+    from cjmgen.catalog import StageRef, TouchpointRef
+    from cjmgen.config import load_config
+    from cjmgen.diagnostics import Diagnostics
+    from cjmgen.page_reuse import StableNames
+    from cjmgen.repository import parse_file
+
+    root = make_repo({"maps/a.md": simple_map("Buying a sofa"), "maps/b.md": simple_map("Returning a sofa")})
+    config = load_config(root, Diagnostics())
+    a, b = (parse_file(f"maps/{n}.md", (root / "maps" / f"{n}.md").read_bytes(), config).value for n in "ab")
+    names = StableNames()
+    names.add(a, "entry-a")
+    names.add(b, "entry-b")
+    stage, touchpoint = a.stages[0], a.stages[0].touchpoints[0]
+    good, mixed = TouchpointRef(a, stage, touchpoint), TouchpointRef(b, stage, touchpoint)
+    names.add_refs([good, mixed, StageRef(a, a.stages[1])])
+    assert names.parts(good) == ["TouchpointRef:entry-a/0/0"]  # one name, not a walk of its fields
+    assert names.parts(mixed) == ["TouchpointRef", "entry-b", "entry-a/0", "entry-a/0/0", ")"]
+    assert names.digest(good) != names.digest(mixed)
