@@ -368,9 +368,6 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
             renderer.reuse = PageReuse(parsed.names, fresh.previous_pages, output,
                                        lambda path, old: hardlink_or_copy(staging.target(path), old, made),
                                        PieceStore(repo.config.root / PIECES_DIR, parsed.signer, parsed.names))
-            catalog = renderer.catalog
-            parsed.names.add_refs(ref for refs in (*catalog.by_owner.values(), *catalog.by_channel.values())
-                                  for ref in refs)
         result.pages, files, late = render_pages(renderer, staging, parsed.store_pending if parsed else None)
         if renderer.reuse is not None and fresh is not None:
             fresh.pages = renderer.reuse.records

@@ -24,8 +24,9 @@ import pickle
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
+from cjmgen.catalog import StageRef, TouchpointRef
 from cjmgen.diagnostics import Diagnostic
 from cjmgen.model import Map
 from cjmgen.signing import Signer
@@ -55,20 +56,23 @@ class StableNames:
                 for place, touchpoint in enumerate(stage.touchpoints):
                     self.by_id[id(touchpoint)] = (touchpoint, f"{name}/{number}/{place}")
 
-    def add_refs(self, refs: Iterable[Any]) -> None:
-        """Name the catalog's refs (StageRef(map, stage), TouchpointRef(map, stage,
-        touchpoint)) after their last object, whose name holds the others' (see `add`):
-        a channel page's key lists thousands of refs, each walked field by field before
+    def ref_name(self, ref: StageRef | TouchpointRef) -> str | None:
+        """A catalog ref named after its last object, whose name holds the others' (see
+        `add`), or None when its objects are not named or do not belong together: a
+        channel page's key lists thousands of refs, each walked field by field before
         (0.13 s of digests after a one-map edit at 1,000 maps)."""
-        by_id = self.by_id
-        for ref in refs:
-            values = [getattr(ref, name) for name in _field_names(type(ref))]
-            names = [by_id.get(id(value)) for value in values]
-            if any(named is None or named[0] is not value for named, value in zip(names, values)):
-                continue  # not all named: walked field by field, as before
-            last = names[-1][1]  # type: ignore[index]
-            if all(last.startswith(named[1] + "/") for named in names[:-1]):  # type: ignore[index]
-                by_id[id(ref)] = (ref, f"{type(ref).__qualname__}:{last}")
+        get = self.by_id.get
+        in_map, in_stage = get(id(ref.map)), get(id(ref.stage))
+        if in_map is None or in_stage is None or in_map[0] is not ref.map or in_stage[0] is not ref.stage:
+            return None
+        if not in_stage[1].startswith(in_map[1] + "/"):
+            return None
+        if type(ref) is StageRef:
+            return "StageRef:" + in_stage[1]
+        named = get(id(ref.touchpoint))
+        if named is None or named[0] is not ref.touchpoint or not named[1].startswith(in_stage[1] + "/"):
+            return None
+        return "TouchpointRef:" + named[1]
 
     def digest(self, key: Any) -> str:
         return hashlib.sha256("\0".join(self.parts(key)).encode("utf-8", "surrogatepass")).hexdigest()
@@ -115,6 +119,8 @@ class StableNames:
                 append("{")
                 stack.append(_CLOSE)
                 stack.extend(reversed(list(value.items())))
+            elif (kind is TouchpointRef or kind is StageRef) and (name := self.ref_name(value)) is not None:
+                append(name)
             elif kind is BodyLinks:
                 append(f"links:{value.referrer}")  # the body is in the map or persona of the key
             elif dataclasses.is_dataclass(value) and not isinstance(value, type):
