@@ -67,6 +67,10 @@ class ParseCache:
     ahead: set[str] = field(default_factory=set)
     waiting: list[Any] = field(default_factory=list)
     helpers: list[Any] = field(default_factory=list)
+    # The helpers' packs, on disk already, and the entries they sent: dropped here once
+    # loaded (at 5,000 maps 65 MB of pickles, kept for nothing through the whole build).
+    helper_packs: list[str] = field(default_factory=list)
+    from_helpers: set[str] = field(default_factory=set)
 
     @classmethod
     def open(cls, root: Path) -> ParseCache | None:
@@ -120,6 +124,7 @@ class ParseCache:
             self.helpers.append(helper)
             self.waiting.append(link)
             self.packs.append(pack)
+            self.helper_packs.append(pack)
             self.ahead.update(self.known_names[path][1] for path in share)
 
     def collect(self) -> None:
@@ -127,7 +132,9 @@ class ParseCache:
         while self.waiting:
             link = self.waiting.pop()
             try:
-                self.entries.update(receive(link))
+                sent = receive(link)
+                self.entries.update(sent)
+                self.from_helpers.update(sent)
             except Exception:  # noqa: BLE001 - parsed here instead, the same result
                 pass
             link.close()
@@ -146,6 +153,8 @@ class ParseCache:
         if name in self.ahead:
             self.collect()
         found = self._load(name)
+        if name in self.from_helpers:
+            self.entries.pop(name, None)  # loaded, and in the helper's pack on disk
         if found is None:
             found = parse_file(path, data, config)
             if found is not None:
@@ -191,6 +200,7 @@ class ParseCache:
         """Keep only what this build used, in one pack, when the packs are many or a
         quarter of their bytes are old versions of files; remove files not ours."""
         self.join_helpers()
+        self.known_names = {}  # parsing is over: let the files' bytes go
         try:
             present = os.listdir(self.folder)
         except OSError:
@@ -203,7 +213,7 @@ class ParseCache:
         kept: dict[str, bytes | memoryview] = {name: data for name, data in self.entries.items() if name in self.used}
         if kept:
             self._write_pack(kept)
-        for name in self.packs + strays:
+        for name in [pack for pack in self.packs if pack not in self.helper_packs] + strays:
             try:
                 os.unlink(self.folder / name)
             except OSError:

@@ -492,10 +492,12 @@ def test_keyboard_skip_link_landmarks_and_visible_focus(tab: Tab, base: str) -> 
     tab.goto(base + ADS_MAP)
     page = tab.page
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.className") == "skip-link"
+    # Waits (up to 5 s), not a single look: focus and the hash change land a moment after the key.
+    page.wait_for_function("document.activeElement && document.activeElement.className === 'skip-link'",
+                           timeout=5000)
     assert page.locator(".skip-link").is_visible()
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    page.wait_for_url("**#main", timeout=5000)
     for _ in range(3):
         page.keyboard.press("Tab")
         style = page.evaluate(
