@@ -412,6 +412,28 @@ class SizeResult:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Contender:
+    """One measured command of a size: `prepare(round)` sets the stage, untimed."""
+
+    key: str  # its figure in SizeResult.figures
+    what: str  # for the log and for errors
+    prepare: Callable[[int], None]
+    measure: Callable[[], Run]
+
+
+def race(contenders: list[Contender], runs: int, result: SizeResult, log: Callable[[str], None]) -> None:
+    """`runs` rounds, each running every contender once, in turn: a burst of load on the
+    machine (this one moved the same build by 20% between minutes) then slows all of
+    them in that round, not every run of one, and the ratios stay comparable."""
+    for index in range(runs):
+        log(f"{result.maps} maps: round {index + 1} of {runs}: " + ", ".join(c.what for c in contenders))
+        for contender in contenders:
+            contender.prepare(index)
+            measured = checked(contender.measure(), contender.what)
+            result.figures.setdefault(contender.key, Figure()).add(measured.seconds, measured.rss_mib)
+
+
 def bench_size(work: Path, maps: int, runs: int, compare: bool, log: Callable[[str], None]) -> SizeResult:
     root = work / f"repo-{maps}"
     if not (root / ".git").is_dir():
@@ -421,44 +443,44 @@ def bench_size(work: Path, maps: int, runs: int, compare: bool, log: Callable[[s
     result = SizeResult(maps)
     cjm = cjmgen_command()
     build = [*cjm, "-C", str(root), "build", "--no-pdf"]
-    site, cache = root / "site", root / ".cjmgen-cache"
+    edited = root / map_spec(1).path
+    original = edited.read_bytes()
 
-    def clean(_: int) -> None:
-        _rm(site)
-        _rm(cache)
+    def clean(_: int) -> None:  # a first build: no site, no cache, the map as generated
+        _rm(root / "site")
+        _rm(root / ".cjmgen-cache")
+        edited.write_bytes(original)
 
-    log(f"{maps} maps: full HTML build x{runs}")
-    result.figures["full"] = repeat(runs, clean, lambda: run(build), "cjmgen build")
-    log(f"{maps} maps: no-change rebuild x{runs}")
-    result.figures["nochange"] = repeat(runs, lambda _: None, lambda: run(build), "cjmgen build (no change)")
-    log(f"{maps} maps: one map changed x{runs}")
-    original = (root / map_spec(1).path).read_bytes()
-    try:
-        result.figures["onechange"] = repeat(
-            runs, lambda i: _edit_one_map(root, i), lambda: run(build), "cjmgen build (one map changed)")
-    finally:
-        (root / map_spec(1).path).write_bytes(original)
-        run(build)
-    log(f"{maps} maps: cjmgen check x{runs}")
-    result.figures["check"] = repeat(runs, lambda _: None, lambda: run([*cjm, "-C", str(root), "check"]), "cjmgen check")
+    contenders = [
+        Contender("full", "cjmgen build", clean, lambda: run(build)),
+        Contender("nochange", "cjmgen build (no change)", lambda _: None, lambda: run(build)),
+        Contender("onechange", "cjmgen build (one map changed)", lambda i: _edit_one_map(root, i), lambda: run(build)),
+        Contender("check", "cjmgen check", lambda _: None, lambda: run([*cjm, "-C", str(root), "check"])),
+    ]
     if compare:
-        compare_others(work, root, maps, runs, result, log)
+        contenders += other_contenders(work, root, maps, result, log)
+    try:
+        race(contenders, runs, result, log)
+    finally:
+        edited.write_bytes(original)
+        run(build)
+        _rm(work / f"md-{maps}" / "out")
     return result
 
 
-def compare_others(work: Path, root: Path, maps: int, runs: int, result: SizeResult,
-                   log: Callable[[str], None]) -> None:
+def other_contenders(work: Path, root: Path, maps: int, result: SizeResult,
+                     log: Callable[[str], None]) -> list[Contender]:
     """The Python floor, MkDocs and Hugo on copies of the same Markdown files."""
     copy = work / f"md-{maps}"
     if not copy.is_dir():
         shutil.copytree(root / "maps", copy / "docs", ignore=shutil.ignore_patterns("*.yml"))
         (copy / "docs" / "index.md").write_text("# Maps\n", encoding="utf-8")
     out = copy / "out"
+    found: list[Contender] = []
     floor = BENCH_DIR / "floor.py"
     if floor.is_file():
-        log(f"{maps} maps: Python floor x{runs}")
-        result.figures["floor"] = repeat(runs, lambda _: _rm(out), lambda: run(
-            [sys.executable, str(floor), str(copy / "docs"), str(out)]), "Python floor")
+        found.append(Contender("floor", "Python floor", lambda _: _rm(out), lambda: run(
+            [sys.executable, str(floor), str(copy / "docs"), str(out)])))
     else:
         result.notes.append("Python floor: bench/floor.py not found (run from the source tree)")
     mkdocs = mkdocs_command(work.parent if work.name == "work" else work, log)
@@ -472,21 +494,19 @@ def compare_others(work: Path, root: Path, maps: int, runs: int, result: SizeRes
             config = copy / name
             config.write_text((BENCH_DIR / name).read_text(encoding="utf-8").format(
                 docs_dir=copy / "docs", site_dir=out), encoding="utf-8")
-            log(f"{maps} maps: MkDocs ({name}) x{runs}")
-            result.figures[key] = repeat(runs, lambda _: _rm(out), lambda config=config: run(
-                [*mkdocs, "build", "--quiet", "-f", str(config)]), "mkdocs build")
+            found.append(Contender(key, f"MkDocs ({name})", lambda _: _rm(out), lambda config=config: run(
+                [*mkdocs, "build", "--quiet", "-f", str(config)])))
     else:
         result.notes.append("MkDocs: not available (pip install into .bench-venv failed?); column skipped")
     hugo = shutil.which("hugo")
     if hugo is not None and (BENCH_DIR / "hugo").is_dir():
-        log(f"{maps} maps: Hugo x{runs}")
         hugo_cache = copy / "hugo-cache"
-        result.figures["hugo"] = repeat(runs, lambda _: (_rm(out), _rm(hugo_cache)), lambda: run(
+        found.append(Contender("hugo", "Hugo", lambda _: (_rm(out), _rm(hugo_cache)), lambda: run(
             [hugo, "--quiet", "-s", str(BENCH_DIR / "hugo"), "--contentDir", str(copy / "docs"),
-             "-d", str(out), "--cacheDir", str(hugo_cache)]), "hugo")
+             "-d", str(out), "--cacheDir", str(hugo_cache)])))
     else:
         result.notes.append("Hugo: not installed (Debian: apt-get install hugo); column skipped")
-    _rm(out)
+    return found
 
 
 BENCH_VENV = REPO_ROOT / ".bench-venv"
@@ -744,7 +764,8 @@ def report(results: list[SizeResult], extra: dict[str, Any], runs: int) -> str:
     loads = [v for r in results for f in r.figures.values() for v in f.load]
     lines = [
         f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-        f"{_tool_versions()}; medians of {runs} runs; load average (1 min) during the runs "
+        f"{_tool_versions()}; medians of {runs} rounds (each round runs every tool once, in turn); "
+        f"load average (1 min) during the runs "
         f"{min(loads, default=0):.2f}–{max(loads, default=0):.2f}.\n\n",
         "### HTML build (`cjmgen build --no-pdf`, a subprocess: start-up included)\n\n", head,
         row("full build (no site, no cache)", seconds("full")),

@@ -107,3 +107,20 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert "# Benchmark results" in report.read_text(encoding="utf-8")
     figures = json.loads(data.read_text(encoding="utf-8"))["sizes"]["3"]
     assert {"full", "nochange", "onechange", "check"} <= set(figures)
+
+
+def test_each_round_runs_every_contender_in_turn() -> None:
+    """A burst of load then slows every tool of a round, not every run of one."""
+    from cjmgen.bench import Contender, Run, SizeResult, race
+
+    order: list[str] = []
+
+    def contender(key: str) -> Contender:
+        return Contender(key, key, lambda index: order.append(f"prepare {key} {index}"),
+                         lambda: order.append(key) or Run(0.5, 10.0, 0, ""))
+
+    result = SizeResult(3)
+    race([contender("full"), contender("floor")], 2, result, lambda _: None)
+    assert order == ["prepare full 0", "full", "prepare floor 0", "floor",
+                     "prepare full 1", "full", "prepare floor 1", "floor"]
+    assert result.figures["full"].values == [0.5, 0.5] and result.figures["floor"].peak_rss == 10.0
