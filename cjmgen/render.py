@@ -217,7 +217,7 @@ class SiteRenderer:
         body = next((part for part in key if isinstance(part, BodyLinks)), None) if isinstance(key, tuple) else None
         if cache is not None:
             if body is not None:  # in memory: the links' state itself is the key
-                key = tuple(self.links_key(p.referrer, p.body) if isinstance(p, BodyLinks) else p for p in key)
+                key = tuple(self.links_key(p) if isinstance(p, BodyLinks) else p for p in key)
             hit = cache.pages.get(path)
             if hit is not None and hit[0] == key:
                 self.output.pages[path] = hit[1]
@@ -252,10 +252,7 @@ class SiteRenderer:
                 store.save(path, self._reuse_global, self._pieces)
         finally:
             self._pieces = None
-        links = []
-        if body is not None:
-            targets = [ref.target for ref in self.markdown.references(body.body) if is_local(ref.target)]
-            links = self.link_states(body.referrer, targets)
+        links = self.body_link_states(body) if body is not None else []
         self.reuse.records[path] = PageRecord(digest, links, dict(files), self.late_diagnostics[found:])
 
     def render_page(self, path: str, key: Any, produce: Callable[[], Any]) -> tuple[str, dict[str, str]]:
@@ -399,10 +396,14 @@ class SiteRenderer:
 
     # -- pages ----------------------------------------------------------
 
-    def links_key(self, referrer: str, body: str) -> tuple:
-        """How the local links and images of a body resolve now (part of a page's key)."""
-        targets = [ref.target for ref in self.markdown.references(body) if is_local(ref.target)]
-        return tuple(tuple(state) for state in self.link_states(referrer, targets))
+    def links_key(self, body: BodyLinks) -> tuple:
+        """`body_link_states` as a hashable part of a page's key (serve's page cache)."""
+        return tuple(tuple(state) for state in self.body_link_states(body))
+
+    def body_link_states(self, body: BodyLinks) -> list[list[Any]]:
+        """How the local links and images of a body resolve now (see `link_states`)."""
+        targets = [ref.target for ref in self.markdown.references(body.body) if is_local(ref.target)]
+        return self.link_states(body.referrer, targets)
 
     def link_states(self, referrer: str, targets: list[str]) -> list[list[Any]]:
         """[target, repository path, linked map id / whether the persona exists] of each target."""
