@@ -18,6 +18,7 @@ from cjmgen.codestamp import code_stamp
 from cjmgen.i18n import Locale
 from cjmgen.markdown import MarkdownRenderer, is_external, is_local
 from cjmgen.model import Map, Persona, Stage
+from cjmgen.pagination import Pagination, paginate, per_page_option
 from cjmgen.page_reuse import BodyLinks, PageRecord, PageReuse, Pieces
 from cjmgen.repository import Repository, classify
 from cjmgen.theme import Theme, ThemeError
@@ -124,6 +125,10 @@ class SiteRenderer:
         self._page_files: dict[str, str] = {}
         self.late_diagnostics: list[Any] = []
         self._pieces: Pieces | None = None  # the kept pieces of the page being rendered (CLI builds)
+        try:
+            self.per_page = per_page_option(self.theme.options)
+        except ValueError as exc:
+            raise ThemeError(str(exc)) from exc
         if not self.theme.options.get("keep_pages", True):
             self.cache = None  # the theme's pages show more than their keys hold: render each page
         if self.cache is not None:
@@ -547,12 +552,14 @@ class SiteRenderer:
             channel = (self.repo.channels or {}).get(channel_id)
             personas = tuple(p for p in self.repo.personas.values() if channel_id in p.channels)
             refs = tuple(self.catalog.by_channel.get(channel_id, []))
-            path = site.channel_url(channel_id)
-            self.cached(path, (channel_id, refs, personas), lambda path=path, channel_id=channel_id,
-                        channel=channel, refs=refs, personas=personas: self.page(
-                path, "channel.html", self.catalog.channel_name(channel_id),
-                channel_id=channel_id, channel=channel, refs=list(refs), personas=list(personas),
-            ))
+            title = self.catalog.channel_name(channel_id)
+            for path, chunk, pagination in paginate(site.channel_url(channel_id), refs, self.per_page):
+                self.cached(path, (channel_id, chunk, personas, pagination), lambda path=path, channel_id=channel_id,
+                            channel=channel, chunk=chunk, personas=personas, pagination=pagination: self.page(
+                    path, "channel.html", self.paged_title(title, pagination),
+                    channel_id=channel_id, channel=channel, channel_name=title, refs=list(chunk),
+                    personas=list(personas), pagination=pagination,
+                ))
 
     def owner_pages(self) -> None:
         owners = self.catalog.owners
@@ -562,10 +569,19 @@ class SiteRenderer:
         for owner in owners:
             refs = tuple(self.catalog.by_owner.get(owner, []))
             maps = tuple(self.catalog.maps_by_owner.get(owner, []))
-            path = site.owner_url(owner)
-            self.cached(path, (owner, refs, maps), lambda path=path, owner=owner, refs=refs, maps=maps: self.page(
-                path, "owner.html", owner, owner=owner, refs=list(refs), maps=list(maps),
-            ))
+            for path, chunk, pagination in paginate(site.owner_url(owner), refs, self.per_page):
+                listed = maps if pagination is None or pagination.number == 1 else ()  # the maps: on the first page
+                self.cached(path, (owner, chunk, listed, pagination), lambda path=path, owner=owner, chunk=chunk,
+                            listed=listed, pagination=pagination: self.page(
+                    path, "owner.html", self.paged_title(owner, pagination), owner=owner, refs=list(chunk),
+                    maps=list(listed), pagination=pagination,
+                ))
+
+    def paged_title(self, title: str, pagination: Pagination | None) -> str:
+        """A list's title, with "page 2 of 7" after it on every page but the first."""
+        if pagination is None or pagination.number == 1:
+            return title
+        return f"{title} · {self.locale.label('page_of', number=pagination.number, count=pagination.count)}"
 
     def segment_pages(self) -> None:
         segments = self.catalog.by_segment

@@ -42,6 +42,14 @@ def owner_url(owner: str) -> str:
     return f"owners/{slugify(owner)}.html"
 
 
+def page_url(first_path: str, number: int) -> str:
+    """Page `number` of a list that starts at `first_path`: `owners/sales.html`, then
+    `owners/sales/page-2.html` (a folder per list: no slug of another list can clash)."""
+    if number <= 1:
+        return first_path
+    return f"{first_path.removesuffix('.html')}/page-{number}.html"
+
+
 def segment_url(segment: str) -> str:
     return f"segments/{slugify(segment)}.html"
 

@@ -118,8 +118,10 @@ def random_edit(rng: random.Random, root: Path, counter: list[int]) -> str:
 
 def start_repository(root: Path, rng: random.Random, maps: int) -> list[int]:
     """An asset, three personas and `maps` random maps: where the random edits start.
+    Owner and channel lists go three rows a page, so that edits move rows between pages.
     Returns the counter that `random_edit` numbers new maps with."""
     write_files(root, {
+        "cjmgen.yml": "theme: {name: default, per_page: 3}\n",
         "maps/assets/p.svg": SVG,
         **{f"maps/personas/{who}.md": PERSONA.format(name=who.title(), role="Buyer") for who in ("anna", "boris", "vera")},
     })
