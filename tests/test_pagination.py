@@ -91,9 +91,12 @@ def test_an_edit_remakes_only_the_pages_that_show_the_edited_map(paged_repo: Pat
     assert "A new goal" in (site / "owners/marketing/page-3.html").read_text()
 
 
-def test_a_wrong_per_page_is_reported_and_nothing_is_written(paged_repo: Path) -> None:
-    write_files(paged_repo, {"cjmgen.yml": "theme: {name: default, per_page: lots}\n"})
-    result = run(["build", "--no-pdf"], paged_repo)
-    assert result.exit_code == 1
-    assert "per_page" in result.output and "Traceback" not in result.output
+def test_a_wrong_per_page_is_reported_where_it_is_written(paged_repo: Path) -> None:
+    write_files(paged_repo, {"cjmgen.yml": "title: Maps\ntheme: {name: default, per_page: lots}\n"})
+    for command in (["check"], ["build", "--no-pdf"]):
+        result = run(command, paged_repo)
+        assert result.exit_code == 1
+        assert re.search(r"cjmgen\.yml:2:\d+: error: theme\.per_page: .*'lots'", result.output), result.output
+        assert "Traceback" not in result.output
     assert not (paged_repo / "site").exists()
+
