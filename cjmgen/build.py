@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from cjmgen.codestamp import code_stamp
 from cjmgen.config import SiteConfig, load_config, normalise_base_url
 from cjmgen.diagnostics import Diagnostic, Diagnostics
+from cjmgen.gcpause import freeze_what_lives_on
 from cjmgen.paths import contains
 from cjmgen.site import SITEMAP
 from cjmgen.theme import Theme, ThemeError, load_theme
@@ -72,6 +73,7 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         return fresh.result
     from cjmgen.checks import RepositoryChecker
     from cjmgen.history import prefetch_histories
+    from cjmgen.markdown import BUILD_TOKEN_CACHE, MarkdownRenderer
     from cjmgen.parse_cache import ParseCache
     from cjmgen.pdf import PdfError
     from cjmgen.project import load_project
@@ -89,7 +91,8 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     if parsed is not None:
         parsed.parse_ahead(sources, config)  # forks: before the git thread below starts
     histories = prefetch_histories(config.root, config)  # git log runs while the maps are parsed
-    project = load_project(root, config, as_of=fresh.as_of, keep_sources=bool(options.compare),
+    project = load_project(root, config, MarkdownRenderer(BUILD_TOKEN_CACHE), as_of=fresh.as_of,
+                           keep_sources=bool(options.compare),
                            bodies_later=rendered_later, permanent=True, parse=parsed.parse if parsed else None,
                            sources=sources)
     del sources
@@ -396,6 +399,7 @@ def render_pages(renderer: SiteRenderer, staging: StagedOutput,
     repository), so the bytes are those of one process; the sitemap, which
     lists every page, is written last from all the paths.
     """
+    freeze_what_lives_on()  # the model, the catalog, the caches: never walked by the collector again
     workers = worker_count(len(renderer.catalog.maps))
     if workers == 1:
         renderer.output.pages = _WrittenPages(staging, write_sitemap=True)

@@ -35,3 +35,23 @@ def without_cyclic_gc(freeze: bool = False) -> Iterator[None]:
             gc.freeze()
         if enabled:
             gc.enable()
+
+
+#: Allocations between two passes of the collector's youngest generation while pages
+#: render (Python's default is 700). Rendering makes and drops millions of small objects,
+#: nearly all freed by reference counting before any pass sees them; at 10,000 the passes
+#: took 0.09 s of each render process at 1,000 maps instead of 0.3 s (gc.callbacks).
+RENDER_GC_THRESHOLD = 10_000
+
+
+def freeze_what_lives_on() -> None:
+    """Before a CLI build renders: move every object that exists now to the collector's
+    permanent generation, and let it pass less often.
+
+    The catalog (a ref per stage and per touchpoint of every map, made after the model
+    was frozen) lives until the process ends, and each full pass while pages rendered
+    walked it again: at 5,000 maps 22 passes of 0.2 s in each render process, a tenth
+    of the render. Only for a process that ends with the build.
+    """
+    gc.freeze()
+    gc.set_threshold(RENDER_GC_THRESHOLD, *gc.get_threshold()[1:])
