@@ -584,3 +584,55 @@ def test_search_index_is_a_script_with_resolving_urls(site: Path) -> None:
             assert f'id="{anchor}"' in html[path], entry
     assert json.dumps(data, ensure_ascii=False).count("ё") > 0  # shown as written...
     assert all("ё" not in row[3] for _, rows in data["groups"] for row in rows)  # ...searched without ё
+
+
+# -- long lists on pages (theme option per_page) -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def paged_base(tmp_path_factory: pytest.TempPathFactory, serve) -> str:  # type: ignore[no-untyped-def]
+    """The bundled example with two rows a page, so that its owner and channel lists have pagers."""
+    root = tmp_path_factory.mktemp("paged")
+    shutil.copytree(PROJECT / "maps", root / "maps")
+    config = (PROJECT / "cjmgen.yml").read_text(encoding="utf-8") + "theme: {name: default, per_page: 2}\n"
+    (root / "cjmgen.yml").write_text(config, encoding="utf-8")
+    result = run(["build", "--no-pdf", "--output", str(root / "www" / "cjm")], root)
+    assert result.exit_code == 0, result.output
+    return serve(root / "www") + "cjm/"
+
+
+def test_a_paged_list_is_followed_by_keyboard_and_passes_axe(browser, paged_base: str) -> None:  # type: ignore[no-untyped-def]
+    problems = {}
+    for scheme in ("light", "dark"):
+        tab = Tab(browser.new_context(viewport={"width": DESKTOP, "height": 900}, color_scheme=scheme).new_page())
+        tab.goto(paged_base + "channels/index.html")
+        # The channel with the most rows: its list has the most pages.
+        tab.page.locator("main a[href^='website']").first.click()
+        tab.page.wait_for_load_state("load")
+        pager = tab.page.locator("nav.pager").first
+        assert pager.get_attribute("aria-label") == "Страницы"
+        assert pager.locator("[aria-current=page]").inner_text() == "1"
+        problems[f"first page, {scheme}"] = axe_problems(tab)
+        next_link = pager.locator("a[rel=next]")
+        next_link.focus()
+        tab.page.keyboard.press("Enter")
+        tab.page.wait_for_url("**/channels/website/page-2.html", timeout=5000)
+        pager = tab.page.locator("nav.pager").first
+        assert pager.locator("[aria-current=page]").inner_text() == "2"
+        assert "страница 2 из" in tab.page.title()
+        problems[f"second page, {scheme}"] = axe_problems(tab)
+        pager.locator("a[rel=prev]").click()
+        tab.page.wait_for_url("**/channels/website.html", timeout=5000)
+        tab.clean()
+        tab.page.context.close()
+    assert {state: found for state, found in problems.items() if found} == {}
+
+
+def test_a_pager_fits_a_phone(browser, paged_base: str) -> None:  # type: ignore[no-untyped-def]
+    tab = phone_tab(browser)
+    tab.goto(paged_base + "channels/website/page-2.html")
+    assert tab.page.locator("nav.pager").first.is_visible()
+    assert tab.page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    shoot(tab, "pager-phone", full_page=False)
+    tab.clean()
+    tab.page.context.close()
