@@ -24,8 +24,9 @@ from cjmgen.diagnostics import Diagnostic, Diagnostics
 from cjmgen.gcpause import without_cyclic_gc
 from cjmgen.gitio import source_date
 from cjmgen.markdown import MarkdownRenderer
+from cjmgen.parse_cache import ParseCache
 from cjmgen.project import content_missing, load_project
-from cjmgen.repository import classify, parse_repository, read_sources
+from cjmgen.repository import FileParser, classify, parse_repository, read_sources
 from cjmgen.workers import receive, reply, spawn, worker_count
 
 
@@ -37,15 +38,21 @@ class CheckOutcome:
 
 
 def check_project(root: Path) -> CheckOutcome:
-    """Everything `cjmgen check` reports about the repository at `root`; writes nothing."""
+    """Everything `cjmgen check` reports about the repository at `root`; writes nothing.
+
+    Files that the last build parsed are loaded from its parse cache (read, never
+    written): after a build, or while `serve` runs, most files are unchanged.
+    """
     root = root.resolve()
     diagnostics = Diagnostics()
     config = load_config(root, diagnostics)
     sources = read_sources(config)
     maps = [path for path in sources if (classify(path, config) or ("",))[0] == "map"]
+    cache = ParseCache.open(root, create_key=False)
+    parse = cache.parse_read_only if cache is not None else None
     workers = worker_count(len(maps))
     if workers == 1:  # a small repository: one process is quicker than forking
-        project = load_project(root, config)
+        project = load_project(root, config, parse=parse)
         diagnostics.extend(project.diagnostics)
         return CheckOutcome(diagnostics, len(project.repo.maps), len(project.repo.personas))
     content_missing(config, diagnostics)
@@ -53,18 +60,19 @@ def check_project(root: Path) -> CheckOutcome:
     shared = {path: data for path, data in sources.items() if path not in map_files}
     today = source_date(root).date()
     with without_cyclic_gc():
-        counts = _run(config, sources, maps, shared, today, workers, diagnostics)
+        counts = _run(config, sources, maps, shared, today, workers, diagnostics, parse)
     return CheckOutcome(diagnostics, *counts)
 
 
 def _run(config: SiteConfig, sources: dict[str, bytes], maps: list[str], shared: dict[str, bytes],
-         today: dt.date, workers: int, diagnostics: Diagnostics) -> tuple[int, int]:
+         today: dt.date, workers: int, diagnostics: Diagnostics, parse: FileParser | None) -> tuple[int, int]:
     links = [
-        spawn(_child, config, {p: sources[p] for p in maps[index::workers]}, shared, today, False, duplex=True)
+        spawn(_child, config, {p: sources[p] for p in maps[index::workers]}, shared, today, False, parse,
+              duplex=True)
         for index in range(1, workers)
     ]
     try:
-        own = _Shard(config, {p: sources[p] for p in maps[0::workers]}, shared, today, check_personas=True)
+        own = _Shard(config, {p: sources[p] for p in maps[0::workers]}, shared, today, True, parse)
         facts = list(own.facts)
         for _, link in links:
             facts.extend(receive(link))
@@ -86,9 +94,9 @@ class _Shard:
     """One process's share: its map files parsed, then checked against every map's facts."""
 
     def __init__(self, config: SiteConfig, maps: dict[str, bytes], shared: dict[str, bytes],
-                 today: dt.date, check_personas: bool) -> None:
+                 today: dt.date, check_personas: bool, parse: FileParser | None = None) -> None:
         self.found = Diagnostics()
-        self.repo = parse_repository(config, {**maps, **shared}, self.found, keep_sources=False)
+        self.repo = parse_repository(config, {**maps, **shared}, self.found, parse, keep_sources=False)
         self.today = today
         self.check_personas = check_personas  # one process checks them; every one parses them
         self.facts = [MapFact.of(m) for m in self.repo.maps]
@@ -103,9 +111,9 @@ class _Shard:
 
 
 def _child(link: Any, config: SiteConfig, maps: dict[str, bytes], shared: dict[str, bytes],
-           today: dt.date, check_personas: bool) -> None:
+           today: dt.date, check_personas: bool, parse: FileParser | None) -> None:
     def work() -> list[Diagnostic]:
-        shard = _Shard(config, maps, shared, today, check_personas)
+        shard = _Shard(config, maps, shared, today, check_personas, parse)
         link.send(shard.facts)
         return shard.check(link.recv())
 

@@ -27,8 +27,9 @@ def user_cache_home() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cjmgen"
 
 
-def signing_key(home: Path | None = None) -> bytes | None:
-    """The user's key, made on first use; None if it cannot be kept."""
+def signing_key(home: Path | None = None, create: bool = True) -> bytes | None:
+    """The user's key, made on first use (unless `create` is false: a run that writes
+    nothing, such as `cjmgen check`); None if there is none or it cannot be kept."""
     path = (home or user_cache_home()) / KEY_FILE
     try:
         key = path.read_bytes()
@@ -36,6 +37,8 @@ def signing_key(home: Path | None = None) -> bytes | None:
             return key
     except OSError:
         pass
+    if not create:
+        return None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{KEY_FILE}.{os.getpid()}")
@@ -54,8 +57,8 @@ class Signer:
     key: bytes
 
     @classmethod
-    def for_user(cls) -> Signer | None:
-        key = signing_key()
+    def for_user(cls, create: bool = True) -> Signer | None:
+        key = signing_key(create=create)
         return cls(key) if key is not None else None
 
     def mac(self, name: str, payload: bytes | memoryview) -> bytes:

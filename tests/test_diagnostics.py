@@ -144,3 +144,40 @@ def test_parallel_check_reports_exactly_what_one_process_does(make_repo, monkeyp
     assert shared == alone
     codes = {d["code"] for d in alone["diagnostics"]}
     assert {"duplicate-map", "map-ref", "current-ref", "persona-ref", "channel-ref", "yaml-syntax"} <= codes
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_check_after_a_build_loads_the_parse_cache_and_reports_the_same(make_repo, monkeypatch, workers: str) -> None:
+    """`check` reads the files the last build parsed from its cache (never writing it):
+    every diagnostic is the one a check without the cache reports."""
+    import cjmgen.parse_cache
+    import cjmgen.repository
+
+    files = {f"maps/case-{i:02d}.md": source for i, (_, source, _) in enumerate(CASES)}
+    files.update({
+        "maps/a.md": simple_map(header="id: same\n"),
+        "maps/z/b.md": simple_map(header="id: same\ncurrent: nothing\n"),
+        "maps/c.md": simple_map(body="See [nowhere](missing.md).\n"),
+    })
+    root = make_repo(files)
+    monkeypatch.setenv("CJMGEN_WORKERS", workers)
+    without_cache = check_json(root)
+    assert not (root / ".cjmgen-cache").exists()  # check writes nothing
+    run(["build", "--no-pdf"], root)  # fails (errors), but keeps what it parsed
+    assert (root / ".cjmgen-cache" / "parsed").is_dir()
+
+    def parse_again(*args):  # type: ignore[no-untyped-def]
+        raise AssertionError("a file the build parsed was parsed again")
+
+    # Both ways a file can be parsed (forked workers inherit the patches): every file must load.
+    monkeypatch.setattr(cjmgen.parse_cache, "parse_file", parse_again)
+    monkeypatch.setattr(cjmgen.repository, "parse_file", parse_again)
+    assert check_json(root) == without_cache
+    assert {"duplicate-map", "map-ref", "yaml-syntax"} <= {d["code"] for d in without_cache["diagnostics"]}
+
+
+def test_check_makes_no_signing_key(make_repo, monkeypatch, tmp_path) -> None:
+    root = make_repo({"maps/a.md": simple_map()})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh-home"))
+    assert run(["check"], root).exit_code == 0
+    assert not (tmp_path / "fresh-home").exists()
