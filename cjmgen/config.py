@@ -9,6 +9,7 @@ from typing import Any
 
 from cjmgen.diagnostics import Diagnostics, SourceLocation
 from cjmgen.frontmatter import decode
+from cjmgen.pagination import PER_PAGE_EXPECTED, valid_per_page
 from cjmgen.yamltree import YNode, parse_yaml
 
 CONFIG_FILE = "cjmgen.yml"
@@ -160,9 +161,8 @@ class _ConfigReader:
                 out["theme_name"] = self._text("theme.name", value)
             elif key == "custom_dir":
                 out["theme_custom_dir"] = self._text("theme.custom_dir", value)
-            elif key == "per_page" and not _rows_per_page(value.plain()):
-                self._error(value, f"theme.per_page: expected a whole number of rows, 0 or more (0: one page), "
-                                   f"got {value.plain()!r}")
+            elif key == "per_page" and not valid_per_page(value.plain()):
+                self._error(value, f"theme.per_page: {PER_PAGE_EXPECTED}, got {value.plain()!r}")
             else:
                 options.append((key, value.plain()))
         out["theme_options"] = tuple(options)
@@ -220,11 +220,6 @@ class _ConfigReader:
             return ()
         items = cosmetic.value if cosmetic.kind == "seq" else [cosmetic]
         return tuple(str(i.value) for i in items if i.kind in ("str", "int"))
-
-
-def _rows_per_page(value: Any) -> bool:
-    """Whether `value` is a valid theme option per_page (see cjmgen.pagination)."""
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def config_location(config: SiteConfig) -> SourceLocation | None:

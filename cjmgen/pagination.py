@@ -55,12 +55,20 @@ def paginate(first_path: str, items: Sequence[T], per_page: int) -> list[tuple[s
     return [(paths[index], chunk, Pagination(index + 1, paths)) for index, chunk in enumerate(chunks)]
 
 
+def valid_per_page(value: Any) -> bool:
+    """A whole number of rows, 0 or more (`cjmgen.yml` is checked with this too)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+PER_PAGE_EXPECTED = "expected a whole number of rows, 0 or more (0: one page)"
+
+
 def per_page_option(options: dict[str, Any]) -> int:
     """The theme option `per_page` (rows of a list on one page; 0: no cutting).
     ValueError with a message a user can act on if it is not a whole number >= 0."""
     value = options.get("per_page", DEFAULT_PER_PAGE)
     if value is None:
         return DEFAULT_PER_PAGE
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"theme option per_page: expected a whole number of rows, 0 or more (0: one page), got {value!r}")
+    if not valid_per_page(value):
+        raise ValueError(f"theme option per_page: {PER_PAGE_EXPECTED}, got {value!r}")
     return value
