@@ -377,9 +377,8 @@ def checked(result: Run, what: str) -> Run:
     return result
 
 
-def repeat(runs: int, prepare: Callable[[int], None], measure: Callable[[], Run], what: str,
-           figure: Figure | None = None) -> Figure:
-    figure = figure or Figure()
+def repeat(runs: int, prepare: Callable[[int], None], measure: Callable[[], Run], what: str) -> Figure:
+    figure = Figure()
     for index in range(runs):
         prepare(index)
         result = checked(measure(), what)
@@ -443,6 +442,7 @@ def bench_size(work: Path, maps: int, runs: int, compare: bool, log: Callable[[s
     result = SizeResult(maps)
     cjm = cjmgen_command()
     build = [*cjm, "-C", str(root), "build", "--no-pdf"]
+    check = [*cjm, "-C", str(root), "check"]
     edited = root / map_spec(1).path
     original = edited.read_bytes()
 
@@ -457,10 +457,10 @@ def bench_size(work: Path, maps: int, runs: int, compare: bool, log: Callable[[s
         Contender("full", "cjmgen build", clean, lambda: run(build)),
         Contender("nochange", "cjmgen build (no change)", lambda _: None, lambda: run(build)),
         Contender("onechange", "cjmgen build (one map changed)", lambda i: _edit_one_map(root, i), lambda: run(build)),
-        Contender("check", "cjmgen check", lambda _: None, lambda: run([*cjm, "-C", str(root), "check"])),
+        Contender("check", "cjmgen check", lambda _: None, lambda: run(check)),
         # In CI on a clean clone: no signing key, so no parse cache to read.
         Contender("check_cold", "cjmgen check (no parse cache)", lambda _: None,
-                  lambda: run([*cjm, "-C", str(root), "check"], env={**os.environ, "XDG_CACHE_HOME": str(no_key)})),
+                  lambda: run(check, env={**os.environ, "XDG_CACHE_HOME": str(no_key)})),
     ]
     if compare:
         contenders += other_contenders(work, root, maps, result, log)
