@@ -45,6 +45,11 @@ class Pagination:
         return list(enumerate(self.pages, start=1))
 
 
+def on_first_page(pagination: Pagination | None) -> bool:
+    """Whether a page is a list's first (or only) page."""
+    return pagination is None or pagination.number == 1
+
+
 def paginate(first_path: str, items: Sequence[T], per_page: int) -> list[tuple[str, tuple[T, ...], Pagination | None]]:
     """[(site path, the page's items, its Pagination)]: one entry with Pagination None
     when the list fits one page (or `per_page` is 0: never cut)."""

@@ -18,7 +18,7 @@ from cjmgen.codestamp import code_stamp
 from cjmgen.i18n import Locale
 from cjmgen.markdown import MarkdownRenderer, is_external, is_local
 from cjmgen.model import Map, Persona, Stage
-from cjmgen.pagination import Pagination, paginate, per_page_option
+from cjmgen.pagination import Pagination, on_first_page, paginate, per_page_option
 from cjmgen.page_reuse import BodyLinks, PageRecord, PageReuse, Pieces
 from cjmgen.repository import Repository, classify
 from cjmgen.theme import Theme, ThemeError
@@ -570,7 +570,7 @@ class SiteRenderer:
             refs = tuple(self.catalog.by_owner.get(owner, []))
             maps = tuple(self.catalog.maps_by_owner.get(owner, []))
             for path, chunk, pagination in paginate(site.owner_url(owner), refs, self.per_page):
-                listed = maps if pagination is None or pagination.number == 1 else ()  # the maps: on the first page
+                listed = maps if on_first_page(pagination) else ()  # the maps: on the first page
                 self.cached(path, (owner, chunk, listed, pagination), lambda path=path, owner=owner, chunk=chunk,
                             listed=listed, pagination=pagination: self.page(
                     path, "owner.html", self.paged_title(owner, pagination), owner=owner, refs=list(chunk),
@@ -579,7 +579,7 @@ class SiteRenderer:
 
     def paged_title(self, title: str, pagination: Pagination | None) -> str:
         """A list's title, with "page 2 of 7" after it on every page but the first."""
-        if pagination is None or pagination.number == 1:
+        if on_first_page(pagination):
             return title
         return f"{title} · {self.locale.label('page_of', number=pagination.number, count=pagination.count)}"
 
