@@ -40,6 +40,7 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
     cjmgen pdf mobile/sofa-search                 # A3 infographic -> mobile-sofa-search.pdf
     cjmgen pdf --poster A1 mobile/sofa-search     # wall poster
     cjmgen pdf --handout --segment "Мобильные"    # A4 booklet -> handout.pdf
+    (more maps than pdf.handout_maps: volumes handout-1.pdf, handout-2.pdf, ...)
     """
     from cjmgen.cli import EXIT_OK, EXIT_PROBLEMS, _session, print_diagnostics
     from cjmgen.pdf import PdfError
@@ -77,8 +78,8 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
         if not chosen:
             raise click.UsageError("no published map matches the selection")
         what = ", ".join(x for x in (segment, persona and repo.personas[persona].name if persona in repo.personas else persona, tag and f"#{tag}") if x)
-        names = [str(_target(output, "handout.pdf", 1))]
-        planned = [plan_handout(printer, chosen, "handout.pdf", what)]
+        planned = plan_handout(printer, chosen, what)
+        names = [str(_volume_target(output, plan.job.name, len(planned))) for plan in planned]
     else:
         try:
             page = PageSpec.parse(poster) if poster else PageSpec.parse(page_size or repo.config.pdf.page_size)
@@ -122,6 +123,14 @@ def _find_map(renderer, wanted: str):  # type: ignore[no-untyped-def]
         if m.id == key or m.path.removesuffix(".md") == key or m.id == key.removeprefix(content):
             return m
     return None
+
+
+def _volume_target(output: Path | None, name: str, count: int) -> Path:
+    """Where a handout file goes: `-o anna.pdf` names the one file, or the volumes
+    `anna-1.pdf`, `anna-2.pdf`; without `-o`, handout.pdf or handout-<n>.pdf here."""
+    if count == 1 or output is None or output.is_dir() or str(output).endswith("/"):
+        return _target(output, name, 1)
+    return output.with_name(f"{output.stem}-{name.removeprefix('handout-')}")
 
 
 def _target(output: Path | None, default: str, count: int) -> Path:

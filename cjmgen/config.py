@@ -9,7 +9,8 @@ from typing import Any
 
 from cjmgen.diagnostics import Diagnostics, SourceLocation
 from cjmgen.frontmatter import decode
-from cjmgen.pagination import PER_PAGE_EXPECTED, valid_per_page
+from cjmgen.handout_volumes import DEFAULT_HANDOUT_MAPS
+from cjmgen.pagination import PER_PAGE_EXPECTED, valid_count
 from cjmgen.yamltree import YNode, parse_yaml
 
 CONFIG_FILE = "cjmgen.yml"
@@ -26,6 +27,7 @@ class PdfConfig:
     enabled: bool = True
     variant: str | None = None  # pdf/ua-1: tagged, accessible PDFs
     handout: bool = True  # `build` also writes handout.pdf
+    handout_maps: int = DEFAULT_HANDOUT_MAPS  # most maps in one handout file; 0: one file (handout_volumes.py)
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ class _ConfigReader:
                 out["theme_name"] = self._text("theme.name", value)
             elif key == "custom_dir":
                 out["theme_custom_dir"] = self._text("theme.custom_dir", value)
-            elif key == "per_page" and not valid_per_page(value.plain()):
+            elif key == "per_page" and not valid_count(value.plain()):
                 self._error(value, f"theme.per_page: {PER_PAGE_EXPECTED}, got {value.plain()!r}")
             else:
                 options.append((key, value.plain()))
@@ -198,6 +200,12 @@ class _ConfigReader:
                 pdf = replace(pdf, enabled=bool(value.value))
             elif key == "handout":
                 pdf = replace(pdf, handout=bool(value.value))
+            elif key == "handout_maps":
+                if valid_count(value.plain()):
+                    pdf = replace(pdf, handout_maps=value.plain())
+                else:
+                    self._error(value, "pdf.handout_maps: expected a whole number of maps a volume, 0 or more "
+                                f"(0: the whole handout in one file), got {value.plain()!r}")
             elif key == "variant":
                 variant = self._text("pdf.variant", value)
                 if variant is not None and variant.lower() not in PDF_VARIANTS:
@@ -205,7 +213,7 @@ class _ConfigReader:
                 elif variant:
                     pdf = replace(pdf, variant=variant.lower())
             else:
-                self._unknown(key, value, ["page_size", "enabled", "variant", "handout"])
+                self._unknown(key, value, ["page_size", "enabled", "variant", "handout", "handout_maps"])
         return pdf
 
     def _diff(self, node: YNode) -> tuple[str, ...]:

@@ -16,7 +16,6 @@ from typing import Callable
 
 import jinja2
 
-from cjmgen import site as site_paths
 from cjmgen.build import BuildOptions, effective_config, make_renderer
 from cjmgen.config import SiteConfig
 from cjmgen.diagnostics import Diagnostic, Diagnostics, Severity
@@ -201,19 +200,11 @@ class PreviewBuilds:
         renderer = self.renderer
         if renderer is None or not renderer.pdf_maps:
             return {}
-        from cjmgen.pdf.publish import PageSpec, plan_handout, plan_maps, plan_site, printer_for, produce
+        from cjmgen.pdf.publish import plan_one, plan_site, produce
 
-        if wanted is None:
-            printer, planned = plan_site(renderer, handout=renderer.handout)
-        else:
-            printer = printer_for(renderer)
-            maps = [m for m in renderer.catalog.maps if site_paths.map_pdf_url(m.id) == wanted]
-            if wanted == "handout.pdf" and renderer.handout:
-                planned = [plan_handout(printer, list(renderer.catalog.maps))]
-            elif maps:
-                planned = plan_maps(printer, maps, PageSpec.parse(renderer.repo.config.pdf.page_size))
-            else:
-                return {}
+        printer, planned = plan_site(renderer, handout=renderer.handout) if wanted is None else plan_one(renderer, wanted)
+        if not planned:
+            return {}
         return produce(planned, renderer.repo.config, printer).files
 
     def on_demand(self, relative: str) -> dict[str, bytes] | None:

@@ -60,8 +60,8 @@ def paginate(first_path: str, items: Sequence[T], per_page: int) -> list[tuple[s
     return [(paths[index], chunk, Pagination(index + 1, paths)) for index, chunk in enumerate(chunks)]
 
 
-def valid_per_page(value: Any) -> bool:
-    """A whole number of rows, 0 or more (`cjmgen.yml` is checked with this too)."""
+def valid_count(value: Any) -> bool:
+    """A whole number, 0 or more: rows a page, maps a handout volume (`cjmgen.yml` is checked with this)."""
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
@@ -74,6 +74,6 @@ def per_page_option(options: dict[str, Any]) -> int:
     value = options.get("per_page", DEFAULT_PER_PAGE)
     if value is None:
         return DEFAULT_PER_PAGE
-    if not valid_per_page(value):
+    if not valid_count(value):
         raise ValueError(f"theme option per_page: {PER_PAGE_EXPECTED}, got {value!r}")
     return value

@@ -15,6 +15,7 @@ from cjmgen.assets import resolve_asset
 from cjmgen.catalog import Catalog
 from cjmgen.checks import is_stale
 from cjmgen.codestamp import code_stamp
+from cjmgen.handout_volumes import HandoutVolume, handout_volumes
 from cjmgen.i18n import Locale
 from cjmgen.markdown import MarkdownRenderer, is_external, is_local
 from cjmgen.model import Map, Persona, Stage
@@ -429,6 +430,13 @@ class SiteRenderer:
             return None
         return resolve_asset(persona.photo, persona.path, self.repo.config).path
 
+    @functools.cached_property
+    def handouts(self) -> tuple[HandoutVolume, ...]:
+        """The files of the training handout `build` writes (none without `handout`)."""
+        if not self.handout:
+            return ()
+        return handout_volumes(len(self.catalog.maps), self.repo.config.pdf.handout_maps)
+
     def personas_of(self, maps: Iterable[Map]) -> tuple:
         ids = sorted({m.persona for m in maps if m.persona})
         return tuple(self.repo.personas.get(pid) for pid in ids)
@@ -449,7 +457,7 @@ class SiteRenderer:
             self.page(
                 site.INDEX, "index.html", self.repo.config.title,
                 groups=groups, figures=figures, stale=self.stale, personas=self.repo.personas,
-                handout=self.handout, filters=self.filter_options(maps),
+                handout=self.handout, handouts=self.handouts, filters=self.filter_options(maps),
             )
 
         self.cached(site.INDEX, key, produce)

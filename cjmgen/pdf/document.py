@@ -22,6 +22,7 @@ from cjmgen import __version__, charts, journey, site
 from cjmgen.assets import resolve_asset
 from cjmgen.diagnostics import SourceLocation
 from cjmgen.gitio import run_git
+from cjmgen.handout_volumes import HandoutVolume
 from cjmgen.markdown import is_external, is_local
 from cjmgen.model import Item, Map, Persona, Stage
 from cjmgen.pdf import layout
@@ -517,7 +518,9 @@ class PrintRenderer:
         spec = FitSpec(fit.font, fit.min_font, fit.max_font, fit.sheets)
         return self._planned(name, html, sources, "poster" if poster else "map", journey_map, spec)
 
-    def handout_job(self, maps: Sequence[Map], name: str, subtitle: str = "") -> PlannedJob:
+    def handout_job(self, maps: Sequence[Map], name: str, subtitle: str = "",
+                    volume: HandoutVolume | None = None) -> PlannedJob:
+        """The A4 booklet of `maps`; `volume`: which file of a handout split in volumes it is."""
         sources = Sources(files=set(self.css_files))
         chapters = []
         for number, journey_map in enumerate(maps, start=1):
@@ -555,10 +558,12 @@ class PrintRenderer:
                     owners.setdefault(stage.owner, []).append((journey_map, stage))
         owner_names = sorted(set(owners) | set(owned_maps), key=str.casefold)
         revision = self.git.revision(sorted(sources.inputs))
-        title = self.config.title
+        title = f"{self.config.title} — {self.locale.label('handout_title')}"
+        if volume is not None and volume.split:
+            title += f" · {self.locale.label('handout_volume', number=volume.number, count=volume.count)}"
         html = self.render_template(
             "pdf/handout.html",
-            doc=self.doc_meta(f"{title} — {self.locale.label('handout_title')}", revision, subtitle),
+            doc=self.doc_meta(title, revision, subtitle), volume=volume,
             stamp=self.stamp(revision, site.INDEX),
             subtitle=subtitle,
             chapters=chapters,

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from cjmgen import site
 from cjmgen.config import SiteConfig
 from cjmgen.diagnostics import Diagnostic, Severity, SourceLocation
+from cjmgen.handout_volumes import HandoutVolume, handout_volumes
 from cjmgen.model import Map
 from cjmgen.pdf import PdfError
 from cjmgen.pdf.cache import FileDigests, PdfCache, job_key
@@ -26,7 +27,7 @@ from cjmgen.render import SiteRenderer
 
 __all__ = [
     "PdfError", "PdfOutcome", "PageSpec", "PageSizeError", "POSTER_SIZES", "plan_site",
-    "plan_maps", "plan_handout", "produce", "printer_for", "HANDOUT_PAGE",
+    "plan_maps", "plan_handout", "plan_one", "produce", "printer_for", "HANDOUT_PAGE",
 ]
 
 VARIANTS = ("pdf/ua-1",)
@@ -56,21 +57,35 @@ def plan_maps(printer: PrintRenderer, maps: Sequence[Map], page: PageSpec, poste
     ]
 
 
-def plan_handout(printer: PrintRenderer, maps: Sequence[Map], name: str = "handout.pdf",
-                 subtitle: str = "") -> PlannedJob:
-    return printer.handout_job(maps, name, subtitle)
+def plan_handout(printer: PrintRenderer, maps: Sequence[Map], subtitle: str = "",
+                 volumes: Sequence[HandoutVolume] | None = None) -> list[PlannedJob]:
+    """The handout of `maps`: one file per volume (default: volumes of pdf.handout_maps maps)."""
+    if volumes is None:
+        volumes = handout_volumes(len(maps), printer.config.pdf.handout_maps)
+    return [printer.handout_job(maps[v.start:v.stop], v.path, subtitle, v) for v in volumes]
 
 
 def plan_site(site_renderer: SiteRenderer, handout: bool = True) -> tuple[PrintRenderer, list[PlannedJob]]:
-    """A PDF for every published map (the configured page size), and the whole handout."""
+    """A PDF for every published map (the configured page size), and the handout's volumes."""
     printer = printer_for(site_renderer)
     config = site_renderer.repo.config
     page = PageSpec.parse(config.pdf.page_size)
     maps = list(site_renderer.catalog.maps)
     planned = plan_maps(printer, maps, page)
-    if handout and maps:
-        planned.append(plan_handout(printer, maps))
+    if handout:
+        planned.extend(plan_handout(printer, maps, volumes=site_renderer.handouts))
     return printer, planned
+
+
+def plan_one(site_renderer: SiteRenderer, path: str) -> tuple[PrintRenderer, list[PlannedJob]]:
+    """The site's PDF at `path` (a map's, or a handout volume), or no job (serve's on-demand PDFs)."""
+    printer = printer_for(site_renderer)
+    maps = list(site_renderer.catalog.maps)
+    for volume in site_renderer.handouts:
+        if volume.path == path:
+            return printer, plan_handout(printer, maps, volumes=[volume])
+    chosen = [m for m in maps if site.map_pdf_url(m.id) == path]
+    return printer, plan_maps(printer, chosen, PageSpec.parse(site_renderer.repo.config.pdf.page_size))
 
 
 def produce(

@@ -1,0 +1,82 @@
+"""The handout of a large repository is split into volumes (`pdf.handout_maps`):
+one WeasyPrint document of every map would take 38 MB and 1.9 s a map."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cjmgen.build import build
+from cjmgen.handout_volumes import handout_volumes
+from tests.conftest import run, write_files
+from tests.test_pdf import RU_CONFIG, make_ru_repo, pdfinfo, pdftext
+
+
+def test_volumes_are_as_even_as_can_be() -> None:
+    assert [(v.start, v.stop) for v in handout_volumes(13, 12)] == [(0, 7), (7, 13)]
+    assert [v.path for v in handout_volumes(25, 12)] == ["handout-1.pdf", "handout-2.pdf", "handout-3.pdf"]
+    assert [(v.number, v.count) for v in handout_volumes(25, 12)] == [(1, 3), (2, 3), (3, 3)]
+    sizes = [v.stop - v.start for v in handout_volumes(1000, 12)]
+    assert sum(sizes) == 1000 and max(sizes) <= 12 and max(sizes) - min(sizes) <= 1
+
+
+@pytest.mark.parametrize(("maps", "most"), [(12, 12), (1, 12), (500, 0)])
+def test_a_handout_that_fits_is_one_file(maps: int, most: int) -> None:
+    volumes = handout_volumes(maps, most)
+    assert [(v.path, v.start, v.stop, v.split) for v in volumes] == [("handout.pdf", 0, maps, False)]
+    assert handout_volumes(0, most) == ()
+
+
+pdf_tools = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+@pdf_tools
+def test_build_writes_one_volume_a_map_and_links_each(tmp_path: Path) -> None:
+    root = make_ru_repo(tmp_path / "repo", commit=False)
+    (root / "cjmgen.yml").write_text(RU_CONFIG.replace("pdf: {page_size: A3 landscape}", "pdf: {handout_maps: 1}"), encoding="utf-8")
+    first = build(root)
+    assert first.written and first.pdfs == 4 and first.pdfs_rendered == 4
+    site = root / "site"
+    assert not (site / "handout.pdf").exists()
+    texts = {n: " ".join(pdftext(site / f"handout-{n}.pdf").split()) for n in (1, 2)}
+    # the site's order: each map in exactly one volume, the cover saying which volume
+    assert ("Покупка дивана с телефона" in texts[1]) != ("Покупка дивана с телефона" in texts[2])
+    assert ("Buying office chairs" in texts[1]) != ("Buying office chairs" in texts[2])
+    assert "Том 1 из 2" in texts[1] and "Том 2 из 2" in texts[2]
+    assert pdfinfo(site / "handout-2.pdf")["Title"] == "Карты пути клиента — тест — Учебное пособие · Том 2 из 2"
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="handout-1\.pdf" aria-label="Том 1 из 2">1</a>', index), index
+    assert 'href="handout-2.pdf"' in index and 'href="handout.pdf"' not in index
+    # an edit renders the map's own PDF and its volume, not the other volume
+    path = root / "maps/en/chairs.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Goal of Deal", "A changed goal"), encoding="utf-8")
+    second = build(root)
+    assert second.pdfs_rendered == 2
+    chairs = 1 if "Buying office chairs" in texts[1] else 2
+    assert "A changed goal" in pdftext(site / f"handout-{chairs}.pdf")
+
+
+@pdf_tools
+def test_the_handout_command_writes_volumes_next_to_the_named_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_ru_repo(tmp_path / "repo", commit=False)
+    (root / "cjmgen.yml").write_text(RU_CONFIG.replace("pdf: {page_size: A3 landscape}", "pdf: {handout_maps: 1}"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run(["pdf", "--handout", "-o", "all.pdf"], root)
+    assert result.exit_code == 0, result.output
+    assert "wrote all-1.pdf" in result.output and "wrote all-2.pdf" in result.output
+    assert not (tmp_path / "all.pdf").exists()
+    assert "Том 2 из 2" in pdftext(tmp_path / "all-2.pdf")
+
+
+@pytest.mark.parametrize("value", ["-1", "many", "2.5"])
+def test_a_wrong_handout_maps_is_reported_where_it_is_written(tmp_path: Path, value: str) -> None:
+    root = tmp_path / "repo"
+    write_files(root, {"cjmgen.yml": f"title: Maps\npdf:\n  handout_maps: {value}\n",
+                       "maps/a.md": "---\ntitle: A\nstages: [{id: s, name: S}]\n---\n"})
+    result = run(["check"], root)
+    assert result.exit_code == 1
+    assert re.search(r"cjmgen\.yml:3:17: error: pdf\.handout_maps: expected a whole number", result.output), result.output
+    assert "Traceback" not in result.output
