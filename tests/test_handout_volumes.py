@@ -80,3 +80,19 @@ def test_a_wrong_handout_maps_is_reported_where_it_is_written(tmp_path: Path, va
     assert result.exit_code == 1
     assert re.search(r"cjmgen\.yml:3:17: error: pdf\.handout_maps: expected a whole number", result.output), result.output
     assert "Traceback" not in result.output
+
+
+@pdf_tools
+def test_serve_renders_a_volume_when_the_browser_asks_for_it(tmp_path: Path) -> None:
+    from cjmgen.build import BuildOptions
+    from cjmgen.incremental import PreviewBuilds, SiteBuilder
+
+    root = make_ru_repo(tmp_path / "repo", commit=False)
+    (root / "cjmgen.yml").write_text(RU_CONFIG.replace("pdf: {page_size: A3 landscape}", "pdf: {handout_maps: 1}"), encoding="utf-8")
+    builds = PreviewBuilds(SiteBuilder(root, BuildOptions(drafts=True)))
+    assert builds().ok
+    served = builds.on_demand("handout-2.pdf")
+    assert served is not None and list(served) == ["handout-2.pdf"]
+    assert served["handout-2.pdf"].startswith(b"%PDF")
+    assert builds.on_demand("handout.pdf") is None  # split: there is no single file
+    assert builds.on_demand("handout-3.pdf") is None
