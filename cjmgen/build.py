@@ -39,6 +39,8 @@ class BuildOptions:
     strict: bool = False
     pdf: bool = True
     compare: str | None = None  # a git revision: add the "What changed" page (changes.html)
+    # Lines for the person waiting (how far a long PDF render has got); not an input.
+    progress: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -474,7 +476,8 @@ def _write_pdfs(project: LoadedProject, options: BuildOptions, plan, staging: St
     from cjmgen.pdf.publish import produce
 
     printer, planned = plan
-    outcome = produce(planned, project.repo.config, printer, known=project.diagnostics.items)
+    outcome = produce(planned, project.repo.config, printer, known=project.diagnostics.items,
+                      progress=options.progress)
     for path, data in outcome.files.items():
         staging.write(path, data)
     project.diagnostics.extend(outcome.diagnostics)

@@ -117,6 +117,7 @@ def build(ctx: click.Context, directory: Path | None, output: Path | None, base_
     options = BuildOptions(
         output=(output if output is None or output.is_absolute() else Path.cwd() / output),
         base_url=base_url, drafts=drafts, strict=strict, pdf=not no_pdf, compare=compare,
+        progress=lambda line: click.echo(line, err=True),
     )
     result = run_build(session.root, options)
     print_diagnostics(session, result.diagnostics)

@@ -96,7 +96,8 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
         sources = [f"maps/{m.id}{suffix}.pdf" for m in chosen]  # the site's names: same bytes, shared cache
         planned = plan_maps(printer, chosen, page, poster=bool(poster), names=sources)
     try:
-        outcome = produce(planned, repo.config, printer, known=diagnostics.items, use_cache=not no_cache)
+        outcome = produce(planned, repo.config, printer, known=diagnostics.items, use_cache=not no_cache,
+                          progress=lambda line: click.echo(line, err=True))
     except PdfError as exc:
         click.echo(f"error: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""), err=True)
         ctx.exit(EXIT_PROBLEMS)

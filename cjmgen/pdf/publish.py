@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 from urllib.parse import quote
 
 from cjmgen import site
@@ -88,11 +88,43 @@ def plan_one(site_renderer: SiteRenderer, path: str) -> tuple[PrintRenderer, lis
     return printer, plan_maps(printer, chosen, PageSpec.parse(site_renderer.repo.config.pdf.page_size))
 
 
+#: Seconds before the first progress line of a PDF render, and between two lines.
+PROGRESS_AFTER = 10.0
+PROGRESS_EVERY = 30.0
+
+
+@dataclass
+class RenderProgress:
+    """"PDF: 120 of 1,084 rendered (75 s)" now and then while a long render runs: a first
+    build of 1,000 maps renders PDFs for about half an hour, and silence looks like a hang
+    (some CI services stop a job that prints nothing for ten minutes)."""
+
+    total: int
+    say: Callable[[str], None]
+    clock: Callable[[], float] = time.monotonic
+    done: int = 0
+    started: float = 0.0
+    next_at: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.started = self.clock()
+        self.next_at = self.started + PROGRESS_AFTER
+
+    def __call__(self, result: JobResult) -> None:
+        self.done += 1
+        now = self.clock()
+        if now >= self.next_at and self.done < self.total:
+            self.say(f"PDF: {self.done} of {self.total} rendered ({now - self.started:.0f} s)")
+            self.next_at = now + PROGRESS_EVERY
+
+
 def produce(
     planned: Sequence[PlannedJob], config: SiteConfig, printer: PrintRenderer | None = None,
     known: Sequence[Diagnostic] = (), workers: int | None = None, use_cache: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> PdfOutcome:
-    """Take what the cache has, render the rest in parallel, and report what was refused."""
+    """Take what the cache has, render the rest in parallel, and report what was refused.
+    `progress`: told how far a long render has got (see RenderProgress)."""
     started = time.perf_counter()
     outcome = PdfOutcome()
     cache = PdfCache(config.root.resolve())
@@ -107,8 +139,19 @@ def produce(
                 results[index] = hit
     missing = [i for i in range(len(planned)) if i not in results]
     if missing:
+        index_of = {planned[i].job.name: i for i in missing}
+        report = RenderProgress(len(missing), progress) if progress is not None else None
+
+        def finished(result: JobResult) -> None:
+            # Into the cache as each PDF comes: a first build of a large repository that is
+            # stopped half an hour in (a CI time limit, Ctrl-C) leaves its PDFs to the next.
+            if use_cache:
+                cache.put(keys[index_of[result.name]], result)
+            if report is not None:
+                report(result)
+
         try:
-            fresh = render_jobs([planned[i].job for i in missing], workers)
+            fresh = render_jobs([planned[i].job for i in missing], workers, finished)
         except PdfUnavailable as exc:
             raise PdfError(str(exc), hint="or set `pdf: {enabled: false}` in cjmgen.yml") from exc
         except RenderError as exc:
@@ -116,8 +159,6 @@ def produce(
         for index, result in zip(missing, fresh):
             results[index] = result
             outcome.rendered.append(result.name)
-            if use_cache:
-                cache.put(keys[index], result)
         cache.prune()
     problems = printer.problems if printer is not None else []
     outcome.diagnostics.extend(_problems(problems, known))
