@@ -435,7 +435,7 @@ class SiteRenderer:
         """The files of the training handout `build` writes (none without `handout`)."""
         if not self.handout:
             return ()
-        return handout_volumes(len(self.catalog.maps), self.repo.config.pdf.handout_maps)
+        return handout_volumes([m.id for m in self.catalog.maps], self.repo.config.pdf.handout_maps)
 
     def personas_of(self, maps: Iterable[Map]) -> tuple:
         ids = sorted({m.persona for m in maps if m.persona})

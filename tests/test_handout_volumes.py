@@ -11,23 +11,42 @@ import pytest
 
 from cjmgen.build import build
 from cjmgen.handout_volumes import handout_volumes
-from tests.conftest import run, write_files
+from tests.conftest import run, simple_map, write_files
 from tests.test_pdf import RU_CONFIG, make_ru_repo, pdfinfo, pdftext
 
 
-def test_volumes_are_as_even_as_can_be() -> None:
-    assert [(v.start, v.stop) for v in handout_volumes(13, 12)] == [(0, 7), (7, 13)]
-    assert [v.path for v in handout_volumes(25, 12)] == ["handout-1.pdf", "handout-2.pdf", "handout-3.pdf"]
-    assert [(v.number, v.count) for v in handout_volumes(25, 12)] == [(1, 3), (2, 3), (3, 3)]
-    sizes = [v.stop - v.start for v in handout_volumes(1000, 12)]
-    assert sum(sizes) == 1000 and max(sizes) <= 12 and max(sizes) - min(sizes) <= 1
+def ids(count: int, prefix: str = "seg/m") -> list[str]:
+    return [f"{prefix}{number:05d}" for number in range(count)]
+
+
+def test_volumes_hold_between_half_and_all_of_handout_maps() -> None:
+    volumes = handout_volumes(ids(1000), 12)
+    sizes = [v.stop - v.start for v in volumes]
+    assert sum(sizes) == 1000 and max(sizes) <= 12 and min(sizes[:-1]) >= 6
+    assert [(v.start, v.stop) for v in volumes[1:]] == [(a.stop, b.stop) for a, b in zip(volumes, volumes[1:])]
+    assert [v.path for v in volumes[:2]] == ["handout-1.pdf", "handout-2.pdf"]
+    assert {(v.number, v.count) for v in volumes} == {(n, len(volumes)) for n in range(1, len(volumes) + 1)}
+    assert 1000 / 12 <= len(volumes) <= 1000 / 6 + 1
 
 
 @pytest.mark.parametrize(("maps", "most"), [(12, 12), (1, 12), (500, 0)])
 def test_a_handout_that_fits_is_one_file(maps: int, most: int) -> None:
-    volumes = handout_volumes(maps, most)
+    volumes = handout_volumes(ids(maps), most)
     assert [(v.path, v.start, v.stop, v.split) for v in volumes] == [("handout.pdf", 0, maps, False)]
-    assert handout_volumes(0, most) == ()
+    assert handout_volumes([], most) == ()
+
+
+@pytest.mark.parametrize("where", [0, 137, 500, 998])
+def test_adding_or_removing_a_map_changes_the_volume_it_is_in_not_every_later_one(where: int) -> None:
+    def contents(map_ids: list[str]) -> set[tuple[str, ...]]:
+        return {tuple(map_ids[v.start:v.stop]) for v in handout_volumes(map_ids, 12)}
+
+    before = ids(1000)
+    added = before[:where] + ["seg/new-map"] + before[where:]
+    removed = before[:where] + before[where + 1:]
+    for after in (added, removed):
+        changed = contents(after) - contents(before)
+        assert 1 <= len(changed) <= 3, (where, len(changed))  # counting from the start: dozens
 
 
 pdf_tools = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -45,8 +64,11 @@ def test_build_writes_one_volume_a_map_and_links_each(tmp_path: Path) -> None:
     # the site's order: each map in exactly one volume, the cover saying which volume
     assert ("Покупка дивана с телефона" in texts[1]) != ("Покупка дивана с телефона" in texts[2])
     assert ("Buying office chairs" in texts[1]) != ("Buying office chairs" in texts[2])
-    assert "Том 1 из 2" in texts[1] and "Том 2 из 2" in texts[2]
-    assert pdfinfo(site / "handout-2.pdf")["Title"] == "Карты пути клиента — тест — Учебное пособие · Том 2 из 2"
+    # the cover and the title say which maps a volume holds (not its number: see handout_volumes)
+    for number, text in texts.items():
+        title = "Покупка дивана с телефона" if "Покупка дивана с телефона" in text else "Buying office chairs"
+        assert f"Карта «{title}»" in text
+        assert pdfinfo(site / f"handout-{number}.pdf")["Title"] == f"Карты пути клиента — тест — Учебное пособие · Карта «{title}»"
     index = (site / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<a href="handout-1\.pdf" aria-label="Том 1 из 2">1</a>', index), index
     assert 'href="handout-2.pdf"' in index and 'href="handout.pdf"' not in index
@@ -57,6 +79,13 @@ def test_build_writes_one_volume_a_map_and_links_each(tmp_path: Path) -> None:
     assert second.pdfs_rendered == 2
     chairs = 1 if "Buying office chairs" in texts[1] else 2
     assert "A changed goal" in pdftext(site / f"handout-{chairs}.pdf")
+    # a map that comes first in the site's order: the other volumes move up a number, from the cache
+    moved = {n: (site / f"handout-{n}.pdf").read_bytes() for n in (1, 2)}
+    write_files(root, {"maps/a/first.md": simple_map("A first map", persona="irina")})
+    third = build(root)
+    assert third.written and third.pdfs == 6 and third.pdfs_rendered == 2  # its own PDF and its volume
+    assert "A first map" in pdftext(site / "handout-1.pdf")
+    assert [(site / f"handout-{n}.pdf").read_bytes() for n in (2, 3)] == [moved[1], moved[2]]
 
 
 @pdf_tools
@@ -68,7 +97,7 @@ def test_the_handout_command_writes_volumes_next_to_the_named_file(tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert "wrote all-1.pdf" in result.output and "wrote all-2.pdf" in result.output
     assert not (tmp_path / "all.pdf").exists()
-    assert "Том 2 из 2" in pdftext(tmp_path / "all-2.pdf")
+    assert "Карта «" in pdftext(tmp_path / "all-2.pdf")
 
 
 @pytest.mark.parametrize("value", ["-1", "many", "2.5"])

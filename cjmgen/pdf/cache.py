@@ -55,7 +55,7 @@ def job_key(job: Job, files: Iterable[Path], digests: FileDigests, config: str) 
         "cjmgen": __version__,
         "weasyprint": weasyprint_version(),
         "config": config,
-        "job": {k: v for k, v in asdict(job).items() if k != "html"},
+        "job": {k: v for k, v in asdict(job).items() if k not in ("html", "name")},  # the name: see _planned
         "files": sorted((str(p), digests(p)) for p in set(files)),
     }
     h.update(json.dumps(parts, sort_keys=True, default=str).encode("utf-8"))

@@ -559,11 +559,17 @@ class PrintRenderer:
         owner_names = sorted(set(owners) | set(owned_maps), key=str.casefold)
         revision = self.git.revision(sorted(sources.inputs))
         title = f"{self.config.title} — {self.locale.label('handout_title')}"
-        if volume is not None and volume.split:
-            title += f" · {self.locale.label('handout_volume', number=volume.number, count=volume.count)}"
+        # A volume says which maps it holds, not its number: a volume that only moved
+        # (a map added before it) is then the same PDF, from the cache (handout_volumes.py).
+        volume_range = ""
+        if volume is not None and volume.split and maps:
+            volume_range = (self.locale.label("handout_range", first=maps[0].title, last=maps[-1].title)
+                            if len(maps) > 1 else self.locale.label("handout_one", title=maps[0].title))
+        if volume_range:
+            title += f" · {volume_range}"
         html = self.render_template(
             "pdf/handout.html",
-            doc=self.doc_meta(title, revision, subtitle), volume=volume,
+            doc=self.doc_meta(title, revision, subtitle), volume_range=volume_range,
             stamp=self.stamp(revision, site.INDEX),
             subtitle=subtitle,
             chapters=chapters,
@@ -584,7 +590,8 @@ class PrintRenderer:
 
     def _planned(self, name: str, html: str, sources: Sources, kind: str, journey_map: Map | None,
                  fit: FitSpec | None) -> PlannedJob:
-        identifier = hashlib.md5(f"{name}\0{html}".encode("utf-8")).hexdigest()  # noqa: S324 - an id, not security
+        # Of the content alone: a handout volume renamed (handout-3 -> handout-4) is the same PDF.
+        identifier = hashlib.md5(html.encode("utf-8")).hexdigest()  # noqa: S324 - an id, not security
         job = Job(name, html, file_url(self.root) + "/", self.roots, identifier, self.variant, fit)
         fallback = journey_map.location if journey_map else None
         if journey_map is not None and fallback is None:

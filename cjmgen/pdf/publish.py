@@ -61,7 +61,7 @@ def plan_handout(printer: PrintRenderer, maps: Sequence[Map], subtitle: str = ""
                  volumes: Sequence[HandoutVolume] | None = None) -> list[PlannedJob]:
     """The handout of `maps`: one file per volume (default: volumes of pdf.handout_maps maps)."""
     if volumes is None:
-        volumes = handout_volumes(len(maps), printer.config.pdf.handout_maps)
+        volumes = handout_volumes([m.id for m in maps], printer.config.pdf.handout_maps)
     return [printer.handout_job(maps[v.start:v.stop], v.path, subtitle, v) for v in volumes]
 
 
