@@ -26,7 +26,7 @@ from cjmgen.gitio import source_date
 from cjmgen.markdown import MarkdownRenderer
 from cjmgen.parse_cache import ParseCache
 from cjmgen.project import content_missing, load_project
-from cjmgen.repository import FileParser, classify, parse_repository, read_sources
+from cjmgen.repository import FileParser, classify, parse_repository, read_sources, report_outside
 from cjmgen.workers import receive, reply, spawn, worker_count
 
 
@@ -56,6 +56,7 @@ def check_project(root: Path) -> CheckOutcome:
         diagnostics.extend(project.diagnostics)
         return CheckOutcome(diagnostics, len(project.repo.maps), len(project.repo.personas))
     content_missing(config, diagnostics)
+    report_outside(sources, diagnostics)
     map_files = set(maps)
     shared = {path: data for path, data in sources.items() if path not in map_files}
     today = source_date(root).date()

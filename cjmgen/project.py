@@ -14,7 +14,7 @@ from cjmgen.gcpause import without_cyclic_gc
 from cjmgen.gitio import source_date
 from cjmgen.markdown import MarkdownRenderer
 from cjmgen.model import Map
-from cjmgen.repository import FileParser, Repository, parse_repository, read_sources
+from cjmgen.repository import FileParser, Repository, parse_repository, read_sources, report_outside
 
 
 @dataclass
@@ -49,6 +49,7 @@ def load_project(
     content_missing(config, diagnostics)
     if sources is None:
         sources = read_sources(config)
+    report_outside(sources, diagnostics)
     with without_cyclic_gc(freeze=permanent):
         repo = parse_repository(config, sources, diagnostics, parse, keep_sources)
         del sources

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
+
 from cjmgen.diagnostics import Diagnostic, Severity
+from cjmgen.paths import contains
 
 _COLOURS = {"error": "31;1", "warning": "33;1", "hint": "36", "dim": "2", "ok": "32;1", "bold": "1"}
 
@@ -25,11 +28,17 @@ class Style:
 
 def _source_line(root: Path, path: str, line: int, cache: dict[str, list[str] | None]) -> str | None:
     if path not in cache:
-        try:
-            text = (root / path).read_bytes().decode("utf-8-sig", errors="replace")
-            cache[path] = text.replace("\r\n", "\n").split("\n")
-        except OSError:
-            cache[path] = None
+        cache[path] = None
+        full = root / path
+        real = os.path.realpath(full)
+        # A link out of the repository (repository.report_outside) is not quoted either: its
+        # first line could be a line of /etc/passwd, printed into a CI log.
+        if real == os.path.abspath(full) or contains(os.path.realpath(root), real):
+            try:
+                text = full.read_bytes().decode("utf-8-sig", errors="replace")
+                cache[path] = text.replace("\r\n", "\n").split("\n")
+            except OSError:
+                pass
     lines = cache[path]
     if lines is None or not 1 <= line <= len(lines):
         return None

@@ -61,22 +61,36 @@ def _content_prefix(content_dir: str) -> str:
     return PurePosixPath(content_dir.replace("\\", "/")).as_posix().strip("/") or "."
 
 
-def read_sources(config: SiteConfig, already_read: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+class ContentFiles(dict):  # type: ignore[type-arg]
+    """What `read_sources` read: repository path -> bytes, sorted. `outside`: the content
+    files that are links to a file outside the repository, never read (`report_outside`)."""
+
+    def __init__(self, files: Mapping[str, bytes] | None = None, outside: list[str] | None = None) -> None:
+        super().__init__(files or {})
+        self.outside = outside or []
+
+
+def read_sources(config: SiteConfig, already_read: Mapping[str, bytes] | None = None) -> ContentFiles:
     """Every content file (.md and channels.yml), keyed by repository-relative path, sorted.
 
-    Hidden files and folders are skipped and symlinked folders are not entered.
-    A file that is a symlink out of the repository keeps its absolute path as its
-    key, so the checks can name it. `already_read`: bytes by file path (as os.walk
-    joins it) that the caller read a moment ago (the build's up-to-date digest).
+    Hidden files and folders are skipped and symlinked folders are not entered. A file
+    that is a symlink to a file outside the repository (and outside the content folder,
+    which cjmgen.yml may put elsewhere) is not read: a map linked to /etc/passwd would
+    otherwise be published, or quoted line by line in the diagnostics of a CI log.
+    `already_read`: bytes by file path (as os.walk joins it) that the caller read a
+    moment ago (the build's up-to-date digest).
     """
     content = config.content_path
     sources: dict[str, bytes] = {}
+    outside: list[str] = []
     if not content.is_dir():
-        return sources
+        return ContentFiles()
     base = str(content)
     real_root = os.path.realpath(config.root)
+    allowed = (real_root, os.path.realpath(base))
     for folder, dirs, files in os.walk(base):  # does not follow symlinked folders
         dirs[:] = [name for name in dirs if not name.startswith(".")]
+        real_folder = os.path.realpath(folder)  # once a folder: realpath walks every part of a path
         for name in files:
             if name.startswith("."):
                 continue
@@ -84,14 +98,26 @@ def read_sources(config: SiteConfig, already_read: Mapping[str, bytes] | None = 
             relative = os.path.relpath(path, base).replace(os.sep, "/")
             if not (name.endswith(".md") or relative == CHANNELS_FILE) or not os.path.isfile(path):
                 continue
-            inside = contains(real_root, os.path.realpath(path))
-            key = os.path.relpath(path, real_root).replace(os.sep, "/") if inside else Path(path).as_posix()
+            real = os.path.realpath(path) if os.path.islink(path) else os.path.join(real_folder, name)
+            key = os.path.relpath(path, real_root).replace(os.sep, "/") if contains(real_root, path) else Path(path).as_posix()
+            if not any(contains(root, real) for root in allowed):
+                outside.append(key)
+                continue
             data = already_read.get(path) if already_read else None
             if data is None:
                 with open(path, "rb") as stream:
                     data = stream.read()
             sources[key] = data
-    return dict(sorted(sources.items()))
+    return ContentFiles(dict(sorted(sources.items())), sorted(outside))
+
+
+def report_outside(sources: Mapping[str, bytes], diagnostics: Diagnostics) -> None:
+    """An error for each content file that `read_sources` left unread: it links outside."""
+    for path in getattr(sources, "outside", ()):
+        diagnostics.error(
+            "outside-repository", f"'{path}' is a link to a file outside the repository: not read",
+            SourceLocation(path), hint="copy the file into the repository instead of linking to it",
+        )
 
 
 def classify(path: str, config: SiteConfig) -> tuple[str, str] | None:
