@@ -8,6 +8,7 @@ override can extend the template it replaces as `!theme/<name>`.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from cjmgen.config import SiteConfig
+from cjmgen.paths import contains
 
 if TYPE_CHECKING:
     from cjmgen.signing import Signer
@@ -54,12 +56,14 @@ class Theme:
         return dirs
 
     def static_files(self) -> dict[str, Path]:
-        """Static files by relative name; the custom dir's shadow the theme's."""
+        """Static files by relative name; the custom dir's shadow the theme's. A symlink
+        to a file outside its folder is left out: it would be copied into the site."""
         files: dict[str, Path] = {}
         for base in (self.folder / "static", *( [self.custom_dir / "static"] if self.custom_dir else [])):
             if base.is_dir():
+                real_base = os.path.realpath(base)
                 for path in sorted(base.rglob("*")):
-                    if path.is_file():
+                    if path.is_file() and contains(real_base, os.path.realpath(path)):
                         files[path.relative_to(base).as_posix()] = path
         return dict(sorted(files.items()))
 
@@ -87,6 +91,9 @@ def load_theme(config: SiteConfig) -> Theme:
     custom = None
     if config.theme_custom_dir:
         custom = (config.root / config.theme_custom_dir).resolve()
+        if not contains(config.root.resolve(), custom):
+            raise ThemeError(f"theme.custom_dir '{config.theme_custom_dir}' is outside the repository "
+                             "(cjmgen reads no file from outside it): keep the overrides in the repository")
         if not custom.is_dir():
             raise ThemeError(f"theme.custom_dir '{config.theme_custom_dir}' is not a folder")
     return Theme(config.theme_name, folder, custom, options)
@@ -103,11 +110,11 @@ def make_environment(theme: Theme, compiled: tuple[Path, Signer] | None = None) 
     import jinja2  # here, not at the top: a build with nothing to do never renders
 
     loader = jinja2.PrefixLoader(
-        {"!theme": jinja2.FileSystemLoader(str(theme.folder / "templates"))}, delimiter="/"
+        {"!theme": _inside_loader([theme.folder / "templates"])}, delimiter="/"
     )
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([
-            jinja2.FileSystemLoader([str(d) for d in theme.template_dirs()]),
+            _inside_loader(theme.template_dirs()),
             loader,
         ]),
         autoescape=True,
@@ -119,6 +126,23 @@ def make_environment(theme: Theme, compiled: tuple[Path, Signer] | None = None) 
     )
     env.globals["piece"] = _plain_piece  # the site's pages keep pieces (render.SiteRenderer.piece)
     return env
+
+
+def _inside_loader(folders: list[Path]) -> jinja2.BaseLoader:
+    """A FileSystemLoader that refuses a template whose real path leaves its folders: a
+    symlink in the theme overrides to a file elsewhere would be rendered into the site."""
+    import jinja2
+
+    class InsideLoader(jinja2.FileSystemLoader):
+        def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+            source, filename, uptodate = super().get_source(environment, template)
+            real = os.path.realpath(filename)
+            if not any(contains(os.path.realpath(folder), real) for folder in self.searchpath):
+                raise jinja2.TemplateError(f"template '{template}' is a link to a file outside the theme "
+                                           "and the repository: not read")
+            return source, filename, uptodate
+
+    return InsideLoader([str(folder) for folder in folders])
 
 
 def _plain_piece(*key: Any, caller: Any) -> Any:

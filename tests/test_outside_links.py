@@ -51,3 +51,21 @@ def test_build_fails_and_publishes_nothing_from_outside(linked_repo: Path) -> No
 def test_json_diagnostics_name_the_link_too(linked_repo: Path) -> None:
     result = run(["check", "--format", "json"], linked_repo)
     assert result.exit_code == 1 and '"outside-repository"' in result.output and "root:x" not in result.output
+
+
+def test_theme_overrides_read_nothing_from_outside(linked_repo: Path, tmp_path: Path) -> None:
+    (linked_repo / "maps/leak.md").unlink()
+    write_files(linked_repo, {"cjmgen.yml": "theme: {custom_dir: overrides}\n", "overrides/static/ok.css": "b {}\n"})
+    (linked_repo / "overrides/static/leak.txt").symlink_to(tmp_path / "secret.md")
+    assert run(["build", "--no-pdf"], linked_repo).exit_code == 0
+    assert (linked_repo / "site/static/ok.css").is_file() and not (linked_repo / "site/static/leak.txt").exists()
+    # a template override that links out: the build stops and says why
+    (linked_repo / "overrides/templates").mkdir()
+    (linked_repo / "overrides/templates/404.html").symlink_to(tmp_path / "secret.md")
+    result = run(["build", "--no-pdf"], linked_repo)
+    assert result.exit_code == 1 and "template '404.html' is a link to a file outside" in result.output
+    assert "root:x" not in result.output and "Traceback" not in result.output
+    # and the overrides folder itself must be in the repository
+    write_files(linked_repo, {"cjmgen.yml": f"theme: {{custom_dir: '{tmp_path}'}}\n"})
+    result = run(["build", "--no-pdf"], linked_repo)
+    assert result.exit_code == 1 and "is outside the repository" in result.output
