@@ -95,7 +95,7 @@ PROGRESS_EVERY = 30.0
 
 @dataclass
 class RenderProgress:
-    """"PDF: 120 of 1,084 rendered (75 s)" now and then while a long render runs: a first
+    """"PDF: 120 of 1084 rendered (75 s)" now and then while a long render runs: a first
     build of 1,000 maps renders PDFs for about half an hour, and silence looks like a hang
     (some CI services stop a job that prints nothing for ten minutes)."""
 
