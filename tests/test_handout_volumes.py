@@ -70,7 +70,7 @@ def test_build_writes_one_volume_a_map_and_links_each(tmp_path: Path) -> None:
         assert f"Карта «{title}»" in text
         assert pdfinfo(site / f"handout-{number}.pdf")["Title"] == f"Карты пути клиента — тест — Учебное пособие · Карта «{title}»"
     index = (site / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'<a href="handout-1\.pdf" aria-label="Том 1 из 2">1</a>', index), index
+    assert re.search(r'<a href="handout-1\.pdf" aria-label="Том 1 из 2"\s+title="([^"]+) — \1">1</a>', index), index
     assert 'href="handout-2.pdf"' in index and 'href="handout.pdf"' not in index
     # an edit renders the map's own PDF and its volume, not the other volume
     path = root / "maps/en/chairs.md"
