@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from types import TracebackType
 
@@ -40,6 +41,31 @@ def check_output_location(output: Path, root: Path, content: Path) -> None:
         )
 
 
+#: A staging folder older than this was left by a build that was killed (SIGKILL, a
+#: cancelled CI job, a power cut: no `finally` ran). No build runs for a day, so the next
+#: build removes it instead of letting thousands of files pile up beside the site.
+ABANDONED_AFTER = 24 * 3600
+
+
+def remove_abandoned(output: Path) -> None:
+    """Remove `.<output>.new-*` and `.<output>.old-*` folders (ours: made by mkdtemp
+    below) last changed more than ABANDONED_AFTER ago; never a link, never anything else."""
+    prefixes = (f".{output.name}.new-", f".{output.name}.old-")
+    now = time.time()
+    try:
+        entries = list(os.scandir(output.parent))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(prefixes):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > ABANDONED_AFTER:
+                shutil.rmtree(entry.path, ignore_errors=True)
+        except OSError:
+            continue
+
+
 class StagedOutput:
     """`with StagedOutput(path) as out: out.write(...)` swaps in only on success."""
 
@@ -49,6 +75,7 @@ class StagedOutput:
 
     def __enter__(self) -> StagedOutput:
         self.output.parent.mkdir(parents=True, exist_ok=True)
+        remove_abandoned(self.output)
         self.dir = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.new-", dir=self.output.parent))
         return self
 

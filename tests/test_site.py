@@ -207,6 +207,24 @@ def test_refuses_to_replace_a_folder_it_did_not_make(make_repo) -> None:
     assert (root / "docs" / "keep.txt").read_text() == "precious"
 
 
+def test_a_killed_builds_staging_folder_is_removed_a_day_later(make_repo) -> None:
+    import os
+    import time
+
+    root = make_repo({"maps/x.md": simple_map()})
+    abandoned, recent, other = root / ".site.new-k1ll3d", root / ".site.new-running", root / ".site.notes"
+    for folder in (abandoned, recent, other):
+        (folder / "maps").mkdir(parents=True)
+        (folder / "maps" / "x.html").write_text("half a site", encoding="utf-8")
+    two_days_ago = time.time() - 2 * 86400
+    for folder in (abandoned, other):
+        os.utime(folder, (two_days_ago, two_days_ago))
+    assert run(["build", "--no-pdf"], root).exit_code == 0
+    assert not abandoned.exists()  # a build killed two days ago (no finally ran)
+    assert recent.exists()  # perhaps a build running now
+    assert other.exists()  # not a name cjmgen gives its folders
+
+
 def test_same_input_same_bytes(example_repo: Path) -> None:
     assert run(["build", "--no-pdf", "-o", str(example_repo / "one")], example_repo).exit_code == 0
     assert run(["build", "--no-pdf", "-o", str(example_repo / "two")], example_repo).exit_code == 0
