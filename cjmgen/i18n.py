@@ -19,8 +19,7 @@ LABELS: dict[str, dict[str, str]] = {
         "what_we_do": "What we do here", "answers_for": "What this team answers for",
         "owner_maps": "Maps this team owns", "map_overview": "The map at a glance",
         "stage_of": "Stage {number} of {count}", "handout_for": "Selection: {what}",
-        "handout_volume": "Volume {number} of {count}", "handout_range": "Maps from “{first}” to “{last}”",
-        "handout_one": "The map “{title}”",
+        "handout_volume": "Volume {number}", "handout_segments": "Segments: {names}",
         "pdf_sources": "Sources", "pdf_maps_count": "Maps in this handout",
         "maps": "Maps", "map": "Map", "index": "All maps", "personas": "Personas",
         "persona": "Persona", "channels": "Channels", "channel": "Channel",
@@ -115,8 +114,7 @@ LABELS: dict[str, dict[str, str]] = {
         "what_we_do": "Что мы здесь делаем", "answers_for": "За что отвечает команда",
         "owner_maps": "Карты, которыми владеет команда", "map_overview": "Карта в целом",
         "stage_of": "Этап {number} из {count}", "handout_for": "Выборка: {what}",
-        "handout_volume": "Том {number} из {count}", "handout_range": "Карты от «{first}» до «{last}»",
-        "handout_one": "Карта «{title}»",
+        "handout_volume": "Том {number}", "handout_segments": "Сегменты: {names}",
         "pdf_sources": "Источники", "pdf_maps_count": "Карт в пособии",
         "maps": "Карты", "map": "Карта", "index": "Все карты", "personas": "Персоны",
         "persona": "Персона", "channels": "Каналы", "channel": "Канал",
@@ -207,7 +205,7 @@ PLURALS: dict[str, dict[str, tuple[str, ...]]] = {
         "map": ("map", "maps"), "stage": ("stage", "stages"), "persona": ("persona", "personas"),
         "customer": ("customer", "customers"), "day": ("day", "days"), "page": ("page", "pages"),
         "warning": ("warning", "warnings"), "error": ("error", "errors"),
-        "commit": ("commit", "commits"), "change": ("change", "changes"),
+        "commit": ("commit", "commits"), "change": ("change", "changes"), "volume": ("volume", "volumes"),
     },
     "ru": {
         "map": ("карта", "карты", "карт"), "stage": ("этап", "этапа", "этапов"),
@@ -215,7 +213,7 @@ PLURALS: dict[str, dict[str, tuple[str, ...]]] = {
         "day": ("день", "дня", "дней"), "page": ("страница", "страницы", "страниц"),
         "warning": ("предупреждение", "предупреждения", "предупреждений"),
         "error": ("ошибка", "ошибки", "ошибок"), "commit": ("коммит", "коммита", "коммитов"),
-        "change": ("изменение", "изменения", "изменений"),
+        "change": ("изменение", "изменения", "изменений"), "volume": ("том", "тома", "томов"),
     },
 }
 

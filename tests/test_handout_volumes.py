@@ -64,14 +64,20 @@ def test_build_writes_one_volume_a_map_and_links_each(tmp_path: Path) -> None:
     # the site's order: each map in exactly one volume, the cover saying which volume
     assert ("Покупка дивана с телефона" in texts[1]) != ("Покупка дивана с телефона" in texts[2])
     assert ("Buying office chairs" in texts[1]) != ("Buying office chairs" in texts[2])
-    # the cover and the title say which maps a volume holds (not its number: see handout_volumes)
+    # the cover and the title name the segments of a volume's maps (not its number: see handout_volumes)
+    segment = {"Покупка дивана с телефона": "Мобильные посетители из поиска", "Buying office chairs": "Mobile"}
     for number, text in texts.items():
         title = "Покупка дивана с телефона" if "Покупка дивана с телефона" in text else "Buying office chairs"
-        assert f"Карта «{title}»" in text
-        assert pdfinfo(site / f"handout-{number}.pdf")["Title"] == f"Карты пути клиента — тест — Учебное пособие · Карта «{title}»"
+        assert f"Сегменты: {segment[title]}" in text
+        assert pdfinfo(site / f"handout-{number}.pdf")["Title"] == f"Карты пути клиента — тест — Учебное пособие · Сегменты: {segment[title]}"
     index = (site / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'<a href="handout-1\.pdf" aria-label="Том 1 из 2"\s+title="([^"]+) — \1">1</a>', index), index
-    assert 'href="handout-2.pdf"' in index and 'href="handout.pdf"' not in index
+    volumes = re.search(r'<details class="handout-volumes">\s*<summary>Учебное пособие \(PDF\): 2\xa0тома</summary>(.*?)</details>', index, re.S)
+    assert volumes, index
+    links = re.findall(r'<li><a href="(handout-\d\.pdf)" title="([^"]+)">(Том \d)</a>\s*<span class="muted">· ([^<]+)</span>', volumes.group(1))
+    assert [(path, shown) for path, _, shown, _ in links] == [("handout-1.pdf", "Том 1"), ("handout-2.pdf", "Том 2")]
+    assert sorted(title for _, title, _, _ in links) == ["Buying office chairs", "Покупка дивана с телефона"]
+    assert sorted(facts for *_, facts in links) == ["Mobile · 1\xa0карта", "Мобильные посетители из поиска · 1\xa0карта"]
+    assert 'href="handout.pdf"' not in index
     # an edit renders the map's own PDF and its volume, not the other volume
     path = root / "maps/en/chairs.md"
     path.write_text(path.read_text(encoding="utf-8").replace("Goal of Deal", "A changed goal"), encoding="utf-8")
@@ -97,7 +103,7 @@ def test_the_handout_command_writes_volumes_next_to_the_named_file(tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert "wrote all-1.pdf" in result.output and "wrote all-2.pdf" in result.output
     assert not (tmp_path / "all.pdf").exists()
-    assert "Карта «" in pdftext(tmp_path / "all-2.pdf")
+    assert "Сегменты: " in pdftext(tmp_path / "all-2.pdf")
 
 
 @pytest.mark.parametrize("value", ["-1", "many", "2.5"])

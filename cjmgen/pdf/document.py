@@ -559,17 +559,16 @@ class PrintRenderer:
         owner_names = sorted(set(owners) | set(owned_maps), key=str.casefold)
         revision = self.git.revision(sorted(sources.inputs))
         title = f"{self.config.title} — {self.locale.label('handout_title')}"
-        # A volume says which maps it holds, not its number: a volume that only moved
+        # A volume names the segments of its maps, not its number: a volume that only moved
         # (a map added before it) is then the same PDF, from the cache (handout_volumes.py).
-        volume_range = ""
-        if volume is not None and volume.split and maps:
-            volume_range = (self.locale.label("handout_range", first=maps[0].title, last=maps[-1].title)
-                            if len(maps) > 1 else self.locale.label("handout_one", title=maps[0].title))
-        if volume_range:
-            title += f" · {volume_range}"
+        volume_scope = ""
+        segments = ", ".join(dict.fromkeys(m.segment for m in maps if m.segment))
+        if volume is not None and volume.split and segments:
+            volume_scope = self.locale.label("handout_segments", names=segments)
+            title += f" · {volume_scope}"
         html = self.render_template(
             "pdf/handout.html",
-            doc=self.doc_meta(title, revision, subtitle), volume_range=volume_range,
+            doc=self.doc_meta(title, revision, subtitle), volume_scope=volume_scope,
             stamp=self.stamp(revision, site.INDEX),
             subtitle=subtitle,
             chapters=chapters,
