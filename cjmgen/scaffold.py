@@ -22,6 +22,7 @@ stale_after_days: 180              # maps not reviewed for longer are flagged as
 lanes: {{}}                          # extra per-stage rows, e.g. {{choice_factors: Choice factors}}
 pdf:
   page_size: A3 landscape          # the map infographic's page
+  handout_maps: 12                 # most maps in one handout file; more go into volumes (0: one file)
 # diff:
 #   cosmetic: [quotes, backstage]  # example: fields whose changes `cjmgen diff` reports as info
 """
