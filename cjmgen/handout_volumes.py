@@ -11,9 +11,10 @@ Where a volume ends is decided by the maps themselves, not by counting from the 
 (the way content-defined chunking cuts files for backups): a volume ends after a map
 whose id hashes to a boundary, once it holds half of `handout_maps`. So adding or
 removing a map changes the volume it is in, and rarely the next, instead of moving
-every later boundary by one: at 1,000 maps that is one volume to render again (25 s),
-not all 84 (17 minutes on two cores). A volume's PDF shows nothing of its place among
-the others (no "volume 3 of 9"), so a volume that only moved is taken from the cache.
+every later boundary by one: at 1,000 maps (about 100 volumes) one to three volumes
+render again (25 s each), not all of them (about 20 minutes on two cores). A volume's
+PDF shows nothing of its place among the others (no "volume 3 of 9"), so a volume that
+only moved is taken from the cache.
 """
 
 from __future__ import annotations
