@@ -361,7 +361,7 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
     if renderer.pdf_maps:
         from cjmgen.pdf.publish import plan_site  # print HTML; WeasyPrint loads only to render
 
-        pdf_plan = plan_site(renderer, handout=renderer.handout)
+        pdf_plan = plan_site(renderer)
     # keep_pages: false is a theme whose pages show more than their keys hold (README, Themes)
     keep = recorded and theme.options.get("keep_pages", True)
     with StagedOutput(output) as staging:

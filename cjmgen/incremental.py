@@ -202,7 +202,7 @@ class PreviewBuilds:
             return {}
         from cjmgen.pdf.publish import plan_one, plan_site, produce
 
-        printer, planned = plan_site(renderer, handout=renderer.handout) if wanted is None else plan_one(renderer, wanted)
+        printer, planned = plan_site(renderer) if wanted is None else plan_one(renderer, wanted)
         if not planned:
             return {}
         return produce(planned, renderer.repo.config, printer).files

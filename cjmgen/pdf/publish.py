@@ -65,15 +65,15 @@ def plan_handout(printer: PrintRenderer, maps: Sequence[Map], subtitle: str = ""
     return [printer.handout_job(maps[v.start:v.stop], v.path, subtitle, v) for v in volumes]
 
 
-def plan_site(site_renderer: SiteRenderer, handout: bool = True) -> tuple[PrintRenderer, list[PlannedJob]]:
-    """A PDF for every published map (the configured page size), and the handout's volumes."""
+def plan_site(site_renderer: SiteRenderer) -> tuple[PrintRenderer, list[PlannedJob]]:
+    """A PDF for every published map (the configured page size), and the handout's volumes
+    (`site_renderer.handouts`: none where the build writes no handout)."""
     printer = printer_for(site_renderer)
     config = site_renderer.repo.config
     page = PageSpec.parse(config.pdf.page_size)
     maps = list(site_renderer.catalog.maps)
     planned = plan_maps(printer, maps, page)
-    if handout:
-        planned.extend(plan_handout(printer, maps, volumes=site_renderer.handouts))
+    planned.extend(plan_handout(printer, maps, volumes=site_renderer.handouts))
     return printer, planned
 
 
