@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterable
 
 
 def contains(outer: str | Path, inner: str | Path) -> bool:
@@ -11,3 +12,10 @@ def contains(outer: str | Path, inner: str | Path) -> bool:
     symlinks left): the comparison is of names, so that it costs no file-system call."""
     outer, inner = os.fspath(outer), os.fspath(inner)
     return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
+
+
+def resolves_within(path: str | Path, roots: Iterable[str | Path]) -> bool:
+    """`path`, its symlinks followed, lies in one of `roots` (theirs followed too): a
+    file that links out of the folder it is read from is not read."""
+    real = os.path.realpath(path)
+    return any(contains(os.path.realpath(root), real) for root in roots)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cjmgen.diagnostics import Diagnostic, Severity
-from cjmgen.paths import contains
+from cjmgen.paths import resolves_within
 
 _COLOURS = {"error": "31;1", "warning": "33;1", "hint": "36", "dim": "2", "ok": "32;1", "bold": "1"}
 
@@ -30,10 +30,9 @@ def _source_line(root: Path, path: str, line: int, cache: dict[str, list[str] | 
     if path not in cache:
         cache[path] = None
         full = root / path
-        real = os.path.realpath(full)
         # A link out of the repository (repository.report_outside) is not quoted either: its
         # first line could be a line of /etc/passwd, printed into a CI log.
-        if real == os.path.abspath(full) or contains(os.path.realpath(root), real):
+        if os.path.realpath(full) == os.path.abspath(full) or resolves_within(full, [root]):
             try:
                 text = full.read_bytes().decode("utf-8-sig", errors="replace")
                 cache[path] = text.replace("\r\n", "\n").split("\n")

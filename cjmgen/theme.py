@@ -8,7 +8,6 @@ override can extend the template it replaces as `!theme/<name>`.
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from cjmgen.config import SiteConfig
-from cjmgen.paths import contains
+from cjmgen.paths import contains, resolves_within
 
 if TYPE_CHECKING:
     from cjmgen.signing import Signer
@@ -61,9 +60,8 @@ class Theme:
         files: dict[str, Path] = {}
         for base in (self.folder / "static", *( [self.custom_dir / "static"] if self.custom_dir else [])):
             if base.is_dir():
-                real_base = os.path.realpath(base)
                 for path in sorted(base.rglob("*")):
-                    if path.is_file() and contains(real_base, os.path.realpath(path)):
+                    if path.is_file() and resolves_within(path, [base]):
                         files[path.relative_to(base).as_posix()] = path
         return dict(sorted(files.items()))
 
@@ -136,8 +134,7 @@ def _inside_loader(folders: list[Path]) -> jinja2.BaseLoader:
     class InsideLoader(jinja2.FileSystemLoader):
         def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
             source, filename, uptodate = super().get_source(environment, template)
-            real = os.path.realpath(filename)
-            if not any(contains(os.path.realpath(folder), real) for folder in self.searchpath):
+            if not resolves_within(filename, self.searchpath):
                 raise jinja2.TemplateError(f"template '{template}' is a link to a file outside the theme "
                                            "and the repository: not read")
             return source, filename, uptodate
