@@ -10,6 +10,7 @@ from typing import Callable, Iterable, Mapping
 from cjmgen import journey
 from cjmgen.assets import resolve_asset
 from cjmgen.diagnostics import Diagnostic, Diagnostics, SourceLocation
+from cjmgen.lazy_map import known_own_problems
 from cjmgen.markdown import MarkdownRenderer, is_external, is_local
 from cjmgen.model import Map, Stage
 from cjmgen.repository import Repository
@@ -90,8 +91,10 @@ class RepositoryChecker:
         bodies = []
         for journey_map in self.repo.maps:
             self.map_references(journey_map)
-            self.stages(journey_map)
-            self.funnel(journey_map)
+            own = known_own_problems(journey_map)  # found when the file was parsed (lazy_map)
+            self.diagnostics.extend(list(own if own is not None else own_problems(journey_map)))
+            for stage in journey_map.stages:
+                self.touchpoints(stage)
             self.staleness(journey_map)
             if self.bodies_later is None or not self.bodies_later(journey_map):
                 bodies.append(journey_map)
@@ -145,28 +148,6 @@ class RepositoryChecker:
                     hint="add 'state: future' or remove 'current'",
                 )
 
-    def stages(self, journey_map: Map) -> None:
-        ids: dict[str, Stage] = {}
-        for stage in journey_map.stages:
-            if stage.id in ids:
-                self.diagnostics.error(
-                    "duplicate-stage",
-                    f"stage id '{stage.id}' is used twice in this map",
-                    _at(stage, "id") or stage.location,
-                    hint="give one of the stages its own 'id'",
-                )
-            ids.setdefault(stage.id, stage)
-        for stage in journey_map.stages:
-            for target in stage.next:
-                if target not in ids:
-                    self.diagnostics.error(
-                        "stage-ref",
-                        f"'next' names unknown stage '{target}'{_suggest(target, ids)}",
-                        _at(stage, "next"),
-                    )
-            self.touchpoints(stage)
-            self.completeness(stage)
-
     def touchpoints(self, stage: Stage) -> None:
         catalog = self.repo.channels
         if catalog is None:
@@ -178,49 +159,6 @@ class RepositoryChecker:
                     f"unknown channel '{touchpoint.channel}'{_suggest(touchpoint.channel, catalog)}",
                     touchpoint.location,
                     hint="add it to channels.yml or use one of its ids",
-                )
-
-    def completeness(self, stage: Stage) -> None:
-        """The seeds' checklist: every stage needs a goal, a KPI, an obstacle and an owner."""
-        missing = [key for key in ("goals", "kpis", "obstacles", "owner") if not getattr(stage, key)]
-        if missing:
-            self.diagnostics.warning(
-                "stage-incomplete",
-                f"stage '{stage.name}' has no {', '.join(missing)}",
-                stage.location,
-                hint="every stage should name its goal, a KPI, the obstacles and an owner",
-            )
-
-    def funnel(self, journey_map: Map) -> None:
-        for index, stage in enumerate(journey_map.stages):
-            target = journey.forward_target(journey_map, index)
-            computed = journey.computed_conversion(journey_map, index)
-            stated = journey.stated_rate(stage.conversion)
-            if target is not None and computed is not None and journey.contradicts(stated, computed):
-                assert stage.conversion is not None and stated is not None
-                self.diagnostics.warning(
-                    "conversion-mismatch",
-                    f"stated conversion {stage.conversion.raw} contradicts the counts: "
-                    f"stated {format_percent(stated)}, counts give {format_percent(computed)} "
-                    f"({target.count} of {stage.count})",
-                    _at(stage, "conversion"),
-                )
-        self.growing_counts(journey_map)
-
-    def growing_counts(self, journey_map: Map) -> None:
-        """A count larger than the one before it, along a forward path, is a data error."""
-        by_id = {s.id: s for s in journey_map.stages}
-        for edge in journey.edges(journey_map):
-            if edge.loop:
-                continue
-            source, target = by_id[edge.source], by_id[edge.target]
-            if source.count is not None and target.count is not None and target.count > source.count:
-                self.diagnostics.warning(
-                    "count-grows",
-                    f"count grows from {source.count} at '{source.name}' to {target.count} "
-                    f"at '{target.name}' without a loop",
-                    _at(target, "count"),
-                    hint="customers can only drop out along a path; check both counts",
                 )
 
     def staleness(self, journey_map: Map) -> None:
@@ -295,6 +233,88 @@ class RepositoryChecker:
                         persona.field_locations.get("channels"),
                     )
         self.body_references(persona.path, persona.body, persona.body_first_line)
+
+
+def own_problems(journey_map: Map) -> tuple[Diagnostic, ...]:
+    """What is wrong with the map whatever else the repository holds: stage ids, the
+    funnel, completeness. A function of its file alone, so the parse cache keeps the
+    answer with the parsed map (lazy_map) and a build does not read the map's lanes."""
+    found = Diagnostics()
+    OwnChecker(found).run(journey_map)
+    return tuple(found.items)
+
+
+@dataclass
+class OwnChecker:
+    diagnostics: Diagnostics
+
+    def run(self, journey_map: Map) -> None:
+        self.stages(journey_map)
+        self.funnel(journey_map)
+
+    def stages(self, journey_map: Map) -> None:
+        ids: dict[str, Stage] = {}
+        for stage in journey_map.stages:
+            if stage.id in ids:
+                self.diagnostics.error(
+                    "duplicate-stage",
+                    f"stage id '{stage.id}' is used twice in this map",
+                    _at(stage, "id") or stage.location,
+                    hint="give one of the stages its own 'id'",
+                )
+            ids.setdefault(stage.id, stage)
+        for stage in journey_map.stages:
+            for target in stage.next:
+                if target not in ids:
+                    self.diagnostics.error(
+                        "stage-ref",
+                        f"'next' names unknown stage '{target}'{_suggest(target, ids)}",
+                        _at(stage, "next"),
+                    )
+            self.completeness(stage)
+
+    def completeness(self, stage: Stage) -> None:
+        """The seeds' checklist: every stage needs a goal, a KPI, an obstacle and an owner."""
+        missing = [key for key in ("goals", "kpis", "obstacles", "owner") if not getattr(stage, key)]
+        if missing:
+            self.diagnostics.warning(
+                "stage-incomplete",
+                f"stage '{stage.name}' has no {', '.join(missing)}",
+                stage.location,
+                hint="every stage should name its goal, a KPI, the obstacles and an owner",
+            )
+
+    def funnel(self, journey_map: Map) -> None:
+        for index, stage in enumerate(journey_map.stages):
+            target = journey.forward_target(journey_map, index)
+            computed = journey.computed_conversion(journey_map, index)
+            stated = journey.stated_rate(stage.conversion)
+            if target is not None and computed is not None and journey.contradicts(stated, computed):
+                assert stage.conversion is not None and stated is not None
+                self.diagnostics.warning(
+                    "conversion-mismatch",
+                    f"stated conversion {stage.conversion.raw} contradicts the counts: "
+                    f"stated {format_percent(stated)}, counts give {format_percent(computed)} "
+                    f"({target.count} of {stage.count})",
+                    _at(stage, "conversion"),
+                )
+        self.growing_counts(journey_map)
+
+    def growing_counts(self, journey_map: Map) -> None:
+        """A count larger than the one before it, along a forward path, is a data error."""
+        by_id = {s.id: s for s in journey_map.stages}
+        for edge in journey.edges(journey_map):
+            if edge.loop:
+                continue
+            source, target = by_id[edge.source], by_id[edge.target]
+            if source.count is not None and target.count is not None and target.count > source.count:
+                self.diagnostics.warning(
+                    "count-grows",
+                    f"count grows from {source.count} at '{source.name}' to {target.count} "
+                    f"at '{target.name}' without a loop",
+                    _at(target, "count"),
+                    hint="customers can only drop out along a path; check both counts",
+                )
 
 
 def check_repository(repo: Repository, diagnostics: Diagnostics, today: dt.date, markdown: MarkdownRenderer,

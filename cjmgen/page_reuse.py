@@ -34,11 +34,16 @@ from cjmgen.signing import Signer
 
 @dataclass(frozen=True)
 class BodyLinks:
-    """Part of a page's key: how the local links of `body` (written in `referrer`)
-    resolve now. The renderer works it out only when it is compared."""
+    """Part of a page's key: how the local links of the body of `source` (a map or persona,
+    written in `referrer`) resolve now. The renderer works it out only when it is compared;
+    the body is read only then (a kept map page never loads its map's rest: lazy_map)."""
 
     referrer: str
-    body: str
+    source: Any
+
+    @property
+    def body(self) -> str:
+        return str(self.source.body)
 
 
 class StableNames:

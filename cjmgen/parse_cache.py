@@ -24,14 +24,18 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from cjmgen.codestamp import code_stamp
+from cjmgen.checks import own_problems
 from cjmgen.config import SiteConfig
 from cjmgen.gcpause import without_cyclic_gc
+from cjmgen.lazy_map import load_rest_with, skeleton
+from cjmgen.model import Map
 from cjmgen.page_reuse import StableNames
 from cjmgen.repository import ParsedFile, classify, parse_file
 from cjmgen.signing import Signer
 from cjmgen.workers import receive, reply, spawn, worker_count
 
 CACHE_DIR = Path(".cjmgen-cache") / "parsed"
+PART = ".part"  # a map's skeleton is kept as the entry's name and this (see lazy_map)
 PACK_PREFIX = "pack-"
 MAX_PACKS = 8  # more packs than this, or a quarter of the bytes unused: write one pack anew
 AHEAD_MIN = 48  # fewer files to parse than this: parse them all here, forking costs more
@@ -154,7 +158,7 @@ class ParseCache:
         self.used.add(name)
         if name in self.ahead:
             self.collect()
-        found = self._load(name)
+        found = self._load_in_parts(name) or self._load(name)
         if name in self.from_helpers:
             self.entries.pop(name, None)  # loaded, and in the helper's pack on disk
         if found is None:
@@ -170,6 +174,23 @@ class ParseCache:
         parsed is loaded (0.3 ms a map against 2.1 ms to parse), any other is parsed."""
         found = self._load(self.entry_name(path, data, config))
         return found if found is not None else parse_file(path, data, config)
+
+    def _load_in_parts(self, name: str) -> ParsedFile | None:
+        """A map's skeleton, whose rest is unpickled when first read (see lazy_map)."""
+        part, whole = self.entries.get(name + PART), self.entries.get(name)
+        if part is None or whole is None:
+            return None
+        found = self._load(name + PART)
+        if found is None or not isinstance(found.value, Map):
+            return None
+
+        def load_whole() -> Map:
+            loaded = pickle.loads(whole)  # from the same signed pack as the skeleton
+            assert isinstance(loaded, ParsedFile) and isinstance(loaded.value, Map)
+            return loaded.value
+
+        load_rest_with(found.value, load_whole)
+        return found
 
     def _load(self, name: str) -> ParsedFile | None:
         payload = self.entries.get(name)
@@ -187,10 +208,7 @@ class ParseCache:
         entries: dict[str, bytes | memoryview] = {}
         with without_cyclic_gc():  # pickling allocates; the collector would walk the whole model
             for name, parsed in self.pending[index::count]:
-                try:
-                    entries[name] = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
-                except pickle.PicklingError:
-                    continue
+                entries.update(_pickled(name, parsed))
         if entries:
             self._write_pack(entries)
 
@@ -213,12 +231,14 @@ class ParseCache:
             present = os.listdir(self.folder)
         except OSError:
             return
-        unused = sum(len(data) for name, data in self.entries.items() if name not in self.used)
+        used = self.used
+        kept: dict[str, bytes | memoryview] = {name: data for name, data in self.entries.items()
+                                               if name.removesuffix(PART) in used}
+        unused = sum(len(data) for name, data in self.entries.items() if name not in kept)
         total = sum(len(data) for data in self.entries.values())
         strays = [name for name in present if name not in self.packs]
         if len(self.packs) <= MAX_PACKS and unused * 4 <= total and not strays:
             return
-        kept: dict[str, bytes | memoryview] = {name: data for name, data in self.entries.items() if name in self.used}
         if kept:
             self._write_pack(kept)
         for name in [pack for pack in self.packs if pack not in self.helper_packs] + strays:
@@ -226,6 +246,18 @@ class ParseCache:
                 os.unlink(self.folder / name)
             except OSError:
                 pass
+
+
+def _pickled(name: str, parsed: ParsedFile) -> dict[str, bytes]:
+    """A parsed file's cache entries: the whole, and for a map its skeleton (lazy_map)."""
+    try:
+        entries = {name: pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)}
+        if isinstance(parsed.value, Map):
+            part = ParsedFile(parsed.kind, skeleton(parsed.value, own_problems(parsed.value)), parsed.diagnostics)
+            entries[name + PART] = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+    except pickle.PicklingError:
+        return {}
+    return entries
 
 
 def _parse_share(link: Any, cache: ParseCache, paths: list[str], config: SiteConfig, pack: str) -> None:
@@ -237,13 +269,11 @@ def _parse_share(link: Any, cache: ParseCache, paths: list[str], config: SiteCon
             for path in paths:
                 data, name = cache.known_names[path]
                 parsed = parse_file(path, data, config)
-                if parsed is None:
-                    continue
-                try:
-                    entries[name] = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
-                except pickle.PicklingError:
-                    continue  # the parent parses it again
-        return entries
+                if parsed is not None:
+                    entries.update(_pickled(name, parsed))  # nothing if it fails: the parent parses it again
+        # The parent takes in whole maps (a first build renders every page); the skeletons
+        # are for the next build, from the pack.
+        return {name: data for name, data in entries.items() if not name.endswith(PART)}
 
     reply(link, work)  # the parent is waiting: send first, then write
     if entries:

@@ -477,7 +477,7 @@ class SiteRenderer:
         related = tuple((rid, self.repo.map(rid), self.map_link(rid)) for rid in journey_map.related)
         return (
             journey_map, persona, current, futures, related, self.photo_key(persona),
-            BodyLinks(journey_map.path, journey_map.body), self.history_of(path),
+            BodyLinks(journey_map.path, journey_map), self.history_of(path),
         )
 
     def render_map_page(
@@ -534,7 +534,7 @@ class SiteRenderer:
         for persona in personas:
             path = site.persona_url(persona.id)
             maps = tuple(self.catalog.by_persona.get(persona.id, []))
-            key = (persona, self.photo_key(persona), BodyLinks(persona.path, persona.body), maps)
+            key = (persona, self.photo_key(persona), BodyLinks(persona.path, persona), maps)
 
             def produce(persona: Persona = persona, path: str = path, maps: tuple = maps) -> None:
                 body = self.markdown.parse(persona.body)

@@ -1,0 +1,131 @@
+"""Maps from the parse cache arrive as skeletons and load the rest when first read
+(cjmgen.lazy_map): readers see whole maps, and a rebuild after an edit loads the rest
+of no map whose page it keeps."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+import cjmgen.parse_cache as parse_cache
+from cjmgen import bench
+from cjmgen.build import BuildOptions, build
+from cjmgen.config import load_config
+from cjmgen.diagnostics import Diagnostics
+from cjmgen.lazy_map import MapPart, StagePart, is_whole
+from cjmgen.model import Map, Stage
+from cjmgen.parse_cache import ParseCache
+from cjmgen.repository import parse_file, read_sources
+from conftest import simple_map
+
+# A map whose problems are its own: incomplete stages, a count that grows, a stated
+# conversion the counts contradict.
+PROBLEMS = """---
+title: Problems
+persona: anna
+segment: Mobile
+reviewed: 2026-10-01
+stages:
+  - name: Awareness
+    id: awareness
+    count: 100
+    conversion: 90%
+  - name: Deal
+    id: deal
+    count: 200
+---
+"""
+
+
+def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the maps whose rest is loaded from now on (in this process)."""
+    loaded: list[str] = []
+    original = parse_cache.load_rest_with
+
+    def counting(part: Map, load_whole: Callable[[], Map]) -> Map:
+        def load() -> Map:
+            loaded.append(part.path)
+            return load_whole()
+
+        return original(part, load)
+
+    monkeypatch.setattr(parse_cache, "load_rest_with", counting)
+    return loaded
+
+
+def cached_maps(root: Path) -> dict[str, Map]:
+    """Every map of the repository as the parse cache gives it, by path."""
+    config = load_config(root, Diagnostics())
+    cache = ParseCache.open(root)
+    assert cache is not None
+    found = {}
+    for path, data in read_sources(config).items():
+        parsed = cache.parse(path, data, config)
+        if parsed is not None and isinstance(parsed.value, Map):
+            found[path] = parsed.value
+    return found
+
+
+def test_a_skeleton_reads_as_the_whole_map(tmp_path: Path) -> None:
+    root = bench.generate(tmp_path / "repo", 3)
+    assert build(root, BuildOptions(pdf=False)).written  # writes the parse cache
+    config = load_config(root, Diagnostics())
+    sources = read_sources(config)
+    for path, part in cached_maps(root).items():
+        assert type(part) is MapPart and not is_whole(part)
+        stages, touchpoints = part.stages, [s.touchpoints for s in part.stages]
+        assert all(type(stage) is StagePart for stage in stages)
+        assert part.title and part.stages[0].name  # skeleton fields: nothing loaded
+        assert not is_whole(part)
+        whole = parse_file(path, sources[path], config)
+        assert whole is not None
+        assert part.body == whole.value.body  # a field the skeleton lacks: the rest loads
+        assert is_whole(part) and type(part) is Map and all(type(s) is Stage for s in part.stages)
+        assert part.stages is stages and [s.touchpoints for s in part.stages] == touchpoints  # same objects
+        assert part == whole.value and hash(part) == hash(whole.value)
+        assert part.stages[2].kpis and part.stages[2].kpis == whole.value.stages[2].kpis
+
+
+def test_a_skeleton_compares_hashes_and_pickles_as_the_whole(tmp_path: Path) -> None:
+    root = bench.generate(tmp_path / "repo", 2)
+    assert build(root, BuildOptions(pdf=False)).written
+    config = load_config(root, Diagnostics())
+    sources = read_sources(config)
+    parts = list(cached_maps(root).items())
+    (path, first), (_, second) = parts
+    whole = parse_file(path, sources[path], config).value  # type: ignore[union-attr]
+    assert first == whole and is_whole(first)
+    assert hash(second) and is_whole(second)
+    (_, third), _ = list(cached_maps(root).items())
+    copied = pickle.loads(pickle.dumps(third))
+    assert type(copied) is Map and copied == whole and is_whole(third)
+
+
+def test_a_rebuild_loads_only_the_maps_whose_pages_it_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CJMGEN_WORKERS", "1")  # the loads are counted in this process
+    root = bench.generate(tmp_path / "repo", 30)
+    assert build(root, BuildOptions(pdf=False)).written
+    loaded = count_loads(monkeypatch)
+    bench._edit_one_map(root, 1)
+    result = build(root, BuildOptions(pdf=False))
+    assert result.written and result.pages > 30
+    edited = bench.map_spec(1).path
+    # The edited map is parsed again; of the others only maps that show it load (related).
+    assert edited not in loaded and len(loaded) <= 3, loaded
+
+
+def test_a_skeleton_brings_its_own_problems(make_repo, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("CJMGEN_WORKERS", "1")
+    root = make_repo({"maps/problems.md": PROBLEMS, "maps/other.md": simple_map("Other")})
+    first = build(root, BuildOptions(pdf=False))
+    codes = {d.code for d in first.diagnostics}
+    assert first.written and {"stage-incomplete", "count-grows", "conversion-mismatch"} <= codes
+    loaded = count_loads(monkeypatch)
+    (root / "maps/other.md").write_text(simple_map("Other, renamed"), encoding="utf-8")
+    second = build(root, BuildOptions(pdf=False))
+    assert second.written
+    assert [d.as_dict() for d in second.diagnostics] == [d.as_dict() for d in first.diagnostics]
+    assert "maps/problems.md" not in loaded  # its problems came with its skeleton
