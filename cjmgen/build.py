@@ -166,6 +166,8 @@ class UpToDate:
     result: BuildResult | None = None
     previous_pages: dict[str, Any] = field(default_factory=dict)  # site path -> page_reuse.PageRecord
     pages: dict[str, Any] = field(default_factory=dict)  # this build's PageRecords, saved with it
+    previous_pdfs: dict[str, Any] = field(default_factory=dict)  # PDF name -> pdf.kept.PdfRecord (JSON)
+    pdfs: dict[str, Any] = field(default_factory=dict)  # this build's, saved with it
     content: dict[str, bytes] = field(default_factory=dict)  # the content files read for the digest
 
     @classmethod
@@ -196,6 +198,8 @@ class UpToDate:
             from cjmgen.page_reuse import load_previous
 
             found.previous_pages = load_previous(stored["pages"], stored["files"], files_now)
+        if stored.get("digest") != digest and isinstance(stored.get("pdfs"), dict):
+            found.previous_pdfs = stored["pdfs"]
         return found
 
     def save(self, result: BuildResult) -> None:
@@ -204,6 +208,7 @@ class UpToDate:
         stored = {
             "digest": self.digest, "files": _output_files(self.output), "result": _result_to(result),
             "pages": {path: record.to_json() for path, record in sorted(self.pages.items())},
+            "pdfs": self.pdfs,
         }
         try:
             self.record.parent.mkdir(parents=True, exist_ok=True)
@@ -364,13 +369,19 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
                              env=make_environment(theme, compiled),
                              body_checker=lambda journey_map: body_problems(project, journey_map),
                              global_inputs=(theme.digest(),))
-    pdf_plan = None
-    if renderer.pdf_maps:
-        from cjmgen.pdf.publish import plan_site  # print HTML; WeasyPrint loads only to render
-
-        pdf_plan = plan_site(renderer)
     # keep_pages: false is a theme whose pages show more than their keys hold (README, Themes)
     keep = recorded and theme.options.get("keep_pages", True)
+    pdf_plan, keeper = None, None
+    if renderer.pdf_maps:
+        from cjmgen.pdf.publish import plan_site, printer_for  # print HTML; WeasyPrint loads only to render
+
+        if keep:
+            from cjmgen.pdf.cache import PdfCache
+            from cjmgen.pdf.kept import PdfKeeper
+
+            assert parsed is not None and fresh is not None
+            keeper = PdfKeeper(printer_for(renderer), parsed.names, fresh.previous_pdfs, PdfCache(repo.config.root.resolve()))
+        pdf_plan = plan_site(renderer, keeper)
     with StagedOutput(output) as staging:
         if keep:
             from cjmgen.page_reuse import PIECES_DIR, PageReuse, PieceStore, hardlink_or_copy
@@ -393,7 +404,9 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
         for path, repo_path in sorted(files.items()):
             staging.copy(path, repo.config.root / repo_path)
         if pdf_plan is not None:
-            _write_pdfs(project, options, pdf_plan, staging, result)
+            keys = _write_pdfs(project, options, pdf_plan, staging, result)
+            if keeper is not None and fresh is not None:
+                fresh.pdfs = keeper.records(keys)
     result.written = True
 
 
@@ -478,8 +491,9 @@ class _PdfWarningsStrict(Exception):
 
 
 def _write_pdfs(project: LoadedProject, options: BuildOptions, plan, staging: StagedOutput,  # type: ignore[no-untyped-def]
-                result: BuildResult) -> None:
-    """Render (or take from the cache) every PDF into the staging folder, before the swap."""
+                result: BuildResult) -> dict[str, str]:
+    """Render (or take from the cache) every PDF into the staging folder, before the swap;
+    returns each PDF's cache key."""
     from cjmgen.pdf.publish import produce
 
     printer, planned = plan
@@ -493,4 +507,5 @@ def _write_pdfs(project: LoadedProject, options: BuildOptions, plan, staging: St
     result.pdfs_rendered = len(outcome.rendered)
     if options.strict and outcome.diagnostics:
         raise _PdfWarningsStrict()
+    return outcome.keys
 

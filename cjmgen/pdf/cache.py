@@ -89,6 +89,10 @@ class PdfCache:
             list(meta.get("log", [])), 0, 0.0,
         )
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is there (`get` still checks its bytes)."""
+        return all(path.is_file() for path in self._paths(key))
+
     def put(self, key: str, result: JobResult) -> None:
         pdf_path, meta_path = self._paths(key)
         meta = {

@@ -126,6 +126,10 @@ class PlannedJob:
     kind: str  # map | poster | handout
     map_id: str | None = None
     fallback: SourceLocation | None = None  # where a refusal without a known line is reported
+    # A PDF of the last build (pdf/kept.py): its cache key, and how to print its HTML after
+    # all if the cache no longer has it. Its job has no HTML.
+    cache_key: str | None = None
+    replan: Callable[[], PlannedJob] | None = None
 
 
 @dataclass(frozen=True)

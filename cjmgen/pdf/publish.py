@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 from urllib.parse import quote
 
 from cjmgen import site
@@ -24,6 +24,9 @@ from cjmgen.pdf.engine import INSTALL_HINT, JobResult, PdfUnavailable
 from cjmgen.pdf.layout import POSTER_SIZES, PageSizeError, PageSpec
 from cjmgen.pdf.pool import RenderError, render_jobs
 from cjmgen.render import SiteRenderer
+
+if TYPE_CHECKING:
+    from cjmgen.pdf.kept import PdfKeeper
 
 __all__ = [
     "PdfError", "PdfOutcome", "PageSpec", "PageSizeError", "POSTER_SIZES", "plan_site",
@@ -40,6 +43,7 @@ class PdfOutcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # WeasyPrint's unexpected warnings
     results: list[JobResult] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)  # PDF name -> its cache key
     seconds: float = 0.0
 
 
@@ -49,7 +53,7 @@ def printer_for(site_renderer: SiteRenderer, variant: str | None = None) -> Prin
     return PrintRenderer(site_renderer, git, variant or config.pdf.variant)
 
 
-def plan_maps(printer: PrintRenderer, maps: Sequence[Map], page: PageSpec, poster: bool = False,
+def plan_maps(printer: PrintRenderer | PdfKeeper, maps: Sequence[Map], page: PageSpec, poster: bool = False,
               names: Sequence[str] | None = None) -> list[PlannedJob]:
     return [
         printer.map_job(m, page, names[i] if names else site.map_pdf_url(m.id), poster=poster)
@@ -57,7 +61,7 @@ def plan_maps(printer: PrintRenderer, maps: Sequence[Map], page: PageSpec, poste
     ]
 
 
-def plan_handout(printer: PrintRenderer, maps: Sequence[Map], subtitle: str = "",
+def plan_handout(printer: PrintRenderer | PdfKeeper, maps: Sequence[Map], subtitle: str = "",
                  volumes: Sequence[HandoutVolume] | None = None) -> list[PlannedJob]:
     """The handout of `maps`: one file per volume (default: volumes of pdf.handout_maps maps)."""
     if volumes is None:
@@ -65,15 +69,17 @@ def plan_handout(printer: PrintRenderer, maps: Sequence[Map], subtitle: str = ""
     return [printer.handout_job(maps[v.start:v.stop], v.path, subtitle, v) for v in volumes]
 
 
-def plan_site(site_renderer: SiteRenderer) -> tuple[PrintRenderer, list[PlannedJob]]:
+def plan_site(site_renderer: SiteRenderer, keeper: PdfKeeper | None = None) -> tuple[PrintRenderer, list[PlannedJob]]:
     """A PDF for every published map (the configured page size), and the handout's volumes
-    (`site_renderer.handouts`: none where the build writes no handout)."""
-    printer = printer_for(site_renderer)
+    (`site_renderer.handouts`: none where the build writes no handout). `keeper`: take the
+    last build's PDFs whose inputs are unchanged without printing their HTML (a CLI build)."""
+    printer = keeper.printer if keeper is not None else printer_for(site_renderer)
     config = site_renderer.repo.config
     page = PageSpec.parse(config.pdf.page_size)
     maps = list(site_renderer.catalog.maps)
-    planned = plan_maps(printer, maps, page)
-    planned.extend(plan_handout(printer, maps, volumes=site_renderer.handouts))
+    jobs = keeper if keeper is not None else printer
+    planned = plan_maps(jobs, maps, page)
+    planned.extend(plan_handout(jobs, maps, volumes=site_renderer.handouts))
     return printer, planned
 
 
@@ -130,13 +136,19 @@ def produce(
     cache = PdfCache(config.root.resolve())
     digests = FileDigests()
     config_key = repr(config)
-    keys = [job_key(p.job, p.sources.files, digests, config_key) for p in planned]
+    planned = list(planned)
+    keys = [p.cache_key or job_key(p.job, p.sources.files, digests, config_key) for p in planned]
     results: dict[int, JobResult] = {}
     if use_cache:
         for index, key in enumerate(keys):
             hit = cache.get(key, planned[index].job.name)
+            if hit is None and planned[index].replan is not None:  # kept, but gone from the cache
+                planned[index] = planned[index].replan()  # type: ignore[misc]
+                keys[index] = job_key(planned[index].job, planned[index].sources.files, digests, config_key)
+                hit = cache.get(keys[index], planned[index].job.name)
             if hit is not None:
                 results[index] = hit
+    outcome.keys = {p.job.name: key for p, key in zip(planned, keys)}
     missing = [i for i in range(len(planned)) if i not in results]
     if missing:
         index_of = {planned[i].job.name: i for i in missing}
