@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -391,14 +392,15 @@ def _rm(path: Path) -> None:
 
 
 def _edit_one_map(root: Path, index: int) -> None:
-    """Change one KPI target and one line of the body of map 1: a real one-map edit."""
+    """Change one KPI target (the first stage's NPS) and add a line to the body of map 1: a
+    real one-map edit, a different one for each `index`. (Until the eighth round only the
+    first edit changed the target; later ones appended its text to the body.)"""
     path = root / map_spec(1).path
     text = path.read_text(encoding="utf-8")
-    head, sep, rest = text.partition("target: 40")
-    rest_lines = rest.rsplit("\n- ", 1)
-    body_edit = f"\n- edited {index}" if len(rest_lines) == 2 else ""
-    changed = head + f"target: {41 + index}" + rest_lines[0] + (body_edit + "\n- " + rest_lines[1] if body_edit else "")
-    path.write_text(changed, encoding="utf-8")
+    text, found = re.subn(r"(\{name: NPS, value: -?\d+, target: )\d+", rf"\g<1>{41 + index}", text, count=1)
+    assert found, "the generated map has an NPS KPI"
+    head, sep, last = text.rpartition("\n- ")  # a line before the body's last list item
+    path.write_text(f"{head}\n- edited {index}{sep}{last}" if sep else f"{text}\nedited {index}\n", encoding="utf-8")
 
 
 # --- one size: cjmgen and the three others on the same content ----------------------------
