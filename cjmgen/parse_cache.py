@@ -8,6 +8,12 @@ Why signed (cjmgen.signing): the cache is pickled (the model's dataclasses as
 they are, loaded 6 times faster than parsed), and unpickling runs code; a pack
 that does not verify is never unpickled, only replaced.
 
+A map is kept twice: whole, and as a skeleton with its own problems (the
+entry's name + PART). A build loads the skeleton, and the whole map only when
+something reads a field the skeleton lacks (cjmgen.lazy_map): after a one-map
+edit, the rest of an unchanged map is unpickled only if a page that shows it is
+rendered again.
+
 An entry's name is a hash of what parsing reads (cjmgen's code and libraries,
 the path, the bytes, the content folder, the lanes), so a hit is the very
 result of parsing again.
