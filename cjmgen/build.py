@@ -198,7 +198,7 @@ class UpToDate:
             from cjmgen.page_reuse import load_previous
 
             found.previous_pages = load_previous(stored["pages"], stored["files"], files_now)
-        if stored.get("digest") != digest and isinstance(stored.get("pdfs"), dict):
+        if isinstance(stored.get("pdfs"), dict):  # PDFs come from the PDF cache, not the old site
             found.previous_pdfs = stored["pdfs"]
         return found
 
