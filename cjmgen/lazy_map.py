@@ -92,15 +92,9 @@ def load_rest_with(part: Map, load_whole: Callable[[], Map]) -> Map:
         if len(whole.stages) != len(part.stages):
             raise RuntimeError(f"{part.path}: the parse cache's two parts of this map differ")
         for mine, theirs in zip(part.stages, whole.stages):
-            rest = {name: value for name, value in theirs.__dict__.items() if name not in mine.__dict__}
-            mine.__dict__.update(rest)  # its own touchpoints stay: page keys name them
-            del mine.__dict__[LOAD_REST]
-            object.__setattr__(mine, "__class__", Stage)  # frozen: past its __setattr__
-        rest = {name: value for name, value in whole.__dict__.items() if name not in part.__dict__}
-        part.__dict__.update(rest)
-        del part.__dict__[LOAD_REST]
+            _fill_in(mine, theirs, Stage)
+        _fill_in(part, whole, Map)
         part.__dict__.pop(OWN_PROBLEMS, None)
-        object.__setattr__(part, "__class__", Map)  # frozen: past its __setattr__
 
     part.__dict__[LOAD_REST] = load_rest
     object.__setattr__(part, "__class__", MapPart)  # frozen: past its __setattr__
@@ -108,6 +102,14 @@ def load_rest_with(part: Map, load_whole: Callable[[], Map]) -> Map:
         stage.__dict__[LOAD_REST] = load_rest
         object.__setattr__(stage, "__class__", StagePart)  # frozen: past its __setattr__
     return part
+
+
+def _fill_in(part: Any, whole: Any, kind: type) -> None:
+    """The fields `part` lacks, from `whole`; then `part` is a plain `kind` again. What it
+    has stays, its touchpoints and stages too: page keys name those objects."""
+    part.__dict__.update({name: value for name, value in whole.__dict__.items() if name not in part.__dict__})
+    del part.__dict__[LOAD_REST]
+    object.__setattr__(part, "__class__", kind)  # frozen: past its __setattr__
 
 
 def known_own_problems(journey_map: Map) -> tuple[Diagnostic, ...] | None:

@@ -408,8 +408,11 @@ class SiteRenderer:
 
     def body_link_states(self, body: BodyLinks) -> list[list[Any]]:
         """How the local links and images of a body resolve now (see `link_states`)."""
-        targets = [ref.target for ref in self.markdown.references(body.body) if is_local(ref.target)]
-        return self.link_states(body.referrer, targets)
+        return self.link_states(body.referrer, self.local_targets(body.body))
+
+    def local_targets(self, body: str) -> list[str]:
+        """The local link and image targets of a Markdown body, in order."""
+        return [ref.target for ref in self.markdown.references(body) if is_local(ref.target)]
 
     def link_states(self, referrer: str, targets: list[str]) -> list[list[Any]]:
         """[target, repository path, linked map id / whether the persona exists] of each target."""

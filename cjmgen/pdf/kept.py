@@ -36,7 +36,6 @@ from cjmgen import __version__
 from cjmgen.codestamp import code_stamp
 from cjmgen.diagnostics import SourceLocation
 from cjmgen.handout_volumes import HandoutVolume
-from cjmgen.markdown import is_local
 from cjmgen.model import Map, Persona
 from cjmgen.page_reuse import StableNames
 from cjmgen.pdf.cache import FileDigests, PdfCache, weasyprint_version
@@ -170,10 +169,7 @@ class PdfKeeper:
 
     def _printed(self, name: str, what: tuple, planned: PlannedJob, shown: Sequence[Map | Persona],
                  start: int) -> None:
-        bodies: list[Body] = [
-            (item.path, [ref.target for ref in self.printer.markdown.references(item.body) if is_local(ref.target)])
-            for item in shown
-        ]
+        bodies: list[Body] = [(item.path, self.printer.site.local_targets(item.body)) for item in shown]
         files = sorted(str(f) for f in planned.sources.files)
         paths = sorted(planned.sources.inputs)
         record = PdfRecord(self._inputs(what, bodies, files, paths), "", bodies, files, paths,
