@@ -91,6 +91,11 @@ def _num(value: float) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 14)
+def _width(value: float) -> str:
+    """A stroke width or dash length: `2`, `1.5`, `0.37` (scaled lines stay thin)."""
+    return f"{round(value, 2) + 0.0:g}"
+
+
 def _escape_str(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -196,9 +201,21 @@ EMO_LABEL_SIZE = 11.0
 EMO_LABEL_SPACE = 22.0
 
 
-def _emotion_y(value: int, height: float) -> float:
+def emotion_radius(column_width: float, height: float) -> float:
+    """The point radius that leaves most of `height` to the -2..2 scale.
+
+    The web grid gives the curve 120 units and gets the full 11-unit points; a
+    printed row can be far flatter than its columns are wide, and a fixed
+    radius with fixed margins would then squeeze (or invert) the scale. Here
+    the margins take at most about 45 % of the height, so adjacent scores stay
+    at least an eighth of the height apart at any size.
+    """
+    return max(0.5, min(EMO_RADIUS, height / 6.5, column_width * 0.3))
+
+
+def _emotion_y(value: int, height: float, radius: float = EMO_RADIUS) -> float:
     """-2..2 mapped to bottom..top, leaving room for a point's radius at both ends."""
-    pad = EMO_RADIUS + 5
+    pad = radius * (EMO_RADIUS + 5) / EMO_RADIUS
     return pad + (2 - max(-2, min(2, value))) / 4 * (height - 2 * pad)
 
 
@@ -230,42 +247,52 @@ def _smooth_path(points: Sequence[tuple[float, float]]) -> str:
     return " ".join(d)
 
 
-def _face(cx: float, cy: float, value: int, ink: str) -> str:
-    """Eyes and a mouth as paths (no fonts, no emoji): smile, flat line or frown."""
+def _face(cx: float, cy: float, value: int, ink: str, scale: float = 1.0) -> str:
+    """Eyes and a mouth as paths (no fonts, no emoji): smile, flat line or frown.
+
+    `scale` is the point's radius over the web's 11 units: a printed curve draws
+    smaller points and the face shrinks with them.
+    """
+    def u(length: float) -> float:
+        return length * scale
+
     eyes = (
-        f"M {_num(cx - 3.8)} {_num(cy - 4.5)} v 2.6 "
-        f"M {_num(cx + 3.8)} {_num(cy - 4.5)} v 2.6"
+        f"M {_num(cx - u(3.8))} {_num(cy - u(4.5))} v {_num(u(2.6))} "
+        f"M {_num(cx + u(3.8))} {_num(cy - u(4.5))} v {_num(u(2.6))}"
     )
     depth = {2: 5.5, 1: 3.5, 0: 0.0, -1: -3.0, -2: -4.2}[max(-2, min(2, value))]
     if depth == 0:
-        mouth = f"M {_num(cx - 4.5)} {_num(cy + 3.8)} H {_num(cx + 4.5)}"
+        mouth = f"M {_num(cx - u(4.5))} {_num(cy + u(3.8))} H {_num(cx + u(4.5))}"
     else:
-        base = cy + (2.2 if depth > 0 else 6.2)
+        base = cy + u(2.2 if depth > 0 else 6.2)
         mouth = (
-            f"M {_num(cx - 5)} {_num(base)} "
-            f"Q {_num(cx)} {_num(base + 2 * depth)} {_num(cx + 5)} {_num(base)}"
+            f"M {_num(cx - u(5))} {_num(base)} "
+            f"Q {_num(cx)} {_num(base + u(2 * depth))} {_num(cx + u(5))} {_num(base)}"
         )
     style = {
         "fill": "none",
         "stroke": ink,
-        "stroke-width": "1.6",
+        "stroke-width": _width(u(1.6)),
         "stroke-linecap": "round",
     }
     return _el("path", {"class": "emo-face", "d": f"{eyes} {mouth}", **style})
 
 
-def _emotion_point(stage: Stage, cx: float, cy: float, locale: Locale) -> str:
+def _emotion_point(
+    stage: Stage, cx: float, cy: float, locale: Locale, radius: float = EMO_RADIUS
+) -> str:
     assert stage.emotion is not None
     fill = emotion_colour(stage.emotion)
+    scale = radius / EMO_RADIUS
     circle = _el(
         "circle",
         {
             "cx": cx,
             "cy": cy,
-            "r": EMO_RADIUS,
+            "r": radius,
             "fill": fill,
             "stroke": "#ffffff",
-            "stroke-width": "1.5",
+            "stroke-width": _width(1.5 * scale),
         },
     )
     return _el(
@@ -273,13 +300,15 @@ def _emotion_point(stage: Stage, cx: float, cy: float, locale: Locale) -> str:
         {"class": f"emo-point {emotion_class(stage.emotion)}", "data-stage": stage.id},
         _title(f"{stage.name}: {locale.emotion(stage.emotion)}"),
         circle,
-        _face(cx, cy, stage.emotion, text_colour_on(fill)),
+        _face(cx, cy, stage.emotion, text_colour_on(fill), scale),
     )
 
 
-def _emotion_background(width: float, height: float) -> list[str]:
+def _emotion_background(
+    width: float, height: float, radius: float = EMO_RADIUS
+) -> list[str]:
     """Pale positive/negative bands and the dashed neutral baseline."""
-    zero = _emotion_y(0, height)
+    zero = _emotion_y(0, height, radius)
     return [
         _el(
             "rect",
@@ -325,6 +354,7 @@ def _emotion_lines(
     height: float,
     css_class: str,
     style: Mapping[str, str],
+    radius: float = EMO_RADIUS,
 ) -> list[str]:
     """One path per unbroken run of two or more points."""
     out = []
@@ -332,7 +362,8 @@ def _emotion_lines(
         if len(run) < 2:
             continue
         points = [
-            ((i + 0.5) * column_width, _emotion_y(values[i] or 0, height)) for i in run
+            ((i + 0.5) * column_width, _emotion_y(values[i] or 0, height, radius))
+            for i in run
         ]
         out.append(
             _el("path", {"class": css_class, "d": _smooth_path(points), **style})
@@ -346,17 +377,19 @@ def _ghost_layer(
     column_width: float,
     height: float,
     locale: Locale,
+    radius: float = EMO_RADIUS,
 ) -> list[str]:
     """The earlier version, placed by stage id under the current columns."""
     old = {stage.id: stage for stage in ghost}
     values = [old[s.id].emotion if s.id in old else None for s in stages]
+    scale = radius / EMO_RADIUS
     style = {
         "fill": "none",
         "stroke": GHOST,
-        "stroke-width": "2",
-        "stroke-dasharray": "6 4",
+        "stroke-width": _width(2 * scale),
+        "stroke-dasharray": f"{_width(6 * scale)} {_width(4 * scale)}",
     }
-    out = _emotion_lines(values, column_width, height, "emo-ghost-line", style)
+    out = _emotion_lines(values, column_width, height, "emo-ghost-line", style, radius)
     for index, stage in enumerate(stages):
         value = values[index]
         if value is None:
@@ -369,11 +402,11 @@ def _ghost_layer(
                     "class": "emo-ghost-point",
                     "data-stage": stage.id,
                     "cx": (index + 0.5) * column_width,
-                    "cy": _emotion_y(value, height),
-                    "r": EMO_RADIUS - 2,
+                    "cy": _emotion_y(value, height, radius),
+                    "r": radius - 2 * scale,
                     "fill": "none",
                     "stroke": GHOST,
-                    "stroke-width": "2",
+                    "stroke-width": _width(2 * scale),
                 },
                 _title(f"{then.name}: {locale.emotion(value)}"),
             )
@@ -426,29 +459,35 @@ def emotion_curve(
     prefix: str = "emo",
     labels: bool = False,
 ) -> str:
-    """The emotion curve: one point at the centre of each stage column of the grid."""
+    """The emotion curve: one point at the centre of each stage column of the grid.
+
+    Any `height` works: the points shrink with a flat row (see `emotion_radius`)
+    so that order and spacing of the scores hold on screen and on paper alike.
+    """
     if not stages:
         return ""
     width = len(stages) * float(column_width)
     height = float(height)
-    body = _emotion_background(width, height)
+    radius = emotion_radius(float(column_width), height)
+    scale = radius / EMO_RADIUS
+    body = _emotion_background(width, height, radius)
     if ghost:
-        body += _ghost_layer(stages, ghost, column_width, height, locale)
+        body += _ghost_layer(stages, ghost, column_width, height, locale, radius)
     line_style = {
         "fill": "none",
         "stroke": "#5d6d7e",
-        "stroke-width": "2.5",
+        "stroke-width": _width(2.5 * scale),
         "stroke-linejoin": "round",
     }
     body += _emotion_lines(
-        [s.emotion for s in stages], column_width, height, "emo-line", line_style
+        [s.emotion for s in stages], column_width, height, "emo-line", line_style,
+        radius,
     )
     for index, stage in enumerate(stages):
         if stage.emotion is not None:
             cx = (index + 0.5) * column_width
-            body.append(
-                _emotion_point(stage, cx, _emotion_y(stage.emotion, height), locale)
-            )
+            cy = _emotion_y(stage.emotion, height, radius)
+            body.append(_emotion_point(stage, cx, cy, locale, radius))
     total = height
     if labels:
         body += _emotion_labels(stages, column_width, height)
