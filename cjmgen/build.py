@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -14,8 +14,11 @@ from cjmgen.codestamp import code_stamp
 from cjmgen.config import SiteConfig, load_config, normalise_base_url
 from cjmgen.diagnostics import Diagnostic, Diagnostics
 from cjmgen.gcpause import freeze_what_lives_on
+from cjmgen.levels import apply_levels, blocks
 from cjmgen.paths import contains
-from cjmgen.site import SITEMAP
+from cjmgen.report import plural
+from cjmgen.site import SITEMAP, extra_files
+from cjmgen.stageclock import StageClock
 from cjmgen.theme import Theme, ThemeError, load_theme
 from cjmgen.workers import Tickets, WorkerDied, fork_map, worker_count
 from cjmgen.writer import OutputError, StagedOutput, check_output_location
@@ -41,6 +44,8 @@ class BuildOptions:
     compare: str | None = None  # a git revision: add the "What changed" page (changes.html)
     # Lines for the person waiting (how far a long PDF render has got); not an input.
     progress: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
+    # Each stage's line with its time (`-v`); not an input either.
+    stages: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -60,16 +65,26 @@ def effective_config(root: Path, options: BuildOptions, diagnostics: Diagnostics
     config = load_config(root.resolve(), diagnostics)
     return config.with_overrides(
         base_url=normalise_base_url(options.base_url) if options.base_url else None,
+        strict=options.strict or None,
     )
+
+
+def leveled(diagnostics: Diagnostics | list[Diagnostic], config: SiteConfig) -> list[Diagnostic]:
+    """The diagnostics at the levels of cjmgen.yml's `validation:` (levels.py)."""
+    items = diagnostics.items if isinstance(diagnostics, Diagnostics) else diagnostics
+    return apply_levels(items, dict(config.validation))
 
 
 def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Check the repository, then publish the site; on any error nothing is written."""
     started = time.perf_counter()
+    clock = StageClock(options.stages)
     config_diagnostics = Diagnostics()
     config = effective_config(root, options, config_diagnostics)
+    options = replace(options, strict=config.strict)  # `strict: true` in cjmgen.yml is --strict
     output = options.output.resolve() if options.output else config.output_path
     fresh = UpToDate.check(config, options, output, config_diagnostics)
+    clock.lap("read cjmgen.yml and compared every input with the last build")
     if fresh.result is not None:
         fresh.result.seconds = time.perf_counter() - started
         return fresh.result
@@ -102,6 +117,9 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         parsed.compact()
     diagnostics = project.diagnostics
     diagnostics.extend(config_diagnostics)
+    diagnostics.items = leveled(diagnostics, config)
+    clock.lap(f"parsed and checked {plural(len(project.repo.maps), 'map', 'maps')}, "
+              f"{plural(len(project.repo.personas), 'persona', 'personas')}")
     result = BuildResult([], output)
 
     if not diagnostics.has_errors:
@@ -110,8 +128,7 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         except OutputError as exc:
             diagnostics.error("output", str(exc))
     changes = _compare(project, options.compare, diagnostics) if options.compare else None
-    blocked = diagnostics.has_errors or (options.strict and diagnostics.items)
-    if blocked:  # every problem of the run is reported at once: the bodies too
+    if blocks(diagnostics.items, options.strict):  # every problem of the run is reported at once: the bodies too
         histories(())  # no pages: only wait for git, leaving no thread behind
         RepositoryChecker(project.repo, diagnostics, project.as_of.date(), project.markdown).map_bodies(
             [m for m in project.repo.maps if rendered_later(m)])
@@ -119,7 +136,7 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
             parsed.store_pending()  # the next build, after the fix, loads what parsed fine
     else:
         try:
-            _publish(project, options, output, result, changes, histories, fresh=fresh, parsed=parsed)
+            _publish(project, options, output, result, changes, histories, fresh=fresh, parsed=parsed, clock=clock)
         except (ThemeError, PageError) as exc:
             diagnostics.error("theme", str(exc))
         except (OutputError, WorkerDied) as exc:
@@ -354,7 +371,7 @@ class _LateProblems(Exception):
 
 def _publish(project: LoadedProject, options: BuildOptions, output: Path, result: BuildResult,
              changes: Any = None, histories: Any = None, fresh: UpToDate | None = None,
-             parsed: ParseCache | None = None) -> None:
+             parsed: ParseCache | None = None, clock: StageClock | None = None) -> None:
     """Render into a staging folder and swap it in. With the parse cache (`parsed`, which
     names the model and signs cache files) and a build record (`fresh.record`), pages whose
     inputs are unchanged are linked from the last site; each render process then writes
@@ -391,22 +408,30 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
             renderer.reuse = PageReuse(parsed.names, fresh.previous_pages, output,
                                        lambda path, old: hardlink_or_copy(staging.target(path), old, made),
                                        PieceStore(repo.config.root / PIECES_DIR, parsed.signer, parsed.names))
+        clock = clock or StageClock()
         result.pages, files, late = render_pages(renderer, staging, parsed.store_pending if parsed else None)
+        clock.lap(f"rendered {result.pages} pages")
         if renderer.reuse is not None and fresh is not None:
             fresh.pages = renderer.reuse.records
             if renderer.reuse.pieces is not None:
                 renderer.reuse.pieces.prune(set(renderer.reuse.records))
+        late = leveled(late, repo.config)
         project.diagnostics.extend(late)
-        if project.diagnostics.has_errors or (options.strict and late):
+        if blocks(project.diagnostics.items, options.strict):
             raise _LateProblems()
         for name, source in theme.static_files().items():
             staging.copy(f"static/{name}", source)
         for path, repo_path in sorted(files.items()):
             staging.copy(path, repo.config.root / repo_path)
+        for path, source in extra_files(repo.config).items():
+            staging.copy(path, source)
+        clock.lap("copied the theme's and the repository's files")
         if pdf_plan is not None:
             keys = _write_pdfs(project, options, pdf_plan, staging, result)
             if keeper is not None and fresh is not None:
                 fresh.pdfs = keeper.records(keys)
+            clock.lap(f"{plural(result.pdfs, 'PDF', 'PDFs')} ({result.pdfs_rendered} rendered)")
+    clock.lap("swapped the new site in")
     result.written = True
 
 
@@ -501,11 +526,12 @@ def _write_pdfs(project: LoadedProject, options: BuildOptions, plan, staging: St
                       progress=options.progress)
     for path, data in outcome.files.items():
         staging.write(path, data)
-    project.diagnostics.extend(outcome.diagnostics)
+    found = leveled(outcome.diagnostics, project.repo.config)
+    project.diagnostics.extend(found)
     result.notes.extend(outcome.notes)
     result.pdfs = len(outcome.files)
     result.pdfs_rendered = len(outcome.rendered)
-    if options.strict and outcome.diagnostics:
+    if blocks(found, options.strict):
         raise _PdfWarningsStrict()
     return outcome.keys
 

@@ -13,7 +13,8 @@ import click
 
 from cjmgen import __version__
 from cjmgen.diagnostics import Diagnostic, Severity
-from cjmgen.report import Style, format_json, format_text, summary
+from cjmgen.levels import blocks
+from cjmgen.report import Style, counts, format_json, format_text, plural, summary
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -25,6 +26,17 @@ class Session:
     root: Path
     debug: bool
     style: Style
+    verbosity: int = 0  # -1 with -q (errors and the verdict only), 1 with -v (each stage, timed)
+
+    def say(self, line: str) -> None:
+        """A line of progress or a note: hidden by -q."""
+        if self.verbosity >= 0:
+            click.echo(line, err=True)
+
+    def detail(self, line: str) -> None:
+        """A line for -v only (each stage of the run and its time)."""
+        if self.verbosity > 0:
+            click.echo(line, err=True)
 
 
 def _wants_colour(stream: Any) -> bool:
@@ -41,6 +53,23 @@ def _root_option(command: Callable) -> Callable:
     )(command)
 
 
+def _set_verbosity(level: int) -> Callable[[click.Context, click.Parameter, bool], None]:
+    def store(ctx: click.Context, param: click.Parameter, given: bool) -> None:
+        if given:
+            session = ctx.find_object(Session)
+            if session is not None:
+                session.verbosity = level
+    return store
+
+
+def _verbosity_options(command: Callable) -> Callable:
+    """`-q` and `-v`, before or after the command name (as MkDocs' and git's)."""
+    command = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_set_verbosity(1),
+                           help="Say what each stage did and how long it took.")(command)
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_verbosity(-1),
+                        help="Print only errors and the final verdict.")(command)
+
+
 def _session(ctx: click.Context, directory: Path | None) -> Session:
     session: Session = ctx.obj
     if directory is not None:
@@ -55,55 +84,64 @@ def _session(ctx: click.Context, directory: Path | None) -> Session:
 @click.option("-C", "directory", type=click.Path(file_okay=False, path_type=Path), default=".",
               help="Run as if cjmgen was started in DIR (like git -C).")
 @click.option("--debug", is_flag=True, help="Show the Python traceback of an internal error.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final verdict.")
+@click.option("-v", "--verbose", is_flag=True, help="Say what each stage did and how long it took.")
 @click.pass_context
-def cli(ctx: click.Context, directory: Path, debug: bool) -> None:
+def cli(ctx: click.Context, directory: Path, debug: bool, quiet: bool, verbose: bool) -> None:
     """Customer Journey Maps kept as text in git: check, publish, print, review."""
-    ctx.obj = Session(directory, debug, Style(_wants_colour(sys.stderr)))
+    if quiet and verbose:
+        raise click.UsageError("-q and -v contradict each other: give one")
+    ctx.obj = Session(directory, debug, Style(_wants_colour(sys.stderr)), -1 if quiet else int(verbose))
 
 
 def print_diagnostics(session: Session, diagnostics: list[Diagnostic], fmt: str = "text") -> None:
+    """Every diagnostic (JSON: always all of them); with -q, the errors only."""
     if fmt == "json":
         click.echo(format_json(diagnostics))
         return
+    if session.verbosity < 0:
+        diagnostics = [d for d in diagnostics if d.severity == Severity.ERROR]
     if diagnostics:
         click.echo(format_text(diagnostics, session.root, session.style), err=True)
 
 
 def verdict(diagnostics: list[Diagnostic], strict: bool) -> int:
-    if any(d.severity == Severity.ERROR for d in diagnostics):
-        return EXIT_PROBLEMS
-    if strict and diagnostics:
-        return EXIT_PROBLEMS
-    return EXIT_OK
+    return EXIT_PROBLEMS if blocks(diagnostics, strict) else EXIT_OK
 
 
 @cli.command()
 @_root_option
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@_verbosity_options
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too (as `strict: true` in cjmgen.yml).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="text for people, json for CI tools.")
 @click.pass_context
 def check(ctx: click.Context, directory: Path | None, strict: bool, fmt: str) -> None:
     """Validate the map repository without writing anything."""
+    import time
+
     from cjmgen.parallel_check import check_project
 
     session = _session(ctx, directory)
+    started = time.perf_counter()
     outcome = check_project(session.root)
     diagnostics = outcome.diagnostics.sorted()
+    session.detail(f"  read, parsed and checked every file ({time.perf_counter() - started:.2f} s)")
     print_diagnostics(session, diagnostics, fmt)
     if fmt == "text":
-        counts = f"{outcome.maps} maps, {outcome.personas} personas"
+        counts = f"{plural(outcome.maps, 'map', 'maps')}, {plural(outcome.personas, 'persona', 'personas')}"
         click.echo(f"checked {counts}: {summary(diagnostics, session.style)}", err=True)
-    ctx.exit(verdict(diagnostics, strict))
+    ctx.exit(verdict(diagnostics, strict or outcome.strict))
 
 
 @cli.command()
 @_root_option
+@_verbosity_options
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               help="Write the site here instead of output_dir.")
 @click.option("--base-url", help="Serve-from path for this build, e.g. /preview/ (overrides cjmgen.yml).")
 @click.option("--drafts", is_flag=True, help="Include maps with status: draft.")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors: nothing is written.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: nothing is written (as `strict: true`).")
 @click.option("--no-pdf", "no_pdf", is_flag=True, help="HTML only; skip the PDF infographics.")
 @click.option("--compare", metavar="REV", default=None,
               help="Add a 'What changed' page: every map that differs from git revision REV.")
@@ -117,21 +155,21 @@ def build(ctx: click.Context, directory: Path | None, output: Path | None, base_
     options = BuildOptions(
         output=(output if output is None or output.is_absolute() else Path.cwd() / output),
         base_url=base_url, drafts=drafts, strict=strict, pdf=not no_pdf, compare=compare,
-        progress=lambda line: click.echo(line, err=True),
+        progress=session.say, stages=session.detail,
     )
     result = run_build(session.root, options)
     print_diagnostics(session, result.diagnostics)
     for note in result.notes:
-        click.echo(note, err=True)
-    warnings = sum(d.severity == Severity.WARNING for d in result.diagnostics)
-    errors = len(result.diagnostics) - warnings
+        session.say(note)
+    found = counts(result.diagnostics)
+    errors, warnings = found[Severity.ERROR], found[Severity.WARNING]
     if result.written:
-        pdfs = f" ({result.pdfs} PDFs, {result.pdfs_rendered} rendered)" if result.pdfs else ""
-        line = (f"wrote {result.pages} pages{pdfs} for {result.maps} maps to {_shown(result.output)} "
-                f"in {result.seconds:.2f} s, {warnings} warnings")
+        pdfs = f" ({plural(result.pdfs, 'PDF', 'PDFs')}, {result.pdfs_rendered} rendered)" if result.pdfs else ""
+        line = (f"wrote {plural(result.pages, 'page', 'pages')}{pdfs} for {plural(result.maps, 'map', 'maps')} "
+                f"to {_shown(result.output)} in {result.seconds:.2f} s, {plural(warnings, 'warning', 'warnings')}")
         click.echo(session.style(line, "ok"), err=True)
     else:
-        reason = f"{errors} errors" if errors else f"{warnings} warnings (--strict)"
+        reason = plural(errors, "error", "errors") if errors else f"{plural(warnings, 'warning', 'warnings')} (--strict)"
         click.echo(session.style(f"build failed: {reason}; the published site was not changed", "error"), err=True)
     ctx.exit(EXIT_OK if result.written else EXIT_PROBLEMS)
 

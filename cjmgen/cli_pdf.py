@@ -101,7 +101,10 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
     except PdfError as exc:
         click.echo(f"error: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""), err=True)
         ctx.exit(EXIT_PROBLEMS)
-    shown = [d for d in [*diagnostics.items, *outcome.diagnostics] if d.severity == Severity.WARNING]
+    from cjmgen.build import leveled
+
+    shown = [d for d in leveled([*diagnostics.items, *outcome.diagnostics], repo.config)
+             if d.severity in (Severity.WARNING, Severity.INFO)]
     print_diagnostics(session, sorted(dict.fromkeys(shown), key=lambda d: d.sort_key()))
     for note in outcome.notes:
         click.echo(note, err=True)

@@ -19,25 +19,56 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def split_address(text: str) -> tuple[str, int]:
+    """`HOST:PORT` (MkDocs' --dev-addr): `127.0.0.1:8000`, `0.0.0.0:8080`, `[::1]:8000`, `:8000`."""
+    host, colon, port = text.rpartition(":")
+    if not colon or not port.isdigit() or int(port) > 65535:
+        raise click.BadParameter(f"expected HOST:PORT like 127.0.0.1:8000, got '{text}'", param_hint="'-a'")
+    bracketed = host.startswith("[") and host.endswith("]")
+    host = host[1:-1] if bracketed else host
+    if ":" in host and not (bracketed and _is_ip(host)):
+        raise click.BadParameter(f"expected HOST:PORT (an IPv6 host in brackets: [::1]:8000), got '{text}'",
+                                 param_hint="'-a'")
+    return host or "127.0.0.1", int(port)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False
+
+
 def register(group: click.Group) -> None:
-    from cjmgen.cli import EXIT_OK, Session, _root_option, _session, print_diagnostics
+    from cjmgen.cli import EXIT_OK, Session, _root_option, _session, _verbosity_options, print_diagnostics
 
     @group.command()
     @_root_option
+    @_verbosity_options
+    @click.option("-a", "--dev-addr", "dev_addr", metavar="HOST:PORT", default=None,
+                  help="Address and port to serve on, as MkDocs' (default 127.0.0.1:8000); "
+                       "other than loopback is shared on the network.")
     @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; other than loopback is shared on the network.")
     @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
     @click.option("--open", "open_browser", is_flag=True, help="Open the site in the browser.")
     @click.option("--pdf", is_flag=True, help="Render PDFs on every save (default: when their URL is requested).")
     @click.option("--drafts/--no-drafts", default=True, show_default=True, help="Show maps with status: draft.")
     @click.pass_context
-    def serve(ctx: click.Context, directory: Path | None, host: str, port: int, open_browser: bool,
-              pdf: bool, drafts: bool) -> None:
+    def serve(ctx: click.Context, directory: Path | None, dev_addr: str | None, host: str, port: int,
+              open_browser: bool, pdf: bool, drafts: bool) -> None:
         """Preview the site while you write: rebuilds on save and reloads the page."""
         from cjmgen.build import BuildOptions
         from cjmgen.incremental import PreviewBuilds, SiteBuilder
         from cjmgen.serve import DevServer
 
         session: Session = _session(ctx, directory)
+        if dev_addr is not None:
+            given = [name for name in ("host", "port")
+                     if ctx.get_parameter_source(name) != click.core.ParameterSource.DEFAULT]
+            if given:
+                raise click.UsageError(f"-a HOST:PORT and --{given[0]} both say where to listen: give one")
+            host, port = split_address(dev_addr)
         root = session.root.resolve()
         builder = SiteBuilder(root, BuildOptions(drafts=drafts, pdf=True))  # PDF links; rendered on demand
         builds = PreviewBuilds(builder, printer=lambda diags: print_diagnostics(session, diags), eager_pdf=pdf)
@@ -81,7 +112,7 @@ def register(group: click.Group) -> None:
 
         base_path = urlsplit(load_config(root, Diagnostics()).base_url).path or "/"
         server = DevServer(builds, watched, host, port, base_path, on_demand=builds.on_demand, idle=builds.idle,
-                           log=lambda line: click.echo(line, err=True))
+                           log=session.say)
         try:
             url = server.start()
         except OSError as exc:
@@ -89,7 +120,7 @@ def register(group: click.Group) -> None:
             raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up as Ctrl-C does
         try:  # from here on, Ctrl-C at any moment ends in close(): no folder is left behind
-            click.echo(f"Watching {', '.join(str(p) for p in watched())}. Ctrl-C stops.", err=True)
+            session.say(f"Watching {', '.join(str(p) for p in watched())}. Ctrl-C stops.")
             click.echo(session.style(f"Serving {url}", "ok"), err=True)
             if open_browser:
                 webbrowser.open(url)

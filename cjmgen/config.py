@@ -10,7 +10,9 @@ from typing import Any
 from cjmgen.diagnostics import Diagnostics, SourceLocation
 from cjmgen.frontmatter import decode
 from cjmgen.handout_volumes import DEFAULT_HANDOUT_MAPS
+from cjmgen.levels import DEFAULT_LEVELS, LEVELS, lowers_an_error
 from cjmgen.pagination import PER_PAGE_EXPECTED, valid_count
+from cjmgen.paths import resolves_within
 from cjmgen.yamltree import YNode, parse_yaml
 
 CONFIG_FILE = "cjmgen.yml"
@@ -46,6 +48,10 @@ class SiteConfig:
     lanes: tuple[tuple[str, str], ...] = ()
     pdf: PdfConfig = field(default_factory=PdfConfig)
     cosmetic_fields: tuple[str, ...] = ()  # fields whose changes `diff` reports as info
+    strict: bool = False  # as --strict: warnings fail check, build and serve
+    validation: tuple[tuple[str, str], ...] = ()  # diagnostic code -> level (levels.py)
+    extra_css: tuple[str, ...] = ()  # repository files linked from every page (MkDocs' extra_css)
+    extra_javascript: tuple[str, ...] = ()
     source_path: str | None = None  # the config file, when there is one
 
     @property
@@ -63,7 +69,8 @@ class SiteConfig:
 
 _KEYS = (
     "title", "language", "base_url", "content_dir", "output_dir", "author",
-    "theme", "stale_after_days", "lanes", "pdf", "diff",
+    "theme", "stale_after_days", "lanes", "pdf", "diff", "strict", "validation",
+    "extra_css", "extra_javascript",
 )
 
 
@@ -90,12 +97,13 @@ def load_config(root: Path, diagnostics: Diagnostics) -> SiteConfig:
     if node.kind != "map":
         diagnostics.error("config", "cjmgen.yml must be a mapping of settings", node.loc)
         return config
-    return _ConfigReader(diagnostics).read(node, replace(config, source_path=CONFIG_FILE))
+    return _ConfigReader(diagnostics, root).read(node, replace(config, source_path=CONFIG_FILE))
 
 
 @dataclass
 class _ConfigReader:
     diagnostics: Diagnostics
+    root: Path
 
     def read(self, node: YNode, config: SiteConfig) -> SiteConfig:
         values: dict[str, Any] = {}
@@ -132,6 +140,16 @@ class _ConfigReader:
             values["pdf"] = self._pdf(fields["pdf"])
         if "diff" in fields:
             values["cosmetic_fields"] = self._diff(fields["diff"])
+        if "strict" in fields:
+            if fields["strict"].kind != "bool":
+                self._error(fields["strict"], "strict: expected true or false")
+            else:
+                values["strict"] = fields["strict"].value
+        if "validation" in fields:
+            values["validation"] = self._validation(fields["validation"])
+        for key in ("extra_css", "extra_javascript"):
+            if key in fields:
+                values[key] = self._repository_files(key, fields[key])
         return replace(config, **values)
 
     def _error(self, node: YNode, message: str) -> None:
@@ -228,6 +246,55 @@ class _ConfigReader:
             return ()
         items = cosmetic.value if cosmetic.kind == "seq" else [cosmetic]
         return tuple(str(i.value) for i in items if i.kind in ("str", "int"))
+
+
+    def _validation(self, node: YNode) -> tuple[tuple[str, str], ...]:
+        if node.kind != "map":
+            self._error(node, "validation: expected a mapping of diagnostic code: level, "
+                              "e.g. {stage-incomplete: ignore}")
+            return ()
+        levels = []
+        for code, value in node.value.items():
+            if code not in DEFAULT_LEVELS:
+                close = difflib.get_close_matches(code, list(DEFAULT_LEVELS), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self.diagnostics.error(
+                    "config", f"validation: unknown diagnostic code '{code}'{hint}", value.key_loc or value.loc,
+                    hint="the codes are listed in docs/format.md (Diagnostics)")
+                continue
+            level = str(value.value) if value.kind in ("str", "bool") else None
+            if value.kind == "bool" and value.value is False:
+                level = "ignore"  # YAML reads `off`/`no` as false
+            if level not in LEVELS:
+                shown = value.raw if value.raw is not None else value.plain()
+                close = difflib.get_close_matches(str(shown), list(LEVELS), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self._error(value, f"validation.{code}: expected one of {', '.join(LEVELS)}, got '{shown}'{hint}")
+            elif lowers_an_error(code, level):
+                self._error(value, f"validation.{code}: '{code}' is an error the site cannot be built "
+                                   f"correctly with; it can be raised, not lowered to '{level}'")
+            else:
+                levels.append((code, level))
+        return tuple(levels)
+
+    def _repository_files(self, key: str, node: YNode) -> tuple[str, ...]:
+        """Paths of files in the repository (relative to cjmgen.yml), each checked where it is written."""
+        items = node.value if node.kind == "seq" else [node]
+        found = []
+        for item in items:
+            if item.kind != "str" or not item.value.strip():
+                self._error(item, f"{key}: expected a list of file paths in the repository")
+                continue
+            text = item.value.strip().replace("\\", "/")
+            relative = Path(text)
+            full = self.root / relative
+            if relative.is_absolute() or "://" in text or ".." in relative.parts or not resolves_within(full, [self.root]):
+                self._error(item, f"{key}: '{text}' is outside the repository; only files in it are published")
+            elif not full.is_file():
+                self._error(item, f"{key}: no such file '{text}' (paths are relative to cjmgen.yml)")
+            else:
+                found.append(relative.as_posix())
+        return tuple(found)
 
 
 def config_location(config: SiteConfig) -> SourceLocation | None:

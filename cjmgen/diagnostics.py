@@ -10,6 +10,10 @@ from typing import NamedTuple
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # only through `validation:` in cjmgen.yml (levels.py): shown, never fails a run
+
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 class SourceLocation(NamedTuple):
@@ -43,7 +47,7 @@ class Diagnostic:
 
     def sort_key(self) -> tuple:
         loc = self.location or SourceLocation("")
-        return (loc.path, loc.line, loc.column, self.severity != Severity.ERROR, self.code)
+        return (loc.path, loc.line, loc.column, _RANK[self.severity], self.code)
 
     def as_dict(self) -> dict:
         loc = self.location

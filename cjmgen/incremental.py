@@ -16,15 +16,17 @@ from typing import Callable
 
 import jinja2
 
-from cjmgen.build import BuildOptions, effective_config, make_renderer
+from cjmgen.build import BuildOptions, effective_config, leveled, make_renderer
 from cjmgen.config import SiteConfig
 from cjmgen.diagnostics import Diagnostic, Diagnostics, Severity
+from cjmgen.levels import blocks
 from cjmgen.markdown import MarkdownRenderer
 from cjmgen.project import load_project
 from cjmgen.report import format_html
 from cjmgen.render import PageCache, PageError, RenderedSite, SiteRenderer
 from cjmgen.repository import ParsedFile, parse_file
 from cjmgen.serve import BuildReport
+from cjmgen.site import extra_files
 from cjmgen.theme import Theme, ThemeError, load_theme
 
 
@@ -82,7 +84,8 @@ class SiteBuilder:
             del self.parsed[stale]  # forget old versions: memory stays bounded
         diagnostics = project.diagnostics
         diagnostics.extend(config_diagnostics)
-        if diagnostics.has_errors or (self.options.strict and diagnostics.items):
+        diagnostics.items = leveled(diagnostics, config)
+        if blocks(diagnostics.items, config.strict):
             return Outcome(diagnostics.sorted(), None, None, config, time.perf_counter() - started)
         theme = None
         try:
@@ -154,6 +157,8 @@ class PreviewBuilds:
             files[f"static/{name}"] = source.read_bytes()
         for path, repo_path in outcome.rendered.files.items():
             files[path] = (outcome.config.root / repo_path).read_bytes()
+        for path, source in extra_files(outcome.config).items():
+            files[path] = source.read_bytes()
         if self.eager_pdf and outcome.renderer is not None and outcome.renderer.pdf_maps:
             files.update(self.render_pdfs(None))
         else:  # PDFs already served on demand stay until the next change

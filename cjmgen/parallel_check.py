@@ -23,6 +23,7 @@ from cjmgen.config import SiteConfig, load_config
 from cjmgen.diagnostics import Diagnostic, Diagnostics
 from cjmgen.gcpause import without_cyclic_gc
 from cjmgen.gitio import source_date
+from cjmgen.levels import apply_levels
 from cjmgen.markdown import MarkdownRenderer
 from cjmgen.parse_cache import ParseCache
 from cjmgen.project import content_missing, load_project
@@ -35,17 +36,24 @@ class CheckOutcome:
     diagnostics: Diagnostics
     maps: int
     personas: int
+    strict: bool = False  # `strict: true` in cjmgen.yml
 
 
 def check_project(root: Path) -> CheckOutcome:
-    """Everything `cjmgen check` reports about the repository at `root`; writes nothing.
-
-    Files that the last build parsed are loaded from its parse cache (read, never
-    written): after a build, or while `serve` runs, most files are unchanged.
-    """
+    """Everything `cjmgen check` reports about the repository at `root`, each code at the
+    level cjmgen.yml's `validation:` gives it; writes nothing."""
     root = root.resolve()
     diagnostics = Diagnostics()
     config = load_config(root, diagnostics)
+    outcome = _check(root, config, diagnostics)
+    outcome.diagnostics.items = apply_levels(outcome.diagnostics.items, dict(config.validation))
+    outcome.strict = config.strict
+    return outcome
+
+
+def _check(root: Path, config: SiteConfig, diagnostics: Diagnostics) -> CheckOutcome:
+    """Files that the last build parsed are loaded from its parse cache (read, never
+    written): after a build, or while `serve` runs, most files are unchanged."""
     sources = read_sources(config)
     maps = [path for path in sources if (classify(path, config) or ("",))[0] == "map"]
     cache = ParseCache.open(root, create_key=False)

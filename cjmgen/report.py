@@ -11,7 +11,7 @@ from pathlib import Path
 from cjmgen.diagnostics import Diagnostic, Severity
 from cjmgen.paths import resolves_within
 
-_COLOURS = {"error": "31;1", "warning": "33;1", "hint": "36", "dim": "2", "ok": "32;1", "bold": "1"}
+_COLOURS = {"error": "31;1", "warning": "33;1", "info": "36;1", "hint": "36", "dim": "2", "ok": "32;1", "bold": "1"}
 
 
 @dataclass
@@ -71,22 +71,34 @@ def plural(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
 
+def counts(diagnostics: list[Diagnostic]) -> dict[Severity, int]:
+    """How many diagnostics of each severity."""
+    found = dict.fromkeys(Severity, 0)
+    for diagnostic in diagnostics:
+        found[diagnostic.severity] += 1
+    return found
+
+
 def summary(diagnostics: list[Diagnostic], style: Style) -> str:
-    errors = sum(d.severity == Severity.ERROR for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    files = len({d.location.path for d in diagnostics if d.location})
-    if not diagnostics:
-        return style("no problems found", "ok")
+    """`1 error, 2 warnings in 2 files` (`, 1 info` when `validation:` made any)."""
+    found = counts(diagnostics)
+    errors, warnings, infos = found[Severity.ERROR], found[Severity.WARNING], found[Severity.INFO]
+    files = len({d.location.path for d in diagnostics if d.location and d.severity != Severity.INFO})
+    if not errors and not warnings:
+        return style("no problems found" + (f" ({plural(infos, 'info', 'infos')})" if infos else ""), "ok")
     text = f"{plural(errors, 'error', 'errors')}, {plural(warnings, 'warning', 'warnings')} in {plural(files, 'file', 'files')}"
+    if infos:
+        text += f", {plural(infos, 'info', 'infos')}"
     return style(text, "error" if errors else "warning")
 
 
 def format_json(diagnostics: list[Diagnostic], extra: dict | None = None) -> str:
-    errors = sum(d.severity == Severity.ERROR for d in diagnostics)
+    found = counts(diagnostics)
     payload = {
         "diagnostics": [d.as_dict() for d in diagnostics],
-        "errors": errors,
-        "warnings": len(diagnostics) - errors,
+        "errors": found[Severity.ERROR],
+        "warnings": found[Severity.WARNING],
+        "infos": found[Severity.INFO],
         **(extra or {}),
     }
     return json.dumps(payload, ensure_ascii=False, indent=2)

@@ -17,6 +17,7 @@ import http.server
 import os
 import posixpath
 import shutil
+import socket
 import socketserver
 import tempfile
 import threading
@@ -296,6 +297,12 @@ class ThreadingServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     allow_reuse_address = True
 
 
+class ThreadingServer6(ThreadingServer):
+    """For an IPv6 address (`serve -a [::1]:8000`)."""
+
+    address_family = socket.AF_INET6
+
+
 @dataclass
 class DevServer:
     """Glue: build, serve, watch; rebuild on change; bump the reload version."""
@@ -372,10 +379,12 @@ class DevServer:
         self.watcher.prime()  # a save during the first build or before the thread runs still counts
         self.build_once("initial build")
         handler = make_handler(self.folder, self.state, self.base_path, self.provide)
-        self.httpd = ThreadingServer((self.host, self.port), handler)
+        ipv6 = ":" in self.host
+        self.httpd = (ThreadingServer6 if ipv6 else ThreadingServer)((self.host, self.port), handler)
         self.port = self.httpd.server_address[1]
         self.watcher.thread.start()
-        return f"http://{self.host}:{self.port}{self.base_path}"
+        shown = f"[{self.host}]" if ipv6 else self.host
+        return f"http://{shown}:{self.port}{self.base_path}"
 
     def serve_forever(self) -> None:
         assert self.httpd is not None

@@ -12,6 +12,8 @@ import functools
 import posixpath
 import re
 import unicodedata
+from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 
@@ -61,6 +63,12 @@ def static_url(name: str) -> str:
 def file_url(repo_path: str) -> str:
     """Where a repository file (an image, an attachment) is published."""
     return f"files/{repo_path}"
+
+
+def extra_files(config: Any) -> dict[str, Path]:
+    """cjmgen.yml's `extra_css` and `extra_javascript` (SiteConfig): site path -> the
+    repository file published there, beside the repository's other files."""
+    return {file_url(path): config.root / path for path in (*config.extra_css, *config.extra_javascript)}
 
 
 INDEX = "index.html"
