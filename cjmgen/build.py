@@ -410,7 +410,7 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
                                        PieceStore(repo.config.root / PIECES_DIR, parsed.signer, parsed.names))
         clock = clock or StageClock()
         result.pages, files, late = render_pages(renderer, staging, parsed.store_pending if parsed else None)
-        clock.lap(f"rendered {result.pages} pages")
+        clock.lap(f"rendered {plural(result.pages, 'page', 'pages')}")
         if renderer.reuse is not None and fresh is not None:
             fresh.pages = renderer.reuse.records
             if renderer.reuse.pieces is not None:

@@ -183,13 +183,15 @@ def _shown(path: Path) -> str:
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--title", default="Customer journey maps", show_default=True, help="The site's title.")
-@click.option("--language", type=click.Choice(["en", "ru"]), default="en", show_default=True)
+@click.option("--title", default=None, help="The site's title.  [default: Customer journey maps, "
+              "in Russian Карты пути клиента]")
+@click.option("--language", type=click.Choice(["en", "ru"]), default="en", show_default=True,
+              help="The site's language, and the language of the example map, persona and channels.")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @click.option("--ci", type=click.Choice(["github", "gitlab"]), default=None,
               help="Also write a CI workflow: check on push, diff as a PR comment, publish.")
 @click.pass_context
-def init(ctx: click.Context, directory: Path, title: str, language: str, force: bool,
+def init(ctx: click.Context, directory: Path, title: str | None, language: str, force: bool,
          ci: str | None) -> None:
     """Create a new map repository in DIRECTORY (default: here)."""
     import datetime as dt
@@ -222,10 +224,10 @@ def new() -> None:
 @new.command("map")
 @_root_option
 @click.argument("path")
-@click.option("--title", default="New journey map", show_default=True)
+@click.option("--title", default=None, help="The map's title.  [default: New journey map]")
 @click.option("--persona", default="anna", show_default=True, help="A persona id.")
 @click.pass_context
-def new_map(ctx: click.Context, directory: Path | None, path: str, title: str, persona: str) -> None:
+def new_map(ctx: click.Context, directory: Path | None, path: str, title: str | None, persona: str) -> None:
     """Create maps/PATH.md (PATH like b2c/sofa-online)."""
     import datetime as dt
 
@@ -241,7 +243,9 @@ def new_map(ctx: click.Context, directory: Path | None, path: str, title: str, p
     target = f"{config.content_dir}/{relative}.md"
     depth = target.count("/")
     schema = "../" * depth + ".cjmgen/map.schema.json"
-    written, _ = write_new(session.root, {target: map_text(title, persona, dt.date.today(), schema)})
+    title = title or ("Новая карта пути" if config.language == "ru" else "New journey map")
+    text = map_text(title, persona, dt.date.today(), schema, language=config.language)
+    written, _ = write_new(session.root, {target: text})
     if not written:
         click.echo(f"{target} exists; not overwritten", err=True)
         ctx.exit(EXIT_PROBLEMS)
@@ -254,7 +258,7 @@ def new_map(ctx: click.Context, directory: Path | None, path: str, title: str, p
 @click.option("--name", default=None, help="The persona's name (default: the id).")
 @click.pass_context
 def new_persona(ctx: click.Context, directory: Path | None, persona_id: str, name: str | None) -> None:
-    """Create maps/personas/PERSONA_ID.md."""
+    """Create maps/personas/PERSONA_ID.md (in the site's language)."""
     from cjmgen.config import load_config
     from cjmgen.diagnostics import Diagnostics
     from cjmgen.scaffold import persona_text, write_new
@@ -264,7 +268,9 @@ def new_persona(ctx: click.Context, directory: Path | None, persona_id: str, nam
         raise click.UsageError(f"not a persona id: {persona_id!r}")
     config = load_config(session.root.resolve(), Diagnostics())
     target = f"{config.content_dir}/personas/{persona_id}.md"
-    written, _ = write_new(session.root, {target: persona_text(persona_id, name or persona_id.title())})
+    photo = (config.content_path / "assets" / f"{persona_id}.svg").is_file()  # else the line is a comment
+    text = persona_text(persona_id, name or persona_id.title(), config.language, photo=photo)
+    written, _ = write_new(session.root, {target: text})
     if not written:
         click.echo(f"{target} exists; not overwritten", err=True)
         ctx.exit(EXIT_PROBLEMS)

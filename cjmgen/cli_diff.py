@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from cjmgen.report import plural
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
@@ -99,23 +101,27 @@ def register(group: click.Group) -> None:
                   help="mermaid: a journey diagram; json: the full model; csv: KPIs and funnel.")
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="Write to this file instead of standard output.")
+    @click.option("--excel", is_flag=True,
+                  help="CSV for Excel in a Russian (decimal-comma) locale: BOM, ';' and decimal commas.")
     @click.pass_context
     def export(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], fmt: str,
-               output: Path | None) -> None:
+               output: Path | None, excel: bool) -> None:
         """Export maps (ids or files; default: all) as Mermaid, JSON or CSV."""
         from cjmgen.export import ExportError, export_maps, select_maps
         from cjmgen.project import load_project
 
+        if excel and fmt != "csv":
+            raise click.UsageError("--excel goes with --format csv")
         session = _session(ctx, directory)
         project = load_project(session.root)
         try:
             chosen = select_maps(project.repo, maps, session.root)
         except ExportError as exc:
             raise ReviewError(str(exc)) from exc
-        text = export_maps(project.repo, chosen, fmt)
+        text = export_maps(project.repo, chosen, fmt, excel)
         if output is not None:
             output.write_text(text, encoding="utf-8", newline="")
-            click.echo(f"wrote {output} ({len(chosen)} maps)", err=True)
+            click.echo(f"wrote {output} ({plural(len(chosen), 'map', 'maps')})", err=True)
         else:
             click.echo(text, nl=False)
 
@@ -158,7 +164,7 @@ def register(group: click.Group) -> None:
             raise ReviewError(f"{target} exists; --force overwrites it")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-        click.echo(f"created {target} with {len(journey.sections)} stages")
+        click.echo(f"created {target} with {plural(len(journey.sections), 'stage', 'stages')}")
 
 
 def _render(result, fmt: str, config, colour: bool) -> str:  # type: ignore[no-untyped-def]

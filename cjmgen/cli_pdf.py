@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from cjmgen.diagnostics import Severity
+from cjmgen.report import plural
 
 
 def register(group: click.Group) -> None:
@@ -116,7 +117,7 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
         path.write_bytes(result.pdf)
         state = "rendered" if result.name in outcome.rendered and result.attempts else "from cache"
         font = f", type {result.font:.1f} pt" if result.font else ""
-        click.echo(f"wrote {target} ({result.pages} pages{font}, {state})", err=True)
+        click.echo(f"wrote {target} ({plural(result.pages, 'page', 'pages')}{font}, {state})", err=True)
     ctx.exit(EXIT_OK)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -107,10 +108,42 @@ def export_json(maps: Sequence[Map]) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
-def export_csv(maps: Sequence[Map]) -> str:
-    """One row per KPI and one `funnel` row per stage with a count or a stated conversion."""
+_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?%?")
+
+
+def excel_cell(value: object) -> object:
+    """A value as Excel with a Russian (or other decimal-comma) locale reads it: `7.5%` -> `7,5%`,
+    a number; text that Excel would run as a formula (`=`, `+`, `-`, `@`) is kept as text."""
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    if _NUMBER.fullmatch(text):
+        return text.replace(".", ",")
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+class _ExcelWriter:
+    """csv.writer for Excel in a decimal-comma locale: `;` between cells, decimal commas."""
+
+    def __init__(self, buffer: io.StringIO) -> None:
+        self.writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+
+    def writerow(self, row: Sequence[object]) -> None:
+        self.writer.writerow([excel_cell(value) for value in row])
+
+
+def export_csv(maps: Sequence[Map], excel: bool = False) -> str:
+    """One row per KPI and one `funnel` row per stage with a count or a stated conversion.
+
+    `excel`: for Excel with a Russian locale, which opens a plain CSV as one column of
+    mojibake: a byte order mark (so it reads UTF-8), `;` (the locale's list separator)
+    and decimal commas."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer: Any = _ExcelWriter(buffer) if excel else csv.writer(buffer, lineterminator="\r\n")
+    if excel:
+        buffer.write("\ufeff")
     writer.writerow(CSV_COLUMNS)
     for journey_map in maps:
         rates = journey.conversions(journey_map)
@@ -139,9 +172,9 @@ def export_mermaid(repo: Repository, maps: Sequence[Map]) -> str:
     return "\n".join(blocks)
 
 
-def export_maps(repo: Repository, maps: Sequence[Map], fmt: str) -> str:
+def export_maps(repo: Repository, maps: Sequence[Map], fmt: str, excel: bool = False) -> str:
     if fmt == "json":
         return export_json(maps)
     if fmt == "csv":
-        return export_csv(maps)
+        return export_csv(maps, excel)
     return export_mermaid(repo, maps)

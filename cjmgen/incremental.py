@@ -22,8 +22,8 @@ from cjmgen.diagnostics import Diagnostic, Diagnostics, Severity
 from cjmgen.levels import blocks
 from cjmgen.markdown import MarkdownRenderer
 from cjmgen.project import load_project
-from cjmgen.report import format_html
 from cjmgen.render import PageCache, PageError, RenderedSite, SiteRenderer
+from cjmgen.report import format_html, plural
 from cjmgen.repository import ParsedFile, parse_file
 from cjmgen.serve import BuildReport
 from cjmgen.site import extra_files
@@ -149,7 +149,7 @@ class PreviewBuilds:
             errors = sum(d.severity.value == "error" for d in outcome.diagnostics)
             return BuildReport(
                 False, errors_html=format_html(outcome.diagnostics, self.builder.root),
-                summary=f"build failed with {errors} errors; showing them in the browser",
+                summary=f"build failed with {plural(errors, 'error', 'errors')}; showing them in the browser",
             )
         files: dict[str, str | bytes] = dict(outcome.rendered.pages)
         assert outcome.theme is not None
@@ -177,8 +177,8 @@ class PreviewBuilds:
         deferred = f", {len(waiting)} put off" if waiting else ""
         return BuildReport(
             True, write, delete,
-            summary=f"{outcome.pages_rendered} pages rendered, {outcome.pages_reused} reused{deferred}, "
-                    f"{len(write)} files written, {len(delete)} removed",
+            summary=f"{plural(outcome.pages_rendered, 'page', 'pages')} rendered, {outcome.pages_reused} reused{deferred}, "
+                    f"{plural(len(write), 'file', 'files')} written, {len(delete)} removed",
         )
 
     def finish(self, path: str) -> dict[str, bytes]:

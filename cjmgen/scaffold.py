@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 CONFIG = """\
@@ -53,7 +54,7 @@ PERSONA = """\
 # yaml-language-server: $schema=../../.cjmgen/persona.schema.json
 name: {name}                      # required: a realistic name, e.g. "Anna, 32"
 role: Young professional, just moved   # who they are
-photo: assets/{id}.svg            # a path inside the repository (optional)
+{photo_line}
 quote: I have no time to visit shops   # what they would say
 goals: [Furnish the flat in a month]   # what they want to achieve
 needs: [Clear delivery dates]          # what they need from us
@@ -116,16 +117,56 @@ A second-level heading with a stage's name or id attaches this section to the st
 """
 
 
+PHOTO = "photo: assets/{id}.svg            # a path inside the repository (optional)"
+NO_PHOTO = "# photo: assets/{id}.svg          # a picture inside the repository (optional)"
+
+TITLE = "Customer journey maps"
+EXAMPLE_TITLE = {"en": "Buying a sofa online", "ru": "Покупка дивана онлайн"}
+EXAMPLE_PERSONA = {"en": "Anna, 32", "ru": "Анна, 32"}
+
+
+@dataclass(frozen=True)
+class StarterTexts:
+    """The starting files' texts in one language (templates for str.format)."""
+
+    TITLE: str
+    CONFIG: str
+    CHANNELS: str
+    PERSONA: str
+    PHOTO: str
+    NO_PHOTO: str
+    MAP: str
+
+
+ENGLISH = StarterTexts(TITLE, CONFIG, CHANNELS, PERSONA, PHOTO, NO_PHOTO, MAP)
+
+
+def _texts(language: str) -> StarterTexts:
+    if language == "ru":
+        from cjmgen.scaffold_ru import RUSSIAN
+
+        return RUSSIAN
+    return ENGLISH
+
+
+def default_title(language: str) -> str:
+    return _texts(language).TITLE
+
+
 def config_text(title: str, language: str) -> str:
-    return CONFIG.format(title=title, language=language)
+    return _texts(language).CONFIG.format(title=title, language=language)
 
 
-def map_text(title: str, persona: str, today: dt.date, schema: str = "../.cjmgen/map.schema.json") -> str:
-    return MAP.format(title=title, persona=persona, today=today.isoformat(), schema=schema)
+def map_text(title: str, persona: str, today: dt.date, schema: str = "../.cjmgen/map.schema.json",
+             language: str = "en") -> str:
+    return _texts(language).MAP.format(title=title, persona=persona, today=today.isoformat(), schema=schema)
 
 
-def persona_text(persona_id: str, name: str) -> str:
-    return PERSONA.format(id=persona_id, name=name)
+def persona_text(persona_id: str, name: str, language: str = "en", photo: bool = False) -> str:
+    """A persona; `photo`: its picture `assets/<id>.svg` exists, else the line is a comment."""
+    texts = _texts(language)
+    line = (texts.PHOTO if photo else texts.NO_PHOTO).format(id=persona_id)
+    return texts.PERSONA.format(id=persona_id, name=name, photo_line=line)
 
 
 AVATAR = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="64" height="64">
@@ -134,16 +175,16 @@ AVATAR = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="6
 """
 
 
-def init_files(title: str, language: str, today: dt.date) -> dict[str, str]:
-    """The files of a new repository, by relative path."""
+def init_files(title: str | None, language: str, today: dt.date) -> dict[str, str]:
+    """The files of a new repository, by relative path, written in `language` (en, ru)."""
     return {
-        "cjmgen.yml": config_text(title, language),
+        "cjmgen.yml": config_text(title or default_title(language), language),
         ".gitignore": GITIGNORE,
         ".gitattributes": GITATTRIBUTES,
-        "maps/channels.yml": CHANNELS,
-        "maps/personas/anna.md": persona_text("anna", "Anna, 32"),
+        "maps/channels.yml": _texts(language).CHANNELS,
+        "maps/personas/anna.md": persona_text("anna", EXAMPLE_PERSONA[language], language, photo=True),
         "maps/assets/anna.svg": AVATAR,
-        "maps/example.md": map_text("Buying a sofa online", "anna", today).replace(
+        "maps/example.md": map_text(EXAMPLE_TITLE[language], "anna", today, language=language).replace(
             "status: draft  ", "status: published"
         ),
     }

@@ -24,6 +24,7 @@ from cjmgen.pdf.engine import INSTALL_HINT, JobResult, PdfUnavailable
 from cjmgen.pdf.layout import POSTER_SIZES, PageSizeError, PageSpec
 from cjmgen.pdf.pool import RenderError, render_jobs
 from cjmgen.render import SiteRenderer
+from cjmgen.report import plural
 
 if TYPE_CHECKING:
     from cjmgen.pdf.kept import PdfKeeper
@@ -218,9 +219,9 @@ def unavailable_hint() -> str:
 def timing_summary(outcome: PdfOutcome) -> str:
     rendered = [r for r in outcome.results if r.attempts]
     if not rendered:
-        return f"{len(outcome.files)} PDFs from the cache"
+        return f"{plural(len(outcome.files), 'PDF', 'PDFs')} from the cache"
     total = sum(r.seconds for r in rendered)
-    return f"rendered {len(rendered)} PDFs ({total:.2f} s of work) in {outcome.seconds:.2f} s"
+    return f"rendered {plural(len(rendered), 'PDF', 'PDFs')} ({total:.2f} s of work) in {outcome.seconds:.2f} s"
 
 
 def default_output(name: str) -> Path:
