@@ -8,7 +8,7 @@ import html
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from cjmgen import journey
+from cjmgen import figures, journey
 from cjmgen.i18n import Locale
 from cjmgen.model import KPI, Map, Quantity, Stage
 
@@ -1047,8 +1047,12 @@ def kpi_gauge(kpi: KPI, locale: Locale, *, prefix: str | None = None) -> str:
     if status == "unknown":
         return ""
     assert kpi.value is not None and kpi.target is not None
-    value, target = kpi.value.number, kpi.target.number
-    assert value is not None and target is not None
+    # in the base unit of their kind: `26 ч` against `2 дня` is 26 hours against 48
+    value_reading = figures.read_figure(kpi.value.raw, kpi.unit)
+    target_reading = figures.read_figure(kpi.target.raw, kpi.unit)
+    assert isinstance(value_reading, figures.Reading) and isinstance(target_reading, figures.Reading)
+    value = figures.representative(value_reading.in_units_of(target_reading))
+    target = figures.representative(target_reading.in_units_of(value_reading))
     if prefix is None:
         digest = hashlib.sha1(f"{kpi.name}|{kpi.value.raw}|{kpi.target.raw}".encode())
         prefix = f"kpi-{digest.hexdigest()[:8]}"

@@ -244,6 +244,24 @@ def own_problems(journey_map: Map) -> tuple[Diagnostic, ...]:
     return tuple(found.items)
 
 
+#: Why a KPI with both figures has no status, and what to write instead.
+KPI_REASONS = {
+    "unreadable": (
+        "'{detail}' is not a number cjmgen can read",
+        "write a number and a unit, e.g. 5,5 %, 3 дня, 2:15, 1 200 ₽, 90%+, от 2 до 3 дней",
+    ),
+    "units": (
+        "value {value} and target {target} measure different things ({detail})",
+        "write both in units of one kind: days, hours and minutes compare, so do ₽, тыс. ₽ and млн ₽; "
+        "% and п.п. do not",
+    ),
+    "straddles": (
+        "the value {value} lies on both sides of the target {target}",
+        "give the value as one figure, or the target as a range",
+    ),
+}
+
+
 @dataclass
 class OwnChecker:
     diagnostics: Diagnostics
@@ -272,6 +290,24 @@ class OwnChecker:
                         _at(stage, "next"),
                     )
             self.completeness(stage)
+            self.kpi_status(stage)
+
+    def kpi_status(self, stage: Stage) -> None:
+        """A KPI with a value and a target but no status: say why, and how to fix it."""
+        for kpi in stage.kpis:
+            verdict = kpi.verdict
+            if verdict.reason not in KPI_REASONS:
+                continue
+            assert kpi.value is not None and kpi.target is not None
+            value, target = kpi.value.raw, kpi.target.raw
+            why, hint = KPI_REASONS[verdict.reason]
+            self.diagnostics.warning(
+                "kpi-no-status",
+                f"KPI '{kpi.name}' gets no status: "
+                + why.format(value=value, target=target, detail=verdict.detail),
+                kpi.location,
+                hint=hint,
+            )
 
     def completeness(self, stage: Stage) -> None:
         """The seeds' checklist: every stage needs a goal, a KPI, an obstacle and an owner."""

@@ -37,7 +37,11 @@ LABELS: dict[str, dict[str, str]] = {
         "count": "Customers", "conversion": "Conversion", "overall_conversion": "Overall conversion",
         "lowest_emotion": "Lowest emotion", "stated": "stated", "journey_graph": "Journey",
         "online": "online", "offline": "offline", "value": "Value", "target": "Target",
-        "kpi_met": "target met", "kpi_missed": "target missed", "kpi_unknown": "no target",
+        "kpi_met": "target met", "kpi_missed": "target missed", "kpi_unknown": "no status",
+        "kpi_why_no_target": "no target", "kpi_why_no_value": "no value",
+        "kpi_why_unreadable": "“{detail}” is not a number", "kpi_why_units": "value and target in different units",
+        "kpi_why_straddles": "the value lies on both sides of the target",
+        "kpis_of": "{met} of {total}", "kpis_no_status": "{count} without status",
         "source": "Source", "assumption": "assumption", "assumption_title": "No source given: an assumption",
         "notes": "Notes", "related": "Related maps", "current_map": "Current-state map",
         "future_maps": "Future-state maps", "compare_current": "Compared with the current state",
@@ -132,7 +136,11 @@ LABELS: dict[str, dict[str, str]] = {
         "count": "Клиенты", "conversion": "Конверсия", "overall_conversion": "Общая конверсия",
         "lowest_emotion": "Худшая эмоция", "stated": "заявлено", "journey_graph": "Путь",
         "online": "онлайн", "offline": "офлайн", "value": "Значение", "target": "Цель",
-        "kpi_met": "цель достигнута", "kpi_missed": "цель не достигнута", "kpi_unknown": "цель не задана",
+        "kpi_met": "цель достигнута", "kpi_missed": "цель не достигнута", "kpi_unknown": "без статуса",
+        "kpi_why_no_target": "цель не задана", "kpi_why_no_value": "значение не задано",
+        "kpi_why_unreadable": "«{detail}» — не число", "kpi_why_units": "значение и цель в разных единицах",
+        "kpi_why_straddles": "значение по обе стороны от цели",
+        "kpis_of": "{met} из {total}", "kpis_no_status": "без статуса: {count}",
         "source": "Источник", "assumption": "гипотеза", "assumption_title": "Источник не указан: это гипотеза",
         "notes": "Заметки", "related": "Связанные карты", "current_map": "Карта текущего состояния",
         "future_maps": "Карты целевого состояния", "compare_current": "В сравнении с текущим состоянием",
@@ -288,6 +296,11 @@ class Locale:
         if self.language == "ru":
             return f"{value.day}{NBSP}{MONTHS_RU[value.month - 1]} {value.year}"
         return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+
+    def kpi_reason(self, kpi) -> str:  # type: ignore[no-untyped-def]
+        """Why a KPI has no status, in words (`цель не задана`, `«около трёх» — не число`)."""
+        verdict = kpi.verdict
+        return self.label(f"kpi_why_{verdict.reason}", detail=verdict.detail) if verdict.reason else ""
 
     def emotion(self, value: int | None) -> str:
         names = {-2: "very_negative", -1: "negative", 0: "neutral", 1: "positive", 2: "very_positive"}

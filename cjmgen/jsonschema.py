@@ -49,8 +49,8 @@ def stage_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
                 "type": "object",
                 "properties": {
                     "name": _text("What is measured."),
-                    "value": _quantity("The current figure: 5%, 42, '3.5 days'."),
-                    "target": _quantity("The figure the team aims for."),
+                    "value": _quantity("The current figure: 5%, 42, '3 дня', '1 200 ₽', '90%+', 'от 2 до 3 дней', '2:15'. Quote figures with a comma inside {...}."),
+                    "target": _quantity("The figure the team aims for; a bound ('<35%', '90%+') or a range also works."),
                     "unit": _text("Unit shown after value and target (RUB, days)."),
                     "better": {"enum": ["higher", "lower"], "description": "Which way is good (default higher)."},
                     "source": _text("Where the figure comes from."),

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from cjmgen import figures
 from cjmgen.diagnostics import SourceLocation
 
 LIST_FIELDS = (
@@ -108,16 +109,18 @@ class KPI:
     location: SourceLocation | None = _loc()
 
     @property
+    def verdict(self) -> figures.Verdict:
+        """Status and, without one, the reason (see `cjmgen.figures`: `3 дня` vs `1 день`)."""
+        return figures.verdict(
+            self.value.raw if self.value is not None else None,
+            self.target.raw if self.target is not None else None,
+            self.unit, self.better,
+        )
+
+    @property
     def status(self) -> str:
-        """`met`, `missed` or `unknown` (no value, no target, or incomparable)."""
-        if self.value is None or self.target is None:
-            return "unknown"
-        if not self.value.comparable_with(self.target):
-            return "unknown"
-        assert self.value.number is not None and self.target.number is not None
-        if self.better == "lower":
-            return "met" if self.value.number <= self.target.number else "missed"
-        return "met" if self.value.number >= self.target.number else "missed"
+        """`met`, `missed` or `unknown` (no value, no target, or figures that do not compare)."""
+        return self.verdict.status
 
 
 @dataclass(frozen=True)

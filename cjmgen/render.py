@@ -51,7 +51,8 @@ class Figures:
     overall: journey.Overall | None
     lowest: Stage | None
     kpis_met: int
-    kpis_known: int
+    kpis_known: int  # with a status (met or missed)
+    kpis_total: int = 0  # all of them: the counts say "3 of 10", never "3/9" for 10 KPIs
 
 
 def figures(journey_map: Map) -> Figures:
@@ -59,7 +60,7 @@ def figures(journey_map: Map) -> Figures:
     known = [k for k in kpis if k.status != "unknown"]
     return Figures(
         len(journey_map.stages), journey.overall_conversion(journey_map),
-        journey.lowest_emotion(journey_map), sum(k.status == "met" for k in known), len(known),
+        journey.lowest_emotion(journey_map), sum(k.status == "met" for k in known), len(known), len(kpis),
     )
 
 

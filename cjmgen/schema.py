@@ -11,6 +11,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Iterable
 
+from cjmgen import figures
 from cjmgen.diagnostics import Diagnostics, SourceLocation
 from cjmgen.model import KPI, Channel, Item, Map, Persona, Quantity, Stage, Touchpoint
 from cjmgen.site import slugify
@@ -316,21 +317,50 @@ class MapReader(Reader):
                 if name is not None:
                     out.append(KPI(name, location=child.loc))
                 continue
-            self.unknown_keys(child, KPI_KEYS, "a KPI")
-            fields = child.value
+            fields, rejoined = self.rejoin_split_figures(child)
+            self.unknown_keys(YNode(fields, "map", child.loc), KPI_KEYS, "a KPI")
             name = self.required_text(fields, "name", child, "a KPI")
             if name is None:
                 continue
             out.append(KPI(
                 name=name,
-                value=self.quantity(fields.get("value"), "value"),
-                target=self.quantity(fields.get("target"), "target"),
+                value=rejoined.get("value") or self.quantity(fields.get("value"), "value"),
+                target=rejoined.get("target") or self.quantity(fields.get("target"), "target"),
                 unit=self.text(fields.get("unit"), "unit"),
                 better=self.choice(fields.get("better"), "better", ("higher", "lower"), "higher"),
                 source=self.text(fields.get("source"), "source"),
                 location=child.loc,
             ))
         return tuple(out)
+
+
+    def rejoin_split_figures(self, node: YNode) -> tuple[dict[str, YNode], dict[str, Quantity]]:
+        """`{value: 5,5 %}`: YAML ends the entry at the comma and makes `5 %` a key.
+
+        The figure is put back together as written (`5,5 %`, `1,200`) so that the
+        KPI keeps its status, and the author is told to quote it. Returns the
+        fields without the stray keys and the rejoined figures.
+        """
+        fields: dict[str, YNode] = {}
+        rejoined: dict[str, Quantity] = {}
+        previous: str | None = None
+        for key, child in node.value.items():
+            owner = fields.get(previous or "")
+            if (previous in ("value", "target") and owner is not None and owner.kind in ("int", "float", "str")
+                    and child.kind == "null" and figures.split_flow_value(key)):
+                written = f"{owner.raw if owner.raw is not None else owner.value},{key}"
+                rejoined[previous] = Quantity.parse(written)
+                self.diagnostics.warning(
+                    "kpi-value-split",
+                    f"'{previous}: {written}' was cut at the comma: inside {{...}} YAML reads "
+                    f"'{previous}: {owner.raw or owner.value}' and a key '{key}'",
+                    child.key_loc or child.loc,
+                    hint=f"quote the figure: {previous}: '{written}'",
+                )
+                continue
+            fields[key] = child
+            previous = key
+        return fields, rejoined
 
 
 @dataclass

@@ -123,7 +123,7 @@ def test_export_json_is_the_full_model(make_repo) -> None:
     assert stage["kpis"][0] == {
         "name": "KPI Awareness", "value": {"raw": "5%", "number": 5.0, "percent": True, "unit": None},
         "target": {"raw": "7%", "number": 7.0, "percent": True, "unit": None}, "unit": None,
-        "better": "higher", "status": "missed", "source": None,
+        "better": "higher", "status": "missed", "status_reason": None, "source": None,
     }
     assert stage["conversion_computed"] == 0.05 and stage["count"] == 1000
     assert payload["maps"][1]["reviewed"] == "2026-10-01"

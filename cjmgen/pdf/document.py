@@ -406,7 +406,8 @@ class PrintRenderer:
                 if not cell.items:
                     cells.append(None)
                 elif row.kind == "kpis":
-                    cells.append(CellText(tuple(k.name for k in cell.items), extra_lines=len(cell.items)))
+                    cells.append(CellText(tuple(k.name for k in cell.items),
+                                          extra_lines=len(cell.items) + sum(k.status == "unknown" for k in cell.items)))
                 elif row.kind == "touchpoints":
                     cells.append(CellText(tuple(
                         f"{t.name or self.catalog.channel_name(t.channel)} {self.locale.label('offline')}"
