@@ -79,23 +79,7 @@ def _format_plain(value: int | float) -> str:
     return str(value)
 
 
-def _parse_number(text: str) -> float | None:
-    text = text.replace("−", "-")
-    text = re.sub(r"[\s\u00a0\u202f]", "", text)
-    if "," in text and "." not in text:
-        head, _, tail = text.rpartition(",")
-        if len(tail) == 3 and text.count(",") >= 1 and not head.startswith("0"):
-            text = text.replace(",", "")  # 1,200: a thousands separator
-        elif text.count(",") == 1:
-            text = text.replace(",", ".")  # 5,5: a decimal comma
-        else:
-            return None
-    else:
-        text = text.replace(",", "")
-    try:
-        return float(text)
-    except ValueError:
-        return None
+_parse_number = figures.parse_number  # one reader of numbers for counts, conversions and KPIs
 
 
 @dataclass(frozen=True)
