@@ -118,15 +118,11 @@ def verdict(diagnostics: list[Diagnostic], strict: bool) -> int:
 @click.pass_context
 def check(ctx: click.Context, directory: Path | None, strict: bool, fmt: str) -> None:
     """Validate the map repository without writing anything."""
-    import time
-
     from cjmgen.parallel_check import check_project
 
     session = _session(ctx, directory)
-    started = time.perf_counter()
-    outcome = check_project(session.root)
+    outcome = check_project(session.root, stages=session.detail)
     diagnostics = outcome.diagnostics.sorted()
-    session.detail(f"  read, parsed and checked every file ({time.perf_counter() - started:.2f} s)")
     print_diagnostics(session, diagnostics, fmt)
     if fmt == "text":
         counts = f"{plural(outcome.maps, 'map', 'maps')}, {plural(outcome.personas, 'persona', 'personas')}"

@@ -62,6 +62,15 @@ class SiteConfig:
     def output_path(self) -> Path:
         return (self.root / self.output_dir).resolve()
 
+    def shaping_pages(self) -> SiteConfig:
+        """The configuration without the keys that change what a run reports, never a page
+        (strict, validation): what page and PDF keys hold, so that a new level keeps them."""
+        return replace(self, strict=False, validation=())
+
+    def shaping_pdfs(self) -> SiteConfig:
+        """As shaping_pages, without the pages' extra style sheets and scripts either."""
+        return replace(self.shaping_pages(), extra_css=(), extra_javascript=())
+
     def with_overrides(self, **changes: Any) -> SiteConfig:
         """A copy with the CLI's flags applied; flags not given stay out."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from cjmgen.checks import MapFact, RepositoryChecker, report_duplicates
 from cjmgen.config import SiteConfig, load_config
@@ -27,7 +27,9 @@ from cjmgen.levels import apply_levels
 from cjmgen.markdown import MarkdownRenderer
 from cjmgen.parse_cache import ParseCache
 from cjmgen.project import content_missing, load_project
+from cjmgen.report import plural
 from cjmgen.repository import FileParser, classify, parse_repository, read_sources, report_outside
+from cjmgen.stageclock import StageClock
 from cjmgen.workers import receive, reply, spawn, worker_count
 
 
@@ -39,13 +41,19 @@ class CheckOutcome:
     strict: bool = False  # `strict: true` in cjmgen.yml
 
 
-def check_project(root: Path) -> CheckOutcome:
+def check_project(root: Path, stages: Callable[[str], None] | None = None) -> CheckOutcome:
     """Everything `cjmgen check` reports about the repository at `root`, each code at the
-    level cjmgen.yml's `validation:` gives it; writes nothing."""
+    level cjmgen.yml's `validation:` gives it; writes nothing. `stages`: told what each
+    stage did and how long it took (`-v`)."""
+    clock = StageClock(stages)
     root = root.resolve()
     diagnostics = Diagnostics()
     config = load_config(root, diagnostics)
+    clock.lap("read cjmgen.yml")
     outcome = _check(root, config, diagnostics)
+    clock.lap(f"read, parsed and checked {plural(outcome.maps, 'map', 'maps')}, "
+              f"{plural(outcome.personas, 'persona', 'personas')} "
+              f"on {plural(worker_count(outcome.maps), 'process', 'processes')}")
     outcome.diagnostics.items = apply_levels(outcome.diagnostics.items, dict(config.validation))
     outcome.strict = config.strict
     return outcome

@@ -145,7 +145,7 @@ class SiteRenderer:
             # Whether maps get PDFs, not which: every published map does, and each page's
             # key holds the maps it shows (a deleted map must not re-render every page).
             # Pages print the day only: outside git, "as of" is the clock (a new time at every save).
-            self.repo.config, self.as_of.date(), self.drafts, bool(self.pdf_maps), self.handout,
+            self.repo.config.shaping_pages(), self.as_of.date(), self.drafts, bool(self.pdf_maps), self.handout,
             self.extra_nav, _frozen(self.repo.channels), self.global_inputs, self.changes is not None,
         )
 

@@ -56,7 +56,8 @@ def test_verbose_build_says_what_each_stage_took(make_repo) -> None:
     assert result.output.splitlines()[-1].startswith("wrote ")
     assert "  " not in run(["build", "--no-pdf"], root).output  # without -v: no stage lines
     verbose_check = run(["check", "-v"], root)
-    assert "  read, parsed and checked every file (" in verbose_check.output
+    assert "  read cjmgen.yml (" in verbose_check.output
+    assert "  read, parsed and checked 2 maps, 1 persona on 1 process (" in verbose_check.output
 
 
 def test_quiet_and_verbose_together_is_a_usage_error(make_repo) -> None:

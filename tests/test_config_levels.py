@@ -105,3 +105,27 @@ def test_every_code_and_its_default_level_is_documented() -> None:
         for code in re.findall(r"`([a-z-]+)`", cells[0]):
             documented[code] = cells[1]
     assert documented == DEFAULT_LEVELS
+
+
+def test_a_new_level_renders_no_page_and_no_pdf_again(make_repo) -> None:
+    """`strict` and `validation` change what a run reports, never a page or a PDF: the
+    pages are linked from the last site and the PDFs taken from the cache."""
+    import os
+    import shutil
+
+    import pytest
+
+    from cjmgen.build import build
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils not installed")
+    root = make_repo({"maps/sofa.md": MAP, "cjmgen.yml": "title: Maps\n"})
+    first = build(root)
+    assert first.written and first.pdfs == 2 and first.pdfs_rendered == 2, first.diagnostics
+    pages = {p: os.stat(p).st_ino for p in (root / "site").rglob("*.html")}
+    (root / "cjmgen.yml").write_text("title: Maps\nstrict: true\n"
+                                     "validation: {stage-incomplete: ignore, conversion-mismatch: info}\n")
+    second = build(root)
+    assert second.written and second.pdfs == 2 and second.pdfs_rendered == 0
+    assert [d.code for d in second.diagnostics] == ["conversion-mismatch"]
+    assert {p: os.stat(p).st_ino for p in (root / "site").rglob("*.html")} == pages

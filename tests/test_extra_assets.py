@@ -119,3 +119,26 @@ def test_serve_publishes_and_links_them_under_its_base_path(make_repo) -> None:
     finally:
         dev.close()
         thread.join(timeout=5)
+
+
+def test_chromium_applies_the_style_sheet_and_runs_the_script_from_a_file_share(make_repo) -> None:
+    """A real browser opens a nested page from file://: the team's CSS restyles the header,
+    after the theme's, and the team's script runs and sees it."""
+    import shutil
+    import subprocess
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.skip(f"no Chromium at {chromium}: apt-get install chromium")
+    script = ("document.documentElement.dataset.header = "
+              "getComputedStyle(document.querySelector('.site-header')).backgroundColor;\n")
+    root = make_repo({**FILES, "scripts/track.js": script,
+                      "styles/brand.css": ".site-header { background: rgb(204, 0, 0); }\n"})
+    assert run(["build", "--no-pdf"], root).exit_code == 0
+    page = root / "site" / "maps" / "b2c" / "sofa.html"
+    dom = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--virtual-time-budget=3000", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=60,
+    ).stdout
+    assert 'data-header="rgb(204, 0, 0)"' in dom

@@ -136,7 +136,7 @@ def produce(
     outcome = PdfOutcome()
     cache = PdfCache(config.root.resolve())
     digests = FileDigests()
-    config_key = repr(config)
+    config_key = repr(config.shaping_pdfs())
     planned = list(planned)
     keys = [p.cache_key or job_key(p.job, p.sources.files, digests, config_key) for p in planned]
     results: dict[int, JobResult] = {}
