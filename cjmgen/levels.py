@@ -26,7 +26,8 @@ DEFAULT_LEVELS: dict[str, str] = {
     ), "error"),
     **dict.fromkeys((
         "unknown-key", "yaml-implicit-type", "stage-incomplete", "conversion-mismatch", "count-grows",
-        "stale", "current-ref", "external-resource", "asset-missing", "pdf-resource",
+        "stale", "current-ref", "external-resource", "asset-missing", "pdf-resource", "kpi-no-status",
+        "kpi-value-split",
     ), "warning"),
 }
 

@@ -129,3 +129,23 @@ def test_a_new_level_renders_no_page_and_no_pdf_again(make_repo) -> None:
     assert second.written and second.pdfs == 2 and second.pdfs_rendered == 0
     assert [d.code for d in second.diagnostics] == ["conversion-mismatch"]
     assert {p: os.stat(p).st_ino for p in (root / "site").rglob("*.html")} == pages
+
+
+def test_every_code_the_source_reports_is_registered() -> None:
+    """A new diagnostic code must be added to levels.DEFAULT_LEVELS (and so to the
+    documented table), or `validation:` could not name it."""
+    import ast
+
+    reported: dict[str, str] = {}
+    for path in sorted((PROJECT / "cjmgen").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            first = node.args[1] if name == "Diagnostic" and len(node.args) > 1 else node.args[0]
+            if name in ("error", "warning", "Diagnostic") and isinstance(first, ast.Constant) \
+                    and isinstance(first.value, str) and re.fullmatch(r"[a-z]+(-[a-z]+)*", first.value):
+                reported[first.value] = path.name
+    assert len(reported) > 30
+    assert {code: where for code, where in reported.items() if code not in DEFAULT_LEVELS} == {}
