@@ -14,13 +14,18 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+from markupsafe import Markup, escape
 
 from cjmgen import journey
 from cjmgen.config import SiteConfig
+from cjmgen.diff_consequences import flow_changes, notes_changes, url_change
+from cjmgen.diff_prose import prose_changes
 from cjmgen.diff_phrases import NONE, VALUE_WORDS, Phrase, Rate, side_label
 from cjmgen.gcpause import without_cyclic_gc
 from cjmgen.i18n import Locale
+from cjmgen.markdown import MarkdownRenderer
 from cjmgen.model import KPI, Channel, Item, Map, Persona, Quantity, Stage, Touchpoint
 from cjmgen.repository import Repository, classify, parse_file
 
@@ -55,13 +60,19 @@ CODES: dict[str, tuple[str, str]] = {
     "reviewed-changed": (INFO, "the date of the last review"),
     "related-changed": (INFO, "the related maps"),
     "current-changed": (INFO, "the current-state map a future-state map improves on"),
-    "description-changed": (INFO, "the map's description"),
-    "body-changed": (INFO, "the Markdown body (story, research notes)"),
+    "description-changed": (INFO, "the map's description (when edited: the changed words)"),
+    "body-changed": (INFO, "a section of the Markdown body (a stage's notes, the map's notes): the changed words"),
     "stage-added": (INFO, "a new stage"),
     "stage-removed": (WARNING, "a stage was deleted"),
     "stage-renamed": (INFO, "a stage's name (or id) changed; it is still the same stage"),
     "stage-moved": (INFO, "a stage changed its place in the journey"),
-    "next-changed": (INFO, "where a stage leads (branches, loops)"),
+    "next-changed": (INFO, "where a stage leads forward: its `next`, or the stage after it when it has none"),
+    "loop-added": (INFO, "a new loop: a stage now leads back to itself or an earlier stage"),
+    "loop-removed": (INFO, "a loop is gone"),
+    "branch-added": (INFO, "a stage now leads forward to several stages"),
+    "branch-removed": (INFO, "a stage that led forward to several stages now leads to one (or none)"),
+    "notes-detached": (WARNING, "a `## heading` of the body no longer names a stage: its notes left the stage"),
+    "url-changed": (WARNING, "a map's page is published at another address: bookmarks and links to it break"),
     "emotion-changed": (INFO, "the customer's emotion at a stage"),
     "kpi-added": (INFO, "a new KPI"),
     "kpi-removed": (WARNING, "a KPI was deleted"),
@@ -73,6 +84,9 @@ CODES: dict[str, tuple[str, str]] = {
     "count-changed": (INFO, "the number of customers at a stage (funnel)"),
     "conversion-dropped": (WARNING, "the conversion into the next stage fell"),
     "conversion-improved": (INFO, "the conversion into the next stage rose"),
+    "conversion-lost": (WARNING, "a conversion the site showed is no longer computed (counts or the next stage changed)"),
+    "conversion-added": (INFO, "a conversion is computed (or stated) where there was none"),
+    "overall-conversion-changed": (INFO, "the map's overall conversion (a warning when it falls or is lost)"),
     "touchpoint-added": (INFO, "a new touchpoint"),
     "touchpoint-removed": (INFO, "a touchpoint was deleted"),
     "source-changed": (INFO, "the evidence of an item or KPI was given, changed or dropped"),
@@ -121,6 +135,17 @@ class Change:
     def text(self, locale: Locale) -> str:
         """The change in the locale's language (English where a phrase has no translation)."""
         return self.said if isinstance(self.said, str) else self.said.render(locale.language)
+
+    def rich(self, locale: Locale, escape_text: Callable[[str], str], rich: Callable[[Any], str]) -> str:
+        """The change for a markup format: text made inert by `escape_text`, excerpts of changed
+        words marked up by `rich` (see Phrase.render_rich)."""
+        if isinstance(self.said, str):
+            return escape_text(self.said)
+        return self.said.render_rich(locale.language, escape_text, rich)
+
+    def html(self, locale: Locale) -> Markup:
+        """The change as HTML: escaped text, changed words in <del> and <ins>."""
+        return Markup(self.rich(locale, lambda text: str(escape(text)), lambda value: str(value.html())))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -247,13 +272,15 @@ def _word(value: Any) -> Any:
 _MAP_FIELDS = ("title", "segment", "state", "status", "tags", "reviewed", "related", "current", "description")
 
 
-def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = ()) -> list[Change]:
+def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = (), markdown: MarkdownRenderer | None = None) -> list[Change]:
     """Every change from one version of a map to another (matched by the caller)."""
     out = _Collector(new.id, frozenset(cosmetic))
     if old == new:
         return []
     for name in _MAP_FIELDS:
         before, after = getattr(old, name), getattr(new, name)
+        if name == "description" and before and after:
+            continue  # an edit of the text: its words are shown (prose_changes)
         if before != after:
             shown = _word if name in ("state", "status") else _shown
             out.add(f"{name}-changed", Phrase.of("field-changed", field=Phrase(f"field.{name}"),
@@ -264,16 +291,10 @@ def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = ()) -> list[Change]:
                                              old=_shown(old.persona), new=_shown(new.persona)),
                 field="persona", old=old.persona, new=new.persona)
     _owner(out, old.owner, new.owner, None, None)
-    _stages(out, old, new)
-    if old.body.strip() != new.body.strip():
-        before, after = old.body.strip().splitlines(), new.body.strip().splitlines()
-        added = removed = 0
-        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
-            if tag != "equal":
-                removed += i2 - i1
-                added += j2 - j1
-        out.add("body-changed", Phrase.of("body-changed", added=added, removed=removed),
-                field="body", old=removed, new=added)
+    pairs = _stages(out, old, new)
+    markdown = markdown or MarkdownRenderer()
+    notes_changes(out, old, new, pairs, markdown)
+    prose_changes(out, old, new, pairs, markdown)
     return out.out
 
 
@@ -367,24 +388,14 @@ def _stable(sequence: Sequence[int]) -> set[int]:
     return keep
 
 
-def _effective_rates(journey_map: Map) -> dict[str, float]:
-    """Conversion into the next stage by stage id: from the counts, else as stated."""
-    rates = {}
-    for stage, computed in zip(journey_map.stages, journey.conversions(journey_map)):
-        rate = computed if computed is not None else journey.stated_rate(stage.conversion)
-        if rate is not None:
-            rates[stage.id] = rate
-    return rates
 
-
-def _stages(out: _Collector, old: Map, new: Map) -> None:
+def _stages(out: _Collector, old: Map, new: Map) -> list[tuple[Stage | None, Stage | None]]:
     pairs = match_stages(old.stages, new.stages)
     old_index = {id(s): i for i, s in enumerate(old.stages)}
     matched = [(o, n) for o, n in pairs if o is not None and n is not None]
     stable = _stable([old_index[id(o)] for o, _ in matched])
     moved = {id(n) for k, (_, n) in enumerate(matched) if k not in stable}
     new_index = {id(s): i for i, s in enumerate(new.stages)}
-    old_rates, new_rates = _effective_rates(old), _effective_rates(new)
     for before, after in pairs:
         if before is None and after is not None:
             out.add("stage-added", Phrase.of("stage-added", stage=after.name), stage=after.id, field="stages",
@@ -408,11 +419,10 @@ def _stages(out: _Collector, old: Map, new: Map) -> None:
             was, now = old_index[id(before)] + 1, new_index[id(after)] + 1
             out.add("stage-moved", Phrase.of("stage-moved", stage=after.name, old=was, new=now),
                     stage=after.id, field="position", old=was, new=now)
-        if before == after and before.id == after.id:
-            _conversion(out, after, old_rates.get(before.id), new_rates.get(after.id))
-            continue
-        _stage(out, before, after)
-        _conversion(out, after, old_rates.get(before.id), new_rates.get(after.id))
+        if before != after or before.id != after.id:
+            _stage(out, before, after)
+    flow_changes(out, old, new, pairs)
+    return pairs
 
 
 def _stage(out: _Collector, old: Stage, new: Stage) -> None:
@@ -431,19 +441,7 @@ def _stage(out: _Collector, old: Stage, new: Stage) -> None:
     if old.count != new.count:
         out.add("count-changed", Phrase.of("count-changed", stage=name, old=_shown(old.count), new=_shown(new.count)),
                 stage=sid, field="count", old=old.count, new=new.count)
-    if old.next != new.next:
-        out.add("next-changed", Phrase.of("next-changed", stage=name,
-                                          old=_shown(old.next) if old.next else Phrase("next-stage"),
-                                          new=_shown(new.next) if new.next else Phrase("next-stage")),
-                stage=sid, field="next", old=list(old.next), new=list(new.next))
 
-
-def _conversion(out: _Collector, stage: Stage, before: float | None, after: float | None) -> None:
-    if before is None or after is None or abs(after - before) < 0.00005:
-        return
-    code = "conversion-dropped" if after < before else "conversion-improved"
-    out.add(code, Phrase.of("conversion", stage=stage.name, old=Rate(before), new=Rate(after)),
-            stage=stage.id, field="conversion", old=round(before, 6), new=round(after, 6))
 
 
 def _items(out: _Collector, stage: Stage, lane: str, noun: str,
@@ -684,6 +682,7 @@ def _match_maps(old: Sequence[Map], new: Sequence[Map], renames: Mapping[str, st
 def diff_sides(
     old: Side, new: Side, *, cosmetic: Iterable[str] = (), renames: Mapping[str, str] | None = None,
     base: str = "base", head: str = "head", base_commit: str | None = None, head_commit: str | None = None,
+    base_url: str = "/",
 ) -> RepoDiff:
     """Compare two sides (whole repositories, or just the files that changed).
 
@@ -692,12 +691,14 @@ def diff_sides(
     each of the collector's full passes walked all of it again (0.2 -> 0.75 s).
     """
     with without_cyclic_gc():
-        return _diff_sides(old, new, frozenset(cosmetic), renames or {}, base, head, base_commit, head_commit)
+        return _diff_sides(old, new, frozenset(cosmetic), renames or {}, base, head, base_commit, head_commit,
+                           base_url)
 
 
 def _diff_sides(old: Side, new: Side, cosmetic: frozenset[str], renames: Mapping[str, str], base: str, head: str,
-                base_commit: str | None, head_commit: str | None) -> RepoDiff:
+                base_commit: str | None, head_commit: str | None, base_url: str) -> RepoDiff:
     results: dict[str, MapDiff] = {}
+    markdown = MarkdownRenderer()
     broken_new = {p for p, (kind, _, _) in new.broken.items() if kind == "map"}
     broken_old = {p for p, (kind, _, _) in old.broken.items() if kind == "map"}
     for before, after in _match_maps(old.maps, new.maps, renames):
@@ -707,8 +708,9 @@ def _diff_sides(old: Side, new: Side, cosmetic: frozenset[str], renames: Mapping
                 out = _Collector(after.id, cosmetic)
                 out.add("map-renamed", _map_renamed(before, after),
                         field="path", old=before.path, new=after.path)
+                url_change(out, before, after, base_url)
                 changes += out.out
-            changes += diff_map(before, after, cosmetic)
+            changes += diff_map(before, after, cosmetic, markdown)
             if not changes:
                 continue
             status = "renamed" if before.path != after.path or before.id != after.id else "changed"
@@ -811,7 +813,8 @@ def _channels(old: Mapping[str, Channel], new: Mapping[str, Channel], cosmetic: 
 
 def diff_repositories(old: Repository, new: Repository, **labels: Any) -> RepoDiff:
     """Compare two parsed repositories (every map, persona and channel)."""
-    return diff_sides(side_of(old), side_of(new), cosmetic=new.config.cosmetic_fields, **labels)
+    return diff_sides(side_of(old), side_of(new), cosmetic=new.config.cosmetic_fields,
+                      base_url=new.config.base_url, **labels)
 
 
 def diff_sources(
@@ -831,7 +834,8 @@ def diff_sources(
             hints.setdefault(gone[new[path]], path)
     old_side = parse_side(config, {p: old[p] for p in changed if p in old})
     new_side = parse_side(config, {p: new[p] for p in changed if p in new})
-    return diff_sides(old_side, new_side, cosmetic=config.cosmetic_fields, renames=hints, **labels)
+    return diff_sides(old_side, new_side, cosmetic=config.cosmetic_fields, renames=hints, base_url=config.base_url,
+                      **labels)
 
 
 __all__ = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Callable
 
 from cjmgen import journey
@@ -105,7 +106,7 @@ def format_text(diff: RepoDiff, colour: bool = False) -> str:
 
 _MD_SPECIAL = str.maketrans({
     "\\": "\\\\", "`": "\\`", "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]", "|": "\\|",
-    "<": "&lt;", ">": "&gt;", "&": "&amp;", "#": "\\#",
+    "<": "&lt;", ">": "&gt;", "&": "&amp;", "#": "\\#", "~": "\\~",
 })
 _MD_SEVERITY = {ERROR: "❌", WARNING: "⚠️"}
 _MD_SYMBOL = {"+": "➕", "-": "➖", "~": "✏️"}
@@ -116,10 +117,16 @@ def md(text: object) -> str:
     return " ".join(str(text).split()).translate(_MD_SPECIAL)
 
 
+def _md_inline(text: str) -> str:
+    """Markdown-inert text that keeps a space at either end (it sits between other pieces of a line)."""
+    return re.sub(r"\s+", " ", text).translate(_MD_SPECIAL)
+
+
 def _md_change(change: Change, locale: Locale) -> str:
     level = (f"{_MD_SEVERITY[change.severity]} **{locale.label('sev_' + change.severity)}** "
              if change.severity in _MD_SEVERITY else "")
-    message = md(change.text(locale).replace(" -> ", " → "))
+    message = change.rich(locale, lambda text: _md_inline(text.replace(" -> ", " → ")),
+                          lambda value: value.markdown(_md_inline)).strip()
     return f"- {_MD_SYMBOL[change.symbol]} {level}{message} `{change.code}`"
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from cjmgen.checks import format_percent
 from cjmgen.i18n import Locale
@@ -82,8 +82,11 @@ PHRASES: dict[str, tuple[str, str]] = {
     "value.higher": ("higher", "выше"), "value.lower": ("lower", "ниже"),
     "value.online": ("online", "онлайн"), "value.offline": ("offline", "офлайн"),
     "field-changed": ("{field}: {old} -> {new}", "{field}: {old} → {new}"),
-    "body-changed": ("notes (Markdown body) changed: +{added} -{removed} lines",
-                     "заметки (текст Markdown) изменены: строк +{added} −{removed}"),
+    "body-edited": ("{where} edited: {excerpt}", "{where} — правка: {excerpt}"),
+    "description-edited": ("map description edited: {excerpt}", "описание карты — правка: {excerpt}"),
+    "prose.stage": ("notes on stage {stage}", "заметки к этапу «{stage}»"),
+    "prose.section": ("section \"{title}\" of the map's notes", "раздел «{title}» заметок карты"),
+    "prose.map": ("the map's notes", "заметки карты"),
     # owners
     "owner-missing.map": ("the map has no owner any more (was {old})",
                           "у карты больше нет ответственного (был: {old})"),
@@ -102,9 +105,30 @@ PHRASES: dict[str, tuple[str, str]] = {
                     "этап «{stage}» перемещён: позиция {old} → {new}"),
     "emotion-changed": ("emotion at {stage} {old} -> {new}", "эмоция на этапе «{stage}»: {old} → {new}"),
     "count-changed": ("customers at {stage} {old} -> {new}", "клиентов на этапе «{stage}»: {old} → {new}"),
-    "next-changed": ("{stage} leads to: {old} -> {new}", "куда ведёт этап «{stage}»: {old} → {new}"),
     "next-stage": ("the next stage", "следующий этап"),
-    "conversion": ("conversion from {stage} {old} -> {new}", "конверсия с этапа «{stage}»: {old} → {new}"),
+    "next-changed": ("stage {stage} now leads to {new} (was {old}){why}",
+                     "этап «{stage}» теперь ведёт на {new} (было: {old}){why}"),
+    "next.implicit": (" — the stage after it in the list, as it names no next",
+                      " — следующий по списку, так как next у него не задан"),
+    "nowhere": ("nowhere (the journey ends there)", "никуда (путь на нём заканчивается)"),
+    "loop-added": ("new loop: from {source} back to {target}", "новая петля: с этапа «{source}» назад на «{target}»"),
+    "loop-removed": ("loop removed: from {source} back to {target}",
+                     "петля убрана: с этапа «{source}» назад на «{target}»"),
+    "branch-added": ("new branch at {stage}: it leads to {targets}",
+                     "новое ветвление на этапе «{stage}»: он ведёт на {targets}"),
+    "branch-removed": ("branch removed at {stage}: it leads only to {targets}",
+                       "ветвление на этапе «{stage}» убрано: он ведёт только на {targets}"),
+    "conversion": ("conversion from {stage} {old} -> {new}{why}", "конверсия с этапа «{stage}»: {old} → {new}{why}"),
+    "conversion.into": (" (now into {new}, was into {old})", " (теперь на «{new}», было на «{old}»)"),
+    "conversion-lost": ("conversion from {stage} {old} is no longer computed{why}",
+                        "конверсия с этапа «{stage}» ({old}) больше не рассчитывается{why}"),
+    "conversion-added": ("conversion from {stage} is now {new}{why}", "конверсия с этапа «{stage}» теперь {new}{why}"),
+    "overall-conversion": ("overall conversion {old} -> {new}{span}", "общая конверсия: {old} → {new}{span}"),
+    "overall.span": (" (from {first} to {last})", " (от этапа «{first}» до «{last}»)"),
+    "notes-detached": ("notes under heading \"## {heading}\" no longer belong to stage {stage}: no stage has this "
+                       "name or id now, so the site shows them with the map's text",
+                       "заметки под заголовком «## {heading}» больше не относятся к этапу «{stage}»: ни один этап "
+                       "теперь так не называется и не имеет такого id, и сайт показывает их в тексте карты"),
     # items, touchpoints, sources
     "items-reordered": ("{lane} in stage {stage} reordered", "на этапе «{stage}» изменён порядок: {lane}"),
     "lane.goals": ("goals", "цели"), "lane.actions": ("actions", "действия"),
@@ -144,6 +168,8 @@ PHRASES: dict[str, tuple[str, str]] = {
     "map-removed": ("map {title} removed ({path})", "карта «{title}» удалена ({path})"),
     "map-renamed.path": ("map renamed: {old} -> {new}", "карта перемещена: {old} → {new}"),
     "map-renamed.id": ("map renamed: id {old_id} -> {new_id}", "карта переименована: id {old_id} → {new_id}"),
+    "url-changed": ("the map's page moves: {old} -> {new}; bookmarks and links to the old address break",
+                    "страница карты переезжает: {old} → {new}; закладки и ссылки на старый адрес перестанут работать"),
     "map-renamed.both": ("map renamed: {old} -> {new}; id {old_id} -> {new_id}",
                          "карта перемещена: {old} → {new}; id {old_id} → {new_id}"),
     "parse-error": ("{path} does not parse at {side}: {error}{more}", "{path} не читается ({side}): {error}{more}"),
@@ -212,17 +238,38 @@ class Phrase:
                 pass
         return self._fill(ENGLISH)
 
+    def render_rich(self, language: str, escape_text: Callable[[str], str], rich: Callable[[Any], str]) -> str:
+        """The text in `language` for a markup format: plain text through `escape_text`, and each
+        argument that is more than text (an excerpt of changed words) through `rich`."""
+        marked = {name: f"\x00{index}\x00" for index, (name, value) in enumerate(self.args) if _is_rich(value)}
+        if not marked:
+            return escape_text(self.render(language))
+        values = dict(self.args)
+        text = Phrase(self.key, tuple((n, marked.get(n, v)) for n, v in self.args)).render(language)
+        out = []
+        for number, part in enumerate(text.split("\x00")):
+            out.append(rich(values[self.args[int(part)][0]]) if number % 2 else escape_text(part))
+        return "".join(out)
+
     def _fill(self, language: str) -> str:
         texts = PHRASES.get(self.key)
         if texts is None:
             raise KeyError(self.key)
         template = texts[_LANGUAGES[language]] or texts[0]
-        values = {name: value_text(value, language) for name, value in self.args}
+        values = {**_OPTIONAL, **{name: value_text(value, language) for name, value in self.args}}
         for name in _GUILLEMETED.findall(template):  # «Оплата „онлайн“», not «Оплата «онлайн»»
             if name in values:
                 values[name] = values[name].replace("«", "„").replace("»", "“")
         return template.format(**values)
 
+
+def _is_rich(value: Any) -> bool:
+    """An argument that a markup format shows with its own markup (diff_prose.Excerpt)."""
+    return hasattr(value, "markdown") and hasattr(value, "html")
+
+
+#: Placeholders a phrase may leave out: a clause that only some changes have ("now into Deal, was ...").
+_OPTIONAL = {"why": "", "span": ""}
 
 #: A placeholder set in «…» quotes: quotes inside its value become „…“ (Russian typography).
 _GUILLEMETED = re.compile(r"«\{(\w+)\}»")
@@ -230,9 +277,23 @@ _GUILLEMETED = re.compile(r"«\{(\w+)\}»")
 NONE = Phrase("none")
 
 
+@dataclass(frozen=True)
+class Names:
+    """Stage (or map) names in a list: `Evaluation, Delivery`; in Russian «Оценка», «Доставка»."""
+
+    names: tuple[str, ...]
+
+    def render(self, language: str) -> str:
+        if not self.names:
+            return Phrase("nowhere").render(language)
+        if language == "ru":
+            return ", ".join(f"«{n}»" for n in self.names)
+        return ", ".join(self.names)
+
+
 def value_text(value: Any, language: str) -> str:
     """One argument as text: phrases and rates in `language`, tuples joined, None as "none"."""
-    if isinstance(value, (Phrase, Rate)):
+    if isinstance(value, (Phrase, Rate, Names)) or hasattr(value, "render"):
         return value.render(language)
     if value is None:
         return NONE.render(language)

@@ -349,7 +349,7 @@ def test_moved_and_edited_map_is_matched_by_git_rename_detection(history_repo: P
     [entry] = report["maps"]
     assert (entry["id"], entry["status"], entry["old_path"], entry["new_path"]) == (
         "b2b/chairs", "renamed", "maps/chairs.md", "maps/b2b/chairs.md")
-    assert [c["code"] for c in entry["changes"]] == ["map-renamed", "title-changed"]
+    assert [c["code"] for c in entry["changes"]] == ["map-renamed", "url-changed", "title-changed"]
 
 
 def test_a_project_in_a_subfolder_of_the_git_repository(tmp_path: Path) -> None:
