@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import math
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
@@ -512,9 +513,7 @@ FUNNEL_MIN_BAR = 4.0
 
 def rate_percent(rate: float, locale: Locale) -> str:
     """A 0..1 rate as locale percent, with decimals enough that it is never `0%`."""
-    points = abs(rate) * 100
-    decimals = 1 if points >= 1 or points == 0 else 2 if points >= 0.1 else 3
-    return locale.percent(rate, decimals)
+    return locale.rate(rate)
 
 
 @dataclass(frozen=True)
@@ -544,9 +543,10 @@ def _conversion_text(step: _Step, x: float, y: float, locale: Locale) -> str:
         parts.append(_esc(f"↓ {rate_percent(step.computed, locale)}"))
     warn = journey.contradicts(step.stated, step.computed)
     if step.stated is not None and (warn or step.computed is None):
-        shown = f"{locale.label('stated')} {rate_percent(step.stated, locale)}"
-        if step.computed is not None:
-            shown = f" ({shown})"
+        stated = rate_percent(step.stated, locale)
+        shown = f"{locale.label('stated')} {stated}"
+        if warn:  # in words, not by colour alone
+            shown = f" (⚠ {locale.label('stated_mismatch', stated=stated)})"
         attrs = {
             "class": "funnel-stated funnel-warning" if warn else "funnel-stated",
             "fill": WARNING_COLOUR if warn else MUTED,
@@ -622,16 +622,47 @@ def _funnel_bar(
     return _el("g", {"class": "funnel-step", "data-stage": step.stage.id}, *pieces)
 
 
-def _funnel_desc(steps: Sequence[_Step], overall: str | None, locale: Locale) -> str:
+def _funnel_desc(
+    steps: Sequence[_Step], overall: str | None, locale: Locale, log_scale: bool = False
+) -> str:
     parts = []
     for step in steps:
         text = f"{step.stage.name}: {locale.number(step.stage.count or 0)}"
         if step.computed is not None:
-            text += f" (↓ {rate_percent(step.computed, locale)})"
+            text += f" (↓ {rate_percent(step.computed, locale)}"
+            if journey.contradicts(step.stated, step.computed):
+                assert step.stated is not None
+                stated = rate_percent(step.stated, locale)
+                text += f"; {locale.label('stated_mismatch', stated=stated)}"
+            text += ")"
         parts.append(text)
     if overall:
         parts.append(overall)
+    if log_scale:
+        parts.append(locale.label("funnel_log_scale"))
     return "; ".join(parts)
+
+
+#: Above this ratio of the largest to the smallest count, bars to scale become slivers
+#: (96,000 against 36): the chart switches to a logarithmic scale and says so.
+FUNNEL_LOG_RATIO = 50.0
+
+
+def _bar_shares(counts: Sequence[int]) -> tuple[list[float], bool]:
+    """Each bar's share of the full width, and whether the scale is logarithmic.
+
+    On a log scale the smallest positive count gets 1/(decades + 1) of the width
+    and each tenfold step the same length more, so four orders of magnitude
+    still read as five distinct bars."""
+    positive = [c for c in counts if c > 0]
+    biggest = max(counts, default=0) or 1
+    if not positive or biggest / min(positive) <= FUNNEL_LOG_RATIO:
+        return [c / biggest for c in counts], False
+    smallest = min(positive)
+    decades = math.log10(biggest / smallest)
+    return [
+        (math.log10(c / smallest) + 1) / (decades + 1) if c > 0 else 0.0 for c in counts
+    ], True
 
 
 def funnel_chart(
@@ -652,13 +683,12 @@ def funnel_chart(
     centre = (area_left + area_right) / 2
     # Leave room right of the widest bar for a count printed beside a narrow one.
     full = area_right - area_left - 2 * 70
-    biggest = max(step.stage.count or 0 for step in steps) or 1
+    shares, log_scale = _bar_shares([step.stage.count or 0 for step in steps])
     gap = bar_height * 0.85
     body: list[str] = []
     top = 6.0
     for position, step in enumerate(steps):
-        share = (step.stage.count or 0) / biggest
-        bar_width = max(FUNNEL_MIN_BAR, share * full)
+        bar_width = max(FUNNEL_MIN_BAR, shares[position] * full)
         body.append(
             _funnel_bar(step, top, bar_width, centre, label_right, bar_height, locale)
         )
@@ -690,6 +720,22 @@ def funnel_chart(
                 },
             )
         )
+    if log_scale:  # said on the chart itself: the bars are not to scale
+        top += 18
+        body.append(
+            _text(
+                centre,
+                top,
+                locale.label("funnel_log_scale"),
+                **{
+                    "class": "funnel-scale",
+                    "text_anchor": "middle",
+                    "font_size": _num(FUNNEL_GAP_FONT),
+                    "font_style": "italic",
+                    "fill": MUTED,
+                },
+            )
+        )
     height = top + 8
     return _svg(
         prefix,
@@ -697,7 +743,7 @@ def funnel_chart(
         height,
         "cjm-chart funnel",
         locale.label("funnel"),
-        _funnel_desc(steps, overall_text, locale),
+        _funnel_desc(steps, overall_text, locale, log_scale),
         body,
     )
 

@@ -321,19 +321,17 @@ class OwnChecker:
             )
 
     def funnel(self, journey_map: Map) -> None:
-        for index, stage in enumerate(journey_map.stages):
-            target = journey.forward_target(journey_map, index)
-            computed = journey.computed_conversion(journey_map, index)
-            stated = journey.stated_rate(stage.conversion)
-            if target is not None and computed is not None and journey.contradicts(stated, computed):
-                assert stage.conversion is not None and stated is not None
-                self.diagnostics.warning(
-                    "conversion-mismatch",
-                    f"stated conversion {stage.conversion.raw} contradicts the counts: "
-                    f"stated {format_percent(stated)}, counts give {format_percent(computed)} "
-                    f"({target.count} of {stage.count})",
-                    _at(stage, "conversion"),
-                )
+        for found in journey.mismatches(journey_map):
+            stage, target = found.stage, found.target
+            assert stage.conversion is not None
+            self.diagnostics.warning(
+                "conversion-mismatch",
+                f"stated conversion {stage.conversion.raw} contradicts the counts: "
+                f"stated {format_percent(found.stated)}, counts give {format_percent(found.computed)} "
+                f"({target.count} of {stage.count})",
+                _at(stage, "conversion"),
+                hint="correct the counts or the stated conversion; the site shows both until they agree",
+            )
         self.growing_counts(journey_map)
 
     def growing_counts(self, journey_map: Map) -> None:

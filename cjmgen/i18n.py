@@ -42,6 +42,9 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi_why_unreadable": "“{detail}” is not a number", "kpi_why_units": "value and target in different units",
         "kpi_why_straddles": "the value lies on both sides of the target",
         "kpis_of": "{met} of {total}", "kpis_no_status": "{count} without status",
+        "stated_mismatch": "stated {stated}: does not match the counts",
+        "funnel_mismatches": "stated conversion does not match the counts: {stages}",
+        "funnel_log_scale": "bar lengths on a logarithmic scale",
         "source": "Source", "assumption": "assumption", "assumption_title": "No source given: an assumption",
         "notes": "Notes", "related": "Related maps", "current_map": "Current-state map",
         "future_maps": "Future-state maps", "compare_current": "Compared with the current state",
@@ -141,6 +144,9 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi_why_unreadable": "«{detail}» — не число", "kpi_why_units": "значение и цель в разных единицах",
         "kpi_why_straddles": "значение по обе стороны от цели",
         "kpis_of": "{met} из {total}", "kpis_no_status": "без статуса: {count}",
+        "stated_mismatch": "заявлено {stated}: не сходится с численностью",
+        "funnel_mismatches": "заявленная конверсия не сходится с численностью: {stages}",
+        "funnel_log_scale": "длина полос — в логарифмической шкале",
         "source": "Источник", "assumption": "гипотеза", "assumption_title": "Источник не указан: это гипотеза",
         "notes": "Заметки", "related": "Связанные карты", "current_map": "Карта текущего состояния",
         "future_maps": "Карты целевого состояния", "compare_current": "В сравнении с текущим состоянием",
@@ -284,6 +290,13 @@ class Locale:
         if self.language == "ru":
             text = text.replace(",", NNBSP).replace(".", ",")
         return text.replace("-", "−")
+
+    def rate(self, rate: float) -> str:
+        """A conversion as every page prints it: one decimal, more when it would read `0 %`
+        (`5 %`, `0,37 %`, `0,037 %`): the chart, the table, the grid and the index agree."""
+        points = abs(rate) * 100
+        decimals = 1 if points >= 1 or points == 0 else 2 if points >= 0.1 else 3
+        return self.percent(rate, decimals)
 
     def percent(self, rate: float, decimals: int = 1) -> str:
         """A 0..1 rate as a percentage: 5.5% in English, 5,5 % in Russian."""

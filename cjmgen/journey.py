@@ -111,6 +111,33 @@ def stated_rate(stated: Quantity | None) -> float | None:
     return stated.number / 100
 
 
+@dataclass(frozen=True)
+class Mismatch:
+    """A stated conversion that the counts contradict (both as 0..1 rates)."""
+
+    index: int
+    stage: Stage
+    target: Stage
+    stated: float
+    computed: float
+
+
+def mismatch(journey: Map, index: int) -> Mismatch | None:
+    """The contradiction at one stage, if its stated conversion disagrees with the counts."""
+    target = forward_target(journey, index)
+    computed = computed_conversion(journey, index)
+    stated = stated_rate(journey.stages[index].conversion)
+    if target is None or computed is None or stated is None or not contradicts(stated, computed):
+        return None
+    return Mismatch(index, journey.stages[index], target, stated, computed)
+
+
+def mismatches(journey: Map) -> list[Mismatch]:
+    """Every stage whose stated conversion the counts contradict, in stage order."""
+    found = (mismatch(journey, index) for index in range(len(journey.stages)))
+    return [m for m in found if m is not None]
+
+
 def contradicts(stated: float | None, computed: float | None) -> bool:
     """True when the stated and the computed rates differ by more than rounding."""
     if stated is None or computed is None:

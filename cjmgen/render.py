@@ -41,6 +41,8 @@ class StageView:
     anchor: str
     conversion: float | None  # computed from counts, 0..1
     notes: Markup  # the stage's section of the body, rendered
+    mismatch: journey.Mismatch | None = None  # a stated conversion the counts contradict
+    stated: float | None = None  # the stated conversion, 0..1 (printed like the computed one)
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class Figures:
     kpis_met: int
     kpis_known: int  # with a status (met or missed)
     kpis_total: int = 0  # all of them: the counts say "3 of 10", never "3/9" for 10 KPIs
+    mismatches: tuple[str, ...] = ()  # names of stages whose stated conversion the counts contradict
 
 
 def figures(journey_map: Map) -> Figures:
@@ -61,6 +64,7 @@ def figures(journey_map: Map) -> Figures:
     return Figures(
         len(journey_map.stages), journey.overall_conversion(journey_map),
         journey.lowest_emotion(journey_map), sum(k.status == "met" for k in known), len(known), len(kpis),
+        tuple(m.stage.name for m in journey.mismatches(journey_map)),
     )
 
 
@@ -496,6 +500,7 @@ class SiteRenderer:
             StageView(
                 stage, site.stage_anchor(stage.id), rates[i],
                 self.body_html(body.sections.get(stage.id, ()), path, journey_map.path),
+                journey.mismatch(journey_map, i), journey.stated_rate(stage.conversion),
             )
             for i, stage in enumerate(journey_map.stages)
         ]

@@ -362,7 +362,7 @@ def test_funnel_shows_a_contradicting_stated_conversion() -> None:
     root = parse(charts.funnel_chart(funnel_map(1000, 50, conversion="10%"), EN))
     warning = with_class(root, "funnel-warning")
     assert len(warning) == 1
-    assert warning[0].text == " (stated 10%)"
+    assert warning[0].text == " (⚠ stated 10%: does not match the counts)"
     assert warning[0].get("fill") == "#c0392b"
     ru = parse(charts.funnel_chart(funnel_map(1000, 50, conversion="10%"), RU))
     assert "заявлено 10\u00a0%" in conversion_texts(ru)[0]

@@ -39,11 +39,21 @@
     return out;
   }
 
+  // "2,5" and "2.5" alike on either language (a text field: a number field would read
+  // the Russian decimal comma as nothing, or as 25); also "−1", "+ 1,5", "2,5 п. п.".
+  function parseDelta(text) {
+    var cleaned = String(text).replace(/[\u2212\u2013]/g, "-").replace(/[\s\u00a0\u202f]/g, "")
+      .replace(/(п\.?п\.?|pp|%)$/i, "").replace(",", ".");
+    if (cleaned === "" || cleaned === "-" || cleaned === "+") return 0;
+    return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(cleaned) ? Number(cleaned) : NaN;
+  }
+
   function deltas() {
     var out = {};
     Object.keys(inputs).forEach(function (i) {
-      var value = parseFloat(String(inputs[i].value).replace(",", "."));
-      out[i] = isFinite(value) ? value : 0;
+      var value = parseDelta(inputs[i].value);
+      inputs[i].setAttribute("aria-invalid", isFinite(value) ? "false" : "true");
+      out[i] = isFinite(value) ? Math.max(-100, Math.min(100, value)) : 0;
     });
     return out;
   }
@@ -75,10 +85,11 @@
     if (first === undefined || first === last) {
       finalText.textContent = "";
     } else {
+      // the factor of the counts as shown: "5 → 8 (×1,6)", never "5 → 8 (×1,5)"
       var before = stages[last].count;
-      var after = now.counts[last];
+      var after = Math.round(now.counts[last]);
       finalText.textContent = fill("final", {
-        before: number(before), after: number(Math.round(after)),
+        before: number(before), after: number(after),
         factor: before ? number(after / before, 2) : "—"
       });
     }
@@ -93,10 +104,11 @@
       if (extra > gain + 1e-9) { gain = extra; best = i; }
     });
     if (best >= 0) {
-      var end = now.counts[last];
+      var end = Math.round(now.counts[last]);
+      var more = Math.round(now.counts[last] + gain);
       bestText.textContent = fill("best", {
-        stage: stages[best].name, gain: number(Math.round(gain)),
-        factor: end ? number((end + gain) / end, 2) : "—"
+        stage: stages[best].name, gain: number(more - end),
+        factor: end ? number(more / end, 2) : "—"
       });
       tryButton.hidden = false;
     } else {
@@ -109,7 +121,7 @@
   tryButton.addEventListener("click", function () {
     if (best < 0) return;
     var input = inputs[best];
-    input.value = String((parseFloat(input.value) || 0) + 1);
+    input.value = number((parseDelta(input.value) || 0) + 1, 2);
     update();
     input.focus();
   });
