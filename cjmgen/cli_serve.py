@@ -70,7 +70,8 @@ def register(group: click.Group) -> None:
                 raise click.UsageError(f"-a HOST:PORT and --{given[0]} both say where to listen: give one")
             host, port = split_address(dev_addr)
         root = session.root.resolve()
-        builder = SiteBuilder(root, BuildOptions(drafts=drafts, pdf=True))  # PDF links; rendered on demand
+        # PDF links; rendered on demand. -v: each rebuild's stages with their times.
+        builder = SiteBuilder(root, BuildOptions(drafts=drafts, pdf=True, stages=session.detail))
         builds = PreviewBuilds(builder, printer=lambda diags: print_diagnostics(session, diags), eager_pdf=pdf)
 
         found: dict[object, list[Path]] = {}

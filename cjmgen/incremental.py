@@ -27,6 +27,7 @@ from cjmgen.report import format_html, plural
 from cjmgen.repository import ParsedFile, parse_file
 from cjmgen.serve import BuildReport
 from cjmgen.site import extra_files
+from cjmgen.stageclock import StageClock
 from cjmgen.theme import Theme, ThemeError, load_theme
 
 
@@ -69,6 +70,7 @@ class SiteBuilder:
         """Build again, reusing what is unchanged. Changed pages for which `defer(path)`
         is true are not rendered yet: they wait in `pending` (see `finish`)."""
         started = time.perf_counter()
+        clock = StageClock(self.options.stages)
         self.pages.pending.clear()
         self.pages.defer = defer
         config_diagnostics = Diagnostics()
@@ -85,6 +87,7 @@ class SiteBuilder:
         diagnostics = project.diagnostics
         diagnostics.extend(config_diagnostics)
         diagnostics.items = leveled(diagnostics, config)
+        clock.lap(f"parsed and checked {plural(len(project.repo.maps), 'map', 'maps')}")
         if blocks(diagnostics.items, config.strict):
             return Outcome(diagnostics.sorted(), None, None, config, time.perf_counter() - started)
         theme = None
@@ -98,6 +101,8 @@ class SiteBuilder:
             self.environment = (identity, renderer.env)
             before = (self.pages.rendered, self.pages.reused)
             rendered = renderer.render_all()
+            clock.lap(f"rendered {plural(self.pages.rendered - before[0], 'page', 'pages')}, "
+                      f"reused {self.pages.reused - before[1]}")
         except (ThemeError, PageError) as exc:
             self.pages.pages.clear()
             self.pages.pending.clear()

@@ -24,6 +24,12 @@ lanes: {{}}                          # extra per-stage rows, e.g. {{choice_facto
 pdf:
   page_size: A3 landscape          # the map infographic's page
   handout_maps: 12                 # most maps in one handout file; more go into volumes (0: one file)
+# strict: true                     # example: warnings fail check, build and serve too (as --strict)
+# validation:                      # example: a level per diagnostic code: ignore | info | warning | error
+#   stage-incomplete: ignore
+#   conversion-mismatch: error
+# extra_css: [styles/brand.css]    # example: your style sheet, linked from every page after the theme's
+# extra_javascript: [scripts/analytics.js]   # example: your script, at the end of every page
 # diff:
 #   cosmetic: [quotes, backstage]  # example: fields whose changes `cjmgen diff` reports as info
 """

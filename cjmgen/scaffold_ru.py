@@ -30,8 +30,11 @@ pdf:
   page_size: A3 landscape          # формат листа инфографики карты
   handout_maps: 12                 # сколько карт в одном файле раздаточного материала (0: все в одном)
 # strict: true                     # пример: предупреждения тоже останавливают check, build и serve
-# validation:                      # пример: свой уровень для кода диагностики (ignore|info|warning|error)
+# validation:                      # пример: свой уровень для кода диагностики: ignore | info | warning | error
 #   stage-incomplete: ignore
+#   conversion-mismatch: error
+# extra_css: [styles/brand.css]    # пример: ваша таблица стилей, подключается на каждой странице после темы
+# extra_javascript: [scripts/analytics.js]   # пример: ваш скрипт в конце каждой страницы
 # diff:
 #   cosmetic: [quotes, backstage]  # пример: поля, изменения которых `cjmgen diff` считает мелкими
 """

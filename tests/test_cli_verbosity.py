@@ -122,3 +122,14 @@ def test_serve_on_all_interfaces_warns_that_the_network_can_see_it(make_repo, tm
     assert "warning: serving on 0.0.0.0: anyone on the network can read the maps" in lines
     assert lines[-1].startswith("Serving http://0.0.0.0:") and "Sofa journey" in page
     assert not any(line.startswith("Watching") for line in lines)  # -q
+
+
+def test_verbose_serve_times_each_rebuild_stage(make_repo, tmp_path: Path) -> None:
+    root = make_repo({"maps/a.md": simple_map(title="Sofa journey")})
+    lines, _ = serve(root, tmp_path, "-a", "127.0.0.1:0", "-v")
+    stages = [line for line in lines if line.startswith("  ")]
+    assert stages[0].startswith("  parsed and checked 1 map (") and stages[0].endswith(" s)")
+    assert stages[1].startswith("  rendered ") and ", reused 0 (" in stages[1]
+    assert any(line.startswith("initial build: ") for line in lines)
+    plain_lines, _ = serve(root, tmp_path, "-a", "127.0.0.1:0")  # without -v: no stage lines
+    assert not any(line.startswith("  ") for line in plain_lines)
