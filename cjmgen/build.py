@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING, Any, Callable
 from cjmgen.codestamp import code_stamp
 from cjmgen.config import SiteConfig, load_config, normalise_base_url
 from cjmgen.diagnostics import Diagnostic, Diagnostics
+from cjmgen.faults import wait_point
 from cjmgen.gcpause import freeze_what_lives_on
 from cjmgen.levels import apply_levels, blocks
+from cjmgen.output_lock import output_lock
 from cjmgen.paths import contains
 from cjmgen.report import plural
 from cjmgen.site import SITEMAP, extra_files
 from cjmgen.stageclock import StageClock
+from cjmgen.swap import recover_interrupted
 from cjmgen.theme import Theme, ThemeError, load_theme
 from cjmgen.workers import Tickets, WorkerDied, fork_map, worker_count
 from cjmgen.writer import OutputError, StagedOutput, check_output_location
@@ -83,10 +86,20 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     config = effective_config(root, options, config_diagnostics)
     options = replace(options, strict=config.strict)  # `strict: true` in cjmgen.yml is --strict
     output = options.output.resolve() if options.output else config.output_path
+    with output_lock(output, options.progress):  # one build at a time into one site
+        recovered = recover_interrupted(output)
+        result = _build_locked(root, options, config, config_diagnostics, output, clock)
+    if recovered:
+        result.notes.insert(0, recovered)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build_locked(root: Path, options: BuildOptions, config: SiteConfig, config_diagnostics: Diagnostics,
+                  output: Path, clock: StageClock) -> BuildResult:
     fresh = UpToDate.check(config, options, output, config_diagnostics)
     clock.lap("read cjmgen.yml and compared every input with the last build")
     if fresh.result is not None:
-        fresh.result.seconds = time.perf_counter() - started
         return fresh.result
     from cjmgen.checks import RepositoryChecker
     from cjmgen.history import prefetch_histories
@@ -151,7 +164,6 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     result.maps = len(project.repo.published(options.drafts))
     if result.written:
         fresh.save(result)
-    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -501,6 +513,8 @@ class _WrittenPages(dict):  # type: ignore[type-arg]
 def _render_shard(renderer: SiteRenderer, staging: StagedOutput, shard: tuple[int, int],
                   side_work: Callable[[tuple[int, int]], None] | None = None,
                   ) -> tuple[set[str], dict[str, str], list[Diagnostic], dict[str, Any]]:
+    if shard[0]:
+        wait_point("render-worker")
     renderer.shard = shard
     renderer.output.pages = _WrittenPages(staging, write_sitemap=False)
     rendered = renderer.render_all()

@@ -318,6 +318,9 @@ def main() -> None:
 
 def run_command(debug: bool) -> int:
     """Run the command line; the exit status."""
+    from cjmgen.termination import EXIT_TERMINATED, Terminated, end_cleanly_on_sigterm
+
+    end_cleanly_on_sigterm()
     try:
         code = cli.main(prog_name="cjmgen", standalone_mode=False)
         return code if isinstance(code, int) else EXIT_OK
@@ -331,6 +334,9 @@ def run_command(debug: bool) -> int:
         return 130
     except KeyboardInterrupt:
         return 130
+    except Terminated:
+        click.echo("cjmgen: stopped (SIGTERM)", err=True)
+        return EXIT_TERMINATED
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into a message

@@ -13,6 +13,8 @@ import struct
 import sys
 from typing import Any, Callable, TypeVar
 
+from cjmgen.termination import die_with_parent, stop_processes
+
 T = TypeVar("T")
 
 #: Below this many maps one process does everything: forking would cost more than it saves.
@@ -75,7 +77,8 @@ class WorkerDied(Exception):
 def fork_map(shard: Callable[[int, int], T], workers: int) -> list[T]:
     """[shard(0, n), ..., shard(n-1, n)]: shard 0 runs here, the others in forked children.
 
-    An exception in a child is raised here, after every child has finished.
+    An exception in a child is raised here, after every child has finished. On
+    SIGTERM or Ctrl-C (Terminated, KeyboardInterrupt) the children are killed at once.
     """
     if workers <= 1:
         return [shard(0, 1)]
@@ -83,29 +86,51 @@ def fork_map(shard: Callable[[int, int], T], workers: int) -> list[T]:
     results: list[Any] = []
     try:
         results.append(shard(0, workers))
-    finally:
-        for child, receive_end in children:
-            try:
-                results.append(receive(receive_end))
-            except BaseException as exc:  # noqa: BLE001 - raised below, once every child is done
-                results.append(exc)
-            child.join()
+    except Exception:
+        _collect(children, results)  # the children finish what they write (cache files); shard 0's error wins
+        raise
+    except BaseException:
+        stop_processes([child for child, _ in children])
+        raise
+    _collect(children, results)
     for result in results:
         if isinstance(result, BaseException):
             raise result
     return results
 
 
+def _collect(children: list[tuple[Any, Any]], results: list[Any]) -> None:
+    """Each child's result (or exception) into `results`, in order; kill them all if we are stopped."""
+    try:
+        for child, receive_end in children:
+            try:
+                results.append(receive(receive_end))
+            except Exception as exc:  # noqa: BLE001 - raised by the caller, once every child is done
+                results.append(exc)
+            child.join()
+    except BaseException:
+        stop_processes([child for child, _ in children])
+        raise
+
+
 def spawn(target: Callable[..., None], *args: Any, duplex: bool = False) -> tuple[Any, Any]:
-    """Fork a worker running target(link, *args): (the process, the parent's end of the link)."""
+    """Fork a worker running target(link, *args): (the process, the parent's end of the link).
+
+    The worker dies with this process (termination.die_with_parent), even by SIGKILL.
+    """
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
     parent_end, child_end = context.Pipe(duplex=duplex)
-    child = context.Process(target=target, args=(child_end, *args), daemon=True)
+    child = context.Process(target=_worker_main, args=(os.getpid(), target, child_end, *args), daemon=True)
     child.start()
     child_end.close()
     return child, parent_end
+
+
+def _worker_main(parent: int, target: Callable[..., None], *args: Any) -> None:
+    die_with_parent(parent)
+    target(*args)
 
 
 def _child(send: Any, shard: Callable[[int, int], Any], index: int, workers: int) -> None:

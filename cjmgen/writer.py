@@ -1,7 +1,8 @@
 """Atomic output: build the site in a fresh folder beside the target, then swap it in.
 
 A reader of the intranet never sees half a site, and a failed build leaves the
-previously published site byte for byte as it was. Nothing outside the output
+previously published site byte for byte as it was. The swap itself is atomic
+where the system allows (cjmgen.swap); a build killed in it is repaired by the next. Nothing outside the output
 folder is touched, and a folder that cjmgen did not make is never replaced.
 """
 
@@ -15,8 +16,7 @@ from pathlib import Path
 from types import TracebackType
 
 from cjmgen.paths import contains
-
-MARKER = ".cjmgen-site"
+from cjmgen.swap import MARKER, swap_in
 MARKER_TEXT = "This folder is written by `cjmgen build` and replaced on every build.\n"
 
 
@@ -103,11 +103,8 @@ class StagedOutput:
             return
         (self.dir / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         os.chmod(self.dir, 0o755)  # mkdtemp makes 0700; web servers must read it
-        old = None
-        if self.output.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
-            os.rmdir(old)
-            os.rename(self.output, old)
-        os.rename(self.dir, self.output)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        free = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.old-", dir=self.output.parent))
+        os.rmdir(free)  # a name of ours, for the two-rename swap where the system cannot exchange
+        previous = swap_in(self.dir, self.output, free)
+        if previous is not None:
+            shutil.rmtree(previous, ignore_errors=True)

@@ -19,6 +19,8 @@ from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
+from cjmgen.faults import wait_point
+
 INSTALL_HINT = (
     "install it with `pip install 'cjmgen[pdf]'` and its system libraries "
     "(Debian/Ubuntu: `apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0`; "
@@ -283,6 +285,7 @@ def sheet_fill(document: Any) -> dict[str, float]:
 
 def render_job(job: Job) -> JobResult:
     """Lay out and write one PDF; with a FitSpec, adjust the type until the sheets fill their pages."""
+    wait_point("pdf-render")
     started = time.perf_counter()
     weasyprint = import_weasyprint()
     from weasyprint.text.fonts import FontConfiguration

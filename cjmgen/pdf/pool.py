@@ -17,6 +17,7 @@ from typing import Callable
 
 from cjmgen.pdf import engine
 from cjmgen.pdf.engine import Job, JobResult
+from cjmgen.termination import Terminated, die_with_parent, stop_processes
 
 TASKS_PER_WORKER = 8
 
@@ -57,7 +58,8 @@ def render_jobs(
             size = count * TASKS_PER_WORKER
             for start in range(0, len(order), size):  # a fresh pool per batch recycles workers
                 batch = order[start:start + size]
-                with ProcessPoolExecutor(count, mp_context=context) as pool:
+                with ProcessPoolExecutor(count, mp_context=context, initializer=die_with_parent,
+                                         initargs=(os.getpid(),)) as pool:
                     _collect(pool, jobs, batch, by_index, done)
         else:
             context = multiprocessing.get_context("spawn")
@@ -78,10 +80,17 @@ def _collect(
     futures: list[tuple[int, Future[JobResult]]] = [
         (i, pool.submit(engine.render_job, jobs[i])) for i in indices
     ]
-    for index, future in futures:
-        out[index] = future.result()
-        if done:
-            done(out[index])
+    try:
+        for index, future in futures:
+            out[index] = future.result()
+            if done:
+                done(out[index])
+    except (Terminated, KeyboardInterrupt):
+        # Stopped: leaving the `with` would wait for every render under way (a minute and more).
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop_processes(processes)
+        raise
 
 
 def _can_fork() -> bool:
