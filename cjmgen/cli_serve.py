@@ -92,10 +92,11 @@ def register(group: click.Group) -> None:
         def watched_paths() -> list[Path]:
             from cjmgen.config import load_config
             from cjmgen.diagnostics import Diagnostics
+            from cjmgen.site import extra_files
             from cjmgen.theme import ThemeError, load_theme
 
             config = load_config(root, Diagnostics())
-            paths = [root / "cjmgen.yml", config.content_path]
+            paths = [root / "cjmgen.yml", config.content_path, *extra_files(config).values()]
             try:
                 theme = load_theme(config)
                 paths += [theme.folder] + ([theme.custom_dir] if theme.custom_dir else [])

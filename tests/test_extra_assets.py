@@ -142,3 +142,36 @@ def test_chromium_applies_the_style_sheet_and_runs_the_script_from_a_file_share(
         capture_output=True, text=True, timeout=60,
     ).stdout
     assert 'data-header="rgb(204, 0, 0)"' in dom
+
+
+def test_serve_publishes_an_edit_to_an_extra_file(make_repo, tmp_path: Path) -> None:
+    """The style sheet lies outside the maps folder: `serve` watches it too."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from test_serve import WAIT
+
+    root = make_repo(FILES)
+    process = subprocess.Popen([sys.executable, "-m", "cjmgen", "-C", str(root), "serve", "-a", "127.0.0.1:0"],
+                               stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert process.stderr is not None
+    try:
+        line = ""
+        deadline = time.monotonic() + WAIT
+        while "Serving" not in line and time.monotonic() < deadline:
+            line = process.stderr.readline()
+        url = line.split()[-1]
+        assert fetch(url + "files/styles/brand.css")[1] == FILES["styles/brand.css"]
+        time.sleep(0.1)  # a new modification time, whatever the file system's resolution
+        (root / "styles" / "brand.css").write_text(".site-header { background: #00c; }\n")
+        deadline = time.monotonic() + WAIT
+        while "#00c" not in fetch(url + "files/styles/brand.css")[1]:
+            assert time.monotonic() < deadline, "the edit never reached the preview"
+            time.sleep(0.05)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=WAIT)
+        process.stderr.close()
