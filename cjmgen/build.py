@@ -62,6 +62,8 @@ class BuildResult:
     pdfs_rendered: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    # Optional system libraries the PDF renderer went without (cjmgen.pdf.libraries keys).
+    fallbacks: list[str] = field(default_factory=list)
 
 
 def effective_config(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> SiteConfig:
@@ -317,14 +319,15 @@ def _output_files(output: Path) -> dict[str, list[int]] | None:
 def _result_to(result: BuildResult) -> dict[str, Any]:
     return {
         "diagnostics": [d.as_dict() for d in result.diagnostics], "pages": result.pages, "maps": result.maps,
-        "pdfs": result.pdfs, "notes": result.notes,
+        "pdfs": result.pdfs, "notes": result.notes, "fallbacks": result.fallbacks,
     }
 
 
 def _result_from(stored: dict[str, Any], output: Path) -> BuildResult:
     diagnostics = [Diagnostic.from_dict(d) for d in stored["diagnostics"]]
     return BuildResult(diagnostics, output, written=True, pages=stored["pages"], maps=stored["maps"],
-                       pdfs=stored["pdfs"], pdfs_rendered=0, notes=list(stored["notes"]))
+                       pdfs=stored["pdfs"], pdfs_rendered=0, notes=list(stored["notes"]),
+                       fallbacks=list(stored.get("fallbacks", [])))
 
 
 def _compare(project: LoadedProject, revision: str, diagnostics: Diagnostics) -> Any:
@@ -543,6 +546,7 @@ def _write_pdfs(project: LoadedProject, options: BuildOptions, plan, staging: St
     found = leveled(outcome.diagnostics, project.repo.config)
     project.diagnostics.extend(found)
     result.notes.extend(outcome.notes)
+    result.fallbacks.extend(outcome.fallbacks)
     result.pdfs = len(outcome.files)
     result.pdfs_rendered = len(outcome.rendered)
     if blocks(found, options.strict):

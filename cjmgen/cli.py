@@ -157,6 +157,7 @@ def build(ctx: click.Context, directory: Path | None, output: Path | None, base_
     print_diagnostics(session, result.diagnostics)
     for note in result.notes:
         session.say(note)
+    _say_missing_libraries(session, result.fallbacks)
     found = counts(result.diagnostics)
     errors, warnings = found[Severity.ERROR], found[Severity.WARNING]
     if result.written:
@@ -168,6 +169,15 @@ def build(ctx: click.Context, directory: Path | None, output: Path | None, base_
         reason = plural(errors, "error", "errors") if errors else f"{plural(warnings, 'warning', 'warnings')} (--strict)"
         click.echo(session.style(f"build failed: {reason}; the published site was not changed", "error"), err=True)
     ctx.exit(EXIT_OK if result.written else EXIT_PROBLEMS)
+
+
+def _say_missing_libraries(session: Session, keys: list[str]) -> None:
+    """Once per command, not once per PDF: which optional library to install, and how."""
+    if keys:
+        from cjmgen.pdf.libraries import notices
+
+        for line in notices(keys):
+            session.say(line)
 
 
 def _shown(path: Path) -> str:

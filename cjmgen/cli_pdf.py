@@ -43,7 +43,7 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
     cjmgen pdf --handout --segment "Мобильные"    # A4 booklet -> handout.pdf
     (more maps than pdf.handout_maps: volumes handout-1.pdf, handout-2.pdf, ...)
     """
-    from cjmgen.cli import EXIT_OK, EXIT_PROBLEMS, _session, print_diagnostics
+    from cjmgen.cli import EXIT_OK, EXIT_PROBLEMS, _say_missing_libraries, _session, print_diagnostics
     from cjmgen.pdf import PdfError
     from cjmgen.pdf.layout import PageSizeError, PageSpec
     from cjmgen.pdf.publish import plan_handout, plan_maps, printer_for, produce
@@ -109,6 +109,7 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
     print_diagnostics(session, sorted(dict.fromkeys(shown), key=lambda d: d.sort_key()))
     for note in outcome.notes:
         click.echo(note, err=True)
+    _say_missing_libraries(session, outcome.fallbacks)
     for plan, result, target in zip(planned, outcome.results, names):
         path = Path(target)
         if not path.is_absolute():

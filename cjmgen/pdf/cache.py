@@ -21,6 +21,7 @@ from typing import Iterable
 
 from cjmgen import __version__
 from cjmgen.pdf.engine import Job, JobResult
+from cjmgen.pdf.libraries import font_subsetter
 
 CACHE_DIR = Path(".cjmgen-cache") / "pdf"
 KEEP_DAYS = 30
@@ -49,11 +50,14 @@ class FileDigests:
         return self._seen[path]
 
 
-def job_key(job: Job, files: Iterable[Path], digests: FileDigests, config: str) -> str:
+def job_key(job: Job, files: Iterable[Path], digests: FileDigests, config: str,
+            subsetter: str | None = None) -> str:
+    """`subsetter`: font_subsetter(), when the caller asked it once for many jobs."""
     h = hashlib.sha256()
     parts = {
         "cjmgen": __version__,
         "weasyprint": weasyprint_version(),
+        "font_subsetter": subsetter or font_subsetter(),  # HarfBuzz-Subset and fontTools differ
         "config": config,
         "job": {k: v for k, v in asdict(job).items() if k not in ("html", "name")},  # the name: see _planned
         "files": sorted((str(p), digests(p)) for p in set(files)),
@@ -86,7 +90,7 @@ class PdfCache:
         return JobResult(
             name, pdf, int(meta.get("pages", 0)), meta.get("font"),
             [tuple(r) for r in meta.get("refused", [])],  # type: ignore[misc]
-            list(meta.get("log", [])), 0, 0.0,
+            list(meta.get("log", [])), 0, 0.0, list(meta.get("fallbacks", [])),
         )
 
     def has(self, key: str) -> bool:
@@ -97,7 +101,7 @@ class PdfCache:
         pdf_path, meta_path = self._paths(key)
         meta = {
             "name": result.name, "pages": result.pages, "font": result.font,
-            "refused": result.refused, "log": result.log,
+            "refused": result.refused, "log": result.log, "fallbacks": result.fallbacks,
             "sha256": hashlib.sha256(result.pdf).hexdigest(),
         }
         try:

@@ -13,6 +13,7 @@ import logging
 import math
 import re
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
 from cjmgen.faults import wait_point
+from cjmgen.pdf.libraries import gone_without
 
 INSTALL_HINT = (
     "install it with `pip install 'cjmgen[pdf]'` and its system libraries "
@@ -48,14 +50,41 @@ class PdfUnavailable(Exception):
 def import_weasyprint() -> Any:
     """The weasyprint module, or PdfUnavailable with the fix in its message."""
     try:
-        import weasyprint
+        with warnings.catch_warnings():
+            # Said at import when HarfBuzz-Subset is missing; the build says it once, with the fix.
+            warnings.filterwarnings("ignore", "HarfBuzz-Subset will be required", DeprecationWarning)
+            import weasyprint
+            from weasyprint.pdf import fonts
     except ImportError as exc:
         raise PdfUnavailable(f"PDF output needs WeasyPrint, which is not installed ({exc}); {INSTALL_HINT}") from exc
     except OSError as exc:  # Pango, HarfBuzz or fontconfig missing: cffi cannot load them
         raise PdfUnavailable(
             f"WeasyPrint is installed but a system library it needs is missing ({exc}); {INSTALL_HINT}"
         ) from exc
+    _keep_font_timestamps(fonts)
     return weasyprint
+
+
+def _keep_font_timestamps(fonts: Any) -> None:
+    """Embedded fonts keep their own `head.modified` date, so the same input gives the same PDF.
+
+    WeasyPrint rewrites a font with fontTools when it subsets without HarfBuzz-Subset (and
+    for variable and colour fonts); fontTools then stamps the font with the time of day,
+    unless told not to. WeasyPrint 70 offers no option, so its module gets a TTFont that is
+    told not to (a subclass: `isinstance` checks still hold).
+    """
+    base = getattr(fonts, "TTFont", None)
+    if base is None or getattr(base, "keeps_timestamp", False):
+        return
+
+    class TimestampKeepingTTFont(base):  # type: ignore[misc,valid-type]
+        keeps_timestamp = True
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("recalcTimestamp", False)
+            super().__init__(*args, **kwargs)
+
+    fonts.TTFont = TimestampKeepingTTFont
 
 
 @dataclass(frozen=True)
@@ -92,6 +121,7 @@ class JobResult:
     log: list[str] = field(default_factory=list)  # WeasyPrint warnings we did not expect
     attempts: int = 1
     seconds: float = 0.0
+    fallbacks: list[str] = field(default_factory=list)  # optional libraries it went without (keys)
 
 
 # --- the fetcher --------------------------------------------------------------------
@@ -207,13 +237,19 @@ class _Collector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.fallbacks: list[str] = []  # expected warnings: an optional library is missing
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a broken log call must not break the render
             message = str(record.msg)
-        if REFUSED not in message:
+        if REFUSED in message:
+            return
+        library = gone_without(message)
+        if library is not None:
+            self.fallbacks.append(library.key)
+        else:
             self.messages.append(f"{record.levelname.lower()}: {message}")
 
 
@@ -320,7 +356,7 @@ def render_job(job: Job) -> JobResult:
     refused = list(dict.fromkeys(fetcher.refused))
     return JobResult(
         job.name, pdf, len(document.pages), font, refused, _unique(log.messages), attempts,
-        time.perf_counter() - started,
+        time.perf_counter() - started, _unique(log.fallbacks),
     )
 
 

@@ -13,7 +13,7 @@ it is printed as before (and a PDF whose HTML comes out the same is still a
 cache hit). What the HTML is made from:
 - what every page of the site depends on (code, configuration, theme, the
   channel catalog, the "as of" date: `SiteRenderer.global_key`), and the
-  versions of cjmgen and WeasyPrint;
+  versions of cjmgen and WeasyPrint, and which library subsets the fonts;
 - the maps and personas it prints, named by their parse-cache entries
   (page_reuse.StableNames), the page size, poster or not, the PDF variant;
 - how the local links and images of the bodies it prints resolve now (a
@@ -41,6 +41,7 @@ from cjmgen.page_reuse import StableNames
 from cjmgen.pdf.cache import FileDigests, PdfCache, weasyprint_version
 from cjmgen.pdf.document import PlannedJob, PrintRenderer, Sources, epoch_date
 from cjmgen.pdf.engine import Job
+from cjmgen.pdf.libraries import font_subsetter
 from cjmgen.pdf.layout import PageSpec
 
 Body = tuple[str, list[str]]  # (the repository file a body is written in, its local link targets)
@@ -181,7 +182,7 @@ class PdfKeeper:
         """What every PDF's HTML depends on: worked out once, not per PDF."""
         printer = self.printer
         return self.names.digest((
-            code_stamp(), __version__, weasyprint_version(), printer.site.global_key(), printer.roots,
+            code_stamp(), __version__, weasyprint_version(), font_subsetter(), printer.site.global_key(), printer.roots,
             printer.variant, repr(epoch_date()),
         ))
 

@@ -22,6 +22,7 @@ from cjmgen.pdf.cache import FileDigests, PdfCache, job_key
 from cjmgen.pdf.document import HANDOUT_PAGE, GitFacts, PlannedJob, PrintRenderer
 from cjmgen.pdf.engine import INSTALL_HINT, JobResult, PdfUnavailable
 from cjmgen.pdf.layout import POSTER_SIZES, PageSizeError, PageSpec
+from cjmgen.pdf.libraries import font_subsetter
 from cjmgen.pdf.pool import RenderError, render_jobs
 from cjmgen.render import SiteRenderer
 from cjmgen.report import plural
@@ -43,6 +44,7 @@ class PdfOutcome:
     rendered: list[str] = field(default_factory=list)  # names that were not in the cache
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # WeasyPrint's unexpected warnings
+    fallbacks: list[str] = field(default_factory=list)  # optional libraries it went without (libraries.py)
     results: list[JobResult] = field(default_factory=list)
     keys: dict[str, str] = field(default_factory=dict)  # PDF name -> its cache key
     seconds: float = 0.0
@@ -137,15 +139,17 @@ def produce(
     cache = PdfCache(config.root.resolve())
     digests = FileDigests()
     config_key = repr(config.shaping_pdfs())
+    subsetter = font_subsetter()
     planned = list(planned)
-    keys = [p.cache_key or job_key(p.job, p.sources.files, digests, config_key) for p in planned]
+    keys = [p.cache_key or job_key(p.job, p.sources.files, digests, config_key, subsetter) for p in planned]
     results: dict[int, JobResult] = {}
     if use_cache:
         for index, key in enumerate(keys):
             hit = cache.get(key, planned[index].job.name)
             if hit is None and planned[index].replan is not None:  # kept, but gone from the cache
                 planned[index] = planned[index].replan()  # type: ignore[misc]
-                keys[index] = job_key(planned[index].job, planned[index].sources.files, digests, config_key)
+                keys[index] = job_key(planned[index].job, planned[index].sources.files, digests, config_key,
+                                      subsetter)
                 hit = cache.get(keys[index], planned[index].job.name)
             if hit is not None:
                 results[index] = hit
@@ -181,6 +185,7 @@ def produce(
         outcome.files[plan.job.name] = result.pdf
         outcome.diagnostics.extend(_refusals(plan, result, known))
         outcome.notes.extend(f"{plan.job.name}: WeasyPrint {message}" for message in result.log)
+        outcome.fallbacks.extend(k for k in result.fallbacks if k not in outcome.fallbacks)
     outcome.diagnostics = list(dict.fromkeys(outcome.diagnostics))
     outcome.seconds = time.perf_counter() - started
     return outcome
