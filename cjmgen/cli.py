@@ -310,9 +310,10 @@ def schema(ctx: click.Context, directory: Path | None, kind: str, output: Path |
 # here, so that this file stays the map of the command line. Each `cli_*.py`
 # exposes `register(group)` and imports its heavy parts only when a command runs.
 def _register_commands() -> None:
-    from cjmgen import cli_diff, cli_pdf, cli_serve
+    from cjmgen import cli_diff, cli_interchange, cli_pdf, cli_serve
 
-    cli_diff.register(cli)  # diff, export, import: reviewing maps in git
+    cli_diff.register(cli)  # diff: reviewing maps in git
+    cli_interchange.register(cli)  # export, import: to and from other tools
     cli_pdf.register(cli)  # pdf: infographics, posters, the training handout
     cli_serve.register(cli)  # serve: the live preview
 

@@ -1,4 +1,4 @@
-"""Review commands: `diff` (semantic, between revisions, folders or files), `export`, `import`."""
+"""Review commands: `diff` (semantic, between revisions, folders or files)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from cjmgen.report import plural
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -93,78 +92,6 @@ def register(group: click.Group) -> None:
         else:
             click.echo(text, nl=False)
         ctx.exit(EXIT_PROBLEMS if result.fails(fail_on) else EXIT_OK)
-
-    @group.command("export")
-    @_root_option
-    @click.argument("maps", nargs=-1, metavar="[MAP...]")
-    @click.option("--format", "fmt", type=click.Choice(["mermaid", "json", "csv"]), required=True,
-                  help="mermaid: a journey diagram; json: the full model; csv: KPIs and funnel.")
-    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                  help="Write to this file instead of standard output.")
-    @click.option("--excel", is_flag=True,
-                  help="CSV for Excel in a Russian (decimal-comma) locale: BOM, ';' and decimal commas.")
-    @click.pass_context
-    def export(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], fmt: str,
-               output: Path | None, excel: bool) -> None:
-        """Export maps (ids or files; default: all) as Mermaid, JSON or CSV."""
-        from cjmgen.export import ExportError, export_maps, select_maps
-        from cjmgen.project import load_project
-
-        if excel and fmt != "csv":
-            raise click.UsageError("--excel goes with --format csv")
-        session = _session(ctx, directory)
-        project = load_project(session.root)
-        try:
-            chosen = select_maps(project.repo, maps, session.root)
-        except ExportError as exc:
-            raise ReviewError(str(exc)) from exc
-        text = export_maps(project.repo, chosen, fmt, excel)
-        if output is not None:
-            output.write_text(text, encoding="utf-8", newline="")
-            click.echo(f"wrote {output} ({plural(len(chosen), 'map', 'maps')})", err=True)
-        else:
-            click.echo(text, nl=False)
-
-    @group.group("import")
-    def import_group() -> None:
-        """Create maps from other tools' formats."""
-
-    @import_group.command("mermaid")
-    @_root_option
-    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-    @click.option("-o", "--output", default=None,
-                  help="The map file to create (default: maps/<title>.md); - prints it.")
-    @click.option("--persona", default=None, help="A persona id for the new map.")
-    @click.option("--force", is_flag=True, help="Overwrite the map file if it exists.")
-    @click.pass_context
-    def import_mermaid(ctx: click.Context, directory: Path | None, file: Path, output: str | None,
-                       persona: str | None, force: bool) -> None:
-        """Turn a Mermaid journey diagram into a map (sections -> stages, scores -> emotions)."""
-        from cjmgen.mermaid import MermaidError, journey_to_map, parse_mermaid
-        from cjmgen.site import slugify
-
-        session = _session(ctx, directory)
-        source = file if file.is_absolute() or file.exists() else session.root / file
-        if not source.is_file():
-            raise ReviewError(f"no such file: {file}")
-        try:
-            journey = parse_mermaid(source.read_text(encoding="utf-8-sig"))
-        except MermaidError as exc:
-            raise ReviewError(f"{file}: {exc}") from exc
-        text = journey_to_map(journey, persona)
-        if output == "-":
-            click.echo(text, nl=False)
-            return
-        config = _config(session.root)
-        if output is None:
-            target = session.root / config.content_dir / f"{slugify(journey.title or file.stem)}.md"
-        else:
-            target = Path(output) if Path(output).is_absolute() else Path.cwd() / output
-        if target.exists() and not force:
-            raise ReviewError(f"{target} exists; --force overwrites it")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        click.echo(f"created {target} with {plural(len(journey.sections), 'stage', 'stages')}")
 
 
 def _render(result, fmt: str, config, colour: bool) -> str:  # type: ignore[no-untyped-def]

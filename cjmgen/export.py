@@ -56,7 +56,12 @@ def _quantity(value: Quantity | None) -> dict[str, Any] | None:
 
 
 def _item(item: Item) -> dict[str, Any]:
-    return {"text": item.text, "source": item.source}
+    out: dict[str, Any] = {"text": item.text, "source": item.source}
+    if item.score is not None:
+        out["score"] = item.score
+    if item.actors:
+        out["actors"] = list(item.actors)
+    return out
 
 
 def _kpi(kpi: KPI) -> dict[str, Any]:
@@ -163,13 +168,27 @@ def export_csv(maps: Sequence[Map], excel: bool = False) -> str:
     return buffer.getvalue()
 
 
+def mermaid_diagram(repo: Repository, journey_map: Map) -> str:
+    """One map as a journey diagram; tasks without their own actors are done by the persona."""
+    persona = repo.personas.get(journey_map.persona or "")
+    actor = persona.name.split(",")[0].strip() if persona else "Customer"
+    return map_to_mermaid(journey_map, actor or "Customer")
+
+
+def _comment(text: str) -> str:
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
 def export_mermaid(repo: Repository, maps: Sequence[Map]) -> str:
-    blocks = []
+    """One map: its diagram. Several: a Markdown document with a ```mermaid fence per map."""
+    if len(maps) == 1:
+        return f"%% {_comment(maps[0].id)}\n" + mermaid_diagram(repo, maps[0])
+    parts = ["# Journey maps as Mermaid diagrams", ""]
     for journey_map in maps:
-        persona = repo.personas.get(journey_map.persona or "")
-        actor = persona.name.split(",")[0].strip() if persona else "Customer"
-        blocks.append(f"%% {journey_map.id}\n" + map_to_mermaid(journey_map, actor))
-    return "\n".join(blocks)
+        heading = " ".join(journey_map.title.split()).replace("`", "'")
+        parts += [f"## {heading}", "", f"Map `{_comment(journey_map.id)}`.", "", "```mermaid",
+                  mermaid_diagram(repo, journey_map).rstrip("\n"), "```", ""]
+    return "\n".join(parts)
 
 
 def export_maps(repo: Repository, maps: Sequence[Map], fmt: str, excel: bool = False) -> str:

@@ -24,6 +24,9 @@ def _item() -> dict[str, Any]:
                 "properties": {
                     "text": _text("The item's text."),
                     "source": _text("The evidence: an interview, a survey, an analytics report, a URL."),
+                    "score": {"type": "number", "description": "A Mermaid journey task's score, 1..5 (kept by `cjmgen import mermaid`)."},
+                    "actors": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                               "description": "Who does it, as a Mermaid journey names them."},
                 },
                 "required": ["text"],
                 "additionalProperties": False,

@@ -1,27 +1,54 @@
-"""Mermaid `journey` diagrams: write a map as one, and read one into a new map file.
+"""Mermaid `journey` diagrams out of maps, written so that Mermaid reads back exactly the map's text.
 
-A journey's sections are the map's stages and its tasks the stage actions; a
-task's score 1..5 is the emotion -2..2 plus three. Mermaid's grammar forbids
-`:`, `;` and `#` in names, so those are replaced by look-alikes on export.
+A journey's sections are the map's stages and its tasks the stage actions. A
+task's score is the action's own `score` (kept by `cjmgen import mermaid`) or the
+stage's emotion -2..2 plus three; its actors are the action's `actors` or the
+map persona's name. Every character Mermaid's journey grammar treats specially
+is written as one of Mermaid's entity codes (`#58;` for `:`), which Mermaid shows
+as the character itself; a line break becomes `<br>`, as Mermaid draws it.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
-from dataclasses import dataclass, field
 from typing import Sequence
 
-from cjmgen.model import Map
-from cjmgen.site import slugify
+from cjmgen.model import Item, Map
 
 NEUTRAL_SCORE = 3
-_FORBIDDEN = str.maketrans({":": "∶", ";": ",", "#": "№", "\n": " ", "\r": " "})
+DEFAULT_ACTOR = "Customer"
+
+# What each place of a journey may not hold as a plain character (see journey.jison's lexer rules).
+_ALWAYS = set("#;%<&\"'")
+_IN_NAME = _ALWAYS | {":"}
+_IN_ACTOR = _IN_NAME | {","}
+_IN_DESCRIPTION = _ALWAYS | {"}"}
+# A task line that starts like a keyword would be read as that keyword (the lexer tries them first).
+_KEYWORD_START = re.compile(r"(?i)(journey(?![A-Za-z0-9_])|title\s|section\s|acctitle\s*:|accdescr\s*[:{])")
+_SPACE = " \t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\ufeff\v\f"
 
 
-class MermaidError(ValueError):
-    """A journey diagram that cannot be read; the message names the line."""
+def _code(char: str) -> str:
+    return f"#{ord(char)};"
+
+
+def escape(text: str, special: set[str] = _IN_NAME, keyword_start: bool = False) -> str:
+    """`text` as Mermaid's journey grammar reads it back unchanged."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    out = []
+    for index, char in enumerate(text):
+        edge = index == 0 or index == len(text) - 1
+        if char == "\n":
+            out.append("<br>")
+        elif char in special or (edge and char in _SPACE) or char in "\u2028\u2029\x85":
+            out.append(_code(char))
+        else:
+            out.append(char)
+    escaped = "".join(out)
+    if keyword_start and _KEYWORD_START.match(escaped):
+        escaped = _code(escaped[0]) + escaped[1:]
+    return escaped
 
 
 def score_of(emotion: int | None) -> int:
@@ -31,180 +58,55 @@ def score_of(emotion: int | None) -> int:
 
 def emotion_of(scores: Sequence[float]) -> int | None:
     """The mean of a section's scores back to -2..2 (half rounds up); None without scores."""
-    if not scores:
+    usable = [s for s in scores if math.isfinite(s)]
+    if not usable:
         return None
-    mean = sum(scores) / len(scores)
-    return max(-2, min(2, math.floor(mean + 0.5) - 3))
+    return max(-2, min(2, math.floor(sum(usable) / len(usable) + 0.5) - 3))
 
 
-def clean(text: str) -> str:
-    return " ".join(text.translate(_FORBIDDEN).split())
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def journey_text(title: str | None, sections: Sequence[tuple[str, Sequence[tuple[str, int, Sequence[str]]]]]) -> str:
-    """A `journey` block: sections of `task: score: actor, actor` lines."""
+Task = tuple[str, float, Sequence[str]]
+
+
+def journey_text(title: str | None, sections: Sequence[tuple[str, Sequence[Task]]],
+                 description: str | None = None) -> str:
+    """A `journey` block: an optional title and description, then sections of `task: score: actors` lines."""
     lines = ["journey"]
     if title:
-        lines.append(f"    title {clean(title)}")
+        lines.append(f"    title {escape(title, _ALWAYS)}")
+    if description:
+        if "\n" in description.strip():
+            body = "\n".join("      " + escape(line.strip(), _IN_DESCRIPTION) for line in description.strip().splitlines() if line.strip())
+            lines += ["    accDescr {", body, "    }"]
+        else:
+            lines.append(f"    accDescr: {escape(description.strip(), _IN_DESCRIPTION)}")
     for name, tasks in sections:
-        lines.append(f"    section {clean(name) or '-'}")
+        lines.append(f"    section {escape(name)}")
         for task, score, actors in tasks:
-            who = ", ".join(clean(a) for a in actors if clean(a))
-            lines.append(f"      {clean(task) or '-'}: {score}" + (f": {who}" if who else ""))
+            who = ", ".join(escape(a, _IN_ACTOR) for a in actors if a)
+            lines.append(f"      {escape(task, keyword_start=True)}: {_number(score)}" + (f": {who}" if who else ""))
     return "\n".join(lines) + "\n"
 
 
-def map_to_mermaid(journey_map: Map, actor: str = "Customer") -> str:
-    """The map as a journey: one section per stage, its actions as tasks scored by its emotion.
+def _task(item: Item, emotion: int | None, actor: str) -> Task:
+    score = item.score if item.score is not None else score_of(emotion)
+    return item.text, score, list(item.actors) or [actor]
 
-    A stage without actions becomes one task named after the stage, which the
-    importer recognises and does not turn into an action.
+
+def map_to_mermaid(journey_map: Map, actor: str = DEFAULT_ACTOR) -> str:
+    """The map as a journey: one section per stage, its actions as tasks.
+
+    A stage without actions is a section without tasks (Mermaid draws its name only).
     """
-    sections = []
-    for stage in journey_map.stages:
-        score = score_of(stage.emotion)
-        tasks = [(a.text, score, [actor]) for a in stage.actions] or [(stage.name, score, [actor])]
-        sections.append((stage.name, tasks))
-    return journey_text(journey_map.title, sections)
+    sections = [(stage.name, [_task(a, stage.emotion, actor) for a in stage.actions]) for stage in journey_map.stages]
+    return journey_text(journey_map.title, sections, journey_map.description)
 
 
-def emotion_journey(journey_map: Map, title: str, actor: str = "Customer") -> str:
+def emotion_journey(journey_map: Map, title: str, actor: str = DEFAULT_ACTOR) -> str:
     """The emotion curve as a journey: one task per stage (for review comments)."""
     return journey_text(title, [
         (stage.name, [(stage.name, score_of(stage.emotion), [actor])]) for stage in journey_map.stages
     ])
-
-
-@dataclass
-class Section:
-    name: str
-    tasks: list[tuple[str, int, list[str]]] = field(default_factory=list)
-
-    @property
-    def emotion(self) -> int | None:
-        return emotion_of([score for _, score, _ in self.tasks])
-
-    @property
-    def actions(self) -> list[str]:
-        texts = [task for task, _, _ in self.tasks]
-        return [] if texts == [self.name] else texts
-
-
-@dataclass
-class Journey:
-    title: str | None
-    sections: list[Section]
-
-    @property
-    def actors(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for section in self.sections:
-            for _, _, actors in section.tasks:
-                seen.update(dict.fromkeys(actors))
-        return list(seen)
-
-
-_FENCE = re.compile(r"^\s*(```|~~~)\s*mermaid\s*$", re.I)
-
-
-def _diagram_lines(text: str) -> list[tuple[int, str]]:
-    """The lines of the first mermaid fence in a Markdown file, else of the whole text."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    for index, line in enumerate(lines):
-        if _FENCE.match(line):
-            fence = line.strip()[:3]
-            body = []
-            for number in range(index + 1, len(lines)):
-                if lines[number].strip().startswith(fence):
-                    break
-                body.append((number + 1, lines[number]))
-            return body
-    return [(number + 1, line) for number, line in enumerate(lines)]
-
-
-def parse_mermaid(text: str) -> Journey:
-    """Read a `journey` diagram (Mermaid's own syntax; comments and accessibility lines skipped)."""
-    lines = _diagram_lines(text)
-    # A leading `---` block is Mermaid's per-diagram configuration.
-    significant = [(n, line) for n, line in lines if line.strip()]
-    if significant and significant[0][1].strip() == "---":
-        end = next((i for i, (_, line) in enumerate(significant[1:], 1) if line.strip() == "---"), None)
-        significant = significant[end + 1:] if end is not None else []
-    journey: Journey | None = None
-    in_description = False
-    for number, raw in significant:
-        line = raw.strip()
-        if line.startswith("%%"):
-            continue
-        if in_description:
-            in_description = "}" not in line
-            continue
-        if journey is None:
-            if line != "journey":
-                raise MermaidError(f"line {number}: expected 'journey', got '{line}' (only journey diagrams can be imported)")
-            journey = Journey(None, [])
-            continue
-        keyword, _, rest = line.partition(" ")
-        if keyword == "title":
-            journey.title = rest.strip() or None
-        elif keyword == "section":
-            journey.sections.append(Section(rest.strip()))
-        elif line.startswith("accTitle") or line.startswith("accDescr"):
-            in_description = "{" in line and "}" not in line
-        else:
-            name, colon, data = line.partition(":")
-            if not colon:
-                raise MermaidError(f"line {number}: expected 'task: score: actors', got '{line}'")
-            score_text, _, actors = data.partition(":")
-            try:
-                score = int(score_text.strip())
-            except ValueError:
-                raise MermaidError(f"line {number}: the score must be a whole number 1..5, got '{score_text.strip()}'") from None
-            if not journey.sections:
-                journey.sections.append(Section(journey.title or "Stage 1"))
-            who = [a.strip() for a in actors.split(",") if a.strip()]
-            journey.sections[-1].tasks.append((name.strip(), score, who))
-    if journey is None:
-        raise MermaidError("no 'journey' diagram found")
-    if not journey.sections:
-        raise MermaidError("the journey has no sections (stages)")
-    return journey
-
-
-_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#]*$")
-_RESERVED = {"yes", "no", "true", "false", "null", "on", "off", "y", "n", "~"}
-
-
-def yaml_text(text: str) -> str:
-    """A YAML scalar for `text`: plain when that reads back the same, else double-quoted."""
-    risky = (
-        not _PLAIN.match(text) or text != text.strip() or text.casefold() in _RESERVED
-        or re.match(r"^[\d.+\-]", text) is not None
-    )
-    return json.dumps(text, ensure_ascii=False) if risky else text
-
-
-def journey_to_map(journey: Journey, persona: str | None = None, title: str | None = None) -> str:
-    """A map file (frontmatter only, status draft) for an imported journey."""
-    out = ["---", f"title: {yaml_text(title or journey.title or 'Imported journey')}"]
-    if persona:
-        out.append(f"persona: {yaml_text(persona)}")
-    if journey.actors:
-        out.append(f"# actors in the Mermaid diagram: {', '.join(journey.actors)}")
-    out += ["status: draft", "stages:"]
-    seen: set[str] = set()
-    for number, section in enumerate(journey.sections, 1):
-        stage_id = slugify(section.name)
-        if stage_id in seen:
-            stage_id = f"{stage_id}-{number}"
-        seen.add(stage_id)
-        out.append(f"  - id: {yaml_text(stage_id)}")
-        out.append(f"    name: {yaml_text(section.name or f'Stage {number}')}")
-        if section.actions:
-            out.append("    actions:")
-            out += [f"      - {yaml_text(action)}" for action in section.actions]
-        if section.emotion is not None:
-            scores = ", ".join(str(score) for _, score, _ in section.tasks)
-            out.append(f"    emotion: {section.emotion}" + (f"   # Mermaid scores: {scores}" if len(section.tasks) > 1 else ""))
-    out += ["---", "", f"Imported from a Mermaid journey diagram{': ' + journey.title if journey.title else ''}.", ""]
-    return "\n".join(out)

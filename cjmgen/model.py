@@ -31,6 +31,8 @@ class Item:
     text: str
     source: str | None = None
     location: SourceLocation | None = _loc()
+    score: float | None = None  # a Mermaid journey task's score (1..5) kept on the action
+    actors: tuple[str, ...] = ()  # who does it, as a Mermaid journey names them
 
 
 _NUMBER = re.compile(

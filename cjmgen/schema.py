@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -33,7 +34,7 @@ ITEM_LISTS = (
 PERSONA_KEYS = ("name", "role", "photo", "quote", "goals", "needs", "pains", "channels")
 KPI_KEYS = ("name", "value", "target", "unit", "better", "source")
 TOUCHPOINT_KEYS = ("channel", "name", "source")
-ITEM_KEYS = ("text", "source")
+ITEM_KEYS = ("text", "source", "score", "actors")
 CHANNEL_KEYS = ("name", "kind", "description")
 STATES = ("current", "future")
 STATUSES = ("draft", "review", "published")
@@ -146,9 +147,22 @@ class Reader:
             fields = node.value
             text = self.required_text(fields, "text", node, f"an item of '{key}'")
             source = self.text(fields.get("source"), "source")
-            return Item(text, source, node.loc) if text is not None else None
+            score = self.score(fields.get("score"))
+            actors = self.texts(fields.get("actors"), "actors")
+            return Item(text, source, node.loc, score, actors) if text is not None else None
         text = self.text(node, key)
         return Item(text, None, node.loc) if text is not None else None
+
+    def score(self, node: YNode | None) -> float | None:
+        """An item's `score`: any number (Mermaid's scale is 1..5; other numbers are warned about)."""
+        if node is None or node.kind == "null":
+            return None
+        if node.kind in ("int", "float") and isinstance(node.value, (int, float)) and math.isfinite(node.value):
+            if not 1 <= node.value <= 5:
+                self.diagnostics.warning("value", f"'score' {node.value} is outside Mermaid's scale 1..5", node.loc)
+            return node.value
+        self.type_error(node, "score", "a number (1..5, as a Mermaid journey scores a task)")
+        return None
 
     def integer(self, node: YNode | None, key: str) -> int | None:
         if node is None or node.kind == "null":
