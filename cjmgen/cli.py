@@ -125,8 +125,8 @@ def check(ctx: click.Context, directory: Path | None, strict: bool, fmt: str) ->
     diagnostics = outcome.diagnostics.sorted()
     print_diagnostics(session, diagnostics, fmt)
     if fmt == "text":
-        counts = f"{plural(outcome.maps, 'map', 'maps')}, {plural(outcome.personas, 'persona', 'personas')}"
-        click.echo(f"checked {counts}: {summary(diagnostics, session.style)}", err=True)
+        scope = f"{plural(outcome.maps, 'map', 'maps')}, {plural(outcome.personas, 'persona', 'personas')}"
+        click.echo(f"checked {scope}: {summary(diagnostics, session.style)}", err=True)
     ctx.exit(verdict(diagnostics, strict or outcome.strict))
 
 

@@ -299,6 +299,9 @@ class _ConfigReader:
             full = self.root / relative
             if relative.is_absolute() or "://" in text or ".." in relative.parts or not resolves_within(full, [self.root]):
                 self._error(item, f"{key}: '{text}' is outside the repository; only files in it are published")
+            elif any(part.startswith(".") for part in relative.parts):
+                self._error(item, f"{key}: '{text}' is in a hidden folder or is a hidden file "
+                                  "(.git, .cjmgen-cache...), which is never published")
             elif not full.is_file():
                 self._error(item, f"{key}: no such file '{text}' (paths are relative to cjmgen.yml)")
             else:

@@ -87,6 +87,7 @@ def test_without_extra_files_pages_are_as_before(make_repo) -> None:
     ("[/etc/hosts]", "extra_css: '/etc/hosts' is outside the repository"),
     ("[styles/link.css]", "extra_css: 'styles/link.css' is outside the repository"),
     ("[styles/missing.css]", "extra_css: no such file 'styles/missing.css'"),
+    ("[.git/config]", "extra_css: '.git/config' is in a hidden folder"),
     ("[{a: b}]", "extra_css: expected a list of file paths"),
 ])
 def test_paths_outside_the_repository_are_refused_where_they_are_written(
