@@ -7,11 +7,11 @@ import difflib
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Mapping
 
-from cjmgen import journey
+from cjmgen import journey, renames
 from cjmgen.assets import resolve_asset
 from cjmgen.diagnostics import Diagnostic, Diagnostics, SourceLocation
 from cjmgen.lazy_map import known_own_problems
-from cjmgen.markdown import MarkdownRenderer, is_external, is_local
+from cjmgen.markdown import MarkdownRenderer, is_external, is_local, section_stage
 from cjmgen.model import Map, Stage
 from cjmgen.repository import Repository
 from cjmgen.workers import fork_map, worker_count
@@ -193,8 +193,27 @@ class RepositoryChecker:
             self.diagnostics.extend(items)
 
     def map_body(self, journey_map: Map) -> None:
-        """The links and images of a map's Markdown body."""
+        """The links and images of a map's Markdown body, and notes that lost their stage."""
         self.body_references(journey_map.path, journey_map.body, journey_map.body_first_line)
+        self.unmatched_notes(journey_map)
+
+    def unmatched_notes(self, journey_map: Map) -> None:
+        """A `## heading` close to a stage's name that names none: most likely a stage
+        renamed without `id:`, whose notes are now shown as part of the map's story."""
+        keys = journey_map.section_keys()
+        for heading, line in self.markdown.section_headings(journey_map.body):
+            if section_stage(heading, keys) is not None:
+                continue
+            closest = renames.closest_stage(heading, journey_map.stages)
+            if closest is None:
+                continue  # a section of the story (sources, method), not a stage's notes
+            self.diagnostics.warning(
+                "notes-unmatched",
+                f"notes section '## {heading}' matches no stage (closest: '{closest.name}'); "
+                "its notes are not shown with any stage",
+                SourceLocation(journey_map.path, line + journey_map.body_first_line - 1, 1),
+                hint=renames.rename_hint(heading, closest) + f", or rename the heading to '## {closest.name}'",
+            )
 
     def body_references(self, path: str, body: str, first_line: int) -> None:
         for ref in self.markdown.references(body):
@@ -284,10 +303,14 @@ class OwnChecker:
         for stage in journey_map.stages:
             for target in stage.next:
                 if target not in ids:
+                    typo = _suggest(target, ids)
+                    # no close id: more likely a stage renamed without `id:` than a typo
+                    renamed = None if typo else renames.closest_stage(target, journey_map.stages)
                     self.diagnostics.error(
                         "stage-ref",
-                        f"'next' names unknown stage '{target}'{_suggest(target, ids)}",
+                        f"'next' names unknown stage '{target}'{typo}",
                         _at(stage, "next"),
+                        hint=renames.rename_hint(target, renamed) if renamed is not None else None,
                     )
             self.completeness(stage)
             self.kpi_status(stage)

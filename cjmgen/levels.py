@@ -27,7 +27,7 @@ DEFAULT_LEVELS: dict[str, str] = {
     **dict.fromkeys((
         "unknown-key", "yaml-implicit-type", "stage-incomplete", "conversion-mismatch", "count-grows",
         "stale", "current-ref", "external-resource", "asset-missing", "pdf-resource", "kpi-no-status",
-        "kpi-value-split",
+        "kpi-value-split", "notes-unmatched",
     ), "warning"),
 }
 

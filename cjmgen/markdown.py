@@ -16,6 +16,8 @@ from typing import Protocol
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from cjmgen.site import slugify
+
 
 class UrlResolver(Protocol):
     def __call__(self, url: str, kind: str) -> str | None:
@@ -99,6 +101,13 @@ BUILD_TOKEN_CACHE = 8
 REFERENCE_CACHE = 1 << 16
 
 
+def section_stage(heading: str, stage_keys: dict[str, str]) -> str | None:
+    """The stage a `## heading` names: by name or id, casefolded, or by its slug (so that
+    `## Поиск и оценка` still finds the stage renamed with `id: поиск-и-оценка`)."""
+    title = heading.strip().casefold()
+    return stage_keys.get(title) or stage_keys.get(slugify(title))
+
+
 class MarkdownRenderer:
     """Parses once per distinct text (cached) and renders token runs to HTML."""
 
@@ -135,15 +144,25 @@ class MarkdownRenderer:
         while index < len(tokens):
             token = tokens[index]
             if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2"):
-                title = tokens[index + 1].content.strip().casefold()
-                if token.tag == "h2" and title in stage_keys:
-                    current = sections.setdefault(stage_keys[title], [])
+                stage_id = section_stage(tokens[index + 1].content, stage_keys)
+                if token.tag == "h2" and stage_id is not None:
+                    current = sections.setdefault(stage_id, [])
                     index += 3  # heading_open, inline, heading_close
                     continue
                 current = intro  # another heading ends the stage's section
             current.append(token)
             index += 1
         return Body(tuple(intro), {k: tuple(v) for k, v in sections.items()})
+
+    def section_headings(self, text: str) -> list[tuple[str, int]]:
+        """Every top-level `## heading` of `text` with its line (1-based): the candidates
+        for a stage's notes."""
+        tokens = self.parse(text)
+        return [
+            (tokens[i + 1].content.strip(), (token.map[0] if token.map else 0) + 1)
+            for i, token in enumerate(tokens)
+            if token.type == "heading_open" and token.level == 0 and token.tag == "h2"
+        ]
 
     def references(self, text: str) -> list[Reference]:
         """Every link and image target in `text`, with line and column."""
