@@ -98,6 +98,9 @@ CODES: dict[str, tuple[str, str]] = {
         for verb, what in (("added", "an item added"), ("removed", "an item removed"),
                            ("changed", "an item reworded"))
     },
+    "check-error": (ERROR, "`cjmgen check` reports a new error: the change makes it (and CI, and the build) fail"),
+    "check-warning": (WARNING, "`cjmgen check` reports a new warning"),
+    "check-fixed": (INFO, "a problem `cjmgen check` reported at the base is gone"),
     "persona-added": (INFO, "a new persona file"),
     "persona-removed": (WARNING, "a persona file was deleted"),
     "persona-edited": (INFO, "a persona's name, role, goals, needs, pains, ..."),
@@ -155,7 +158,9 @@ class Change:
 
     @property
     def symbol(self) -> str:
-        """Plan notation: `+` added, `-` removed, `~` changed."""
+        """Plan notation: `+` added, `-` removed, `~` changed, `!` a new problem `check` reports."""
+        if self.code in ("check-error", "check-warning"):
+            return "!"
         if self.code.endswith("-added"):
             return "+"
         if self.code.endswith("-removed") or self.code == "owner-missing":
@@ -165,7 +170,8 @@ class Change:
 
 @dataclass(frozen=True)
 class MapDiff:
-    """What happened to one map: status added | removed | renamed | changed | unreadable."""
+    """What happened to one map: status added | removed | renamed | changed | unreadable | affected
+    (the file did not change, but `check` reports something new about it)."""
 
     id: str
     title: str
@@ -272,8 +278,10 @@ def _word(value: Any) -> Any:
 _MAP_FIELDS = ("title", "segment", "state", "status", "tags", "reviewed", "related", "current", "description")
 
 
-def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = (), markdown: MarkdownRenderer | None = None) -> list[Change]:
-    """Every change from one version of a map to another (matched by the caller)."""
+def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = (), markdown: MarkdownRenderer | None = None,
+             persona_names: Mapping[str, str] | None = None) -> list[Change]:
+    """Every change from one version of a map to another (matched by the caller); personas are
+    named as the site names them (`persona_names`: id -> name) where the name is known."""
     out = _Collector(new.id, frozenset(cosmetic))
     if old == new:
         return []
@@ -287,8 +295,10 @@ def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = (), markdown: Markdow
                                                  old=shown(before), new=shown(after)),
                     field=name, old=_plain(before), new=_plain(after))
     if old.persona != new.persona:
+        names = persona_names or {}
         out.add("persona-changed", Phrase.of("field-changed", field=Phrase("field.persona"),
-                                             old=_shown(old.persona), new=_shown(new.persona)),
+                                             old=_shown(names.get(old.persona or "", old.persona)),
+                                             new=_shown(names.get(new.persona or "", new.persona))),
                 field="persona", old=old.persona, new=new.persona)
     _owner(out, old.owner, new.owner, None, None)
     pairs = _stages(out, old, new)
@@ -682,7 +692,7 @@ def _match_maps(old: Sequence[Map], new: Sequence[Map], renames: Mapping[str, st
 def diff_sides(
     old: Side, new: Side, *, cosmetic: Iterable[str] = (), renames: Mapping[str, str] | None = None,
     base: str = "base", head: str = "head", base_commit: str | None = None, head_commit: str | None = None,
-    base_url: str = "/",
+    base_url: str = "/", persona_names: Mapping[str, str] | None = None,
 ) -> RepoDiff:
     """Compare two sides (whole repositories, or just the files that changed).
 
@@ -691,12 +701,14 @@ def diff_sides(
     each of the collector's full passes walked all of it again (0.2 -> 0.75 s).
     """
     with without_cyclic_gc():
+        names = {**{p.id: p.name for p in (*old.personas.values(), *new.personas.values())}, **(persona_names or {})}
         return _diff_sides(old, new, frozenset(cosmetic), renames or {}, base, head, base_commit, head_commit,
-                           base_url)
+                           base_url, names)
 
 
 def _diff_sides(old: Side, new: Side, cosmetic: frozenset[str], renames: Mapping[str, str], base: str, head: str,
-                base_commit: str | None, head_commit: str | None, base_url: str) -> RepoDiff:
+                base_commit: str | None, head_commit: str | None, base_url: str,
+                persona_names: Mapping[str, str]) -> RepoDiff:
     results: dict[str, MapDiff] = {}
     markdown = MarkdownRenderer()
     broken_new = {p for p, (kind, _, _) in new.broken.items() if kind == "map"}
@@ -710,7 +722,7 @@ def _diff_sides(old: Side, new: Side, cosmetic: frozenset[str], renames: Mapping
                         field="path", old=before.path, new=after.path)
                 url_change(out, before, after, base_url)
                 changes += out.out
-            changes += diff_map(before, after, cosmetic, markdown)
+            changes += diff_map(before, after, cosmetic, markdown, persona_names)
             if not changes:
                 continue
             status = "renamed" if before.path != after.path or before.id != after.id else "changed"
@@ -811,6 +823,20 @@ def _channels(old: Mapping[str, Channel], new: Mapping[str, Channel], cosmetic: 
     return out.out
 
 
+def persona_names(config: SiteConfig, *sides: Mapping[str, bytes]) -> dict[str, str]:
+    """Persona id -> the name the site shows, from the first side that has the persona file."""
+    names: dict[str, str] = {}
+    for sources in sides:
+        for path, data in sources.items():
+            kind = classify(path, config)
+            if kind is None or kind[0] != "persona" or kind[1] in names:
+                continue
+            parsed = parse_file(path, data, config)
+            if parsed is not None and isinstance(parsed.value, Persona):
+                names[kind[1]] = parsed.value.name
+    return names
+
+
 def diff_repositories(old: Repository, new: Repository, **labels: Any) -> RepoDiff:
     """Compare two parsed repositories (every map, persona and channel)."""
     return diff_sides(side_of(old), side_of(new), cosmetic=new.config.cosmetic_fields,
@@ -819,7 +845,7 @@ def diff_repositories(old: Repository, new: Repository, **labels: Any) -> RepoDi
 
 def diff_sources(
     config: SiteConfig, old: Mapping[str, bytes], new: Mapping[str, bytes], *,
-    renames: Mapping[str, str] | None = None, **labels: Any,
+    renames: Mapping[str, str] | None = None, persona_names: Mapping[str, str] | None = None, **labels: Any,
 ) -> RepoDiff:
     """Compare two snapshots of the content files (path -> bytes); the benchmark times this.
 
@@ -835,7 +861,7 @@ def diff_sources(
     old_side = parse_side(config, {p: old[p] for p in changed if p in old})
     new_side = parse_side(config, {p: new[p] for p in changed if p in new})
     return diff_sides(old_side, new_side, cosmetic=config.cosmetic_fields, renames=hints, base_url=config.base_url,
-                      **labels)
+                      persona_names=persona_names, **labels)
 
 
 __all__ = [

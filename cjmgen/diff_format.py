@@ -29,7 +29,7 @@ def _painter(colour: bool) -> Callable[[str, str], str]:
 
 
 ENGLISH = Locale("en")
-MAP_STATUSES = ("added", "removed", "renamed", "changed", "unreadable")
+MAP_STATUSES = ("added", "removed", "renamed", "changed", "unreadable", "affected")
 
 
 def _counted(count: int, noun: str, locale: Locale) -> str:
@@ -74,7 +74,7 @@ def comparing(diff: RepoDiff, locale: Locale = ENGLISH) -> str:
                head=_side(diff.head, diff.head_commit, language))
 
 
-_MAP_SYMBOL = {"added": "+", "removed": "-", "renamed": "~", "changed": "~", "unreadable": "!"}
+_MAP_SYMBOL = {"added": "+", "removed": "-", "renamed": "~", "changed": "~", "unreadable": "!", "affected": "!"}
 
 
 def _map_heading(entry: MapDiff) -> str:
@@ -109,7 +109,7 @@ _MD_SPECIAL = str.maketrans({
     "<": "&lt;", ">": "&gt;", "&": "&amp;", "#": "\\#", "~": "\\~",
 })
 _MD_SEVERITY = {ERROR: "❌", WARNING: "⚠️"}
-_MD_SYMBOL = {"+": "➕", "-": "➖", "~": "✏️"}
+_MD_SYMBOL = {"+": "➕", "-": "➖", "~": "✏️", "!": "❗"}
 
 
 def md(text: object) -> str:
@@ -202,7 +202,7 @@ def as_dict(diff: RepoDiff) -> dict[str, Any]:
         "base": {"label": diff.base, "commit": diff.base_commit},
         "head": {"label": diff.head, "commit": diff.head_commit},
         "summary": {
-            "maps": {s: len(diff.maps_with(s)) for s in ("added", "removed", "renamed", "changed", "unreadable")},
+            "maps": {s: len(diff.maps_with(s)) for s in MAP_STATUSES},
             "changes": len(diff.changes),
             "severities": {s: diff.count(s) for s in (ERROR, WARNING, INFO)},
             "highest": diff.highest,

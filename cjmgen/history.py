@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from cjmgen import gitio
 from cjmgen.config import SiteConfig
@@ -38,8 +38,6 @@ def compare_revisions(root: Path, config: SiteConfig, base: str | None = None, h
 
     `head_sources` are the working tree's files when the caller has read them already.
     """
-    from cjmgen.diff import diff_sources
-
     root = root.resolve()
     gitio.repository_root(root)
     if base is None:
@@ -56,16 +54,30 @@ def compare_revisions(root: Path, config: SiteConfig, base: str | None = None, h
         head_commit = gitio.resolve_revision(root, head)
         head_label = head
         new_blobs = gitio.list_revision(root, head_commit, prefix)
-    # Only what differs is read and parsed: a blob id names the bytes.
+    # Every file of both sides is read (the checks need the whole repository); a blob id names
+    # the bytes, so an unchanged file is read once, and only what differs is compared.
     changed = {p for p in old_blobs.keys() | new_blobs.keys() if old_blobs.get(p) != new_blobs.get(p)}
-    old = gitio.read_blobs(root, {p: old_blobs[p] for p in sorted(changed) if p in old_blobs})
+    old_all = gitio.read_blobs(root, dict(sorted(old_blobs.items())))
     if head is None:
-        new = {p: work[p] for p in sorted(changed) if p in work}
+        new_all = dict(work)
     else:
-        new = gitio.read_blobs(root, {p: new_blobs[p] for p in sorted(changed) if p in new_blobs})
+        fresh = gitio.read_blobs(root, {p: new_blobs[p] for p in sorted(changed) if p in new_blobs})
+        new_all = {p: fresh[p] if p in changed else old_all[p] for p in sorted(new_blobs)}
     renames = gitio.renamed_paths(root, base_commit, head_commit, prefix) if changed else {}
-    return diff_sources(config, old, new, renames=renames, base=base_label, head=head_label,
-                        base_commit=base_commit, head_commit=head_commit)
+    return _compared(config, old_all, new_all, changed, gitio.source_date(root).date(), renames=renames,
+                     base=base_label, head=head_label, base_commit=base_commit, head_commit=head_commit)
+
+
+def _compared(config: SiteConfig, old_all: Mapping[str, bytes], new_all: Mapping[str, bytes], changed: set[str],
+              as_of: dt.date, **options: Any) -> RepoDiff:
+    """The semantic diff of the changed files, with what `check` newly says about the whole repository."""
+    from cjmgen.diff import diff_sources, persona_names
+    from cjmgen.diff_checks import check_changes
+
+    old = {p: old_all[p] for p in sorted(changed) if p in old_all}
+    new = {p: new_all[p] for p in sorted(changed) if p in new_all}
+    found = diff_sources(config, old, new, persona_names=persona_names(config, new_all, old_all), **options)
+    return check_changes(found, config, old_all, new_all, as_of)
 
 
 def _folder_sources(folder: Path, prefix: str) -> dict[str, bytes]:
@@ -82,8 +94,6 @@ def _folder_sources(folder: Path, prefix: str) -> dict[str, bytes]:
 
 def compare_paths(old: Path, new: Path, config: SiteConfig) -> RepoDiff:
     """Two map files (compared as one map) or two content folders, outside git."""
-    from cjmgen.diff import diff_sources
-
     prefix = content_prefix(config) if content_prefix(config) != "." else "maps"
     if old.is_dir() and new.is_dir():
         before, after = _folder_sources(old, prefix), _folder_sources(new, prefix)
@@ -92,7 +102,9 @@ def compare_paths(old: Path, new: Path, config: SiteConfig) -> RepoDiff:
         before, after = {key: old.read_bytes()}, {key: new.read_bytes()}
     else:
         raise GitError(f"compare two files or two folders, not a file and a folder: {old}, {new}")
-    return diff_sources(config, before, after, base=str(old), head=str(new))
+    changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+    return _compared(config, before, after, changed, gitio.source_date(config.root).date(),
+                     base=str(old), head=str(new))
 
 
 # --- history on map pages --------------------------------------------------------

@@ -138,7 +138,8 @@ def test_every_kind_of_change_between_two_revisions(history_repo: Path) -> None:
     renamed = changes_of(report, "home/moving")
     assert renamed[0]["code"] == "map-renamed" and renamed[0]["severity"] == "info"
     assert (renamed[0]["old"], renamed[0]["new"]) == ("maps/moving.md", "maps/home/moving.md")
-    assert report["summary"]["maps"] == {"added": 0, "removed": 1, "renamed": 1, "changed": 2, "unreadable": 0}
+    assert report["summary"]["maps"] == {"added": 0, "removed": 1, "renamed": 1, "changed": 2, "unreadable": 0,
+                                         "affected": 0}
     assert report["summary"]["highest"] == "warning"
 
 

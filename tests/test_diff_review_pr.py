@@ -105,3 +105,34 @@ def test_prose_edits_show_the_section_and_the_changed_words(outputs: dict[str, s
     chairs_notes = changes(outputs, CHAIRS, "body-changed")
     assert [c["stage"] for c in chairs_notes] == [None, "compare"]
     assert "lines" not in text and "строк" not in markdown
+
+
+def test_a_reference_the_move_breaks_is_an_error_as_check_gives_it(pull_request: Path,
+                                                                   outputs: dict[str, str]) -> None:
+    report = json.loads(outputs["json"])
+    affected = next(m for m in report["maps"] if m["id"] == "desktop/sofa-ads")
+    assert (affected["status"], affected["old_path"], affected["new_path"]) == (
+        "affected", "maps/desktop/sofa-ads.md", "maps/desktop/sofa-ads.md")
+    [broken] = affected["changes"]
+    assert (broken["code"], broken["severity"], broken["field"], broken["new"]) == (
+        "check-error", "error", "map-ref", "maps/desktop/sofa-ads.md:5:10")
+    assert report["summary"]["highest"] == "error" and report["summary"]["maps"]["affected"] == 1
+    assert ("! map desktop/sofa-ads \"Покупка дивана с компьютера\" (maps/desktop/sofa-ads.md)\n"
+            "    ! error: check now reports at maps/desktop/sofa-ads.md:5:10: unknown related map 'mobile/sofa-search' "
+            "(did you mean 'b2c/sofa-search'?) [map-ref]; that map, Покупка дивана со смартфона, is now "
+            "b2c/sofa-search [check-error]") in outputs["text"]
+    assert "❌ **ошибка** cjmgen check теперь сообщает (maps/desktop/sofa-ads.md:5:10)" in outputs["markdown"]
+    # the same as `cjmgen check` says on the branch
+    check = run(["check", "--format", "json"], pull_request)
+    assert check.exit_code == 1
+    assert [(d["code"], d["path"], d["line"]) for d in json.loads(check.stdout)["diagnostics"]
+            if d["severity"] == "error"] == [("map-ref", "maps/desktop/sofa-ads.md", 5)]
+    assert run(["diff", "main", "feature", "--fail-on", "error"], pull_request).exit_code == 1
+
+
+def test_personas_are_named_as_the_site_names_them(outputs: dict[str, str]) -> None:
+    [persona] = changes(outputs, SOFA, "persona-changed")
+    assert (persona["old"], persona["new"]) == ("sergey", "anna")
+    assert "~ warning: persona: Сергей, 42 -> Анна, 32 [persona-changed]" in outputs["text"]
+    assert "персона: Сергей, 42 → Анна, 32" in outputs["markdown"]
+    assert "sergey" not in outputs["markdown"]

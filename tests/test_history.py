@@ -132,7 +132,7 @@ def test_russian_site_labels(site_repo: Path) -> None:
     changes = (site_repo / "site/changes.html").read_text()
     assert "Что изменилось" in changes
     # the change messages too, not only the labels around them
-    assert "заметки (текст Markdown) изменены: строк +1 −0" in changes and "notes (Markdown body)" not in changes
+    assert "заметки карты — правка: <ins>Notes.</ins>" in changes and "the map's notes" not in changes
     page = (site_repo / "site/maps/sofa.html").read_text()
     assert "История" in page and "Последние изменения" in page
 
