@@ -8,9 +8,11 @@ are new in the head, each in the map it is about, with the severity `check`
 gives it (after the `validation:` levels): a new error is an error of the diff.
 Every check cjmgen has, and every one added later, is covered this way.
 
-Each file is parsed once: a file unchanged between the sides is shared. Body
-links of unchanged maps are not checked (they give the same answer on both
-sides), which is the largest part of a check.
+A check of an unchanged file can only say something new when it names what
+the change touched, so only the changed files and the unchanged ones that
+contain one of the touched ids are parsed (once: both sides share them);
+every other map is known by its path's id. Body links of unchanged maps are
+not checked. The cost follows the change, not the repository.
 """
 
 from __future__ import annotations
@@ -20,15 +22,16 @@ import datetime as dt
 import re
 from typing import Mapping
 
-from cjmgen.checks import check_repository
+from cjmgen.checks import MapFact, RepositoryChecker, report_duplicates
 from cjmgen.config import SiteConfig
-from cjmgen.diagnostics import Diagnostic, Diagnostics, Severity
+from cjmgen.diagnostics import Diagnostic, Diagnostics, Severity, SourceLocation
 from cjmgen.diff import ERROR, INFO, WARNING, Change, MapDiff, RepoDiff
 from cjmgen.diff_consequences import stage_headings
 from cjmgen.diff_phrases import Phrase
 from cjmgen.levels import apply_levels
 from cjmgen.markdown import MarkdownRenderer
-from cjmgen.repository import ParsedFile, parse_file, parse_repository
+from cjmgen.model import Map
+from cjmgen.repository import ParsedFile, classify, parse_file, parse_repository
 
 _SEVERITY = {Severity.ERROR: ERROR, Severity.WARNING: WARNING}
 _MISSING_MAP = re.compile(r"unknown (?:related|current-state) map '([^']+)'")
@@ -49,14 +52,67 @@ class _Parser:
         return self.parsed[key]
 
 
-def _check(config: SiteConfig, sources: Mapping[str, bytes], parse: _Parser, changed: set[str],
-           as_of: dt.date, markdown: MarkdownRenderer) -> tuple[list[Diagnostic], dict[str, object]]:
-    """The diagnostics `cjmgen check` gives one side, and its maps and personas by path."""
+def _check(config: SiteConfig, sources: Mapping[str, bytes], parse: _Parser, changed: set[str], wanted: set[str],
+           as_of: dt.date, markdown: MarkdownRenderer) -> tuple[list[Diagnostic], dict[str, Map]]:
+    """The diagnostics `cjmgen check` gives one side, and its parsed maps by path.
+
+    Only the files in `wanted` (and every persona and the catalog) are parsed; every
+    other map is known by the id its path gives it, which is the same on both sides,
+    so whatever is said about it is said on both and cancels out.
+    """
     diagnostics = Diagnostics()
-    repo = parse_repository(config, sources, diagnostics, parse, keep_sources=False)
-    check_repository(repo, diagnostics, as_of, markdown, bodies_later=lambda m: m.path not in changed)
-    by_path: dict[str, object] = {m.path: m for m in repo.maps}
-    return apply_levels(diagnostics.items, dict(config.validation)), by_path
+    chosen = {p: d for p, d in sources.items() if p in wanted or (classify(p, config) or ("map",))[0] != "map"}
+    repo = parse_repository(config, chosen, diagnostics, parse, keep_sources=False)
+    facts = {m.path: MapFact.of(m) for m in repo.maps}
+    for path in sources:
+        kind = classify(path, config)
+        if path not in facts and kind is not None and kind[0] == "map":
+            facts[path] = MapFact(kind[1], path, "current", SourceLocation(path))
+    ordered = sorted(facts.values(), key=lambda f: (f.id, f.path))
+    first = report_duplicates(ordered, diagnostics)
+    checker = RepositoryChecker(repo, diagnostics, as_of, markdown, bodies_later=lambda m: m.path not in changed,
+                                known=first, fork=False)
+    checker.check_maps()
+    checker.check_personas()
+    return apply_levels(diagnostics.items, dict(config.validation)), {m.path: m for m in repo.maps}
+
+
+_FRONTMATTER_ID = re.compile(rb"\A---\r?\n(?:(?!---).*\r?\n)*?id\s*:", re.M)
+
+
+def _wanted(config: SiteConfig, old: Mapping[str, bytes], new: Mapping[str, bytes], changed: set[str],
+            parse: _Parser) -> set[str]:
+    """The files whose checks can differ between the sides: the changed ones, and the unchanged
+    ones that name something the change touched (a map, persona or channel id), that set their
+    own id, or that a changed map names as its current-state map (its state matters)."""
+    needles: set[bytes] = set()
+    named: set[str] = set()
+    for path in changed:
+        kind = classify(path, config)
+        if kind is not None and kind[1]:
+            needles.add(kind[1].rsplit("/", 1)[-1].encode())
+    for sources in (old, new):
+        for path in changed:
+            data = sources.get(path)
+            parsed = parse(path, data, config) if data is not None else None
+            if parsed is None:
+                continue
+            value = parsed.value
+            if isinstance(value, Map):
+                needles.add(value.id.rsplit("/", 1)[-1].encode())
+                named |= {value.current} if value.current else set()
+            elif parsed.kind == "channels" and isinstance(value, dict):
+                needles |= {key.encode() for key in value}
+    wanted = set(changed)
+    for path, data in new.items():
+        if path in wanted or old.get(path) != data:
+            continue
+        kind = classify(path, config)
+        if kind is None or kind[0] != "map":
+            continue
+        if kind[1] in named or any(n in data for n in needles) or _FRONTMATTER_ID.match(data):
+            wanted.add(path)
+    return wanted
 
 
 def _key(diagnostic: Diagnostic, path: str) -> Key:
@@ -69,8 +125,9 @@ def check_changes(diff: RepoDiff, config: SiteConfig, old: Mapping[str, bytes], 
     (`check-fixed`); `old`/`new` are every content file of each side."""
     parse, markdown = _Parser(), MarkdownRenderer()
     changed = {p for p in old.keys() | new.keys() if old.get(p) != new.get(p)}
-    old_found, _ = _check(config, old, parse, changed, as_of, markdown)
-    new_found, new_maps = _check(config, new, parse, changed, as_of, markdown)
+    wanted = _wanted(config, old, new, changed, parse)
+    old_found, _ = _check(config, old, parse, changed, wanted, as_of, markdown)
+    new_found, new_maps = _check(config, new, parse, changed, wanted, as_of, markdown)
     to_head = {m.old_path: m.new_path for m in diff.maps if m.old_path and m.new_path}
     broken = {p for m in diff.maps for c in m.changes if c.code == "parse-error"
               for p in (m.old_path, m.new_path) if p}
