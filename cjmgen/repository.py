@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable, Mapping
@@ -65,9 +66,11 @@ class ContentFiles(dict):  # type: ignore[type-arg]
     """What `read_sources` read: repository path -> bytes, sorted. `outside`: the content
     files that are links to a file outside the repository, never read (`report_outside`)."""
 
-    def __init__(self, files: Mapping[str, bytes] | None = None, outside: list[str] | None = None) -> None:
+    def __init__(self, files: Mapping[str, bytes] | None = None, outside: list[str] | None = None,
+                 unreadable: list[tuple[str, str]] | None = None) -> None:
         super().__init__(files or {})
         self.outside = outside or []
+        self.unreadable = unreadable or []  # (path, why): files and folders the walk could not read
 
 
 def read_sources(config: SiteConfig, already_read: Mapping[str, bytes] | None = None) -> ContentFiles:
@@ -83,12 +86,20 @@ def read_sources(config: SiteConfig, already_read: Mapping[str, bytes] | None = 
     content = config.content_path
     sources: dict[str, bytes] = {}
     outside: list[str] = []
+    unreadable: list[tuple[str, str]] = []
     if not content.is_dir():
         return ContentFiles()
     base = str(content)
     real_root = os.path.realpath(config.root)
     allowed = (real_root, os.path.realpath(base))
-    for folder, dirs, files in os.walk(base):  # does not follow symlinked folders
+
+    def shown(path: str) -> str:
+        return os.path.relpath(path, real_root).replace(os.sep, "/") if contains(real_root, path) else Path(path).as_posix()
+
+    def cannot_list(error: OSError) -> None:  # a folder without read permission: its maps would be missing
+        unreadable.append((shown(error.filename or base), error.strerror or str(error)))
+
+    for folder, dirs, files in os.walk(base, onerror=cannot_list):  # does not follow symlinked folders
         dirs[:] = [name for name in dirs if not name.startswith(".")]
         real_folder = os.path.realpath(folder)  # once a folder: realpath walks every part of a path
         for name in files:
@@ -96,27 +107,45 @@ def read_sources(config: SiteConfig, already_read: Mapping[str, bytes] | None = 
                 continue
             path = os.path.join(folder, name)
             relative = os.path.relpath(path, base).replace(os.sep, "/")
-            if not (name.endswith(".md") or relative == CHANNELS_FILE) or not os.path.isfile(path):
+            if not (name.endswith(".md") or relative == CHANNELS_FILE):
+                continue
+            key = shown(path)
+            try:
+                if not stat.S_ISREG(os.stat(path).st_mode):
+                    continue  # a folder named *.md
+            except FileNotFoundError:
+                continue  # a dangling link
+            except OSError as exc:  # in a folder that may be listed but not entered
+                unreadable.append((key, exc.strerror or str(exc)))
                 continue
             real = os.path.realpath(path) if os.path.islink(path) else os.path.join(real_folder, name)
-            key = os.path.relpath(path, real_root).replace(os.sep, "/") if contains(real_root, path) else Path(path).as_posix()
             if not any(contains(root, real) for root in allowed):
                 outside.append(key)
                 continue
             data = already_read.get(path) if already_read else None
             if data is None:
-                with open(path, "rb") as stream:
-                    data = stream.read()
+                try:
+                    with open(path, "rb") as stream:
+                        data = stream.read()
+                except OSError as exc:
+                    unreadable.append((key, exc.strerror or str(exc)))
+                    continue
             sources[key] = data
-    return ContentFiles(dict(sorted(sources.items())), sorted(outside))
+    return ContentFiles(dict(sorted(sources.items())), sorted(outside), sorted(unreadable))
 
 
 def report_outside(sources: Mapping[str, bytes], diagnostics: Diagnostics) -> None:
-    """An error for each content file that `read_sources` left unread: it links outside."""
+    """An error for each content file or folder that `read_sources` left unread: it links
+    outside, or cjmgen may not read it (a map must never be silently missing)."""
     for path in getattr(sources, "outside", ()):
         diagnostics.error(
             "outside-repository", f"'{path}' is a link to a file outside the repository: not read",
             SourceLocation(path), hint="copy the file into the repository instead of linking to it",
+        )
+    for path, why in getattr(sources, "unreadable", ()):
+        diagnostics.error(
+            "unreadable", f"cannot read '{path}': {why}", SourceLocation(path),
+            hint="give the user running cjmgen permission to read it (and to enter its folders)",
         )
 
 
