@@ -15,6 +15,7 @@ from cjmgen import __version__
 from cjmgen.diagnostics import Diagnostic, Severity
 from cjmgen.levels import blocks
 from cjmgen.report import Style, counts, format_json, format_text, plural, summary
+from cjmgen.terminal import printable
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -31,7 +32,7 @@ class Session:
     def say(self, line: str) -> None:
         """A line of progress or a note: hidden by -q."""
         if self.verbosity >= 0:
-            click.echo(line, err=True)
+            click.echo(printable(line), err=True)  # notes may quote map text (cjmgen.terminal)
 
     def detail(self, line: str) -> None:
         """A line for -v only (each stage of the run and its time)."""

@@ -16,6 +16,7 @@ from cjmgen.i18n import Locale
 from cjmgen.mermaid import emotion_journey
 from cjmgen.model import Item, Map, Persona
 from cjmgen.repository import parse_file
+from cjmgen.terminal import printable
 
 JSON_VERSION = 1
 
@@ -90,11 +91,11 @@ def format_text(diff: RepoDiff, colour: bool = False) -> str:
 
     def change_line(change: Change) -> str:
         level = f"{paint(change.severity + ':', change.severity)} " if change.severity != INFO else ""
-        return f"    {paint(change.symbol, change.symbol)} {level}{change.message} {paint('[' + change.code + ']', 'dim')}"
+        return f"    {paint(change.symbol, change.symbol)} {level}{printable(change.message)} {paint('[' + change.code + ']', 'dim')}"
 
     for entry in diff.maps:
         symbol = _MAP_SYMBOL[entry.status]
-        lines += ["", f"{paint(symbol, symbol)} {_map_heading(entry)}"]
+        lines += ["", f"{paint(symbol, symbol)} {printable(_map_heading(entry))}"]  # map text: escaped
         lines += [change_line(c) for c in entry.changes if c.code not in ("map-added", "map-removed", "map-renamed")]
     if diff.other:
         lines += ["", "~ personas and channels"]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from cjmgen.diagnostics import Diagnostic, Severity
 from cjmgen.paths import resolves_within
+from cjmgen.terminal import json_safe, printable
 
 _COLOURS = {"error": "31;1", "warning": "33;1", "info": "36;1", "hint": "36", "dim": "2", "ok": "32;1", "bold": "1"}
 
@@ -48,10 +49,11 @@ def format_text(diagnostics: list[Diagnostic], root: Path, style: Style) -> str:
     """One block per diagnostic: `path:line:col: severity: message [code]`, the line, a caret."""
     cache: dict[str, list[str] | None] = {}
     blocks = []
-    for diag in diagnostics:
-        where = f"{diag.location}: " if diag.location else ""
+    for diag in diagnostics:  # map text and file names are shown escaped (cjmgen.terminal)
+        where = f"{printable(str(diag.location))}: " if diag.location else ""
         severity = style(diag.severity.value, diag.severity.value)
-        lines = [f"{style(where, 'bold')}{severity}: {diag.message} {style('[' + diag.code + ']', 'dim')}"]
+        lines = [f"{style(where, 'bold')}{severity}: {printable(diag.message)} "
+                 f"{style('[' + printable(diag.code) + ']', 'dim')}"]
         if diag.location:
             source = _source_line(root, diag.location.path, diag.location.line, cache)
             if source is not None:
@@ -59,10 +61,11 @@ def format_text(diagnostics: list[Diagnostic], root: Path, style: Style) -> str:
                 gutter = " " * len(number)
                 shown = source.expandtabs(4) if "\t" not in source[: diag.location.column] else source
                 caret_at = min(max(diag.location.column - 1, 0), len(shown))
-                lines.append(f" {number} | {shown}")
+                caret_at = len(printable(shown[:caret_at]))  # escapes widen what comes before the caret
+                lines.append(f" {number} | {printable(shown)}")
                 lines.append(f" {gutter} | {' ' * caret_at}{style('^', diag.severity.value)}")
         if diag.hint:
-            lines.append(f"  {style('hint', 'hint')}: {diag.hint}")
+            lines.append(f"  {style('hint', 'hint')}: {printable(diag.hint)}")
         blocks.append("\n".join(lines))
     return "\n".join(blocks)
 
@@ -101,7 +104,7 @@ def format_json(diagnostics: list[Diagnostic], extra: dict | None = None) -> str
         "infos": found[Severity.INFO],
         **(extra or {}),
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2)
+    return json_safe(json.dumps(payload, ensure_ascii=False, indent=2))
 
 
 def format_html(diagnostics: list[Diagnostic], root: Path) -> str:

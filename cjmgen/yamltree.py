@@ -9,6 +9,7 @@ point at a line and quoting hints can show what the author wrote.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,6 +91,32 @@ class YNode:
         return self.value
 
 
+#: Characters YAML counts as line breaks that a file's lines (and editors) do not: NEL,
+#: LINE SEPARATOR, PARAGRAPH SEPARATOR. Each one inside a value used to push every later
+#: position a line down; where the text holds one, positions are counted from the index.
+_YAML_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _line_starts(text: str) -> list[int] | None:
+    """The index at which each `\n`-line of `text` starts; None where YAML's lines are the file's."""
+    if not any(char in text for char in _YAML_ONLY_BREAKS):
+        return None
+    starts = [0]
+    found = text.find("\n")
+    while found >= 0:
+        starts.append(found + 1)
+        found = text.find("\n", found + 1)
+    return starts
+
+
+def _position(mark: Any, line_starts: list[int] | None) -> tuple[int, int]:
+    """(0-based line, 0-based column) of a YAML mark, in the file's own lines."""
+    if line_starts is None:
+        return mark.line, mark.column
+    line = bisect.bisect_right(line_starts, mark.index) - 1
+    return line, mark.index - line_starts[line]
+
+
 @dataclass
 class _Walker:
     path: str
@@ -98,9 +125,13 @@ class _Walker:
     budget: int = MAX_VALUES
     exhausted: bool = False
     seen_tags: set[str] = field(default_factory=set)
+    line_starts: list[int] | None = None
 
     def loc(self, mark: Any) -> SourceLocation:
-        return SourceLocation(self.path, mark.line + self.first_line, mark.column + 1)
+        if self.line_starts is None:
+            return SourceLocation(self.path, mark.line + self.first_line, mark.column + 1)
+        line, column = _position(mark, self.line_starts)
+        return SourceLocation(self.path, line + self.first_line, column + 1)
 
     def walk(self, node: yaml.Node, depth: int = 0) -> YNode:
         self.budget -= 1
@@ -193,6 +224,8 @@ class _Walker:
         sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
         for source in sources:
             walked = self.walk(source, depth + 1)
+            if self.exhausted:
+                return  # an alias bomb, reported once already: not also a merge of a non-mapping
             if walked.kind != "map":
                 self.diagnostics.error("yaml-merge", "'<<' must merge a mapping", walked.loc)
                 continue
@@ -208,24 +241,34 @@ def parse_yaml(
     `first_line` is the file line on which `text` starts, so positions inside a
     frontmatter block point at the right line of the whole file.
     """
+    line_starts = _line_starts(text)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        loc = SourceLocation(
-            path,
-            (mark.line if mark else 0) + first_line,
-            (mark.column if mark else 0) + 1,
-        )
+        line, column = _position(mark, line_starts) if mark else (0, 0)
+        loc = SourceLocation(path, line + first_line, column + 1)
         problem = exc.problem or "not valid YAML"
         context = f" ({exc.context})" if exc.context else ""
         diagnostics.error("yaml-syntax", f"invalid YAML: {problem}{context}", loc)
+        return None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses: point at it
+        character = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        at = text.find(character)  # its first occurrence is the one refused (libyaml counts bytes)
+        at = at if at >= 0 else min(exc.position, len(text))
+        line = text.count("\n", 0, at)
+        column = at - (text.rfind("\n", 0, at) + 1)
+        diagnostics.error("yaml-syntax", f"invalid YAML: character U+{ord(character):04X} is not allowed ({exc.reason})",
+                          SourceLocation(path, line + first_line, column + 1),
+                          hint="remove the control character, or write it as an escape in a double-quoted string")
         return None
     except yaml.YAMLError as exc:
         diagnostics.error("yaml-syntax", f"invalid YAML: {exc}", SourceLocation(path, first_line, 1))
         return None
     if root is None:
         return None
-    walker = _Walker(path, first_line, diagnostics)
+    # A legitimate document has at most a value for every two characters; beyond that only
+    # aliases can take a walk (a "billion laughs" bomb is stopped at MAX_VALUES + that).
+    walker = _Walker(path, first_line, diagnostics, budget=MAX_VALUES + len(text) // 2, line_starts=line_starts)
     tree = walker.walk(root)
     return None if walker.exhausted else tree  # an alias bomb: refuse the whole file

@@ -1,0 +1,73 @@
+"""Positions stay right with odd input: YAML-only line breaks, refused characters,
+alias and merge bombs, very long legitimate documents."""
+
+from __future__ import annotations
+
+from cjmgen.diagnostics import Diagnostics
+from cjmgen.yamltree import MAX_VALUES, parse_yaml
+from tests.conftest import check_json, simple_map
+
+
+def _codes(found: Diagnostics) -> list[str]:
+    return [d.code for d in found.items]
+
+
+def test_yaml_only_line_breaks_in_a_value_do_not_shift_later_lines() -> None:
+    for separator in ("\u2028", "\u2029", "\x85"):
+        text = f'title: "one{separator}two{separator}three"\nsegment: x\nbad: [1, 2\n'
+        found = Diagnostics()
+        assert parse_yaml(text, "m.md", found, first_line=2) is None
+        (error,) = found.items
+        assert error.location.line >= 4  # the unclosed list, on file line 4 or later; never 6
+        text = f'title: "one{separator}two"\nsegment: x\n'
+        tree = parse_yaml(text, "m.md", Diagnostics(), first_line=2)
+        assert tree is not None
+        assert tree.value["segment"].loc.line == 3 and tree.value["segment"].loc.column == 10
+        assert tree.value["segment"].key_loc.line == 3
+
+
+def test_a_later_error_points_at_its_own_line_after_a_line_separator(make_repo) -> None:
+    text = simple_map().replace("segment: Mobile", 'segment: "Mob\u2028ile\u2029 and \x85 more"')
+    text = text.replace("owner: Marketing", "owner: Marketing\n    bogus_field: 1", 1)
+    root = make_repo({"maps/a.md": text})
+    line = text.split("\n").index("    bogus_field: 1") + 1
+    found = [d for d in check_json(root)["diagnostics"] if "bogus_field" in d["message"]]
+    assert found and found[0]["line"] == line and found[0]["column"] == 5
+
+
+def test_a_refused_control_character_is_pointed_at(make_repo) -> None:
+    text = simple_map().replace("segment: Mobile", "segment: Mé\x01bile")
+    root = make_repo({"maps/a.md": text})
+    (error,) = [d for d in check_json(root)["diagnostics"] if d["code"] == "yaml-syntax"]
+    line = next(i for i, row in enumerate(text.split("\n"), 1) if "\x01" in row)
+    assert (error["line"], error["column"]) == (line, len("segment: Mé") + 1)
+    assert "U+0001" in error["message"]
+
+
+def test_a_merge_bomb_is_one_error_not_a_cascade() -> None:
+    lines = ["a0: &a0 {x: 1, y: 2, z: 3, w: 4, v: 5, u: 6, t: 7, s: 8, r: 9}"]
+    for level in range(1, 12):
+        previous = f"*a{level - 1}"
+        lines.append(f"a{level}: &a{level} {{<<: [{', '.join([previous] * 9)}], k{level}: 1}}")
+    lines.append("title: boom")
+    found = Diagnostics()
+    parse_yaml("\n".join(lines) + "\n", "m.md", found)
+    assert _codes(found) == ["yaml-too-large"]
+
+
+def test_an_alias_bomb_is_still_refused() -> None:
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for level in range(1, 9):
+        lines.append(f"{chr(97 + level)}: &{chr(97 + level)} [{', '.join(['*' + chr(96 + level)] * 9)}]")
+    found = Diagnostics()
+    assert parse_yaml("\n".join(lines) + "\n", "m.md", found) is None
+    assert _codes(found) == ["yaml-too-large"]
+
+
+def test_a_legitimate_twenty_thousand_stage_document_is_not_a_bomb() -> None:
+    stages = "".join(f"  - {{id: s{i}, name: Stage {i}, goals: G, owner: O, emotion: 0, count: {i}}}\n"
+                     for i in range(20_000))
+    found = Diagnostics()
+    tree = parse_yaml("title: Long\nstages:\n" + stages, "m.md", found)
+    assert found.items == [] and tree is not None
+    assert len(tree.value["stages"].value) == 20_000 > MAX_VALUES / 6
