@@ -231,7 +231,8 @@ def journey_to_map(journey: Journey, *, source: str, persona: str | None = None,
     if not journey.sections:
         out += ["  - id: stage-1", "    name: Stage 1"]
         warnings.append(f"{source}: the diagram has no sections or tasks; the map has one empty stage")
-    out += ["---", "", f"Imported from the Mermaid journey diagram in {source.split('/')[-1]}.", ""]
+    name, _, line = source.rpartition(":")
+    out += ["---", "", f"Imported from the Mermaid journey diagram in {Path(name).name} (line {line}).", ""]
     result.text = "\n".join(out)
     return result
 
@@ -256,6 +257,10 @@ def read_journeys(path: Path, display: str) -> list[Journey]:
     return journeys
 
 
+_RESERVED_ON_WINDOWS = re.compile(r"(con|prn|aux|nul|com\d|lpt\d)", re.I)
+
+
 def file_name(journey: Journey, fallback: str) -> str:
     """A safe file name (no folders, no dot-files, short enough for any file system) from a title."""
-    return _short(slugify(journey.title or journey.acc_title or fallback)) or "journey"
+    name = _short(slugify(journey.title or journey.acc_title or fallback)) or "journey"
+    return f"{name}-map" if _RESERVED_ON_WINDOWS.fullmatch(name) else name

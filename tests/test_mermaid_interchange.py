@@ -70,15 +70,20 @@ def expected_tasks(data: dict) -> list[tuple[str, str, float, list[str]]]:
 
 def read_back(diagram: str) -> list[dict]:
     """The diagram as cjmgen reads it and, where it runs, as Mermaid itself reads it."""
-    journey = parse_journey(diagram)
-    readings = [{
-        "title": journey.title, "description": journey.acc_description,
-        "sections": [s.name for s in journey.sections],
-        "tasks": [(s.name, t.name, t.score, t.actors) for s in journey.sections for t in s.tasks],
-    }]
-    oracle = mermaid_oracle.read([diagram])
-    if oracle is not None:
-        result = oracle[0]
+    return read_back_all([diagram])[0]
+
+
+def read_back_all(diagrams: list[str]) -> list[list[dict]]:
+    """read_back for several diagrams, with one call of Mermaid for all."""
+    out = []
+    for diagram in diagrams:
+        journey = parse_journey(diagram)
+        out.append([{
+            "title": journey.title, "description": journey.acc_description,
+            "sections": [s.name for s in journey.sections],
+            "tasks": [(s.name, t.name, t.score, t.actors) for s in journey.sections for t in s.tasks],
+        }])
+    for readings, result in zip(out, mermaid_oracle.read(diagrams) or []):
         assert result["ok"], result
         readings.append({
             "title": visible(result["title"]).strip(), "description": visible(result["accDescr"]) or None,
@@ -86,7 +91,7 @@ def read_back(diagram: str) -> list[dict]:
             "tasks": [(visible(t["section"]), visible(t["task"]), t["score"], [visible(p) for p in t["people"]])
                       for t in result["tasks"]],
         })
-    return readings
+    return out
 
 
 def test_export_is_read_back_exactly_by_mermaid(make_repo) -> None:
@@ -142,6 +147,22 @@ def test_several_maps_export_as_markdown_and_import_back_with_all(make_repo, tmp
     chairs = frontmatter((fresh / "maps/chairs.md").read_text(encoding="utf-8"))
     assert chairs["stages"][0]["actions"] == [{"text": "Orders", "score": 5, "actors": ["Customer"]}]
     assert not [d for d in check_json(fresh)["diagnostics"] if d["severity"] == "error"]
+
+
+def test_every_bundled_example_map_is_read_back_exactly(example_repo: Path) -> None:
+    from cjmgen.project import load_project
+
+    maps = load_project(example_repo).repo.maps
+    assert maps
+    out = example_repo / "diagrams"
+    assert run(["export", "--format", "mermaid", "--output-dir", str(out)], example_repo).exit_code == 0
+    diagrams = [(out / f"{m.id}.mmd").read_text(encoding="utf-8") for m in maps]
+    for journey_map, readings in zip(maps, read_back_all(diagrams)):
+        for reading in readings:
+            assert reading["title"] == journey_map.title
+            assert reading["sections"] == [s.name for s in journey_map.stages]
+            assert [(s, t) for s, t, _, _ in reading["tasks"]] == [
+                (stage.name, action.text.replace("\n", "<br>")) for stage in journey_map.stages for action in stage.actions]
 
 
 def test_output_dir_writes_one_diagram_a_map(make_repo, tmp_path: Path) -> None:
@@ -219,7 +240,7 @@ def files_outside_maps(root: Path, before: set[Path]) -> list[Path]:
 @pytest.mark.parametrize("title", [
     "../../../etc/passwd", "/etc/hosts", "..", ".hidden", "a/b\\c", "x: y # z",
     "'quoted' \"double\" & *alias {x} [y] !tag %x @y `z` | > - ? ,", "no", "1.5", "~", "Δ" * 200,
-    "title\twith\ttab and\u2028separator", "C:\\Windows\\x", "NUL", "\u202eevil",
+    "title\twith\ttab and\u2028separator", "C:\\Windows\\x", "NUL", "com1", "\u202eevil",
 ])
 def test_hostile_titles_stay_inside_maps_and_check(make_repo, tmp_path: Path, title: str) -> None:
     root = make_repo({})
@@ -232,6 +253,7 @@ def test_hostile_titles_stay_inside_maps_and_check(make_repo, tmp_path: Path, ti
     created = [p for p in (root / "maps").rglob("*.md") if p not in before]
     assert len(created) == 1 and created[0].parent == root / "maps"
     assert len(created[0].name.encode("utf-8")) <= 124 and not created[0].name.startswith(".")
+    assert created[0].stem.lower() not in ("nul", "com1")
     text = created[0].read_text(encoding="utf-8")
     front = text.split("---\n")[1]
     assert yaml.load(front, Loader=yaml.SafeLoader) == yaml.load(front, Loader=yaml.CSafeLoader)
