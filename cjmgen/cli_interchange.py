@@ -136,7 +136,7 @@ def register(group: click.Group) -> None:
         for journey in journeys:
             try:
                 made.append(journey_to_map(journey, source=f"{file}:{journey.line}", persona=persona, actors=actors,
-                                           channels=catalog, personas=known))
+                                           channels=catalog, personas=known, language=config.language))
             except MermaidImportError as exc:
                 raise ReviewError(str(exc)) from None
         if output == "-":

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from markdown_it import MarkdownIt
 
-from cjmgen.mermaid_syntax import Journey, MermaidError, Section, parse_journey
+from cjmgen.mermaid_syntax import Journey, MermaidError, Section, is_journey, parse_journey
 from cjmgen.site import slugify
 
 ACTOR_PLACES = ("tags", "touchpoints", "personas")
@@ -83,13 +83,9 @@ def diagrams(text: str, markdown: bool) -> list[Diagram]:
     for token in MarkdownIt("commonmark").parse(text):
         language = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
         if token.type == "fence" and language in FENCE_LANGUAGES and token.map:
-            if re.search(r"^\s*journey", _without_front(token.content), re.M):
+            if is_journey(token.content):
                 found.append(Diagram(token.map[0] + 2, token.content))
     return found
-
-
-def _without_front(text: str) -> str:
-    return re.sub(r"\A\s*---\n.*?\n\s*---\s*\n", "", text, flags=re.S)
 
 
 def looks_like_markdown(path: Path, text: str) -> bool:
@@ -132,8 +128,8 @@ def emotion_of(scores: list[float]) -> tuple[int | None, str]:
         return None, ""
     mean = sum(usable) / len(usable)
     emotion = math.floor(mean + 0.5) - 3
-    how = f"Mermaid score {_number(usable[0])} - 3" if len(usable) == 1 else \
-        f"the mean of the Mermaid scores {', '.join(_number(s) for s in usable)}, rounded, - 3"
+    how = f"the Mermaid score {_number(usable[0])} minus 3" if len(usable) == 1 else \
+        f"the Mermaid scores {', '.join(_number(s) for s in usable)}: their mean {_number(round(mean, 2))}, rounded, minus 3"
     if not -2 <= emotion <= 2:
         emotion = max(-2, min(2, emotion))
         how += f", limited to {emotion}"
@@ -150,13 +146,16 @@ def _short(slug: str, limit: int = MAX_NAME_BYTES) -> str:
     return slug.strip("-_")
 
 
-def _stage_name(section: Section, number: int) -> str:
-    return section.name.strip() or f"Stage {number}"
+_UNNAMED_STAGE = {"en": "Stage {}", "ru": "Этап {}"}
+
+
+def _stage_name(section: Section, number: int, language: str) -> str:
+    return section.name.strip() or _UNNAMED_STAGE.get(language, _UNNAMED_STAGE["en"]).format(number)
 
 
 def journey_to_map(journey: Journey, *, source: str, persona: str | None = None, actors: str = DEFAULT_ACTORS,
                    title: str | None = None, channels: set[str] | None = None,
-                   personas: set[str] | None = None) -> MapFile:
+                   personas: set[str] | None = None, language: str = "en") -> MapFile:
     """The map file for a journey (frontmatter only, status draft) and the warnings of the conversion."""
     warnings: list[str] = []
     result = MapFile(journey, "", warnings)
@@ -179,7 +178,7 @@ def journey_to_map(journey: Journey, *, source: str, persona: str | None = None,
     out += ["status: draft", "stages:"]
     seen: set[str] = set()
     for number, section in enumerate(journey.sections, 1):
-        name = _stage_name(section, number)
+        name = _stage_name(section, number, language)
         if not section.name.strip():
             warnings.append(f"{source.split(':')[0]}:{section.line}: tasks before the first section became the stage '{name}'")
         stage_id = _short(slugify(name), 60) or f"stage-{number}"

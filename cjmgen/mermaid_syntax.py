@@ -207,6 +207,16 @@ def _frontmatter_title(block: str, line: int) -> str | None:
     return None
 
 
+def is_journey(text: str) -> bool:
+    """Whether Mermaid takes the text for a journey (its type detection, after frontmatter and comments)."""
+    text = re.sub(r"\r\n?", "\n", text)
+    front = _match_frontmatter(text)
+    text = _COMMENT_LINE.sub("", _DIRECTIVE.sub("", text[front[2]:] if front else text)).lstrip(JS_SPACE)
+    front = _match_frontmatter(text)
+    text = strip_any_comments(_DIRECTIVE.sub("", text[front[2]:] if front else text))
+    return re.match(f"{_WS}*journey", text) is not None
+
+
 def preprocess(text: str, first_line: int = 1) -> tuple[_Tracked, str | None]:
     """What Mermaid does before the parser sees the text; returns it and the frontmatter title."""
     tracked = _Tracked(text, first_line)

@@ -165,6 +165,26 @@ def test_every_bundled_example_map_is_read_back_exactly(example_repo: Path) -> N
                 (stage.name, action.text.replace("\n", "<br>")) for stage in journey_map.stages for action in stage.actions]
 
 
+def test_a_markdown_page_like_mermaids_docs_imports_every_journey_fence(make_repo, tmp_path: Path) -> None:
+    fixtures = mermaid_oracle.FIXTURES
+    example = (fixtures / "01-docs-syntax-userjourney-1.mmd").read_text(encoding="utf-8")
+    demo = (fixtures / "14-demos-journey.mmd").read_text(encoding="utf-8")
+    page = (f"# User Journey Diagram\n\n```mermaid-example\n{example}```\n\nA flowchart:\n\n"
+            "```mermaid\nflowchart LR\n  journey --> B\n```\n\n"
+            f"~~~~ Mermaid\n{demo}\n~~~~\n\n```js\njourney\n```\n")
+    source = tmp_path / "userJourney.md"
+    source.write_text(page, encoding="utf-8")
+    root = make_repo({})
+    refused = run(["import", "mermaid", str(source)], root)
+    assert refused.exit_code == 2 and "2 journey diagrams (at lines 4, 23)" in refused.output
+    result = run(["import", "mermaid", str(source), "--all"], root)
+    assert result.exit_code == 0, result.output
+    first = frontmatter((root / "maps/my-working-day.md").read_text(encoding="utf-8"))
+    second = frontmatter((root / "maps/my-working-day-2.md").read_text(encoding="utf-8"))
+    assert [len(s["actions"]) for s in first["stages"]] == [3, 2]
+    assert second["description"] == "Very simple journey demo\n2 main sections: work and home, each with just a few tasks"
+
+
 def test_output_dir_writes_one_diagram_a_map(make_repo, tmp_path: Path) -> None:
     root = make_repo({"maps/sofa.md": HOSTILE_MAP,
                       "maps/b2b/chairs.md": "---\ntitle: Chairs\nstages:\n  - {name: Order, actions: [Orders]}\n---\n"})
@@ -197,7 +217,7 @@ def test_import_keeps_everything_and_warns_about_what_mermaid_does_oddly(make_re
     assert [s["name"] for s in stages] == ["Stage 1", "Work", "Odd"]
     assert stages[0]["actions"] == [{"text": "Early", "score": 4, "actors": ["Me"]}]
     assert [a["score"] for a in stages[1]["actions"]] == [5, 3, 1] and stages[1]["emotion"] == 0
-    assert "# the mean of the Mermaid scores 5, 3, 1" in result.stdout
+    assert "emotion: 0   # the Mermaid scores 5, 3, 1: their mean 3, rounded, minus 3" in result.stdout
     assert [a.get("score") for a in stages[2]["actions"]] == [3.5, 0, 7, None]
     errors = result.stderr
     assert f"{source}:23: warning: stage 'Work': its tasks score 5, 3, 1" in errors
