@@ -50,9 +50,18 @@ jobs:
           python-version: "3.12"
       - run: pip install {package}
       - name: Semantic diff of the maps
+        env:
+          RUN_URL: ${{{{ github.server_url }}}}/${{{{ github.repository }}}}/actions/runs/${{{{ github.run_id }}}}
         run: |
-          cjmgen diff "origin/${{{{ github.base_ref }}}}" HEAD --format markdown --output cjmgen-diff.md
+          # A comment over GitHub's size limit names this run's artifact for the whole report.
+          cjmgen diff "origin/${{{{ github.base_ref }}}}" HEAD --format markdown --output cjmgen-diff.md \\
+            --full-report "$RUN_URL"
+          cjmgen diff "origin/${{{{ github.base_ref }}}}" HEAD --format html --output cjmgen-diff.html
           cat cjmgen-diff.md >> "$GITHUB_STEP_SUMMARY"
+      - uses: actions/upload-artifact@v4
+        with:
+          name: cjmgen-diff
+          path: cjmgen-diff.html
       - name: Comment on the pull request (updates the previous comment)
         # Pull requests from forks get a read-only token: the diff is still in the job summary.
         if: github.event.pull_request.head.repo.full_name == github.repository
@@ -119,6 +128,7 @@ diff:
   script:
     - git fetch origin "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
     - cjmgen diff "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" HEAD --format markdown --output cjmgen-diff.md
+        --full-report "$CI_JOB_URL/artifacts/file/cjmgen-diff.html"
     - cjmgen diff "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" HEAD --format html --output cjmgen-diff.html
     - |
       if [ -n "$CJMGEN_BOT_TOKEN" ]; then

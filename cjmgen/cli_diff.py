@@ -43,11 +43,17 @@ def register(group: click.Group) -> None:
                   help="Exit 1 when a change is at least this severe (for CI).")
     @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="Write to this file instead of standard output.")
+    @click.option("--max-chars", type=click.IntRange(min=2000), default=None, metavar="N",
+                  help="markdown: the code host's comment limit (default 60000, for GitHub's 65,536).")
+    @click.option("--full-report", default=None, metavar="URL",
+                  help="markdown: where the whole report is (a job's artifacts, a preview's \"What changed\" page), "
+                       "named when the comment must leave details out.")
     @click.option("--textconv", is_flag=True,
                   help="Print one map file in a normalised, line-per-fact form (git's diff.cjmgen.textconv).")
     @click.pass_context
     def diff(ctx: click.Context, directory: Path | None, revisions: tuple[str, ...], fmt: str,
-             fail_on: str | None, output: Path | None, textconv: bool) -> None:
+             fail_on: str | None, output: Path | None, max_chars: int | None, full_report: str | None,
+             textconv: bool) -> None:
         """Show what changed in the journeys between two versions.
 
         \b
@@ -85,7 +91,7 @@ def register(group: click.Group) -> None:
                 result = compare_revisions(session.root, config, base, head)
         except GitError as exc:
             raise ReviewError(str(exc)) from exc
-        text = _render(result, fmt, config, _colour(output))
+        text = _render(result, fmt, config, _colour(output), max_chars, full_report)
         if output is not None:
             output.write_text(text, encoding="utf-8")
             click.echo(f"wrote {output}", err=True)
@@ -94,7 +100,8 @@ def register(group: click.Group) -> None:
         ctx.exit(EXIT_PROBLEMS if result.fails(fail_on) else EXIT_OK)
 
 
-def _render(result, fmt: str, config, colour: bool) -> str:  # type: ignore[no-untyped-def]
+def _render(result, fmt: str, config, colour: bool, max_chars: int | None = None,  # type: ignore[no-untyped-def]
+            full_report: str | None = None) -> str:
     from cjmgen import diff_format
 
     if fmt == "json":
@@ -103,7 +110,8 @@ def _render(result, fmt: str, config, colour: bool) -> str:  # type: ignore[no-u
         from cjmgen.i18n import Locale
 
         # The PR comment is read with the site: in its language (the terminal and JSON stay English).
-        return diff_format.format_markdown(result, locale=Locale(config.language))
+        return diff_format.format_markdown(result, max_chars or diff_format.COMMENT_LIMIT,
+                                           locale=Locale(config.language), full_report=full_report)
     if fmt == "html":
         from cjmgen.diff_html import render_standalone
 

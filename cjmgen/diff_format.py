@@ -145,13 +145,21 @@ def _curves(entry: MapDiff, locale: Locale) -> list[str]:
     return out if len(out) > 3 else []
 
 
-def format_markdown(diff: RepoDiff, max_chars: int = 60000, details: bool = True,
-                    locale: Locale = ENGLISH) -> str:
+#: GitHub refuses a comment longer than 65,536 characters; the rest is headroom for what a CI
+#: step adds around it. GitLab allows 1,000,000 (`--max-chars`).
+COMMENT_LIMIT = 60000
+
+
+def format_markdown(diff: RepoDiff, max_chars: int = COMMENT_LIMIT, details: bool = True,
+                    locale: Locale = ENGLISH, full_report: str | None = None) -> str:
     """A summary table, then one section per map; every change inside `<details>`.
 
     Warnings and errors stay visible above the fold. When the comment would
-    exceed `max_chars` (GitHub allows 65,536), the details are left out.
-    The comment is in the locale's language: reviewers read it next to the site.
+    exceed `max_chars` (the code host's limit), the details of as many maps as
+    fit are kept, in order, and a note says which maps' details were left out
+    and where the whole report is (`full_report`: a URL or a sentence; else
+    the command that prints it). The comment is in the locale's language:
+    reviewers read it next to the site.
     """
     L, language = locale, locale.language
     base, head = (md(_side(label, commit, language)) for label, commit in
@@ -167,29 +175,76 @@ def format_markdown(diff: RepoDiff, max_chars: int = 60000, details: bool = True
             symbol = _MD_SYMBOL.get(_MAP_SYMBOL[entry.status], "❗")
             lines.append(f"| {symbol} | {md(entry.title)} (`{entry.id}`) | {_status(entry.status).render(language)} "
                          f"| {len(entry.changes)} | {entry.count(WARNING)} | {entry.count(ERROR)} |")
-    for entry in diff.maps:
-        lines += ["", f"### {_MD_SYMBOL.get(_MAP_SYMBOL[entry.status], '❗')} {md(entry.title)} (`{entry.id}`)", ""]
-        where = (f"`{entry.old_path}` → `{entry.new_path}`" if entry.status == "renamed"
-                 else f"`{entry.new_path or entry.old_path}`")
-        lines.append(f"{_status(entry.status).render(language).capitalize()}: {where}")
-        serious = [c for c in entry.changes if c.severity != INFO]
-        if serious:
-            lines += [""] + [_md_change(c, locale) for c in serious]
-        if details:
-            every = L.label("md_all_changes", changes=_counted(len(entry.changes), "change", locale))
-            lines += ["", f"<details><summary>{every}</summary>", ""]
-            lines += [_md_change(c, locale) for c in entry.changes]
-            lines += _curves(entry, locale)
-            lines += ["", "</details>"]
-    if diff.other:
-        lines += ["", f"### {L.label('md_personas_channels')}", ""] + [_md_change(c, locale) for c in diff.other]
-    text = "\n".join(lines) + "\n"
-    if len(text) > max_chars and details:
-        return format_markdown(diff, max_chars, details=False, locale=locale)
-    if len(text) > max_chars:
-        cut = text[: max_chars - 200].rsplit("\n", 1)[0]
-        text = cut + "\n\n" + L.label("md_cut") + "\n"
+    sections = [(_md_section(entry, locale), _md_details(entry, locale) if details else "") for entry in diff.maps]
+    tail = ["", f"### {L.label('md_personas_channels')}", ""] + [_md_change(c, locale) for c in diff.other] \
+        if diff.other else []
+    head_text = "\n".join(lines) + "\n"
+    tail_text = "\n".join(tail) + "\n" if tail else ""
+    room = max_chars - len(head_text) - len(tail_text) - _NOTE_ROOM
+    spare = room - sum(len(section) for section, _ in sections)  # every map's warnings and errors first
+    kept: list[str] = []
+    left_out: list[MapDiff] = []
+    for entry, (section, more) in zip(diff.maps, sections):
+        if spare < 0 and len(section) > room:  # not even the warnings of every map fit: a heading
+            section = f"\n### {_MD_SYMBOL.get(_MAP_SYMBOL[entry.status], '❗')} {md(entry.title)} (`{entry.id}`)\n"
+        room -= len(section)
+        if more and len(more) <= spare:
+            kept.append(section + more)
+            spare -= len(more)
+        else:
+            kept.append(section)
+            if more or section.count("\n") <= 2:
+                left_out.append(entry)
+    text = head_text + "".join(kept) + tail_text
+    if left_out:
+        text += "\n" + _left_out_note(left_out, locale, full_report, max_chars) + "\n"
+    if len(text) > max_chars:  # a pathological case: one table row per map does not fit
+        cut = text[: max_chars - _NOTE_ROOM].rsplit("\n", 1)[0]
+        text = cut + "\n\n" + _left_out_note([], locale, full_report, max_chars) + "\n"
     return text
+
+
+_NOTE_ROOM = 1500  # characters kept for the note that says what was left out
+_NAMED_LEFT_OUT = 12  # maps named in that note; the others are counted
+
+
+def _md_section(entry: MapDiff, locale: Locale) -> str:
+    """A map's heading, where it is, and its warnings and errors: always in the comment."""
+    language = locale.language
+    lines = ["", f"### {_MD_SYMBOL.get(_MAP_SYMBOL[entry.status], '❗')} {md(entry.title)} (`{entry.id}`)", ""]
+    where = (f"`{entry.old_path}` → `{entry.new_path}`" if entry.status == "renamed"
+             else f"`{entry.new_path or entry.old_path}`")
+    lines.append(f"{_status(entry.status).render(language).capitalize()}: {where}")
+    serious = [c for c in entry.changes if c.severity != INFO]
+    if serious:
+        lines += [""] + [_md_change(c, locale) for c in serious]
+    return "\n".join(lines) + "\n"
+
+
+def _md_details(entry: MapDiff, locale: Locale) -> str:
+    """Every change of a map and its emotion curves, folded: what is left out when space runs short."""
+    every = locale.label("md_all_changes", changes=_counted(len(entry.changes), "change", locale))
+    lines = ["", f"<details><summary>{every}</summary>", ""]
+    lines += [_md_change(c, locale) for c in entry.changes]
+    lines += _curves(entry, locale)
+    lines += ["", "</details>"]
+    return "\n".join(lines) + "\n"
+
+
+def _left_out_note(left_out: list[MapDiff], locale: Locale, full_report: str | None, limit: int) -> str:
+    """What the comment leaves out to stay under the code host's limit, and where everything is."""
+    where = full_report or locale.label("md_full_report_default")
+    if full_report and full_report.startswith(("http://", "https://")):
+        where = f"[{locale.label('md_full_report_link')}]({full_report})"
+    elif full_report:
+        where = md(full_report)
+    if not left_out:
+        return "> " + locale.label("md_cut_note", limit=locale.number(limit), where=where)
+    named = ", ".join(md(m.title) for m in left_out[:_NAMED_LEFT_OUT])
+    if len(left_out) > _NAMED_LEFT_OUT:
+        named += " " + locale.label("md_and_more", count=len(left_out) - _NAMED_LEFT_OUT)
+    return "> " + locale.label("md_left_out", count=len(left_out), names=named,
+                               limit=locale.number(limit), where=where)
 
 
 # --- JSON (for tools) --------------------------------------------------------------

@@ -82,6 +82,15 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi_improved": "improved", "kpi_regressed": "regressed", "kpi_changed": "changed",
         "percentage_points": "pp",
         "md_cut": "… (cut to fit a comment; run `cjmgen diff` for everything)",
+        "md_left_out": "⚠️ **Not everything fits in this comment** (the limit is {limit} characters): "
+                       "the lists of every change are left out for these maps ({count}): {names}; their warnings "
+                       "and errors are above. "
+                       "The full report: {where}.",
+        "md_cut_note": "⚠️ **This comment is cut** to stay under {limit} characters. The full report: {where}.",
+        "md_and_more": "and {count} more",
+        "md_full_report_link": "the whole diff",
+        "md_full_report_default": "`cjmgen diff BASE HEAD --format html` prints it (in CI: the job's artifacts, "
+                                  "or the \"What changed\" page of a `cjmgen build --compare` preview)",
         # site: search, index filters, map page interactions, the funnel calculator
         "search": "Search", "search_label": "Search maps, stages, obstacles, KPIs, touchpoints, owners, personas",
         "search_placeholder": "Search: stage, obstacle, KPI…", "search_submit": "Find",
@@ -184,6 +193,14 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi_improved": "улучшился", "kpi_regressed": "ухудшился", "kpi_changed": "изменился",
         "percentage_points": "п.\u00a0п.",
         "md_cut": "… (сокращено, чтобы поместиться в комментарий; всё целиком покажет `cjmgen diff`)",
+        "md_left_out": "⚠️ **В комментарий поместилось не всё** (предел — {limit} символов): подробные "
+                       "списки изменений опущены для карт ({count}): {names}; их предупреждения и ошибки — выше. "
+                       "Полный отчёт: {where}.",
+        "md_cut_note": "⚠️ **Комментарий сокращён**, чтобы уложиться в {limit} символов. Полный отчёт: {where}.",
+        "md_and_more": "и ещё {count}",
+        "md_full_report_link": "всё сравнение",
+        "md_full_report_default": "его печатает `cjmgen diff BASE HEAD --format html` (в CI — артефакты задания "
+                                  "или страница «Что изменилось» в предпросмотре `cjmgen build --compare`)",
         # сайт: поиск, фильтры списка карт, страница карты, калькулятор воронки
         "search": "Поиск", "search_label": "Поиск по картам, этапам, препятствиям, KPI, точкам контакта, ответственным и персонам",
         "search_placeholder": "Поиск: этап, препятствие, KPI…", "search_submit": "Найти",
