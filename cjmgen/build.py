@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from cjmgen.codestamp import code_stamp
-from cjmgen.config import SiteConfig, load_config, normalise_base_url
+from cjmgen.config import SiteConfig, load_config, normalise_base_url, normalise_site_url, site_url_path
 from cjmgen.diagnostics import Diagnostic, Diagnostics
 from cjmgen.faults import wait_point
 from cjmgen.gcpause import freeze_what_lives_on
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 class BuildOptions:
     output: Path | None = None  # default: the config's output_dir
     base_url: str | None = None
+    site_url: str | None = None  # an absolute http(s) URL (checked by the CLI); its path is the base URL
     drafts: bool = False
     strict: bool = False
     pdf: bool = True
@@ -68,8 +69,11 @@ class BuildResult:
 
 def effective_config(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> SiteConfig:
     config = load_config(root.resolve(), diagnostics)
+    site_url = normalise_site_url(options.site_url) if options.site_url else None
+    base_url = options.base_url or (site_url_path(site_url) if site_url else None)
     return config.with_overrides(
-        base_url=normalise_base_url(options.base_url) if options.base_url else None,
+        site_url=site_url,
+        base_url=normalise_base_url(base_url) if base_url else None,
         strict=options.strict or None,
     )
 
@@ -491,8 +495,10 @@ def _render_in_parallel(renderer: SiteRenderer, staging: StagedOutput, workers: 
         late.extend(shard_late)
         if renderer.reuse is not None:
             renderer.reuse.records.update(shard_records)
-    staging.write(SITEMAP, renderer.sitemap(paths).encode("utf-8"))
-    return len(paths) + 1, files, late
+    sitemap = renderer.sitemap(paths)
+    if sitemap is not None:
+        staging.write(SITEMAP, sitemap.encode("utf-8"))
+    return len(paths) + (sitemap is not None), files, late
 
 
 class _WrittenPages(dict):  # type: ignore[type-arg]

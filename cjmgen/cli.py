@@ -131,12 +131,24 @@ def check(ctx: click.Context, directory: Path | None, strict: bool, fmt: str) ->
     ctx.exit(verdict(diagnostics, strict or outcome.strict))
 
 
+def _check_site_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from cjmgen.config import normalise_site_url
+
+    if value is not None and normalise_site_url(value) is None:
+        raise click.BadParameter(f"expected an absolute http(s) address such as https://team.github.io/maps/, "
+                                 f"got '{value}'")
+    return value
+
+
 @cli.command()
 @_root_option
 @_verbosity_options
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               help="Write the site here instead of output_dir.")
 @click.option("--base-url", help="Serve-from path for this build, e.g. /preview/ (overrides cjmgen.yml).")
+@click.option("--site-url", metavar="URL", callback=_check_site_url,
+              help="Where the site is published, e.g. https://team.github.io/maps/ (overrides cjmgen.yml): "
+                   "sitemap.xml, canonical links; its path is the base URL unless --base-url is given.")
 @click.option("--drafts", is_flag=True, help="Include maps with status: draft.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: nothing is written (as `strict: true`).")
 @click.option("--no-pdf", "no_pdf", is_flag=True, help="HTML only; skip the PDF infographics.")
@@ -144,14 +156,14 @@ def check(ctx: click.Context, directory: Path | None, strict: bool, fmt: str) ->
               help="Add a 'What changed' page: every map that differs from git revision REV.")
 @click.pass_context
 def build(ctx: click.Context, directory: Path | None, output: Path | None, base_url: str | None,
-          drafts: bool, strict: bool, no_pdf: bool, compare: str | None) -> None:
+          site_url: str | None, drafts: bool, strict: bool, no_pdf: bool, compare: str | None) -> None:
     """Check the maps, then publish the site (atomically: all or nothing)."""
     from cjmgen.build import BuildOptions, build as run_build
 
     session = _session(ctx, directory)
     options = BuildOptions(
         output=(output if output is None or output.is_absolute() else Path.cwd() / output),
-        base_url=base_url, drafts=drafts, strict=strict, pdf=not no_pdf, compare=compare,
+        base_url=base_url, site_url=site_url, drafts=drafts, strict=strict, pdf=not no_pdf, compare=compare,
         progress=session.say, stages=session.detail,
     )
     result = run_build(session.root, options)

@@ -6,6 +6,7 @@ import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from cjmgen.diagnostics import Diagnostics, SourceLocation
 from cjmgen.frontmatter import decode
@@ -38,6 +39,7 @@ class SiteConfig:
     title: str = "Customer journey maps"
     language: str = "en"
     base_url: str = "/"
+    site_url: str | None = None  # the absolute address it is published at (MkDocs' site_url)
     content_dir: str = "maps"
     output_dir: str = "site"
     author: str | None = None
@@ -79,7 +81,7 @@ class SiteConfig:
 _KEYS = (
     "title", "language", "base_url", "content_dir", "output_dir", "author",
     "theme", "stale_after_days", "lanes", "pdf", "diff", "strict", "validation",
-    "extra_css", "extra_javascript",
+    "extra_css", "extra_javascript", "site_url",
 )
 
 
@@ -89,6 +91,19 @@ def normalise_base_url(url: str) -> str:
     if "://" not in url and not url.startswith("/"):
         url = "/" + url
     return url if url.endswith("/") else url + "/"
+
+
+def normalise_site_url(url: str) -> str | None:
+    """`https://host/cjm` -> `https://host/cjm/`; None unless an absolute http(s) URL without query."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        return None
+    return url.strip() if url.strip().endswith("/") else url.strip() + "/"
+
+
+def site_url_path(site_url: str) -> str:
+    """The base URL a site published at `site_url` is served from: its path."""
+    return urlsplit(site_url).path or "/"
 
 
 def load_config(root: Path, diagnostics: Diagnostics) -> SiteConfig:
@@ -135,6 +150,8 @@ class _ConfigReader:
             base = self._text("base_url", fields["base_url"])
             if base is not None:
                 values["base_url"] = normalise_base_url(base)
+        if "site_url" in fields:
+            values.update(self._site_url(fields["site_url"], "base_url" in fields))
         if "stale_after_days" in fields:
             days = fields["stale_after_days"]
             if days.kind != "int" or days.value < 1:
@@ -170,6 +187,17 @@ class _ConfigReader:
         self.diagnostics.warning(
             "unknown-key", f"unknown setting '{key}'{hint}", node.key_loc or node.loc
         )
+
+    def _site_url(self, node: YNode, base_given: bool) -> dict[str, str]:
+        """site_url, and base_url from its path unless base_url is set too."""
+        text = self._text("site_url", node)
+        url = normalise_site_url(text) if text is not None else None
+        if text is not None and url is None:
+            self._error(node, f"site_url: expected an absolute http(s) address such as "
+                              f"https://intranet.example.com/cjm/, got '{text}'")
+        if url is None:
+            return {}
+        return {"site_url": url} if base_given else {"site_url": url, "base_url": site_url_path(url)}
 
     def _text(self, key: str, node: YNode) -> str | None:
         if node.kind in ("str", "int"):

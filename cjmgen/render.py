@@ -176,7 +176,9 @@ class SiteRenderer:
             self.changes_page()
         self.not_found()
         pending = list(self.cache.pending) if self.cache is not None else []
-        self.output.pages[site.SITEMAP] = self.sitemap([*self.output.pages, *pending])
+        sitemap = self.sitemap([*self.output.pages, *pending])
+        if sitemap is not None:
+            self.output.pages[site.SITEMAP] = sitemap
         return self.output
 
     # -- plumbing -------------------------------------------------------
@@ -632,8 +634,13 @@ class SiteRenderer:
         self.cached(site.NOT_FOUND, (), lambda: self.page(
             site.NOT_FOUND, "404.html", self.locale.label("not_found")))
 
-    def sitemap(self, pages: Iterable[str] | None = None) -> str:
-        base = self.repo.config.base_url
+    def sitemap(self, pages: Iterable[str] | None = None) -> str | None:
+        """sitemap.xml, or None where the site's absolute address is unknown: a sitemap lists
+        full URLs (sitemaps.org), and a list of paths misleads the crawlers that read it."""
+        config = self.repo.config
+        base = config.site_url or (config.base_url if "://" in config.base_url else None)
+        if base is None:
+            return None
         pages = self.output.pages if pages is None else pages
         paths = sorted(p for p in pages if p.endswith(".html") and p != site.NOT_FOUND)
         rows = "".join(f"  <url><loc>{_xml(site.absolute(base, p))}</loc></url>\n" for p in paths)

@@ -15,6 +15,7 @@ class PageLinks(HTMLParser):
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (tag, attr, url)
     ids: set[str] = field(default_factory=set)
     base: str | None = None
+    canonical: str | None = None
 
     def __post_init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -25,6 +26,9 @@ class PageLinks(HTMLParser):
             self.ids.add(values["id"] or "")
         if tag == "base":
             self.base = values.get("href")
+        if tag == "link" and values.get("rel") == "canonical":
+            self.canonical = values.get("href")
+            return  # the page's own published address: never fetched
         for attr in ("href", "src"):
             if values.get(attr) is not None:
                 self.links.append((tag, attr, values[attr] or ""))

@@ -42,7 +42,7 @@ def test_per_page_must_be_a_whole_number(value: object) -> None:
 def paged_repo(make_repo) -> Path:  # type: ignore[no-untyped-def]
     """Three maps of Marketing, two stages each, every stage owned by Marketing on the website: six rows."""
     return make_repo({
-        "cjmgen.yml": "theme: {name: default, per_page: 4}\n",
+        "cjmgen.yml": "theme: {name: default, per_page: 4}\nsite_url: https://maps.example.com/\n",
         **{f"maps/{name}.md": simple_map(title, header="owner: Marketing\n") for name, title in
            (("a", "Buying a sofa"), ("b", "Returning a sofa"), ("c", "Choosing a chair"))},
     })

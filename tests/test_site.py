@@ -112,7 +112,7 @@ def test_persona_channel_owner_pages(built_example: Path) -> None:
 
 def test_sitemap_and_404_use_base_url(built_example: Path) -> None:
     sitemap = (built_example / "sitemap.xml").read_text()
-    assert "<loc>/cjm/maps/mobile/sofa-search.html</loc>" in sitemap
+    assert "<loc>https://intranet.example.com/cjm/maps/mobile/sofa-search.html</loc>" in sitemap
     assert "404.html" not in sitemap
     page = parse(built_example / "404.html")
     assert page.base == "/cjm/"
@@ -238,8 +238,9 @@ def test_drafts_only_when_asked(example_repo: Path) -> None:
 
 
 def test_base_url_override_for_preview(example_repo: Path) -> None:
-    assert run(["build", "--no-pdf", "--base-url", "/preview/42"], example_repo).exit_code == 0
-    assert "<loc>/preview/42/index.html</loc>" in (example_repo / "site" / "sitemap.xml").read_text()
+    assert run(["build", "--no-pdf", "--site-url", "https://ci.example.com/preview/42"], example_repo).exit_code == 0
+    assert "<loc>https://ci.example.com/preview/42/index.html</loc>" in (example_repo / "site" / "sitemap.xml").read_text()
+    assert parse(example_repo / "site" / "404.html").base == "/preview/42/"
     assert broken_links(example_repo / "site") == []
 
 

@@ -219,7 +219,8 @@ class PrintRenderer:
         return file_url(self.static[name])
 
     def live_url(self, target: str) -> str:
-        return site.absolute(self.config.base_url, target)
+        """The page's address on the published site: absolute where site_url says where that is."""
+        return site.absolute(self.config.site_url or self.config.base_url, target)
 
     def author(self) -> str:
         return self.config.author or self.config.title
