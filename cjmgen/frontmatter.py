@@ -56,7 +56,7 @@ def split(
     for index in range(1, len(lines)):
         if lines[index].rstrip() in (_FENCE, "..."):
             yaml_text = "\n".join(lines[1:index])
-            body = "\n".join(lines[index + 1 :])
+            body = "\n".join(lines[index + 1 :]).replace("\x00", "\ufffd")  # no NUL byte reaches a page
             node = parse_yaml(yaml_text, path, diagnostics, first_line=2)
             if node is None and yaml_text.strip():
                 return None  # a syntax error, already reported

@@ -182,6 +182,8 @@ class _Walker:
             return YNode(None, "null", loc, raw=node.value)
         if kind == "str":
             value: Any = node.value
+            if "\x00" in value:  # a YAML "\0": never a NUL byte in a page (the raw text keeps it)
+                value = value.replace("\x00", "\ufffd")
         else:
             try:
                 value = getattr(_constructor, f"construct_yaml_{kind}")(node)

@@ -71,3 +71,17 @@ def test_a_legitimate_twenty_thousand_stage_document_is_not_a_bomb() -> None:
     tree = parse_yaml("title: Long\nstages:\n" + stages, "m.md", found)
     assert found.items == [] and tree is not None
     assert len(tree.value["stages"].value) == 20_000 > MAX_VALUES / 6
+
+
+def test_no_nul_byte_reaches_the_site(make_repo) -> None:
+    from tests.conftest import run
+
+    text = simple_map(title='"Sofa\\0 deal"', body="# Notes\n\nA NUL \x00 here and \x00 there.\n")
+    text = text.replace("    owner: Marketing", '    owner: "Mar\\0keting"', 1)
+    root = make_repo({"maps/a.md": text})
+    result = run(["build", "--no-pdf"], root)
+    assert result.exit_code == 0, result.output
+    pages = [page for page in (root / "site").rglob("*") if page.suffix in (".html", ".js", ".json", ".xml")]
+    assert pages and not [page for page in pages if b"\x00" in page.read_bytes()]
+    html = (root / "site" / "maps" / "a.html").read_text(encoding="utf-8")
+    assert "Sofa\ufffd deal" in html and "A NUL \ufffd here" in html
