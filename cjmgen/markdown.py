@@ -9,9 +9,11 @@ caller supplies, so that asset paths and links between maps become page URLs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -176,6 +178,7 @@ class MarkdownRenderer:
                 continue
             start = block.map[0] if block.map else 0
             end = block.map[1] if block.map else len(lines)
+            finder = _TargetFinder(lines, start, end)
             for child in _walk(block.children):
                 kind = "image" if child.type == "image" else "link" if child.type == "link_open" else None
                 if kind is None:
@@ -183,7 +186,7 @@ class MarkdownRenderer:
                 target = child.attrGet("src" if kind == "image" else "href")
                 if not isinstance(target, str):
                     continue
-                line, column = _find(lines, start, end, target)
+                line, column = finder.find(target)
                 found.append(Reference(kind, target, line, column))
         return tuple(found)
 
@@ -195,12 +198,40 @@ def _walk(tokens: list[Token]):  # type: ignore[no-untyped-def]
             yield from _walk(token.children)
 
 
-def _find(lines: list[str], start: int, end: int, target: str) -> tuple[int, int]:
-    for number in range(start, min(end, len(lines))):
-        column = lines[number].find(target)
-        if column >= 0:
-            return number + 1, column + 1
-    return start + 1, 1
+class _TargetFinder:
+    """Where each link target of one paragraph is written, in the order markdown-it lists them.
+
+    Searching each target from the paragraph's start found an earlier link to the
+    same file, or a longer target that contains it (`a.md` inside `data.md`). A
+    target is looked for as a destination (after `(` or `<`, before `)`, `>`, a
+    space or a quote), from just after the previous one; as written or as
+    markdown-it percent-encoded it. Reference definitions elsewhere fall back
+    to the first occurrence, then to the paragraph's first line.
+    """
+
+    def __init__(self, lines: list[str], start: int, end: int) -> None:
+        self.start = start
+        self.text = "\n".join(lines[start:min(end, len(lines))])
+        self.cursor = 0
+
+    def find(self, target: str) -> tuple[int, int]:
+        forms = dict.fromkeys((target, unquote(target)))
+        for begin in (self.cursor, 0):
+            for form in forms:
+                match = re.compile(r"[(<]\s*<?(" + re.escape(form) + r")(?=[\s)>\"']|$)").search(self.text, begin)
+                if match:
+                    if begin == self.cursor:
+                        self.cursor = match.end(1)
+                    return self._position(match.start(1))
+        for form in forms:
+            at = self.text.find(form)
+            if at >= 0:
+                return self._position(at)
+        return self.start + 1, 1
+
+    def _position(self, offset: int) -> tuple[int, int]:
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        return self.start + self.text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def is_local(url: str) -> bool:

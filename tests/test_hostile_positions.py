@@ -85,3 +85,22 @@ def test_no_nul_byte_reaches_the_site(make_repo) -> None:
     assert pages and not [page for page in pages if b"\x00" in page.read_bytes()]
     html = (root / "site" / "maps" / "a.html").read_text(encoding="utf-8")
     assert "Sofa\ufffd deal" in html and "A NUL \ufffd here" in html
+
+
+def test_link_and_image_diagnostics_point_at_their_own_occurrence(make_repo) -> None:
+    body = ("# Notes\n\n"
+            "See [data](data.md) and [a](a.md), then ![pic](missing.png)\n"
+            "and [again](a.md) with ![pic2](missing.png).\n")
+    text = simple_map(body=body)
+    root = make_repo({"maps/x.md": text})
+    rows = text.split("\n")
+    first = rows.index("See [data](data.md) and [a](a.md), then ![pic](missing.png)") + 1
+    found = sorted((d["line"], d["column"], d["message"]) for d in check_json(root)["diagnostics"]
+                   if d["path"] == "maps/x.md" and ("a.md" in d["message"] or "missing.png" in d["message"]))
+    positions = [(line, column) for line, column, _ in found]
+    row1, row2 = rows[first - 1], rows[first]
+    assert positions == sorted([
+        (first, row1.index("data.md") + 1), (first, row1.index("(a.md)") + 2),
+        (first, row1.index("missing.png") + 1),
+        (first + 1, row2.index("a.md") + 1), (first + 1, row2.index("missing.png") + 1),
+    ]), found
