@@ -336,14 +336,14 @@ def _result_from(stored: dict[str, Any], output: Path) -> BuildResult:
 
 def _compare(project: LoadedProject, revision: str, diagnostics: Diagnostics) -> Any:
     """The semantic diff from `revision` to the files being built; a git problem is an error."""
-    from cjmgen.gitio import GitError
+    from cjmgen.gitio import GitError, shorten
     from cjmgen.history import compare_revisions
 
     try:
         return compare_revisions(project.repo.config.root, project.repo.config, revision,
                                  head_sources=project.repo.sources)
     except GitError as exc:
-        diagnostics.error("compare", f"--compare {revision}: {exc}")
+        diagnostics.error("compare", f"--compare {shorten(revision)}: {exc}")
         return None
 
 

@@ -75,13 +75,13 @@ def register(group: click.Group) -> None:
         config = _config(session.root)
         paths = [Path(r) for r in revisions]
         try:
-            if len(revisions) == 2 and all(p.exists() for p in paths):
+            if len(revisions) == 2 and all(_exists(p) for p in paths):
                 from cjmgen.history import compare_paths
 
                 result = compare_paths(paths[0], paths[1], config)
             else:
-                if len(revisions) == 2 and any(p.exists() for p in paths):
-                    missing = next(r for r, p in zip(revisions, paths) if not p.exists())
+                if len(revisions) == 2 and any(_exists(p) for p in paths):
+                    missing = next(r for r, p in zip(revisions, paths) if not _exists(p))
                     if missing.endswith(".md"):
                         raise ReviewError(f"no such file or folder: {missing}")
                 from cjmgen.history import compare_revisions
@@ -98,6 +98,15 @@ def register(group: click.Group) -> None:
         else:
             click.echo(text, nl=False)
         ctx.exit(EXIT_PROBLEMS if result.fails(fail_on) else EXIT_OK)
+
+
+def _exists(path: Path) -> bool:
+    """Whether a BASE/HEAD argument names a file or folder; a name the system cannot even
+    look up (too long, a NUL) is not one, and is then tried as a revision."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _render(result, fmt: str, config, colour: bool, max_chars: int | None = None,  # type: ignore[no-untyped-def]

@@ -125,13 +125,26 @@ def resolve_revision(root: Path, revision: str) -> str:
     """The full commit id of `revision`; GitError names the revision (and a shallow clone)."""
     repository_root(root)
     if revision.startswith("-"):
-        raise GitError(f"not a revision: '{revision}'")
+        raise GitError(f"not a revision: '{shorten(revision)}'")
+    if len(revision) > MAX_REVISION:
+        raise GitError(f"not a revision: a name of {len(revision)} characters "
+                       f"('{shorten(revision)}'; at most {MAX_REVISION})")
     try:
         return _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options",
                     f"{revision}^{{commit}}").decode().strip()
     except GitError:
         hint = f"; {_SHALLOW_HINT}" if is_shallow(root) else ""
-        raise GitError(f"unknown revision '{revision}'{hint}") from None
+        raise GitError(f"unknown revision '{shorten(revision)}'{hint}") from None
+
+
+#: Longer than any branch, tag or expression a person types; beyond it git and the file
+#: system fail in their own words ("File name too long").
+MAX_REVISION = 1024
+
+
+def shorten(name: str, keep: int = 80) -> str:
+    """A name the user gave, cut for a message (a 10,000-character one fills the screen)."""
+    return name if len(name) <= keep else name[:keep] + "…"
 
 
 def default_branch(root: Path) -> str | None:
