@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import unicodedata
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Mapping
 
@@ -17,8 +18,18 @@ from cjmgen.repository import Repository
 from cjmgen.workers import fork_map, worker_count
 
 def _suggest(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    known = list(known)
+    composed = unicodedata.normalize("NFC", name)
+    for candidate in known:  # 'café' typed on a Mac (NFD) against 'café' (NFC): looks the same
+        if candidate != name and unicodedata.normalize("NFC", candidate) == composed:
+            return (f" ('{candidate}' differs only in its Unicode form: {_form(name)} here, "
+                    f"{_form(candidate)} there; retype one of them)")
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _form(text: str) -> str:
+    return "NFC" if unicodedata.is_normalized("NFC", text) else "NFD" if unicodedata.is_normalized("NFD", text) else "mixed"
 
 
 def _at(item: Map | Stage, key: str) -> SourceLocation | None:
@@ -54,7 +65,9 @@ class MapFact:
 
 def report_duplicates(facts: list[MapFact], diagnostics: Diagnostics) -> dict[str, MapFact]:
     """Two maps with one id: an error at the later one. Facts in the repository's order
-    (by id, then path); returns each id's first map, which references resolve to."""
+    (by id, then path); returns each id's first map, which references resolve to.
+    Ids whose pages could not live together on a Mac or a Windows share are warned about
+    too (`report_unportable`)."""
     first_of: dict[str, MapFact] = {}
     for fact in facts:
         first = first_of.setdefault(fact.id, fact)
@@ -63,7 +76,37 @@ def report_duplicates(facts: list[MapFact], diagnostics: Diagnostics) -> dict[st
                 "duplicate-map", f"map id '{fact.id}' is also used by {first.path}", fact.id_location,
                 hint="set a different 'id' in one of the two files",
             )
+    report_unportable(list(first_of.values()), diagnostics)
     return first_of
+
+
+#: Names Windows keeps for devices, in any letter case and with any extension (`con.html`).
+RESERVED_NAMES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{port}{n}" for port in ("com", "lpt") for n in "123456789¹²³"]
+)
+
+
+def report_unportable(facts: list[MapFact], diagnostics: Diagnostics) -> None:
+    """Warn about map ids whose pages break on a Mac or a Windows share, though the Linux
+    build is fine: ids differing only in letter case or Unicode form (`Sofa` and `sofa`
+    become one file there) and Windows device names (`CON`, `aux`, `com1`)."""
+    seen: dict[str, MapFact] = {}
+    for fact in facts:
+        folded = unicodedata.normalize("NFC", fact.id).casefold()
+        other = seen.setdefault(folded, fact)
+        if other is not fact:
+            diagnostics.warning(
+                "case-clash", f"map id '{fact.id}' differs from '{other.id}' ({other.path}) only in letter case "
+                "or Unicode form: on macOS and Windows both pages are one file", fact.id_location,
+                hint="rename one of the two maps (or set a different 'id')",
+            )
+        reserved = [part for part in fact.id.split("/") if part.split(".")[0].rstrip(" ").casefold() in RESERVED_NAMES]
+        if reserved:
+            diagnostics.warning(
+                "reserved-name", f"map id '{fact.id}': '{reserved[0]}' is a device name on Windows; "
+                "its page cannot be opened or copied from a Windows share", fact.id_location,
+                hint="rename the map (or set a different 'id')",
+            )
 
 
 @dataclass

@@ -31,3 +31,33 @@ def test_a_ten_thousand_character_revision_is_a_clear_error(make_repo, args: lis
     assert "internal error" not in result.output and "Traceback" not in result.output
     assert "characters (" in result.output or "no such file" in result.output, result.output[:500]
     assert len(result.output) < 2_000  # the name is shortened, not printed whole
+
+
+def _diagnostics(root: Path, code: str) -> list[dict]:
+    return [d for d in check_json(root)["diagnostics"] if d["code"] == code]
+
+
+def test_map_ids_differing_only_in_case_or_unicode_form_clash(make_repo) -> None:
+    root = make_repo({"maps/Sofa.md": simple_map(), "maps/sofa.md": simple_map(),
+                      "maps/caf\u00e9.md": simple_map(), "maps/cafe\u0301.md": simple_map(),
+                      "maps/chair.md": simple_map()})
+    clashes = _diagnostics(root, "case-clash")
+    assert len(clashes) == 2
+    assert {d["path"] for d in clashes} == {"maps/sofa.md", "maps/caf\u00e9.md"}  # the later of each pair
+    assert any("'Sofa'" in d["message"] and "macOS and Windows" in d["message"] for d in clashes)
+    assert run(["build", "--no-pdf"], root).exit_code == 0  # a warning: Linux serves both
+
+
+@pytest.mark.parametrize("name", ["CON", "aux", "nul", "b2c/COM1", "Lpt9", "prn"])
+def test_windows_device_names_are_warned_about(make_repo, name: str) -> None:
+    root = make_repo({f"maps/{name}.md": simple_map(), "maps/console.md": simple_map()})
+    (found,) = _diagnostics(root, "reserved-name")
+    assert found["path"] == f"maps/{name}.md" and "device name on Windows" in found["message"]
+
+
+def test_a_persona_in_another_unicode_form_is_explained(make_repo) -> None:
+    root = make_repo({"maps/personas/caf\u00e9.md": "---\nname: Café\n---\n",
+                      "maps/a.md": simple_map(persona="cafe\u0301")})
+    (found,) = _diagnostics(root, "persona-ref")
+    assert "differs only in its Unicode form: NFD here, NFC there" in found["message"]
+    assert "did you mean" not in found["message"]
