@@ -279,9 +279,10 @@ _MAP_FIELDS = ("title", "segment", "state", "status", "tags", "reviewed", "relat
 
 
 def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = (), markdown: MarkdownRenderer | None = None,
-             persona_names: Mapping[str, str] | None = None) -> list[Change]:
+             persona_names: Mapping[str, str] | None = None,
+             channel_names: Mapping[str, str] | None = None) -> list[Change]:
     """Every change from one version of a map to another (matched by the caller); personas are
-    named as the site names them (`persona_names`: id -> name) where the name is known."""
+    and channels are named as the site names them (id -> name) where the name is known."""
     out = _Collector(new.id, frozenset(cosmetic))
     if old == new:
         return []
@@ -301,7 +302,7 @@ def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = (), markdown: Markdow
                                              new=_shown(names.get(new.persona or "", new.persona))),
                 field="persona", old=old.persona, new=new.persona)
     _owner(out, old.owner, new.owner, None, None)
-    pairs = _stages(out, old, new)
+    pairs = _stages(out, old, new, channel_names or {})
     markdown = markdown or MarkdownRenderer()
     notes_changes(out, old, new, pairs, markdown)
     prose_changes(out, old, new, pairs, markdown)
@@ -399,7 +400,8 @@ def _stable(sequence: Sequence[int]) -> set[int]:
 
 
 
-def _stages(out: _Collector, old: Map, new: Map) -> list[tuple[Stage | None, Stage | None]]:
+def _stages(out: _Collector, old: Map, new: Map,
+            channel_names: Mapping[str, str]) -> list[tuple[Stage | None, Stage | None]]:
     pairs = match_stages(old.stages, new.stages)
     old_index = {id(s): i for i, s in enumerate(old.stages)}
     matched = [(o, n) for o, n in pairs if o is not None and n is not None]
@@ -430,12 +432,12 @@ def _stages(out: _Collector, old: Map, new: Map) -> list[tuple[Stage | None, Sta
             out.add("stage-moved", Phrase.of("stage-moved", stage=after.name, old=was, new=now),
                     stage=after.id, field="position", old=was, new=now)
         if before != after or before.id != after.id:
-            _stage(out, before, after)
+            _stage(out, before, after, channel_names)
     flow_changes(out, old, new, pairs)
     return pairs
 
 
-def _stage(out: _Collector, old: Stage, new: Stage) -> None:
+def _stage(out: _Collector, old: Stage, new: Stage, channel_names: Mapping[str, str]) -> None:
     name, sid = new.name, new.id
     if old.emotion != new.emotion:
         out.add("emotion-changed", Phrase.of("emotion-changed", stage=name, old=_shown(old.emotion),
@@ -446,7 +448,7 @@ def _stage(out: _Collector, old: Stage, new: Stage) -> None:
         _items(out, new, lane, LANE_NOUNS[lane], getattr(old, lane), getattr(new, lane))
     for lane in sorted({k for k, _ in old.lanes} | {k for k, _ in new.lanes}):
         _items(out, new, lane, CUSTOM_LANE_NOUN, old.lane(lane), new.lane(lane))
-    _touchpoints(out, new, old.touchpoints, new.touchpoints)
+    _touchpoints(out, new, old.touchpoints, new.touchpoints, channel_names)
     _owner(out, old.owner, new.owner, name, sid)
     if old.count != new.count:
         out.add("count-changed", Phrase.of("count-changed", stage=name, old=_shown(old.count), new=_shown(new.count)),
@@ -512,13 +514,19 @@ def _source(out: _Collector, stage: Stage, lane: str, what: Phrase, before: str 
             stage=stage.id, field=lane, old=before, new=after)
 
 
-def _touchpoints(out: _Collector, stage: Stage, old: Sequence[Touchpoint], new: Sequence[Touchpoint]) -> None:
+def _touchpoints(out: _Collector, stage: Stage, old: Sequence[Touchpoint], new: Sequence[Touchpoint],
+                 channel_names: Mapping[str, str]) -> None:
     if tuple(old) == tuple(new):
         return
     key = lambda t: (t.channel, t.name or "")  # noqa: E731
     before = {key(t): t for t in old}
     after = {key(t): t for t in new}
-    label = lambda t: f"{t.channel}" + (f" ({t.name})" if t.name else "")  # noqa: E731
+
+    def label(touchpoint: Touchpoint) -> str:
+        """As the site shows it: its own name, else its channel's name (the id without a catalog)."""
+        channel = channel_names.get(touchpoint.channel, touchpoint.channel)
+        return f"{touchpoint.name} ({channel})" if touchpoint.name else channel
+
     for k, t in before.items():
         if k not in after:
             out.add("touchpoint-removed", Phrase.of("touchpoint-removed", stage=stage.name, label=label(t)),
@@ -693,6 +701,7 @@ def diff_sides(
     old: Side, new: Side, *, cosmetic: Iterable[str] = (), renames: Mapping[str, str] | None = None,
     base: str = "base", head: str = "head", base_commit: str | None = None, head_commit: str | None = None,
     base_url: str = "/", persona_names: Mapping[str, str] | None = None,
+    channel_names: Mapping[str, str] | None = None,
 ) -> RepoDiff:
     """Compare two sides (whole repositories, or just the files that changed).
 
@@ -702,13 +711,15 @@ def diff_sides(
     """
     with without_cyclic_gc():
         names = {**{p.id: p.name for p in (*old.personas.values(), *new.personas.values())}, **(persona_names or {})}
+        channels = {**{k: c.name for side in (old, new) for k, c in (side.channels or {}).items()},
+                    **(channel_names or {})}
         return _diff_sides(old, new, frozenset(cosmetic), renames or {}, base, head, base_commit, head_commit,
-                           base_url, names)
+                           base_url, names, channels)
 
 
 def _diff_sides(old: Side, new: Side, cosmetic: frozenset[str], renames: Mapping[str, str], base: str, head: str,
                 base_commit: str | None, head_commit: str | None, base_url: str,
-                persona_names: Mapping[str, str]) -> RepoDiff:
+                persona_names: Mapping[str, str], channel_names: Mapping[str, str]) -> RepoDiff:
     results: dict[str, MapDiff] = {}
     markdown = MarkdownRenderer()
     broken_new = {p for p, (kind, _, _) in new.broken.items() if kind == "map"}
@@ -722,7 +733,7 @@ def _diff_sides(old: Side, new: Side, cosmetic: frozenset[str], renames: Mapping
                         field="path", old=before.path, new=after.path)
                 url_change(out, before, after, base_url)
                 changes += out.out
-            changes += diff_map(before, after, cosmetic, markdown, persona_names)
+            changes += diff_map(before, after, cosmetic, markdown, persona_names, channel_names)
             if not changes:
                 continue
             status = "renamed" if before.path != after.path or before.id != after.id else "changed"
@@ -794,13 +805,13 @@ def _personas(old: Mapping[str, Persona], new: Mapping[str, Persona], cosmetic: 
     out = _Collector(None, cosmetic)
     for pid, before, after in _differing(old, new):
         if before is None:
-            out.add("persona-added", Phrase.of("persona-added", id=pid, name=after.name), field="persona", new=pid)
+            out.add("persona-added", Phrase.of("persona-added", name=after.name), field="persona", new=pid)
         elif after is None:
-            out.add("persona-removed", Phrase.of("persona-removed", id=pid, name=before.name), field="persona", old=pid)
+            out.add("persona-removed", Phrase.of("persona-removed", name=before.name), field="persona", old=pid)
         else:
             fields = tuple(Phrase(f"persona.{f}") for f in _PERSONA_FIELDS if getattr(before, f) != getattr(after, f))
-            detail = (Phrase.of("persona-edited.name", id=pid, old=before.name, new=after.name)
-                      if Phrase("persona.name") in fields else Phrase.of("persona-edited", id=pid, fields=fields))
+            detail = (Phrase.of("persona-edited.name", old=before.name, new=after.name)
+                      if Phrase("persona.name") in fields else Phrase.of("persona-edited", name=after.name, fields=fields))
             out.add("persona-edited", detail, field="persona",
                     old=before.name, new=after.name)
     return out.out
@@ -810,31 +821,34 @@ def _channels(old: Mapping[str, Channel], new: Mapping[str, Channel], cosmetic: 
     out = _Collector(None, cosmetic)
     for cid, before, after in _differing(old, new):
         if before is None:
-            out.add("channel-added", Phrase.of("channel-added", id=cid, name=after.name, kind=_word(after.kind)),
+            out.add("channel-added", Phrase.of("channel-added", name=after.name, kind=_word(after.kind)),
                     field="channels", new=cid)
         elif after is None:
-            out.add("channel-removed", Phrase.of("channel-removed", id=cid, name=before.name),
+            out.add("channel-removed", Phrase.of("channel-removed", name=before.name),
                     field="channels", old=cid)
         else:
-            out.add("channel-changed", Phrase.of("channel-changed", id=cid, old=before.name,
+            out.add("channel-changed", Phrase.of("channel-changed", old=before.name,
                                                  old_kind=_word(before.kind), new=after.name,
                                                  new_kind=_word(after.kind)),
                     field="channels", old=before.name, new=after.name)
     return out.out
 
 
-def persona_names(config: SiteConfig, *sides: Mapping[str, bytes]) -> dict[str, str]:
-    """Persona id -> the name the site shows, from the first side that has the persona file."""
-    names: dict[str, str] = {}
+def shown_names(config: SiteConfig, *sides: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, str]]:
+    """(persona id -> name, channel id -> name) as the site shows them, from the first side that has them."""
+    personas: dict[str, str] = {}
+    channels: dict[str, str] = {}
     for sources in sides:
         for path, data in sources.items():
             kind = classify(path, config)
-            if kind is None or kind[0] != "persona" or kind[1] in names:
+            if kind is None or kind[0] == "map" or kind[1] in personas:
                 continue
             parsed = parse_file(path, data, config)
             if parsed is not None and isinstance(parsed.value, Persona):
-                names[kind[1]] = parsed.value.name
-    return names
+                personas[kind[1]] = parsed.value.name
+            elif parsed is not None and parsed.kind == "channels" and isinstance(parsed.value, dict):
+                channels = {**{k: c.name for k, c in parsed.value.items()}, **channels}
+    return personas, channels
 
 
 def diff_repositories(old: Repository, new: Repository, **labels: Any) -> RepoDiff:
@@ -845,7 +859,8 @@ def diff_repositories(old: Repository, new: Repository, **labels: Any) -> RepoDi
 
 def diff_sources(
     config: SiteConfig, old: Mapping[str, bytes], new: Mapping[str, bytes], *,
-    renames: Mapping[str, str] | None = None, persona_names: Mapping[str, str] | None = None, **labels: Any,
+    renames: Mapping[str, str] | None = None, persona_names: Mapping[str, str] | None = None,
+    channel_names: Mapping[str, str] | None = None, **labels: Any,
 ) -> RepoDiff:
     """Compare two snapshots of the content files (path -> bytes); the benchmark times this.
 
@@ -861,7 +876,7 @@ def diff_sources(
     old_side = parse_side(config, {p: old[p] for p in changed if p in old})
     new_side = parse_side(config, {p: new[p] for p in changed if p in new})
     return diff_sides(old_side, new_side, cosmetic=config.cosmetic_fields, renames=hints, base_url=config.base_url,
-                      persona_names=persona_names, **labels)
+                      persona_names=persona_names, channel_names=channel_names, **labels)
 
 
 __all__ = [

@@ -178,6 +178,8 @@ def _columns(old: Map | None, new: Map | None) -> list[tuple[Stage | None, Stage
 
 
 def map_view(entry: MapDiff, locale: Locale, lanes: Sequence[str], lane_labels: dict[str, str], number: int) -> MapView:
+    if entry.status == "affected":  # the map itself did not change: only what `check` now says about it
+        return MapView(entry, [], [], Markup(""), [], f"map-{number}")
     moved = {c.stage for c in entry.changes if c.code == "stage-moved"}
     renamed = {c.stage for c in entry.changes if c.code == "stage-renamed"}
     columns: list[Column] = []

@@ -67,9 +67,13 @@ class Excerpt:
 
     def html(self) -> Markup:
         tags = {DELETED: "del", INSERTED: "ins"}
-        return Markup("").join(
-            Markup(f"<{tags[kind]}>{escape(text)}</{tags[kind]}>") if kind in tags else escape(text)
-            for kind, text in self.runs)
+        out, previous = [], SAME
+        for kind, text in self.runs:
+            if kind == INSERTED and previous == DELETED:
+                out.append(Markup(" "))
+            out.append(Markup(f"<{tags[kind]}>{escape(text)}</{tags[kind]}>") if kind in tags else escape(text))
+            previous = kind
+        return Markup("").join(out)
 
     @property
     def old(self) -> str:

@@ -71,12 +71,13 @@ def compare_revisions(root: Path, config: SiteConfig, base: str | None = None, h
 def _compared(config: SiteConfig, old_all: Mapping[str, bytes], new_all: Mapping[str, bytes], changed: set[str],
               as_of: dt.date, **options: Any) -> RepoDiff:
     """The semantic diff of the changed files, with what `check` newly says about the whole repository."""
-    from cjmgen.diff import diff_sources, persona_names
+    from cjmgen.diff import diff_sources, shown_names
     from cjmgen.diff_checks import check_changes
 
     old = {p: old_all[p] for p in sorted(changed) if p in old_all}
     new = {p: new_all[p] for p in sorted(changed) if p in new_all}
-    found = diff_sources(config, old, new, persona_names=persona_names(config, new_all, old_all), **options)
+    personas, channels = shown_names(config, new_all, old_all)
+    found = diff_sources(config, old, new, persona_names=personas, channel_names=channels, **options)
     return check_changes(found, config, old_all, new_all, as_of)
 
 

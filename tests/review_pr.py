@@ -24,12 +24,13 @@ CHANNELS = (
 CONFIG = "title: Пути клиентов «Мягкого угла»\nlanguage: ru\nbase_url: /cjm/\n"
 
 
-def ru_stage(stage_id: str, name: str, count: int | None, kpi: str = "CTR объявлений: 5%", extra: str = "") -> str:
+def ru_stage(stage_id: str, name: str, count: int | None, kpi: str = "CTR объявлений: 5%", extra: str = "",
+             touchpoints: str = "website") -> str:
     kpi_name, value = kpi.split(": ")
     lines = [f"  - id: {stage_id}", f"    name: {name}", f"    goals: [Цель этапа «{name}»]",
              f"    kpis: [{{name: {kpi_name}, value: {value}, target: 80%}}]",
              f"    obstacles: [Препятствие этапа «{name}»]", "    owner: Маркетинг", "    emotion: 0",
-             "    touchpoints: [website]"]
+             f"    touchpoints: [{touchpoints}]"]
     if count is not None:
         lines.append(f"    count: {count}")
     return "\n".join(lines) + "\n" + extra
@@ -46,11 +47,11 @@ SOFA_BODY = """Анна ищет диван со смартфона по дор�
 
 
 def sofa_search(order: tuple[str, ...] = ("awareness", "evaluation", "showroom", "deal", "delivery"),
-                deal_id: str = "deal", persona: str = "sergey", body: str = SOFA_BODY) -> str:
+                deal_id: str = "deal", persona: str = "sergey", body: str = SOFA_BODY, showroom: str = "website") -> str:
     stages = {
         "awareness": ru_stage("awareness", "Осведомлённость", 10000),
         "evaluation": ru_stage("evaluation", "Оценка и выбор", 2344),
-        "showroom": ru_stage("showroom", "Визит в шоурум", None),
+        "showroom": ru_stage("showroom", "Визит в шоурум", None, touchpoints=showroom),
         "deal": ru_stage(deal_id, "Сделка", 500, "Доля оплат онлайн: 40%"),
         "delivery": ru_stage("delivery", "Доставка", 450, "Доставлено в срок: 70%"),
     }
@@ -85,6 +86,9 @@ def chairs(days: str = "12", acceptance: str = "40%", approval_next: str = "", b
             + "".join(stages) + "---\n" + body)
 
 
+AT_SHOWROOM = "website, showroom"
+
+
 def make_pull_request(tmp_path: Path) -> Path:
     """The repository with `main` and `feature` (checked out), seven commits apart."""
     root = init(tmp_path / "repo", {
@@ -95,11 +99,11 @@ def make_pull_request(tmp_path: Path) -> Path:
     })
     commit(root, "Maps as of the October review", "2026-10-01T10:00:00+00:00")
     git(root, "checkout", "-q", "-b", "feature")
-    reordered = ("awareness", "showroom", "evaluation", "deal", "delivery")
+    reordered = ("awareness", "showroom", "evaluation", "deal", "delivery")  # and the showroom is a touchpoint
     commit(root, "Showroom visit comes before the evaluation", "2026-10-02T10:00:00+00:00",
-           {"maps/mobile/sofa-search.md": sofa_search(reordered)})
+           {"maps/mobile/sofa-search.md": sofa_search(reordered, showroom=AT_SHOWROOM)})
     commit(root, "Stage id deal -> purchase", "2026-10-03T10:00:00+00:00",
-           {"maps/mobile/sofa-search.md": sofa_search(reordered, deal_id="purchase")})
+           {"maps/mobile/sofa-search.md": sofa_search(reordered, showroom=AT_SHOWROOM, deal_id="purchase")})
     commit(root, "Chairs: KPIs after the Q3 report", "2026-10-04T10:00:00+00:00",
            {"maps/en/office-chairs.md": chairs(days="9", acceptance="35%")})
     commit(root, "Chairs: a rejected quote goes back to comparing", "2026-10-05T10:00:00+00:00",
@@ -108,13 +112,15 @@ def make_pull_request(tmp_path: Path) -> Path:
     new_chairs_body = CHAIRS_BODY.replace("twelve people", "twenty people").replace(
         "asks each for a sample chair", "orders a sample chair from the two cheapest")
     commit(root, "Notes after the interviews", "2026-10-06T10:00:00+00:00", {
-        "maps/mobile/sofa-search.md": sofa_search(reordered, deal_id="purchase", body=new_sofa_body),
+        "maps/mobile/sofa-search.md": sofa_search(reordered, showroom=AT_SHOWROOM, deal_id="purchase",
+                                                  body=new_sofa_body),
         "maps/en/office-chairs.md": chairs(days="9", acceptance="35%", approval_next="    next: [compare, order]\n",
                                            body=new_chairs_body),
     })
     commit(root, "Chairs: a clearer file name", "2026-10-07T10:00:00+00:00",
            moves={"maps/en/office-chairs.md": "maps/en/chairs-for-teams.md"})
     commit(root, "Sofa search is Anna's, in the b2c folder", "2026-10-08T10:00:00+00:00",
-           {"maps/b2c/sofa-search.md": sofa_search(reordered, deal_id="purchase", persona="anna", body=new_sofa_body)},
+           {"maps/b2c/sofa-search.md": sofa_search(reordered, showroom=AT_SHOWROOM, deal_id="purchase", persona="anna",
+                                                   body=new_sofa_body)},
            moves={"maps/mobile/sofa-search.md": "maps/b2c/sofa-search.md"})
     return root

@@ -161,8 +161,8 @@ def test_persona_file_and_channel_changes_are_reported(history_repo: Path) -> No
     (history_repo / "maps/channels.yml").write_text(CHANNELS + "email: {name: Email, kind: online}\n")
     report = diff_json(history_repo, "HEAD")
     other = [(c["code"], c["severity"], c["message"]) for c in report["other"]]
-    assert ("persona-edited", "info", "persona anna edited: role") in other
-    assert ("channel-added", "info", "channel email added: Email (online)") in other
+    assert ("persona-edited", "info", "persona Anna, 32 edited: role") in other
+    assert ("channel-added", "info", "channel Email added (online)") in other
 
 
 def test_default_base_is_the_merge_base_and_head_the_working_tree(history_repo: Path) -> None:

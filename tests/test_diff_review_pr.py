@@ -98,7 +98,7 @@ def test_prose_edits_show_the_section_and_the_changed_words(outputs: dict[str, s
     assert ("~ the map's notes edited: Boris equips a new office of [-twelve-]{+twenty+} people and must stay "
             "within the …") in text
     assert "{+orders+} a sample [-chair.-]{+chair from the two cheapest.+}" in text
-    assert "заметки к этапу «Сделка» — правка: Доставка занимает <del>пять</del><ins>три</ins>" in html
+    assert "заметки к этапу «Сделка» — правка: Доставка занимает <del>пять</del> <ins>три</ins>" in html
     [sofa_notes] = changes(outputs, SOFA, "body-changed")
     assert sofa_notes["stage"] == "purchase"
     assert "пять рабочих дней" in sofa_notes["old"] and "три рабочих дня" in sofa_notes["new"]
@@ -136,3 +136,19 @@ def test_personas_are_named_as_the_site_names_them(outputs: dict[str, str]) -> N
     assert "~ warning: persona: Сергей, 42 -> Анна, 32 [persona-changed]" in outputs["text"]
     assert "персона: Сергей, 42 → Анна, 32" in outputs["markdown"]
     assert "sergey" not in outputs["markdown"]
+
+
+def test_touchpoints_by_the_channel_names_of_the_catalog(outputs: dict[str, str]) -> None:
+    [added] = changes(outputs, SOFA, "touchpoint-added")
+    assert (added["stage"], added["new"]) == ("showroom", "Шоурум")
+    assert "+ touchpoint added in stage Визит в шоурум: Шоурум [touchpoint-added]" in outputs["text"]
+    assert "добавлена точка контакта на этапе «Визит в шоурум»: Шоурум" in outputs["markdown"]
+
+
+def test_the_html_page_marks_words_and_lists_the_affected_map_without_a_grid(outputs: dict[str, str]) -> None:
+    html = outputs["html"]
+    assert '<span class="badge diff-badge diff-affected">затронута</span>' in html
+    affected = html.split('data-status="affected"')[1].split("</section>")[0]
+    assert "diff-grid" not in affected and "<svg" not in affected
+    assert 'data-code="check-error"' in affected and "unknown related map &#39;mobile/sofa-search&#39;" in affected
+    assert "затронута 1" in html.split("</p>")[0]
