@@ -135,7 +135,7 @@ def register(group: click.Group) -> None:
         made = []
         for journey in journeys:
             try:
-                made.append(journey_to_map(journey, source=f"{file}:{journey.line}", persona=persona, actors=actors,
+                made.append(journey_to_map(journey, file=str(file), persona=persona, actors=actors,
                                            channels=catalog, personas=known, language=config.language))
             except MermaidImportError as exc:
                 raise ReviewError(str(exc)) from None

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from markdown_it import MarkdownIt
 
-from cjmgen.mermaid_syntax import Journey, MermaidError, Section, is_journey, parse_journey
+from cjmgen.mermaid_syntax import Journey, MermaidError, Section, Task, is_journey, parse_journey
 from cjmgen.site import slugify
 
 ACTOR_PLACES = ("tags", "touchpoints", "personas")
@@ -36,7 +36,6 @@ class Diagram:
 
     line: int
     text: str
-    journey: Journey | None = None
 
 
 @dataclass
@@ -153,14 +152,92 @@ def _stage_name(section: Section, number: int, language: str) -> str:
     return section.name.strip() or _UNNAMED_STAGE.get(language, _UNNAMED_STAGE["en"]).format(number)
 
 
-def journey_to_map(journey: Journey, *, source: str, persona: str | None = None, actors: str = DEFAULT_ACTORS,
-                   title: str | None = None, channels: set[str] | None = None,
-                   personas: set[str] | None = None, language: str = "en") -> MapFile:
+@dataclass
+class _Writer:
+    """Builds one map file; `where(line)` names a place of the diagram's file for warnings."""
+
+    file: str
+    actors: str
+    language: str
+    channels: set[str] | None
+    result: MapFile
+    out: list[str] = field(default_factory=list)
+
+    def where(self, line: int) -> str:
+        return f"{self.file}:{line}"
+
+    def warn(self, line: int, message: str) -> None:
+        self.result.warnings.append(f"{self.where(line)}: {message}")
+
+    def stage(self, section: Section, number: int, seen: set[str]) -> None:
+        name = _stage_name(section, number, self.language)
+        if not section.name.strip():
+            self.warn(section.line, f"tasks before the first section became the stage '{name}'")
+        stage_id = _short(slugify(name), 60) or f"stage-{number}"
+        while stage_id in seen:
+            stage_id = f"{stage_id}-{number}"
+        seen.add(stage_id)
+        self.out += [f"  - id: {yaml_text(stage_id)}", f"    name: {yaml_text(name)}"]
+        if section.tasks:
+            self.out.append("    actions:")
+        for task in section.tasks:
+            self.action(task)
+        if self.actors == "touchpoints":
+            self.touchpoints(section)
+        self.emotion(section, name)
+
+    def action(self, task: Task) -> None:
+        text = task.name.strip() or "-"
+        fields = [f"text: {yaml_text(text)}"]
+        if math.isfinite(task.score):
+            fields.append(f"score: {_number(task.score)}")
+            if not 1 <= task.score <= 5:
+                reason = " (a blank score: Mermaid reads it as 0)" if task.score_text == "" else ""
+                self.warn(task.line, f"task {text!r} has the score {_number(task.score)}{reason}, "
+                                     "outside Mermaid's 1..5; kept as it is")
+        else:
+            self.warn(task.line, f"task {text!r} has the score {task.score_text!r}, "
+                                 "which is not a number (Mermaid reads NaN); the action has no score")
+        if task.ignored:
+            self.warn(task.line, f"Mermaid ignores the text after the third ':' ({task.ignored!r}); so does cjmgen")
+        named = [a for a in task.actors if a]
+        if named:
+            fields.append("actors: [" + ", ".join(yaml_text(a) for a in named) + "]")
+        self.out.append("      - {" + ", ".join(fields) + "}")
+
+    def touchpoints(self, section: Section) -> None:
+        stage_actors = list(dict.fromkeys(a for t in section.tasks for a in t.actors if a))
+        if stage_actors:
+            self.out.append("    touchpoints:")
+        for actor in stage_actors:
+            channel = _actor_id(actor)
+            if self.channels is not None and channel not in self.channels:
+                raise MermaidImportError(f"{self.where(section.line)}: the channel catalog has no channel "
+                                         f"'{channel}' for the actor {actor!r}; add it to channels.yml or use --actors tags")
+            self.out.append(f"      - {{channel: {yaml_text(channel)}, name: {yaml_text(actor)}}}")
+
+    def emotion(self, section: Section, name: str) -> None:
+        emotion, how = emotion_of([t.score for t in section.tasks])
+        if emotion is None:
+            return
+        self.out.append(f"    emotion: {emotion}   # {how}")
+        finite = [t.score for t in section.tasks if math.isfinite(t.score)]
+        if "limited" in how:
+            self.warn(section.line, f"stage '{name}': {how}")
+        elif max(finite) - min(finite) >= 3:
+            self.warn(section.line, f"stage '{name}': its tasks score {', '.join(_number(s) for s in finite)}; "
+                                    f"the emotion {emotion} is their mean and hides the spread (the scores stay on the actions)")
+
+
+def journey_to_map(journey: Journey, *, file: str, persona: str | None = None, actors: str = DEFAULT_ACTORS,
+                   channels: set[str] | None = None, personas: set[str] | None = None,
+                   language: str = "en") -> MapFile:
     """The map file for a journey (frontmatter only, status draft) and the warnings of the conversion."""
-    warnings: list[str] = []
-    result = MapFile(journey, "", warnings)
-    map_title = title or journey.title or journey.acc_title or Path(source.split(":")[0]).stem or "Imported journey"
-    out = ["---", f"title: {yaml_text(map_title)}"]
+    result = MapFile(journey, "")
+    writer = _Writer(file, actors, language, channels, result)
+    map_title = journey.title or journey.acc_title or Path(file).stem or "Imported journey"
+    out = writer.out
+    out += ["---", f"title: {yaml_text(map_title)}"]
     described = [t for t in (journey.acc_title if journey.acc_title != map_title else None, journey.acc_description) if t]
     if described:
         out.append(f"description: {yaml_text(chr(10).join(described))}")
@@ -170,68 +247,18 @@ def journey_to_map(journey: Journey, *, source: str, persona: str | None = None,
     elif actors == "personas" and everyone:
         first = _actor_id(everyone[0])
         out.append(f"persona: {yaml_text(first)}   # the diagram's first actor; the others stay on the actions")
-        for actor in everyone[:1]:
-            if personas is None or _actor_id(actor) not in personas:
-                result.personas[_actor_id(actor)] = f"---\nname: {yaml_text(actor)}\n---\nAn actor of the Mermaid journey {yaml_text(map_title)}.\n"
+        if personas is None or first not in personas:
+            result.personas[first] = f"---\nname: {yaml_text(everyone[0])}\n---\nAn actor of the Mermaid journey {yaml_text(map_title)}.\n"
     if actors == "tags" and everyone:
         out.append("tags: [" + ", ".join(yaml_text(a) for a in everyone) + "]   # the diagram's actors")
     out += ["status: draft", "stages:"]
     seen: set[str] = set()
     for number, section in enumerate(journey.sections, 1):
-        name = _stage_name(section, number, language)
-        if not section.name.strip():
-            warnings.append(f"{source.split(':')[0]}:{section.line}: tasks before the first section became the stage '{name}'")
-        stage_id = _short(slugify(name), 60) or f"stage-{number}"
-        if stage_id in seen:
-            stage_id = f"{stage_id}-{number}"
-        seen.add(stage_id)
-        out.append(f"  - id: {yaml_text(stage_id)}")
-        out.append(f"    name: {yaml_text(name)}")
-        if section.tasks:
-            out.append("    actions:")
-        for task in section.tasks:
-            where = f"{source.split(':')[0]}:{task.line}"
-            fields = [f"text: {yaml_text(task.name.strip())}"]
-            if math.isfinite(task.score):
-                fields.append(f"score: {_number(task.score)}")
-                if not 1 <= task.score <= 5:
-                    reason = " (a blank score: Mermaid reads it as 0)" if task.score_text == "" else ""
-                    warnings.append(f"{where}: task {task.name.strip()!r} has the score {_number(task.score)}{reason}, "
-                                    "outside Mermaid's 1..5; kept as it is")
-            else:
-                warnings.append(f"{where}: task {task.name.strip()!r} has the score {task.score_text!r}, "
-                                "which is not a number (Mermaid reads NaN); the action has no score")
-            if task.ignored:
-                warnings.append(f"{where}: Mermaid ignores the text after the third ':' ({task.ignored!r}); so does cjmgen")
-            named = [a for a in task.actors if a]
-            if named:
-                fields.append("actors: [" + ", ".join(yaml_text(a) for a in named) + "]")
-            out.append("      - {" + ", ".join(fields) + "}")
-        if actors == "touchpoints":
-            stage_actors = list(dict.fromkeys(a for t in section.tasks for a in t.actors if a))
-            if stage_actors:
-                out.append("    touchpoints:")
-                for actor in stage_actors:
-                    channel = _actor_id(actor)
-                    if channels is not None and channel not in channels:
-                        raise MermaidImportError(f"{source.split(':')[0]}:{section.line}: the channel catalog has no channel "
-                                           f"'{channel}' for the actor {actor!r}; add it to channels.yml or use --actors tags")
-                    out.append(f"      - {{channel: {yaml_text(channel)}, name: {yaml_text(actor)}}}")
-        emotion, how = emotion_of([t.score for t in section.tasks])
-        if emotion is not None:
-            out.append(f"    emotion: {emotion}   # {how}")
-            finite = [t.score for t in section.tasks if math.isfinite(t.score)]
-            if "limited" in how:
-                warnings.append(f"{source.split(':')[0]}:{section.line}: stage '{name}': {how}")
-            elif max(finite) - min(finite) >= 3:
-                warnings.append(f"{source.split(':')[0]}:{section.line}: stage '{name}': its tasks score "
-                                f"{', '.join(_number(s) for s in finite)}; the emotion {emotion} is their mean and hides "
-                                "the spread (the scores stay on the actions)")
+        writer.stage(section, number, seen)
     if not journey.sections:
-        out += ["  - id: stage-1", "    name: Stage 1"]
-        warnings.append(f"{source}: the diagram has no sections or tasks; the map has one empty stage")
-    name, _, line = source.rpartition(":")
-    out += ["---", "", f"Imported from the Mermaid journey diagram in {Path(name).name} (line {line}).", ""]
+        out += ["  - id: stage-1", f"    name: {yaml_text(_stage_name(Section('', 0), 1, language))}"]
+        writer.warn(journey.line, "the diagram has no sections or tasks; the map has one empty stage")
+    out += ["---", "", f"Imported from the Mermaid journey diagram in {Path(file).name} (line {journey.line}).", ""]
     result.text = "\n".join(out)
     return result
 
