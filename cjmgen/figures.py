@@ -130,9 +130,10 @@ def parse_number(text: str) -> float | None:
             return None
         text = text.replace(".", "")  # 1.200.000
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         return None
+    return number if math.isfinite(number) else None  # `inf`, `nan`, 400 digits: no figure
 
 
 def _unit(text: str) -> tuple[str, float] | None:

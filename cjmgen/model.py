@@ -7,6 +7,7 @@ compare equal even if lines moved (what `serve` and `diff` rely on).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Mapping
@@ -54,7 +55,13 @@ class Quantity:
         if isinstance(value, bool):
             return cls(str(value), None)
         if isinstance(value, (int, float)):
-            return cls(_format_plain(value), float(value))
+            try:
+                number: float | None = float(value)
+            except OverflowError:  # a 400-digit integer
+                number = None
+            if number is not None and not math.isfinite(number):
+                number = None  # YAML .inf and .nan are no figures
+            return cls(_format_plain(value), number)
         raw = str(value).strip()
         match = _NUMBER.match(raw)
         if not match:
@@ -76,7 +83,7 @@ class Quantity:
 
 
 def _format_plain(value: int | float) -> str:
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return str(int(value))
     return str(value)
 

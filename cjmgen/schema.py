@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -32,6 +33,9 @@ ITEM_LISTS = (
     "opportunities", "backstage",
 )
 PERSONA_KEYS = ("name", "role", "photo", "quote", "goals", "needs", "pains", "channels")
+_NUMBERISH = re.compile(r"[+-]?(\d|\.?(inf|nan))", re.I)
+#: Far beyond any count of customers, within what a float (the charts' arithmetic) holds exactly.
+MAX_COUNT = 10**15
 KPI_KEYS = ("name", "value", "target", "unit", "better", "source")
 TOUCHPOINT_KEYS = ("channel", "name", "source")
 ITEM_KEYS = ("text", "source", "score", "actors")
@@ -186,6 +190,22 @@ class Reader:
         self.type_error(node, key, "a number or a figure like 5% or '3.5 days'")
         return None
 
+    def conversion(self, node: YNode | None) -> Quantity | None:
+        """A stated conversion: a finite, non-negative number or percentage (`5%`, `5`, `0.05`)."""
+        quantity = self.quantity(node, "conversion")
+        if quantity is None or node is None:
+            return None
+        if quantity.number is None or quantity.unit:
+            shown = quantity.raw if len(quantity.raw) <= 40 else quantity.raw[:40] + "…"
+            why = "no finite number" if node.kind == "float" or quantity.number is None and _NUMBERISH.match(quantity.raw) else None
+            self.diagnostics.error("type", f"'conversion' must be a percentage like 5%, got '{shown}'"
+                                   + (f" ({why})" if why else ""), node.loc)
+            return None
+        if quantity.number < 0:
+            self.diagnostics.error("value", f"conversion must not be negative, got {quantity.raw}", node.loc)
+            return None
+        return quantity
+
     def date(self, node: YNode | None, key: str) -> dt.date | None:
         if node is None or node.kind == "null":
             return None
@@ -285,6 +305,10 @@ class MapReader(Reader):
         if count is not None and count < 0:
             self.diagnostics.error("value", f"count must not be negative, got {count}", fields["count"].loc)
             count = None
+        if count is not None and count > MAX_COUNT:
+            self.diagnostics.error("value", f"count is too large ({len(str(count))} digits; at most {MAX_COUNT:,})",
+                                   fields["count"].loc)
+            count = None
         return Stage(
             id=stage_id,
             name=name,
@@ -293,7 +317,7 @@ class MapReader(Reader):
             kpis=self.kpis(fields.get("kpis")),
             owner=self.text(fields.get("owner"), "owner"),
             count=count,
-            conversion=self.quantity(fields.get("conversion"), "conversion"),
+            conversion=self.conversion(fields.get("conversion")),
             next=self.texts(fields.get("next"), "next"),
             lanes=tuple((key, self.items(fields.get(key), key)) for key in self.lanes if key in fields),
             location=node.loc,

@@ -61,3 +61,40 @@ def test_a_persona_in_another_unicode_form_is_explained(make_repo) -> None:
     (found,) = _diagnostics(root, "persona-ref")
     assert "differs only in its Unicode form: NFD here, NFC there" in found["message"]
     assert "did you mean" not in found["message"]
+
+
+BIG = "9" * 400
+
+
+def _numbers_map(first: str = "", second: str = "", count: object = 1000) -> str:
+    from tests.conftest import complete_stage
+
+    return ("---\ntitle: T\npersona: anna\nsegment: M\nreviewed: 2026-10-01\nstages:\n"
+            + complete_stage("A", "a", count, 1, first) + complete_stage("B", "b", 50, -1, second) + "---\n")
+
+
+@pytest.mark.parametrize("text, code, words", [
+    (_numbers_map(count=BIG), "value", "count is too large (400 digits"),
+    (_numbers_map(second=f"    conversion: {BIG}%"), "type", "no finite number"),
+    (_numbers_map(second=f"    conversion: {BIG}"), "type", "no finite number"),
+    (_numbers_map(second="    conversion: lots"), "type", "got 'lots'"),
+    (_numbers_map(second="    conversion: -5%"), "value", "must not be negative, got -5%"),
+    (_numbers_map(second="    conversion: .nan"), "type", "no finite number"),
+    (_numbers_map(second="    conversion: .inf"), "type", "no finite number"),
+    (_numbers_map(second="    conversion: inf%"), "type", "no finite number"),
+    (_numbers_map(first=f"    kpis: [{{name: K, value: {BIG}, target: 5}}]"), "kpi-no-status", "gets no status"),
+    (_numbers_map(first=f"    kpis: [{{name: K, value: 5%, target: '{BIG}%'}}]"), "kpi-no-status", "gets no status"),
+])
+def test_numbers_out_of_range_are_diagnostics_in_check_and_build(make_repo, text: str, code: str, words: str) -> None:
+    text = text.replace("    kpis: [{name: KPI A, value: 5%, target: 7%}]\n", "", 1) if "name: K," in text else text
+    root = make_repo({"maps/n.md": text})
+    found = [d for d in check_json(root)["diagnostics"] if d["code"] == code and words in d["message"]]
+    assert len(found) == 1, check_json(root)["diagnostics"]
+    line = found[0]["line"]
+    assert found[0]["path"] == "maps/n.md" and line > 1 and found[0]["column"] > 1
+    built = run(["build", "--no-pdf"], root)
+    assert "internal error" not in built.output and "OverflowError" not in built.output
+    assert f"maps/n.md:{line}:" in built.output
+    assert built.exit_code == (0 if code == "kpi-no-status" else 1)
+    if code == "kpi-no-status":
+        assert (root / "site" / "maps" / "n.html").is_file()
