@@ -27,7 +27,7 @@ from cjmgen.gcpause import without_cyclic_gc
 from cjmgen.i18n import Locale
 from cjmgen.markdown import MarkdownRenderer
 from cjmgen.model import KPI, Channel, Item, Map, Persona, Quantity, Stage, Touchpoint
-from cjmgen.repository import Repository, classify, parse_file
+from cjmgen.repository import Repository, classify, content_prefix, parse_file
 
 INFO, WARNING, ERROR = "info", "warning", "error"
 SEVERITIES = (INFO, WARNING, ERROR)
@@ -278,31 +278,46 @@ def _word(value: Any) -> Any:
 _MAP_FIELDS = ("title", "segment", "state", "status", "tags", "reviewed", "related", "current", "description")
 
 
+@dataclass(frozen=True)
+class ShownNames:
+    """What the site calls the things a map names by id: personas, channels, other maps (by title)."""
+
+    personas: Mapping[str, str] = field(default_factory=dict)
+    channels: Mapping[str, str] = field(default_factory=dict)
+    maps: Mapping[str, str] = field(default_factory=dict)
+
+    def merged(self, other: ShownNames) -> ShownNames:
+        """These names, with `other`'s where both know a thing."""
+        return ShownNames({**self.personas, **other.personas}, {**self.channels, **other.channels},
+                          {**self.maps, **other.maps})
+
+
 def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = (), markdown: MarkdownRenderer | None = None,
-             persona_names: Mapping[str, str] | None = None,
-             channel_names: Mapping[str, str] | None = None) -> list[Change]:
-    """Every change from one version of a map to another (matched by the caller); personas are
-    and channels are named as the site names them (id -> name) where the name is known."""
+             names: ShownNames | None = None) -> list[Change]:
+    """Every change from one version of a map to another (matched by the caller); personas,
+    channels and maps it refers to are named as the site names them where `names` knows them."""
     out = _Collector(new.id, frozenset(cosmetic))
     if old == new:
         return []
+    names = names or ShownNames()
     for name in _MAP_FIELDS:
         before, after = getattr(old, name), getattr(new, name)
         if name == "description" and before and after:
             continue  # an edit of the text: its words are shown (prose_changes)
         if before != after:
             shown = _word if name in ("state", "status") else _shown
+            if name in ("related", "current"):  # other maps: by their titles
+                shown = lambda value: _shown(_titled(value, names.maps))  # noqa: E731
             out.add(f"{name}-changed", Phrase.of("field-changed", field=Phrase(f"field.{name}"),
                                                  old=shown(before), new=shown(after)),
                     field=name, old=_plain(before), new=_plain(after))
     if old.persona != new.persona:
-        names = persona_names or {}
         out.add("persona-changed", Phrase.of("field-changed", field=Phrase("field.persona"),
-                                             old=_shown(names.get(old.persona or "", old.persona)),
-                                             new=_shown(names.get(new.persona or "", new.persona))),
+                                             old=_shown(names.personas.get(old.persona or "", old.persona)),
+                                             new=_shown(names.personas.get(new.persona or "", new.persona))),
                 field="persona", old=old.persona, new=new.persona)
     _owner(out, old.owner, new.owner, None, None)
-    pairs = _stages(out, old, new, channel_names or {})
+    pairs = _stages(out, old, new, names.channels)
     markdown = markdown or MarkdownRenderer()
     notes_changes(out, old, new, pairs, markdown)
     prose_changes(out, old, new, pairs, markdown)
@@ -700,8 +715,7 @@ def _match_maps(old: Sequence[Map], new: Sequence[Map], renames: Mapping[str, st
 def diff_sides(
     old: Side, new: Side, *, cosmetic: Iterable[str] = (), renames: Mapping[str, str] | None = None,
     base: str = "base", head: str = "head", base_commit: str | None = None, head_commit: str | None = None,
-    base_url: str = "/", persona_names: Mapping[str, str] | None = None,
-    channel_names: Mapping[str, str] | None = None,
+    base_url: str = "/", names: ShownNames | None = None,
 ) -> RepoDiff:
     """Compare two sides (whole repositories, or just the files that changed).
 
@@ -710,16 +724,16 @@ def diff_sides(
     each of the collector's full passes walked all of it again (0.2 -> 0.75 s).
     """
     with without_cyclic_gc():
-        names = {**{p.id: p.name for p in (*old.personas.values(), *new.personas.values())}, **(persona_names or {})}
-        channels = {**{k: c.name for side in (old, new) for k, c in (side.channels or {}).items()},
-                    **(channel_names or {})}
+        own = ShownNames({p.id: p.name for p in (*old.personas.values(), *new.personas.values())},
+                         {k: c.name for side in (old, new) for k, c in (side.channels or {}).items()},
+                         {m.id: m.title for m in (*old.maps, *new.maps)})
         return _diff_sides(old, new, frozenset(cosmetic), renames or {}, base, head, base_commit, head_commit,
-                           base_url, names, channels)
+                           base_url, own.merged(names or ShownNames()))
 
 
 def _diff_sides(old: Side, new: Side, cosmetic: frozenset[str], renames: Mapping[str, str], base: str, head: str,
                 base_commit: str | None, head_commit: str | None, base_url: str,
-                persona_names: Mapping[str, str], channel_names: Mapping[str, str]) -> RepoDiff:
+                names: ShownNames) -> RepoDiff:
     results: dict[str, MapDiff] = {}
     markdown = MarkdownRenderer()
     broken_new = {p for p, (kind, _, _) in new.broken.items() if kind == "map"}
@@ -733,7 +747,7 @@ def _diff_sides(old: Side, new: Side, cosmetic: frozenset[str], renames: Mapping
                         field="path", old=before.path, new=after.path)
                 url_change(out, before, after, base_url)
                 changes += out.out
-            changes += diff_map(before, after, cosmetic, markdown, persona_names, channel_names)
+            changes += diff_map(before, after, cosmetic, markdown, names)
             if not changes:
                 continue
             status = "renamed" if before.path != after.path or before.id != after.id else "changed"
@@ -834,21 +848,46 @@ def _channels(old: Mapping[str, Channel], new: Mapping[str, Channel], cosmetic: 
     return out.out
 
 
-def shown_names(config: SiteConfig, *sides: Mapping[str, bytes]) -> tuple[dict[str, str], dict[str, str]]:
-    """(persona id -> name, channel id -> name) as the site shows them, from the first side that has them."""
+def shown_names(config: SiteConfig, old: Mapping[str, bytes], new: Mapping[str, bytes],
+                changed: Iterable[str]) -> ShownNames:
+    """The names of every persona and channel, and the titles of the maps the changed maps refer
+    to (`related`, `current`), from every file of both sides (`old`, `new`), the head's first.
+
+    A referenced map is looked up by the file its id names (`maps/<id>.md`); a map whose
+    frontmatter sets another id keeps being shown by id.
+    """
     personas: dict[str, str] = {}
     channels: dict[str, str] = {}
-    for sources in sides:
+    referenced: set[str] = set()
+    for sources in (new, old):
         for path, data in sources.items():
             kind = classify(path, config)
-            if kind is None or kind[0] == "map" or kind[1] in personas:
+            if kind is None or (kind[0] == "map" and path not in changed) or kind[1] in personas:
                 continue
             parsed = parse_file(path, data, config)
-            if parsed is not None and isinstance(parsed.value, Persona):
-                personas[kind[1]] = parsed.value.name
-            elif parsed is not None and parsed.kind == "channels" and isinstance(parsed.value, dict):
-                channels = {**{k: c.name for k, c in parsed.value.items()}, **channels}
-    return personas, channels
+            value = parsed.value if parsed is not None else None
+            if isinstance(value, Persona):
+                personas[kind[1]] = value.name
+            elif isinstance(value, Map):
+                referenced |= {*value.related, *([value.current] if value.current else [])}
+            elif parsed is not None and parsed.kind == "channels" and isinstance(value, dict):
+                channels = {**{k: c.name for k, c in value.items()}, **channels}
+    prefix = content_prefix(config)
+    titles: dict[str, str] = {}
+    for map_id in sorted(referenced):
+        path = f"{prefix}/{map_id}.md" if prefix != "." else f"{map_id}.md"
+        data = new.get(path, old.get(path))
+        parsed = parse_file(path, data, config) if data is not None else None
+        if parsed is not None and isinstance(parsed.value, Map) and parsed.value.id == map_id:
+            titles[map_id] = parsed.value.title
+    return ShownNames(personas, channels, titles)
+
+
+def _titled(value: Any, titles: Mapping[str, str]) -> Any:
+    """A map id (or a list of them) as the titles of those maps, where they are known."""
+    if isinstance(value, (tuple, list)):
+        return tuple(titles.get(v, v) for v in value)
+    return titles.get(value, value) if isinstance(value, str) else value
 
 
 def diff_repositories(old: Repository, new: Repository, **labels: Any) -> RepoDiff:
@@ -859,8 +898,7 @@ def diff_repositories(old: Repository, new: Repository, **labels: Any) -> RepoDi
 
 def diff_sources(
     config: SiteConfig, old: Mapping[str, bytes], new: Mapping[str, bytes], *,
-    renames: Mapping[str, str] | None = None, persona_names: Mapping[str, str] | None = None,
-    channel_names: Mapping[str, str] | None = None, **labels: Any,
+    renames: Mapping[str, str] | None = None, names: ShownNames | None = None, **labels: Any,
 ) -> RepoDiff:
     """Compare two snapshots of the content files (path -> bytes); the benchmark times this.
 
@@ -876,7 +914,7 @@ def diff_sources(
     old_side = parse_side(config, {p: old[p] for p in changed if p in old})
     new_side = parse_side(config, {p: new[p] for p in changed if p in new})
     return diff_sides(old_side, new_side, cosmetic=config.cosmetic_fields, renames=hints, base_url=config.base_url,
-                      persona_names=persona_names, channel_names=channel_names, **labels)
+                      names=names, **labels)
 
 
 __all__ = [

@@ -76,8 +76,7 @@ def _compared(config: SiteConfig, old_all: Mapping[str, bytes], new_all: Mapping
 
     old = {p: old_all[p] for p in sorted(changed) if p in old_all}
     new = {p: new_all[p] for p in sorted(changed) if p in new_all}
-    personas, channels = shown_names(config, new_all, old_all)
-    found = diff_sources(config, old, new, persona_names=personas, channel_names=channels, **options)
+    found = diff_sources(config, old, new, names=shown_names(config, old_all, new_all, changed), **options)
     return check_changes(found, config, old_all, new_all, as_of)
 
 

@@ -75,18 +75,21 @@ def en_stage(stage_id: str, name: str, kpi: str, extra: str = "") -> str:
             f"    obstacles: [Obstacle of {name}]\n    owner: Sales\n    emotion: 0\n    touchpoints: [phone]\n{extra}")
 
 
-def chairs(days: str = "12", acceptance: str = "40%", approval_next: str = "", body: str = CHAIRS_BODY) -> str:
+def chairs(days: str = "12", acceptance: str = "40%", approval_next: str = "", body: str = CHAIRS_BODY,
+           related: str = "") -> str:
     stages = [
         en_stage("search", "Search", "{name: Leads, value: 120, target: 150}"),
         en_stage("compare", "Compare", f"{{name: Days to decide, value: {days}, target: 7, better: lower}}"),
         en_stage("approval", "Approval", f"{{name: Quote acceptance, value: {acceptance}, target: 50%}}", approval_next),
         en_stage("order", "Order", "{name: Orders, value: 30, target: 40}"),
     ]
-    return ("---\ntitle: Office chairs for a team\npersona: boris\nreviewed: 2026-10-01\nstages:\n"
+    return (f"---\ntitle: Office chairs for a team\npersona: boris\nreviewed: 2026-10-01\n{related}stages:\n"
             + "".join(stages) + "---\n" + body)
 
 
 AT_SHOWROOM = "website, showroom"
+RELATED = "related: [desktop/sofa-ads]\n"
+BACK_TO_COMPARE = "    next: [compare, order]\n"  # a rejected quote goes back to comparing
 
 
 def make_pull_request(tmp_path: Path) -> Path:
@@ -105,16 +108,16 @@ def make_pull_request(tmp_path: Path) -> Path:
     commit(root, "Stage id deal -> purchase", "2026-10-03T10:00:00+00:00",
            {"maps/mobile/sofa-search.md": sofa_search(reordered, showroom=AT_SHOWROOM, deal_id="purchase")})
     commit(root, "Chairs: KPIs after the Q3 report", "2026-10-04T10:00:00+00:00",
-           {"maps/en/office-chairs.md": chairs(days="9", acceptance="35%")})
+           {"maps/en/office-chairs.md": chairs(days="9", acceptance="35%", related=RELATED)})
     commit(root, "Chairs: a rejected quote goes back to comparing", "2026-10-05T10:00:00+00:00",
-           {"maps/en/office-chairs.md": chairs(days="9", acceptance="35%", approval_next="    next: [compare, order]\n")})
+           {"maps/en/office-chairs.md": chairs(days="9", acceptance="35%", related=RELATED, approval_next=BACK_TO_COMPARE)})
     new_sofa_body = SOFA_BODY.replace("пять рабочих дней, и клиентка сомневается", "три рабочих дня, и клиентка уверена")
     new_chairs_body = CHAIRS_BODY.replace("twelve people", "twenty people").replace(
         "asks each for a sample chair", "orders a sample chair from the two cheapest")
     commit(root, "Notes after the interviews", "2026-10-06T10:00:00+00:00", {
         "maps/mobile/sofa-search.md": sofa_search(reordered, showroom=AT_SHOWROOM, deal_id="purchase",
                                                   body=new_sofa_body),
-        "maps/en/office-chairs.md": chairs(days="9", acceptance="35%", approval_next="    next: [compare, order]\n",
+        "maps/en/office-chairs.md": chairs(days="9", acceptance="35%", related=RELATED, approval_next=BACK_TO_COMPARE,
                                            body=new_chairs_body),
     })
     commit(root, "Chairs: a clearer file name", "2026-10-07T10:00:00+00:00",

@@ -152,3 +152,10 @@ def test_the_html_page_marks_words_and_lists_the_affected_map_without_a_grid(out
     assert "diff-grid" not in affected and "<svg" not in affected
     assert 'data-code="check-error"' in affected and "unknown related map &#39;mobile/sofa-search&#39;" in affected
     assert "затронута 1" in html.split("</p>")[0]
+
+
+def test_related_maps_by_their_titles(outputs: dict[str, str]) -> None:
+    [related] = changes(outputs, CHAIRS, "related-changed")
+    assert (related["old"], related["new"]) == ([], ["desktop/sofa-ads"])
+    assert "~ related: none -> Покупка дивана с компьютера [related-changed]" in outputs["text"]
+    assert "связанные карты: нет → Покупка дивана с компьютера" in outputs["markdown"]
