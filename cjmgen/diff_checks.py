@@ -87,6 +87,7 @@ def _wanted(config: SiteConfig, old: Mapping[str, bytes], new: Mapping[str, byte
     own id, or that a changed map names as its current-state map (its state matters)."""
     needles: set[bytes] = set()
     named: set[str] = set()
+    catalogs: list[set[str]] = []
     for path in changed:
         kind = classify(path, config)
         if kind is not None and kind[1]:
@@ -101,8 +102,12 @@ def _wanted(config: SiteConfig, old: Mapping[str, bytes], new: Mapping[str, byte
             if isinstance(value, Map):
                 needles.add(value.id.rsplit("/", 1)[-1].encode())
                 named |= {value.current} if value.current else set()
-            elif parsed.kind == "channels" and isinstance(value, dict):
-                needles |= {key.encode() for key in value}
+            elif parsed.kind == "channels":
+                catalogs.append(set(value) if isinstance(value, dict) else set())
+    if len(catalogs) == 1:  # a catalog appeared or went: every touchpoint is checked differently
+        return set(new) | set(old)
+    if catalogs:  # the channels added or removed (a renamed channel is the same id)
+        needles |= {key.encode() for key in set.union(*catalogs) - set.intersection(*catalogs)}
     wanted = set(changed)
     for path, data in new.items():
         if path in wanted or old.get(path) != data:

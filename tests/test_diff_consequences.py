@@ -78,3 +78,33 @@ def test_a_long_prose_edit_is_shortened_around_the_changes() -> None:
     assert code == "body-changed"
     assert message == ("the map's notes edited: … word94 word95 word96 word97 word98 word99 [-word100-]{+CHANGED+} "
                        "word101 word102 word103 word104 word105 word106 …")
+
+
+def test_what_check_newly_says_about_unchanged_files_of_two_folders(tmp_path: Path) -> None:
+    import json
+
+    from conftest import run, write_files
+
+    def repository(folder: str, catalog: str, persona: bool) -> Path:
+        files = {
+            "channels.yml": catalog,
+            "shop.md": "---\ntitle: Shop visit\npersona: anna\nstages:\n  - name: Visit\n    touchpoints: [showroom]\n---\n",
+            "web.md": "---\ntitle: Web order\nstages:\n  - name: Order\n    touchpoints: [website]\n---\n",
+        }
+        if persona:
+            files["personas/anna.md"] = "---\nname: Anna, 32\n---\n"
+        return write_files(tmp_path / folder, files)
+
+    both = "website: {name: Website, kind: online}\n"
+    old = repository("old", both + "showroom: {name: Showroom, kind: offline}\n", persona=True)
+    new = repository("new", both, persona=False)
+    result = run(["diff", str(old), str(new), "--format", "json"], tmp_path)
+    report = json.loads(result.stdout)
+    [shop] = report["maps"]
+    assert (shop["id"], shop["status"]) == ("shop", "affected")
+    assert sorted((c["code"], c["field"]) for c in shop["changes"]) == [
+        ("check-error", "channel-ref"), ("check-error", "persona-ref")]
+    removed = [(c["code"], c["message"]) for c in report["other"]]
+    assert ("persona-removed", "persona Anna, 32 removed") in removed
+    assert ("channel-removed", "channel Showroom removed") in removed
+    assert report["summary"]["highest"] == "error"
