@@ -19,6 +19,7 @@ import posixpath
 import shutil
 import socket
 import socketserver
+import sys
 import tempfile
 import threading
 import time
@@ -26,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from cjmgen.serve_guard import BACKLOG, MAX_TARGET, READ_TIMEOUT, host_allowed
 
 RELOAD_PATH = "/__cjmgen__/wait"
 POLL_SECONDS = 0.05  # how often the watcher looks at the files
@@ -204,14 +207,19 @@ def _scan(folder: str, seen: dict[str, tuple[int, int]]) -> None:
 
 
 def make_handler(folder: SiteFolder, state: ReloadState, base_path: str,
-                 provide: Callable[[str], None]) -> type[http.server.BaseHTTPRequestHandler]:
+                 provide: Callable[[str], None], bound_host: str = "127.0.0.1") -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "cjmgen-serve"
+        timeout = READ_TIMEOUT  # a silent connection frees its thread
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet by design
             return
 
         def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            if not host_allowed(self.headers.get("Host"), bound_host, self.server.server_address[1]):
+                return self.send(403, b"Forbidden: not a host this preview serves (DNS rebinding guard)", "text/plain")
+            if len(self.path) > MAX_TARGET:
+                return self.send(414, b"URI too long", "text/plain")
             url = urlsplit(self.path)
             if url.path == RELOAD_PATH:
                 return self.reload(url.query)
@@ -230,7 +238,11 @@ def make_handler(folder: SiteFolder, state: ReloadState, base_path: str,
                 return self.send(403, b"Forbidden", "text/plain")
             if state.error_page is not None and relative.endswith(".html"):
                 return self.send(500, error_page(state.error_page, state.version), "text/html; charset=utf-8")
-            if not target.is_file():
+            try:
+                exists = target.is_file()
+            except OSError:  # a name the system refuses (too long for a file name)
+                return self.not_found()
+            if not exists:
                 provide(relative)  # a page put off after a save, a PDF nobody asked for before
             data = _read(target)  # a rebuild may take it away at any moment
             if data is None:
@@ -248,8 +260,10 @@ def make_handler(folder: SiteFolder, state: ReloadState, base_path: str,
             self.send(404, inject_reload(body or b"Not found", state.version), "text/html; charset=utf-8")
 
         def reload(self, query: str) -> None:
-            seen = int(parse_qs(query).get("v", ["-1"])[0] or -1)
-            version = state.wait_newer(seen, LONG_POLL_SECONDS)
+            asked = parse_qs(query).get("v", ["-1"])[0] or "-1"
+            if not asked.lstrip("-").isdigit() or len(asked) > 18:
+                return self.send(400, b"Bad request: v must be a version number", "text/plain")
+            version = state.wait_newer(int(asked), LONG_POLL_SECONDS)
             self.send(200, f'{{"version": {version}}}'.encode(), "application/json")
 
         def redirect(self, location: str) -> None:
@@ -295,6 +309,13 @@ def _content_type(name: str) -> str:
 class ThreadingServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = BACKLOG
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """One line, never a traceback: a preview server outlives any request."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, (ConnectionError, TimeoutError)):
+            sys.stderr.write(f"cjmgen serve: request from {client_address} failed: {error!r}\n")
 
 
 class ThreadingServer6(ThreadingServer):
@@ -378,7 +399,7 @@ class DevServer:
         """Build, bind, start watching; returns the URL."""
         self.watcher.prime()  # a save during the first build or before the thread runs still counts
         self.build_once("initial build")
-        handler = make_handler(self.folder, self.state, self.base_path, self.provide)
+        handler = make_handler(self.folder, self.state, self.base_path, self.provide, self.host)
         ipv6 = ":" in self.host
         self.httpd = (ThreadingServer6 if ipv6 else ThreadingServer)((self.host, self.port), handler)
         self.port = self.httpd.server_address[1]
