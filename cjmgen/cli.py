@@ -209,9 +209,13 @@ def _shown(path: Path) -> str:
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @click.option("--ci", type=click.Choice(["github", "gitlab"]), default=None,
               help="Also write a CI workflow: check on push, diff as a PR comment, publish.")
+@click.option("--install", "install", metavar="SPEC", default=None,
+              help="What the CI's pip installs, e.g. 'cjmgen[pdf] @ git+https://...'  "
+                   "[default: this cjmgen, exactly]")
+@click.option("--no-pdf", "no_pdf", is_flag=True, help="The CI publishes the site without PDFs.")
 @click.pass_context
 def init(ctx: click.Context, directory: Path, title: str | None, language: str, force: bool,
-         ci: str | None) -> None:
+         ci: str | None, install: str | None, no_pdf: bool) -> None:
     """Create a new map repository in DIRECTORY (default: here)."""
     import datetime as dt
 
@@ -220,10 +224,15 @@ def init(ctx: click.Context, directory: Path, title: str | None, language: str, 
 
     files = init_files(title, language, dt.date.today())
     files.update({f".cjmgen/{kind}.schema.json": render_schema(kind) for kind in SCHEMAS})
+    if (install or no_pdf) and not ci:
+        raise click.UsageError("--install and --no-pdf go with --ci github|gitlab")
     if ci:
-        from cjmgen.ci_templates import ci_files
+        from cjmgen.ci_templates import ci_files, default_install
 
-        files.update(ci_files(ci))
+        files.update(ci_files(ci, install, pdf=not no_pdf))
+        note = None if install else default_install(not no_pdf).note
+        if note:
+            click.echo(f"note: {note}", err=True)
     written, skipped = write_new(directory, files, force)
     for name in written:
         click.echo(f"  created {name}")

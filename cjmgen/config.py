@@ -98,7 +98,7 @@ def normalise_site_url(url: str) -> str | None:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         return None
-    return url.strip() if url.strip().endswith("/") else url.strip() + "/"
+    return url.strip().rstrip("/") + "/"
 
 
 def site_url_path(site_url: str) -> str:

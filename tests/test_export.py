@@ -57,7 +57,7 @@ def test_init_ci_github_writes_a_workflow(tmp_path: Path) -> None:
     assert set(jobs) == {"check", "diff", "publish"}
     assert any(step.get("run") == "cjmgen check" for step in jobs["check"]["steps"])
     diff_steps = " ".join(step.get("run", "") for step in jobs["diff"]["steps"])
-    assert "cjmgen diff" in diff_steps and "--format markdown" in diff_steps and "gh pr comment" in diff_steps
+    assert "cjmgen diff" in diff_steps and "--format markdown" in diff_steps and "gh api" in diff_steps
     assert jobs["diff"]["steps"][0]["with"]["fetch-depth"] == 0
     assert "default_branch" in jobs["publish"]["if"]
     assert any("cjmgen build" in step.get("run", "") for step in jobs["publish"]["steps"])
