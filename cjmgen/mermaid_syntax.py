@@ -238,9 +238,11 @@ def preprocess(text: str, first_line: int = 1) -> tuple[_Tracked, str | None]:
     front = _match_frontmatter(detected)
     detected = strip_any_comments(_DIRECTIVE.sub("", detected[front[2]:] if front else detected))
     if not re.match(f"{_WS}*journey", detected):
-        raise MermaidError("not a journey diagram: Mermaid finds no diagram type (the text must start with "
-                           "'journey', in lower case, after any frontmatter, directives and comments)",
-                           tracked.line_at(0))
+        first = detected.strip().split("\n")[0][:40]
+        starts = f"it starts with {first!r}" if first else "it is empty"
+        raise MermaidError(f"not a journey diagram ({starts}): only journey diagrams can be imported, and Mermaid "
+                           "takes a text for one when it starts with 'journey', in lower case, after any frontmatter, "
+                           "directives and comments", tracked.line_at(0))
     tracked.sub(_STYLE, lambda m: m.group(0)[:-1])
     tracked.sub(_CLASSDEF, lambda m: m.group(0)[:-1])
     tracked.sub(_ENTITY, lambda m: ("ﬂ°°" if re.fullmatch(r"\+?\d+", m.group(0)[1:-1]) else "ﬂ°") + m.group(0)[1:-1] + "¶ß")
