@@ -43,6 +43,7 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
     cjmgen pdf --handout --segment "Мобильные"    # A4 booklet -> handout.pdf
     (more maps than pdf.handout_maps: volumes handout-1.pdf, handout-2.pdf, ...)
     """
+    from cjmgen.build import leveled
     from cjmgen.cli import EXIT_OK, EXIT_PROBLEMS, _say_missing_libraries, _session, print_diagnostics
     from cjmgen.pdf import PdfError
     from cjmgen.pdf.layout import PageSizeError, PageSpec
@@ -60,6 +61,7 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
         raise click.UsageError("--segment, --persona and --tag select maps for --handout")
     project = load_project(session.root)
     diagnostics = project.diagnostics
+    diagnostics.items = leveled(diagnostics, project.repo.config)  # cjmgen.yml's validation: levels
     if diagnostics.has_errors:
         print_diagnostics(session, diagnostics.sorted())
         click.echo("pdf: the repository has errors; fix them first (cjmgen check)", err=True)
@@ -98,17 +100,15 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
         planned = plan_maps(printer, chosen, page, poster=bool(poster), names=sources)
     try:
         outcome = produce(planned, repo.config, printer, known=diagnostics.items, use_cache=not no_cache,
-                          progress=lambda line: click.echo(line, err=True))
+                          progress=session.say)
     except PdfError as exc:
         click.echo(f"error: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""), err=True)
         ctx.exit(EXIT_PROBLEMS)
-    from cjmgen.build import leveled
-
-    shown = [d for d in leveled([*diagnostics.items, *outcome.diagnostics], repo.config)
+    shown = [d for d in [*diagnostics.items, *leveled(outcome.diagnostics, repo.config)]
              if d.severity in (Severity.WARNING, Severity.INFO)]
     print_diagnostics(session, sorted(dict.fromkeys(shown), key=lambda d: d.sort_key()))
     for note in outcome.notes:
-        click.echo(note, err=True)
+        session.say(note)
     _say_missing_libraries(session, outcome.fallbacks)
     for plan, result, target in zip(planned, outcome.results, names):
         path = Path(target)

@@ -149,3 +149,10 @@ def test_every_code_the_source_reports_is_registered() -> None:
                 reported[first.value] = path.name
     assert len(reported) > 30
     assert {code: where for code, where in reported.items() if code not in DEFAULT_LEVELS} == {}
+
+
+def test_pdf_command_applies_the_levels(make_repo) -> None:
+    root = make_repo({"maps/sofa.md": MAP, "cjmgen.yml": "validation: {stage-incomplete: error}\n"})
+    result = run(["pdf", "sofa"], root)
+    assert result.exit_code == 1 and "error: stage 'Deal' has no goals" in result.output
+    assert "fix them first" in result.output and not list(root.rglob("*.pdf"))
