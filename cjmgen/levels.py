@@ -22,7 +22,7 @@ DEFAULT_LEVELS: dict[str, str] = {
         "frontmatter-empty", "yaml-syntax", "yaml-tag", "yaml-too-large", "yaml-key", "yaml-merge",
         "duplicate-key", "missing-field", "type", "value", "emotion-range", "persona-ref", "map-ref",
         "stage-ref", "channel-ref", "duplicate-stage", "duplicate-map", "asset-path",
-        "outside-repository", "unreadable", "config", "content-dir", "output", "theme", "compare", "pdf",
+        "outside-repository", "unreadable", "file-too-large", "config", "content-dir", "output", "theme", "compare", "pdf",
     ), "error"),
     **dict.fromkeys((
         "unknown-key", "yaml-implicit-type", "stage-incomplete", "conversion-mismatch", "count-grows",

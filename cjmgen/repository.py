@@ -62,15 +62,23 @@ def _content_prefix(content_dir: str) -> str:
     return PurePosixPath(content_dir.replace("\\", "/")).as_posix().strip("/") or "."
 
 
+#: The largest content file read. A map of 20,000 complete stages is about 5 MB; parsing and
+#: rendering take some 70 times a file's size in memory (a 50 MB body: 3.6 GB and 7 minutes
+#: for `check`), so a file beyond this is refused with an error rather than exhausting the machine.
+MAX_CONTENT_BYTES = 8 * 1024 * 1024
+
+
 class ContentFiles(dict):  # type: ignore[type-arg]
     """What `read_sources` read: repository path -> bytes, sorted. `outside`: the content
     files that are links to a file outside the repository, never read (`report_outside`)."""
 
     def __init__(self, files: Mapping[str, bytes] | None = None, outside: list[str] | None = None,
-                 unreadable: list[tuple[str, str]] | None = None) -> None:
+                 unreadable: list[tuple[str, str]] | None = None, too_large: list[tuple[str, int]] | None = None,
+                 ) -> None:
         super().__init__(files or {})
         self.outside = outside or []
         self.unreadable = unreadable or []  # (path, why): files and folders the walk could not read
+        self.too_large = too_large or []  # (path, bytes): files over MAX_CONTENT_BYTES, not read
 
 
 def read_sources(config: SiteConfig, already_read: Mapping[str, bytes] | None = None) -> ContentFiles:
@@ -87,6 +95,7 @@ def read_sources(config: SiteConfig, already_read: Mapping[str, bytes] | None = 
     sources: dict[str, bytes] = {}
     outside: list[str] = []
     unreadable: list[tuple[str, str]] = []
+    too_large: list[tuple[str, int]] = []
     if not content.is_dir():
         return ContentFiles()
     base = str(content)
@@ -111,7 +120,8 @@ def read_sources(config: SiteConfig, already_read: Mapping[str, bytes] | None = 
                 continue
             key = shown(path)
             try:
-                if not stat.S_ISREG(os.stat(path).st_mode):
+                status = os.stat(path)
+                if not stat.S_ISREG(status.st_mode):
                     continue  # a folder named *.md
             except FileNotFoundError:
                 continue  # a dangling link
@@ -122,6 +132,9 @@ def read_sources(config: SiteConfig, already_read: Mapping[str, bytes] | None = 
             if not any(contains(root, real) for root in allowed):
                 outside.append(key)
                 continue
+            if status.st_size > MAX_CONTENT_BYTES:
+                too_large.append((key, status.st_size))
+                continue
             data = already_read.get(path) if already_read else None
             if data is None:
                 try:
@@ -131,7 +144,7 @@ def read_sources(config: SiteConfig, already_read: Mapping[str, bytes] | None = 
                     unreadable.append((key, exc.strerror or str(exc)))
                     continue
             sources[key] = data
-    return ContentFiles(dict(sorted(sources.items())), sorted(outside), sorted(unreadable))
+    return ContentFiles(dict(sorted(sources.items())), sorted(outside), sorted(unreadable), sorted(too_large))
 
 
 def report_outside(sources: Mapping[str, bytes], diagnostics: Diagnostics) -> None:
@@ -141,6 +154,12 @@ def report_outside(sources: Mapping[str, bytes], diagnostics: Diagnostics) -> No
         diagnostics.error(
             "outside-repository", f"'{path}' is a link to a file outside the repository: not read",
             SourceLocation(path), hint="copy the file into the repository instead of linking to it",
+        )
+    for path, size in getattr(sources, "too_large", ()):
+        diagnostics.error(
+            "file-too-large", f"'{path}' is {size / 1024 / 1024:.1f} MB; cjmgen reads content files of up to "
+            f"{MAX_CONTENT_BYTES // 1024 // 1024} MB", SourceLocation(path),
+            hint="split the map, or move long material into files it links to",
         )
     for path, why in getattr(sources, "unreadable", ()):
         diagnostics.error(

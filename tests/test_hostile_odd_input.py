@@ -98,3 +98,25 @@ def test_numbers_out_of_range_are_diagnostics_in_check_and_build(make_repo, text
     assert built.exit_code == (0 if code == "kpi-no-status" else 1)
     if code == "kpi-no-status":
         assert (root / "site" / "maps" / "n.html").is_file()
+
+
+def test_a_huge_map_is_refused_by_size_not_by_memory(make_repo, tmp_path: Path) -> None:
+    """A 20 MB body used to take 70 times its size in memory (50 MB: 3.6 GB, 7 minutes for
+    `check`); now the file is refused by its size, named, and the peak stays small."""
+    import json as json_module
+    import sys
+
+    para = "Customer called about the *sofa* delivery, see [notes](x.md) and **more** text.\n\n"
+    root = make_repo({"maps/huge.md": simple_map(body="# Notes\n\n" + para * (20_000_000 // len(para))),
+                      "maps/small.md": simple_map()})
+    measure = ("import resource, subprocess, sys, json\n"
+               "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+               "print(json.dumps([done.returncode, done.stdout, done.stderr,"
+               " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))\n")
+    for args in (["check", "--format", "json"], ["build", "--no-pdf"]):
+        run_ = subprocess.run([sys.executable, "-c", measure, sys.executable, "-m", "cjmgen", "-C", str(root), *args],
+                              capture_output=True, text=True, timeout=300)
+        code, out, err, peak_kb = json_module.loads(run_.stdout)
+        assert code == 1 and peak_kb < 400_000, (peak_kb, err[-500:])
+        assert "'maps/huge.md' is 19.1 MB; cjmgen reads content files of up to 8 MB" in out + err
+        assert "[file-too-large]" in err or '"file-too-large"' in out
