@@ -196,8 +196,9 @@ class _Writer:
                 self.warn(task.line, f"task {text!r} has the score {_number(task.score)}{reason}, "
                                      "outside Mermaid's 1..5; kept as it is")
         else:
+            reads = "NaN" if math.isnan(task.score) else "an infinite number"
             self.warn(task.line, f"task {text!r} has the score {task.score_text!r}, "
-                                 "which is not a number (Mermaid reads NaN); the action has no score")
+                                 f"which is not a score (Mermaid reads {reads}); the action has no score")
         if task.ignored:
             self.warn(task.line, f"Mermaid ignores the text after the third ':' ({task.ignored!r}); so does cjmgen")
         named = [a for a in task.actors if a]

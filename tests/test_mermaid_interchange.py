@@ -222,7 +222,7 @@ def test_import_keeps_everything_and_warns_about_what_mermaid_does_oddly(make_re
     errors = result.stderr
     assert f"{source}:23: warning: stage 'Work': its tasks score 5, 3, 1" in errors
     assert "score 0 (a blank score: Mermaid reads it as 0), outside Mermaid's 1..5; kept" in errors
-    assert "score 7, outside Mermaid's 1..5" in errors and "'high', which is not a number" in errors
+    assert "score 7, outside Mermaid's 1..5" in errors and "'high', which is not a score (Mermaid reads NaN)" in errors
     assert "tasks before the first section became the stage 'Stage 1'" in errors
 
 
