@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import http.server
 import posixpath
+import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -68,3 +71,11 @@ def tree_digest(folder: Path) -> dict[str, str]:
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*")) if p.is_file()
     }
+
+
+def start_server(folder: Path, handler: type[http.server.SimpleHTTPRequestHandler]) -> http.server.ThreadingHTTPServer:
+    """A real HTTP server for `folder` on 127.0.0.1 (a free port), serving from a thread;
+    the caller shuts it down (`shutdown()`, `server_close()`)."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd

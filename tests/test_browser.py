@@ -7,12 +7,10 @@ file share). Screenshots at phone and desktop widths go to test-artifacts/browse
 
 from __future__ import annotations
 
-import functools
 import http.server
 import json
 import re
 import shutil
-import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -20,7 +18,7 @@ import pytest
 
 from cjmgen import search_index
 from conftest import PROJECT, run, write_files
-from sitecheck import broken_links
+from sitecheck import broken_links, start_server
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'"
@@ -74,9 +72,7 @@ def serve() -> Iterator:
     servers = []
 
     def start(folder: Path) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(folder))
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        httpd = start_server(folder, _QuietHandler)
         servers.append(httpd)
         return f"http://127.0.0.1:{httpd.server_address[1]}/"
 

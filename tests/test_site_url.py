@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import http.server
 import re
 import shutil
-import threading
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from conftest import run, simple_map
-from sitecheck import parse
+from sitecheck import parse, start_server
 
 SITE = "https://intranet.example.com/cjm/"
 
@@ -109,9 +107,7 @@ def server() -> Iterator:
     servers = []
 
     def start(folder: Path, not_found: Path) -> str:
-        handler = type("Handler", (_NotFoundHandler,), {"page": not_found.read_bytes()})
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        httpd = start_server(folder, type("Handler", (_NotFoundHandler,), {"page": not_found.read_bytes()}))
         servers.append(httpd)
         return f"http://127.0.0.1:{httpd.server_address[1]}/"
 
