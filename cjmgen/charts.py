@@ -527,10 +527,9 @@ class _Step:
 
 
 def _funnel_steps(journey_map: Map) -> list[_Step]:
+    computed = journey.conversions(journey_map)
     return [
-        _Step(
-            i, s, journey.computed_conversion(journey_map, i), journey.stated_rate(s.conversion)
-        )
+        _Step(i, s, computed[i], journey.stated_rate(s.conversion))
         for i, s in enumerate(journey_map.stages)
         if s.count is not None
     ]

@@ -51,7 +51,7 @@ def _keys(pairs: Sequence[Pair]) -> tuple[dict[int, int], dict[int, int]]:
 
 
 def _flow(journey_map: Map, key_of: dict[int, int]) -> _Flow:
-    position = {stage.id: i for i, stage in enumerate(journey_map.stages)}
+    position = journey.stage_positions(journey_map)
     targets: dict[int, tuple[int, ...]] = {}
     loops: set[tuple[int, int]] = set()
     rates: dict[int, float] = {}
@@ -68,7 +68,7 @@ def _flow(journey_map: Map, key_of: dict[int, int]) -> _Flow:
             if position[target_id] <= index:
                 loops.add((source, target))
         targets[source] = tuple(found)
-        ahead = journey.forward_target(journey_map, index)
+        ahead = journey.forward_target(journey_map, index, position)
         forward[source] = key_of[id(ahead)] if ahead is not None else None
         rate = computed[index] if computed[index] is not None else journey.stated_rate(stage.conversion)
         if rate is not None:

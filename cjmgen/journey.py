@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cjmgen.model import Map, Quantity, Stage
@@ -28,8 +29,14 @@ def next_ids(journey: Map, index: int) -> tuple[str, ...]:
     return ()
 
 
+def stage_positions(journey: Map) -> dict[str, int]:
+    """Stage id -> index (of a duplicated id, the last). Made once per loop over the
+    stages: made per stage, a 20,000-stage map took over an hour to check."""
+    return {stage.id: i for i, stage in enumerate(journey.stages)}
+
+
 def edges(journey: Map) -> list[Edge]:
-    position = {stage.id: i for i, stage in enumerate(journey.stages)}
+    position = stage_positions(journey)
     out = []
     for index, stage in enumerate(journey.stages):
         for target in next_ids(journey, index):
@@ -39,26 +46,28 @@ def edges(journey: Map) -> list[Edge]:
     return out
 
 
-def forward_target(journey: Map, index: int) -> Stage | None:
-    """The first stage this one leads forward to (what a stated conversion is about)."""
-    position = {stage.id: i for i, stage in enumerate(journey.stages)}
+def forward_target(journey: Map, index: int, position: Mapping[str, int] | None = None) -> Stage | None:
+    """The first stage this one leads forward to (what a stated conversion is about).
+    `position`: stage_positions(journey), when the caller asks for every stage."""
+    position = stage_positions(journey) if position is None else position
     for target in next_ids(journey, index):
         if target in position and position[target] > index:
             return journey.stages[position[target]]
     return None
 
 
-def computed_conversion(journey: Map, index: int) -> float | None:
+def computed_conversion(journey: Map, index: int, position: Mapping[str, int] | None = None) -> float | None:
     """Share (0..1) of the stage's customers who reach its forward next stage."""
     stage = journey.stages[index]
-    target = forward_target(journey, index)
+    target = forward_target(journey, index, position)
     if target is None or stage.count in (None, 0) or target.count is None:
         return None
     return target.count / stage.count
 
 
 def conversions(journey: Map) -> list[float | None]:
-    return [computed_conversion(journey, i) for i in range(len(journey.stages))]
+    position = stage_positions(journey)
+    return [computed_conversion(journey, i, position) for i in range(len(journey.stages))]
 
 
 @dataclass(frozen=True)
@@ -122,10 +131,11 @@ class Mismatch:
     computed: float
 
 
-def mismatch(journey: Map, index: int) -> Mismatch | None:
+def mismatch(journey: Map, index: int, position: Mapping[str, int] | None = None) -> Mismatch | None:
     """The contradiction at one stage, if its stated conversion disagrees with the counts."""
-    target = forward_target(journey, index)
-    computed = computed_conversion(journey, index)
+    position = stage_positions(journey) if position is None else position
+    target = forward_target(journey, index, position)
+    computed = computed_conversion(journey, index, position)
     stated = stated_rate(journey.stages[index].conversion)
     if target is None or computed is None or stated is None or not contradicts(stated, computed):
         return None
@@ -134,7 +144,8 @@ def mismatch(journey: Map, index: int) -> Mismatch | None:
 
 def mismatches(journey: Map) -> list[Mismatch]:
     """Every stage whose stated conversion the counts contradict, in stage order."""
-    found = (mismatch(journey, index) for index in range(len(journey.stages)))
+    position = stage_positions(journey)
+    found = (mismatch(journey, index, position) for index in range(len(journey.stages)))
     return [m for m in found if m is not None]
 
 

@@ -689,11 +689,11 @@ class SiteRenderer:
 def funnel_model(journey_map: Map) -> list[dict[str, Any]]:
     """The funnel as the theme's calculator reads it: each stage's count, its computed
     conversion (0..1) and the index of the stage that conversion leads to."""
-    position = {stage.id: i for i, stage in enumerate(journey_map.stages)}
+    position = journey.stage_positions(journey_map)
     rates = journey.conversions(journey_map)
     out = []
     for index, stage in enumerate(journey_map.stages):
-        target = journey.forward_target(journey_map, index)
+        target = journey.forward_target(journey_map, index, position)
         out.append({
             "id": stage.id, "name": stage.name, "count": stage.count, "rate": rates[index],
             "next": position[target.id] if target is not None and rates[index] is not None else None,
