@@ -8,6 +8,7 @@ import click
 
 from cjmgen.diagnostics import Severity
 from cjmgen.report import plural
+from cjmgen.terminal import printable
 
 
 def register(group: click.Group) -> None:
@@ -92,7 +93,8 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
         for wanted in maps:
             found = _find_map(renderer, wanted)
             if found is None:
-                raise click.UsageError(f"no published map '{wanted}' (ids: {', '.join(m.id for m in renderer.catalog.maps)})")
+                raise click.UsageError(printable(
+                    f"no published map '{wanted}' (ids: {', '.join(m.id for m in renderer.catalog.maps)})"))
             chosen.append(found)
         suffix = f"-{page.display}" if poster else ""
         names = [str(_target(output, f"{m.id.replace('/', '-')}{suffix}.pdf", len(chosen))) for m in chosen]
@@ -102,7 +104,7 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
         outcome = produce(planned, repo.config, printer, known=diagnostics.items, use_cache=not no_cache,
                           progress=session.say)
     except PdfError as exc:
-        click.echo(f"error: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""), err=True)
+        click.echo(printable(f"error: {exc.message}" + (f" ({exc.hint})" if exc.hint else "")), err=True)
         ctx.exit(EXIT_PROBLEMS)
     shown = [d for d in [*diagnostics.items, *leveled(outcome.diagnostics, repo.config)]
              if d.severity in (Severity.WARNING, Severity.INFO)]
@@ -118,7 +120,7 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
         path.write_bytes(result.pdf)
         state = "rendered" if result.name in outcome.rendered and result.attempts else "from cache"
         font = f", type {result.font:.1f} pt" if result.font else ""
-        click.echo(f"wrote {target} ({plural(result.pages, 'page', 'pages')}{font}, {state})", err=True)
+        click.echo(printable(f"wrote {target} ({plural(result.pages, 'page', 'pages')}{font}, {state})"), err=True)
     ctx.exit(EXIT_OK)
 
 

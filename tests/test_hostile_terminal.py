@@ -68,3 +68,10 @@ def test_json_keeps_the_exact_text(make_repo) -> None:
     assert "anna\x1b]0;pwned\x07\x1b[2J" in messages
     assert f"x\n{FORGED}\x9b31m\u202e" in messages
     assert "maps/evil\x1b]0;title\x07.md" in paths
+
+
+def test_pdf_names_of_maps_are_escaped_too(make_repo) -> None:
+    root = make_repo({"maps/a.md": simple_map()})
+    result = _run(root, "pdf", "evil\x1b]0;title\x07")
+    text = _assert_harmless(result.stderr + result.stdout)
+    assert result.returncode == 2 and "no published map 'evil\\x1b]0;title\\x07'" in text
