@@ -20,6 +20,8 @@ def _hostile_repo(make_repo) -> Path:
         "maps/b.md": simple_map(header=f'"x\\n{FORGED}\\x9b31m\\u202e": 1\n'),
         # a file name with ESC and BEL
         "maps/evil\x1b]0;title\x07.md": simple_map(persona="nobody"),
+        # a file name with a newline that would forge a line of its own
+        f"maps/n\n{FORGED}.md": simple_map(persona="nobody"),
     })
 
 
@@ -45,6 +47,7 @@ def test_control_characters_are_escaped_in_check_and_build(make_repo) -> None:
         assert "anna\\x1b]0;pwned\\x07\\x1b[2J" in text  # shown, escaped
         assert f"x\\n{FORGED}\\x9b31m\\u202e" in text
         assert "maps/evil\\x1b]0;title\\x07.md:" in text
+        assert f"maps/n\\n{FORGED}.md:" in text
         assert "Traceback" not in text
 
 
