@@ -170,7 +170,7 @@ jobs:
         run: |
           comment=$(gh api --paginate "repos/$REPO/issues/$PR/comments" \\
             --jq '.[] | select(.user.login == "github-actions[bot]" and (.body | startswith("@@MARKER@@"))) | .id' \\
-            | head -n 1)
+            | sed -n 1p)             # (sed reads to the end: no SIGPIPE under pipefail)
           if [ -n "$comment" ]; then
             gh api --method PATCH "repos/$REPO/issues/comments/$comment" -F body=@cjmgen-comment.md > /dev/null
           else
