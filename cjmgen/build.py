@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from cjmgen.cache_dir import CACHE_ROOT, cache_folder, link_notes, write_atomically
 from cjmgen.codestamp import code_stamp
 from cjmgen.config import SiteConfig, load_config, normalise_base_url, normalise_site_url, site_url_path
 from cjmgen.diagnostics import Diagnostic, Diagnostics
@@ -105,7 +106,9 @@ def _build_locked(root: Path, options: BuildOptions, config: SiteConfig, config_
                   output: Path, clock: StageClock) -> BuildResult:
     fresh = UpToDate.check(config, options, output, config_diagnostics)
     clock.lap("read cjmgen.yml and compared every input with the last build")
+    cache_notes = link_notes(config.root)  # cache folders that are links: not used (cache_dir)
     if fresh.result is not None:
+        fresh.result.notes[:0] = cache_notes
         return fresh.result
     from cjmgen.checks import RepositoryChecker
     from cjmgen.history import prefetch_histories
@@ -139,7 +142,7 @@ def _build_locked(root: Path, options: BuildOptions, config: SiteConfig, config_
     diagnostics.items = leveled(diagnostics, config)
     clock.lap(f"parsed and checked {plural(len(project.repo.maps), 'map', 'maps')}, "
               f"{plural(len(project.repo.personas), 'persona', 'personas')}")
-    result = BuildResult([], output)
+    result = BuildResult([], output, notes=list(cache_notes))
 
     if not diagnostics.has_errors:
         try:
@@ -168,7 +171,7 @@ def _build_locked(root: Path, options: BuildOptions, config: SiteConfig, config_
             diagnostics.error("output", f"cannot write the site: {exc}")
     result.diagnostics = diagnostics.sorted()
     result.maps = len(project.repo.published(options.drafts))
-    if result.written:
+    if result.written and not cache_notes:  # a record's notes would outlive the links
         fresh.save(result)
     return result
 
@@ -220,7 +223,10 @@ class UpToDate:
             return cls()
         if digest is None:
             return cls(as_of=as_of)
-        record = config.root / BUILD_RECORDS / (hashlib.sha256(str(output).encode()).hexdigest()[:16] + ".json")
+        records = cache_folder(config.root, BUILD_RECORDS.name, create=False)
+        if records is None:  # a link (cache_dir): no record read or written, the build says so
+            return cls(as_of=as_of, content=content)
+        record = records / (hashlib.sha256(str(output).encode()).hexdigest()[:16] + ".json")
         found = cls(record, digest, output, as_of, content=content)
         try:
             stored = json.loads(record.read_text(encoding="utf-8"))
@@ -246,16 +252,14 @@ class UpToDate:
             "pdfs": self.pdfs,
         }
         try:
-            self.record.parent.mkdir(parents=True, exist_ok=True)
-            partial = self.record.with_suffix(".partial")
-            partial.write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
-            os.replace(partial, self.record)
+            if cache_folder(self.record.parents[2], BUILD_RECORDS.name) is not None:  # root/.cjmgen-cache/build/x
+                write_atomically(self.record, json.dumps(stored, ensure_ascii=False).encode("utf-8"))
         except OSError:
             pass  # a read-only checkout builds every time
 
 
-BUILD_RECORDS = Path(".cjmgen-cache") / "build"
-TEMPLATES_DIR = Path(".cjmgen-cache") / "templates"  # the theme compiled (signed; see theme.make_environment)
+BUILD_RECORDS = Path(CACHE_ROOT) / "build"
+TEMPLATES_DIR = Path(CACHE_ROOT) / "templates"  # the theme compiled (signed; see theme.make_environment)
 MAX_WALKED_FILES = 50_000  # beyond this the repository listing costs too much: no shortcut
 
 
@@ -400,7 +404,8 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
     repo = project.repo
     theme = load_theme(repo.config)
     recorded = parsed is not None and fresh is not None and fresh.record is not None
-    compiled = (repo.config.root / TEMPLATES_DIR, parsed.signer) if recorded and parsed else None
+    templates = cache_folder(repo.config.root, TEMPLATES_DIR.name) if recorded else None
+    compiled = (templates, parsed.signer) if templates is not None and parsed else None
     renderer = make_renderer(project, theme, options, changes, histories=histories,
                              env=make_environment(theme, compiled),
                              body_checker=lambda journey_map: body_problems(project, journey_map),
@@ -424,9 +429,10 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
 
             assert parsed is not None and fresh is not None
             made: set[Path] = set()
+            pieces = cache_folder(repo.config.root, PIECES_DIR.name)
             renderer.reuse = PageReuse(parsed.names, fresh.previous_pages, output,
                                        lambda path, old: hardlink_or_copy(staging.target(path), old, made),
-                                       PieceStore(repo.config.root / PIECES_DIR, parsed.signer, parsed.names))
+                                       PieceStore(pieces, parsed.signer, parsed.names) if pieces else None)
         clock = clock or StageClock()
         result.pages, files, late = render_pages(renderer, staging, parsed.store_pending if parsed else None)
         clock.lap(f"rendered {plural(result.pages, 'page', 'pages')}")

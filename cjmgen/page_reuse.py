@@ -22,6 +22,7 @@ import hashlib
 import os
 import pickle
 import posixpath
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -180,7 +181,7 @@ def _inside(path: Any) -> bool:
     return normal != ".." and not normal.startswith("../")
 
 
-PIECES_DIR = Path(".cjmgen-cache") / "pieces"
+PIECES_DIR = Path(".cjmgen-cache") / "pieces"  # made with cache_dir.cache_folder: never a link
 LinkStates = Callable[[str, list[str]], list[list[Any]]]  # (referrer, targets) -> [[target, path, linked]]
 
 
@@ -228,6 +229,8 @@ def load_previous(stored: dict[str, Any], recorded_files: dict[str, Any], files_
 def hardlink_or_copy(target: Path, source: Path, made: set[Path]) -> None:
     """A new name for the same bytes (instant, no space); a copy where links are refused.
     `made`: folders known to exist already (a thousand pages share a few)."""
+    if not stat.S_ISREG(os.lstat(source).st_mode):  # OSError: the page is rendered instead
+        raise IsADirectoryError(f"{source} is not a plain file: not kept (a link is never followed)")
     if target.parent not in made:
         target.parent.mkdir(parents=True, exist_ok=True)
         made.add(target.parent)

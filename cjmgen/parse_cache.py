@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from cjmgen.cache_dir import CACHE_ROOT, cache_folder
 from cjmgen.codestamp import code_stamp
 from cjmgen.checks import own_problems
 from cjmgen.config import SiteConfig
@@ -40,7 +41,8 @@ from cjmgen.repository import ParsedFile, classify, parse_file
 from cjmgen.signing import Signer
 from cjmgen.workers import receive, reply, spawn, worker_count
 
-CACHE_DIR = Path(".cjmgen-cache") / "parsed"
+CACHE_NAME = "parsed"
+CACHE_DIR = Path(CACHE_ROOT) / CACHE_NAME
 PART = ".part"  # a map's skeleton is kept as the entry's name and this (see lazy_map)
 PACK_PREFIX = "pack-"
 MAX_PACKS = 8  # more packs than this, or a quarter of the bytes unused: write one pack anew
@@ -87,9 +89,10 @@ class ParseCache:
         """The cache of the repository at `root`; None where no signing key can be kept
         (or none exists and `create_key` is false)."""
         signer = Signer.for_user(create=create_key)
-        if signer is None:
+        folder = cache_folder(root, CACHE_NAME, create=create_key)
+        if signer is None or folder is None:  # no key, or the folder is a link: no cache (cache_dir)
             return None
-        found = cls(root / CACHE_DIR, signer)
+        found = cls(folder, signer)
         try:
             packs = sorted(name for name in os.listdir(found.folder) if name.startswith(PACK_PREFIX))
         except OSError:

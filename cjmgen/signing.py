@@ -19,6 +19,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from cjmgen.cache_dir import write_atomically
+
 KEY_FILE = "cache-key"
 MAC_SIZE = 32
 
@@ -79,13 +81,9 @@ class Signer:
         return payload
 
     def write(self, path: Path, name: str, payload: bytes) -> None:
-        """Write atomically; a read-only checkout just keeps no cache."""
+        """Write atomically into `path`'s folder, which the caller made (cache_dir.cache_folder:
+        never a link); a read-only checkout just keeps no cache."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-            with open(partial, "wb") as stream:
-                stream.write(self.mac(name, payload))
-                stream.write(payload)
-            os.replace(partial, path)
+            write_atomically(path, [self.mac(name, payload), payload])
         except OSError:
             pass

@@ -20,10 +20,12 @@ from pathlib import Path
 from typing import Iterable
 
 from cjmgen import __version__
+from cjmgen.cache_dir import CACHE_ROOT, cache_folder, read_no_follow
 from cjmgen.pdf.engine import Job, JobResult
 from cjmgen.pdf.libraries import font_subsetter
 
-CACHE_DIR = Path(".cjmgen-cache") / "pdf"
+CACHE_NAME = "pdf"
+CACHE_DIR = Path(CACHE_ROOT) / CACHE_NAME
 KEEP_DAYS = 30
 
 
@@ -69,14 +71,20 @@ def job_key(job: Job, files: Iterable[Path], digests: FileDigests, config: str,
 
 
 class PdfCache:
+    """`folder` is None when `.cjmgen-cache/pdf` (or `.cjmgen-cache`) is a link: then
+    nothing is cached, read or pruned there (see cache_dir)."""
+
     def __init__(self, root: Path) -> None:
-        self.folder = root / CACHE_DIR
+        self.root = root
+        self.folder = cache_folder(root, CACHE_NAME, create=False)
 
     def get(self, key: str, name: str) -> JobResult | None:
+        if self.folder is None:
+            return None
         pdf_path, meta_path = self._paths(key)
         try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            pdf = pdf_path.read_bytes()
+            meta = json.loads(read_no_follow(meta_path).decode("utf-8"))
+            pdf = read_no_follow(pdf_path)
         except (OSError, ValueError):
             return None
         if hashlib.sha256(pdf).hexdigest() != meta.get("sha256"):
@@ -95,17 +103,19 @@ class PdfCache:
 
     def has(self, key: str) -> bool:
         """Whether an entry is there (`get` still checks its bytes)."""
-        return all(path.is_file() for path in self._paths(key))
+        return self.folder is not None and all(path.is_file() for path in self._paths(key))
 
     def put(self, key: str, result: JobResult) -> None:
-        pdf_path, meta_path = self._paths(key)
         meta = {
             "name": result.name, "pages": result.pages, "font": result.font,
             "refused": result.refused, "log": result.log, "fallbacks": result.fallbacks,
             "sha256": hashlib.sha256(result.pdf).hexdigest(),
         }
+        self.folder = cache_folder(self.root, CACHE_NAME)
+        if self.folder is None:
+            return
+        pdf_path, meta_path = self._paths(key)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
             _atomic_write(pdf_path, result.pdf)
             _atomic_write(meta_path, json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8"))
         except OSError:
@@ -113,17 +123,18 @@ class PdfCache:
 
     def prune(self, keep_days: int = KEEP_DAYS) -> None:
         """Forget entries unused for `keep_days` (every hit refreshes an entry's time)."""
-        if not self.folder.is_dir():
+        if self.folder is None or not self.folder.is_dir():
             return
         limit = time.time() - keep_days * 86400
         for path in self.folder.iterdir():
-            try:
-                if path.is_file() and path.stat().st_mtime < limit:
+            try:  # an entry is unlinked, never followed: a planted link goes, its target stays
+                if path.is_file() and path.lstat().st_mtime < limit:
                     path.unlink()
             except OSError:
                 pass
 
     def _paths(self, key: str) -> tuple[Path, Path]:
+        assert self.folder is not None
         return self.folder / f"{key}.pdf", self.folder / f"{key}.json"
 
 
