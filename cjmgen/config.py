@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import posixpath
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from cjmgen.handout_volumes import DEFAULT_HANDOUT_MAPS
 from cjmgen.levels import DEFAULT_LEVELS, LEVELS, lowers_an_error
 from cjmgen.pagination import PER_PAGE_EXPECTED, valid_count
 from cjmgen.paths import resolves_within
+from cjmgen.theme_options import option_problem, theme_name_problem
 from cjmgen.yamltree import YNode, parse_yaml
 
 CONFIG_FILE = "cjmgen.yml"
@@ -207,7 +209,7 @@ class _ConfigReader:
 
     def _theme(self, node: YNode) -> dict[str, Any]:
         if node.kind == "str":
-            return {"theme_name": node.value}
+            return {"theme_name": self._theme_name("theme", node)}
         if node.kind != "map":
             self._error(node, "theme: expected a name or a mapping {name, custom_dir, ...}")
             return {}
@@ -215,15 +217,40 @@ class _ConfigReader:
         options = []
         for key, value in node.value.items():
             if key == "name":
-                out["theme_name"] = self._text("theme.name", value)
+                out["theme_name"] = self._theme_name("theme.name", value)
             elif key == "custom_dir":
-                out["theme_custom_dir"] = self._text("theme.custom_dir", value)
+                out["theme_custom_dir"] = self._custom_dir(value)
             elif key == "per_page" and not valid_count(value.plain()):
                 self._error(value, f"theme.per_page: {PER_PAGE_EXPECTED}, got {value.plain()!r}")
+            elif (problem := option_problem(key, value.plain())) is not None:
+                self._error(value, f"theme.{key}: {problem}")
             else:
                 options.append((key, value.plain()))
         out["theme_options"] = tuple(options)
         return {k: v for k, v in out.items() if v is not None}
+
+    def _theme_name(self, key: str, node: YNode) -> str | None:
+        """A theme is named, never given as a path: `theme: /abs/path` or `../../x` would
+        load templates and files from anywhere (themes.theme_name_problem)."""
+        name = self._text(key, node)
+        problem = theme_name_problem(name) if name is not None else None
+        if problem is not None:
+            self._error(node, f"{key}: {problem}")
+            return None
+        return name
+
+    def _custom_dir(self, node: YNode) -> str | None:
+        """A relative folder that stays in the repository (load_theme also checks where its
+        links lead)."""
+        folder = self._text("theme.custom_dir", node)
+        if folder is None:
+            return None
+        normal = posixpath.normpath(folder.replace("\\", "/"))
+        if posixpath.isabs(normal) or normal == ".." or normal.startswith("../"):
+            self._error(node, f"theme.custom_dir: '{folder}' is outside the repository; "
+                              "keep the overrides in a folder of the repository, such as overrides/")
+            return None
+        return folder
 
     def _lanes(self, node: YNode) -> tuple[tuple[str, str], ...]:
         if node.kind != "map":

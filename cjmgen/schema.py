@@ -15,6 +15,7 @@ from typing import Iterable
 
 from cjmgen import figures
 from cjmgen.diagnostics import Diagnostics, SourceLocation
+from cjmgen.page_names import page_id_problem
 from cjmgen.model import KPI, Channel, Item, Map, Persona, Quantity, Stage, Touchpoint
 from cjmgen.site import slugify
 from cjmgen.yamltree import YNode
@@ -243,7 +244,7 @@ class MapReader(Reader):
         title = self.required_text(fields, "title", node, "the map")
         stages = self.stages(fields.get("stages"), node)
         explicit_id = self.text(fields.get("id"), "id")
-        if title is None or stages is None:
+        if title is None or stages is None or not self.page_id(explicit_id, map_id, fields, path):
             return None
         return Map(
             id=explicit_id.strip("/") if explicit_id else map_id,
@@ -265,6 +266,19 @@ class MapReader(Reader):
             location=node.loc,
             field_locations=_field_locations(fields),
         )
+
+    def page_id(self, explicit: str | None, from_path: str, fields: dict[str, YNode], path: str) -> bool:
+        """Whether the map's id can name its page (page_names); an error at the `id` key,
+        or at the file's start for an id made from the file name, when it cannot."""
+        problem = page_id_problem(explicit.strip("/") if explicit else from_path)
+        if problem is None:
+            return True
+        node = fields.get("id") if explicit else None
+        where = node.loc if node is not None else SourceLocation(path, 1, 1)
+        hint = ("an id is a path below maps/ made of plain names, such as b2c/sofa-online" if explicit
+                else "rename the file: its path below maps/ is the map's id")
+        self.diagnostics.error("map-id", problem, where, hint=hint)
+        return False
 
     def stages(self, node: YNode | None, owner: YNode) -> tuple[Stage, ...] | None:
         if node is None or node.kind == "null":
@@ -407,6 +421,11 @@ class PersonaReader(Reader):
         fields: dict[str, YNode] = node.value
         self.unknown_keys(node, PERSONA_KEYS, "a persona")
         name = self.required_text(fields, "name", node, "the persona")
+        problem = page_id_problem(persona_id, "persona id")
+        if problem is not None:
+            self.diagnostics.error("persona-id", problem, SourceLocation(path, 1, 1),
+                                   hint="rename the file: its name is the persona's id")
+            return None
         if name is None:
             return None
         return Persona(

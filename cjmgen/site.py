@@ -9,6 +9,7 @@ that file:// browsing needs no index.html magic.
 from __future__ import annotations
 
 import functools
+import hashlib
 import posixpath
 import re
 import unicodedata
@@ -24,6 +25,21 @@ def slugify(text: str) -> str:
     return text or "item"
 
 
+#: The longest slug a page is named after, in UTF-8 bytes: an owner, segment or channel is
+#: free text, and a file name over 255 bytes is refused by the file system at build time.
+SLUG_MAX = 200
+
+
+def page_slug(text: str) -> str:
+    """`slugify(text)` as a file name: a slug over SLUG_MAX bytes is cut and given a short
+    hash of the whole, so that two long names that start alike keep two pages."""
+    slug = slugify(text)
+    if len(slug.encode("utf-8")) <= SLUG_MAX:
+        return slug
+    head = slug.encode("utf-8")[:SLUG_MAX - 11].decode("utf-8", "ignore")
+    return f"{head}-{hashlib.sha256(slug.encode('utf-8')).hexdigest()[:10]}"
+
+
 def map_url(map_id: str) -> str:
     return f"maps/{map_id}.html"
 
@@ -37,11 +53,11 @@ def persona_url(persona_id: str) -> str:
 
 
 def channel_url(channel_id: str) -> str:
-    return f"channels/{slugify(channel_id)}.html"
+    return f"channels/{page_slug(channel_id)}.html"
 
 
 def owner_url(owner: str) -> str:
-    return f"owners/{slugify(owner)}.html"
+    return f"owners/{page_slug(owner)}.html"
 
 
 def page_url(first_path: str, number: int) -> str:
@@ -53,7 +69,7 @@ def page_url(first_path: str, number: int) -> str:
 
 
 def segment_url(segment: str) -> str:
-    return f"segments/{slugify(segment)}.html"
+    return f"segments/{page_slug(segment)}.html"
 
 
 def static_url(name: str) -> str:

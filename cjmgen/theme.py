@@ -16,6 +16,7 @@ import yaml
 
 from cjmgen.config import SiteConfig
 from cjmgen.paths import contains, resolves_within
+from cjmgen.theme_options import theme_name_problem
 
 if TYPE_CHECKING:
     from cjmgen.signing import Signer
@@ -34,6 +35,9 @@ def theme_search_path() -> list[Path]:
 
 
 def find_theme(name: str) -> Path:
+    problem = theme_name_problem(name)  # cjmgen.yml's reader says where; this is the last guard
+    if problem is not None:
+        raise ThemeError(f"theme: {problem}")
     for base in theme_search_path():
         candidate = base / name
         if (candidate / "templates").is_dir():
