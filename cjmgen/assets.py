@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from cjmgen.active_content import needs_reading, suffix_problem, svg_problem
 from cjmgen.config import SiteConfig
 from cjmgen.paths import contains
 from cjmgen.repository import content_prefix
@@ -17,7 +18,7 @@ from cjmgen.repository import content_prefix
 @dataclass(frozen=True)
 class Resolved:
     path: str | None  # repository-relative POSIX path of an existing file
-    problem: str | None  # 'outside' | 'missing' | None
+    problem: str | None  # 'outside' | 'missing' | 'hidden' | None
     fragment: str = ""
 
 
@@ -48,12 +49,37 @@ def _resolve(target: str, referrer: str, config: SiteConfig, real: RealPaths) ->
         if candidate.startswith("../") or candidate == "..":
             outside = True
             continue
+        if _hidden(candidate, config):  # `../.git/config`, `../.env`: never published
+            return Resolved(None, "hidden", parts.fragment)
         found = real.file_inside(candidate)
         if found is None:
             outside = True
         elif found:
             return Resolved(candidate, None, parts.fragment)
     return Resolved(None, "outside" if outside else "missing", parts.fragment)
+
+
+def _hidden(candidate: str, config: SiteConfig) -> bool:
+    """A part of the path below the repository (the content folder's own name aside, which
+    cjmgen.yml chooses) starts with '.': hidden files are ignored everywhere, links too."""
+    prefix = content_prefix(config)
+    below = candidate[len(prefix) + 1:] if prefix != "." and candidate.startswith(prefix + "/") else candidate
+    return any(part.startswith(".") for part in below.split("/"))
+
+
+def active_problem(path: str, config: SiteConfig) -> str | None:
+    """Why the repository file `path` (resolved by `resolve_asset`) must not be published
+    for a browser to open: a page, code or a scripted SVG (cjmgen.active_content)."""
+    problem = suffix_problem(path)
+    if problem is not None or not needs_reading(path):
+        return problem
+    real = RealPaths.of(config)
+    if path not in real.active:  # a logo linked from every map is read once
+        try:
+            real.active[path] = svg_problem(read_asset(config, path))
+        except OSError as exc:
+            real.active[path] = f"the SVG cannot be read ({exc.strerror})"
+    return real.active[path]
 
 
 class RealPaths:
@@ -69,6 +95,7 @@ class RealPaths:
         self.root = os.path.realpath(root)
         self.folders: dict[str, str] = {}
         self.resolved: dict[tuple[str, str], Resolved] = {}
+        self.active: dict[str, str | None] = {}  # repository path -> active_problem
 
     @classmethod
     def of(cls, config: SiteConfig) -> RealPaths:

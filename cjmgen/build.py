@@ -399,6 +399,7 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
     names the model and signs cache files) and a build record (`fresh.record`), pages whose
     inputs are unchanged are linked from the last site; each render process then writes
     its share of the newly parsed files to the parse cache."""
+    from cjmgen.assets import active_problem
     from cjmgen.theme import make_environment
 
     repo = project.repo
@@ -447,6 +448,8 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
         for name, source in theme.static_files().items():
             staging.copy(f"static/{name}", source)
         for path, repo_path in sorted(files.items()):
+            if (problem := active_problem(repo_path, repo.config)) is not None:  # the checks said so first
+                raise OutputError(f"refusing to publish {repo_path}: {problem}")
             staging.copy(path, repo.config.root / repo_path)
         for path, source in extra_files(repo.config).items():
             staging.copy(path, source)

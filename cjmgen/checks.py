@@ -9,12 +9,12 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Mapping
 
 from cjmgen import journey, renames
-from cjmgen.assets import resolve_asset
+from cjmgen.assets import active_problem, resolve_asset
 from cjmgen.diagnostics import Diagnostic, Diagnostics, SourceLocation
 from cjmgen.lazy_map import known_own_problems
 from cjmgen.markdown import MarkdownRenderer, is_external, is_local, section_stage
 from cjmgen.model import Map, Stage
-from cjmgen.repository import Repository
+from cjmgen.repository import Repository, classify
 from cjmgen.workers import fork_map, worker_count
 
 def _suggest(name: str, known: Iterable[str]) -> str:
@@ -282,6 +282,18 @@ class RepositoryChecker:
             )
         elif resolved.problem == "missing":
             self.diagnostics.warning("asset-missing", f"{what} '{target}' does not exist", loc)
+        elif resolved.problem == "hidden":
+            self.diagnostics.error(
+                "asset-hidden", f"{what} '{target}' is a hidden file or in a hidden folder: not published", loc,
+                hint="hidden files (.git, .env, dot-folders) are never published; move the file if it is meant to be",
+            )
+        elif resolved.path is not None and classify(resolved.path, self.repo.config) is None:
+            problem = active_problem(resolved.path, self.repo.config)
+            if problem is not None:
+                self.diagnostics.error(
+                    "asset-active", f"{what} '{target}': {problem}", loc,
+                    hint="link a PDF, an image or a plain SVG instead, or publish the page elsewhere",
+                )
 
     def persona(self, persona) -> None:  # type: ignore[no-untyped-def]
         if persona.photo:

@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from cjmgen import charts, journey, search_index, site
-from cjmgen.assets import resolve_asset
+from cjmgen.assets import active_problem, resolve_asset
 from cjmgen.catalog import Catalog
 from cjmgen.checks import is_stale
 from cjmgen.codestamp import code_stamp
@@ -209,6 +209,8 @@ class SiteRenderer:
                 **context,
             )
         except jinja2.TemplateError as exc:
+            raise PageError(_template_error(exc)) from exc
+        except TEMPLATE_FAULTS as exc:  # `{{ 1 / 0 }}`, `range(10**9)`: the theme's error, not cjmgen's
             raise PageError(_template_error(exc)) from exc
         self.output.pages[path] = html
         return html
@@ -422,7 +424,9 @@ class SiteRenderer:
         return [ref.target for ref in self.markdown.references(body) if is_local(ref.target)]
 
     def link_states(self, referrer: str, targets: list[str]) -> list[list[Any]]:
-        """[target, repository path, linked map id / whether the persona exists] of each target."""
+        """[target, repository path, linked map id / whether the persona exists / why the
+        file may not be published] of each target: a kept page whose SVG gained a script
+        since is rendered (and its body checked) again."""
         out = []
         for target in targets:
             found = resolve_asset(target, referrer, self.repo.config)
@@ -432,6 +436,8 @@ class SiteRenderer:
                 linked = found_map.id if (found_map := self.published_by_path.get(found.path)) else None
             elif kind_id and kind_id[0] == "persona":
                 linked = kind_id[1] in self.repo.personas
+            elif found.path is not None:
+                linked = active_problem(found.path, self.repo.config)
             out.append([target, found.path, linked])
         return out
 
@@ -722,7 +728,11 @@ def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _template_error(exc: jinja2.TemplateError) -> str:
+#: What an expression in a template can raise besides Jinja's own errors.
+TEMPLATE_FAULTS = (ArithmeticError, LookupError, TypeError, ValueError, RecursionError)
+
+
+def _template_error(exc: Exception) -> str:
     if isinstance(exc, jinja2.TemplatesNotFound):
         return f"template not found: {', '.join(map(str, exc.templates))} (theme or custom_dir)"
     if isinstance(exc, jinja2.TemplateNotFound):
@@ -733,7 +743,8 @@ def _template_error(exc: jinja2.TemplateError) -> str:
 
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".xml", ".j2"))]
     where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
-    return f"{where}{exc}"
+    what = "" if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: "
+    return f"{where}{what}{exc}"
 
 
 __all__ = ["SiteRenderer", "RenderedSite", "PageError", "ThemeError", "figures"]

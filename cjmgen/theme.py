@@ -102,7 +102,8 @@ def load_theme(config: SiteConfig) -> Theme:
 
 
 def make_environment(theme: Theme, compiled: tuple[Path, Signer] | None = None) -> jinja2.Environment:
-    """Autoescaping, StrictUndefined: a missing variable is an error with template:line.
+    """Sandboxed (cjmgen.sandbox), autoescaping, StrictUndefined: a missing variable or a
+    refused attribute is an error with template:line.
 
     `compiled`: (folder, signer) to keep compiled templates between builds, as
     Jinja's bytecode cache does; compiling the theme took 0.2 s of every build.
@@ -111,10 +112,12 @@ def make_environment(theme: Theme, compiled: tuple[Path, Signer] | None = None) 
     """
     import jinja2  # here, not at the top: a build with nothing to do never renders
 
+    from cjmgen.sandbox import ThemeSandbox
+
     loader = jinja2.PrefixLoader(
         {"!theme": _inside_loader([theme.folder / "templates"])}, delimiter="/"
     )
-    env = jinja2.Environment(
+    env = ThemeSandbox(  # templates are not trusted code (a fork's pull request): cjmgen.sandbox
         loader=jinja2.ChoiceLoader([
             _inside_loader(theme.template_dirs()),
             loader,
@@ -151,16 +154,21 @@ def _plain_piece(*key: Any, caller: Any) -> Any:
     return caller()
 
 
+SANDBOXED = "sandboxed:"
+
+
 def _signed_bytecode_cache(folder: Path, signer: Signer) -> jinja2.BytecodeCache:
     import jinja2
 
     class SignedBytecodeCache(jinja2.BytecodeCache):
+        # Signed as sandboxed code: the sandbox compiles operators differently, so a file an
+        # unsandboxed cjmgen compiled does not verify and is compiled again.
         def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            payload = signer.read(folder / bucket.key, bucket.key)
+            payload = signer.read(folder / bucket.key, SANDBOXED + bucket.key)
             if payload is not None:
                 bucket.bytecode_from_string(bytes(payload))  # checks Jinja's magic and the source's checksum
 
         def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            signer.write(folder / bucket.key, bucket.key, bucket.bytecode_to_string())
+            signer.write(folder / bucket.key, SANDBOXED + bucket.key, bucket.bytecode_to_string())
 
     return SignedBytecodeCache()

@@ -28,7 +28,7 @@ from cjmgen.model import Item, Map, Persona, Stage
 from cjmgen.pdf import layout
 from cjmgen.pdf.engine import FitSpec, Job
 from cjmgen.pdf.layout import CellText, LaneText, PageSpec, SheetText
-from cjmgen.render import PageError, SiteRenderer, StageView, _template_error, figures
+from cjmgen.render import TEMPLATE_FAULTS, PageError, SiteRenderer, StageView, _template_error, figures
 from cjmgen.repository import classify
 
 FONT_FAMILY = "CJM Sans"
@@ -262,7 +262,7 @@ class PrintRenderer:
                 css_string=css_string, css_counter_text=css_counter_text,
                 static_url=self.static_url, font_family=FONT_FAMILY, **context,
             )
-        except jinja2.TemplateError as exc:
+        except (jinja2.TemplateError, *TEMPLATE_FAULTS) as exc:
             raise PageError(_template_error(exc)) from exc
 
     def _svg(self, svg: str) -> Markup:

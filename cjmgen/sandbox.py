@@ -1,0 +1,63 @@
+"""The sandbox templates run in: a repository's template overrides are not trusted code.
+
+A pull request from a fork can change `overrides/templates/`, and CI builds it.
+Jinja's plain environment lets a template reach Python itself
+(`{{ lipsum.__globals__["os"].popen("…") }}`); Jinja's immutable sandbox blocks
+underscore attributes, unsafe callables and changes to lists and dicts, but it
+would still let a template walk from an object in its context to a module
+(`site_paths.posixpath.os`) or call a `pathlib.Path`'s methods (`site.root`
+is one: `read_text`, `unlink`). So this sandbox also refuses attributes that are
+modules, and any attribute of a path; of a module in the context (`site_paths`)
+only what the module itself defines (its functions and constants) is visible.
+
+What a template may do: read its context (maps, personas, labels, the
+configuration as values), call the functions it is given (`url`, `static`,
+`L.label`, `kpi_gauge`, `piece`, ...), loop, filter, format, and build new
+values. It cannot read or write files, run commands, import, or change the
+objects it is given. A refusal is a theme error naming the template and line.
+"""
+
+from __future__ import annotations
+
+import types
+from pathlib import PurePath
+from typing import Any
+
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+_VALUES = (str, int, float, bool, tuple, frozenset, type(None))
+
+
+#: The largest string, list or number a template may make with `*` or `**`: a theme
+#: prints labels and numbers, and `'x' * 10**10` or `9**9**9` would stall the build.
+MAX_SIZE = 1_000_000
+MAX_EXPONENT = 1_000
+MAX_BITS = 100_000  # of an integer power's result
+
+
+class ThemeSandbox(ImmutableSandboxedEnvironment):
+    """ImmutableSandboxedEnvironment, with no way from the context to a module or a file."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)) and (
+                abs(right) > MAX_EXPONENT or isinstance(left, int) and left.bit_length() * abs(right) > MAX_BITS):
+            raise SecurityError(f"a power with exponent {right} is too large for a template")
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) \
+                        and len(sequence) * count > MAX_SIZE:
+                    raise SecurityError(f"a repetition of more than {MAX_SIZE} items is too large for a template")
+        return super().call_binop(context, operator, left, right)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        if isinstance(value, types.ModuleType) or isinstance(obj, PurePath):
+            return False
+        if isinstance(obj, types.ModuleType):
+            return isinstance(value, _VALUES) or (  # its own functions (memoised ones too), no class
+                callable(value) and not isinstance(value, type) and getattr(value, "__module__", None) == obj.__name__)
+        return True
