@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from cjmgen.cache_dir import CACHE_ROOT, cache_folder, link_notes, write_atomically
 from cjmgen.codestamp import code_stamp
-from cjmgen.config import SiteConfig, load_config, normalise_base_url, normalise_site_url, site_url_path
+from cjmgen.config import (SiteConfig, load_config, normalise_base_url, normalise_site_url, outside_content_note,
+                           site_url_path)
 from cjmgen.diagnostics import Diagnostic, Diagnostics
 from cjmgen.faults import wait_point
 from cjmgen.gcpause import freeze_what_lives_on
@@ -107,8 +108,9 @@ def _build_locked(root: Path, options: BuildOptions, config: SiteConfig, config_
     fresh = UpToDate.check(config, options, output, config_diagnostics)
     clock.lap("read cjmgen.yml and compared every input with the last build")
     cache_notes = link_notes(config.root)  # cache folders that are links: not used (cache_dir)
+    run_notes = [*cache_notes, *filter(None, [outside_content_note(config)])]  # said every run, never stored
     if fresh.result is not None:
-        fresh.result.notes[:0] = cache_notes
+        fresh.result.notes[:0] = run_notes
         return fresh.result
     from cjmgen.checks import RepositoryChecker
     from cjmgen.history import prefetch_histories
@@ -142,7 +144,7 @@ def _build_locked(root: Path, options: BuildOptions, config: SiteConfig, config_
     diagnostics.items = leveled(diagnostics, config)
     clock.lap(f"parsed and checked {plural(len(project.repo.maps), 'map', 'maps')}, "
               f"{plural(len(project.repo.personas), 'persona', 'personas')}")
-    result = BuildResult([], output, notes=list(cache_notes))
+    result = BuildResult([], output, notes=list(run_notes))
 
     if not diagnostics.has_errors:
         try:
@@ -172,7 +174,9 @@ def _build_locked(root: Path, options: BuildOptions, config: SiteConfig, config_
     result.diagnostics = diagnostics.sorted()
     result.maps = len(project.repo.published(options.drafts))
     if result.written and not cache_notes:  # a record's notes would outlive the links
+        result.notes = result.notes[len(run_notes):]  # stored without this run's notes
         fresh.save(result)
+        result.notes[:0] = run_notes
     return result
 
 

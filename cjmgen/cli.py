@@ -87,11 +87,18 @@ def _session(ctx: click.Context, directory: Path | None) -> Session:
 @click.option("--debug", is_flag=True, help="Show the Python traceback of an internal error.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and the final verdict.")
 @click.option("-v", "--verbose", is_flag=True, help="Say what each stage did and how long it took.")
+@click.option("--allow-outside-content", is_flag=True,
+              help="Read a content folder outside the repository (content_dir elsewhere, maps/ a link).")
 @click.pass_context
-def cli(ctx: click.Context, directory: Path, debug: bool, quiet: bool, verbose: bool) -> None:
+def cli(ctx: click.Context, directory: Path, debug: bool, quiet: bool, verbose: bool,
+        allow_outside_content: bool) -> None:
     """Customer Journey Maps kept as text in git: check, publish, print, review."""
+    from cjmgen.config import ALLOW_OUTSIDE_CONTENT
+
     if quiet and verbose:
         raise click.UsageError("-q and -v contradict each other: give one")
+    if allow_outside_content:  # the setting itself, so that every command and worker of this run sees it
+        os.environ[ALLOW_OUTSIDE_CONTENT] = "1"
     ctx.obj = Session(directory, debug, Style(_wants_colour(sys.stderr)), -1 if quiet else int(verbose))
 
 
@@ -125,6 +132,8 @@ def check(ctx: click.Context, directory: Path | None, strict: bool, fmt: str) ->
     outcome = check_project(session.root, stages=session.detail)
     diagnostics = outcome.diagnostics.sorted()
     print_diagnostics(session, diagnostics, fmt)
+    if outcome.note:
+        click.echo(outcome.note, err=True)
     if fmt == "text":
         scope = f"{plural(outcome.maps, 'map', 'maps')}, {plural(outcome.personas, 'persona', 'personas')}"
         click.echo(f"checked {scope}: {summary(diagnostics, session.style)}", err=True)

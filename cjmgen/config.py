@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import posixpath
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,7 +15,7 @@ from cjmgen.frontmatter import decode
 from cjmgen.handout_volumes import DEFAULT_HANDOUT_MAPS
 from cjmgen.levels import DEFAULT_LEVELS, LEVELS, lowers_an_error
 from cjmgen.pagination import PER_PAGE_EXPECTED, valid_count
-from cjmgen.paths import resolves_within
+from cjmgen.paths import contains, resolves_within
 from cjmgen.theme_options import option_problem, theme_name_problem
 from cjmgen.yamltree import YNode, parse_yaml
 
@@ -57,10 +58,19 @@ class SiteConfig:
     extra_css: tuple[str, ...] = ()  # repository files linked from every page (MkDocs' extra_css)
     extra_javascript: tuple[str, ...] = ()
     source_path: str | None = None  # the config file, when there is one
+    # A content folder outside the repository (content_dir: /elsewhere, or maps/ committed as
+    # a link) is read only when the user asked (ALLOW_OUTSIDE_CONTENT); where cjmgen.yml set it.
+    content_outside_allowed: bool = field(default=False, compare=False, repr=False)
+    content_dir_location: SourceLocation | None = field(default=None, compare=False, repr=False)
 
     @property
     def content_path(self) -> Path:
         return (self.root / self.content_dir).resolve()
+
+    @property
+    def content_outside(self) -> bool:
+        """The content folder, its links followed, is not inside the repository."""
+        return not contains(str(self.root.resolve()), str(self.content_path))
 
     @property
     def output_path(self) -> Path:
@@ -108,10 +118,15 @@ def site_url_path(site_url: str) -> str:
     return urlsplit(site_url).path or "/"
 
 
+#: The setting that lets cjmgen read a content folder outside the repository; the command
+#: line's `cjmgen --allow-outside-content ...` sets it for its own run.
+ALLOW_OUTSIDE_CONTENT = "CJMGEN_ALLOW_OUTSIDE_CONTENT"
+
+
 def load_config(root: Path, diagnostics: Diagnostics) -> SiteConfig:
     """Read `cjmgen.yml` in `root` if present; problems go to `diagnostics`."""
     path = root / CONFIG_FILE
-    config = SiteConfig(root=root)
+    config = SiteConfig(root=root, content_outside_allowed=os.environ.get(ALLOW_OUTSIDE_CONTENT, "") not in ("", "0"))
     if not path.is_file():
         return config
     text = decode(path.read_bytes(), CONFIG_FILE, diagnostics)
@@ -142,6 +157,8 @@ class _ConfigReader:
                 text = self._text(key, fields[key])
                 if text is not None:
                     values[key] = text
+        if "content_dir" in fields:
+            values["content_dir_location"] = fields["content_dir"].loc
         if "language" in fields:
             lang = self._text("language", fields["language"])
             if lang is not None and lang not in LANGUAGES:
@@ -366,3 +383,11 @@ class _ConfigReader:
 
 def config_location(config: SiteConfig) -> SourceLocation | None:
     return SourceLocation(config.source_path) if config.source_path else None
+
+
+def outside_content_note(config: SiteConfig) -> str | None:
+    """What a run tells the user when it reads content from outside the repository."""
+    if config.content_outside and config.content_outside_allowed:
+        return (f"note: reading content from {config.content_path}, outside the repository "
+                f"(allowed by --allow-outside-content / {ALLOW_OUTSIDE_CONTENT})")
+    return None

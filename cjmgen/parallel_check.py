@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from cjmgen.checks import MapFact, RepositoryChecker, report_duplicates
-from cjmgen.config import SiteConfig, load_config
+from cjmgen.config import SiteConfig, load_config, outside_content_note
 from cjmgen.diagnostics import Diagnostic, Diagnostics
 from cjmgen.gcpause import without_cyclic_gc
 from cjmgen.gitio import source_date
 from cjmgen.levels import apply_levels
 from cjmgen.markdown import MarkdownRenderer
 from cjmgen.parse_cache import ParseCache
-from cjmgen.project import content_missing, load_project
+from cjmgen.project import content_missing, content_outside, load_project
 from cjmgen.report import plural
 from cjmgen.repository import FileParser, classify, parse_repository, read_sources, report_outside
 from cjmgen.stageclock import StageClock
@@ -39,6 +39,7 @@ class CheckOutcome:
     maps: int
     personas: int
     strict: bool = False  # `strict: true` in cjmgen.yml
+    note: str | None = None  # said to the user: content read from outside the repository
 
 
 def check_project(root: Path, stages: Callable[[str], None] | None = None) -> CheckOutcome:
@@ -70,15 +71,17 @@ def _check(root: Path, config: SiteConfig, diagnostics: Diagnostics) -> CheckOut
     if workers == 1:  # a small repository: one process is quicker than forking
         project = load_project(root, config, parse=parse)
         diagnostics.extend(project.diagnostics)
-        return CheckOutcome(diagnostics, len(project.repo.maps), len(project.repo.personas))
+        return CheckOutcome(diagnostics, len(project.repo.maps), len(project.repo.personas),
+                            note=outside_content_note(config))
     content_missing(config, diagnostics)
+    content_outside(config, diagnostics)
     report_outside(sources, diagnostics)
     map_files = set(maps)
     shared = {path: data for path, data in sources.items() if path not in map_files}
     today = source_date(root).date()
     with without_cyclic_gc():
         counts = _run(config, sources, maps, shared, today, workers, diagnostics, parse)
-    return CheckOutcome(diagnostics, *counts)
+    return CheckOutcome(diagnostics, *counts, note=outside_content_note(config))
 
 
 def _run(config: SiteConfig, sources: dict[str, bytes], maps: list[str], shared: dict[str, bytes],

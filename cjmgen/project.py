@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from cjmgen.checks import check_repository
-from cjmgen.config import SiteConfig, load_config
+from cjmgen.config import ALLOW_OUTSIDE_CONTENT, SiteConfig, load_config
 from cjmgen.diagnostics import Diagnostics, SourceLocation
 from cjmgen.gcpause import without_cyclic_gc
 from cjmgen.gitio import source_date
@@ -47,6 +47,7 @@ def load_project(
         config = load_config(root, diagnostics)
     markdown = markdown or MarkdownRenderer()
     content_missing(config, diagnostics)
+    content_outside(config, diagnostics)
     if sources is None:
         sources = read_sources(config)
     report_outside(sources, diagnostics)
@@ -67,3 +68,18 @@ def content_missing(config: SiteConfig, diagnostics: Diagnostics) -> None:
             SourceLocation(config.source_path) if config.source_path else None,
             hint="run `cjmgen init` to start a repository, or set content_dir in cjmgen.yml",
         )
+
+
+def content_outside(config: SiteConfig, diagnostics: Diagnostics) -> None:
+    """An error when the content folder lies outside the repository (`content_dir: /elsewhere`,
+    or `maps/` committed as a link to another folder) and the user did not allow it: a
+    repository must not make cjmgen read and publish any folder of the machine."""
+    if not config.content_outside or config.content_outside_allowed or not config.content_path.is_dir():
+        return
+    diagnostics.error(
+        "content-outside",
+        f"content directory '{config.content_dir}' is outside the repository ({config.content_path}): not read",
+        config.content_dir_location or SourceLocation(config.content_dir),  # a link: the folder itself
+        hint=f"to read it anyway, run `cjmgen --allow-outside-content ...` or set {ALLOW_OUTSIDE_CONTENT}=1",
+    )
+

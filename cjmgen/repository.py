@@ -59,7 +59,8 @@ def content_prefix(config: SiteConfig) -> str:
 @functools.lru_cache(maxsize=64)
 def _content_prefix(content_dir: str) -> str:
     """A pure function of the setting, asked for every link of every page: memoised."""
-    return PurePosixPath(content_dir.replace("\\", "/")).as_posix().strip("/") or "."
+    posix = PurePosixPath(content_dir.replace("\\", "/")).as_posix()
+    return ("/" if posix.startswith("/") else "") + posix.strip("/") or "."  # an absolute one stays absolute
 
 
 #: The largest content file read. A map of 20,000 complete stages is about 5 MB; parsing and
@@ -96,14 +97,21 @@ def read_sources(config: SiteConfig, already_read: Mapping[str, bytes] | None = 
     outside: list[str] = []
     unreadable: list[tuple[str, str]] = []
     too_large: list[tuple[str, int]] = []
-    if not content.is_dir():
-        return ContentFiles()
+    if not content.is_dir() or (config.content_outside and not config.content_outside_allowed):
+        return ContentFiles()  # outside the repository and not allowed: project.content_outside
     base = str(content)
     real_root = os.path.realpath(config.root)
     allowed = (real_root, os.path.realpath(base))
+    plain = base == os.path.normpath(os.path.join(real_root, config.content_dir))  # no link on the way
 
     def shown(path: str) -> str:
-        return os.path.relpath(path, real_root).replace(os.sep, "/") if contains(real_root, path) else Path(path).as_posix()
+        """A file's key: its repository path; in a content folder outside the repository
+        (allowed on the command line) or reached through a link, content_dir as written and
+        the path below it, as `classify` reads it."""
+        if plain and contains(real_root, path):
+            return os.path.relpath(path, real_root).replace(os.sep, "/")
+        below = os.path.relpath(path, base).replace(os.sep, "/")
+        return content_prefix(config) if below == "." else f"{content_prefix(config)}/{below}"
 
     def cannot_list(error: OSError) -> None:  # a folder without read permission: its maps would be missing
         unreadable.append((shown(error.filename or base), error.strerror or str(error)))
