@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -12,9 +13,9 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from cjmgen.cache_dir import CACHE_ROOT, cache_folder, link_notes, write_atomically
 from cjmgen.codestamp import code_stamp
-from cjmgen.config import (SiteConfig, load_config, normalise_base_url, normalise_site_url, outside_content_note,
-                           site_url_path)
-from cjmgen.diagnostics import Diagnostic, Diagnostics
+from cjmgen.config import (SiteConfig, load_config, normalise_base_url, normalise_site_url, output_outside,
+                           outside_content_note, site_url_path)
+from cjmgen.diagnostics import Diagnostic, Diagnostics, SourceLocation
 from cjmgen.faults import wait_point
 from cjmgen.gcpause import freeze_what_lives_on
 from cjmgen.levels import apply_levels, blocks
@@ -94,8 +95,13 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     config = effective_config(root, options, config_diagnostics)
     options = replace(options, strict=config.strict)  # `strict: true` in cjmgen.yml is --strict
     output = options.output.resolve() if options.output else config.output_path
-    with output_lock(output, options.progress):  # one build at a time into one site
-        recovered = recover_interrupted(output)
+    # A repository does not choose where cjmgen writes: not even a lock file or a recovery there.
+    outside = options.output is None and output_outside(config)
+    if outside:
+        config_diagnostics.error("output", outside, config.output_dir_location or SourceLocation(config.output_dir),
+                                 hint="output_dir is a folder of the repository, such as site/")
+    with contextlib.nullcontext() if outside else output_lock(output, options.progress):  # one build at a time
+        recovered = None if outside else recover_interrupted(output)
         result = _build_locked(root, options, config, config_diagnostics, output, clock)
     if recovered:
         result.notes.insert(0, recovered)

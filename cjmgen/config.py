@@ -62,6 +62,7 @@ class SiteConfig:
     # a link) is read only when the user asked (ALLOW_OUTSIDE_CONTENT); where cjmgen.yml set it.
     content_outside_allowed: bool = field(default=False, compare=False, repr=False)
     content_dir_location: SourceLocation | None = field(default=None, compare=False, repr=False)
+    output_dir_location: SourceLocation | None = field(default=None, compare=False, repr=False)
 
     @property
     def content_path(self) -> Path:
@@ -157,8 +158,9 @@ class _ConfigReader:
                 text = self._text(key, fields[key])
                 if text is not None:
                     values[key] = text
-        if "content_dir" in fields:
-            values["content_dir_location"] = fields["content_dir"].loc
+        for key in ("content_dir", "output_dir"):
+            if key in fields:
+                values[f"{key}_location"] = fields[key].loc
         if "language" in fields:
             lang = self._text("language", fields["language"])
             if lang is not None and lang not in LANGUAGES:
@@ -391,3 +393,13 @@ def outside_content_note(config: SiteConfig) -> str | None:
         return (f"note: reading content from {config.content_path}, outside the repository "
                 f"(allowed by --allow-outside-content / {ALLOW_OUTSIDE_CONTENT})")
     return None
+
+
+def output_outside(config: SiteConfig) -> str | None:
+    """Why the configured output folder cannot be written, or None: `output_dir` (or a `site`
+    committed as a link) that leads out of the repository would have a repository choose
+    where on the machine cjmgen writes. `--output DIR` on the command line may go anywhere."""
+    if contains(str(config.root.resolve()), str(config.output_path)):
+        return None
+    return (f"output_dir '{config.output_dir}' leads outside the repository ({config.output_path}): "
+            "a repository does not choose where cjmgen writes; pass --output DIR to write there")
