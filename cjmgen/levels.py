@@ -23,6 +23,7 @@ DEFAULT_LEVELS: dict[str, str] = {
         "duplicate-key", "missing-field", "type", "value", "emotion-range", "persona-ref", "map-ref",
         "stage-ref", "channel-ref", "duplicate-stage", "duplicate-map", "asset-path",
         "outside-repository", "unreadable", "file-too-large", "config", "content-dir", "output", "theme", "compare", "pdf",
+        "asset-hidden", "asset-active", "map-id", "persona-id", "content-outside",
     ), "error"),
     **dict.fromkeys((
         "unknown-key", "yaml-implicit-type", "stage-incomplete", "conversion-mismatch", "count-grows",

@@ -24,9 +24,12 @@ from pathlib import PurePath
 from typing import Any
 
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 _VALUES = (str, int, float, bool, tuple, frozenset, type(None))
+_SAFE, _UNSAFE, _FORMAT = 0, 1, 2  # what `ThemeSandbox.getattr` does with an attribute
+MAX_VERDICTS = 1 << 14  # distinct (type, name, type) questions kept; a theme asks a few hundred
 
 
 #: The largest string, list or number a template may make with `*` or `**`: a theme
@@ -51,6 +54,56 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
                         and len(sequence) * count > MAX_SIZE:
                     raise SecurityError(f"a repetition of more than {MAX_SIZE} items is too large for a template")
         return super().call_binop(context, operator, left, right)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # (type of the object, attribute, type of the value) -> verdict: see `getattr`.
+        self._verdicts: dict[tuple[type, str, type], int] = {}
+        self._module_verdicts: dict[tuple[Any, str, int], int] = {}  # (module, name, id of the value)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Jinja's sandboxed `obj.attribute`, with each verdict remembered.
+
+        Every verdict of Jinja's checks and of `is_safe_attribute` below depends only on
+        the object's type, the name and the value's type (modules aside: for them it is
+        the value itself), and a theme asks the same few hundred questions millions of
+        times: checked each time, the sandbox made rendering 75% slower.
+        """
+        try:
+            value = getattr(obj, attribute)
+        except AttributeError:
+            return super().getattr(obj, attribute)  # Jinja's fallback to obj[attribute]
+        verdict = self._verdicts.get((type(obj), attribute, type(value)))
+        if verdict is None:
+            verdict = self._verdict(obj, attribute, value)
+        if verdict == _SAFE:
+            return value
+        if verdict == _FORMAT:
+            return self.wrap_str_format(value)
+        return self.unsafe_undefined(obj, attribute)
+
+    def _verdict(self, obj: Any, attribute: str, value: Any) -> int:
+        """Jinja's and our checks, remembered: by type, or for a module (whose verdict depends
+        on the value itself) by the module and the value."""
+        module = isinstance(obj, types.ModuleType)
+        key = (obj, attribute, id(value)) if module else (type(obj), attribute, type(value))
+        verdict = self._module_verdicts.get(key) if module else None
+        if verdict is not None:
+            return verdict
+        if self.wrap_str_format(value) is not None:
+            verdict = _FORMAT  # str.format: Jinja wraps it in its sandboxed formatter
+        else:
+            verdict = _SAFE if self.is_safe_attribute(obj, attribute, value) else _UNSAFE
+        kept = self._module_verdicts if module else self._verdicts
+        if len(kept) > MAX_VERDICTS:
+            kept.clear()
+        kept[key] = verdict
+        return verdict
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        """A template's own macros are safe to call (they run sandboxed too): asked first,
+        without Jinja's two attribute look-ups, for the thousands of macro calls a page makes."""
+        return type(obj) is Macro or super().is_safe_callable(obj)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not super().is_safe_attribute(obj, attr, value):
