@@ -411,6 +411,33 @@ class SizeResult:
     maps: int
     figures: dict[str, Figure] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    search: dict[str, int] = field(default_factory=dict)  # search_load() of the built site
+
+
+POPUP_RESULTS = 8  # results the search box shows: at most this many entry parts per query
+
+
+def search_load(site: Path) -> dict[str, int]:
+    """Bytes the search box loads (see cjmgen/search_index.py): on the first keypress the
+    head and the stemmer; for a query of one word at most its term part and the entry
+    parts of the results shown (each from another part, at worst)."""
+    from cjmgen import search_index
+
+    def size(path: Path) -> int:
+        return path.stat().st_size if path.is_file() else 0
+
+    parts = site / search_index.FOLDER
+    terms = [size(p) for p in parts.glob("t*.js")]
+    docs = [size(p) for p in parts.glob("d*.js")]
+    first = size(site / search_index.PATH) + size(site / "static" / "stemmer.js")
+    worst_docs = sum(sorted(docs, reverse=True)[:POPUP_RESULTS])
+    return {
+        "first_keypress": first,
+        "largest_term_part": max(terms, default=0),
+        "largest_entry_part": max(docs, default=0),
+        "one_word_query_at_most": first + max(terms, default=0) + worst_docs,
+        "whole_index": first + sum(terms) + sum(docs),
+    }
 
 
 @dataclass
@@ -472,6 +499,7 @@ def bench_size(work: Path, maps: int, runs: int, compare: bool, log: Callable[[s
         edited.write_bytes(original)
         run(build)
         _rm(work / f"md-{maps}" / "out")
+    result.search = search_load(root / "site")
     return result
 
 
@@ -806,6 +834,17 @@ def report(results: list[SizeResult], extra: dict[str, Any], runs: int) -> str:
         row("check without cache ÷ full (target < 0.33)", lambda r: _x(_ratio(r.figures.get("check_cold"), full(r)))
             + _ok(_ratio(r.figures.get("check_cold"), full(r)) < 1 / 3)),
     ]
+    kb = lambda key: lambda r: f"{r.search[key] / 1024:,.0f} KB" if r.search else "—"  # noqa: E731
+    lines += [
+        "\n### Search (bytes the browser loads, before compression)\n\n", head,
+        row("first keypress: the index's head and the stemmer", kb("first_keypress")),
+        row("a one-word query at most (its term part, the entry parts of 8 results)",
+            lambda r: kb("one_word_query_at_most")(r) + _ok(r.search["one_word_query_at_most"] <= 1024 * 1024
+                                                          if r.search else None)),
+        row("largest term part", kb("largest_term_part")),
+        row("largest entry part", kb("largest_entry_part")),
+        row("the whole index (never loaded at once)", kb("whole_index")),
+    ]
     by_size = {r.maps: r for r in results}
     if 1000 in by_size and 5000 in by_size:
         growth = _ratio(by_size[5000].figures["full"], by_size[1000].figures["full"])
@@ -966,6 +1005,7 @@ def main(argv: list[str] | None = None) -> int:
         payload = {
             "sizes": {r.maps: {k: f.as_dict() for k, f in r.figures.items()} for r in results},
             "extra": json.loads(json.dumps(extra, default=lambda o: o.as_dict() if isinstance(o, Figure) else str(o))),
+            "search": {r.maps: r.search for r in results},
         }
         args.json.write_text(json.dumps(payload, indent=1), encoding="utf-8")
     return 0

@@ -622,16 +622,37 @@ class SiteRenderer:
             ))
 
     def search_pages(self) -> None:
-        """`search-index.js` (what search looks through) and `search.html` (all results of a query)."""
+        """The search index (`search-index.js` and its parts under `search/`) and
+        `search.html` (all results of a query). The parts are known from the number of
+        maps, so every build process names the same pages; the index itself is worked
+        out once per process, by the first part it renders."""
         key = (self.catalog.maps, _frozen(self.repo.personas))
-        self.cached(search_index.PATH, key, lambda: self.output.pages.__setitem__(
-            search_index.PATH, search_index.build(self.catalog, self.locale, self.search_chunk)))
+        paths = [search_index.PATH, *search_index.part_paths(len(self.catalog.maps))]
+        for path in paths:
+            self.cached(path, key, lambda path=path: self.output.pages.__setitem__(
+                path, self.search_files()[path]))
         self.cached(search_index.PAGE, (), lambda: self.page(
             search_index.PAGE, "search.html", self.locale.label("search")))
 
-    def search_chunk(self, journey_map: Map) -> str:
+    def search_files(self) -> dict[str, str]:
+        """Every file of the search index, made once per render."""
+        built = self.__dict__.get("_search_built")
+        if built is None:
+            groups = [self.search_chunk(journey_map) for journey_map in self.catalog.maps]
+            notes = {p.id: search_index.plain_text(self.markdown.parse(p.body)) for p in self.repo.personas.values()}
+            groups.append(tuple(search_index.other_entries(self.catalog, self.locale, notes)))
+            built = search_index.build(groups, self.locale, len(self.catalog.maps)).files
+            self.__dict__["_search_built"] = built
+        return built
+
+    def search_chunk(self, journey_map: Map) -> tuple[search_index.Entry, ...]:
         """One map's search entries, kept between CLI builds (they show its persona's name)."""
-        produce = lambda: search_index.map_chunk(journey_map, self.catalog)  # noqa: E731
+        def produce() -> tuple[search_index.Entry, ...]:
+            body = self.markdown.split(journey_map.body, journey_map.section_keys())
+            notes = {stage_id: search_index.plain_text(tokens) for stage_id, tokens in body.sections.items()}
+            notes[""] = search_index.plain_text(body.intro)
+            return search_index.map_chunk(journey_map, self.catalog, notes)
+
         if self._pieces is None:
             return produce()
         return self._pieces.get(("search", journey_map, self.repo.personas.get(journey_map.persona or "")), produce)

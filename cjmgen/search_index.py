@@ -1,32 +1,67 @@
-"""The prebuilt offline search index of the site: one small script every page can load.
+"""The prebuilt offline search index of the site: small scripts that search.js loads.
 
-The index lists maps, stages, obstacles, KPIs, touchpoints, owners, personas and
-channels, each with the site-root-relative URL it leads to (a stage's anchor on
-its map page for everything that belongs to a stage). It is written as
-`search-index.js`, a script that assigns a global, not as JSON: `fetch()` of a
-local file is refused on `file://` pages, a `<script>` is not, so search works
-from a file share too. The theme's `search.js` loads it on first use.
+Every map, stage and lane item (goals, actions, thoughts, quotes, touchpoints, KPIs,
+obstacles, triggers, ...), every section of a map's notes, and the owners, personas
+and channels are entries, each with the site-root-relative URL it leads to (a stage's
+anchor on its map page for everything that belongs to a stage).
+
+Words are found by their Snowball stem (cjmgen.stemming; the theme's stemmer.js
+stems what the user types the same way), so one form finds all others. The index
+is an inverted one, cut in pieces so that a keypress loads little even at
+thousands of maps:
+
+- `search-index.js`: the head (kinds, the number of parts, where each map's
+  entries start); loaded when the search box is first used.
+- `search/t<k>.js`: the terms whose stem begins with the letters that hash to `k`,
+  each with its most frequent written form (for "did you mean") and its postings
+  (entry number and where the word stands: title, the entry's own text, or only
+  the name of its map or stage).
+- `search/d<k>.js`: the entries (kind, title, place, text) of a run of maps,
+  loaded only for the results shown.
+
+Each is a script, not JSON: `fetch()` of a local file is refused on `file://` pages,
+a `<script>` is not, so search works from a file share too.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from cjmgen import site
 from cjmgen.catalog import Catalog
 from cjmgen.i18n import Locale
-from cjmgen.model import KPI, Map
+from cjmgen.model import KPI, Item, Map, Stage
+from cjmgen.stemming import stem, words
 
 PATH = "search-index.js"
 PAGE = "search.html"  # every result of a query: search.html?q=...
+FOLDER = "search"
 GLOBAL = "CJM_SEARCH"
-FORMAT = 2  # 2: entries in groups (one per map), each with its own places
+PART_CALLBACK = "CJM_SEARCH_PART"
+FORMAT = 3  # 3: stemmed, inverted, in parts
 
+#: The lanes of a stage whose items are entries of their own: (attribute, kind).
+ITEM_LANES = (
+    ("goals", "goal"), ("actions", "action"), ("thoughts", "thought"), ("quotes", "quote"),
+    ("obstacles", "obstacle"), ("triggers", "trigger"), ("push", "push"),
+    ("opportunities", "opportunity"), ("backstage", "backstage"),
+)
 #: Kinds of entries, in the order results of equal quality are shown.
-KINDS = ("map", "stage", "obstacle", "kpi", "touchpoint", "owner", "persona", "channel")
+KINDS = ("map", "stage", "goal", "action", "thought", "quote", "touchpoint", "kpi", "obstacle", "trigger",
+         "push", "opportunity", "backstage", "lane", "note", "owner", "persona", "channel")
+
+#: Where a word stands in an entry; search.js ranks by it.
+IN_TITLE, IN_TEXT, IN_CONTEXT = 3, 2, 1
+PREFIX = 2  # terms are put in parts by the first letters of their stem
+MAPS_PER_TERM_PART = 4
+MAPS_PER_DOC_PART = 3  # a part of ~70 KB at rich maps: the 8 results of the popup load < 1 MB
+OWNER_MAPS_SHOWN = 3
+OWNER_STAGE_NAMES = 40
 
 _SPACES = re.compile(r"\s+")
 
@@ -50,8 +85,7 @@ class Entry:
     title: str  # what the result shows
     context: str  # where it is: "map › stage", a segment, a role
     url: str  # site-root-relative, with the stage anchor where there is one
-    extra: str = ""  # more searchable text that is not shown (goals, tags, ids)
-
+    extra: str = ""  # more searchable text of the entry itself (shown as an excerpt when it matched)
 
 
 def _kpi_title(kpi: KPI) -> str:
@@ -63,8 +97,20 @@ def _kpi_title(kpi: KPI) -> str:
     return f"{kpi.name}: {figures.strip()}" if figures.strip() else kpi.name
 
 
-def map_entries(journey_map: Map, catalog: Catalog) -> Iterable[Entry]:
-    """The map itself, then each stage and what the stage carries."""
+def _items(items: Iterable[Item]) -> str:
+    return " ".join(item.text for item in items)
+
+
+def plain_text(tokens: Sequence) -> str:  # type: ignore[type-arg]
+    """The words of parsed Markdown (markdown-it tokens), without markup."""
+    return _SPACES.sub(" ", " ".join(t.content for t in tokens if t.type in ("inline", "code_block", "fence"))).strip()
+
+
+def map_entries(journey_map: Map, catalog: Catalog, notes: dict[str, str] | None = None) -> Iterable[Entry]:
+    """The map itself, then each stage and what the stage carries, then its notes.
+    `notes`: the plain text of the map's Markdown, by stage id ("" for the text
+    before and between the stages' sections)."""
+    notes = notes or {}
     url = site.map_url(journey_map.id)
     persona = catalog.repo.personas.get(journey_map.persona or "")
     yield Entry(
@@ -73,103 +119,228 @@ def map_entries(journey_map: Map, catalog: Catalog) -> Iterable[Entry]:
                   persona.name if persona else "", journey_map.id]),
     )
     for stage in journey_map.stages:
-        anchor = f"{url}#{site.stage_anchor(stage.id)}"
-        where = f"{journey_map.title} › {stage.name}"
-        yield Entry("stage", stage.name, journey_map.title, anchor,
-                    " ".join([stage.id, *(g.text for g in stage.goals), stage.owner or ""]))
-        for obstacle in stage.obstacles:
-            yield Entry("obstacle", obstacle.text, where, anchor, obstacle.source or "")
-        for kpi in stage.kpis:
-            yield Entry("kpi", _kpi_title(kpi), where, anchor)
-        for touchpoint in stage.touchpoints:
-            # The channel is shown with a named touchpoint: a search for it finds this
-            # entry, and the user sees why.
-            channel = catalog.channel_name(touchpoint.channel)
-            title = f"{touchpoint.name} ({channel})" if touchpoint.name and touchpoint.name != channel else channel
-            yield Entry("touchpoint", title, where, anchor, touchpoint.channel)
+        yield from stage_entries(journey_map, stage, catalog, notes.get(stage.id, ""))
+    if notes.get(""):
+        yield Entry("note", journey_map.title, journey_map.title, f"{url}#story-title", notes[""])
 
 
-def entries(catalog: Catalog, locale: Locale) -> Iterator[Entry]:
-    """Every entry of the published site, in a stable order (one at a time: at 5,000 maps
-    there are 300,000 of them)."""
-    for journey_map in catalog.maps:
-        yield from map_entries(journey_map, catalog)
-    yield from other_entries(catalog, locale)
+def stage_entries(journey_map: Map, stage: Stage, catalog: Catalog, notes: str) -> Iterator[Entry]:
+    url = site.map_url(journey_map.id)
+    anchor = f"{url}#{site.stage_anchor(stage.id)}"
+    where = f"{journey_map.title} › {stage.name}"
+    yield Entry("stage", stage.name, journey_map.title, anchor, " ".join([stage.id, stage.owner or ""]))
+    for attribute, kind in ITEM_LANES:
+        for item in getattr(stage, attribute):
+            yield Entry(kind, item.text, where, anchor, item.source or "")
+    for kpi in stage.kpis:
+        yield Entry("kpi", _kpi_title(kpi), where, anchor, kpi.source or "")
+    for touchpoint in stage.touchpoints:
+        # The channel is shown with a named touchpoint: a search for it finds this
+        # entry, and the user sees why.
+        channel = catalog.channel_name(touchpoint.channel)
+        title = f"{touchpoint.name} ({channel})" if touchpoint.name and touchpoint.name != channel else channel
+        yield Entry("touchpoint", title, where, anchor, touchpoint.channel)
+    for _, items in stage.lanes:
+        for item in items:
+            yield Entry("lane", item.text, where, anchor, item.source or "")
+    if notes:
+        yield Entry("note", stage.name, where, anchor, notes)
 
 
-def other_entries(catalog: Catalog, locale: Locale) -> Iterator[Entry]:
-    """The owners, personas and channels, after the maps."""
+def other_entries(catalog: Catalog, locale: Locale, persona_notes: dict[str, str] | None = None) -> Iterator[Entry]:
+    """The owners, personas (with their goals, needs, pains and notes) and channels."""
+    persona_notes = persona_notes or {}
     for owner in catalog.owners:
         stages = catalog.by_owner.get(owner, [])
         maps = sorted({ref.map.title for ref in stages} | {m.title for m in catalog.maps_by_owner.get(owner, [])})
-        yield Entry("owner", owner, ", ".join(maps), site.owner_url(owner), " ".join(ref.stage.name for ref in stages))
+        # An owner of hundreds of stages: the first few maps and stage names tell who it is;
+        # all of them would make one entry as large as a map.
+        shown = ", ".join(maps[:OWNER_MAPS_SHOWN]) + (", …" if len(maps) > OWNER_MAPS_SHOWN else "")
+        names = list(dict.fromkeys(ref.stage.name for ref in stages))[:OWNER_STAGE_NAMES]
+        yield Entry("owner", owner, shown, site.owner_url(owner), " ".join(names))
     for persona in catalog.repo.personas.values():
         yield Entry("persona", persona.name, persona.role or "", site.persona_url(persona.id),
-                    " ".join([persona.id, persona.quote or ""]))
+                    " ".join([persona.quote or "", _items(persona.goals), _items(persona.needs),
+                              _items(persona.pains), persona_notes.get(persona.id, ""), persona.id]))
+    channels = catalog.repo.channels or {}
     for channel_id in catalog.channel_ids():
         name = catalog.channel_name(channel_id)
         kind = catalog.channel_kind(channel_id)
-        yield Entry("channel", name, locale.label(kind) if kind else "", site.channel_url(channel_id), channel_id)
+        described = channels.get(channel_id)
+        yield Entry("channel", name, locale.label(kind) if kind else "", site.channel_url(channel_id),
+                    f"{channel_id} {described.description or ''}" if described else channel_id)
 
 
-def map_chunk(journey_map: Map, catalog: Catalog) -> str:
-    """One map's group of the index as JSON text (render.py keeps it between builds: after
-    a one-map edit only that map's group is made again)."""
-    return _group(map_entries(journey_map, catalog))
+def map_chunk(journey_map: Map, catalog: Catalog, notes: dict[str, str] | None = None) -> tuple[Entry, ...]:
+    """One map's entries (render.py keeps them between builds: after a one-map edit only
+    that map's are made again)."""
+    return tuple(map_entries(journey_map, catalog, notes))
 
 
-def _group(entries: Iterable[Entry]) -> str:
-    """`[places, entries]`: everything of one stage shares its context and URL, stored once
+# -- the index in parts ---------------------------------------------------------------
+
+def term_parts(maps: int) -> int:
+    """How many term parts a site of `maps` maps has (known before the index is built,
+    so that every build process names the same files)."""
+    return max(1, math.ceil(maps / MAPS_PER_TERM_PART))
+
+
+def doc_parts(maps: int) -> int:
+    return max(1, math.ceil(maps / MAPS_PER_DOC_PART))
+
+
+def part_paths(maps: int) -> list[str]:
+    """Every file of the index but the head, for a site of `maps` maps."""
+    return ([f"{FOLDER}/t{k}.js" for k in range(term_parts(maps))]
+            + [f"{FOLDER}/d{k}.js" for k in range(doc_parts(maps))])
+
+
+def term_part(term: str, parts: int) -> int:
+    """The part of a stem, by its first letters; search.js computes the same (UTF-16 units)."""
+    key = term[:PREFIX].encode("utf-16-le")
+    number = 0
+    for index in range(0, len(key), 2):
+        number = (number * 31 + int.from_bytes(key[index:index + 2], "little")) % 1000003
+    return number % parts
+
+
+def doc_part(group: int, groups: int, parts: int) -> int:
+    """The part holding group `group` (a map's entries; the last group is the other pages)."""
+    return group * parts // groups
+
+
+@dataclass
+class Built:
+    files: dict[str, str]  # site path -> text
+
+
+def _weights(entry: Entry) -> dict[str, int]:
+    """Each stem of an entry with the best place it stands in."""
+    out: dict[str, int] = {}
+    for weight, text in ((IN_CONTEXT, entry.context), (IN_TEXT, entry.extra), (IN_TITLE, entry.title)):
+        for word in words(normalise(text)):
+            out[stem(word)] = weight
+    return out
+
+
+def build(groups: Sequence[Sequence[Entry]], locale: Locale, maps: int) -> Built:
+    """Every file of the index: `groups` is one tuple of entries per map, then one of
+    the other pages. Deterministic."""
+    terms = term_parts(maps)
+    docs = doc_parts(maps)
+    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    starts: list[int] = []
+    number = 0
+    for group in groups:
+        starts.append(number)
+        for entry in group:
+            for word in words(normalise(f"{entry.title} {entry.extra}")):
+                forms[stem(word)][word] += 1
+            for term, weight in _weights(entry).items():
+                postings[term].append((number, weight))
+            number += 1
+    starts.append(number)
+
+    term_files: list[dict[str, list]] = [{} for _ in range(terms)]  # type: ignore[type-arg]
+    for term in sorted(postings):
+        counted = forms.get(term)
+        form = min(counted.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0] if counted else term
+        flat: list[int] = []
+        last = 0
+        for entry_number, weight in postings[term]:
+            flat.append((entry_number - last) * 4 + weight)
+            last = entry_number
+        term_files[term_part(term, terms)][term] = [form, flat]
+
+    doc_files: list[list] = [[] for _ in range(docs)]  # type: ignore[type-arg]
+    for index, group in enumerate(groups):
+        doc_files[doc_part(index, len(groups), docs)].append(_group(group))
+
+    files = {}
+    for k, part in enumerate(term_files):
+        files[f"{FOLDER}/t{k}.js"] = _part(f"t{k}", part)
+    for k, part in enumerate(doc_files):
+        first = next(i for i in range(len(groups)) if doc_part(i, len(groups), docs) == k) if part else 0
+        files[f"{FOLDER}/d{k}.js"] = _part(f"d{k}", {"first": first, "groups": part})
+    labels = {kind: locale.label(f"kind_{kind}" if kind not in ("map", "stage", "owner", "persona", "channel") else kind)
+              for kind in KINDS}
+    head = _json({
+        "format": FORMAT,
+        "language": locale.language,
+        "kinds": labels,
+        "terms": terms,
+        "docs": docs,
+        "prefix": PREFIX,
+        "starts": starts,
+    })
+    files[PATH] = ("// The cjmgen search index: generated by `cjmgen build`, read by static/search.js.\n"
+                   f"window.{GLOBAL} = {head};\n")
+    return Built(files)
+
+
+def _group(entries: Iterable[Entry]) -> list:  # type: ignore[type-arg]
+    """`[places, rows]`: everything of one stage shares its context and URL, stored once
     as a "place" that entries point at by number (within the group)."""
     places: dict[tuple[str, str], int] = {}
     rows = []
     for entry in entries:
         place = places.setdefault((entry.context, entry.url), len(places))
-        rows.append([entry.kind, entry.title, place, normalise(entry.extra)])
-    return _json([[list(place) for place in places], rows])
+        rows.append([entry.kind, entry.title, place, entry.extra])
+    return [[list(place) for place in places], rows]
 
 
-def build(catalog: Catalog, locale: Locale, chunk: Callable[[Map], str] | None = None) -> str:
-    """The text of `search-index.js`: `window.CJM_SEARCH = {...};`, deterministic.
-    One group per map, then one of the owners, personas and channels. The title and
-    the context are searched too (search.js normalises them as it loads); `words`
-    holds only the hidden text. `chunk(map)`: map_chunk, or a cache of it."""
-    chunk = chunk or (lambda journey_map: map_chunk(journey_map, catalog))
-    labels = {
-        kind: locale.label(f"kind_{kind}" if kind in ("obstacle", "kpi", "touchpoint") else kind)
-        for kind in KINDS
-    }
-    groups = [chunk(journey_map) for journey_map in catalog.maps]
-    groups.append(_group(other_entries(catalog, locale)))
-    head = _json({
-        "format": FORMAT,
-        "language": locale.language,
-        "kinds": labels,
-        "fields": ["kind", "title", "place", "words"],
-    })
-    return (
-        "// The cjmgen search index: generated by `cjmgen build`, read by static/search.js.\n"
-        f"window.{GLOBAL} = {head[:-1]},\"groups\":[{','.join(groups)}]}};\n"
-    )
+def _part(name: str, value: object) -> str:
+    return f"{PART_CALLBACK}({_json(name)},{_json(value)});\n"
 
 
 def _json(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     # `</script>` or U+2028 inside a string must not end or break the script.
     return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
-def read(text: str) -> dict:
-    """Parse a `search-index.js` back (tests, tools)."""
+# -- reading it back (tests, tools) -----------------------------------------------------
+
+def _payload(text: str) -> object:
+    if text.startswith(PART_CALLBACK) or "\n" + PART_CALLBACK in text:
+        start = text.index(",", text.index(PART_CALLBACK)) + 1
+        return json.loads(text[start:].strip().rstrip(";").rstrip(")"))
     start = text.index("=") + 1
     return json.loads(text[start:].strip().rstrip(";"))
 
 
-def expand(data: dict) -> list[Entry]:
-    """The entries of a parsed index, with their context and URL (what search.js shows)."""
+def read(text: str) -> dict:  # type: ignore[type-arg]
+    """Parse the head or a part of the index back."""
+    value = _payload(text)
+    assert isinstance(value, dict)
+    return value
+
+
+def read_site(root: object) -> tuple[dict, list[Entry], dict[str, list]]:  # type: ignore[type-arg]
+    """The head, every entry (in entry-number order) and every term of a built site's index."""
+    from pathlib import Path
+
+    folder = Path(str(root))
+    head = read((folder / PATH).read_text(encoding="utf-8"))
+    entries: list[Entry] = []
+    for k in range(head["docs"]):
+        part = read((folder / FOLDER / f"d{k}.js").read_text(encoding="utf-8"))
+        for places, rows in part["groups"]:
+            for kind, title, place, extra in rows:
+                context, url = places[place]
+                entries.append(Entry(kind, title, context, url, extra))
+    terms: dict[str, list] = {}  # type: ignore[type-arg]
+    for k in range(head["terms"]):
+        terms.update(read((folder / FOLDER / f"t{k}.js").read_text(encoding="utf-8")))
+    return head, entries, terms
+
+
+def postings(flat: list[int]) -> list[tuple[int, int]]:
+    """A term's postings as (entry number, where it stands)."""
     out = []
-    for places, rows in data["groups"]:
-        for kind, title, place, words in rows:
-            context, url = places[place]
-            out.append(Entry(kind, title, context, url, words))
+    number = 0
+    for value in flat:
+        number += value // 4
+        out.append((number, value % 4))
     return out

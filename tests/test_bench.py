@@ -107,6 +107,9 @@ def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
     assert "# Benchmark results" in report.read_text(encoding="utf-8")
     figures = json.loads(data.read_text(encoding="utf-8"))["sizes"]["3"]
     assert {"full", "nochange", "onechange", "check", "check_cold"} <= set(figures)
+    search = json.loads(data.read_text(encoding="utf-8"))["search"]["3"]
+    assert 0 < search["first_keypress"] < search["one_word_query_at_most"] <= search["whole_index"]
+    assert "first keypress" in report.read_text(encoding="utf-8")
 
 
 def test_each_round_runs_every_contender_in_turn() -> None:

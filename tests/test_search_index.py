@@ -29,11 +29,11 @@ def test_index_lists_every_kind_with_stage_anchors(make_repo) -> None:  # type: 
     site = build(make_repo, {"maps/sofa.md": simple_map(), "maps/personas/anna.md": "---\nname: Anna\nrole: PM\n---\n"})
     text = (site / "search-index.js").read_text(encoding="utf-8")
     assert text.startswith("// The cjmgen search index")
-    entries = search_index.expand(search_index.read(text))
+    _, entries, _ = search_index.read_site(site)
     by_kind = {}
     for entry in entries:
         by_kind.setdefault(entry.kind, []).append(entry)
-    assert set(by_kind) == set(search_index.KINDS)
+    assert set(by_kind) >= {"map", "stage", "obstacle", "kpi", "touchpoint", "owner", "persona", "channel"}
     (obstacle,) = [e for e in by_kind["obstacle"] if e.title == "Obstacle of Deal"]
     assert obstacle.url == "maps/sofa.html#stage-deal"
     assert obstacle.context == "Buying a sofa › Deal"
@@ -50,13 +50,13 @@ def test_index_lists_every_kind_with_stage_anchors(make_repo) -> None:  # type: 
 def test_index_cannot_end_its_script_and_is_deterministic(make_repo) -> None:  # type: ignore[no-untyped-def]
     files = {"maps/x.md": simple_map(title="Evil </script><script>alert(1)</script> map")}
     site = build(make_repo, files)
-    text = (site / "search-index.js").read_text(encoding="utf-8")
-    assert "</script>" not in text
-    entries = search_index.expand(search_index.read(text))
+    texts = {p: p.read_text(encoding="utf-8") for p in [site / "search-index.js", *(site / "search").iterdir()]}
+    assert all("</script>" not in text for text in texts.values())
+    _, entries, _ = search_index.read_site(site)
     assert entries[0].title == "Evil </script><script>alert(1)</script> map"
     again = run(["build", "--no-pdf"], site.parent)
     assert again.exit_code == 0
-    assert (site / "search-index.js").read_text(encoding="utf-8") == text
+    assert {p: p.read_text(encoding="utf-8") for p in texts} == texts
 
 
 def test_labels_follow_the_language(make_repo) -> None:  # type: ignore[no-untyped-def]
@@ -71,6 +71,37 @@ def test_labels_follow_the_language(make_repo) -> None:  # type: ignore[no-untyp
 def test_a_named_touchpoint_shows_its_channel(make_repo) -> None:  # type: ignore[no-untyped-def]
     body = simple_map().replace("touchpoints: [website]", "touchpoints: [{channel: phone, name: Call to confirm}]", 1)
     site = build(make_repo, {"maps/x.md": body})
-    entries = search_index.expand(search_index.read((site / "search-index.js").read_text(encoding="utf-8")))
+    _, entries, _ = search_index.read_site(site)
     titles = {e.title for e in entries if e.kind == "touchpoint"}
     assert titles == {"Call to confirm (Phone call)", "Website"}
+
+
+def test_terms_are_stems_in_parts_with_their_written_form(make_repo) -> None:  # type: ignore[no-untyped-def]
+    body = simple_map().replace("Obstacle of Deal", "Доставку переносят без звонка", 1)
+    site = build(make_repo, {"maps/x.md": body})
+    head, entries, terms = search_index.read_site(site)
+    assert head["format"] == search_index.FORMAT and head["starts"][-1] == len(entries)
+    form, flat = terms["доставк"]
+    assert form == "доставку"  # what "did you mean" offers
+    (number, where), = search_index.postings(flat)
+    assert entries[number].title == "Доставку переносят без звонка" and where == search_index.IN_TITLE
+    # each term is in the part its first letters hash to (search.js looks only there)
+    for k in range(head["terms"]):
+        part = search_index.read((site / "search" / f"t{k}.js").read_text(encoding="utf-8"))
+        assert all(search_index.term_part(term, head["terms"]) == k for term in part)
+
+
+def test_a_map_title_word_is_only_weak_context_for_its_items(make_repo) -> None:  # type: ignore[no-untyped-def]
+    site = build(make_repo, {"maps/x.md": simple_map(title="Buying a sofa")})
+    _, entries, terms = search_index.read_site(site)
+    strong = [entries[n] for n, where in search_index.postings(terms["sofa"][1]) if where >= search_index.IN_TEXT]
+    weak = [entries[n] for n, where in search_index.postings(terms["sofa"][1]) if where == search_index.IN_CONTEXT]
+    assert [(e.kind, e.title) for e in strong] == [("map", "Buying a sofa")]
+    assert {e.kind for e in weak} == {"stage", "goal", "obstacle", "kpi", "touchpoint", "owner"}
+
+
+def test_parts_stay_small_at_many_maps() -> None:
+    """The number of parts follows the number of maps, so every build process agrees on it."""
+    assert search_index.part_paths(1) == ["search/t0.js", "search/d0.js"]
+    assert len([p for p in search_index.part_paths(1000) if "/t" in p]) == 250
+    assert len([p for p in search_index.part_paths(1000) if "/d" in p]) == 334
