@@ -754,7 +754,7 @@ NODE_GAP = 44.0
 GRAPH_MARGIN = 14.0
 LEVEL_STEP = 24.0
 GRAPH_FONT = 11.0
-LOOP_FONT = 10.0
+LOOP_FONT = 11.0  # the smallest chart text: 11 px where a phone shows the chart at its size
 CORNER = 8.0
 
 

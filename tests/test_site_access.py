@@ -272,3 +272,109 @@ def test_printing_from_a_dark_system_gives_the_light_print_layout(browser, base:
     assert colours["svg"] and "rgb(230, 237, 243)" not in colours["svg"]  # no light-grey dark-scheme labels
     assert colours["muted"] != "rgb(145, 152, 161)"
     page.context.close()
+
+
+# -- a phone and a laptop -----------------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+
+PHONE_PROBLEMS = """() => {
+  const problems = [];
+  const width = document.documentElement.clientWidth;
+  // chart labels as drawn: font size times the scale the chart is shown at
+  for (const text of document.querySelectorAll("main svg text")) {
+    const box = text.getBoundingClientRect();
+    if (!box.height) continue;
+    const svg = text.closest("svg");
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const px = parseFloat(getComputedStyle(text).fontSize) * scale;
+    if (px < 11) problems.push(`chart text ${px.toFixed(1)} px: ${text.textContent}`);
+  }
+  // a table wider than its box must be in a box that scrolls and shows it does
+  for (const table of document.querySelectorAll("main table")) {
+    if (table.getBoundingClientRect().width <= width) continue;
+    const box = table.closest(".table-scroll, .grid-scroll, .glance");
+    if (!box) { problems.push(`table wider than the phone, no scroll box: ${table.className}`); continue; }
+    const style = getComputedStyle(box);
+    if (!/auto|scroll/.test(style.overflowX)) problems.push(`box does not scroll: ${table.className}`);
+    if (!/gradient/.test(style.backgroundImage)) problems.push(`no scroll cue: ${table.className}`);
+  }
+  for (const chart of document.querySelectorAll("main .chart")) {
+    if (chart.scrollWidth > chart.clientWidth && !/gradient/.test(getComputedStyle(chart).backgroundImage))
+      problems.push("a chart scrolls with no cue");
+  }
+  // the grid's sticky row names stay inside their column
+  for (const th of document.querySelectorAll(".cjm-grid tbody th")) {
+    if (th.scrollWidth > th.clientWidth + 1) problems.push(`row name spills out: ${th.textContent.trim()}`);
+  }
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("path", ["index.html", MAPS[0], MAPS[1], "channels/index.html", "owners/логистика.html"])
+def test_a_phone_reaches_every_column_and_reads_every_chart(browser, base: str, path: str, shots: Path) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1)
+    page = context.new_page()
+    response = page.goto(base + path)
+    assert response is not None and response.ok, path
+    page.wait_for_load_state("load")
+    page.screenshot(path=str(shots / f"phone-{path.replace('/', '-')}.png"), full_page=True)
+    assert page.evaluate(PHONE_PROBLEMS) == []
+    context.close()
+
+
+def test_a_tapped_stage_column_stands_clear_of_the_row_names(browser, base: str, shots: Path) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1)
+    page = context.new_page()
+    page.goto(base + MAPS[0])
+    page.wait_for_load_state("load")
+    page.evaluate("window.scrollTo(0, document.querySelector('.grid-scroll').getBoundingClientRect().top + scrollY - 80)")
+    names = page.locator(".cjm-grid thead th.corner").bounding_box()
+    head = page.locator(".cjm-grid thead th.stage-head").nth(2)
+    # scroll the grid so that the third stage is half under the sticky row names, then tap it
+    page.evaluate("""() => {
+      const box = document.querySelector('.grid-scroll');
+      const head = document.querySelectorAll('.cjm-grid thead th.stage-head')[2];
+      box.scrollLeft = head.offsetLeft - document.querySelector('thead th.corner').offsetWidth + head.offsetWidth / 2;
+    }""")
+    before = head.bounding_box()
+    assert before["x"] < names["x"] + names["width"]  # partly hidden
+    page.touchscreen.tap(before["x"] + before["width"] - 10, before["y"] + before["height"] / 2)
+    page.wait_for_selector(".stage-focus:not([hidden])")
+    after = head.bounding_box()
+    assert after["x"] >= names["x"] + names["width"] - 1
+    assert after["x"] + after["width"] <= PHONE["width"]
+    page.locator(".grid-scroll").screenshot(path=str(shots / "phone-tapped-stage.png"))
+    context.close()
+
+
+def test_the_search_popup_keeps_off_the_phone_edges(browser, base: str, shots: Path) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1)
+    page = context.new_page()
+    page.goto(base + "index.html")
+    page.locator("#site-search-q").fill("диван")
+    popup = page.locator(".search-popup:not([hidden])")
+    popup.wait_for()
+    box = popup.bounding_box()
+    page.screenshot(path=str(shots / "phone-search.png"))
+    assert box["x"] >= 8 and box["x"] + box["width"] <= PHONE["width"] - 8
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_a_laptop_shows_emotions_funnel_and_kpis_without_scrolling(browser, base: str, scheme: str, shots: Path) -> None:  # type: ignore[no-untyped-def]
+    """1400×900: the at-a-glance rows (emotion, funnel, KPI status of every stage) are on
+    screen as the page opens, outside any box that scrolls."""
+    page = new_page(browser, scheme)
+    for path in MAPS:
+        page.goto(base + path)
+        page.wait_for_load_state("load")
+        page.screenshot(path=str(shots / f"laptop-{scheme}-{Path(path).stem}.png"))
+        for row in (".glance-emotion", ".glance-funnel", ".glance-kpis"):
+            box = page.locator(row).bounding_box()
+            assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 900, (path, row)
+        glance = page.locator(".glance")
+        assert glance.evaluate("el => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight")
+        stages = page.locator(".cjm-grid thead th.stage-head").count()
+        assert page.locator(".glance-emotion td").count() == stages
+    page.context.close()

@@ -117,6 +117,21 @@
     heads.forEach(function (h) { h.removeAttribute("aria-current"); });
   }
 
+  // Scroll the grid's box sideways (never the page) so that a stage's column stands clear
+  // of the sticky row names: on a phone a tapped column would otherwise slide under them.
+  function reveal(index) {
+    var scroller = grid.closest(".grid-scroll");
+    var corner = grid.querySelector("thead th.corner");
+    var head = heads[index];
+    if (!scroller || !corner) return;
+    var names = corner.offsetWidth;
+    var left = head.offsetLeft - scroller.scrollLeft;
+    if (left < names) scroller.scrollLeft = head.offsetLeft - names;
+    else if (left + head.offsetWidth > scroller.clientWidth) {
+      scroller.scrollLeft = Math.min(head.offsetLeft - names, head.offsetLeft + head.offsetWidth - scroller.clientWidth);
+    }
+  }
+
   function mark(index) {
     Array.prototype.forEach.call(grid.querySelectorAll(".col-focus"), function (c) { c.classList.remove("col-focus"); });
     heads.forEach(function (h, i) {
@@ -128,6 +143,7 @@
       if (cell) cell.classList.add("col-focus");
     });
     grid.classList.add("has-focus");
+    reveal(index);
   }
 
   function focusStage(index, moveFocus) {
