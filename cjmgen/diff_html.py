@@ -8,7 +8,7 @@ self-contained: inline CSS and SVG, no request leaves the file) and the site's
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import jinja2
 from markupsafe import Markup
@@ -46,6 +46,11 @@ class KpiDelta:
     state: str  # same | added | removed | improved | regressed | changed
     arrow: str  # ▲ ▼ or empty
     delta: str  # `+2 pp`, `−4`, or empty
+    old_target: str | None = None  # the target before: a change may be to the target alone
+
+    @property
+    def target_changed(self) -> bool:
+        return self.state not in ("added", "removed") and self.old_target != self.target
 
 
 @dataclass
@@ -113,9 +118,11 @@ def kpi_deltas(stage_name: str, old: Sequence[KPI], new: Sequence[KPI], locale: 
     out = []
     for before, after in match_kpis(old, new):
         if before is None and after is not None:
-            out.append(KpiDelta(stage_name, after.name, None, _figure(after, "value"), _figure(after, "target"), "added", "", ""))
+            out.append(KpiDelta(stage_name, after.name, None, _figure(after, "value"), _figure(after, "target"), "added", "", "",
+                                _figure(after, "target")))
         elif after is None and before is not None:
-            out.append(KpiDelta(stage_name, before.name, _figure(before, "value"), None, _figure(before, "target"), "removed", "", ""))
+            out.append(KpiDelta(stage_name, before.name, _figure(before, "value"), None, _figure(before, "target"), "removed", "", "",
+                                _figure(before, "target")))
         elif before is not None and after is not None:
             arrow, delta = _delta(before, after, locale)
             old_v, new_v = _figure(before, "value"), _figure(after, "value")
@@ -125,7 +132,8 @@ def kpi_deltas(stage_name: str, old: Sequence[KPI], new: Sequence[KPI], locale: 
                 state = "changed"
             else:
                 state = kpi_direction(before, after) or "changed"
-            out.append(KpiDelta(stage_name, after.name, old_v, new_v, _figure(after, "target"), state, arrow, delta))
+            out.append(KpiDelta(stage_name, after.name, old_v, new_v, _figure(after, "target"), state, arrow, delta,
+                                _figure(before, "target")))
     return out
 
 
@@ -139,13 +147,20 @@ def _lane_value(stage: Stage, lane: str) -> Any:
     return stage.lane(lane)
 
 
-def _lane_texts(stage: Stage | None, lane: str, locale: Locale) -> list[str]:
+def _touchpoint(channel: str, name: str | None, channel_names: Mapping[str, str]) -> str:
+    """As the site shows it: the touchpoint's name with its channel's name, not the id."""
+    shown = channel_names.get(channel, channel)
+    return f"{name} ({shown})" if name and name != shown else shown
+
+
+def _lane_texts(stage: Stage | None, lane: str, locale: Locale,
+                channel_names: Mapping[str, str] | None = None) -> list[str]:
     if stage is None:
         return []
     if lane == "thoughts":
         return _texts(stage.thoughts) + [f"“{t}”" for t in _texts(stage.quotes)]
     if lane == "touchpoints":
-        return [t.channel + (f" ({t.name})" if t.name else "") for t in stage.touchpoints]
+        return [_touchpoint(t.channel, t.name, channel_names or {}) for t in stage.touchpoints]
     if lane == "emotion":
         return [] if stage.emotion is None else [f"{locale.emotion(stage.emotion)} ({stage.emotion:+d})" if stage.emotion else f"{locale.emotion(0)} (0)"]
     if lane == "owner":
@@ -177,7 +192,8 @@ def _columns(old: Map | None, new: Map | None) -> list[tuple[Stage | None, Stage
     return result
 
 
-def map_view(entry: MapDiff, locale: Locale, lanes: Sequence[str], lane_labels: dict[str, str], number: int) -> MapView:
+def map_view(entry: MapDiff, locale: Locale, lanes: Sequence[str], lane_labels: dict[str, str], number: int,
+             channel_names: Mapping[str, str] | None = None) -> MapView:
     if entry.status == "affected":  # the map itself did not change: only what `check` now says about it
         return MapView(entry, [], [], Markup(""), [], f"map-{number}")
     moved = {c.stage for c in entry.changes if c.code == "stage-moved"}
@@ -212,7 +228,8 @@ def map_view(entry: MapDiff, locale: Locale, lanes: Sequence[str], lane_labels: 
             continue
         cells = []
         for before, after in pairs:
-            old_texts, new_texts = _lane_texts(before, lane, locale), _lane_texts(after, lane, locale)
+            old_texts = _lane_texts(before, lane, locale, channel_names)
+            new_texts = _lane_texts(after, lane, locale, channel_names)
             if before is None:
                 state = "added"
             elif after is None:
@@ -239,19 +256,21 @@ def map_view(entry: MapDiff, locale: Locale, lanes: Sequence[str], lane_labels: 
 
 
 def views(diff: RepoDiff, locale: Locale, lanes: Sequence[str] = DEFAULT_LANES,
-          lane_labels: dict[str, str] | None = None) -> list[MapView]:
+          lane_labels: dict[str, str] | None = None, channel_names: Mapping[str, str] | None = None) -> list[MapView]:
     wanted = list(lanes)
     if "funnel" not in wanted:
         wanted.append("funnel")
-    return [map_view(entry, locale, wanted, lane_labels or {}, n) for n, entry in enumerate(diff.maps, 1)]
+    return [map_view(entry, locale, wanted, lane_labels or {}, n, channel_names)
+            for n, entry in enumerate(diff.maps, 1)]
 
 
 def context(diff: RepoDiff, locale: Locale, lanes: Sequence[str], lane_labels: dict[str, str],
-            map_href: Callable[[str], str | None]) -> dict[str, Any]:
-    """Everything diff.html needs besides what every page gets."""
+            map_href: Callable[[str], str | None], channel_names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Everything diff.html needs besides what every page gets. `channel_names`: channel
+    id -> name, so that touchpoints show names (without it, the ids)."""
     return {
         "diff": diff,
-        "views": views(diff, locale, lanes, lane_labels),
+        "views": views(diff, locale, lanes, lane_labels, channel_names),
         "summary": summary_line(diff, locale),
         "comparing": comparing(diff, locale),
         "map_href": map_href,

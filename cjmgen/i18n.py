@@ -64,6 +64,7 @@ LABELS: dict[str, dict[str, str]] = {
         # review: history and "What changed" (cjmgen diff, build --compare)
         "what_changed": "What changed", "compared_with": "Compared:", "changes": "Changes",
         "no_changes": "No map changed.", "before": "Before", "after": "After",
+        "kpi_change_column": "Change", "kpi_target_changed": "target changed",
         "kpi_changes": "KPI changes", "ghost_legend": "the dashed grey line is the earlier version",
         "diff_added": "added", "diff_removed": "removed", "diff_renamed": "renamed",
         "diff_changed": "changed", "diff_moved": "moved", "diff_unreadable": "does not parse", "diff_affected": "affected",
@@ -180,6 +181,7 @@ LABELS: dict[str, dict[str, str]] = {
         # review: history and "What changed" (cjmgen diff, build --compare)
         "what_changed": "Что изменилось", "compared_with": "Сравнение:", "changes": "Изменения",
         "no_changes": "Ни одна карта не изменилась.", "before": "Было", "after": "Стало",
+        "kpi_change_column": "Изменение", "kpi_target_changed": "цель изменена",
         "kpi_changes": "Изменения KPI", "ghost_legend": "серая пунктирная линия — прежняя версия",
         "diff_added": "добавлено", "diff_removed": "удалено", "diff_renamed": "переименовано",
         "diff_changed": "изменено", "diff_moved": "перемещено", "diff_unreadable": "не читается", "diff_affected": "затронута",

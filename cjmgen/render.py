@@ -709,7 +709,8 @@ class SiteRenderer:
             PAGE_PATH, "diff.html", self.locale.label("what_changed"), layout="base.html",
             standalone=False,
             **context(self.changes, self.locale, self.lanes, lane_labels,
-                      lambda map_id: site.relative(PAGE_PATH, link) if (link := self.map_link(map_id)) else None),
+                      lambda map_id: site.relative(PAGE_PATH, link) if (link := self.map_link(map_id)) else None,
+                      {c: self.catalog.channel_name(c) for c in self.catalog.channel_ids()}),
         )
 
 
