@@ -65,6 +65,9 @@ LABELS: dict[str, dict[str, str]] = {
         "what_changed": "What changed", "compared_with": "Compared:", "changes": "Changes",
         "no_changes": "No map changed.", "before": "Before", "after": "After",
         "kpi_change_column": "Change", "kpi_target_changed": "target changed",
+        "serve_failed_title": "Build failed", "serve_failed_heading": "The site could not be built",
+        "serve_failed_hint": "Fix the problems below and save: this page reloads by itself.",
+        "kpi_none": "none set",
         "kpi_changes": "KPI changes", "ghost_legend": "the dashed grey line is the earlier version",
         "diff_added": "added", "diff_removed": "removed", "diff_renamed": "renamed",
         "diff_changed": "changed", "diff_moved": "moved", "diff_unreadable": "does not parse", "diff_affected": "affected",
@@ -106,6 +109,7 @@ LABELS: dict[str, dict[str, str]] = {
         "kind_backstage": "Backstage", "kind_lane": "Row of the map", "kind_note": "Notes",
         "search_did_you_mean": "Did you mean: {word}?", "search_other_pages": "Personas, owners, channels",
         "filters": "Filter maps", "filter_any": "any", "filter_reset": "Show all maps",
+        "filter_unknown": "Not applied, no map has it: {items}",
         "filter_shown": "Maps shown: {shown} of {total}", "filter_none": "No map matches these filters.",
         "staleness": "Review", "fresh": "up to date",
         "lanes_toggle": "Rows of the map", "lanes_all": "All rows",
@@ -120,7 +124,7 @@ LABELS: dict[str, dict[str, str]] = {
         "calc_change": "Change, points", "calc_change_label": "Change of the conversion from “{stage}”, percentage points",
         "calc_now": "now", "calc_new": "what if",
         "calc_final": "Customers at the end: {before} → {after} (×{factor})",
-        "calc_best": "One more point gains most at “{stage}”: +{gain} customers at the end (×{factor})",
+        "calc_best": "One more point gains most at “{stage}”: +{gain} {customers} at the end (×{factor})",
         "calc_try": "Add a point there", "calc_reset": "Reset",
         "calc_noscript": "The calculator needs JavaScript; the strongest lever above is computed without it.",
     },
@@ -182,6 +186,9 @@ LABELS: dict[str, dict[str, str]] = {
         "what_changed": "Что изменилось", "compared_with": "Сравнение:", "changes": "Изменения",
         "no_changes": "Ни одна карта не изменилась.", "before": "Было", "after": "Стало",
         "kpi_change_column": "Изменение", "kpi_target_changed": "цель изменена",
+        "serve_failed_title": "Сборка не удалась", "serve_failed_heading": "Сайт не удалось собрать",
+        "serve_failed_hint": "Исправьте ошибки ниже и сохраните файл: страница обновится сама.",
+        "kpi_none": "не заданы",
         "kpi_changes": "Изменения KPI", "ghost_legend": "серая пунктирная линия — прежняя версия",
         "diff_added": "добавлено", "diff_removed": "удалено", "diff_renamed": "переименовано",
         "diff_changed": "изменено", "diff_moved": "перемещено", "diff_unreadable": "не читается", "diff_affected": "затронута",
@@ -222,6 +229,10 @@ LABELS: dict[str, dict[str, str]] = {
         "kind_backstage": "Закулисье", "kind_lane": "Строка карты", "kind_note": "Заметки",
         "search_did_you_mean": "Возможно, вы искали: {word}?", "search_other_pages": "Персоны, ответственные, каналы",
         "filters": "Фильтр карт", "filter_any": "любой", "filter_reset": "Показать все карты",
+        # "any" agrees with each filter's noun: Персона — любая, Состояние — любое, Теги — любые
+        "filter_any_persona": "любая", "filter_any_state": "любое", "filter_any_tag": "любые",
+        "filter_any_staleness": "любая",
+        "filter_unknown": "Не применено, такого нет ни у одной карты: {items}",
         "filter_shown": "Показано карт: {shown} из {total}", "filter_none": "Ни одна карта не подходит под эти фильтры.",
         "staleness": "Актуальность", "fresh": "актуальна",
         "lanes_toggle": "Строки карты", "lanes_all": "Все строки",
@@ -236,7 +247,7 @@ LABELS: dict[str, dict[str, str]] = {
         "calc_change": "Изменение, п. п.", "calc_change_label": "Изменение конверсии этапа «{stage}», процентных пунктов",
         "calc_now": "сейчас", "calc_new": "что если",
         "calc_final": "Клиентов в конце: {before} → {after} (×{factor})",
-        "calc_best": "Ещё один пункт больше всего даёт на этапе «{stage}»: +{gain} клиентов в конце (×{factor})",
+        "calc_best": "Ещё один пункт больше всего даёт на этапе «{stage}»: +{gain} {customers} в конце (×{factor})",
         "calc_try": "Добавить пункт там", "calc_reset": "Сбросить",
         "calc_noscript": "Для калькулятора нужен JavaScript; самый сильный рычаг выше посчитан и без него.",
     },
@@ -278,6 +289,10 @@ class Locale:
     """Everything language-specific the theme prints: labels, plurals, numbers, dates."""
 
     language: str = "en"
+
+    def has_label(self, key: str) -> bool:
+        """Whether this language has its own text for `key` (a word that agrees in gender)."""
+        return bool(LABELS[self.language].get(key))
 
     def label(self, key: str, **values: object) -> str:
         text = LABELS[self.language].get(key) or LABELS["en"][key]

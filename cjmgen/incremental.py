@@ -155,6 +155,7 @@ class PreviewBuilds:
             return BuildReport(
                 False, errors_html=format_html(outcome.diagnostics, self.builder.root),
                 summary=f"build failed with {plural(errors, 'error', 'errors')}; showing them in the browser",
+                language=outcome.config.language if outcome.config is not None else "en",
             )
         files: dict[str, str | bytes] = dict(outcome.rendered.pages)
         assert outcome.theme is not None
@@ -181,7 +182,7 @@ class PreviewBuilds:
         self.previous = files
         deferred = f", {len(waiting)} put off" if waiting else ""
         return BuildReport(
-            True, write, delete,
+            True, write, delete, language=outcome.config.language,
             summary=f"{plural(outcome.pages_rendered, 'page', 'pages')} rendered, {outcome.pages_reused} reused{deferred}, "
                     f"{plural(len(write), 'file', 'files')} written, {len(delete)} removed",
         )

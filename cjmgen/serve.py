@@ -45,6 +45,7 @@ class BuildReport:
     delete: list[str] = field(default_factory=list)
     errors_html: str = ""  # the diagnostics as an HTML fragment, when not ok
     summary: str = ""
+    language: str = "en"  # the site's: the error page speaks it
 
 
 @dataclass
@@ -53,12 +54,15 @@ class ReloadState:
 
     version: int = 0
     error_page: str | None = None
+    language: str = "en"  # of the error page
     condition: threading.Condition = field(default_factory=threading.Condition)
 
-    def bump(self, error_page: str | None) -> None:
+    def bump(self, error_page: str | None, language: str | None = None) -> None:
         with self.condition:
             self.version += 1
             self.error_page = error_page
+            if language:
+                self.language = language
             self.condition.notify_all()
 
     def wait_newer(self, seen: int, timeout: float) -> int:
@@ -86,15 +90,20 @@ def inject_reload(page: bytes, version: int) -> bytes:
     return page[:marker] + script + page[marker:] if marker >= 0 else page + script
 
 
-def error_page(fragment: str, version: int) -> bytes:
+def error_page(fragment: str, version: int, language: str = "en") -> bytes:
+    """The page every HTML address shows while the site does not build, in the site's language."""
+    from cjmgen.i18n import Locale
+
+    locale = Locale(language)
     page = (
-        "<!doctype html><html><head><meta charset='utf-8'><title>Build failed · cjmgen</title>"
+        f"<!doctype html><html lang='{html.escape(locale.language)}'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(locale.label('serve_failed_title'))} · cjmgen</title>"
         "<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#1b1f24}"
         "h1{color:#cf222e}.diag{border:1px solid #d0d7de;border-left:6px solid #cf222e;border-radius:6px;"
         "padding:.6rem 1rem;margin:1rem 0}.warning{border-left-color:#9a6700}.where{font-weight:600}"
         "pre{background:#f6f8fa;padding:.5rem;overflow:auto;margin:.4rem 0 0}.code{color:#57606a}</style>"
-        "</head><body><h1>The site could not be built</h1>"
-        "<p>Fix the problems below and save: this page reloads by itself.</p>"
+        f"</head><body><h1>{html.escape(locale.label('serve_failed_heading'))}</h1>"
+        f"<p>{html.escape(locale.label('serve_failed_hint'))}</p>"
         f"{fragment}</body></html>"
     )
     return inject_reload(page.encode("utf-8"), version)
@@ -237,7 +246,8 @@ def make_handler(folder: SiteFolder, state: ReloadState, base_path: str,
             if target is None:
                 return self.send(403, b"Forbidden", "text/plain")
             if state.error_page is not None and relative.endswith(".html"):
-                return self.send(500, error_page(state.error_page, state.version), "text/html; charset=utf-8")
+                return self.send(500, error_page(state.error_page, state.version, state.language),
+                                 "text/html; charset=utf-8")
             try:
                 exists = target.is_file()
             except OSError:  # a name the system refuses (too long for a file name)
@@ -353,7 +363,7 @@ class DevServer:
                 self.folder.apply(report)
             changed = bool(report.write or report.delete) or (self.state.error_page is not None) != (not report.ok)
             if changed or not report.ok:
-                self.state.bump(None if report.ok else report.errors_html)
+                self.state.bump(None if report.ok else report.errors_html, report.language)
             took = time.perf_counter() - started
             what = f"{reason}: " if reason else ""
             self.log(f"{what}{report.summary} ({took:.2f} s)")

@@ -48,6 +48,16 @@
     return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(cleaned) ? Number(cleaned) : NaN;
   }
 
+  // "+1 customer", "+3 клиента", "+5 клиентов": the noun agrees with the number
+  // (data-customers holds its forms for 1, 2 and 5, as cjmgen.i18n.plural_form gives them).
+  function customers(count) {
+    var forms = (box.getAttribute("data-customers") || "").split("|");
+    var n = Math.abs(count) % 100, last = n % 10;
+    if (lang !== "ru") return count === 1 ? forms[0] : forms[1];
+    if (n >= 11 && n <= 14) return forms[2];
+    return last === 1 ? forms[0] : last >= 2 && last <= 4 ? forms[1] : forms[2];
+  }
+
   function deltas() {
     var out = {};
     Object.keys(inputs).forEach(function (i) {
@@ -107,7 +117,7 @@
       var end = Math.round(now.counts[last]);
       var more = Math.round(now.counts[last] + gain);
       bestText.textContent = fill("best", {
-        stage: stages[best].name, gain: number(more - end),
+        stage: stages[best].name, gain: number(more - end), customers: customers(more - end),
         factor: end ? number(more / end, 2) : "—"
       });
       tryButton.hidden = false;

@@ -36,16 +36,32 @@
     none.hidden = shown > 0;
   }
 
+  var unknownBox = form.querySelector(".filter-unknown");
+
+  function labelOf(select) {
+    var label = form.querySelector("label[for='" + select.id + "']");
+    return label ? label.textContent.trim() : select.name;
+  }
+
+  // Filters from the address. One that no map has (a typo, a renamed owner, a link from
+  // an older site) is said so under the form, not silently dropped; so is an unknown
+  // name after # (the hash is the filters' own; other ?names may belong to others).
   function read() {
     var params = new URLSearchParams(window.location.search);
-    new URLSearchParams(window.location.hash.replace(/^#/, "")).forEach(function (value, key) {
-      params.set(key, value);
-    });
+    var hash = new URLSearchParams(window.location.hash.replace(/^#/, ""));
+    hash.forEach(function (value, key) { params.set(key, value); });
+    var unknown = [];
     selects.forEach(function (select) {
       var wanted = params.get(select.name) || "";
       var known = Array.prototype.some.call(select.options, function (o) { return o.value === wanted; });
       select.value = known ? wanted : "";
+      if (!known) unknown.push(labelOf(select) + ": " + wanted);
     });
+    hash.forEach(function (value, key) {
+      if (!selects.some(function (select) { return select.name === key; })) unknown.push(key + ": " + value);
+    });
+    unknownBox.textContent = unknown.length ? form.getAttribute("data-unknown").replace("{items}", unknown.join("; ")) : "";
+    unknownBox.hidden = !unknown.length;
   }
 
   // Each change of the filters is a step in the browser's history: Back undoes the last one.
