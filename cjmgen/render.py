@@ -215,14 +215,19 @@ class SiteRenderer:
         self.output.pages[path] = html
         return html
 
-    def cached(self, path: str, key: Any, produce: Callable[[], Any]) -> None:
+    def cached(self, path: str, key: Any, produce: Callable[[], Any], first_process: bool = False) -> None:
         """Render `path` with `produce()` unless the cache holds it under the same `key`
         (a function that returns the key: it is worked out only by the process that
-        renders the page)."""
+        renders the page). `first_process`: pages that share one costly piece of work
+        (the search index's parts) all go to the first build process, which does that
+        work once, instead of to whichever process is free."""
         if self.shard is not None:
             number = self.__dict__.get("_shard_counter", 0)
             self.__dict__["_shard_counter"] = number + 1
-            mine = self.tickets.mine(number, self.shard) if self.tickets else number % self.shard[1] == self.shard[0]
+            if first_process:
+                mine = self.shard[0] == 0
+            else:
+                mine = self.tickets.mine(number, self.shard) if self.tickets else number % self.shard[1] == self.shard[0]
             if not mine:
                 return  # another process renders this page: the same order everywhere
             self.__dict__["_in_cached"] = True
@@ -624,13 +629,13 @@ class SiteRenderer:
     def search_pages(self) -> None:
         """The search index (`search-index.js` and its parts under `search/`) and
         `search.html` (all results of a query). The parts are known from the number of
-        maps, so every build process names the same pages; the index itself is worked
-        out once per process, by the first part it renders."""
+        maps, so every build process names the same pages; all go to the first process,
+        which works the index out once (the others render other pages meanwhile)."""
         key = (self.catalog.maps, _frozen(self.repo.personas))
         paths = [search_index.PATH, *search_index.part_paths(len(self.catalog.maps))]
         for path in paths:
             self.cached(path, key, lambda path=path: self.output.pages.__setitem__(
-                path, self.search_files()[path]))
+                path, self.search_files()[path]), first_process=True)
         self.cached(search_index.PAGE, (), lambda: self.page(
             search_index.PAGE, "search.html", self.locale.label("search")))
 
@@ -639,18 +644,16 @@ class SiteRenderer:
         built = self.__dict__.get("_search_built")
         if built is None:
             groups = [self.search_chunk(journey_map) for journey_map in self.catalog.maps]
-            notes = {p.id: search_index.plain_text(self.markdown.parse(p.body)) for p in self.repo.personas.values()}
-            groups.append(tuple(search_index.other_entries(self.catalog, self.locale, notes)))
+            notes = {p.id: search_index.plain(p.body) for p in self.repo.personas.values()}
+            groups.append(search_index.chunk(search_index.other_entries(self.catalog, self.locale, notes)))
             built = search_index.build(groups, self.locale, len(self.catalog.maps)).files
             self.__dict__["_search_built"] = built
         return built
 
-    def search_chunk(self, journey_map: Map) -> tuple[search_index.Entry, ...]:
-        """One map's search entries, kept between CLI builds (they show its persona's name)."""
-        def produce() -> tuple[search_index.Entry, ...]:
-            body = self.markdown.split(journey_map.body, journey_map.section_keys())
-            notes = {stage_id: search_index.plain_text(tokens) for stage_id, tokens in body.sections.items()}
-            notes[""] = search_index.plain_text(body.intro)
+    def search_chunk(self, journey_map: Map) -> search_index.Chunk:
+        """One map's search entries and stems, kept between CLI builds (they show its persona's name)."""
+        def produce() -> search_index.Chunk:
+            notes = search_index.notes_text(journey_map.body, journey_map.section_keys())
             return search_index.map_chunk(journey_map, self.catalog, notes)
 
         if self._pieces is None:

@@ -101,9 +101,46 @@ def _items(items: Iterable[Item]) -> str:
     return " ".join(item.text for item in items)
 
 
-def plain_text(tokens: Sequence) -> str:  # type: ignore[type-arg]
-    """The words of parsed Markdown (markdown-it tokens), without markup."""
-    return _SPACES.sub(" ", " ".join(t.content for t in tokens if t.type in ("inline", "code_block", "fence"))).strip()
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKUP = re.compile(r"[*_`|>#~]+|<[^>]*>|^\s*[-+]\s+|^\s*\d+[.)]\s+|^\s*-{3,}\s*$", re.MULTILINE)
+
+
+def notes_text(body: str, section_keys: dict[str, str]) -> dict[str, str]:
+    """The words of a map's Markdown body by the stage whose `## section` holds them
+    ("" for the text before and between them), as markdown.MarkdownRenderer.split
+    attaches sections, without markup. Line by line, not parsed: a build reads every
+    body for its page anyway, and search needs only the words."""
+    sections: dict[str, list[str]] = {"": []}
+    current = ""
+    fence = ""
+    for line in body.splitlines():
+        opened = _FENCE.match(line)
+        if fence:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = ""
+            else:
+                sections[current].append(line)
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        heading = _HEADING.match(line)
+        if heading and len(heading.group(1)) <= 2:
+            key = heading.group(2).strip().casefold()
+            if len(heading.group(1)) == 2 and key in section_keys:
+                current = section_keys[key]
+                sections.setdefault(current, [])
+                continue
+            current = ""  # another heading ends the stage's section
+        sections[current].append(line)
+    return {key: plain(" ".join(lines)) for key, lines in sections.items()}
+
+
+def plain(markdown: str) -> str:
+    """Markdown text as words: links by their text, markup characters dropped."""
+    return _SPACES.sub(" ", _MARKUP.sub(" ", _LINK.sub(r"\1", markdown))).strip()
 
 
 def map_entries(journey_map: Map, catalog: Catalog, notes: dict[str, str] | None = None) -> Iterable[Entry]:
@@ -171,10 +208,45 @@ def other_entries(catalog: Catalog, locale: Locale, persona_notes: dict[str, str
                     f"{channel_id} {described.description or ''}" if described else channel_id)
 
 
-def map_chunk(journey_map: Map, catalog: Catalog, notes: dict[str, str] | None = None) -> tuple[Entry, ...]:
-    """One map's entries (render.py keeps them between builds: after a one-map edit only
-    that map's are made again)."""
-    return tuple(map_entries(journey_map, catalog, notes))
+@dataclass(frozen=True)
+class Chunk:
+    """The entries of one map (or of the other pages) with the stems they hold: what the
+    index is made of. render.py keeps a map's chunk between builds, so that after a
+    one-map edit only that map's words are stemmed again."""
+
+    entries: tuple[Entry, ...]
+    terms: tuple[tuple[tuple[str, int], ...], ...]  # per entry: (stem, where it stands)
+    forms: tuple[tuple[str, int], ...]  # each written word (normalised) and how often
+
+
+def chunk(entries: Iterable[Entry]) -> Chunk:
+    listed = tuple(entries)
+    tokens: dict[str, list[str]] = {}  # text -> its words (an entry's context is its stage's)
+
+    def words_of(text: str) -> list[str]:
+        found = tokens.get(text)
+        if found is None:
+            found = tokens[text] = words(normalise(text))
+        return found
+
+    written: list[str] = []
+    terms = []
+    for entry in listed:
+        own = words_of(entry.extra)
+        title = words_of(entry.title)
+        written += own
+        written += title
+        # later places win: the title over the entry's own text over its map's or stage's name
+        weights = dict.fromkeys(map(stem, words_of(entry.context)), IN_CONTEXT)
+        weights.update(dict.fromkeys(map(stem, own), IN_TEXT))
+        weights.update(dict.fromkeys(map(stem, title), IN_TITLE))
+        terms.append(tuple(weights.items()))
+    return Chunk(listed, tuple(terms), tuple(Counter(written).items()))
+
+
+def map_chunk(journey_map: Map, catalog: Catalog, notes: dict[str, str] | None = None) -> Chunk:
+    """One map's chunk of the index."""
+    return chunk(map_entries(journey_map, catalog, notes))
 
 
 # -- the index in parts ---------------------------------------------------------------
@@ -214,55 +286,54 @@ class Built:
     files: dict[str, str]  # site path -> text
 
 
-def _weights(entry: Entry) -> dict[str, int]:
-    """Each stem of an entry with the best place it stands in."""
-    out: dict[str, int] = {}
-    for weight, text in ((IN_CONTEXT, entry.context), (IN_TEXT, entry.extra), (IN_TITLE, entry.title)):
-        for word in words(normalise(text)):
-            out[stem(word)] = weight
-    return out
-
-
-def build(groups: Sequence[Sequence[Entry]], locale: Locale, maps: int) -> Built:
-    """Every file of the index: `groups` is one tuple of entries per map, then one of
-    the other pages. Deterministic."""
+def build(groups: Sequence[Chunk], locale: Locale, maps: int) -> Built:
+    """Every file of the index: `groups` is one chunk per map, then one of the other
+    pages. Deterministic."""
     terms = term_parts(maps)
     docs = doc_parts(maps)
-    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    postings: dict[str, list[int]] = defaultdict(list)
+    counted: Counter[str] = Counter()
     starts: list[int] = []
     number = 0
     for group in groups:
         starts.append(number)
-        for entry in group:
-            for word in words(normalise(f"{entry.title} {entry.extra}")):
-                forms[stem(word)][word] += 1
-            for term, weight in _weights(entry).items():
-                postings[term].append((number, weight))
+        counted.update(dict(group.forms))
+        for entry_terms in group.terms:
+            for term, weight in entry_terms:
+                postings[term].append(number * 4 + weight)
             number += 1
     starts.append(number)
 
+    # the written form shown for a stem ("did you mean"): its most frequent word
+    forms: dict[str, tuple[int, int, str]] = {}
+    for word, times in counted.items():
+        key = (-times, len(word), word)
+        term = stem(word)
+        if term not in forms or key < forms[term]:
+            forms[term] = key
+
     term_files: list[dict[str, list]] = [{} for _ in range(terms)]  # type: ignore[type-arg]
     for term in sorted(postings):
-        counted = forms.get(term)
-        form = min(counted.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0] if counted else term
         flat: list[int] = []
         last = 0
-        for entry_number, weight in postings[term]:
-            flat.append((entry_number - last) * 4 + weight)
-            last = entry_number
+        for value in postings[term]:
+            flat.append(value - last * 4)
+            last = value // 4
+        form = forms[term][2] if term in forms else term
         term_files[term_part(term, terms)][term] = [form, flat]
 
     doc_files: list[list] = [[] for _ in range(docs)]  # type: ignore[type-arg]
+    firsts: dict[int, int] = {}
     for index, group in enumerate(groups):
-        doc_files[doc_part(index, len(groups), docs)].append(_group(group))
+        part = doc_part(index, len(groups), docs)
+        firsts.setdefault(part, index)
+        doc_files[part].append(_group(group.entries))
 
     files = {}
     for k, part in enumerate(term_files):
         files[f"{FOLDER}/t{k}.js"] = _part(f"t{k}", part)
     for k, part in enumerate(doc_files):
-        first = next(i for i in range(len(groups)) if doc_part(i, len(groups), docs) == k) if part else 0
-        files[f"{FOLDER}/d{k}.js"] = _part(f"d{k}", {"first": first, "groups": part})
+        files[f"{FOLDER}/d{k}.js"] = _part(f"d{k}", {"first": firsts.get(k, 0), "groups": part})
     labels = {kind: locale.label(f"kind_{kind}" if kind not in ("map", "stage", "owner", "persona", "channel") else kind)
               for kind in KINDS}
     head = _json({
