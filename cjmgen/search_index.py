@@ -55,7 +55,8 @@ ITEM_LANES = (
 KINDS = ("map", "stage", "goal", "action", "thought", "quote", "touchpoint", "kpi", "obstacle", "trigger",
          "push", "opportunity", "backstage", "lane", "note", "owner", "persona", "channel")
 
-#: Where a word stands in an entry; search.js ranks by it.
+#: Where a word stands in an entry; search.js ranks by it (IN_CONTEXT: only in the name of
+#: the entry's map or stage, which search.js looks up itself).
 IN_TITLE, IN_TEXT, IN_CONTEXT = 3, 2, 1
 PREFIX = 2  # terms are put in parts by the first letters of their stem
 MAPS_PER_TERM_PART = 4
@@ -155,10 +156,10 @@ def map_entries(journey_map: Map, catalog: Catalog, notes: dict[str, str] | None
         " ".join([journey_map.description or "", *journey_map.tags, journey_map.owner or "",
                   persona.name if persona else "", journey_map.id]),
     )
+    if notes.get(""):  # before the stages: it belongs to none of them
+        yield Entry("note", journey_map.title, journey_map.title, f"{url}#story-title", notes[""])
     for stage in journey_map.stages:
         yield from stage_entries(journey_map, stage, catalog, notes.get(stage.id, ""))
-    if notes.get(""):
-        yield Entry("note", journey_map.title, journey_map.title, f"{url}#story-title", notes[""])
 
 
 def stage_entries(journey_map: Map, stage: Stage, catalog: Catalog, notes: str) -> Iterator[Entry]:
@@ -197,7 +198,7 @@ def other_entries(catalog: Catalog, locale: Locale, persona_notes: dict[str, str
         yield Entry("owner", owner, shown, site.owner_url(owner), " ".join(names))
     for persona in catalog.repo.personas.values():
         yield Entry("persona", persona.name, persona.role or "", site.persona_url(persona.id),
-                    " ".join([persona.quote or "", _items(persona.goals), _items(persona.needs),
+                    " ".join([persona.role or "", persona.quote or "", _items(persona.goals), _items(persona.needs),
                               _items(persona.pains), persona_notes.get(persona.id, ""), persona.id]))
     channels = catalog.repo.channels or {}
     for channel_id in catalog.channel_ids():
@@ -212,7 +213,12 @@ def other_entries(catalog: Catalog, locale: Locale, persona_notes: dict[str, str
 class Chunk:
     """The entries of one map (or of the other pages) with the stems they hold: what the
     index is made of. render.py keeps a map's chunk between builds, so that after a
-    one-map edit only that map's words are stemmed again."""
+    one-map edit only that map's words are stemmed again.
+
+    An entry's context (its map's title, its stage's name) is not indexed with it:
+    search.js finds those words in the map's and the stage's own entries, which come
+    first in their group (`head.starts`, `head.stages`), and counts them only beside a
+    word of the entry itself."""
 
     entries: tuple[Entry, ...]
     terms: tuple[tuple[tuple[str, int], ...], ...]  # per entry: (stem, where it stands)
@@ -221,24 +227,15 @@ class Chunk:
 
 def chunk(entries: Iterable[Entry]) -> Chunk:
     listed = tuple(entries)
-    tokens: dict[str, list[str]] = {}  # text -> its words (an entry's context is its stage's)
-
-    def words_of(text: str) -> list[str]:
-        found = tokens.get(text)
-        if found is None:
-            found = tokens[text] = words(normalise(text))
-        return found
-
     written: list[str] = []
     terms = []
     for entry in listed:
-        own = words_of(entry.extra)
-        title = words_of(entry.title)
+        own = words(normalise(entry.extra)) if entry.extra else []
+        title = words(normalise(entry.title))
         written += own
         written += title
-        # later places win: the title over the entry's own text over its map's or stage's name
-        weights = dict.fromkeys(map(stem, words_of(entry.context)), IN_CONTEXT)
-        weights.update(dict.fromkeys(map(stem, own), IN_TEXT))
+        # the title wins over the entry's own text
+        weights = dict.fromkeys(map(stem, own), IN_TEXT)
         weights.update(dict.fromkeys(map(stem, title), IN_TITLE))
         terms.append(tuple(weights.items()))
     return Chunk(listed, tuple(terms), tuple(Counter(written).items()))
@@ -294,11 +291,14 @@ def build(groups: Sequence[Chunk], locale: Locale, maps: int) -> Built:
     postings: dict[str, list[int]] = defaultdict(list)
     counted: Counter[str] = Counter()
     starts: list[int] = []
+    stages: list[int] = []  # the number of every stage's entry: the place of the entries after it
     number = 0
     for group in groups:
         starts.append(number)
         counted.update(dict(group.forms))
-        for entry_terms in group.terms:
+        for entry, entry_terms in zip(group.entries, group.terms):
+            if entry.kind == "stage":
+                stages.append(number)
             for term, weight in entry_terms:
                 postings[term].append(number * 4 + weight)
             number += 1
@@ -344,6 +344,7 @@ def build(groups: Sequence[Chunk], locale: Locale, maps: int) -> Built:
         "docs": docs,
         "prefix": PREFIX,
         "starts": starts,
+        "stages": stages,
     })
     files[PATH] = ("// The cjmgen search index: generated by `cjmgen build`, read by static/search.js.\n"
                    f"window.{GLOBAL} = {head};\n")

@@ -91,13 +91,15 @@ def test_terms_are_stems_in_parts_with_their_written_form(make_repo) -> None:  #
         assert all(search_index.term_part(term, head["terms"]) == k for term in part)
 
 
-def test_a_map_title_word_is_only_weak_context_for_its_items(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_a_map_title_word_is_indexed_with_the_map_only(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """The items of a map hold the words of its title only as context, which search.js
+    reads from the map's and the stage's own entries (listed in the head)."""
     site = build(make_repo, {"maps/x.md": simple_map(title="Buying a sofa")})
-    _, entries, terms = search_index.read_site(site)
-    strong = [entries[n] for n, where in search_index.postings(terms["sofa"][1]) if where >= search_index.IN_TEXT]
-    weak = [entries[n] for n, where in search_index.postings(terms["sofa"][1]) if where == search_index.IN_CONTEXT]
-    assert [(e.kind, e.title) for e in strong] == [("map", "Buying a sofa")]
-    assert {e.kind for e in weak} == {"stage", "goal", "obstacle", "kpi", "touchpoint", "owner"}
+    head, entries, terms = search_index.read_site(site)
+    found = [(entries[n].kind, entries[n].title, where) for n, where in search_index.postings(terms["sofa"][1])]
+    assert found == [("map", "Buying a sofa", search_index.IN_TITLE)]
+    assert [entries[n].title for n in head["stages"]] == ["Awareness", "Deal"]
+    assert all(entries[n].kind == "stage" for n in head["stages"])
 
 
 def test_parts_stay_small_at_many_maps() -> None:
@@ -105,3 +107,18 @@ def test_parts_stay_small_at_many_maps() -> None:
     assert search_index.part_paths(1) == ["search/t0.js", "search/d0.js"]
     assert len([p for p in search_index.part_paths(1000) if "/t" in p]) == 250
     assert len([p for p in search_index.part_paths(1000) if "/d" in p]) == 334
+
+
+def test_notes_are_split_by_stage_as_the_map_page_splits_them() -> None:
+    body = ("Intro with a [link text](https://example.org) and **bold**.\n\n"
+            "## Deal\n\nThe deal's notes: | a | table |\n\n"
+            "```\n## Deal inside a fence stays where it is\n```\n\n"
+            "# Other heading\n\nBack in the intro.\n\n"
+            "## awareness\n\n- a list item\n")
+    keys = {"deal": "deal", "awareness": "awareness"}
+    notes = search_index.notes_text(body, keys)
+    assert notes["deal"].startswith("The deal's notes: a table")
+    assert "Deal inside a fence stays where it is" in notes["deal"]
+    assert "link text" in notes[""] and "https" not in notes[""] and "bold" in notes[""] and "**" not in notes[""]
+    assert "Back in the intro." in notes[""] and "Other heading" in notes[""]
+    assert notes["awareness"] == "a list item"

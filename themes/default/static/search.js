@@ -20,7 +20,7 @@
   var TYPO_MIN = 5; // words this long tolerate one typo
   var KIND_ORDER = ["map", "stage", "goal", "action", "thought", "quote", "touchpoint", "kpi", "obstacle",
     "trigger", "push", "opportunity", "backstage", "lane", "note", "owner", "persona", "channel"];
-  var IN_TEXT = 2;
+  var IN_CONTEXT = 1, IN_TEXT = 2, IN_TITLE = 3; // as in cjmgen/search_index.py
   var HIT = "cjmgen.searchHit";
   var WORD = /[\p{L}\p{N}]+/gu;
   var head = null;
@@ -97,6 +97,17 @@
     return low;
   }
 
+  // The stage entry an entry belongs to (the last stage entry before it in its group), or -1.
+  function stageOf(entry, group) {
+    var list = head.stages || [];
+    var low = 0, high = list.length - 1, found = -1;
+    while (low <= high) {
+      var mid = (low + high) >> 1;
+      if (list[mid] <= entry) { found = list[mid]; low = mid + 1; } else high = mid - 1;
+    }
+    return found >= head.starts[group] ? found : -1;
+  }
+
   function docPart(group) {
     return "d" + Math.floor(group * head.docs / (head.starts.length - 1));
   }
@@ -156,6 +167,7 @@
     }).then(function (termParts) {
       var matched = {};
       var perWord = [];
+      var titles = []; // per word: entries whose title holds it (a map's, a stage's name)
       var fixedWords = [];
       var fixed = false;
       words.forEach(function (word, index) {
@@ -163,26 +175,42 @@
         var result = termsFor(word, terms);
         if (result.fixed) { fixed = true; fixedWords.push(result.fixed); } else fixedWords.push(word);
         var scores = {};
+        var inTitle = {};
         result.found.forEach(function (match) {
           matched[match.term] = true;
           postings(terms[match.term][1]).forEach(function (posting) {
             var score = posting[1] * match.bonus;
             var id = posting[0];
+            if (posting[1] === IN_TITLE) inTitle[id] = true;
             if (!scores[id] || scores[id].score < score) scores[id] = { score: score, own: posting[1] >= IN_TEXT };
           });
         });
         perWord.push(scores);
+        titles.push(inTitle);
       });
+      // Every word must be in the entry, or else in the name of its map or stage; and at
+      // least one in the entry itself: a word of a map's title alone matches its map only.
+      var candidates = {};
+      perWord.forEach(function (scores) { Object.keys(scores).forEach(function (id) { candidates[id] = true; }); });
       var hits = [];
-      Object.keys(perWord[0]).forEach(function (id) {
-        var score = 0, own = false;
+      Object.keys(candidates).forEach(function (key) {
+        var id = +key, score = 0, own = false;
+        var group = groupOf(id);
+        var mapEntry = group < head.starts.length - 2 ? head.starts[group] : -1;
+        var stageEntry = stageOf(id, group);
         for (var i = 0; i < perWord.length; i++) {
           var hit = perWord[i][id];
-          if (!hit) return;
-          score += hit.score;
-          own = own || hit.own;
+          if (hit) {
+            score += hit.score;
+            own = own || hit.own;
+          } else if ((mapEntry >= 0 && mapEntry !== id && titles[i][mapEntry])
+                     || (stageEntry >= 0 && stageEntry !== id && titles[i][stageEntry])) {
+            score += IN_CONTEXT;
+          } else {
+            return;
+          }
         }
-        if (own) hits.push({ id: +id, score: score }); // a word only in the map's name is no match
+        if (own) hits.push({ id: id, score: score });
       });
       var groups = {};
       hits.forEach(function (hit) {
