@@ -8,25 +8,21 @@ served over HTTP under a sub-path; screenshots go to the module's tmp_path.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
 import shutil
-import threading
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from conftest import PROJECT, run
+from site_browser import CHROMIUM, chromium, http_server
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 Image = pytest.importorskip("PIL.Image")
 ImageChops = pytest.importorskip("PIL.ImageChops")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).is_file():
     pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 MAPS = ["maps/desktop/sofa-ads.html", "maps/mobile/sofa-search-future.html", "maps/en/office-chairs-b2b.html"]
 SCHEMES = ["light", "dark"]
@@ -44,13 +40,8 @@ def www(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base(www: Path) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(www))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/cjm/"
-    httpd.shutdown()
-    httpd.server_close()
+    with http_server(www) as url:
+        yield url + "cjm/"
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +52,8 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def new_page(browser, scheme: str, width: int = 1400, height: int = 900):  # type: ignore[no-untyped-def]
