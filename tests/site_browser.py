@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+import pytest
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -40,3 +42,26 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+# Module fixtures for a test file that defines `www` (a folder with the site under cjm/):
+# import them by name (`from site_browser import base, browser, shots`).
+
+
+@pytest.fixture(scope="module")
+def base(www: Path) -> Iterator[str]:
+    """The site's address under the sub-path /cjm/, as an intranet serves it."""
+    with http_server(www) as url:
+        yield url + "cjm/"
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where a module's screenshots are kept (in its tmp_path): look at them."""
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as launched:
+        yield launched

@@ -11,12 +11,11 @@ from __future__ import annotations
 import io
 import shutil
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from conftest import PROJECT, run
-from site_browser import CHROMIUM, chromium, http_server
+from site_browser import CHROMIUM, base, browser, shots  # noqa: F401 - fixtures
 
 pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 Image = pytest.importorskip("PIL.Image")
@@ -36,24 +35,6 @@ def www(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run(["build", "--no-pdf", "--output", str(root / "www" / "cjm")], root)
     assert result.exit_code == 0, result.output
     return root / "www"
-
-
-@pytest.fixture(scope="module")
-def base(www: Path) -> Iterator[str]:
-    with http_server(www) as url:
-        yield url + "cjm/"
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the screenshots are kept: look at them."""
-    return tmp_path_factory.mktemp("screenshots")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with chromium() as launched:
-        yield launched
 
 
 def new_page(browser, scheme: str, width: int = 1400, height: int = 900):  # type: ignore[no-untyped-def]
