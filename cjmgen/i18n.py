@@ -110,6 +110,7 @@ LABELS: dict[str, dict[str, str]] = {
         "search_did_you_mean": "Did you mean: {word}?", "search_other_pages": "Personas, owners, channels",
         "filters": "Filter maps", "filter_any": "any", "filter_reset": "Show all maps",
         "filter_unknown": "Not applied, no map has it: {items}",
+        "filter_any_persona": "any", "filter_any_state": "any", "filter_any_tag": "any", "filter_any_staleness": "any",
         "filter_shown": "Maps shown: {shown} of {total}", "filter_none": "No map matches these filters.",
         "staleness": "Review", "fresh": "up to date",
         "lanes_toggle": "Rows of the map", "lanes_all": "All rows",
