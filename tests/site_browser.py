@@ -3,27 +3,29 @@
 
 from __future__ import annotations
 
-import functools
 import http.server
 import shutil
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
+from sitecheck import start_server
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
 
 
 @contextmanager
 def http_server(folder: Path) -> Iterator[str]:
     """`http://127.0.0.1:<port>/` serving `folder` until the block ends."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    httpd = start_server(folder, _QuietHandler)
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     finally:
