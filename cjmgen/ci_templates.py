@@ -49,6 +49,7 @@ SETUP_PYTHON = Action("actions/setup-python", "5fda3b95a4ea91299a34e894583c38621
 CACHE = Action("actions/cache", "27d5ce7f107fe9357f9df03efb73ab90386fccae", "v5.0.5")
 CONFIGURE_PAGES = Action("actions/configure-pages", "983d7736d9b0ae728b81ab479565c72886d7745b", "v5.0.0")
 UPLOAD_PAGES = Action("actions/upload-pages-artifact", "fc324d3547104276b827a68afc52ff2a11cc49c9", "v5.0.0")
+UPLOAD_ARTIFACT = Action("actions/upload-artifact", "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", "v7.0.0")
 DEPLOY_PAGES = Action("actions/deploy-pages", "cd2ce8fcbc39b97be8ca5fce6e763baed58fa128", "v5.0.0")
 
 
@@ -156,10 +157,18 @@ jobs:
       - name: Semantic diff of the maps
         env:
           BASE_REF: ${{ github.base_ref }}
+          RUN_URL: ${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}
         run: |
-          cjmgen diff "origin/$BASE_REF" HEAD --format markdown --output cjmgen-diff.md
+          # A comment over GitHub's size limit names this run's artifact for the whole report.
+          cjmgen diff "origin/$BASE_REF" HEAD --format markdown --output cjmgen-diff.md \
+            --full-report "$RUN_URL"
+          cjmgen diff "origin/$BASE_REF" HEAD --format html --output cjmgen-diff.html
           { echo '@@MARKER@@'; cat cjmgen-diff.md; } > cjmgen-comment.md
           cat cjmgen-diff.md >> "$GITHUB_STEP_SUMMARY"
+      - uses: @@UPLOAD_ARTIFACT@@
+        with:
+          name: cjmgen-diff
+          path: cjmgen-diff.html
       - name: Comment on the pull request (one comment, updated on every push)
         # Pull requests from forks get a read-only token: the diff is in the job summary.
         if: github.event.pull_request.head.repo.full_name == github.repository
@@ -280,6 +289,7 @@ diff:
   script:
     - git fetch origin "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"
     - cjmgen diff "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" HEAD --format markdown --output cjmgen-diff.md
+        --full-report "$CI_JOB_URL/artifacts/file/cjmgen-diff.html"
     - cjmgen diff "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" HEAD --format html --output cjmgen-diff.html
     - "{ echo '@@MARKER@@'; cat cjmgen-diff.md; } > cjmgen-comment.md"
     - |
@@ -332,18 +342,20 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return template
 
 
-def github_workflow(install: str, pdf: bool = True) -> str:
+def github_workflow(install: str | None = None, pdf: bool = True) -> str:
+    install = install or default_install(pdf).spec
     packages = _fill(GITHUB_SYSTEM_PACKAGES, {"PACKAGES": PDF_PACKAGES}) if pdf else ""
     return _fill(GITHUB, {
         "SYSTEM_PACKAGES": packages, "VERSION": __version__, "INSTALL": _yaml_string(install),
         "MARKER": MARKER, "NO_PDF": "" if pdf else " --no-pdf",
         "CHECKOUT": str(CHECKOUT), "SETUP_PYTHON": str(SETUP_PYTHON), "CACHE": str(CACHE),
         "CONFIGURE_PAGES": str(CONFIGURE_PAGES), "UPLOAD_PAGES": str(UPLOAD_PAGES),
-        "DEPLOY_PAGES": str(DEPLOY_PAGES),
+        "DEPLOY_PAGES": str(DEPLOY_PAGES), "UPLOAD_ARTIFACT": str(UPLOAD_ARTIFACT),
     })
 
 
-def gitlab_pipeline(install: str, pdf: bool = True) -> str:
+def gitlab_pipeline(install: str | None = None, pdf: bool = True) -> str:
+    install = install or default_install(pdf).spec
     return _fill(GITLAB, {
         "VERSION": __version__, "INSTALL": _yaml_string(install), "MARKER": MARKER,
         "GITLAB_PACKAGES": f" {PDF_PACKAGES}" if pdf else "", "NO_PDF": "" if pdf else " --no-pdf",

@@ -247,7 +247,8 @@ class GitHubRun:
             cached.append(path)
         elif name == "actions/configure-pages":
             self.context["steps.pages.outputs.base_url"] = "https://team.github.io/maps"
-        elif name == "actions/upload-pages-artifact":
+        elif name in ("actions/upload-pages-artifact", "actions/upload-artifact"):
+            assert (self.clone / inputs["path"]).exists(), inputs
             self.uploaded.append(self.clone / inputs["path"])
         elif name != "actions/deploy-pages":
             raise AssertionError(f"an action the test does not know: {name}")
@@ -279,7 +280,8 @@ def test_the_github_workflow_runs_as_github_would(tmp_path: Path, wheel: Path, f
         {"id": 2, "user": {"login": "github-actions[bot]"}, "body": "another workflow"},
     ]))
     context = {"github.base_ref": "main", "github.token": "secret", "github.event.pull_request.number": "7",
-               "github.repository": "team/maps", "github.sha": "0" * 40, "github.ref": "refs/pull/7/merge"}
+               "github.repository": "team/maps", "github.sha": "0" * 40,
+               "github.server_url": "https://github.com", "github.run_id": "99", "github.ref": "refs/pull/7/merge"}
     cache = tmp_path / "actions-cache"
     cache.mkdir()
 
@@ -307,6 +309,7 @@ def test_the_github_workflow_runs_as_github_would(tmp_path: Path, wheel: Path, f
     first = GitHubRun(runner, workflow, clone, dict(context), cache)
     first.job("publish")
     assert [p.name for p in first.uploaded] == ["site"]
+    assert [p.name for p in pull_request.uploaded] == ["cjmgen-diff.html"]
     assert_published(clone / "site", "https://team.github.io/maps/", "/maps/")
     assert any("apt-get install" in c and "libharfbuzz-subset0" in c and "libpango-1.0-0" in c for c in runner.calls())
     assert "(2 PDFs, 2 rendered)" in first.output
