@@ -327,3 +327,24 @@ def representative(reading: Reading) -> float:
     if reading.high == INF:
         return reading.low
     return (reading.low + reading.high) / 2
+
+
+# --- printing figures -------------------------------------------------------------------
+
+NBSP = "\u00a0"
+_GROUP_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+_UNIT_AFTER = re.compile(
+    r"(?<=\d)[ ](?=(?:₽|%|‰|руб|р\.|тыс|млн|млрд|ч\b|час|мин|сек|с\b|дн|д\.|день|дня|дней|недел|мес|лет|год|шт|"
+    r"п\.\s?п|pp\b|days?\b|hours?\b|h\b|min\b|sec\b|weeks?\b|months?\b|years?\b|RUB|USD|EUR|k\b|mln|bn))",
+    re.IGNORECASE,
+)
+_BEFORE_NUMBER = re.compile(r"(?<![\w])(до|от|на|за|по|около|свыше|более|менее|№|up to|to|from|over|under|\$|€)[ ](?=[\d−-])",
+                            re.IGNORECASE)
+
+
+def keep_together(text: str) -> str:
+    """Non-breaking spaces where a line break would split a figure: `60 000`, `29 900 ₽`,
+    `до 60 000 ₽`, `3 дня`, `5,5 %` stay on one line of a printed page."""
+    text = _GROUP_SPACE.sub(NBSP, text)
+    text = _UNIT_AFTER.sub(NBSP, text)
+    return _BEFORE_NUMBER.sub(lambda m: m.group(1) + NBSP, text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -354,6 +355,31 @@ class Locale:
         if self.language == "ru":
             return f"{value.day}{NBSP}{MONTHS_RU[value.month - 1]} {value.year}"
         return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+
+    def signed(self, value: int) -> str:
+        """An emotion score with its sign and a real minus: `+1`, `0`, `−2`."""
+        return f"+{value}" if value > 0 else self.number(value)
+
+    def figure(self, quantity, unit: str | None = None) -> str:  # type: ignore[no-untyped-def]
+        """An authored KPI figure printed like a computed one: `7.5%` reads `7,5 %` in Russian,
+        `1200` reads `1 200`; anything else as written, its number kept with its unit."""
+        from cjmgen.figures import keep_together  # (figures imports nothing of the theme)
+
+        raw = quantity.raw.strip()
+        shown = raw
+        plain = re.fullmatch(r"[-+−]?[\d\s\u00a0\u202f]*\d(?:[.,](\d+))?\s*(%?)", raw)
+        if quantity.number is not None and plain and (quantity.percent or not quantity.unit):
+            decimals = len(plain.group(1) or "")
+            number = self.number(quantity.number, decimals)
+            if decimals:  # keep "7,50" as written: number() drops trailing zeros
+                whole, _, part = number.partition("," if self.language == "ru" else ".")
+                number = f"{whole}{',' if self.language == 'ru' else '.'}{part.ljust(decimals, '0')}"
+            shown = self.percent(quantity.number / 100, decimals) if plain.group(2) else number
+            if plain.group(2) and decimals:
+                shown = f"{number}{NBSP}%" if self.language == "ru" else f"{number}%"
+        if unit:
+            shown = f"{shown} {unit}"
+        return keep_together(shown)
 
     def kpi_reason(self, kpi) -> str:  # type: ignore[no-untyped-def]
         """Why a KPI has no status, in words (`цель не задана`, `«около трёх» — не число`)."""

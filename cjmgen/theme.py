@@ -130,6 +130,9 @@ def make_environment(theme: Theme, compiled: tuple[Path, Signer] | None = None) 
         bytecode_cache=_signed_bytecode_cache(*compiled) if compiled else None,
     )
     env.globals["piece"] = _plain_piece  # the site's pages keep pieces (render.SiteRenderer.piece)
+    from cjmgen.figures import keep_together
+
+    env.filters["keep_together"] = keep_together  # `29 900 ₽` never split across lines on paper
     return env
 
 

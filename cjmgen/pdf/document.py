@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -33,7 +34,8 @@ from cjmgen.repository import classify
 
 FONT_FAMILY = "CJM Sans"
 HANDOUT_PAGE = PageSpec("A4", landscape=False)
-HANDOUT_SHEET = PageSpec("A4", landscape=True)
+#: The map's sheet in the handout folds out as A3: on A4 a map's text came to 2.5-4 pt.
+HANDOUT_SHEET = PageSpec("A3", landscape=True)
 HANDOUT_MARGIN = 0.8  # handout sheets use the estimate less a margin (measured on the bundled maps): usually one layout
 
 #: WeasyPrint 70 moves a table below a float when the table's width equals the room beside the
@@ -44,6 +46,20 @@ PRINT_FIXES = "<style>.with-side > .grid-wrap > table.grid { width: calc(100% - 
 
 
 # --- git facts for the stamp --------------------------------------------------------
+
+
+def handout_graph_width(stages: int) -> tuple[float, bool]:
+    """Node width (chart units) of the handout's journey graph, and whether it needs the
+    A3 fold-out page: the chart is scaled to the page's width, and its smallest text
+    (charts.LOOP_FONT units) must print at 7 pt at least."""
+    a4_text_pt = (210 - 2 * 17) * layout.MM  # handout.html: A4 with 17 mm side margins
+    for page_pt, wide in ((a4_text_pt, False), (HANDOUT_SHEET.content_pt()[0], True)):
+        most_units = page_pt * charts.LOOP_FONT / 7.0
+        room = most_units - 2 * charts.GRAPH_MARGIN - (stages - 1) * charts.NODE_GAP
+        node_width = min(120.0, room / max(1, stages))
+        if node_width >= 56:
+            return round(node_width, 1), wide
+    return 56.0, True
 
 
 @dataclass(frozen=True)
@@ -461,8 +477,10 @@ class PrintRenderer:
         changed = self.git.revision([journey_map.path])
         counts = [s.count for s in journey_map.stages if s.count is not None]
         side_pt = width_pt * layout.SIDE_SHARE - 1.2 * fit.font
+        # the chart's smallest text (11 units) prints at the sheet's smallest size (0.8 em)
         funnel = charts.funnel_chart(
-            journey_map, self.locale, width=round(side_pt * 12 / (0.8 * fit.font)), bar_height=24,
+            journey_map, self.locale, width=math.floor(side_pt * charts.FUNNEL_GAP_FONT / (0.82 * fit.font)),
+            bar_height=24,
             prefix=f"{prefix}funnel",
         )
         lever = journey.best_lever(journey_map)
@@ -533,12 +551,15 @@ class PrintRenderer:
             estimate = layout.choose_fit(self.sheet_text(journey_map, self.lane_rows(journey_map),
                                                          self.repo.personas.get(journey_map.persona or "")),
                                          HANDOUT_SHEET)
-            fit = replace(estimate, font=round(estimate.font * HANDOUT_MARGIN, 2))
+            fit = replace(estimate, font=round(max(estimate.min_font, estimate.font * HANDOUT_MARGIN), 2))
             context = self.map_context(journey_map, HANDOUT_SHEET, sources, fit=fit, prefix=f"m{number}-")
             context["number"] = number
             context["anchor"] = f"map-{number}"
             context["overview_funnel_svg"] = self._svg(charts.funnel_chart(journey_map, self.locale, width=560, prefix=f"m{number}-overview-funnel"))
-            context["graph_svg"] = self._svg(charts.journey_graph(journey_map, self.locale, prefix=f"m{number}-graph"))
+            node_width, wide = handout_graph_width(len(journey_map.stages))
+            context["graph_svg"] = self._svg(charts.journey_graph(journey_map, self.locale, node_width=node_width,
+                                                                  prefix=f"m{number}-graph"))
+            context["graph_wide"] = wide
             chapters.append(context)
         persona_ids = sorted({m.persona for m in maps if m.persona and m.persona in self.repo.personas})
         personas = []

@@ -25,19 +25,25 @@ POSTER_SIZES = ("A2", "A1", "A0")
 A3_AREA = 297 * 420
 
 #: Root font size bounds on A3, in points; other sizes scale with the page.
-MIN_FONT_A3 = 5.6
+MIN_FONT_A3 = 5.6  # (A3 and below: MIN_ROOT_FONT decides; posters keep their larger type)
 MAX_FONT_A3 = 10.5
+#: No printed text below this size (points), on any page size: the smallest text of a
+#: sheet (badges, labels, bullets, chart captions) is SMALLEST_EM of the root font, so the
+#: root never goes below MIN_TEXT_PT / SMALLEST_EM. A map that needs less gets more sheets.
+MIN_TEXT_PT = 6.5
+SMALLEST_EM = 0.8
+MIN_ROOT_FONT = round(MIN_TEXT_PT / SMALLEST_EM, 2) + 0.03  # (8.16: rounding never prints 6.49)
 
 # Lengths of pdf.css, in rem (keep the two in step).
 CHAR_EM = 0.50  # average advance of DejaVu Sans Condensed, Cyrillic and Latin text
 BOLD_CHAR_EM = 0.55
-LABEL_CHAR_EM = 0.62  # lane labels: bold capitals at 0.9em with letter-spacing
+LABEL_CHAR_EM = 0.56  # lane labels: bold at 0.9em, never hyphenated
 LINE = 1.22  # line-height of cell text
 ITEM_GAP = 0.2  # space between list items
 CELL_PAD_X = 0.45  # horizontal padding of a cell, each side
 CELL_PAD_Y = 0.35
 BULLET = 0.75  # indent of a list item
-LABEL_COL = 6.4  # width of the lane-label column
+LABEL_COL = 8.2  # width of the lane-label column: the longest label word whole
 SIDE_SHARE = 0.165  # share of the content width taken by the side column (first sheet)
 GAP = 1.0  # between the side column and the grid
 HEAD_ROW = 2.3  # stage-name row with one line of bold text and the number badge (measured 2.31)
@@ -53,6 +59,9 @@ HEADER_EXTRA = 2.7  # sheet head below the title: meta line, rule, space (measur
 #: 0.93, so the spread lands inside the renderer's accepted window (0.86 .. 1.0) and the
 #: page is laid out once. Measured on the bench repository and the bundled maps.
 CALIBRATION = 0.93
+#: Fewer sheets are taken when the model's estimate reaches the smallest legible size with
+#: this margin: closer than that, a sheet's last row often spilt onto a page of its own.
+FEWER_SHEETS_MARGIN = 0.97
 
 class PageSizeError(ValueError):
     """A page size that is not one of the known paper sizes."""
@@ -107,7 +116,7 @@ class PageSpec:
 
     @property
     def min_font(self) -> float:
-        return MIN_FONT_A3 * self.scale
+        return max(MIN_FONT_A3 * self.scale, MIN_ROOT_FONT)
 
     @property
     def max_font(self) -> float:
@@ -275,14 +284,15 @@ def split(count: int, parts: int) -> tuple[tuple[int, int], ...]:
 def choose_fit(text: SheetText, page: PageSpec, max_sheets: int | None = None) -> Fit:
     """One sheet if its type stays legible, else the fewest sheets that make it so."""
     count = max(1, len(text.stage_names))
-    limit = max_sheets or max(1, math.ceil(count / 3))
+    limit = max_sheets or count  # down to a stage a sheet before the type gets too small
     best: Fit | None = None
     for parts in range(1, min(limit, count) + 1):
         chunks = split(count, parts)
-        font = _largest_font(text, page, chunks)
-        font *= CALIBRATION
+        largest = _largest_font(text, page, chunks)
+        # never start below the smallest legible size: the renderer measures from there
+        font = max(page.min_font, largest * CALIBRATION)
         best = Fit(chunks, round(font, 2), round(page.min_font, 2), round(page.max_font, 2))
-        if font >= page.min_font:
+        if largest * FEWER_SHEETS_MARGIN >= page.min_font:
             return best
     assert best is not None
     return best
