@@ -114,6 +114,8 @@ def map_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
             "id": _text("The map's id; default: its path below maps/ without .md."),
             "title": _text("The map's title."),
             "description": _text("One sentence under the title."),
+            "language": {"enum": ["en", "ru"],
+                         "description": "The map's own language when it is not the site's: its page and PDF print in it."},
             "persona": _text("A persona id: a file name in personas/ without .md."),
             "segment": _text("The customer segment this map is for."),
             "state": {"enum": list(STATES), "description": "current or future state."},

@@ -173,6 +173,7 @@ class Map:
     current: str | None = None
     description: str | None = None
     body: str = ""
+    language: str | None = None  # en | ru: the map's own, when it is not the site's
     body_first_line: int = 1
     location: SourceLocation | None = _loc()
     field_locations: Mapping[str, SourceLocation] = field(

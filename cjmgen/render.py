@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
@@ -189,7 +190,7 @@ class SiteRenderer:
         url = lambda target: _relative(path, target)  # noqa: E731
         try:
             html = self.env.get_template(template).render(
-                page={"path": path, "title": title},
+                page={"path": path, "title": title, "lang": self.locale.language},
                 site=self.repo.config,
                 theme=self.theme.options,
                 L=self.locale,
@@ -488,6 +489,12 @@ class SiteRenderer:
         self.cached(path, lambda: self.map_page_key(journey_map, path), lambda: self.render_map_page(
             journey_map, path, *self.map_page_key(journey_map, path)[1:5]))
 
+    def in_language(self, language: str) -> SiteRenderer:
+        """This renderer printing in `language` (a map's own); it writes to the same site."""
+        other = copy.copy(self)
+        other.locale = Locale(language)
+        return other
+
     def map_page_key(self, journey_map: Map, path: str) -> tuple:
         """What a map's page shows besides the map: (map, persona, current, futures, related, ...)."""
         persona = self.repo.personas.get(journey_map.persona or "")
@@ -505,6 +512,10 @@ class SiteRenderer:
         self, journey_map: Map, path: str, persona: Persona | None, current: Map | None,
         futures: tuple[Map, ...], related: tuple,
     ) -> None:
+        if journey_map.language and journey_map.language != self.locale.language:
+            # a map in its own language: labels, quotes, numbers and `lang` follow it
+            return self.in_language(journey_map.language).render_map_page(
+                journey_map, path, persona, current, futures, related)
         if self.body_checker is not None:
             self.late_diagnostics.extend(self.body_checker(journey_map))
         body = self.markdown.split(journey_map.body, journey_map.section_keys())

@@ -22,7 +22,7 @@ from cjmgen.yamltree import YNode
 
 MAP_KEYS = (
     "id", "title", "persona", "segment", "state", "status", "owner", "tags",
-    "reviewed", "related", "current", "stages", "description",
+    "reviewed", "related", "current", "stages", "description", "language",
 )
 STAGE_KEYS = (
     "id", "name", "goals", "actions", "thoughts", "quotes", "touchpoints",
@@ -42,6 +42,7 @@ TOUCHPOINT_KEYS = ("channel", "name", "source")
 ITEM_KEYS = ("text", "source", "score", "actors")
 CHANNEL_KEYS = ("name", "kind", "description")
 STATES = ("current", "future")
+LANGUAGES = ("en", "ru")
 STATUSES = ("draft", "review", "published")
 EMOTION_RANGE = (-2, 2)
 
@@ -262,6 +263,7 @@ class MapReader(Reader):
             current=self.text(fields.get("current"), "current"),
             description=self.text(fields.get("description"), "description"),
             body=body,
+            language=self.choice(fields.get("language"), "language", LANGUAGES, "") or None,
             body_first_line=body_first_line,
             location=node.loc,
             field_locations=_field_locations(fields),

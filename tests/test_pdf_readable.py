@@ -20,8 +20,8 @@ pdfplumber = pytest.importorskip("pdfplumber")
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 MIN_PT = 6.5
-MAPS = ["desktop/sofa-ads", "en/office-chairs-b2b", "mobile/sofa-search", "mobile/sofa-search-future",
-]  # (offline/showroom-walk-in is a draft: no PDF)
+# (offline/showroom-walk-in is a draft: it gets no PDF)
+MAPS = ["desktop/sofa-ads", "en/office-chairs-b2b", "mobile/sofa-search", "mobile/sofa-search-future"]
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ where each embedded URL was written (so a refused URL is reported at its line).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import math
@@ -24,6 +25,7 @@ from cjmgen.assets import resolve_asset
 from cjmgen.diagnostics import SourceLocation
 from cjmgen.gitio import run_git
 from cjmgen.handout_volumes import HandoutVolume
+from cjmgen.i18n import Locale
 from cjmgen.markdown import is_external, is_local
 from cjmgen.model import Item, Map, Persona, Stage
 from cjmgen.pdf import layout
@@ -262,7 +264,7 @@ class PrintRenderer:
         date = revision.date or epoch_date()
         return {
             "title": title,
-            "lang": self.config.language,
+            "lang": self.locale.language,
             "author": self.author(),
             "description": description,
             "keywords": ", ".join(keywords),
@@ -526,7 +528,15 @@ class PrintRenderer:
 
     # -- jobs ------------------------------------------------------------------
 
+    def in_language(self, language: str) -> PrintRenderer:
+        """This printer in `language` (a map's own `language:`)."""
+        other = copy.copy(self)
+        other.locale = Locale(language)
+        return other
+
     def map_job(self, journey_map: Map, page: PageSpec, name: str, poster: bool = False) -> PlannedJob:
+        if journey_map.language and journey_map.language != self.locale.language:
+            return self.in_language(journey_map.language).map_job(journey_map, page, name, poster)
         sources = Sources(files=set(self.css_files))
         context = self.map_context(journey_map, page, sources, poster=poster)
         fit: layout.Fit = context["fit"]
