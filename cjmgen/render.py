@@ -493,6 +493,7 @@ class SiteRenderer:
         """This renderer printing in `language` (a map's own); it writes to the same site."""
         other = copy.copy(self)
         other.locale = Locale(language)
+        other.__dict__.pop("_gauges", None)  # drawn with the site's labels: not this language's
         return other
 
     def map_page_key(self, journey_map: Map, path: str) -> tuple:
