@@ -70,11 +70,11 @@ def test_the_ci_workflows_name_their_full_report() -> None:
 
     from cjmgen.ci_templates import github_workflow, gitlab_pipeline
 
-    steps = yaml.safe_load(github_workflow())["jobs"]["diff"]["steps"]
+    steps = yaml.safe_load(github_workflow("cjmgen"))["jobs"]["diff"]["steps"]
     script = next(s["run"] for s in steps if "--format markdown" in s.get("run", ""))
     assert '--full-report "$RUN_URL"' in script and "--format html --output cjmgen-diff.html" in script
     assert any(s.get("uses", "").startswith("actions/upload-artifact") and s["with"]["path"] == "cjmgen-diff.html"
                for s in steps)
-    gitlab = yaml.safe_load(gitlab_pipeline())["diff"]
+    gitlab = yaml.safe_load(gitlab_pipeline("cjmgen"))["diff"]
     assert '--full-report "$CI_JOB_URL/artifacts/file/cjmgen-diff.html"' in gitlab["script"][1]
     assert "cjmgen-diff.html" in gitlab["artifacts"]["paths"]
