@@ -14,6 +14,7 @@ from cjmgen.diagnostics import Diagnostic, Diagnostics, SourceLocation
 from cjmgen.lazy_map import known_own_problems
 from cjmgen.markdown import MarkdownRenderer, is_external, is_local, section_stage
 from cjmgen.model import Map, Stage
+from cjmgen.page_names import is_device_name
 from cjmgen.repository import Repository, classify
 from cjmgen.workers import fork_map, worker_count
 
@@ -80,12 +81,6 @@ def report_duplicates(facts: list[MapFact], diagnostics: Diagnostics) -> dict[st
     return first_of
 
 
-#: Names Windows keeps for devices, in any letter case and with any extension (`con.html`).
-RESERVED_NAMES = frozenset(
-    ["con", "prn", "aux", "nul"] + [f"{port}{n}" for port in ("com", "lpt") for n in "123456789¹²³"]
-)
-
-
 def report_unportable(facts: list[MapFact], diagnostics: Diagnostics) -> None:
     """Warn about map ids whose pages break on a Mac or a Windows share, though the Linux
     build is fine: ids differing only in letter case or Unicode form (`Sofa` and `sofa`
@@ -100,7 +95,7 @@ def report_unportable(facts: list[MapFact], diagnostics: Diagnostics) -> None:
                 "or Unicode form: on macOS and Windows both pages are one file", fact.id_location,
                 hint="rename one of the two maps (or set a different 'id')",
             )
-        reserved = [part for part in fact.id.split("/") if part.split(".")[0].rstrip(" ").casefold() in RESERVED_NAMES]
+        reserved = [part for part in fact.id.split("/") if is_device_name(part)]
         if reserved:
             diagnostics.warning(
                 "reserved-name", f"map id '{fact.id}': '{reserved[0]}' is a device name on Windows; "

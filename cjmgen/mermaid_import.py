@@ -17,6 +17,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from cjmgen.mermaid_syntax import Journey, MermaidError, Section, Task, is_journey, parse_journey
+from cjmgen.page_names import is_device_name
 from cjmgen.site import slugify
 
 ACTOR_PLACES = ("tags", "touchpoints", "personas")
@@ -284,10 +285,7 @@ def read_journeys(path: Path, display: str) -> list[Journey]:
     return journeys
 
 
-_RESERVED_ON_WINDOWS = re.compile(r"(con|prn|aux|nul|com\d|lpt\d)", re.I)
-
-
 def file_name(journey: Journey, fallback: str) -> str:
     """A safe file name (no folders, no dot-files, short enough for any file system) from a title."""
     name = _short(slugify(journey.title or journey.acc_title or fallback)) or "journey"
-    return f"{name}-map" if _RESERVED_ON_WINDOWS.fullmatch(name) else name
+    return f"{name}-map" if is_device_name(name) else name

@@ -17,6 +17,16 @@ PAGE_SUFFIX = ".html"
 #: An id longer than this (in bytes) is refused even when each part fits: its page's
 #: path, under an output folder and the staging folder, must stay well inside PATH_MAX.
 ID_MAX = 1024
+#: Names Windows keeps for devices, in any letter case and with any extension (`con.html`).
+RESERVED_NAMES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{port}{n}" for port in ("com", "lpt") for n in "0123456789¹²³"]
+)
+
+
+def is_device_name(part: str) -> bool:
+    """Whether one path part names a Windows device (`CON`, `aux.md`, `com1`): such a
+    file cannot be written to a Windows share, though Linux takes it."""
+    return part.split(".")[0].rstrip(" ").casefold() in RESERVED_NAMES
 
 
 def page_id_problem(page_id: str, what: str = "map id") -> str | None:
