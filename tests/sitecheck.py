@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import http.server
@@ -10,6 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
 
@@ -79,3 +81,24 @@ def start_server(folder: Path, handler: type[http.server.SimpleHTTPRequestHandle
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd
+
+
+Handler = type[http.server.SimpleHTTPRequestHandler]
+
+
+@contextlib.contextmanager
+def serving() -> Iterator[Callable[[Path, Handler], str]]:
+    """Yield start(folder, handler) -> "http://127.0.0.1:<port>/"; every server it
+    started is shut down when the block ends (a fixture's teardown)."""
+    servers: list[http.server.ThreadingHTTPServer] = []
+
+    def start(folder: Path, handler: Handler) -> str:
+        servers.append(start_server(folder, handler))
+        return f"http://127.0.0.1:{servers[-1].server_address[1]}/"
+
+    try:
+        yield start
+    finally:
+        for httpd in servers:
+            httpd.shutdown()
+            httpd.server_close()

@@ -18,7 +18,7 @@ import pytest
 
 from cjmgen import search_index
 from conftest import PROJECT, run, write_files
-from sitecheck import broken_links, start_server
+from sitecheck import broken_links, serving
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'"
@@ -69,17 +69,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def serve() -> Iterator:
     """serve(folder) -> http://127.0.0.1:<port>/: a real HTTP server for the module."""
-    servers = []
-
-    def start(folder: Path) -> str:
-        httpd = start_server(folder, _QuietHandler)
-        servers.append(httpd)
-        return f"http://127.0.0.1:{httpd.server_address[1]}/"
-
-    yield start
-    for httpd in servers:
-        httpd.shutdown()
-        httpd.server_close()
+    with serving() as start:
+        yield lambda folder: start(folder, _QuietHandler)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from typing import Iterator
 import pytest
 
 from conftest import run, simple_map
-from sitecheck import parse, start_server
+from sitecheck import parse, serving
 
 SITE = "https://intranet.example.com/cjm/"
 
@@ -104,17 +104,10 @@ class _NotFoundHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def server() -> Iterator:
-    servers = []
-
-    def start(folder: Path, not_found: Path) -> str:
-        httpd = start_server(folder, type("Handler", (_NotFoundHandler,), {"page": not_found.read_bytes()}))
-        servers.append(httpd)
-        return f"http://127.0.0.1:{httpd.server_address[1]}/"
-
-    yield start
-    for httpd in servers:
-        httpd.shutdown()
-        httpd.server_close()
+    """server(folder, not_found) -> its address: a real server answering 404 with that page."""
+    with serving() as start:
+        yield lambda folder, not_found: start(
+            folder, type("Handler", (_NotFoundHandler,), {"page": not_found.read_bytes()}))
 
 
 @pytest.mark.parametrize("config", ["title: T\n", "site_url: http://127.0.0.1/team/maps/\n"],
