@@ -1,5 +1,5 @@
 """Allow `python -m cjmgen`."""
 
-from cjmgen.cli import main
+from cjmgen.cli.main import main
 
 main()

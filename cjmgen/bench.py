@@ -418,11 +418,10 @@ POPUP_RESULTS = 8  # results the search box shows: at most this many entry parts
 
 
 def search_load(site: Path) -> dict[str, int]:
-    """Bytes the search box loads (see cjmgen/search_index.py): on the first keypress the
+    """Bytes the search box loads (see cjmgen/site/search_index.py): on the first keypress the
     head and the stemmer; for a query of one word at most its term part and the entry
     parts of the results shown (each from another part, at worst)."""
-    from cjmgen import search_index
-
+    from cjmgen.site import search_index
     def size(path: Path) -> int:
         return path.stat().st_size if path.is_file() else 0
 
@@ -577,12 +576,12 @@ def bench_pdf(work: Path, maps: int, runs: int, log: Callable[[str], None]) -> d
         weasyprint = import_weasyprint()
     except Exception as exc:  # noqa: BLE001 - the PDF column is optional
         return {"skipped": f"WeasyPrint unavailable: {exc}"}
-    from cjmgen.build import BuildOptions, effective_config, make_renderer
+    from cjmgen.build.pipeline import BuildOptions, effective_config, make_renderer
+    from cjmgen.content.project import load_project
     from cjmgen.diagnostics import Diagnostics
     from cjmgen.pdf.layout import PageSpec
     from cjmgen.pdf.publish import plan_maps, printer_for, produce
-    from cjmgen.project import load_project
-    from cjmgen.theme import load_theme
+    from cjmgen.site.theme import load_theme
 
     root = work / f"pdf-{maps}"
     if not (root / ".git").is_dir():
@@ -656,9 +655,9 @@ def bench_serve(work: Path, maps: int, runs: int, log: Callable[[str], None]) ->
     """Save a map, wait for the browser's long-poll to answer, fetch the page: end to end on 127.0.0.1."""
     import urllib.request
 
-    from cjmgen.build import BuildOptions
-    from cjmgen.incremental import PreviewBuilds, SiteBuilder
-    from cjmgen.serve import RELOAD_PATH, DevServer
+    from cjmgen.build.pipeline import BuildOptions
+    from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
+    from cjmgen.serve.server import RELOAD_PATH, DevServer
 
     root = work / f"repo-{maps}"
     if not (root / ".git").is_dir():
@@ -724,14 +723,12 @@ def bench_serve(work: Path, maps: int, runs: int, log: Callable[[str], None]) ->
 
 
 def site_path(map_id: str) -> str:
-    from cjmgen import site
-
+    from cjmgen.site import urls as site
     return site.map_url(map_id)
 
 
 def _poll_seconds() -> float:
-    from cjmgen import serve
-
+    from cjmgen.serve import server as serve
     return serve.POLL_SECONDS
 
 
@@ -750,7 +747,7 @@ def bench_diff(work: Path, maps: int) -> dict[str, float]:
     instead of 0.05-0.1 s)."""
     import gc
 
-    from cjmgen.history import bench_diff as measure
+    from cjmgen.review.history import bench_diff as measure
 
     gc.collect()
     gc.freeze()

@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from cjmgen.checks.levels import DEFAULT_LEVELS, LEVELS, lowers_an_error
+from cjmgen.content.frontmatter import decode
+from cjmgen.content.yamltree import YNode, parse_yaml
 from cjmgen.diagnostics import Diagnostics, SourceLocation
-from cjmgen.frontmatter import decode
-from cjmgen.handout_volumes import DEFAULT_HANDOUT_MAPS
-from cjmgen.levels import DEFAULT_LEVELS, LEVELS, lowers_an_error
-from cjmgen.pagination import PER_PAGE_EXPECTED, valid_count
 from cjmgen.paths import contains, resolves_within
-from cjmgen.theme_options import option_problem, theme_name_problem
-from cjmgen.yamltree import YNode, parse_yaml
+from cjmgen.pdf.handout_volumes import DEFAULT_HANDOUT_MAPS
+from cjmgen.site.pagination import PER_PAGE_EXPECTED, valid_count
+from cjmgen.site.theme_options import option_problem, theme_name_problem
 
 CONFIG_FILE = "cjmgen.yml"
 LANGUAGES = ("en", "ru")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cjmgen.cli import cli
+from cjmgen.cli.main import cli
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -92,7 +92,7 @@ def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def own_cache_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The key that signs cache files (cjmgen.signing) lives in a test folder, not in ~/.cache."""
+    """The key that signs cache files (cjmgen.incremental.signing) lives in a test folder, not in ~/.cache."""
     home = tmp_path_factory.mktemp("xdg-cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))
     return home

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
-
 from sitecheck import start_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cjmgen.assets import resolve_asset
 from cjmgen.config import SiteConfig
+from cjmgen.content.assets import resolve_asset
 
 
 def repo(tmp_path: Path) -> SiteConfig:

@@ -10,12 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import run
 
 from cjmgen import bench
-from cjmgen.build import BuildOptions, build
-from cjmgen.project import load_project
-
-from conftest import run
+from cjmgen.build.pipeline import BuildOptions, build
+from cjmgen.content.project import load_project
 
 
 def _tree(root: Path) -> dict[str, bytes]:

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
-from cjmgen import search_index
 from conftest import PROJECT, run, write_files
 from sitecheck import broken_links, serving
+
+from cjmgen.site import search_index
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'"

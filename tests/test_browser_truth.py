@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import run, write_files
 
 pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'")

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import CHANNELS, PERSONA_ANNA, run
 from test_diff_helpers import commit, init
 

@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from cjmgen import charts
-from cjmgen.i18n import Locale
-from cjmgen.model import KPI, Map, Quantity, Stage
+from cjmgen.charts import svg as charts
+from cjmgen.content.model import KPI, Map, Quantity, Stage
+from cjmgen.i18n.labels import Locale
 
 NS = "{http://www.w3.org/2000/svg}"
 EN = Locale("en")

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from cjmgen import ci_templates
 from conftest import PROJECT, run
 from sitecheck import parse
+
+from cjmgen.scaffold import ci as ci_templates
 
 MARKER = ci_templates.MARKER
 GIT_ENV = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
@@ -60,7 +60,7 @@ def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     purelib = Path(subprocess.run([str(venv / "bin/python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                   check=True, capture_output=True, text=True).stdout.strip())
     (purelib / "zz_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    probe = subprocess.run([str(venv / "bin/python"), "-c", "import cjmgen.cli"], capture_output=True, cwd=venv)
+    probe = subprocess.run([str(venv / "bin/python"), "-c", "import cjmgen.cli.main"], capture_output=True, cwd=venv)
     assert probe.returncode != 0  # no cjmgen before the workflow's install step
     return venv
 
@@ -416,7 +416,6 @@ def test_actions_are_pinned_by_commit_with_the_release_in_a_comment() -> None:
 
 def test_the_default_spec_is_this_version_or_where_it_came_from(monkeypatch: pytest.MonkeyPatch) -> None:
     from cjmgen import __version__
-
     class Dist:
         def __init__(self, direct: dict | None) -> None:
             self.direct = direct

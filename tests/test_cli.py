@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import PROJECT, run, simple_map
 
 from cjmgen import __version__
-from cjmgen.cli import cli
-from conftest import PROJECT, run, simple_map
+from cjmgen.cli.main import cli
 
 
 def all_commands(group=cli, prefix=()):  # type: ignore[no-untyped-def]
@@ -111,13 +111,12 @@ def test_no_colour_when_not_a_terminal_or_no_color(make_repo) -> None:
 
 
 def test_internal_error_shows_no_traceback(make_repo, monkeypatch, capsys) -> None:
-    import cjmgen.parallel_check
-    from cjmgen import cli as cli_module
-
+    import cjmgen.checks.parallel
+    from cjmgen.cli import main as cli_module
     def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cjmgen.parallel_check, "check_project", explode)
+    monkeypatch.setattr(cjmgen.checks.parallel, "check_project", explode)
     monkeypatch.setattr(cli_module, "hard_exit", sys.exit)  # os._exit would end pytest too
     root = make_repo({"maps/x.md": simple_map()})
     for debug in (False, True):
@@ -176,7 +175,7 @@ def test_schema_describes_every_field(make_repo) -> None:
 def test_check_does_not_import_heavy_modules(make_repo) -> None:
     root = make_repo({"maps/x.md": simple_map()})
     code = (
-        "import sys\nimport cjmgen.cli as cli\nsys.argv=['cjmgen','-C',%r,'check']\n"
+        "import sys\nimport cjmgen.cli.main as cli\nsys.argv=['cjmgen','-C',%r,'check']\n"
         "cli.hard_exit = lambda code: None\ncli.main()\n"
         "print(sorted(m for m in ('weasyprint','livereload','tornado') if m in sys.modules))" % str(root)
     )

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import click
 import pytest
-
-from cjmgen.cli_serve import split_address
 from conftest import run, simple_map
 from test_serve import WAIT, fetch
+
+from cjmgen.cli.serve import split_address
 
 BROKEN = simple_map(header="colour: red\n")  # a warning: unknown-key
 

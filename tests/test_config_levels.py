@@ -6,10 +6,11 @@ import json
 import re
 from pathlib import Path
 
-from cjmgen.build import BuildOptions
-from cjmgen.incremental import SiteBuilder
-from cjmgen.levels import DEFAULT_LEVELS
 from conftest import PROJECT, complete_stage, run
+
+from cjmgen.build.pipeline import BuildOptions
+from cjmgen.checks.levels import DEFAULT_LEVELS
+from cjmgen.incremental.rebuild import SiteBuilder
 
 # One stage states 50% where the counts give 5% (conversion-mismatch); the other lacks
 # goals, KPIs, obstacles and an owner (stage-incomplete).
@@ -115,7 +116,7 @@ def test_a_new_level_renders_no_page_and_no_pdf_again(make_repo) -> None:
 
     import pytest
 
-    from cjmgen.build import build
+    from cjmgen.build.pipeline import build
 
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils not installed")

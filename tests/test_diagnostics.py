@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import check_json, run, simple_map
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diagnostics.txt"
@@ -122,8 +121,7 @@ def test_all_errors_reported_at_once_sorted(make_repo) -> None:
 def test_parallel_check_reports_exactly_what_one_process_does(make_repo, monkeypatch) -> None:
     """`check` splits the maps across forked workers; cross-file checks (duplicate ids,
     related and current-state maps, personas) must come out the same as in one process."""
-    from cjmgen import parallel_check
-
+    from cjmgen.checks import parallel as parallel_check
     files = {f"maps/case-{i:02d}.md": source for i, (_, source, _) in enumerate(CASES)}
     files.update({
         "maps/a.md": simple_map(header="id: same\n"),
@@ -150,8 +148,8 @@ def test_parallel_check_reports_exactly_what_one_process_does(make_repo, monkeyp
 def test_check_after_a_build_loads_the_parse_cache_and_reports_the_same(make_repo, monkeypatch, workers: str) -> None:
     """`check` reads the files the last build parsed from its cache (never writing it):
     every diagnostic is the one a check without the cache reports."""
-    import cjmgen.parse_cache
-    import cjmgen.repository
+    import cjmgen.content.repository
+    import cjmgen.incremental.parse_cache
 
     files = {f"maps/case-{i:02d}.md": source for i, (_, source, _) in enumerate(CASES)}
     files.update({
@@ -170,8 +168,8 @@ def test_check_after_a_build_loads_the_parse_cache_and_reports_the_same(make_rep
         raise AssertionError("a file the build parsed was parsed again")
 
     # Both ways a file can be parsed (forked workers inherit the patches): every file must load.
-    monkeypatch.setattr(cjmgen.parse_cache, "parse_file", parse_again)
-    monkeypatch.setattr(cjmgen.repository, "parse_file", parse_again)
+    monkeypatch.setattr(cjmgen.incremental.parse_cache, "parse_file", parse_again)
+    monkeypatch.setattr(cjmgen.content.repository, "parse_file", parse_again)
     assert check_json(root) == without_cache
     assert {"duplicate-map", "map-ref", "yaml-syntax"} <= {d["code"] for d in without_cache["diagnostics"]}
 

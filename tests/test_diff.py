@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import CHANNELS, PERSONA_ANNA, run
 from test_diff_helpers import commit, git, init
 
@@ -198,13 +197,13 @@ def test_text_output_is_plan_style_with_summary_first(history_repo: Path) -> Non
 
 
 def test_text_colour_only_on_a_terminal_and_never_with_no_color(history_repo: Path, monkeypatch) -> None:
-    from cjmgen.diff_format import format_text
-    from cjmgen.history import compare_revisions
     from cjmgen.config import SiteConfig
+    from cjmgen.review.formats import format_text
+    from cjmgen.review.history import compare_revisions
 
     diff = compare_revisions(history_repo, SiteConfig(root=history_repo), "main", "feature")
     assert "\x1b[32m+\x1b[0m" in format_text(diff, colour=True)
-    import cjmgen.cli as cli_module
+    import cjmgen.cli.main as cli_module
 
     class Tty:
         def isatty(self) -> bool:
@@ -231,7 +230,7 @@ def test_markdown_has_a_summary_table_details_and_mermaid_curves(history_repo: P
 
 
 def test_markdown_escapes_user_text() -> None:
-    from cjmgen.diff_format import md
+    from cjmgen.review.formats import md
 
     assert md("<script>|*x*") == "&lt;script&gt;\\|\\*x\\*"
 
@@ -328,7 +327,7 @@ def test_html_is_self_contained_and_highlights_cells(history_repo: Path, tmp_pat
 
 
 def test_every_change_code_is_documented_with_its_severity() -> None:
-    from cjmgen.diff import CODES
+    from cjmgen.review.diff import CODES
 
     docs = (Path(__file__).parent.parent / "docs/review.md").read_text(encoding="utf-8")
     for code, (severity, _) in CODES.items():

@@ -9,7 +9,7 @@ from conftest import run
 from review_pr import make_pull_request
 from test_diff_helpers import commit, git, init
 
-from cjmgen.history import _bench_map
+from cjmgen.review.history import _bench_map
 
 PERSONA = "---\nname: Anna, 32\n---\n"
 
@@ -68,7 +68,7 @@ def test_a_russian_comment_without_a_report_address_says_how_to_get_it(tmp_path:
 def test_the_ci_workflows_name_their_full_report() -> None:
     import yaml
 
-    from cjmgen.ci_templates import github_workflow, gitlab_pipeline
+    from cjmgen.scaffold.ci import github_workflow, gitlab_pipeline
 
     steps = yaml.safe_load(github_workflow("cjmgen"))["jobs"]["diff"]["steps"]
     script = next(s["run"] for s in steps if "--format markdown" in s.get("run", ""))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cjmgen.config import SiteConfig
-from cjmgen.diff import diff_sources
+from cjmgen.review.diff import diff_sources
 
 
 def stage(stage_id: str, count: int | None = None, next_ids: str = "", name: str | None = None) -> str:

@@ -7,17 +7,16 @@ import string
 from pathlib import Path
 
 import pytest
-
 from conftest import CHANNELS, PERSONA_ANNA, run
 from test_diff_helpers import commit, init
 
-from cjmgen import diff as diff_module
-from cjmgen import diff_format
-from cjmgen.diff import CODES, LANE_NOUNS, Change, MapDiff, RepoDiff
-from cjmgen.diff_format import MAP_STATUSES, comparing, format_markdown, summary_line
-from cjmgen.diff_phrases import ITEM_NOUNS, PHRASES, Phrase, Rate
-from cjmgen.i18n import Locale
-from cjmgen.schema import STATES, STATUSES
+from cjmgen.content.schema import STATES, STATUSES
+from cjmgen.i18n.labels import Locale
+from cjmgen.review import diff as diff_module
+from cjmgen.review import formats as diff_format
+from cjmgen.review.diff import CODES, LANE_NOUNS, Change, MapDiff, RepoDiff
+from cjmgen.review.formats import MAP_STATUSES, comparing, format_markdown, summary_line
+from cjmgen.review.phrases import ITEM_NOUNS, PHRASES, Phrase, Rate
 
 RU = Locale("ru")
 
@@ -197,7 +196,7 @@ def test_english_summary_and_sides_are_unchanged() -> None:
 
 
 def test_labels_and_plurals_exist_in_both_languages() -> None:
-    from cjmgen.i18n import LABELS, PLURALS
+    from cjmgen.i18n.labels import LABELS, PLURALS
 
     assert LABELS["en"].keys() == LABELS["ru"].keys()
     assert PLURALS["en"].keys() == PLURALS["ru"].keys()

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import yaml
-
 from conftest import run, simple_map
 
 

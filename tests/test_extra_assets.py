@@ -9,13 +9,13 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-
-from cjmgen.build import BuildOptions
-from cjmgen.incremental import PreviewBuilds, SiteBuilder
-from cjmgen.serve import DevServer
 from conftest import run, simple_map
 from sitecheck import broken_links, parse
 from test_serve import fetch
+
+from cjmgen.build.pipeline import BuildOptions
+from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
+from cjmgen.serve.server import DevServer
 
 CONFIG = ("base_url: /intranet/cjm/\n"
           "extra_css: [styles/brand.css]\n"

@@ -19,10 +19,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from cjmgen.pdf import engine, libraries
-from cjmgen.pdf.cache import FileDigests, job_key
 from conftest import PROJECT, run, simple_map, write_files
+
+from cjmgen.incremental.pdf_cache import FileDigests, job_key
+from cjmgen.pdf import engine, libraries
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 

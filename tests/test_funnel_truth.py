@@ -10,9 +10,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from cjmgen import charts
-from cjmgen.i18n import Locale
-from cjmgen.project import load_project
+from cjmgen.charts import svg as charts
+from cjmgen.content.project import load_project
+from cjmgen.i18n.labels import Locale
 from tests.conftest import PERSONA_ANNA, check_json, run, write_files
 
 MISMATCH_RU = "не сходится с численностью"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cjmgen.build import build
-from cjmgen.handout_volumes import handout_volumes
+from cjmgen.build.pipeline import build
+from cjmgen.pdf.handout_volumes import handout_volumes
 from tests.conftest import run, simple_map, write_files
 from tests.test_pdf import RU_CONFIG, make_ru_repo, pdfinfo, pdftext
 
@@ -119,8 +119,8 @@ def test_a_wrong_handout_maps_is_reported_where_it_is_written(tmp_path: Path, va
 
 @pdf_tools
 def test_serve_renders_a_volume_when_the_browser_asks_for_it(tmp_path: Path) -> None:
-    from cjmgen.build import BuildOptions
-    from cjmgen.incremental import PreviewBuilds, SiteBuilder
+    from cjmgen.build.pipeline import BuildOptions
+    from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
 
     root = make_ru_repo(tmp_path / "repo", commit=False)
     (root / "cjmgen.yml").write_text(RU_CONFIG.replace("pdf: {page_size: A3 landscape}", "pdf: {handout_maps: 1}"), encoding="utf-8")

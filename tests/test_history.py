@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import CHANNELS, PERSONA_ANNA, run, simple_map
 from test_diff import OLD, SOFA_V1
 from test_diff_helpers import IDENTITY, commit, git, init
@@ -83,8 +82,7 @@ def test_outside_git_everything_builds_without_history(make_repo) -> None:
 
 def test_one_git_log_for_the_whole_repository(site_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """History costs one git call whatever the number of maps."""
-    from cjmgen import gitio
-
+    from cjmgen.content import gitio
     calls: list[tuple[str, ...]] = []
     real = gitio.run_git
 
@@ -193,7 +191,7 @@ def test_init_sets_up_the_driver_in_a_git_repository(tmp_path: Path) -> None:
 
 
 def test_benchmark_function_runs(tmp_path: Path) -> None:
-    from cjmgen.history import bench_diff
+    from cjmgen.review.history import bench_diff
 
     figures = bench_diff(tmp_path / "bench", maps=30, changed=3)
     assert set(figures) == {"total_seconds", "read_seconds", "diff_seconds", "compare_all_changed_seconds"}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cjmgen.active_content import svg_problem
+from cjmgen.content.active_content import svg_problem
 from tests.conftest import run, simple_map, write_files
 
 SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="40">'

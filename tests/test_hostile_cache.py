@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cjmgen.cache_dir import cache_folder, write_atomically
-from cjmgen.page_reuse import hardlink_or_copy
+from cjmgen.incremental.cache_dir import cache_folder, write_atomically
+from cjmgen.incremental.page_reuse import hardlink_or_copy
 from tests.conftest import run, simple_map
 
 CACHE_NAMES = [".cjmgen-cache", ".cjmgen-cache/parsed", ".cjmgen-cache/pieces", ".cjmgen-cache/pdf",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import simple_map, write_files, PERSONA_ANNA, CHANNELS
+from tests.conftest import CHANNELS, PERSONA_ANNA, simple_map, write_files
 
 
 def _repo(root: Path, maps: int = 2, title: str = "Buying a sofa") -> Path:
@@ -94,7 +94,7 @@ def test_recovery_puts_the_old_site_back_before_anything_else(tmp_path: Path) ->
 
 
 def test_the_exchange_really_is_used_on_linux(tmp_path: Path) -> None:
-    from cjmgen.swap import exchange
+    from cjmgen.build.swap import exchange
 
     if not sys.platform.startswith("linux"):
         pytest.skip("renameat2 is Linux only")

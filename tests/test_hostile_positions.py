@@ -3,8 +3,8 @@ alias and merge bombs, very long legitimate documents."""
 
 from __future__ import annotations
 
+from cjmgen.content.yamltree import MAX_VALUES, parse_yaml
 from cjmgen.diagnostics import Diagnostics
-from cjmgen.yamltree import MAX_VALUES, parse_yaml
 from tests.conftest import check_json, simple_map
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-from cjmgen.serve_guard import host_allowed
 from conftest import simple_map
+
+from cjmgen.serve.guard import host_allowed
 
 WAIT = 20.0
 

@@ -69,7 +69,7 @@ def test_what_a_template_may_do_still_works(make_repo) -> None:
 
 def test_a_planted_compiled_template_of_an_unsandboxed_build_is_compiled_again(make_repo) -> None:
     """Compiled templates are signed as sandboxed code: one that is not verifies as nothing."""
-    from cjmgen.signing import Signer
+    from cjmgen.incremental.signing import Signer
 
     root = make_repo({"maps/sofa.md": simple_map("Sofa")})
     assert run(["build", "--no-pdf"], root).exit_code == 0

@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from cjmgen.incremental import SiteBuilder, listing_page
 from conftest import complete_stage, write_files
+
+from cjmgen.incremental.rebuild import SiteBuilder, listing_page
 
 PERSONA = "---\nname: {name}\nrole: {role}\nphoto: assets/p.svg\n---\nAbout {name}. See [the first map](../m0.md).\n"
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'
@@ -196,8 +196,9 @@ def test_listing_pages_wait_until_finished(tmp_path: Path) -> None:
 
 
 def test_serve_engine_gives_the_pages_of_cjmgen_build(example_repo: Path) -> None:
-    from cjmgen.build import BuildOptions
     from conftest import run
+
+    from cjmgen.build.pipeline import BuildOptions
 
     assert run(["build", "--no-pdf"], example_repo).exit_code == 0
     outcome = SiteBuilder(example_repo, BuildOptions(pdf=False)).rebuild()

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cjmgen.figures import INF, Reading, Unreadable, compare, read_figure
-from cjmgen.project import load_project
+from cjmgen.content.figures import INF, Reading, Unreadable, compare, read_figure
+from cjmgen.content.project import load_project
 from tests.conftest import CHANNELS, PERSONA_ANNA, PROJECT, check_json, run, write_files
 
 NBSP, NNBSP, THIN = "\u00a0", "\u202f", "\u2009"

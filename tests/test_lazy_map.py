@@ -1,5 +1,5 @@
 """Maps from the parse cache arrive as skeletons and load the rest when first read
-(cjmgen.lazy_map): readers see whole maps, and a rebuild after an edit loads the rest
+(cjmgen.incremental.lazy_map): readers see whole maps, and a rebuild after an edit loads the rest
 of no map whose page it keeps."""
 
 from __future__ import annotations
@@ -9,17 +9,17 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
-import cjmgen.parse_cache as parse_cache
-from cjmgen import bench
-from cjmgen.build import BuildOptions, build
-from cjmgen.config import load_config
-from cjmgen.diagnostics import Diagnostics
-from cjmgen.lazy_map import MapPart, StagePart, is_whole
-from cjmgen.model import Map, Stage
-from cjmgen.parse_cache import ParseCache
-from cjmgen.repository import parse_file, read_sources
 from conftest import simple_map
+
+import cjmgen.incremental.parse_cache as parse_cache
+from cjmgen import bench
+from cjmgen.build.pipeline import BuildOptions, build
+from cjmgen.config import load_config
+from cjmgen.content.model import Map, Stage
+from cjmgen.content.repository import parse_file, read_sources
+from cjmgen.diagnostics import Diagnostics
+from cjmgen.incremental.lazy_map import MapPart, StagePart, is_whole
+from cjmgen.incremental.parse_cache import ParseCache
 
 # A map whose problems are its own: incomplete stages, a count that grows, a stated
 # conversion the counts contradict.

@@ -6,10 +6,9 @@ import html
 import shutil
 from pathlib import Path
 
+import mermaid_oracle
 import pytest
 import yaml
-
-import mermaid_oracle
 from conftest import run
 from test_mermaid_interchange import HOSTILE_MAP, expected_tasks
 

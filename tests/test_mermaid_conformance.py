@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import math
-import pytest
-import yaml
 
 import mermaid_oracle
+import pytest
+import yaml
 from conftest import run
-from cjmgen.mermaid_syntax import MermaidError, parse_journey, visible
+
+from cjmgen.interchange.mermaid_syntax import MermaidError, parse_journey, visible
 
 EXPECTED = json.loads(mermaid_oracle.EXPECTED.read_text(encoding="utf-8"))
 FIXTURES = mermaid_oracle.fixtures()

@@ -7,12 +7,12 @@ import json
 import math
 from pathlib import Path
 
+import mermaid_oracle
 import pytest
 import yaml
-
-import mermaid_oracle
 from conftest import check_json, run
-from cjmgen.mermaid_syntax import parse_journey, visible
+
+from cjmgen.interchange.mermaid_syntax import parse_journey, visible
 
 HOSTILE_MAP = """\
 ---
@@ -150,7 +150,7 @@ def test_several_maps_export_as_markdown_and_import_back_with_all(make_repo, tmp
 
 
 def test_every_bundled_example_map_is_read_back_exactly(example_repo: Path) -> None:
-    from cjmgen.project import load_project
+    from cjmgen.content.project import load_project
 
     maps = load_project(example_repo).repo.maps
     assert maps
@@ -328,7 +328,7 @@ def test_import_never_writes_through_a_symlink(make_repo, tmp_path: Path) -> Non
 
 
 def test_emotion_and_score_helpers_agree_with_the_scale() -> None:
-    from cjmgen.mermaid import emotion_of, score_of
+    from cjmgen.interchange.mermaid import emotion_of, score_of
 
     assert [score_of(e) for e in (-2, -1, 0, 1, 2, None)] == [1, 2, 3, 4, 5, 3]
     assert emotion_of([5, 3, 1]) == 0 and emotion_of([4, 5]) == 2 and emotion_of([math.nan]) is None

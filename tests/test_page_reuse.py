@@ -10,11 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
-
-from cjmgen.parse_cache import CACHE_DIR
-from cjmgen.page_reuse import PIECES_DIR
 from conftest import run, simple_map, write_files
 from test_incremental import random_edit, start_repository
+
+from cjmgen.incremental.page_reuse import PIECES_DIR
+from cjmgen.incremental.parse_cache import CACHE_DIR
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -129,7 +129,7 @@ def test_a_theme_can_turn_kept_pages_off(make_repo) -> None:
 
 
 def test_the_parse_cache_stays_the_size_of_the_repository(make_repo) -> None:
-    from cjmgen.parse_cache import MAX_PACKS
+    from cjmgen.incremental.parse_cache import MAX_PACKS
 
     root = make_repo({"maps/a.md": simple_map("Buying a sofa"), "maps/b.md": simple_map("Returning a sofa")})
     for number in range(MAX_PACKS + 4):
@@ -144,7 +144,7 @@ def test_a_build_record_naming_files_outside_the_repository_is_not_trusted(make_
     so a record that names a file outside the repository is dropped, never followed."""
     import json
 
-    from cjmgen.build import BUILD_RECORDS
+    from cjmgen.build.pipeline import BUILD_RECORDS
 
     (tmp_path / "secret.txt").write_text("top secret")
     root = make_repo({"maps/a.md": simple_map("Buying a sofa"), "maps/b.md": simple_map("Returning a sofa")})
@@ -163,7 +163,7 @@ def test_a_first_build_parses_on_both_cores_and_the_next_loads_it_all(tmp_path: 
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """parse_cache.parse_ahead: a forked helper parses the last files and sends them
     pickled; the site and the diagnostics are those of a build without caches."""
-    import cjmgen.parse_cache as parse_cache
+    import cjmgen.incremental.parse_cache as parse_cache
 
     monkeypatch.setenv("CJMGEN_WORKERS", "2")
     root = tmp_path / "repo"
@@ -190,11 +190,11 @@ def test_a_first_build_parses_on_both_cores_and_the_next_loads_it_all(tmp_path: 
 
 
 def test_catalog_refs_are_named_only_when_their_objects_belong_together(make_repo) -> None:
-    from cjmgen.catalog import StageRef, TouchpointRef
+    from cjmgen.analysis.catalog import StageRef, TouchpointRef
     from cjmgen.config import load_config
+    from cjmgen.content.repository import parse_file
     from cjmgen.diagnostics import Diagnostics
-    from cjmgen.page_reuse import StableNames
-    from cjmgen.repository import parse_file
+    from cjmgen.incremental.page_reuse import StableNames
 
     root = make_repo({"maps/a.md": simple_map("Buying a sofa"), "maps/b.md": simple_map("Returning a sofa")})
     config = load_config(root, Diagnostics())
@@ -214,9 +214,9 @@ def test_the_parse_helpers_results_are_not_held_after_loading(tmp_path: Path, mo
     """Memory: at 5,000 maps the helpers' pickles (65 MB) and the files' bytes (115 MB)
     were kept through the whole build; they go once loaded."""
     from cjmgen.config import load_config
+    from cjmgen.content.repository import read_sources
     from cjmgen.diagnostics import Diagnostics
-    from cjmgen.parse_cache import ParseCache
-    from cjmgen.repository import read_sources
+    from cjmgen.incremental.parse_cache import ParseCache
 
     monkeypatch.setenv("CJMGEN_WORKERS", "2")
     root = write_files(tmp_path / "repo", {f"maps/m{n:03}.md": simple_map(f"Map {n}") for n in range(60)})

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-
-from cjmgen.pagination import Pagination, paginate, per_page_option
 from conftest import run, simple_map, write_files
 from sitecheck import broken_links, parse
+
+from cjmgen.site.pagination import Pagination, paginate, per_page_option
 
 
 def test_a_list_is_cut_into_pages_that_know_their_neighbours() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cjmgen.build import BuildOptions, build
+from cjmgen.build.pipeline import BuildOptions, build
 from tests.conftest import CHANNELS, complete_stage, run, simple_map, write_files
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -355,7 +355,7 @@ def test_check_and_html_builds_never_import_weasyprint(tmp_path: Path, args: lis
     root = make_ru_repo(tmp_path / "repo", commit=False)
     code = (
         "import sys, json\n"
-        "from cjmgen.cli import cli\n"
+        "from cjmgen.cli.main import cli\n"
         "try:\n"
         f"    cli.main({json.dumps(['-C', str(root), *args])}, standalone_mode=False)\n"
         "except SystemExit:\n    pass\n"
@@ -377,12 +377,12 @@ def test_page_sizes_and_fit_estimate() -> None:
 
 def _bench_jobs(root: Path, names: set[str]) -> list:
     """Plan the infographics of a generated bench repository; keep the named ones."""
-    from cjmgen.build import effective_config, make_renderer
+    from cjmgen.build.pipeline import effective_config, make_renderer
+    from cjmgen.content.project import load_project
     from cjmgen.diagnostics import Diagnostics
     from cjmgen.pdf.layout import PageSpec
     from cjmgen.pdf.publish import plan_maps, printer_for
-    from cjmgen.project import load_project
-    from cjmgen.theme import load_theme
+    from cjmgen.site.theme import load_theme
 
     options = BuildOptions()
     config = effective_config(root, options, Diagnostics())

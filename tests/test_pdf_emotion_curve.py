@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from cjmgen.build import build
-from cjmgen.charts import EMOTION_COLOURS
+from cjmgen.build.pipeline import build
+from cjmgen.charts.svg import EMOTION_COLOURS
 from tests.conftest import CHANNELS, PERSONA_ANNA, run, write_files
 
 pdfplumber = pytest.importorskip("pdfplumber")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cjmgen.build import BuildOptions, build
+from cjmgen.build.pipeline import BuildOptions, build
 from cjmgen.pdf.document import PrintRenderer
 from tests.conftest import simple_map
 from tests.test_pdf import git, make_ru_repo, pdftext

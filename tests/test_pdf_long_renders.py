@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cjmgen.build import BuildOptions, build
+from cjmgen.build.pipeline import BuildOptions, build
 from tests.test_pdf import RU_CONFIG, make_ru_repo
 
 

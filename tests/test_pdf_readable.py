@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cjmgen.build import build
+from cjmgen.build.pipeline import build
 from tests.conftest import PROJECT, run
 
 pdfplumber = pytest.importorskip("pdfplumber")

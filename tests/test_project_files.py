@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import tomllib
 
-from cjmgen import __version__
 from conftest import PROJECT, run
+
+from cjmgen import __version__
 
 
 def test_the_licence_is_the_one_pyproject_names() -> None:

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from cjmgen.cli import cli
-from cjmgen.i18n import Locale
 from conftest import complete_stage, run, simple_map
+
+from cjmgen.cli.main import cli
+from cjmgen.i18n.labels import Locale
 
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 

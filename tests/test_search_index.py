@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cjmgen import search_index
-from cjmgen.search_index import normalise
 from conftest import run, simple_map
+
+from cjmgen.site import search_index
+from cjmgen.site.search_index import normalise
 
 
 def build(make_repo, files: dict[str, str]) -> Path:  # type: ignore[no-untyped-def]

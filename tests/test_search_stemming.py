@@ -1,6 +1,6 @@
 """The browser stems what the user types exactly as the build stemmed the index.
 
-cjmgen.stemming (the Snowball stemmers of the snowballstemmer package) and the
+cjmgen.site.stemming (the Snowball stemmers of the snowballstemmer package) and the
 theme's static/stemmer.js (the same Snowball 3.1 algorithms written for the
 browser) must give the same stem for every word, or a form found at build time
 would be missed at search time. Both run over a word list here: every word of the
@@ -15,10 +15,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from cjmgen.search_index import normalise
-from cjmgen.stemming import stem, words
 from conftest import PROJECT
+
+from cjmgen.site.search_index import normalise
+from cjmgen.site.stemming import stem, words
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
 from conftest import run, write_files
 from site_browser import CHROMIUM, base, browser, shots  # noqa: F401 - fixtures
 

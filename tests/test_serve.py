@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
-from cjmgen.build import BuildOptions
-from cjmgen.cli_serve import _is_loopback
-from cjmgen.incremental import PreviewBuilds, SiteBuilder
-from cjmgen.serve import DevServer
 from conftest import simple_map
+
+from cjmgen.build.pipeline import BuildOptions
+from cjmgen.cli.serve import _is_loopback
+from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
+from cjmgen.serve.server import DevServer
 
 WAIT = 15.0  # upper bound for anything to happen; polls return as soon as it does
 

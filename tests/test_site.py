@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import run, simple_map
 from sitecheck import broken_links, parse, tree_digest
 
@@ -155,7 +154,7 @@ def test_failed_build_leaves_published_site_untouched(make_repo) -> None:
     assert result.exit_code == 1
     assert "the published site was not changed" in result.stderr
     assert tree_digest(root / "site") == before
-    # only the lock file that keeps two builds apart (cjmgen.output_lock) stays beside the site
+    # only the lock file that keeps two builds apart (cjmgen.build.output_lock) stays beside the site
     assert [p.name for p in root.iterdir() if p.name.startswith(".site")] == [".site.lock"]
 
 
@@ -323,7 +322,7 @@ def test_relative_urls_match_posixpath_relpath() -> None:
     import posixpath
     import random
 
-    from cjmgen.site import _relative_path
+    from cjmgen.site.urls import _relative_path
 
     names = ["index.html", "maps", "seg1", "m1.html", "owners", "static", "a", ".", "..", "", "ё.html"]
     rng = random.Random(7)

@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import PROJECT, run
 from site_browser import CHROMIUM, base, browser, shots  # noqa: F401 - fixtures
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
 from conftest import run, simple_map
 from sitecheck import parse, serving
 

@@ -9,12 +9,12 @@ import threading
 from pathlib import Path
 
 import pytest
-
-from cjmgen.build import BuildOptions
-from cjmgen.incremental import PreviewBuilds, SiteBuilder
-from cjmgen.serve import DevServer, error_page
 from conftest import PERSONA_ANNA, complete_stage, run, simple_map
 from test_serve import fetch, until
+
+from cjmgen.build.pipeline import BuildOptions
+from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
+from cjmgen.serve.server import DevServer, error_page
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -8,7 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from conftest import PROJECT, simple_map, write_files, PERSONA_ANNA
+from conftest import PERSONA_ANNA, PROJECT, simple_map, write_files
 
 
 def test_wheel_contains_themes_and_builds_a_site(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from cjmgen.workers import Tickets, fork_map
+from cjmgen.build.workers import Tickets, fork_map
 
 
 def test_every_job_goes_to_exactly_one_process_and_the_busy_one_takes_fewer() -> None:

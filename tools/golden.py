@@ -22,12 +22,15 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Two fixed revisions that change the bundled maps: the diff is the same whatever HEAD is
 OLD_REVISION = os.environ.get("GOLDEN_OLD", "b0b78bd")
+NEW_REVISION = os.environ.get("GOLDEN_NEW", "5b8aef4")
 
 
 def cjmgen(*args: str, cwd: Path) -> bytes:
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", CJMGEN_NO_COLOR="1")
-    run = subprocess.run([sys.executable, "-m", "cjmgen", *args], cwd=cwd, env=env,
+    # -P: the repository's own cjmgen/ folder (a clone of this one) must not shadow the one tested
+    run = subprocess.run([sys.executable, "-P", "-m", "cjmgen", *args], cwd=cwd, env=env,
                          capture_output=True)
     log = b"exit %d\n" % run.returncode + run.stdout + b"\n--stderr--\n" + run.stderr
     return re.sub(rb"\d+(\.\d+)? (s|ms)\b", b"T s", log)  # timings vary run to run
@@ -40,8 +43,8 @@ def tree_digests(folder: Path) -> dict[str, str]:
 
 def record(out: Path) -> None:
     results: dict[str, str] = {}
-    # One fixed place: a PDF's /ID hashes its HTML, which names absolute file paths
-    scratch = Path(tempfile.gettempdir()) / "cjmgen-golden"
+    # One scratch folder per checkout, so that two checkouts can record at once
+    scratch = Path(tempfile.gettempdir()) / f"cjmgen-golden-{hashlib.sha256(bytes(ROOT)).hexdigest()[:8]}"
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir()
     if True:
@@ -53,6 +56,7 @@ def record(out: Path) -> None:
             shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
             src = ROOT / name
             shutil.copytree(src, target) if src.is_dir() else shutil.copy(src, target)
+        shutil.rmtree(repo / "cjmgen")  # only the maps, the config and the history are input
         site = repo / "site"
         results["build"] = hashlib.sha256(cjmgen("build", "--no-pdf", cwd=repo)).hexdigest()
         results.update({f"site/{k}": v for k, v in tree_digests(site).items()})
@@ -68,10 +72,10 @@ def record(out: Path) -> None:
             "export-excel": ["export", "--format", "csv", "--excel"],
             "schema-map": ["schema", "map"],
             "schema-persona": ["schema", "persona"],
-            "diff-text": ["diff", OLD_REVISION, "HEAD"],
-            "diff-markdown": ["diff", "--format", "markdown", OLD_REVISION, "HEAD"],
-            "diff-json": ["diff", "--format", "json", OLD_REVISION, "HEAD"],
-            "diff-html": ["diff", "--format", "html", OLD_REVISION, "HEAD"],
+            "diff-text": ["diff", OLD_REVISION, NEW_REVISION],
+            "diff-markdown": ["diff", "--format", "markdown", OLD_REVISION, NEW_REVISION],
+            "diff-json": ["diff", "--format", "json", OLD_REVISION, NEW_REVISION],
+            "diff-html": ["diff", "--format", "html", OLD_REVISION, NEW_REVISION],
         }
         for name, args in commands.items():
             results[name] = hashlib.sha256(cjmgen(*args, cwd=repo)).hexdigest()

@@ -20,19 +20,22 @@ from typing import Any, Callable, Iterable, Sequence
 import jinja2
 from markupsafe import Markup
 
-from cjmgen import __version__, charts, journey, site
-from cjmgen.assets import resolve_asset
+from cjmgen import __version__
+from cjmgen.analysis import journey
+from cjmgen.charts import svg as charts
+from cjmgen.content.assets import resolve_asset
+from cjmgen.content.gitio import run_git
+from cjmgen.content.markdown import is_external, is_local
+from cjmgen.content.model import Item, Map, Persona, Stage
+from cjmgen.content.repository import classify
 from cjmgen.diagnostics import SourceLocation
-from cjmgen.gitio import run_git
-from cjmgen.handout_volumes import HandoutVolume
-from cjmgen.i18n import Locale
-from cjmgen.markdown import is_external, is_local
-from cjmgen.model import Item, Map, Persona, Stage
+from cjmgen.i18n.labels import Locale
 from cjmgen.pdf import layout
 from cjmgen.pdf.engine import FitSpec, Job
+from cjmgen.pdf.handout_volumes import HandoutVolume
 from cjmgen.pdf.layout import CellText, LaneText, PageSpec, SheetText
-from cjmgen.render import TEMPLATE_FAULTS, PageError, SiteRenderer, StageView, _template_error, figures
-from cjmgen.repository import classify
+from cjmgen.site import urls as site
+from cjmgen.site.render import TEMPLATE_FAULTS, PageError, SiteRenderer, StageView, _template_error, figures
 
 FONT_FAMILY = "CJM Sans"
 HANDOUT_PAGE = PageSpec("A4", landscape=False)

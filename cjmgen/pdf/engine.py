@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
-from cjmgen.faults import wait_point
+from cjmgen.build.faults import wait_point
 from cjmgen.pdf.layout import MIN_ROOT_FONT
 from cjmgen.pdf.libraries import gone_without
 

@@ -15,9 +15,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable
 
+from cjmgen.build.termination import Terminated, die_with_parent, stop_processes
 from cjmgen.pdf import engine
 from cjmgen.pdf.engine import Job, JobResult
-from cjmgen.termination import Terminated, die_with_parent, stop_processes
 
 TASKS_PER_WORKER = 8
 

@@ -12,23 +12,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 from urllib.parse import quote
 
-from cjmgen import site
+from cjmgen.checks.report import plural
 from cjmgen.config import SiteConfig
+from cjmgen.content.model import Map
 from cjmgen.diagnostics import Diagnostic, Severity, SourceLocation
-from cjmgen.handout_volumes import HandoutVolume, handout_volumes
-from cjmgen.model import Map
+from cjmgen.incremental.pdf_cache import FileDigests, PdfCache, job_key
 from cjmgen.pdf import PdfError
-from cjmgen.pdf.cache import FileDigests, PdfCache, job_key
 from cjmgen.pdf.document import HANDOUT_PAGE, GitFacts, PlannedJob, PrintRenderer
 from cjmgen.pdf.engine import INSTALL_HINT, JobResult, PdfUnavailable
+from cjmgen.pdf.handout_volumes import HandoutVolume, handout_volumes
 from cjmgen.pdf.layout import POSTER_SIZES, PageSizeError, PageSpec
 from cjmgen.pdf.libraries import font_subsetter
 from cjmgen.pdf.pool import RenderError, render_jobs
-from cjmgen.render import SiteRenderer
-from cjmgen.report import plural
+from cjmgen.site import urls as site
+from cjmgen.site.render import SiteRenderer
 
 if TYPE_CHECKING:
-    from cjmgen.pdf.kept import PdfKeeper
+    from cjmgen.incremental.pdf_kept import PdfKeeper
 
 __all__ = [
     "PdfError", "PdfOutcome", "PageSpec", "PageSizeError", "POSTER_SIZES", "plan_site",

@@ -1,0 +1,1 @@
+"""The journey's structure and arithmetic: graph, funnel, cross-references."""

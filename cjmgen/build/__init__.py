@@ -1,0 +1,1 @@
+"""The build pipeline and what it needs: atomic output, worker processes, clean ends."""

@@ -1,0 +1,1 @@
+"""Whole-repository checks and how their diagnostics are levelled and reported."""

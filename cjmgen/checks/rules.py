@@ -1,0 +1,431 @@
+"""Whole-repository checks: references, duplicates, completeness, funnel, staleness, assets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import unicodedata
+from dataclasses import dataclass, replace
+from typing import Callable, Iterable, Mapping
+
+from cjmgen.analysis import journey
+from cjmgen.build.workers import fork_map, worker_count
+from cjmgen.checks import renames
+from cjmgen.content.assets import active_problem, resolve_asset
+from cjmgen.content.markdown import MarkdownRenderer, is_external, is_local, section_stage
+from cjmgen.content.model import Map, Stage
+from cjmgen.content.page_names import is_device_name
+from cjmgen.content.repository import Repository, classify
+from cjmgen.diagnostics import Diagnostic, Diagnostics, SourceLocation
+from cjmgen.incremental.lazy_map import known_own_problems
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    known = list(known)
+    composed = unicodedata.normalize("NFC", name)
+    for candidate in known:  # 'café' typed on a Mac (NFD) against 'café' (NFC): looks the same
+        if candidate != name and unicodedata.normalize("NFC", candidate) == composed:
+            return (f" ('{candidate}' differs only in its Unicode form: {_form(name)} here, "
+                    f"{_form(candidate)} there; retype one of them)")
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _form(text: str) -> str:
+    return "NFC" if unicodedata.is_normalized("NFC", text) else "NFD" if unicodedata.is_normalized("NFD", text) else "mixed"
+
+
+def _at(item: Map | Stage, key: str) -> SourceLocation | None:
+    return item.field_locations.get(key, item.location)
+
+
+def format_percent(rate: float) -> str:
+    """Plain-English percent for messages: 5%, 0.5%, 12.34%."""
+    text = f"{rate * 100:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def is_stale(journey_map: Map, today: dt.date, stale_after_days: int) -> bool:
+    if journey_map.reviewed is None:
+        return True
+    return (today - journey_map.reviewed).days > stale_after_days
+
+
+@dataclass(frozen=True)
+class MapFact:
+    """What other maps' checks need to know about a map: small enough to send between processes."""
+
+    id: str
+    path: str
+    state: str
+    id_location: SourceLocation
+
+    @classmethod
+    def of(cls, journey_map: Map) -> MapFact:
+        return cls(journey_map.id, journey_map.path, journey_map.state,
+                   _at(journey_map, "id") or SourceLocation(journey_map.path))
+
+
+def report_duplicates(facts: list[MapFact], diagnostics: Diagnostics) -> dict[str, MapFact]:
+    """Two maps with one id: an error at the later one. Facts in the repository's order
+    (by id, then path); returns each id's first map, which references resolve to.
+    Ids whose pages could not live together on a Mac or a Windows share are warned about
+    too (`report_unportable`)."""
+    first_of: dict[str, MapFact] = {}
+    for fact in facts:
+        first = first_of.setdefault(fact.id, fact)
+        if first is not fact:
+            diagnostics.error(
+                "duplicate-map", f"map id '{fact.id}' is also used by {first.path}", fact.id_location,
+                hint="set a different 'id' in one of the two files",
+            )
+    report_unportable(list(first_of.values()), diagnostics)
+    return first_of
+
+
+def report_unportable(facts: list[MapFact], diagnostics: Diagnostics) -> None:
+    """Warn about map ids whose pages break on a Mac or a Windows share, though the Linux
+    build is fine: ids differing only in letter case or Unicode form (`Sofa` and `sofa`
+    become one file there) and Windows device names (`CON`, `aux`, `com1`)."""
+    seen: dict[str, MapFact] = {}
+    for fact in facts:
+        folded = unicodedata.normalize("NFC", fact.id).casefold()
+        other = seen.setdefault(folded, fact)
+        if other is not fact:
+            diagnostics.warning(
+                "case-clash", f"map id '{fact.id}' differs from '{other.id}' ({other.path}) only in letter case "
+                "or Unicode form: on macOS and Windows both pages are one file", fact.id_location,
+                hint="rename one of the two maps (or set a different 'id')",
+            )
+        reserved = [part for part in fact.id.split("/") if is_device_name(part)]
+        if reserved:
+            diagnostics.warning(
+                "reserved-name", f"map id '{fact.id}': '{reserved[0]}' is a device name on Windows; "
+                "its page cannot be opened or copied from a Windows share", fact.id_location,
+                hint="rename the map (or set a different 'id')",
+            )
+
+
+@dataclass
+class RepositoryChecker:
+    repo: Repository
+    diagnostics: Diagnostics
+    today: dt.date
+    markdown: MarkdownRenderer
+    # Maps whose body links are checked later, by whoever parses the body anyway (the build's
+    # page renderer: see `map_body`); every other check runs here.
+    bodies_later: Callable[[Map], bool] | None = None
+
+    # Every map of the repository by id, when `repo.maps` holds only some of them (the
+    # parallel check: the others were parsed by other processes). None: repo.maps is all.
+    known: Mapping[str, MapFact] | None = None
+    fork: bool = True  # check bodies in forked workers when there are many (not when already one of several)
+
+    def run(self) -> None:
+        report_duplicates([MapFact.of(m) for m in self.repo.maps], self.diagnostics)
+        self.check_maps()
+        self.check_personas()
+
+    def check_maps(self) -> None:
+        """Everything about each map of `repo.maps` (the duplicate-id check aside)."""
+        bodies = []
+        for journey_map in self.repo.maps:
+            self.map_references(journey_map)
+            own = known_own_problems(journey_map)  # found when the file was parsed (lazy_map)
+            self.diagnostics.extend(list(own if own is not None else own_problems(journey_map)))
+            for stage in journey_map.stages:
+                self.touchpoints(stage)
+            self.staleness(journey_map)
+            if self.bodies_later is None or not self.bodies_later(journey_map):
+                bodies.append(journey_map)
+        self.map_bodies(bodies)
+
+    def check_personas(self) -> None:
+        for persona in self.repo.personas.values():
+            self.persona(persona)
+
+    def find_map(self, map_id: str) -> Map | MapFact | None:
+        return self.known.get(map_id) if self.known is not None else self.repo.map(map_id)
+
+    def map_ids(self) -> list[str]:
+        """For suggestions only: O(n), asked once per unknown reference."""
+        return list(self.known) if self.known is not None else [m.id for m in self.repo.maps]
+
+    def map_references(self, journey_map: Map) -> None:
+        repo = self.repo
+        if journey_map.persona is not None and journey_map.persona not in repo.personas:
+            self.diagnostics.error(
+                "persona-ref",
+                f"unknown persona '{journey_map.persona}'{_suggest(journey_map.persona, repo.personas)}",
+                _at(journey_map, "persona"),
+                hint="a persona id is a file name in personas/ without .md",
+            )
+        for related in journey_map.related:
+            if self.find_map(related) is None:
+                self.diagnostics.error(
+                    "map-ref", f"unknown related map '{related}'{_suggest(related, self.map_ids())}",
+                    _at(journey_map, "related"),
+                )
+        if journey_map.current is not None:
+            target = self.find_map(journey_map.current)
+            if target is None:
+                self.diagnostics.error(
+                    "map-ref",
+                    f"unknown current-state map '{journey_map.current}'{_suggest(journey_map.current, self.map_ids())}",
+                    _at(journey_map, "current"),
+                )
+            elif target.state != "current":
+                self.diagnostics.warning(
+                    "current-ref",
+                    f"'current' points at '{target.id}', which is a {target.state}-state map",
+                    _at(journey_map, "current"),
+                )
+            if journey_map.state != "future":
+                self.diagnostics.warning(
+                    "current-ref",
+                    "'current' is meant for a future-state map; this map's state is current",
+                    _at(journey_map, "current"),
+                    hint="add 'state: future' or remove 'current'",
+                )
+
+    def touchpoints(self, stage: Stage) -> None:
+        catalog = self.repo.channels
+        if catalog is None:
+            return
+        for touchpoint in stage.touchpoints:
+            if touchpoint.channel not in catalog:
+                self.diagnostics.error(
+                    "channel-ref",
+                    f"unknown channel '{touchpoint.channel}'{_suggest(touchpoint.channel, catalog)}",
+                    touchpoint.location,
+                    hint="add it to channels.yml or use one of its ids",
+                )
+
+    def staleness(self, journey_map: Map) -> None:
+        if journey_map.status == "draft":
+            return
+        days = self.repo.config.stale_after_days
+        if journey_map.reviewed is None:
+            self.diagnostics.warning(
+                "stale", "map has no 'reviewed' date", journey_map.location,
+                hint="add reviewed: YYYY-MM-DD after the team reviews the map",
+            )
+        elif is_stale(journey_map, self.today, days):
+            age = (self.today - journey_map.reviewed).days
+            self.diagnostics.warning(
+                "stale",
+                f"map was last reviewed {age} days ago, more than stale_after_days ({days})",
+                _at(journey_map, "reviewed"),
+            )
+
+    def map_bodies(self, maps: list[Map]) -> None:
+        """Body links of many maps, on every core: each body must be parsed as Markdown,
+        the largest part of a check; the diagnostics are small to send back."""
+
+        def shard(index: int, count: int) -> list[Diagnostic]:
+            found = Diagnostics()
+            checker = replace(self, diagnostics=found)
+            for journey_map in maps[index::count]:
+                checker.map_body(journey_map)
+            return found.items
+
+        for items in fork_map(shard, worker_count(len(maps)) if self.fork else 1):
+            self.diagnostics.extend(items)
+
+    def map_body(self, journey_map: Map) -> None:
+        """The links and images of a map's Markdown body, and notes that lost their stage."""
+        self.body_references(journey_map.path, journey_map.body, journey_map.body_first_line)
+        self.unmatched_notes(journey_map)
+
+    def unmatched_notes(self, journey_map: Map) -> None:
+        """A `## heading` close to a stage's name that names none: most likely a stage
+        renamed without `id:`, whose notes are now shown as part of the map's story."""
+        keys = journey_map.section_keys()
+        for heading, line in self.markdown.section_headings(journey_map.body):
+            if section_stage(heading, keys) is not None:
+                continue
+            closest = renames.closest_stage(heading, journey_map.stages)
+            if closest is None:
+                continue  # a section of the story (sources, method), not a stage's notes
+            self.diagnostics.warning(
+                "notes-unmatched",
+                f"notes section '## {heading}' matches no stage (closest: '{closest.name}'); "
+                "its notes are not shown with any stage",
+                SourceLocation(journey_map.path, line + journey_map.body_first_line - 1, 1),
+                hint=renames.rename_hint(heading, closest) + f", or rename the heading to '## {closest.name}'",
+            )
+
+    def body_references(self, path: str, body: str, first_line: int) -> None:
+        for ref in self.markdown.references(body):
+            target = ref.target
+            loc = SourceLocation(path, ref.line + first_line - 1, ref.column)
+            if ref.kind == "image" and is_external(target):
+                self.diagnostics.warning(
+                    "external-resource",
+                    f"image '{target}' is on another server; the site makes no external requests, so it is shown as a link",
+                    loc, hint="copy the image into the repository (e.g. maps/assets/)",
+                )
+                continue
+            if not is_local(target):
+                continue
+            self.local_file(target, path, loc, "image" if ref.kind == "image" else "link")
+
+    def local_file(self, target: str, referrer: str, loc: SourceLocation | None, what: str) -> None:
+        resolved = resolve_asset(target, referrer, self.repo.config)
+        if resolved.problem == "outside":
+            self.diagnostics.error(
+                "asset-path", f"{what} '{target}' points outside the repository", loc,
+                hint="files published with the site must live inside the repository",
+            )
+        elif resolved.problem == "missing":
+            self.diagnostics.warning("asset-missing", f"{what} '{target}' does not exist", loc)
+        elif resolved.problem == "hidden":
+            self.diagnostics.error(
+                "asset-hidden", f"{what} '{target}' is a hidden file or in a hidden folder: not published", loc,
+                hint="hidden files (.git, .env, dot-folders) are never published; move the file if it is meant to be",
+            )
+        elif resolved.path is not None and classify(resolved.path, self.repo.config) is None:
+            problem = active_problem(resolved.path, self.repo.config)
+            if problem is not None:
+                self.diagnostics.error(
+                    "asset-active", f"{what} '{target}': {problem}", loc,
+                    hint="link a PDF, an image or a plain SVG instead, or publish the page elsewhere",
+                )
+
+    def persona(self, persona) -> None:  # type: ignore[no-untyped-def]
+        if persona.photo:
+            self.local_file(persona.photo, persona.path, persona.field_locations.get("photo"), "photo")
+        catalog = self.repo.channels
+        if catalog is not None:
+            for channel in persona.channels:
+                if channel not in catalog:
+                    self.diagnostics.error(
+                        "channel-ref", f"unknown channel '{channel}'{_suggest(channel, catalog)}",
+                        persona.field_locations.get("channels"),
+                    )
+        self.body_references(persona.path, persona.body, persona.body_first_line)
+
+
+def own_problems(journey_map: Map) -> tuple[Diagnostic, ...]:
+    """What is wrong with the map whatever else the repository holds: stage ids, the
+    funnel, completeness. A function of its file alone, so the parse cache keeps the
+    answer with the parsed map (lazy_map) and a build does not read the map's lanes."""
+    found = Diagnostics()
+    OwnChecker(found).run(journey_map)
+    return tuple(found.items)
+
+
+#: Why a KPI with both figures has no status, and what to write instead.
+KPI_REASONS = {
+    "unreadable": (
+        "'{detail}' is not a number cjmgen can read",
+        "write a number and a unit, e.g. 5,5 %, 3 дня, 2:15, 1 200 ₽, 90%+, от 2 до 3 дней",
+    ),
+    "units": (
+        "value {value} and target {target} measure different things ({detail})",
+        "write both in units of one kind: days, hours and minutes compare, so do ₽, тыс. ₽ and млн ₽; "
+        "% and п.п. do not",
+    ),
+    "straddles": (
+        "the value {value} lies on both sides of the target {target}",
+        "give the value as one figure, or the target as a range",
+    ),
+}
+
+
+@dataclass
+class OwnChecker:
+    diagnostics: Diagnostics
+
+    def run(self, journey_map: Map) -> None:
+        self.stages(journey_map)
+        self.funnel(journey_map)
+
+    def stages(self, journey_map: Map) -> None:
+        ids: dict[str, Stage] = {}
+        for stage in journey_map.stages:
+            if stage.id in ids:
+                self.diagnostics.error(
+                    "duplicate-stage",
+                    f"stage id '{stage.id}' is used twice in this map",
+                    _at(stage, "id") or stage.location,
+                    hint="give one of the stages its own 'id'",
+                )
+            ids.setdefault(stage.id, stage)
+        for stage in journey_map.stages:
+            for target in stage.next:
+                if target not in ids:
+                    typo = _suggest(target, ids)
+                    # no close id: more likely a stage renamed without `id:` than a typo
+                    renamed = None if typo else renames.closest_stage(target, journey_map.stages)
+                    self.diagnostics.error(
+                        "stage-ref",
+                        f"'next' names unknown stage '{target}'{typo}",
+                        _at(stage, "next"),
+                        hint=renames.rename_hint(target, renamed) if renamed is not None else None,
+                    )
+            self.completeness(stage)
+            self.kpi_status(stage)
+
+    def kpi_status(self, stage: Stage) -> None:
+        """A KPI with a value and a target but no status: say why, and how to fix it."""
+        for kpi in stage.kpis:
+            verdict = kpi.verdict
+            if verdict.reason not in KPI_REASONS:
+                continue
+            assert kpi.value is not None and kpi.target is not None
+            value, target = kpi.value.raw, kpi.target.raw
+            why, hint = KPI_REASONS[verdict.reason]
+            self.diagnostics.warning(
+                "kpi-no-status",
+                f"KPI '{kpi.name}' gets no status: "
+                + why.format(value=value, target=target, detail=verdict.detail),
+                kpi.location,
+                hint=hint,
+            )
+
+    def completeness(self, stage: Stage) -> None:
+        """The seeds' checklist: every stage needs a goal, a KPI, an obstacle and an owner."""
+        missing = [key for key in ("goals", "kpis", "obstacles", "owner") if not getattr(stage, key)]
+        if missing:
+            self.diagnostics.warning(
+                "stage-incomplete",
+                f"stage '{stage.name}' has no {', '.join(missing)}",
+                stage.location,
+                hint="every stage should name its goal, a KPI, the obstacles and an owner",
+            )
+
+    def funnel(self, journey_map: Map) -> None:
+        for found in journey.mismatches(journey_map):
+            stage, target = found.stage, found.target
+            assert stage.conversion is not None
+            self.diagnostics.warning(
+                "conversion-mismatch",
+                f"stated conversion {stage.conversion.raw} contradicts the counts: "
+                f"stated {format_percent(found.stated)}, counts give {format_percent(found.computed)} "
+                f"({target.count} of {stage.count})",
+                _at(stage, "conversion"),
+                hint="correct the counts or the stated conversion; the site shows both until they agree",
+            )
+        self.growing_counts(journey_map)
+
+    def growing_counts(self, journey_map: Map) -> None:
+        """A count larger than the one before it, along a forward path, is a data error."""
+        by_id = {s.id: s for s in journey_map.stages}
+        for edge in journey.edges(journey_map):
+            if edge.loop:
+                continue
+            source, target = by_id[edge.source], by_id[edge.target]
+            if source.count is not None and target.count is not None and target.count > source.count:
+                self.diagnostics.warning(
+                    "count-grows",
+                    f"count grows from {source.count} at '{source.name}' to {target.count} "
+                    f"at '{target.name}' without a loop",
+                    _at(target, "count"),
+                    hint="customers can only drop out along a path; check both counts",
+                )
+
+
+def check_repository(repo: Repository, diagnostics: Diagnostics, today: dt.date, markdown: MarkdownRenderer,
+                     bodies_later: Callable[[Map], bool] | None = None) -> None:
+    RepositoryChecker(repo, diagnostics, today, markdown, bodies_later).run()

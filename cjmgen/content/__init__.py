@@ -1,0 +1,1 @@
+"""Reading a map repository: files, YAML, Markdown and git into the model."""

@@ -1,0 +1,185 @@
+"""JSON Schema of map, persona and channel files, for editors (yaml-language-server)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cjmgen import __version__
+from cjmgen.content.schema import EMOTION_RANGE, STATES, STATUSES
+
+SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _text(description: str) -> dict[str, Any]:
+    return {"type": "string", "description": description}
+
+
+def _item() -> dict[str, Any]:
+    return {
+        "anyOf": [
+            {"type": ["string", "number"]},
+            {
+                "type": "object",
+                "properties": {
+                    "text": _text("The item's text."),
+                    "source": _text("The evidence: an interview, a survey, an analytics report, a URL."),
+                    "score": {"type": "number", "description": "A Mermaid journey task's score, 1..5 (kept by `cjmgen import mermaid`)."},
+                    "actors": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                               "description": "Who does it, as a Mermaid journey names them."},
+                },
+                "required": ["text"],
+                "additionalProperties": False,
+            },
+        ]
+    }
+
+
+def _list_of(item: dict[str, Any], description: str) -> dict[str, Any]:
+    """A list field that also accepts a single value (read as a list of one)."""
+    return {"description": description, "anyOf": [item, {"type": "array", "items": item}]}
+
+
+def _quantity(description: str) -> dict[str, Any]:
+    return {"type": ["number", "string"], "description": description}
+
+
+def stage_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
+    kpi = {
+        "anyOf": [
+            {"type": "string"},
+            {
+                "type": "object",
+                "properties": {
+                    "name": _text("What is measured."),
+                    "value": _quantity("The current figure: 5%, 42, '3 дня', '1 200 ₽', '90%+', 'от 2 до 3 дней', '2:15'. Quote figures with a comma inside {...}."),
+                    "target": _quantity("The figure the team aims for; a bound ('<35%', '90%+') or a range also works."),
+                    "unit": _text("Unit shown after value and target (RUB, days)."),
+                    "better": {"enum": ["higher", "lower"], "description": "Which way is good (default higher)."},
+                    "source": _text("Where the figure comes from."),
+                },
+                "required": ["name"],
+                "additionalProperties": False,
+            },
+        ]
+    }
+    touchpoint = {
+        "anyOf": [
+            {"type": "string", "description": "A channel id from channels.yml."},
+            {
+                "type": "object",
+                "properties": {
+                    "channel": _text("A channel id from channels.yml."),
+                    "name": _text("What happens at this touchpoint."),
+                    "source": _text("The evidence."),
+                },
+                "required": ["channel"],
+                "additionalProperties": False,
+            },
+        ]
+    }
+    properties: dict[str, Any] = {
+        "id": _text("Unique in the map; default: the slug of the name."),
+        "name": _text("The stage's name, shown as the column header."),
+        "goals": _list_of(_item(), "The customer's goal at this stage."),
+        "actions": _list_of(_item(), "What the customer does."),
+        "thoughts": _list_of(_item(), "What the customer thinks."),
+        "quotes": _list_of(_item(), "The customer's own words: reviews, comments, complaints."),
+        "touchpoints": _list_of(touchpoint, "Points of contact, online and offline."),
+        "emotion": {"type": "integer", "minimum": EMOTION_RANGE[0], "maximum": EMOTION_RANGE[1],
+                    "description": "-2 very negative .. 2 very positive."},
+        "kpis": _list_of(kpi, "The stage's KPIs with targets."),
+        "obstacles": _list_of(_item(), "Pains and barriers between the customer and the goal."),
+        "triggers": _list_of(_item(), "What makes the customer remember the company later."),
+        "push": _list_of(_item(), "The push action that carries the customer into the next stage."),
+        "opportunities": _list_of(_item(), "Ideas to improve the stage."),
+        "backstage": _list_of(_item(), "What the company does out of the customer's sight."),
+        "owner": _text("Who in the company answers for this stage."),
+        "count": {"type": ["integer", "string"], "description": "Customers who reached this stage (funnel)."},
+        "conversion": _quantity("Stated conversion into the next stage, e.g. 5%; checked against counts."),
+        "next": _list_of({"type": "string"}, "Stage ids this stage leads to: several make a branch, an earlier one a loop."),
+    }
+    for key, label in (lanes or {}).items():
+        properties[key] = _list_of(_item(), f"Custom lane: {label}.")
+    return {"type": "object", "properties": properties, "required": ["name"], "additionalProperties": False}
+
+
+def map_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
+    return {
+        "$schema": SCHEMA_URI,
+        "$id": "cjmgen-map.schema.json",
+        "title": f"cjmgen journey map (frontmatter), cjmgen {__version__}",
+        "type": "object",
+        "properties": {
+            "id": _text("The map's id; default: its path below maps/ without .md."),
+            "title": _text("The map's title."),
+            "description": _text("One sentence under the title."),
+            "language": {"enum": ["en", "ru"],
+                         "description": "The map's own language when it is not the site's: its page and PDF print in it."},
+            "persona": _text("A persona id: a file name in personas/ without .md."),
+            "segment": _text("The customer segment this map is for."),
+            "state": {"enum": list(STATES), "description": "current or future state."},
+            "status": {"enum": list(STATUSES), "description": "Drafts are left out of the site unless --drafts."},
+            "owner": _text("Who maintains this map."),
+            "tags": _list_of({"type": "string"}, "Free tags."),
+            "reviewed": {"type": "string", "format": "date", "description": "Last review, YYYY-MM-DD."},
+            "related": _list_of({"type": "string"}, "Ids of related maps."),
+            "current": _text("On a future-state map: the current-state map it improves on."),
+            "stages": {"type": "array", "minItems": 1, "items": stage_schema(lanes)},
+        },
+        "required": ["title", "stages"],
+        "additionalProperties": False,
+    }
+
+
+def persona_schema() -> dict[str, Any]:
+    return {
+        "$schema": SCHEMA_URI,
+        "$id": "cjmgen-persona.schema.json",
+        "title": "cjmgen persona (frontmatter)",
+        "type": "object",
+        "properties": {
+            "name": _text("The persona's name, e.g. 'Anna, 32'."),
+            "role": _text("Who they are."),
+            "photo": _text("A path inside the repository, e.g. assets/anna.jpg."),
+            "quote": _text("What they would say."),
+            "goals": _list_of(_item(), "Goals."),
+            "needs": _list_of(_item(), "Needs."),
+            "pains": _list_of(_item(), "Pains."),
+            "channels": _list_of({"type": "string"}, "Channel ids they use."),
+        },
+        "required": ["name"],
+        "additionalProperties": False,
+    }
+
+
+def channels_schema() -> dict[str, Any]:
+    channel = {
+        "anyOf": [
+            {"type": "string", "description": "The channel's display name."},
+            {
+                "type": "object",
+                "properties": {
+                    "name": _text("Display name."),
+                    "kind": {"enum": ["online", "offline"]},
+                    "description": _text("What the channel is."),
+                },
+                "additionalProperties": False,
+            },
+        ]
+    }
+    return {
+        "$schema": SCHEMA_URI,
+        "$id": "cjmgen-channels.schema.json",
+        "title": "cjmgen channel catalog (channels.yml)",
+        "type": "object",
+        "additionalProperties": channel,
+    }
+
+
+SCHEMAS = {"map": map_schema, "persona": persona_schema, "channels": channels_schema}
+
+
+def render_schema(kind: str, lanes: dict[str, str] | None = None) -> str:
+    schema = map_schema(lanes) if kind == "map" else SCHEMAS[kind]()
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,221 @@
+"""The journey-map model: frozen dataclasses, pure data, each with its source position.
+
+Positions are excluded from equality so that two parses of the same content
+compare equal even if lines moved (what `serve` and `diff` rely on).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from cjmgen.content import figures
+from cjmgen.diagnostics import SourceLocation
+
+LIST_FIELDS = (
+    "goals", "actions", "thoughts", "quotes", "obstacles", "triggers",
+    "push", "opportunities", "backstage",
+)
+
+
+def _loc() -> SourceLocation | None:
+    return field(default=None, compare=False, repr=False)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Item:
+    """A text entry of a lane; `source` names its evidence, else it is an assumption."""
+
+    text: str
+    source: str | None = None
+    location: SourceLocation | None = _loc()
+    score: float | None = None  # a Mermaid journey task's score (1..5) kept on the action
+    actors: tuple[str, ...] = ()  # who does it, as a Mermaid journey names them
+
+
+_NUMBER = re.compile(
+    r"^\s*(?P<num>[-+−]?\d[\d\s\u00a0\u202f]*(?:[.,]\d+)*)\s*(?P<rest>.*?)\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure as written (`5%`, `1 200`, `3.5 days`) and its numeric reading."""
+
+    raw: str
+    number: float | None
+    percent: bool = False
+    unit: str = ""
+
+    @classmethod
+    def parse(cls, value: object) -> Quantity:
+        if isinstance(value, bool):
+            return cls(str(value), None)
+        if isinstance(value, (int, float)):
+            try:
+                number: float | None = float(value)
+            except OverflowError:  # a 400-digit integer
+                number = None
+            if number is not None and not math.isfinite(number):
+                number = None  # YAML .inf and .nan are no figures
+            return cls(_format_plain(value), number)
+        raw = str(value).strip()
+        match = _NUMBER.match(raw)
+        if not match:
+            return cls(raw, None)
+        number = _parse_number(match["num"])
+        rest = match["rest"]
+        if number is None:
+            return cls(raw, None)
+        if rest == "%":
+            return cls(raw, number, percent=True)
+        return cls(raw, number, unit=rest)
+
+    def comparable_with(self, other: Quantity) -> bool:
+        if self.number is None or other.number is None:
+            return False
+        if self.percent or other.percent:
+            return not (self.unit or other.unit)
+        return self.unit.casefold() == other.unit.casefold()
+
+
+def _format_plain(value: int | float) -> str:
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+_parse_number = figures.parse_number  # one reader of numbers for counts, conversions and KPIs
+
+
+@dataclass(frozen=True)
+class KPI:
+    name: str
+    value: Quantity | None = None
+    target: Quantity | None = None
+    unit: str | None = None
+    better: str = "higher"  # higher | lower
+    source: str | None = None
+    location: SourceLocation | None = _loc()
+
+    @property
+    def verdict(self) -> figures.Verdict:
+        """Status and, without one, the reason (see `cjmgen.content.figures`: `3 дня` vs `1 день`)."""
+        return figures.verdict(
+            self.value.raw if self.value is not None else None,
+            self.target.raw if self.target is not None else None,
+            self.unit, self.better,
+        )
+
+    @property
+    def status(self) -> str:
+        """`met`, `missed` or `unknown` (no value, no target, or figures that do not compare)."""
+        return self.verdict.status
+
+
+@dataclass(frozen=True)
+class Touchpoint:
+    """A point of contact; `channel` is a catalog id (or free text without a catalog)."""
+
+    channel: str
+    name: str | None = None
+    source: str | None = None
+    location: SourceLocation | None = _loc()
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    name: str
+    goals: tuple[Item, ...] = ()
+    actions: tuple[Item, ...] = ()
+    thoughts: tuple[Item, ...] = ()
+    quotes: tuple[Item, ...] = ()
+    touchpoints: tuple[Touchpoint, ...] = ()
+    emotion: int | None = None
+    kpis: tuple[KPI, ...] = ()
+    obstacles: tuple[Item, ...] = ()
+    triggers: tuple[Item, ...] = ()
+    push: tuple[Item, ...] = ()
+    opportunities: tuple[Item, ...] = ()
+    backstage: tuple[Item, ...] = ()
+    owner: str | None = None
+    count: int | None = None
+    conversion: Quantity | None = None
+    next: tuple[str, ...] = ()  # as written; empty means "the following stage"
+    lanes: tuple[tuple[str, tuple[Item, ...]], ...] = ()  # custom lanes from config
+    location: SourceLocation | None = _loc()
+    field_locations: Mapping[str, SourceLocation] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def lane(self, key: str) -> tuple[Item, ...]:
+        return dict(self.lanes).get(key, ())
+
+
+@dataclass(frozen=True)
+class Map:
+    id: str
+    path: str  # repository-relative, POSIX separators
+    title: str
+    stages: tuple[Stage, ...]
+    persona: str | None = None
+    segment: str | None = None
+    state: str = "current"  # current | future
+    status: str = "published"  # draft | review | published
+    owner: str | None = None
+    tags: tuple[str, ...] = ()
+    reviewed: dt.date | None = None
+    related: tuple[str, ...] = ()
+    current: str | None = None
+    description: str | None = None
+    body: str = ""
+    language: str | None = None  # en | ru: the map's own, when it is not the site's
+    body_first_line: int = 1
+    location: SourceLocation | None = _loc()
+    field_locations: Mapping[str, SourceLocation] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    def section_keys(self) -> dict[str, str]:
+        """Casefolded stage names and ids -> stage id: the `## headings` that attach body sections."""
+        keys: dict[str, str] = {}
+        for stage in self.stages:
+            keys.setdefault(stage.name.strip().casefold(), stage.id)
+            keys.setdefault(stage.id.casefold(), stage.id)
+        return keys
+
+
+@dataclass(frozen=True)
+class Persona:
+    id: str
+    path: str
+    name: str
+    role: str | None = None
+    photo: str | None = None  # repository-relative path, already checked
+    quote: str | None = None
+    goals: tuple[Item, ...] = ()
+    needs: tuple[Item, ...] = ()
+    pains: tuple[Item, ...] = ()
+    channels: tuple[str, ...] = ()
+    body: str = ""
+    body_first_line: int = 1
+    location: SourceLocation | None = _loc()
+    field_locations: Mapping[str, SourceLocation] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: str
+    name: str
+    kind: str = "online"  # online | offline
+    description: str | None = None
+    location: SourceLocation | None = _loc()

@@ -1,0 +1,473 @@
+"""Raw YAML trees to model objects: types, ranges, unknown keys, all collected.
+
+Every problem becomes a diagnostic at the line of the offending key or value;
+reading goes on, so one run reports everything that is wrong with a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from cjmgen.content import figures
+from cjmgen.content.model import KPI, Channel, Item, Map, Persona, Quantity, Stage, Touchpoint
+from cjmgen.content.page_names import page_id_problem
+from cjmgen.content.yamltree import YNode
+from cjmgen.diagnostics import Diagnostics, SourceLocation
+from cjmgen.site.urls import slugify
+
+MAP_KEYS = (
+    "id", "title", "persona", "segment", "state", "status", "owner", "tags",
+    "reviewed", "related", "current", "stages", "description", "language",
+)
+STAGE_KEYS = (
+    "id", "name", "goals", "actions", "thoughts", "quotes", "touchpoints",
+    "emotion", "kpis", "obstacles", "triggers", "push", "opportunities",
+    "backstage", "owner", "count", "conversion", "next",
+)
+ITEM_LISTS = (
+    "goals", "actions", "thoughts", "quotes", "obstacles", "triggers", "push",
+    "opportunities", "backstage",
+)
+PERSONA_KEYS = ("name", "role", "photo", "quote", "goals", "needs", "pains", "channels")
+_NUMBERISH = re.compile(r"[+-]?(\d|\.?(inf|nan))", re.I)
+#: Far beyond any count of customers, within what a float (the charts' arithmetic) holds exactly.
+MAX_COUNT = 10**15
+KPI_KEYS = ("name", "value", "target", "unit", "better", "source")
+TOUCHPOINT_KEYS = ("channel", "name", "source")
+ITEM_KEYS = ("text", "source", "score", "actors")
+CHANNEL_KEYS = ("name", "kind", "description")
+STATES = ("current", "future")
+LANGUAGES = ("en", "ru")
+STATUSES = ("draft", "review", "published")
+EMOTION_RANGE = (-2, 2)
+
+_KIND_NAMES = {
+    "str": "text", "int": "a number", "float": "a number", "bool": "true/false",
+    "null": "nothing", "timestamp": "a date", "seq": "a list", "map": "a mapping",
+}
+
+
+@dataclass
+class Reader:
+    """Turns YNodes into typed values, reporting each problem where it stands."""
+
+    diagnostics: Diagnostics
+
+    def unknown_keys(self, node: YNode, known: Iterable[str], what: str) -> None:
+        known = list(known)
+        for key, value in node.value.items():
+            if key in known:
+                continue
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            self.diagnostics.warning(
+                "unknown-key", f"unknown key '{key}' in {what}{hint}", value.key_loc or value.loc
+            )
+
+    def type_error(self, node: YNode, key: str, expected: str) -> None:
+        got = _KIND_NAMES.get(node.kind, node.kind)
+        self.diagnostics.error(
+            "type", f"'{key}' must be {expected}, got {got}", node.loc
+        )
+
+    def text(self, node: YNode | None, key: str) -> str | None:
+        """A text value; numbers are accepted, YAML's implicit types recovered as written."""
+        if node is None or node.kind == "null":
+            return None
+        if node.kind == "str":
+            return node.value
+        if node.kind == "int":
+            return node.raw if node.raw is not None else str(node.value)
+        if node.kind in ("bool", "float", "timestamp") and node.raw is not None:
+            kind = {"bool": "true/false", "float": "a decimal number", "timestamp": "a date"}[node.kind]
+            self.diagnostics.warning(
+                "yaml-implicit-type",
+                f"'{key}': YAML reads {node.raw} as {kind}; it is taken as text",
+                node.loc,
+                hint=f"quote it: {key}: \"{node.raw}\"",
+            )
+            return node.raw
+        self.type_error(node, key, "text")
+        return None
+
+    def required_text(self, fields: dict[str, YNode], key: str, owner: YNode, what: str) -> str | None:
+        if key not in fields or fields[key].kind == "null":
+            self.diagnostics.error(
+                "missing-field", f"{what} is missing the required field '{key}'",
+                owner.loc,
+            )
+            return None
+        value = self.text(fields[key], key)
+        if value is not None and not value.strip():
+            self.diagnostics.error("missing-field", f"'{key}' must not be empty", fields[key].loc)
+            return None
+        return value
+
+    def texts(self, node: YNode | None, key: str) -> tuple[str, ...]:
+        """A list of plain texts (ids, tags); a single value is a one-item list."""
+        if node is None or node.kind == "null":
+            return ()
+        nodes = node.value if node.kind == "seq" else [node]
+        out = []
+        for child in nodes:
+            value = self.text(child, key)
+            if value is not None:
+                out.append(value)
+        return tuple(out)
+
+    def choice(self, node: YNode | None, key: str, choices: tuple[str, ...], default: str) -> str:
+        if node is None or node.kind == "null":
+            return default
+        value = self.text(node, key)
+        if value is None:
+            return default
+        if value not in choices:
+            close = difflib.get_close_matches(value, choices, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            self.diagnostics.error(
+                "value", f"'{key}' must be one of {', '.join(choices)}, got '{value}'{hint}", node.loc
+            )
+            return default
+        return value
+
+    def items(self, node: YNode | None, key: str) -> tuple[Item, ...]:
+        """A lane: text items, each plain or {text, source}; a single value is a list of one."""
+        if node is None or node.kind == "null":
+            return ()
+        nodes = node.value if node.kind == "seq" else [node]
+        out = []
+        for child in nodes:
+            item = self.item(child, key)
+            if item is not None:
+                out.append(item)
+        return tuple(out)
+
+    def item(self, node: YNode, key: str) -> Item | None:
+        if node.kind == "map":
+            self.unknown_keys(node, ITEM_KEYS, f"an item of '{key}'")
+            fields = node.value
+            text = self.required_text(fields, "text", node, f"an item of '{key}'")
+            source = self.text(fields.get("source"), "source")
+            score = self.score(fields.get("score"))
+            actors = self.texts(fields.get("actors"), "actors")
+            return Item(text, source, node.loc, score, actors) if text is not None else None
+        text = self.text(node, key)
+        return Item(text, None, node.loc) if text is not None else None
+
+    def score(self, node: YNode | None) -> float | None:
+        """An item's `score`: any number (Mermaid's scale is 1..5; other numbers are warned about)."""
+        if node is None or node.kind == "null":
+            return None
+        if node.kind in ("int", "float") and isinstance(node.value, (int, float)) and math.isfinite(node.value):
+            if not 1 <= node.value <= 5:
+                self.diagnostics.warning("value", f"'score' {node.value} is outside Mermaid's scale 1..5", node.loc)
+            return node.value
+        self.type_error(node, "score", "a number (1..5, as a Mermaid journey scores a task)")
+        return None
+
+    def integer(self, node: YNode | None, key: str) -> int | None:
+        if node is None or node.kind == "null":
+            return None
+        if node.kind == "int":
+            return node.value
+        if node.kind == "str":
+            quantity = Quantity.parse(node.value)
+            if quantity.number is not None and not quantity.unit and not quantity.percent and quantity.number.is_integer():
+                return int(quantity.number)
+        self.type_error(node, key, "a whole number")
+        return None
+
+    def quantity(self, node: YNode | None, key: str) -> Quantity | None:
+        if node is None or node.kind == "null":
+            return None
+        if node.kind in ("int", "float"):
+            return Quantity.parse(node.value)
+        if node.kind == "str":
+            return Quantity.parse(node.value)
+        self.type_error(node, key, "a number or a figure like 5% or '3.5 days'")
+        return None
+
+    def conversion(self, node: YNode | None) -> Quantity | None:
+        """A stated conversion: a finite, non-negative number or percentage (`5%`, `5`, `0.05`)."""
+        quantity = self.quantity(node, "conversion")
+        if quantity is None or node is None:
+            return None
+        if quantity.number is None or quantity.unit:
+            shown = quantity.raw if len(quantity.raw) <= 40 else quantity.raw[:40] + "…"
+            why = "no finite number" if node.kind == "float" or quantity.number is None and _NUMBERISH.match(quantity.raw) else None
+            self.diagnostics.error("type", f"'conversion' must be a percentage like 5%, got '{shown}'"
+                                   + (f" ({why})" if why else ""), node.loc)
+            return None
+        if quantity.number < 0:
+            self.diagnostics.error("value", f"conversion must not be negative, got {quantity.raw}", node.loc)
+            return None
+        return quantity
+
+    def date(self, node: YNode | None, key: str) -> dt.date | None:
+        if node is None or node.kind == "null":
+            return None
+        if node.kind == "timestamp":
+            value = node.value
+            return value.date() if isinstance(value, dt.datetime) else value
+        if node.kind == "str":
+            try:
+                return dt.date.fromisoformat(node.value.strip())
+            except ValueError:
+                pass
+        self.type_error(node, key, "a date written as YYYY-MM-DD")
+        return None
+
+    def mapping(self, node: YNode, key: str) -> dict[str, YNode] | None:
+        if node.kind != "map":
+            self.type_error(node, key, "a mapping")
+            return None
+        return node.value
+
+
+def _field_locations(fields: dict[str, YNode]) -> dict[str, SourceLocation]:
+    return {key: value.loc for key, value in fields.items()}
+
+
+@dataclass
+class MapReader(Reader):
+    """Reads a map's frontmatter; `lanes` are the custom lane keys from the config."""
+
+    lanes: tuple[str, ...] = ()
+
+    def read(self, node: YNode, map_id: str, path: str, body: str, body_first_line: int) -> Map | None:
+        fields: dict[str, YNode] = node.value
+        self.unknown_keys(node, MAP_KEYS, "a map")
+        title = self.required_text(fields, "title", node, "the map")
+        stages = self.stages(fields.get("stages"), node)
+        explicit_id = self.text(fields.get("id"), "id")
+        if title is None or stages is None or not self.page_id(explicit_id, map_id, fields, path):
+            return None
+        return Map(
+            id=explicit_id.strip("/") if explicit_id else map_id,
+            path=path,
+            title=title,
+            stages=stages,
+            persona=self.text(fields.get("persona"), "persona"),
+            segment=self.text(fields.get("segment"), "segment"),
+            state=self.choice(fields.get("state"), "state", STATES, "current"),
+            status=self.choice(fields.get("status"), "status", STATUSES, "published"),
+            owner=self.text(fields.get("owner"), "owner"),
+            tags=self.texts(fields.get("tags"), "tags"),
+            reviewed=self.date(fields.get("reviewed"), "reviewed"),
+            related=self.texts(fields.get("related"), "related"),
+            current=self.text(fields.get("current"), "current"),
+            description=self.text(fields.get("description"), "description"),
+            body=body,
+            language=self.choice(fields.get("language"), "language", LANGUAGES, "") or None,
+            body_first_line=body_first_line,
+            location=node.loc,
+            field_locations=_field_locations(fields),
+        )
+
+    def page_id(self, explicit: str | None, from_path: str, fields: dict[str, YNode], path: str) -> bool:
+        """Whether the map's id can name its page (page_names); an error at the `id` key,
+        or at the file's start for an id made from the file name, when it cannot."""
+        problem = page_id_problem(explicit.strip("/") if explicit else from_path)
+        if problem is None:
+            return True
+        node = fields.get("id") if explicit else None
+        where = node.loc if node is not None else SourceLocation(path, 1, 1)
+        hint = ("an id is a path below maps/ made of plain names, such as b2c/sofa-online" if explicit
+                else "rename the file: its path below maps/ is the map's id")
+        self.diagnostics.error("map-id", problem, where, hint=hint)
+        return False
+
+    def stages(self, node: YNode | None, owner: YNode) -> tuple[Stage, ...] | None:
+        if node is None or node.kind == "null":
+            self.diagnostics.error(
+                "missing-field", "the map is missing the required field 'stages'", owner.loc,
+                hint="list at least one stage: stages: [{name: Awareness}]",
+            )
+            return None
+        if node.kind != "seq" or not node.value:
+            self.type_error(node, "stages", "a list of at least one stage") if node.kind != "seq" else \
+                self.diagnostics.error("missing-field", "'stages' must list at least one stage", node.loc)
+            return None
+        stages = []
+        for child in node.value:
+            stage = self.stage(child)
+            if stage is not None:
+                stages.append(stage)
+        return tuple(stages)
+
+    def stage(self, node: YNode) -> Stage | None:
+        fields = self.mapping(node, "stages[]")
+        if fields is None:
+            return None
+        self.unknown_keys(node, STAGE_KEYS + self.lanes, "a stage")
+        name = self.required_text(fields, "name", node, "a stage")
+        if name is None:
+            return None
+        stage_id = self.text(fields.get("id"), "id") or slugify(name)
+        emotion = self.integer(fields.get("emotion"), "emotion")
+        if emotion is not None and not EMOTION_RANGE[0] <= emotion <= EMOTION_RANGE[1]:
+            self.diagnostics.error(
+                "emotion-range",
+                f"emotion must be from -2 (very negative) to 2 (very positive), got {emotion}",
+                fields["emotion"].loc,
+            )
+            emotion = None
+        count = self.integer(fields.get("count"), "count")
+        if count is not None and count < 0:
+            self.diagnostics.error("value", f"count must not be negative, got {count}", fields["count"].loc)
+            count = None
+        if count is not None and count > MAX_COUNT:
+            self.diagnostics.error("value", f"count is too large ({len(str(count))} digits; at most {MAX_COUNT:,})",
+                                   fields["count"].loc)
+            count = None
+        return Stage(
+            id=stage_id,
+            name=name,
+            emotion=emotion,
+            touchpoints=self.touchpoints(fields.get("touchpoints")),
+            kpis=self.kpis(fields.get("kpis")),
+            owner=self.text(fields.get("owner"), "owner"),
+            count=count,
+            conversion=self.conversion(fields.get("conversion")),
+            next=self.texts(fields.get("next"), "next"),
+            lanes=tuple((key, self.items(fields.get(key), key)) for key in self.lanes if key in fields),
+            location=node.loc,
+            field_locations=_field_locations(fields),
+            **{key: self.items(fields.get(key), key) for key in ITEM_LISTS},
+        )
+
+    def touchpoints(self, node: YNode | None) -> tuple[Touchpoint, ...]:
+        if node is None or node.kind == "null":
+            return ()
+        out = []
+        for child in node.value if node.kind == "seq" else [node]:
+            if child.kind == "map":
+                self.unknown_keys(child, TOUCHPOINT_KEYS, "a touchpoint")
+                fields = child.value
+                channel = self.required_text(fields, "channel", child, "a touchpoint")
+                if channel is not None:
+                    out.append(Touchpoint(
+                        channel, self.text(fields.get("name"), "name"),
+                        self.text(fields.get("source"), "source"), fields["channel"].loc,
+                    ))
+            else:
+                channel = self.text(child, "touchpoints")
+                if channel is not None:
+                    out.append(Touchpoint(channel, location=child.loc))
+        return tuple(out)
+
+    def kpis(self, node: YNode | None) -> tuple[KPI, ...]:
+        if node is None or node.kind == "null":
+            return ()
+        out = []
+        for child in node.value if node.kind == "seq" else [node]:
+            if child.kind != "map":
+                name = self.text(child, "kpis")
+                if name is not None:
+                    out.append(KPI(name, location=child.loc))
+                continue
+            fields, rejoined = self.rejoin_split_figures(child)
+            self.unknown_keys(YNode(fields, "map", child.loc), KPI_KEYS, "a KPI")
+            name = self.required_text(fields, "name", child, "a KPI")
+            if name is None:
+                continue
+            out.append(KPI(
+                name=name,
+                value=rejoined.get("value") or self.quantity(fields.get("value"), "value"),
+                target=rejoined.get("target") or self.quantity(fields.get("target"), "target"),
+                unit=self.text(fields.get("unit"), "unit"),
+                better=self.choice(fields.get("better"), "better", ("higher", "lower"), "higher"),
+                source=self.text(fields.get("source"), "source"),
+                location=child.loc,
+            ))
+        return tuple(out)
+
+
+    def rejoin_split_figures(self, node: YNode) -> tuple[dict[str, YNode], dict[str, Quantity]]:
+        """`{value: 5,5 %}`: YAML ends the entry at the comma and makes `5 %` a key.
+
+        The figure is put back together as written (`5,5 %`, `1,200`) so that the
+        KPI keeps its status, and the author is told to quote it. Returns the
+        fields without the stray keys and the rejoined figures.
+        """
+        fields: dict[str, YNode] = {}
+        rejoined: dict[str, Quantity] = {}
+        previous: str | None = None
+        for key, child in node.value.items():
+            owner = fields.get(previous or "")
+            if (previous in ("value", "target") and owner is not None and owner.kind in ("int", "float", "str")
+                    and child.kind == "null" and figures.split_flow_value(key)):
+                written = f"{owner.raw if owner.raw is not None else owner.value},{key}"
+                rejoined[previous] = Quantity.parse(written)
+                self.diagnostics.warning(
+                    "kpi-value-split",
+                    f"'{previous}: {written}' was cut at the comma: inside {{...}} YAML reads "
+                    f"'{previous}: {owner.raw or owner.value}' and a key '{key}'",
+                    child.key_loc or child.loc,
+                    hint=f"quote the figure: {previous}: '{written}'",
+                )
+                continue
+            fields[key] = child
+            previous = key
+        return fields, rejoined
+
+
+@dataclass
+class PersonaReader(Reader):
+    def read(self, node: YNode, persona_id: str, path: str, body: str, body_first_line: int) -> Persona | None:
+        fields: dict[str, YNode] = node.value
+        self.unknown_keys(node, PERSONA_KEYS, "a persona")
+        name = self.required_text(fields, "name", node, "the persona")
+        problem = page_id_problem(persona_id, "persona id")
+        if problem is not None:
+            self.diagnostics.error("persona-id", problem, SourceLocation(path, 1, 1),
+                                   hint="rename the file: its name is the persona's id")
+            return None
+        if name is None:
+            return None
+        return Persona(
+            id=persona_id,
+            path=path,
+            name=name,
+            role=self.text(fields.get("role"), "role"),
+            photo=self.text(fields.get("photo"), "photo"),
+            quote=self.text(fields.get("quote"), "quote"),
+            goals=self.items(fields.get("goals"), "goals"),
+            needs=self.items(fields.get("needs"), "needs"),
+            pains=self.items(fields.get("pains"), "pains"),
+            channels=self.texts(fields.get("channels"), "channels"),
+            body=body,
+            body_first_line=body_first_line,
+            location=node.loc,
+            field_locations=_field_locations(fields),
+        )
+
+
+@dataclass
+class ChannelReader(Reader):
+    def read(self, node: YNode) -> dict[str, Channel]:
+        if node.kind != "map":
+            self.type_error(node, "channels.yml", "a mapping of channel id to {name, kind}")
+            return {}
+        channels: dict[str, Channel] = {}
+        for channel_id, value in node.value.items():
+            if value.kind in ("str", "int"):
+                channels[channel_id] = Channel(channel_id, str(value.value), location=value.key_loc)
+                continue
+            fields = self.mapping(value, channel_id)
+            if fields is None:
+                continue
+            self.unknown_keys(value, CHANNEL_KEYS, f"channel '{channel_id}'")
+            channels[channel_id] = Channel(
+                id=channel_id,
+                name=self.text(fields.get("name"), "name") or channel_id,
+                kind=self.choice(fields.get("kind"), "kind", ("online", "offline"), "online"),
+                description=self.text(fields.get("description"), "description"),
+                location=value.key_loc,
+            )
+        return channels

@@ -1,0 +1,1 @@
+"""Labels, phrases, plurals and number formats in every site language."""

@@ -1,0 +1,1 @@
+"""Everything cjmgen keeps between runs to do less work: every cache lives here."""

@@ -1,0 +1,242 @@
+"""Rebuild the site again and again, re-rendering only what changed (serve's engine).
+
+Two caches make a rebuild cheap: parsed files by (path, bytes, lanes), and
+rendered pages by the key of their inputs (render.PageCache). Both are exact:
+the result is always what a full build of the same files gives, which a
+property test checks on random sequences of edits.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from cjmgen.build.pipeline import BuildOptions, effective_config, leveled, make_renderer
+from cjmgen.build.stageclock import StageClock
+from cjmgen.checks.levels import blocks
+from cjmgen.checks.report import format_html, plural
+from cjmgen.config import SiteConfig
+from cjmgen.content.markdown import MarkdownRenderer
+from cjmgen.content.project import load_project
+from cjmgen.content.repository import ParsedFile, parse_file
+from cjmgen.diagnostics import Diagnostic, Diagnostics, Severity
+from cjmgen.serve.server import BuildReport
+from cjmgen.site.render import PageCache, PageError, RenderedSite, SiteRenderer
+from cjmgen.site.theme import Theme, ThemeError, load_theme
+from cjmgen.site.urls import extra_files
+
+
+@dataclass
+class Outcome:
+    """One rebuild: either a rendered site or the diagnostics that stopped it."""
+
+    diagnostics: list[Diagnostic]
+    rendered: RenderedSite | None
+    theme: Theme | None
+    config: SiteConfig
+    seconds: float
+    pages_rendered: int = 0
+    pages_reused: int = 0
+    renderer: SiteRenderer | None = None  # of a successful build: PDFs are planned from it
+
+    @property
+    def ok(self) -> bool:
+        return self.rendered is not None
+
+
+@dataclass
+class SiteBuilder:
+    root: Path
+    options: BuildOptions = BuildOptions()
+    markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
+    pages: PageCache = field(default_factory=PageCache)
+    parsed: dict[tuple, ParsedFile | None] = field(default_factory=dict)
+    # The theme and its digest, with its template environment: reused while the theme's
+    # files are unchanged, so templates are compiled once, not on every save.
+    environment: tuple[tuple[Theme, str], jinja2.Environment] | None = None
+
+    def parse(self, path: str, data: bytes, config: SiteConfig) -> ParsedFile | None:
+        key = (path, data, config.content_dir, config.lanes)
+        if key not in self.parsed:
+            self.parsed[key] = parse_file(path, data, config)
+        return self.parsed[key]
+
+    def rebuild(self, defer: Callable[[str], bool] | None = None) -> Outcome:
+        """Build again, reusing what is unchanged. Changed pages for which `defer(path)`
+        is true are not rendered yet: they wait in `pending` (see `finish`)."""
+        started = time.perf_counter()
+        clock = StageClock(self.options.stages)
+        self.pages.pending.clear()
+        self.pages.defer = defer
+        config_diagnostics = Diagnostics()
+        config = effective_config(self.root, self.options, config_diagnostics)
+        live: set[tuple] = set()
+
+        def parse(path: str, data: bytes, cfg: SiteConfig) -> ParsedFile | None:
+            live.add((path, data, cfg.content_dir, cfg.lanes))
+            return self.parse(path, data, cfg)
+
+        project = load_project(self.root, config, self.markdown, parse=parse)
+        for stale in set(self.parsed) - live:
+            del self.parsed[stale]  # forget old versions: memory stays bounded
+        diagnostics = project.diagnostics
+        diagnostics.extend(config_diagnostics)
+        diagnostics.items = leveled(diagnostics, config)
+        clock.lap(f"parsed and checked {plural(len(project.repo.maps), 'map', 'maps')}")
+        if blocks(diagnostics.items, config.strict):
+            return Outcome(diagnostics.sorted(), None, None, config, time.perf_counter() - started)
+        theme = None
+        try:
+            theme = load_theme(config)
+            identity = (theme, theme.digest())
+            env = self.environment[1] if self.environment and self.environment[0] == identity else None
+            renderer = make_renderer(
+                project, theme, self.options, cache=self.pages, env=env, global_inputs=(identity[1],),
+            )
+            self.environment = (identity, renderer.env)
+            before = (self.pages.rendered, self.pages.reused)
+            rendered = renderer.render_all()
+            clock.lap(f"rendered {plural(self.pages.rendered - before[0], 'page', 'pages')}, "
+                      f"reused {self.pages.reused - before[1]}")
+        except (ThemeError, PageError) as exc:
+            self.pages.pages.clear()
+            self.pages.pending.clear()
+            diagnostics.error("theme", str(exc))
+            return Outcome(diagnostics.sorted(), None, theme, config, time.perf_counter() - started)
+        return Outcome(
+            diagnostics.sorted(), rendered, theme, config, time.perf_counter() - started,
+            self.pages.rendered - before[0], self.pages.reused - before[1], renderer,
+        )
+
+    def finish(self, path: str) -> tuple[str, dict[str, str]] | None:
+        """Render one page the last rebuild put off: (text, published files), or None if none waits."""
+        produce = self.pages.pending.pop(path, None)
+        return produce() if produce is not None else None
+
+
+def listing_page(path: str) -> bool:
+    """Pages that list many maps (index, owners, channels, segments, personas, search
+    index): serve puts them off after a save. A map's own page is rendered at once."""
+    return not (path.startswith("maps/") and path.endswith(".html"))
+
+
+@dataclass
+class PreviewBuilds:
+    """Adapts SiteBuilder to the dev server: each call says which files changed."""
+
+    builder: SiteBuilder
+    previous: dict[str, str | bytes] = field(default_factory=dict)
+    last_printed: tuple = ()
+    printer: Callable[[list[Diagnostic]], None] | None = None
+    eager_pdf: bool = False  # render every PDF on each save (`serve --pdf`)
+    renderer: SiteRenderer | None = None
+    defer: Callable[[str], bool] | None = listing_page  # None: render every changed page at once
+    lock: threading.RLock = field(default_factory=threading.RLock)  # builds, requests, idle work
+
+    def __call__(self) -> BuildReport:
+        with self.lock:
+            return self.build()
+
+    def build(self) -> BuildReport:
+        # The first build renders everything; later ones put the listing pages off.
+        outcome = self.builder.rebuild(defer=self.defer if self.previous else None)
+        if outcome.renderer is not None:
+            self.renderer = outcome.renderer
+        if self.printer is not None and tuple(outcome.diagnostics) != self.last_printed:
+            self.printer(outcome.diagnostics)  # the terminal shows each set of problems once
+            self.last_printed = tuple(outcome.diagnostics)
+        if outcome.rendered is None:
+            errors = sum(d.severity.value == "error" for d in outcome.diagnostics)
+            return BuildReport(
+                False, errors_html=format_html(outcome.diagnostics, self.builder.root),
+                summary=f"build failed with {plural(errors, 'error', 'errors')}; showing them in the browser",
+                language=outcome.config.language if outcome.config is not None else "en",
+            )
+        files: dict[str, str | bytes] = dict(outcome.rendered.pages)
+        assert outcome.theme is not None
+        for name, source in outcome.theme.static_files().items():
+            files[f"static/{name}"] = source.read_bytes()
+        for path, repo_path in outcome.rendered.files.items():
+            files[path] = (outcome.config.root / repo_path).read_bytes()
+        for path, source in extra_files(outcome.config).items():
+            files[path] = source.read_bytes()
+        if self.eager_pdf and outcome.renderer is not None and outcome.renderer.pdf_maps:
+            files.update(self.render_pdfs(None))
+        else:  # PDFs already served on demand stay until the next change
+            files.update({p: b for p, b in self.previous.items() if p.endswith(".pdf") and p not in files})
+        # A page put off keeps no stale copy: it is rendered, with the files it publishes,
+        # when it is asked for (on_demand) or when the server is idle.
+        waiting = self.builder.pages.pending
+        write = {}
+        for path, content in files.items():
+            old = self.previous.get(path)
+            if old is content or old == content:
+                continue
+            write[path] = content.encode("utf-8") if isinstance(content, str) else content
+        delete = sorted(set(self.previous) - set(files))
+        self.previous = files
+        deferred = f", {len(waiting)} put off" if waiting else ""
+        return BuildReport(
+            True, write, delete, language=outcome.config.language,
+            summary=f"{plural(outcome.pages_rendered, 'page', 'pages')} rendered, {outcome.pages_reused} reused{deferred}, "
+                    f"{plural(len(write), 'file', 'files')} written, {len(delete)} removed",
+        )
+
+    def finish(self, path: str) -> dict[str, bytes]:
+        """Render a page that was put off, with the files it publishes: what to write."""
+        with self.lock:
+            done = self.builder.finish(path)
+            if done is None:
+                return {}
+            text, published = done
+            out: dict[str, bytes] = {path: text.encode("utf-8")}
+            for target, repo_path in published.items():
+                out[target] = (self.builder.root / repo_path).read_bytes()
+            self.previous.update(out)
+            return out
+
+    def idle(self) -> dict[str, bytes] | None:
+        """One page that was put off, rendered while nothing else happens; None when none waits."""
+        with self.lock:
+            waiting = sorted(self.builder.pages.pending)
+            return self.finish(waiting[0]) if waiting else None
+
+    def render_pdfs(self, wanted: str | None) -> dict[str, bytes]:
+        """Every PDF of the site (or only `wanted`, a site path), through the PDF cache."""
+        renderer = self.renderer
+        if renderer is None or not renderer.pdf_maps:
+            return {}
+        from cjmgen.pdf.publish import plan_one, plan_site, produce
+
+        printer, planned = plan_site(renderer) if wanted is None else plan_one(renderer, wanted)
+        if not planned:
+            return {}
+        return produce(planned, renderer.repo.config, printer).files
+
+    def on_demand(self, relative: str) -> dict[str, bytes] | None:
+        """The dev server asks for a file it does not have: a page put off, or a PDF nobody rendered yet."""
+        if relative in self.builder.pages.pending:
+            return self.finish(relative)
+        if not relative.endswith(".pdf"):
+            return None
+        with self.lock:
+            return self.render_pdf(relative)
+
+    def render_pdf(self, relative: str) -> dict[str, bytes] | None:
+        from cjmgen.pdf import PdfError
+
+        try:
+            data = self.render_pdfs(relative).get(relative)
+        except PdfError as exc:
+            if self.printer is not None:
+                self.printer([Diagnostic(Severity.ERROR, "pdf", exc.message, hint=exc.hint)])
+            return None
+        if data is None:
+            return None
+        self.previous[relative] = data
+        return {relative: data}

@@ -1,0 +1,1 @@
+"""Maps to and from other tools: Mermaid, JSON, CSV."""

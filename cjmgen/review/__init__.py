@@ -1,0 +1,1 @@
+"""Maps through time: the semantic diff between revisions, in every format."""

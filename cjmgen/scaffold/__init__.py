@@ -1,0 +1,1 @@
+"""Starting files: `cjmgen init`, `cjmgen new` and the CI templates."""

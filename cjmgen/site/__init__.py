@@ -1,0 +1,1 @@
+"""The static site: page paths and links, templates, rendering, search."""
