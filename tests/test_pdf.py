@@ -205,6 +205,17 @@ def test_same_input_same_bytes(built, tmp_path: Path) -> None:
     assert (tmp_path / "out/handout.pdf").read_bytes() == (root / "site/handout.pdf").read_bytes()
 
 
+def test_two_clones_in_different_folders_print_the_same_bytes(built, tmp_path: Path) -> None:
+    """CI and a colleague's laptop keep the repository elsewhere: the PDF (its /ID too) must not say where."""
+    root, _ = built
+    elsewhere = tmp_path / "some" / "other" / "place"
+    shutil.copytree(root, elsewhere, ignore=shutil.ignore_patterns(".cjmgen-cache", "site"))
+    again = build(elsewhere)
+    assert again.pdfs_rendered == 3
+    for name in ("maps/mobile/sofa.pdf", "handout.pdf"):
+        assert (elsewhere / "site" / name).read_bytes() == (root / "site" / name).read_bytes(), name
+
+
 def test_changing_one_map_renders_one_pdf(tmp_path: Path) -> None:
     root = make_ru_repo(tmp_path / "repo", commit=False)
     (root / "cjmgen.yml").write_text(RU_CONFIG.replace("pdf: {page_size: A3 landscape}", "pdf: {page_size: A3 landscape, handout: false}"), encoding="utf-8")

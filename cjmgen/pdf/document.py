@@ -630,7 +630,12 @@ class PrintRenderer:
     def _planned(self, name: str, html: str, sources: Sources, kind: str, journey_map: Map | None,
                  fit: FitSpec | None) -> PlannedJob:
         # Of the content alone: a handout volume renamed (handout-3 -> handout-4) is the same PDF.
-        identifier = hashlib.md5(html.encode("utf-8")).hexdigest()  # noqa: S324 - an id, not security
+        # Of the content, not of where the repository and the theme happen to lie on disk:
+        # two clones print the same bytes.
+        portable = html
+        for number, root in enumerate((self.root, *self.roots)):
+            portable = portable.replace(file_url(Path(root)), f"root-{number}:")
+        identifier = hashlib.md5(portable.encode("utf-8")).hexdigest()  # noqa: S324 - an id, not security
         job = Job(name, html, file_url(self.root) + "/", self.roots, identifier, self.variant, fit)
         fallback = journey_map.location if journey_map else None
         if journey_map is not None and fallback is None:
