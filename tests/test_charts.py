@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from cjmgen.charts import svg as charts
+from cjmgen import charts
 from cjmgen.content.model import KPI, Map, Quantity, Stage
 from cjmgen.i18n.labels import Locale
 

@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from cjmgen.charts import svg as charts
+from cjmgen import charts
 from cjmgen.content.project import load_project
 from cjmgen.i18n.labels import Locale
 from tests.conftest import PERSONA_ANNA, check_json, run, write_files

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from cjmgen.build.pipeline import build
-from cjmgen.charts.svg import EMOTION_COLOURS
+from cjmgen.charts import EMOTION_COLOURS
 from tests.conftest import CHANNELS, PERSONA_ANNA, run, write_files
 
 pdfplumber = pytest.importorskip("pdfplumber")

@@ -1,1 +1,32 @@
-"""Inline SVG charts of a map, shared by the site and the PDFs."""
+"""Inline SVG charts of a map, shared by the site and the PDFs: one module per chart.
+
+The names below are what the site, the PDFs and the changes page draw with;
+`from cjmgen import charts` then `charts.emotion_curve(...)` reads as before the split.
+"""
+
+from cjmgen.charts.emotion import EMOTION_COLOURS, emotion_class, emotion_colour, emotion_curve
+from cjmgen.charts.funnel import FUNNEL_GAP_FONT, FUNNEL_MIN_BAR, funnel_chart, rate_percent
+from cjmgen.charts.graph import GRAPH_MARGIN, LOOP_FONT, NODE_GAP, journey_graph
+from cjmgen.charts.kpi import kpi_gauge
+from cjmgen.charts.svg import CHAR_WIDTH_EM, FUNNEL_COLOUR, contrast_ratio, text_colour_on, truncate
+
+__all__ = [
+    "CHAR_WIDTH_EM",
+    "EMOTION_COLOURS",
+    "FUNNEL_COLOUR",
+    "FUNNEL_GAP_FONT",
+    "FUNNEL_MIN_BAR",
+    "GRAPH_MARGIN",
+    "LOOP_FONT",
+    "NODE_GAP",
+    "contrast_ratio",
+    "emotion_class",
+    "emotion_colour",
+    "emotion_curve",
+    "funnel_chart",
+    "journey_graph",
+    "kpi_gauge",
+    "rate_percent",
+    "text_colour_on",
+    "truncate",
+]

@@ -20,9 +20,8 @@ from typing import Any, Callable, Iterable, Sequence
 import jinja2
 from markupsafe import Markup
 
-from cjmgen import __version__
+from cjmgen import __version__, charts
 from cjmgen.analysis import journey
-from cjmgen.charts import svg as charts
 from cjmgen.content.assets import resolve_asset
 from cjmgen.content.gitio import run_git
 from cjmgen.content.markdown import is_external, is_local

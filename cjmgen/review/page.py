@@ -13,7 +13,7 @@ from typing import Any, Callable, Mapping, Sequence
 import jinja2
 from markupsafe import Markup
 
-from cjmgen.charts import svg as charts
+from cjmgen import charts
 from cjmgen.config import SiteConfig
 from cjmgen.content.model import KPI, Item, Map, Stage
 from cjmgen.i18n.labels import Locale

@@ -11,10 +11,10 @@ from typing import Any, Callable, Iterable
 import jinja2
 from markupsafe import Markup
 
+from cjmgen import charts
 from cjmgen.analysis import journey
 from cjmgen.analysis.catalog import Catalog
 from cjmgen.build.workers import Tickets
-from cjmgen.charts import svg as charts
 from cjmgen.checks.rules import is_stale
 from cjmgen.content.assets import active_problem, resolve_asset
 from cjmgen.content.markdown import MarkdownRenderer, is_external, is_local

@@ -1,0 +1,336 @@
+"""The journey graph: stages in a row, jumps arched above, loops below in red."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from cjmgen.analysis import journey
+from cjmgen.charts.svg import (
+    DARK_TEXT,
+    EDGE_COLOUR,
+    LOOP_COLOUR,
+    el,
+    num,
+    svg_root,
+    text_at,
+    tooltip,
+    wrap,
+)
+from cjmgen.content.model import Map, Stage
+from cjmgen.i18n.labels import Locale
+
+NODE_HEIGHT = 44.0
+NODE_GAP = 44.0
+GRAPH_MARGIN = 14.0
+LEVEL_STEP = 24.0
+GRAPH_FONT = 11.0
+LOOP_FONT = 11.0  # the smallest chart text: 11 px where a phone shows the chart at its size
+CORNER = 8.0
+
+
+@dataclass(frozen=True)
+class _Arc:
+    """An edge drawn as an arc above (forward jump) or below (loop) the row of nodes."""
+
+    edge: journey.Edge
+    start: int
+    end: int
+    below: bool
+
+    @property
+    def low(self) -> int:
+        return min(self.start, self.end)
+
+    @property
+    def high(self) -> int:
+        return max(self.start, self.end)
+
+
+def _arcs(journey_map: Map) -> tuple[list[journey.Edge], list[_Arc]]:
+    """Split edges: straight arrows to the following stage, arcs for jumps and loops."""
+    position = {stage.id: i for i, stage in enumerate(journey_map.stages)}
+    straight, arcs = [], []
+    for edge in journey.edges(journey_map):
+        start, end = position[edge.source], position[edge.target]
+        if not edge.loop and end == start + 1:
+            straight.append(edge)
+        else:
+            arcs.append(_Arc(edge, start, end, below=edge.loop))
+    return straight, arcs
+
+
+def _levels(arcs: Sequence[_Arc]) -> dict[_Arc, int]:
+    """Nest arcs: shorter ones nearer the row, overlapping ones on different levels."""
+    levels: dict[_Arc, int] = {}
+    for arc in sorted(arcs, key=lambda a: (a.high - a.low, a.low, a.high)):
+        clashing = [
+            lvl
+            for other, lvl in levels.items()
+            if other.low <= arc.high and arc.low <= other.high
+        ]
+        levels[arc] = 1 + max(clashing, default=0)
+    return levels
+
+
+def _slots(
+    arcs: Sequence[_Arc],
+    node_left: Sequence[float],
+    node_width: float,
+) -> dict[tuple[_Arc, str], float]:
+    """Where arc ends touch a node: longer arcs at the outer ends, so none cross."""
+    ends: dict[int, list[tuple[float, int, _Arc, str]]] = {}
+    for arc in arcs:
+        # Order along the side by where the other end lies: far left first.
+        ends.setdefault(arc.start, []).append((arc.end - arc.start, 1, arc, "start"))
+        ends.setdefault(arc.end, []).append((arc.start - arc.end, 0, arc, "end"))
+    slots: dict[tuple[_Arc, str], float] = {}
+    inset = 14.0
+    for node, items in ends.items():
+        items.sort(key=lambda item: (item[0], item[1], item[2].low, item[2].high))
+        usable = node_width - 2 * inset
+        for k, (_, _, arc, role) in enumerate(items):
+            slots[(arc, role)] = (
+                node_left[node] + inset + usable * (k + 1) / (len(items) + 1)
+            )
+    return slots
+
+
+def _arc_path(x1: float, x2: float, edge_y: float, level_y: float) -> str:
+    """Out of the node, along the level, into the target; rounded corners."""
+    down = 1 if level_y > edge_y else -1
+    side = 1 if x2 >= x1 else -1
+    r = min(CORNER, abs(x2 - x1) / 2, abs(level_y - edge_y))
+    return (
+        f"M {num(x1)} {num(edge_y)} V {num(level_y - down * r)} "
+        f"Q {num(x1)} {num(level_y)} {num(x1 + side * r)} {num(level_y)} "
+        f"H {num(x2 - side * r)} "
+        f"Q {num(x2)} {num(level_y)} {num(x2)} {num(level_y - down * r)} "
+        f"V {num(edge_y)}"
+    )
+
+
+def _markers(prefix: str) -> str:
+    """Arrowheads: one per edge colour, because markers do not inherit the stroke."""
+
+    def marker(suffix: str, colour: str) -> str:
+        return el(
+            "marker",
+            {
+                "id": f"{prefix}-arrow{suffix}",
+                "viewBox": "0 0 10 10",
+                "refX": "9",
+                "refY": "5",
+                "markerWidth": "7",
+                "markerHeight": "7",
+                "orient": "auto",
+                "markerUnits": "userSpaceOnUse",
+            },
+            el("path", {"d": "M 0 0 L 10 5 L 0 10 z", "fill": colour}),
+        )
+
+    return el("defs", {}, marker("", EDGE_COLOUR), marker("-loop", LOOP_COLOUR))
+
+
+def _node(stage: Stage, x: float, y: float, width: float) -> str:
+    """A rounded box, the name wrapped to two lines; the full name is the tooltip."""
+    lines = wrap(stage.name, width - 12, GRAPH_FONT)
+    first = (
+        y + NODE_HEIGHT / 2 - (len(lines) - 1) * GRAPH_FONT * 0.6 + GRAPH_FONT * 0.35
+    )
+    texts = [
+        text_at(
+            x + width / 2,
+            first + i * GRAPH_FONT * 1.2,
+            line,
+            text_anchor="middle", font_size=num(GRAPH_FONT), fill=DARK_TEXT,
+        )
+        for i, line in enumerate(lines)
+    ]
+    rect = el(
+        "rect",
+        {
+            "x": x,
+            "y": y,
+            "width": width,
+            "height": NODE_HEIGHT,
+            "rx": "8",
+            "fill": "#eaf2f8",
+            "stroke": "#5d6d7e",
+            "stroke-width": "1.2",
+        },
+    )
+    return el(
+        "g",
+        {"class": "graph-node", "data-stage": stage.id},
+        tooltip(stage.name),
+        rect,
+        *texts,
+    )
+
+
+def _edge_group(
+    edge: journey.Edge,
+    names: Mapping[str, str],
+    d: str,
+    prefix: str,
+    kind: str,
+    locale: Locale,
+    extra: str = "",
+) -> str:
+    """One edge: its path, its arrowhead, a tooltip naming both stages."""
+    loop = kind == "loop"
+    label = f"{names[edge.source]} → {names[edge.target]}"
+    if loop:
+        label += f" ({locale.label('loop')})"
+    path = el(
+        "path",
+        {
+            "d": d,
+            "fill": "none",
+            "stroke": LOOP_COLOUR if loop else EDGE_COLOUR,
+            "stroke-width": "1.8",
+            "stroke-dasharray": "5 3" if loop else None,
+            "marker-end": f"url(#{prefix}-arrow{'-loop' if loop else ''})",
+        },
+    )
+    return el(
+        "g",
+        {
+            "class": f"graph-edge graph-edge-{kind}",
+            "data-source": edge.source,
+            "data-target": edge.target,
+        },
+        tooltip(label),
+        path,
+        extra,
+    )
+
+
+def _graph_desc(journey_map: Map, locale: Locale) -> str:
+    names = {s.id: s.name for s in journey_map.stages}
+    parts = []
+    for edge in journey.edges(journey_map):
+        text = f"{names[edge.source]} → {names[edge.target]}"
+        parts.append(f"{text} ({locale.label('loop')})" if edge.loop else text)
+    return "; ".join(parts)
+
+
+def journey_graph(
+    journey_map: Map,
+    locale: Locale,
+    *,
+    node_width: float = 120,
+    prefix: str = "graph",
+) -> str:
+    """Stages in a row: arrows to the next, jumps arched above, loops below in red."""
+    stages = journey_map.stages
+    if not stages:
+        return ""
+    node_width = float(node_width)
+    straight, arcs = _arcs(journey_map)
+    above = _levels([a for a in arcs if not a.below])
+    below = _levels([a for a in arcs if a.below])
+    levels = {**above, **below}
+    top_levels = max(above.values(), default=0)
+    bottom_levels = max(below.values(), default=0)
+    row_top = GRAPH_MARGIN + top_levels * LEVEL_STEP
+    row_bottom = row_top + NODE_HEIGHT
+    lefts = [GRAPH_MARGIN + i * (node_width + NODE_GAP) for i in range(len(stages))]
+    width = lefts[-1] + node_width + GRAPH_MARGIN
+    height = (
+        row_bottom + bottom_levels * LEVEL_STEP + (LOOP_FONT + 8 if below else 0) + 8
+    )
+    names = {s.id: s.name for s in stages}
+    position = {s.id: i for i, s in enumerate(stages)}
+    body = [_markers(prefix)]
+    mid_y = row_top + NODE_HEIGHT / 2
+    for edge in straight:
+        start = lefts[position[edge.source]] + node_width
+        end = lefts[position[edge.target]]
+        d = f"M {num(start)} {num(mid_y)} H {num(end - 1)}"
+        body.append(_edge_group(edge, names, d, prefix, "forward", locale))
+    slots = _slots(arcs, lefts, node_width)
+    for arc in sorted(arcs, key=lambda a: (a.below, levels[a], a.low, a.high)):
+        label_x = _label_x(arc, arcs, levels, slots)
+        body.append(
+            _arc_edge(
+                arc,
+                slots,
+                levels[arc],
+                label_x,
+                (row_top, row_bottom),
+                names,
+                prefix,
+                locale,
+            )
+        )
+    body += [
+        _node(stage, lefts[i], row_top, node_width) for i, stage in enumerate(stages)
+    ]
+    return svg_root(
+        prefix,
+        width,
+        height,
+        "cjm-chart journey-graph",
+        locale.label("journey_graph"),
+        _graph_desc(journey_map, locale),
+        body,
+    )
+
+
+def _label_x(
+    arc: _Arc,
+    arcs: Sequence[_Arc],
+    levels: Mapping[_Arc, int],
+    slots: Mapping[tuple[_Arc, str], float],
+) -> float:
+    """Middle of the arc's widest stretch clear of deeper arcs' vertical lines."""
+    x1, x2 = sorted((slots[(arc, "start")], slots[(arc, "end")]))
+    crossing = sorted(
+        slots[(other, role)]
+        for other in arcs
+        if other.below == arc.below and levels[other] > levels[arc]
+        for role in ("start", "end")
+        if x1 < slots[(other, role)] < x2
+    )
+    stops = [x1, *crossing, x2]
+    left, right = max(itertools.pairwise(stops), key=lambda pair: pair[1] - pair[0])
+    return (left + right) / 2
+
+
+def _arc_edge(
+    arc: _Arc,
+    slots: Mapping[tuple[_Arc, str], float],
+    level: int,
+    label_x: float,
+    row: tuple[float, float],
+    names: Mapping[str, str],
+    prefix: str,
+    locale: Locale,
+) -> str:
+    """A jump arched above the row, or a loop below it with its `loop` label."""
+    x1, x2 = slots[(arc, "start")], slots[(arc, "end")]
+    row_top, row_bottom = row
+    if arc.below:
+        level_y = row_bottom + level * LEVEL_STEP
+        label = _loop_label(label_x, level_y + LOOP_FONT + 2, locale)
+        d = _arc_path(x1, x2, row_bottom, level_y)
+        return _edge_group(arc.edge, names, d, prefix, "loop", locale, label)
+    d = _arc_path(x1, x2, row_top, row_top - level * LEVEL_STEP)
+    return _edge_group(arc.edge, names, d, prefix, "forward", locale)
+
+
+def _loop_label(x: float, y: float, locale: Locale) -> str:
+    return text_at(
+        x,
+        y,
+        locale.label("loop"),
+        **{
+            "class": "graph-loop-label",
+            "text_anchor": "middle",
+            "font_size": num(LOOP_FONT),
+            "fill": LOOP_COLOUR,
+        },
+    )

@@ -1,0 +1,100 @@
+"""The KPI gauge: a small bar of value against target, coloured by status."""
+
+from __future__ import annotations
+
+import hashlib
+
+from cjmgen.charts.svg import DARK_TEXT, MET_COLOUR, MISSED_COLOUR, el, svg_root
+from cjmgen.content import figures
+from cjmgen.content.model import KPI
+from cjmgen.i18n.labels import Locale
+
+GAUGE_WIDTH = 60.0
+GAUGE_HEIGHT = 8.0
+
+
+def _gauge_scale(value: float, target: float) -> tuple[float, float]:
+    """The drawn range: from zero (or the lowest figure) to past the highest."""
+    low = min(0.0, value, target)
+    high = max(value, target, 0.0)
+    high += (high - low) * 0.2 or 1.0
+    return low, high
+
+
+def kpi_gauge(kpi: KPI, locale: Locale, *, prefix: str | None = None) -> str:
+    """A 60x8 bar of value vs target: green if met, red if missed, a tick at target.
+
+    Ids come from `prefix`, or else from a digest of the KPI, so that they are
+    stable between builds; pass a prefix when the same KPI appears twice on a page.
+    """
+    status = kpi.status
+    if status == "unknown":
+        return ""
+    assert kpi.value is not None and kpi.target is not None
+    # in the base unit of their kind: `26 ч` against `2 дня` is 26 hours against 48
+    value_reading = figures.read_figure(kpi.value.raw, kpi.unit)
+    target_reading = figures.read_figure(kpi.target.raw, kpi.unit)
+    assert isinstance(value_reading, figures.Reading) and isinstance(target_reading, figures.Reading)
+    value = figures.representative(value_reading.in_units_of(target_reading))
+    target = figures.representative(target_reading.in_units_of(value_reading))
+    if prefix is None:
+        digest = hashlib.sha1(f"{kpi.name}|{kpi.value.raw}|{kpi.target.raw}".encode())
+        prefix = f"kpi-{digest.hexdigest()[:8]}"
+    low, high = _gauge_scale(value, target)
+
+    def x(figure: float) -> float:
+        return (figure - low) / (high - low) * GAUGE_WIDTH
+
+    colour = MET_COLOUR if status == "met" else MISSED_COLOUR
+    unit = f" {kpi.unit}" if kpi.unit else ""
+    desc = (
+        f"{kpi.name}: {locale.label('value')} {kpi.value.raw}{unit}, "
+        f"{locale.label('target').lower()} {kpi.target.raw}{unit}"
+    )
+    body = [
+        el(
+            "rect",
+            {
+                "class": "kpi-track",
+                "x": 0.0,
+                "y": 1.0,
+                "width": GAUGE_WIDTH,
+                "height": GAUGE_HEIGHT - 2,
+                "rx": "2",
+                "fill": "#e5e8e8",
+            },
+        ),
+        el(
+            "rect",
+            {
+                "class": f"kpi-value kpi-{status}",
+                "x": x(min(0.0, value)),
+                "y": 1.0,
+                "width": max(1.0, abs(x(value) - x(0.0))),
+                "height": GAUGE_HEIGHT - 2,
+                "rx": "2",
+                "fill": colour,
+            },
+        ),
+        el(
+            "line",
+            {
+                "class": "kpi-target",
+                "x1": x(target),
+                "y1": 0.0,
+                "x2": x(target),
+                "y2": GAUGE_HEIGHT,
+                "stroke": DARK_TEXT,
+                "stroke-width": "1.5",
+            },
+        ),
+    ]
+    return svg_root(
+        prefix,
+        GAUGE_WIDTH,
+        GAUGE_HEIGHT,
+        f"cjm-chart kpi-gauge kpi-{status}",
+        f"{kpi.name}: {locale.label(f'kpi_{status}')}",
+        desc,
+        body,
+    )
