@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test bench clean
+.PHONY: site test lint bench clean
 
 # A virtual environment with cjmgen (editable) and every optional part installed.
 $(STAMP): pyproject.toml
@@ -18,6 +18,10 @@ site: $(STAMP)  ## build the bundled maps/ into site/ (HTML and PDF)
 
 test: $(STAMP)  ## run the whole test suite
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)  ## ruff and mypy, with the settings in pyproject.toml
+	$(BIN)/ruff check cjmgen tests tools
+	$(BIN)/mypy
 
 bench: $(STAMP)  ## print performance figures (see docs/benchmarks.md)
 	$(BIN)/python -m cjmgen.bench --write docs/benchmark-results.md

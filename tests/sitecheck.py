@@ -8,10 +8,10 @@ import hashlib
 import http.server
 import posixpath
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import unquote, urlsplit
 
 

@@ -8,11 +8,10 @@ file share). Screenshots at phone and desktop widths go to test-artifacts/browse
 from __future__ import annotations
 
 import http.server
-import json
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from conftest import PROJECT, run, write_files
@@ -62,7 +61,7 @@ def site(www: Path) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -14,7 +14,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "diagnostics.txt"
 def load_cases() -> list[tuple[str, str, list[str]]]:
     cases = []
     text = FIXTURES.read_text(encoding="utf-8")
-    for block in re.split(r"^=== ", text, flags=re.M)[1:]:
+    for block in re.split(r"^=== ", text, flags=re.MULTILINE)[1:]:
         name, _, rest = block.partition("\n")
         source, _, expected = rest.partition("--- expected\n")
         lines = [line.strip() for line in expected.strip().splitlines() if line.strip()]

@@ -37,7 +37,7 @@ def test_a_comment_over_the_limit_keeps_details_that_fit_and_names_what_it_left_
     kept = comment.count("<details><summary>")
     assert 10 < kept < 55
     assert comment.count("</details>") == kept
-    assert f"<details><summary>All" in comment.split("### ✏️ Journey 0 ")[1].split("### ")[0]
+    assert "<details><summary>All" in comment.split("### ✏️ Journey 0 ")[1].split("### ")[0]
 
     [note] = [line for line in comment.splitlines() if "Not everything fits" in line]
     left_out = 55 - kept

@@ -49,7 +49,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def text_of(html: str) -> str:
     """The page's text without tags and scripts: what a reader without JavaScript sees."""
-    html = re.sub(r"<script\b.*?</script>", " ", html, flags=re.S)
+    html = re.sub(r"<script\b.*?</script>", " ", html, flags=re.DOTALL)
     return " ".join(re.sub(r"<[^>]+>", " ", html).replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
@@ -65,7 +65,7 @@ def test_a_contradiction_is_in_words_in_the_grid_table_chart_and_index(site: Pat
     table = section(page, '<table class="funnel-table"', "</table>")
     assert f"заявлено 6 %: {MISMATCH_RU}" in text_of(table)
     chart = section(page, '<svg xmlns="http://www.w3.org/2000/svg" class="cjm-chart funnel"', "</svg>")
-    desc = re.search(r"<desc[^>]*>(.*?)</desc>", chart, re.S)
+    desc = re.search(r"<desc[^>]*>(.*?)</desc>", chart, re.DOTALL)
     assert desc and MISMATCH_RU in desc.group(1)  # the text alternative says it too
     assert MISMATCH_RU in text_of(chart.split("</desc>", 1)[1])  # and the drawn text
     assert MISMATCH_RU in text_of(section(page, '<section class="figures"', "</section>"))

@@ -71,7 +71,7 @@ def test_build_writes_one_volume_a_map_and_links_each(tmp_path: Path) -> None:
         assert f"Сегменты: {segment[title]}" in text
         assert pdfinfo(site / f"handout-{number}.pdf")["Title"] == f"Карты пути клиента — тест — Учебное пособие · Сегменты: {segment[title]}"
     index = (site / "index.html").read_text(encoding="utf-8")
-    volumes = re.search(r'<details class="handout-volumes">\s*<summary>Учебное пособие \(PDF\): 2\xa0тома</summary>(.*?)</details>', index, re.S)
+    volumes = re.search(r'<details class="handout-volumes">\s*<summary>Учебное пособие \(PDF\): 2\xa0тома</summary>(.*?)</details>', index, re.DOTALL)
     assert volumes, index
     links = re.findall(r'<li><a href="(handout-\d\.pdf)" title="([^"]+)">(Том \d)</a>\s*<span class="muted">· ([^<]+)</span>', volumes.group(1))
     assert [(path, shown) for path, _, shown, _ in links] == [("handout-1.pdf", "Том 1"), ("handout-2.pdf", "Том 2")]

@@ -176,7 +176,7 @@ def test_git_diff_through_the_textconv_driver(tmp_path: Path) -> None:
         "-[awareness] stage 1: Awareness", "+[awareness] stage 1: Attention",
         "-[deal] emotion: -1", "+[deal] emotion: -2",
     ]
-    assert re.search(r"^@@ .* @@ \[awareness\] stage 1: Awareness$", out, re.M)  # hunks name a stage
+    assert re.search(r"^@@ .* @@ \[awareness\] stage 1: Awareness$", out, re.MULTILINE)  # hunks name a stage
 
 
 def test_init_sets_up_the_driver_in_a_git_repository(tmp_path: Path) -> None:

@@ -106,7 +106,7 @@ def test_a_plain_svg_is_published_and_one_that_gains_a_script_is_caught_on_a_kep
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

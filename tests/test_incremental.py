@@ -64,7 +64,7 @@ def names(text: str, removed: str) -> bool:
     """Whether a map's frontmatter refers to `removed` (a map id, or `persona: id`)."""
     if removed.startswith("persona: "):
         return f"{removed}\n" in text
-    return re.search(rf"^(current: {removed}|related: \[.*\b{removed}\b.*\])$", text, re.M) is not None
+    return re.search(rf"^(current: {removed}|related: \[.*\b{removed}\b.*\])$", text, re.MULTILINE) is not None
 
 
 def repair_references(rng: random.Random, root: Path, removed: str) -> None:

@@ -5,8 +5,8 @@ of no map whose page it keeps."""
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from conftest import simple_map

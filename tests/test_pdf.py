@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cjmgen.build.pipeline import BuildOptions, build
-from tests.conftest import CHANNELS, complete_stage, run, simple_map, write_files
+from tests.conftest import CHANNELS, run, simple_map, write_files
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
@@ -444,7 +444,7 @@ def test_fitting_keeps_the_largest_size_that_fits(monkeypatch: pytest.MonkeyPatc
             self.pages = [None] * (1 if fill <= 1.0 else 2)
 
     monkeypatch.setattr(engine, "sheet_fill", lambda doc: {"sheet-1": doc.fill})
-    layout = lambda html: Doc(float(engine.FONT_MARKER.search(html)["size"]))  # noqa: E731
+    layout = lambda html: Doc(float(engine.FONT_MARKER.search(html)["size"]))
     html = ":root { --s: 7.00pt; /*cjm-fit*/ }"
     spec = engine.FitSpec(7.0, 5.6, 10.5, 1)
     doc, font, layouts = engine._fit(spec, html, layout)

@@ -8,12 +8,12 @@ sub-path and from file://. Screenshots of the popup go to the test's tmp_path.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from conftest import run, write_files
-from site_browser import CHROMIUM, base, browser, shots  # noqa: F401 - fixtures
+from site_browser import CHROMIUM  # fixtures
 
 pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 if not Path(CHROMIUM).is_file():

@@ -140,7 +140,7 @@ def test_user_html_is_escaped_and_unsafe_links_dropped(make_repo) -> None:
         html = page.read_text()
         assert "<script>alert" not in html, page
         assert "<iframe" not in html and "onerror=alert" not in html.replace("&lt;img src=x onerror=alert(2)&gt;", "")
-        assert not re.search(r"(href|src)\s*=\s*[\"']?\s*javascript:", html, re.I)
+        assert not re.search(r"(href|src)\s*=\s*[\"']?\s*javascript:", html, re.IGNORECASE)
     html = (root / "site" / "maps" / "x.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
@@ -302,7 +302,7 @@ def test_body_links_checked_while_rendering_stop_the_build(make_repo, monkeypatc
     assert built.exit_code == 1
     assert tree_digest(root / "site") == before
     checked = run(["check"], root)
-    lines = lambda text: sorted(l for l in text.splitlines() if re.match(r"maps/m\d\.md:\d+:\d+: ", l))  # noqa: E731
+    lines = lambda text: sorted(l for l in text.splitlines() if re.match(r"maps/m\d\.md:\d+:\d+: ", l))
     assert lines(built.stderr) == lines(checked.output) != []
     assert any("[asset-path]" in l for l in lines(built.stderr)) and any("[asset-missing]" in l for l in lines(built.stderr))
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import http.server
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from conftest import run, simple_map
@@ -97,7 +97,7 @@ class _NotFoundHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(self.page)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -57,7 +57,7 @@ class Catalog:
                     by_owner[stage.owner].append(StageRef(journey_map, stage))
                 for touchpoint in stage.touchpoints:
                     by_channel[touchpoint.channel].append(TouchpointRef(journey_map, stage, touchpoint))
-        ordered = lambda d: dict(sorted(d.items(), key=lambda kv: kv[0].casefold()))  # noqa: E731
+        ordered = lambda d: dict(sorted(d.items(), key=lambda kv: kv[0].casefold()))
         return cls(
             repo, maps, ordered(by_segment), ordered(by_persona), ordered(by_owner),
             ordered(maps_by_owner), ordered(by_channel), ordered(futures),

@@ -7,9 +7,10 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from cjmgen.build.faults import wait_point
 from cjmgen.build.gcpause import freeze_what_lives_on

@@ -14,9 +14,9 @@ import ctypes.util
 import errno
 import os
 import sys
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from cjmgen.build.faults import kill_point
 

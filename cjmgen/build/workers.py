@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import struct
 import sys
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from cjmgen.build.termination import die_with_parent, stop_processes
 
@@ -105,7 +106,7 @@ def _collect(children: list[tuple[Any, Any]], results: list[Any]) -> None:
         for child, receive_end in children:
             try:
                 results.append(receive(receive_end))
-            except Exception as exc:  # noqa: BLE001 - raised by the caller, once every child is done
+            except Exception as exc:  # raised by the caller, once every child is done
                 results.append(exc)
             child.join()
     except BaseException:
@@ -141,11 +142,11 @@ def reply(link: Any, produce: Callable[[], Any]) -> None:
     """In a worker: send what `produce()` returns, or the exception it raised; close the link."""
     try:
         outcome = produce()
-    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+    except BaseException as exc:  # handed to the parent, which raises it
         outcome = exc
     try:
         link.send(outcome)
-    except Exception:  # noqa: BLE001 - an exception that does not pickle
+    except Exception:  # an exception that does not pickle
         link.send(RuntimeError(repr(outcome)))
     link.close()
 

@@ -14,9 +14,10 @@ broken-input fixtures both ways).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from cjmgen.build.gcpause import without_cyclic_gc
 from cjmgen.build.stageclock import StageClock

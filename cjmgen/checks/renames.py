@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from cjmgen.content.model import Stage
 from cjmgen.site.urls import slugify

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import unicodedata
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable, Mapping
 
 from cjmgen.analysis import journey
 from cjmgen.build.workers import fork_map, worker_count

@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -384,7 +385,7 @@ def run_command(debug: bool) -> int:
         return EXIT_TERMINATED
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into a message
+    except Exception as exc:  # the one place that turns bugs into a message
         if debug:
             traceback.print_exc()
         else:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from cjmgen.content import figures
 from cjmgen.diagnostics import SourceLocation

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from cjmgen.build.gcpause import without_cyclic_gc
 from cjmgen.checks.rules import check_repository

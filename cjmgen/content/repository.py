@@ -6,9 +6,9 @@ import functools
 import os
 import posixpath
 import stat
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import Callable, Mapping
+from pathlib import PurePosixPath
 
 from cjmgen.config import SiteConfig
 from cjmgen.content.frontmatter import decode, split

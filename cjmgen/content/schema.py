@@ -10,8 +10,8 @@ import datetime as dt
 import difflib
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from cjmgen.content import figures
 from cjmgen.content.model import KPI, Channel, Item, Map, Persona, Quantity, Stage, Touchpoint
@@ -34,7 +34,7 @@ ITEM_LISTS = (
     "opportunities", "backstage",
 )
 PERSONA_KEYS = ("name", "role", "photo", "quote", "goals", "needs", "pains", "channels")
-_NUMBERISH = re.compile(r"[+-]?(\d|\.?(inf|nan))", re.I)
+_NUMBERISH = re.compile(r"[+-]?(\d|\.?(inf|nan))", re.IGNORECASE)
 #: Far beyond any count of customers, within what a float (the charts' arithmetic) holds exactly.
 MAX_COUNT = 10**15
 KPI_KEYS = ("name", "value", "target", "unit", "better", "source")
@@ -199,7 +199,7 @@ class Reader:
             return None
         if quantity.number is None or quantity.unit:
             shown = quantity.raw if len(quantity.raw) <= 40 else quantity.raw[:40] + "…"
-            why = "no finite number" if node.kind == "float" or quantity.number is None and _NUMBERISH.match(quantity.raw) else None
+            why = "no finite number" if node.kind == "float" or (quantity.number is None and _NUMBERISH.match(quantity.raw)) else None
             self.diagnostics.error("type", f"'conversion' must be a percentage like 5%, got '{shown}'"
                                    + (f" ({why})" if why else ""), node.loc)
             return None

@@ -21,7 +21,8 @@ depend on the file alone, so they are found once, when the file is parsed.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from cjmgen.content.model import Map, Stage
 from cjmgen.diagnostics import Diagnostic

@@ -23,9 +23,10 @@ import os
 import pickle
 import posixpath
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from cjmgen.analysis.catalog import StageRef, TouchpointRef
 from cjmgen.content.model import Map
@@ -145,7 +146,7 @@ class _Close:
 _CLOSE = _Close()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _field_names(kind: type) -> tuple[str, ...]:
     return tuple(item.name for item in dataclasses.fields(kind))
 
@@ -287,7 +288,7 @@ class PieceStore:
                 stored = pickle.loads(payload)  # signed by this user's cjmgen (see signing.py)
                 if stored.get("global") == global_digest and stored.get("page") == path:
                     old = stored["pieces"]
-            except Exception:  # noqa: BLE001 - an older cjmgen's file: make the pieces again
+            except Exception:  # an older cjmgen's file: make the pieces again
                 old = {}
         return Pieces(self.names, old)
 

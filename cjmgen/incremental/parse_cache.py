@@ -25,9 +25,10 @@ import hashlib
 import os
 import pickle
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from cjmgen.build.gcpause import without_cyclic_gc
 from cjmgen.build.workers import receive, reply, spawn, worker_count
@@ -106,7 +107,7 @@ class ParseCache:
                 index = pickle.loads(payload[8:8 + size])  # {name: (offset, length)} in the data
                 data = payload[8 + size:]
                 found.entries.update({name: data[start:start + length] for name, (start, length) in index.items()})
-            except Exception:  # noqa: BLE001 - an older cjmgen's pack: parse again
+            except Exception:  # an older cjmgen's pack: parse again
                 continue
             found.packs.append(pack)
         return found
@@ -150,7 +151,7 @@ class ParseCache:
                 sent = receive(link)
                 self.entries.update(sent)
                 self.from_helpers.update(sent)
-            except Exception:  # noqa: BLE001 - parsed here instead, the same result
+            except Exception:  # parsed here instead, the same result
                 pass
             link.close()
         self.ahead = set()
@@ -207,7 +208,7 @@ class ParseCache:
             return None
         try:
             found = pickle.loads(payload)  # from a pack this user's key signed
-        except Exception:  # noqa: BLE001 - our own entry from a changed model: parse again
+        except Exception:  # our own entry from a changed model: parse again
             return None
         return found if isinstance(found, ParsedFile) else None
 

@@ -14,10 +14,10 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable
 
 from cjmgen import __version__
 from cjmgen.incremental.cache_dir import CACHE_ROOT, cache_folder, read_no_follow

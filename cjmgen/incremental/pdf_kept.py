@@ -28,9 +28,10 @@ URL was written (to report what WeasyPrint refuses) are kept with the record.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from cjmgen import __version__
 from cjmgen.content.model import Map, Persona

@@ -6,8 +6,9 @@ import csv
 import io
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from cjmgen.analysis import journey
 from cjmgen.content.model import KPI, Item, Map, Quantity, Stage, Touchpoint

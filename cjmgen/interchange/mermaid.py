@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from cjmgen.content.model import Item, Map
 

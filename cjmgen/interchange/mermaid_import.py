@@ -89,7 +89,7 @@ def diagrams(text: str, markdown: bool) -> list[Diagram]:
 
 
 def looks_like_markdown(path: Path, text: str) -> bool:
-    return path.suffix.lower() in (".md", ".markdown") or re.search(r"^ {0,3}(```|~~~)\s*mermaid", text, re.M) is not None
+    return path.suffix.lower() in (".md", ".markdown") or re.search(r"^ {0,3}(```|~~~)\s*mermaid", text, re.MULTILINE) is not None
 
 
 # YAML: plain scalars only where both of PyYAML's loaders read back the very same text.

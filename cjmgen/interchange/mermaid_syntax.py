@@ -113,8 +113,8 @@ class _Tracked:
 
 _DIRECTIVE = re.compile(
     rf"%{{2}}{{{_WS}*(?:([A-Za-z0-9_]+){_WS}*:|([A-Za-z0-9_]+)){_WS}*"
-    rf"(?:([A-Za-z0-9_]+)|((?:(?!}}%{{2}}){_JS_DOT}|\r?\n)*))?{_WS}*(?:}}%{{2}})?", re.I)
-_COMMENT_LINE = re.compile(rf"^{_WS}*%%(?!{{)[^\n]+\n?", re.M)
+    rf"(?:([A-Za-z0-9_]+)|((?:(?!}}%{{2}}){_JS_DOT}|\r?\n)*))?{_WS}*(?:}}%{{2}})?", re.IGNORECASE)
+_COMMENT_LINE = re.compile(rf"^{_WS}*%%(?!{{)[^\n]+\n?", re.MULTILINE)
 _STYLE = re.compile(rf"style{_JS_DOT}*:[^{JS_SPACE}]*#{_JS_DOT}*;")
 _CLASSDEF = re.compile(rf"classDef{_JS_DOT}*:[^{JS_SPACE}]*#{_JS_DOT}*;")
 _ENTITY = re.compile(r"#[A-Za-z0-9_]+;")
@@ -227,7 +227,7 @@ def preprocess(text: str, first_line: int = 1) -> tuple[_Tracked, str | None]:
     if front:
         indent, body, length = front
         if indent:
-            body = "\n".join(line[len(indent):] if line.startswith(indent) else line for line in body.split("\n"))
+            body = "\n".join(line.removeprefix(indent) for line in body.split("\n"))
         title = _frontmatter_title(body, tracked.line_at(0))
         tracked.slice_from(length)
     tracked.sub(_DIRECTIVE, "")

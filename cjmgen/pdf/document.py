@@ -13,9 +13,10 @@ import hashlib
 import math
 import os
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -103,7 +104,7 @@ class GitFacts:
         for entry in status.split("\0"):
             if len(entry) > 3:
                 name = entry[3:]
-                self.dirty.add(name[len(prefix):] if name.startswith(prefix) else name)
+                self.dirty.add(name.removeprefix(prefix))
 
     def revision(self, paths: Iterable[str]) -> Revision:
         if not self.in_git:
@@ -119,7 +120,7 @@ class GitFacts:
 def epoch_date() -> dt.datetime | None:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     return None
 
 
@@ -184,7 +185,7 @@ def css_string(text: str) -> Markup:
     """A CSS string literal, safe inside <style> (no quote, backslash or `<` left raw)."""
     out = []
     for char in str(text):
-        if char.isalnum() or char in " .,:;-_/()%#+=!?@·—–«»…№’‘“”" or ord(char) > 0x7F and char.isprintable():
+        if char.isalnum() or char in " .,:;-_/()%#+=!?@·—–«»…№’‘“”" or (ord(char) > 0x7F and char.isprintable()):
             out.append(char)
         else:
             out.append(f"\\{ord(char):x} ")
@@ -634,7 +635,7 @@ class PrintRenderer:
         portable = html
         for number, root in enumerate((self.root, *self.roots)):
             portable = portable.replace(file_url(Path(root)), f"root-{number}:")
-        identifier = hashlib.md5(portable.encode("utf-8")).hexdigest()  # noqa: S324 - an id, not security
+        identifier = hashlib.md5(portable.encode("utf-8")).hexdigest()  # an id, not security
         job = Job(name, html, file_url(self.root) + "/", self.roots, identifier, self.variant, fit)
         fallback = journey_map.location if journey_map else None
         if journey_map is not None and fallback is None:

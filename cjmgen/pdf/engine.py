@@ -243,7 +243,7 @@ class _Collector(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken log call must not break the render
+        except Exception:  # a broken log call must not break the render
             message = str(record.msg)
         if REFUSED in message:
             return

@@ -20,8 +20,8 @@ only moved is taken from the cache.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 DEFAULT_HANDOUT_MAPS = 12  # about 140 A4 pages, 25 s and 0.5 GB of memory a volume
 SINGLE_FILE = "handout.pdf"

@@ -10,8 +10,8 @@ estimate and the stylesheet agree.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 MM = 72 / 25.4  # points per millimetre
 

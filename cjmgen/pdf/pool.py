@@ -11,9 +11,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Callable
 
 from cjmgen.build.termination import Terminated, die_with_parent, stop_processes
 from cjmgen.pdf import engine

@@ -7,9 +7,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from cjmgen.checks.report import plural
@@ -31,8 +32,18 @@ if TYPE_CHECKING:
     from cjmgen.incremental.pdf_kept import PdfKeeper
 
 __all__ = [
-    "PdfError", "PdfOutcome", "PageSpec", "PageSizeError", "POSTER_SIZES", "plan_site",
-    "plan_maps", "plan_handout", "plan_one", "produce", "printer_for", "HANDOUT_PAGE",
+    "HANDOUT_PAGE",
+    "POSTER_SIZES",
+    "PageSizeError",
+    "PageSpec",
+    "PdfError",
+    "PdfOutcome",
+    "plan_handout",
+    "plan_maps",
+    "plan_one",
+    "plan_site",
+    "printer_for",
+    "produce",
 ]
 
 VARIANTS = ("pdf/ua-1",)

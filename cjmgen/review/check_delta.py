@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 from cjmgen.checks.levels import apply_levels
 from cjmgen.checks.rules import MapFact, RepositoryChecker, report_duplicates
@@ -77,7 +77,7 @@ def _check(config: SiteConfig, sources: Mapping[str, bytes], parse: _Parser, cha
     return apply_levels(diagnostics.items, dict(config.validation)), {m.path: m for m in repo.maps}
 
 
-_FRONTMATTER_ID = re.compile(rb"\A---\r?\n(?:(?!---).*\r?\n)*?id\s*:", re.M)
+_FRONTMATTER_ID = re.compile(rb"\A---\r?\n(?:(?!---).*\r?\n)*?id\s*:", re.MULTILINE)
 
 
 def _wanted(config: SiteConfig, old: Mapping[str, bytes], new: Mapping[str, bytes], changed: set[str],

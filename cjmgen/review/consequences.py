@@ -12,8 +12,9 @@ a renamed stage is the same stage on both sides.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from cjmgen.analysis import journey
 from cjmgen.content.markdown import MarkdownRenderer

@@ -13,12 +13,12 @@ cost follows the size of the change, not of the repository.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from markupsafe import Markup, escape
 
-from cjmgen.analysis import journey
 from cjmgen.build.gcpause import without_cyclic_gc
 from cjmgen.config import SiteConfig
 from cjmgen.content.markdown import MarkdownRenderer
@@ -26,7 +26,7 @@ from cjmgen.content.model import KPI, Channel, Item, Map, Persona, Quantity, Sta
 from cjmgen.content.repository import Repository, classify, content_prefix, parse_file
 from cjmgen.i18n.labels import Locale
 from cjmgen.review.consequences import flow_changes, notes_changes, url_change
-from cjmgen.review.phrases import NONE, VALUE_WORDS, Phrase, Rate, side_label
+from cjmgen.review.phrases import NONE, VALUE_WORDS, Phrase, side_label
 from cjmgen.review.prose import prose_changes
 
 INFO, WARNING, ERROR = "info", "warning", "error"
@@ -307,7 +307,7 @@ def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = (), markdown: Markdow
         if before != after:
             shown = _word if name in ("state", "status") else _shown
             if name in ("related", "current"):  # other maps: by their titles
-                shown = lambda value: _shown(_titled(value, names.maps))  # noqa: E731
+                shown = lambda value: _shown(_titled(value, names.maps))
             out.add(f"{name}-changed", Phrase.of("field-changed", field=Phrase(f"field.{name}"),
                                                  old=shown(before), new=shown(after)),
                     field=name, old=_plain(before), new=_plain(after))
@@ -533,7 +533,7 @@ def _touchpoints(out: _Collector, stage: Stage, old: Sequence[Touchpoint], new: 
                  channel_names: Mapping[str, str]) -> None:
     if tuple(old) == tuple(new):
         return
-    key = lambda t: (t.channel, t.name or "")  # noqa: E731
+    key = lambda t: (t.channel, t.name or "")
     before = {key(t): t for t in old}
     after = {key(t): t for t in new}
 
@@ -918,6 +918,16 @@ def diff_sources(
 
 
 __all__ = [
-    "CODES", "Change", "MapDiff", "RepoDiff", "diff_map", "diff_repositories", "diff_sides",
-    "diff_sources", "match_stages", "match_kpis", "kpi_direction", "parse_side",
+    "CODES",
+    "Change",
+    "MapDiff",
+    "RepoDiff",
+    "diff_map",
+    "diff_repositories",
+    "diff_sides",
+    "diff_sources",
+    "kpi_direction",
+    "match_kpis",
+    "match_stages",
+    "parse_side",
 ]

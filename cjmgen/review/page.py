@@ -7,8 +7,9 @@ self-contained: inline CSS and SVG, no request leaves the file) and the site's
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 import jinja2
 from markupsafe import Markup

@@ -13,8 +13,9 @@ missing or broken translation falls back to English: output never fails.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from cjmgen.checks.rules import format_percent
 from cjmgen.i18n.labels import Locale

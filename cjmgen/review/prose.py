@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from markupsafe import Markup, escape
 
@@ -59,7 +60,7 @@ class Excerpt:
                 out.append(" ")
             previous = kind
             if kind in (DELETED, INSERTED):  # Markdown emphasis must not start or end with a space
-                lead, core, trail = re.match(r"^(\s*)(.*?)(\s*)$", inner, re.S).groups()  # type: ignore[union-attr]
+                lead, core, trail = re.match(r"^(\s*)(.*?)(\s*)$", inner, re.DOTALL).groups()  # type: ignore[union-attr]
                 out.append(f"{lead}{marks[kind].format(core)}{trail}" if core else inner)
             else:
                 out.append(inner)
@@ -166,7 +167,7 @@ def _paired(before: dict[str | None, Section], after: dict[str | None, Section])
         if was is None and now is not None and now.stage in lone_old:
             pairs[index] = (lone_old[now.stage], now)
             matched.add(now.stage)
-    pairs += [(s, None) for k, s in before.items() if k not in after and not (s.stage in matched)]
+    pairs += [(s, None) for k, s in before.items() if k not in after and s.stage not in matched]
     return pairs
 
 

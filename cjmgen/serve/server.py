@@ -23,9 +23,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from cjmgen.serve.guard import BACKLOG, MAX_TARGET, READ_TIMEOUT, host_allowed
@@ -221,10 +221,10 @@ def make_handler(folder: SiteFolder, state: ReloadState, base_path: str,
         server_version = "cjmgen-serve"
         timeout = READ_TIMEOUT  # a silent connection frees its thread
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet by design
+        def log_message(self, format: str, *args: object) -> None:  # quiet by design
             return
 
-        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        def do_GET(self) -> None:  # the stdlib's name
             if not host_allowed(self.headers.get("Host"), bound_host, self.server.server_address[1]):
                 return self.send(403, b"Forbidden: not a host this preview serves (DNS rebinding guard)", "text/plain")
             if len(self.path) > MAX_TARGET:
@@ -372,7 +372,7 @@ class DevServer:
         shown = ", ".join(os.path.relpath(p) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
         try:
             self.build_once(f"changed {shown}")
-        except Exception as exc:  # noqa: BLE001 - a preview server must survive anything
+        except Exception as exc:  # a preview server must survive anything
             self.state.bump(f"<div class='diag'>internal error: {html.escape(repr(exc))}</div>")
             self.log(f"internal error while rebuilding: {exc!r}")
 
@@ -399,7 +399,7 @@ class DevServer:
         raised: the request gets a 404 (the page fails again, in view, when asked for)."""
         try:
             produced = produce()
-        except Exception as exc:  # noqa: BLE001 - a preview server must survive anything
+        except Exception as exc:  # a preview server must survive anything
             self.log(f"internal error while rendering {what}: {exc!r}")
             return
         if produced:

@@ -9,8 +9,9 @@ keeps the list's own URL, so every link to the list still lands on its start.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from cjmgen.site import urls as site
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -190,7 +191,7 @@ class SiteRenderer:
     def page(self, path: str, template: str, title: str, **context: Any) -> str:
         if self.shard is not None and self.shard[0] and not self.__dict__.get("_in_cached"):
             return ""  # a page rendered outside `cached` belongs to the first shard
-        url = lambda target: _relative(path, target)  # noqa: E731
+        url = lambda target: _relative(path, target)
         try:
             html = self.env.get_template(template).render(
                 page={"path": path, "title": title, "lang": self.locale.language},
@@ -787,4 +788,4 @@ def _template_error(exc: Exception) -> str:
     return f"{where}{what}{exc}"
 
 
-__all__ = ["SiteRenderer", "RenderedSite", "PageError", "ThemeError", "figures"]
+__all__ = ["PageError", "RenderedSite", "SiteRenderer", "ThemeError", "figures"]

@@ -46,7 +46,7 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, (int, float)) and (
-                abs(right) > MAX_EXPONENT or isinstance(left, int) and left.bit_length() * abs(right) > MAX_BITS):
+                abs(right) > MAX_EXPONENT or (isinstance(left, int) and left.bit_length() * abs(right) > MAX_BITS)):
             raise SecurityError(f"a power with exponent {right} is too large for a template")
         if operator == "*":
             for sequence, count in ((left, right), (right, left)):

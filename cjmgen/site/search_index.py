@@ -29,8 +29,8 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Sequence
 
 from cjmgen.analysis.catalog import Catalog
 from cjmgen.content.model import KPI, Item, Map, Stage
