@@ -377,13 +377,12 @@ def make_renderer(project: LoadedProject, theme: Theme, options: BuildOptions, c
     files are unchanged (serve): its templates are compiled already. `histories`:
     history.prefetch_histories started earlier (the build's git log runs meanwhile).
     """
-    from cjmgen.i18n.labels import Locale
     from cjmgen.review.history import map_histories
     from cjmgen.site.render import SiteRenderer
-    from cjmgen.site.theme import make_environment
+    from cjmgen.site.theme import make_environment, site_locale
 
     repo = project.repo
-    extra_nav = ((Locale(repo.config.language).label("what_changed"), "changes.html"),) if changes else ()
+    extra_nav = ((site_locale(repo.config, theme).label("what_changed"), "changes.html"),) if changes else ()
     published = repo.published(options.drafts)
     pdf = options.pdf and repo.config.pdf.enabled
     return SiteRenderer(

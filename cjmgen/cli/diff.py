@@ -114,11 +114,11 @@ def _render(result, fmt: str, config, colour: bool, max_chars: int | None = None
     if fmt == "json":
         return diff_format.format_json(result)
     if fmt == "markdown":
-        from cjmgen.i18n.labels import Locale
+        from cjmgen.site.theme import site_locale
 
         # The PR comment is read with the site: in its language (the terminal and JSON stay English).
         return diff_format.format_markdown(result, max_chars or diff_format.COMMENT_LIMIT,
-                                           locale=Locale(config.language), full_report=full_report)
+                                           locale=site_locale(config), full_report=full_report)
     if fmt == "html":
         from cjmgen.review.page import render_standalone
 

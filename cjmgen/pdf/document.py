@@ -29,7 +29,6 @@ from cjmgen.content.markdown import is_external, is_local
 from cjmgen.content.model import Item, Map, Persona, Stage
 from cjmgen.content.repository import classify
 from cjmgen.diagnostics import SourceLocation
-from cjmgen.i18n.labels import Locale
 from cjmgen.pdf import layout
 from cjmgen.pdf.engine import FitSpec, Job
 from cjmgen.pdf.handout_volumes import HandoutVolume
@@ -534,7 +533,7 @@ class PrintRenderer:
     def in_language(self, language: str) -> PrintRenderer:
         """This printer in `language` (a map's own `language:`)."""
         other = copy.copy(self)
-        other.locale = Locale(language)
+        other.locale = self.locale.in_language(language)
         return other
 
     def map_job(self, journey_map: Map, page: PageSpec, name: str, poster: bool = False) -> PlannedJob:

@@ -26,7 +26,7 @@ from cjmgen.content.model import KPI, Channel, Item, Map, Persona, Quantity, Sta
 from cjmgen.content.repository import Repository, classify, content_prefix, parse_file
 from cjmgen.i18n.labels import Locale
 from cjmgen.review.consequences import flow_changes, notes_changes, url_change
-from cjmgen.review.phrases import NONE, VALUE_WORDS, Phrase, side_label
+from cjmgen.review.phrases import NONE, Phrase, is_value_word, side_label
 from cjmgen.review.prose import prose_changes
 
 INFO, WARNING, ERROR = "info", "warning", "error"
@@ -137,14 +137,14 @@ class Change:
 
     def text(self, locale: Locale) -> str:
         """The change in the locale's language (English where a phrase has no translation)."""
-        return self.said if isinstance(self.said, str) else self.said.render(locale.language)
+        return self.said if isinstance(self.said, str) else self.said.render(locale)
 
     def rich(self, locale: Locale, escape_text: Callable[[str], str], rich: Callable[[Any], str]) -> str:
         """The change for a markup format: text made inert by `escape_text`, excerpts of changed
         words marked up by `rich` (see Phrase.render_rich)."""
         if isinstance(self.said, str):
             return escape_text(self.said)
-        return self.said.render_rich(locale.language, escape_text, rich)
+        return self.said.render_rich(locale, escape_text, rich)
 
     def html(self, locale: Locale) -> Markup:
         """The change as HTML: escaped text, changed words in <del> and <ins>."""
@@ -270,7 +270,7 @@ def _shown(value: Any) -> Any:
 
 def _word(value: Any) -> Any:
     """cjmgen's own value words (`draft`, `lower`) as phrases; anything else as it is shown."""
-    return Phrase(f"value.{value}") if isinstance(value, str) and value in VALUE_WORDS else _shown(value)
+    return Phrase(f"value.{value}") if is_value_word(value) else _shown(value)
 
 
 # --- maps ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from cjmgen.content.repository import parse_file
 from cjmgen.i18n.labels import Locale
 from cjmgen.interchange.mermaid import emotion_journey
 from cjmgen.review.diff import CODES, ERROR, INFO, WARNING, Change, MapDiff, RepoDiff
-from cjmgen.review.phrases import Phrase, say, side_label, value_text
+from cjmgen.review.phrases import Phrase, Speaker, say, side_label, value_text
 from cjmgen.terminal import printable
 
 JSON_VERSION = 1
@@ -48,20 +48,19 @@ def _status(status: str) -> Phrase:
 
 def summary_line(diff: RepoDiff, locale: Locale = ENGLISH) -> str:
     """`2 maps changed (1 added, 1 removed); 14 changes: 4 warnings, 10 info`, in the locale's language."""
-    language = locale.language
     if diff.empty:
-        return say("summary.empty", language)
+        return say("summary.empty", locale)
     parts = tuple(Phrase.of("summary.part", count=len(diff.maps_with(s)), status=_status(s))
                   for s in MAP_STATUSES if diff.maps_with(s))
-    maps = (say("summary.maps", language, maps=_counted(len(diff.maps), "map", locale), parts=parts)
-            if diff.maps else say("summary.no-maps", language))
+    maps = (say("summary.maps", locale, maps=_counted(len(diff.maps), "map", locale), parts=parts)
+            if diff.maps else say("summary.no-maps", locale))
     counts = tuple(_counted(diff.count(s), s, locale) if s != INFO else Phrase.of("summary.info", count=diff.count(s))
                    for s in (ERROR, WARNING, INFO) if diff.count(s) or s == WARNING)
-    return say("summary.line", language, maps=maps, changes=_counted(len(diff.changes), "change", locale),
+    return say("summary.line", locale, maps=maps, changes=_counted(len(diff.changes), "change", locale),
                counts=counts)
 
 
-def _side(label: str, commit: str | None, language: str = "en") -> str:
+def _side(label: str, commit: str | None, language: Speaker = "en") -> str:
     """One compared side: the label (cjmgen's own ones translated) and the short commit id."""
     if commit and commit.startswith(label) and len(label) >= 7:
         return commit[:10]  # a commit id given on the command line
@@ -71,9 +70,8 @@ def _side(label: str, commit: str | None, language: str = "en") -> str:
 
 def comparing(diff: RepoDiff, locale: Locale = ENGLISH) -> str:
     """`main (3f2a1c9e0b) -> working tree`; in Russian with an arrow and translated labels."""
-    language = locale.language
-    return say("comparing", language, base=_side(diff.base, diff.base_commit, language),
-               head=_side(diff.head, diff.head_commit, language))
+    return say("comparing", locale, base=_side(diff.base, diff.base_commit, locale),
+               head=_side(diff.head, diff.head_commit, locale))
 
 
 _MAP_SYMBOL = {"added": "+", "removed": "-", "renamed": "~", "changed": "~", "unreadable": "!", "affected": "!"}
@@ -162,8 +160,8 @@ def format_markdown(diff: RepoDiff, max_chars: int = COMMENT_LIMIT, details: boo
     the command that prints it). The comment is in the locale's language:
     reviewers read it next to the site.
     """
-    L, language = locale, locale.language
-    base, head = (md(_side(label, commit, language)) for label, commit in
+    L = locale
+    base, head = (md(_side(label, commit, locale)) for label, commit in
                   ((diff.base, diff.base_commit), (diff.head, diff.head_commit)))
     lines = [f"## {L.label('md_heading')}", "", f"**{md(summary_line(diff, locale))}**  ",
              L.label("md_comparing", base=f"`{base}`", head=f"`{head}`")]
@@ -174,7 +172,7 @@ def format_markdown(diff: RepoDiff, max_chars: int = COMMENT_LIMIT, details: boo
         lines += ["", "| | " + " | ".join(header) + " |", "|---|---|---|---:|---:|---:|"]
         for entry in diff.maps:
             symbol = _MD_SYMBOL.get(_MAP_SYMBOL[entry.status], "❗")
-            lines.append(f"| {symbol} | {md(entry.title)} (`{entry.id}`) | {_status(entry.status).render(language)} "
+            lines.append(f"| {symbol} | {md(entry.title)} (`{entry.id}`) | {_status(entry.status).render(locale)} "
                          f"| {len(entry.changes)} | {entry.count(WARNING)} | {entry.count(ERROR)} |")
     sections = [(_md_section(entry, locale), _md_details(entry, locale) if details else "") for entry in diff.maps]
     tail = ["", f"### {L.label('md_personas_channels')}", ""] + [_md_change(c, locale) for c in diff.other] \
@@ -211,11 +209,10 @@ _NAMED_LEFT_OUT = 12  # maps named in that note; the others are counted
 
 def _md_section(entry: MapDiff, locale: Locale) -> str:
     """A map's heading, where it is, and its warnings and errors: always in the comment."""
-    language = locale.language
     lines = ["", f"### {_MD_SYMBOL.get(_MAP_SYMBOL[entry.status], '❗')} {md(entry.title)} (`{entry.id}`)", ""]
     where = (f"`{entry.old_path}` → `{entry.new_path}`" if entry.status == "renamed"
              else f"`{entry.new_path or entry.old_path}`")
-    lines.append(f"{_status(entry.status).render(language).capitalize()}: {where}")
+    lines.append(f"{_status(entry.status).render(locale).capitalize()}: {where}")
     serious = [c for c in entry.changes if c.severity != INFO]
     if serious:
         lines += [""] + [_md_change(c, locale) for c in serious]

@@ -282,7 +282,7 @@ def context(diff: RepoDiff, locale: Locale, lanes: Sequence[str], lane_labels: d
 def render_standalone(diff: RepoDiff, config: SiteConfig, env: jinja2.Environment | None = None,
                       lanes: Sequence[str] | None = None) -> str:
     """The self-contained page of `cjmgen diff --format html`."""
-    from cjmgen.site.theme import load_theme, make_environment
+    from cjmgen.site.theme import load_theme, make_environment, site_locale
 
     theme = None
     if env is None:
@@ -293,7 +293,7 @@ def render_standalone(diff: RepoDiff, config: SiteConfig, env: jinja2.Environmen
         hidden = set(options.get("hide_lanes") or [])
         lanes = [lane for lane in (options.get("lanes") or DEFAULT_LANES) if lane not in hidden]
         lanes = [*lanes, *[key for key, _ in config.lanes if key not in lanes]]
-    locale = Locale(config.language)
+    locale = site_locale(config, theme)
     return env.get_template("diff.html").render(
         layout=STANDALONE_LAYOUT,
         standalone=True,

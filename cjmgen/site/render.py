@@ -126,7 +126,7 @@ class SiteRenderer:
     reuse: PageReuse | None = None  # a CLI build: pages of the last build kept when unchanged
 
     def __post_init__(self) -> None:
-        self.locale = Locale(self.repo.config.language)
+        self.locale = Locale(self.repo.config.language, self.theme.catalog_folders())
         self.catalog = Catalog.build(self.repo, self.drafts)
         self.output = RenderedSite()
         lanes = self.theme.options.get("lanes") or list(BUILT_IN_LANES)
@@ -496,7 +496,7 @@ class SiteRenderer:
     def in_language(self, language: str) -> SiteRenderer:
         """This renderer printing in `language` (a map's own); it writes to the same site."""
         other = copy.copy(self)
-        other.locale = Locale(language)
+        other.locale = self.locale.in_language(language)
         other.__dict__.pop("_gauges", None)  # drawn with the site's labels: not this language's
         return other
 

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from cjmgen.config import SiteConfig
+from cjmgen.i18n.catalog import theme_folders
+from cjmgen.i18n.labels import Locale
 from cjmgen.paths import contains, resolves_within
 from cjmgen.site.theme_options import theme_name_problem
 
@@ -70,6 +72,10 @@ class Theme:
                         files[path.relative_to(base).as_posix()] = path
         return dict(sorted(files.items()))
 
+    def catalog_folders(self) -> tuple[Path, ...]:
+        """Where the theme and its overrides keep catalogs (`i18n/<language>.yml`), merged in this order."""
+        return theme_folders((self.folder, *([self.custom_dir] if self.custom_dir else [])))
+
     def files(self) -> list[Path]:
         """Every file that shapes the output (for cache keys and the dev server's watcher)."""
         roots = [self.folder] + ([self.custom_dir] if self.custom_dir else [])
@@ -100,6 +106,16 @@ def load_theme(config: SiteConfig) -> Theme:
         if not custom.is_dir():
             raise ThemeError(f"theme.custom_dir '{config.theme_custom_dir}' is not a folder")
     return Theme(config.theme_name, folder, custom, options)
+
+
+def site_locale(config: SiteConfig, theme: Theme | None = None) -> Locale:
+    """The site's language with its theme's catalogs; the built-in ones alone when the theme does not load."""
+    if theme is None:
+        try:
+            theme = load_theme(config)
+        except ThemeError:
+            return Locale(config.language)
+    return Locale(config.language, theme.catalog_folders())
 
 
 def make_environment(theme: Theme, compiled: tuple[Path, Signer] | None = None) -> jinja2.Environment:
