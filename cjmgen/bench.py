@@ -579,6 +579,7 @@ def bench_pdf(work: Path, maps: int, runs: int, log: Callable[[str], None]) -> d
     from cjmgen.build.pipeline import BuildOptions, effective_config, make_renderer
     from cjmgen.content.project import load_project
     from cjmgen.diagnostics import Diagnostics
+    from cjmgen.incremental.store import Caches
     from cjmgen.pdf.layout import PageSpec
     from cjmgen.pdf.publish import plan_maps, printer_for, produce
     from cjmgen.site.theme import load_theme
@@ -599,7 +600,7 @@ def bench_pdf(work: Path, maps: int, runs: int, log: Callable[[str], None]) -> d
     from cjmgen.pdf.engine import fetcher_class, with_font
 
     # The floor renders the very HTML that ends up in each PDF once (after cjmgen's fitting).
-    fitted = produce(planned, config, printer, workers=1, use_cache=False)
+    fitted = produce(planned, config, printer, workers=1)
     final = [with_font(job.html, r.font) if job.fit is not None and r.font else job.html
              for job, r in zip(jobs, fitted.results)]
 
@@ -618,14 +619,15 @@ def bench_pdf(work: Path, maps: int, runs: int, log: Callable[[str], None]) -> d
     log(f"PDF: cjmgen one core, all cores, cache x{runs}")
     attempts = 0
     for _ in range(runs):
-        outcome = produce(planned, config, printer, workers=1, use_cache=False)
+        outcome = produce(planned, config, printer, workers=1)
         serial.add(outcome.seconds)
         attempts = sum(r.attempts for r in outcome.results)
-        outcome = produce(planned, config, printer, workers=os.cpu_count() or 1, use_cache=False)
+        outcome = produce(planned, config, printer, workers=os.cpu_count() or 1)
         parallel.add(outcome.seconds)
-    produce(planned, config, printer)  # fill the cache
+    pdf_cache = Caches.for_run(root).pdf_cache()
+    produce(planned, config, printer, cache=pdf_cache)  # fill the cache
     for _ in range(runs):
-        outcome = produce(planned, config, printer)
+        outcome = produce(planned, config, printer, cache=pdf_cache)
         cached.add(outcome.seconds)
         assert not outcome.rendered, "a cached PDF was rendered again"
     # The real command: a full build with PDFs, then a no-change rebuild (zero renders).

@@ -19,7 +19,7 @@ from cjmgen.content.model import Map, Stage
 from cjmgen.content.repository import parse_file, read_sources
 from cjmgen.diagnostics import Diagnostics
 from cjmgen.incremental.lazy_map import MapPart, StagePart, is_whole
-from cjmgen.incremental.parse_cache import ParseCache
+from cjmgen.incremental.store import Caches
 
 # A map whose problems are its own: incomplete stages, a count that grows, a stated
 # conversion the counts contradict.
@@ -59,7 +59,7 @@ def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def cached_maps(root: Path) -> dict[str, Map]:
     """Every map of the repository as the parse cache gives it, by path."""
     config = load_config(root, Diagnostics())
-    cache = ParseCache.open(root)
+    cache = Caches(root).parse_cache()
     assert cache is not None
     found = {}
     for path, data in read_sources(config).items():

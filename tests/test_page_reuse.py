@@ -13,8 +13,11 @@ import pytest
 from conftest import run, simple_map, write_files
 from test_incremental import random_edit, start_repository
 
-from cjmgen.incremental.page_reuse import PIECES_DIR
-from cjmgen.incremental.parse_cache import CACHE_DIR
+from cjmgen.incremental.cache_dir import CACHE_ROOT
+from cjmgen.incremental.store import BUILD_RECORDS, PARSED, PIECES, Caches
+
+CACHE_DIR = Path(CACHE_ROOT) / PARSED
+PIECES_DIR = Path(CACHE_ROOT) / PIECES
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -144,12 +147,10 @@ def test_a_build_record_naming_files_outside_the_repository_is_not_trusted(make_
     so a record that names a file outside the repository is dropped, never followed."""
     import json
 
-    from cjmgen.build.pipeline import BUILD_RECORDS
-
     (tmp_path / "secret.txt").write_text("top secret")
     root = make_repo({"maps/a.md": simple_map("Buying a sofa"), "maps/b.md": simple_map("Returning a sofa")})
     assert run(["build", "--no-pdf"], root).exit_code == 0
-    (record_file,) = (root / BUILD_RECORDS).iterdir()
+    (record_file,) = (root / CACHE_ROOT / BUILD_RECORDS).iterdir()
     record = json.loads(record_file.read_text())
     record["pages"]["maps/a.html"]["files"] = {"files/evil.txt": "../secret.txt"}
     record_file.write_text(json.dumps(record))
@@ -216,13 +217,12 @@ def test_the_parse_helpers_results_are_not_held_after_loading(tmp_path: Path, mo
     from cjmgen.config import load_config
     from cjmgen.content.repository import read_sources
     from cjmgen.diagnostics import Diagnostics
-    from cjmgen.incremental.parse_cache import ParseCache
 
     monkeypatch.setenv("CJMGEN_WORKERS", "2")
     root = write_files(tmp_path / "repo", {f"maps/m{n:03}.md": simple_map(f"Map {n}") for n in range(60)})
     config = load_config(root, Diagnostics())
     sources = read_sources(config)
-    cache = ParseCache.open(root)
+    cache = Caches(root).parse_cache()
     assert cache is not None
     cache.parse_ahead(sources, config)
     titles = [cache.parse(path, data, config).value.title for path, data in sources.items()]

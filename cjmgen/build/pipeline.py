@@ -31,8 +31,9 @@ from cjmgen.config import (
     site_url_path,
 )
 from cjmgen.diagnostics import Diagnostic, Diagnostics, SourceLocation
-from cjmgen.incremental.cache_dir import CACHE_ROOT, cache_folder, link_notes, write_atomically
+from cjmgen.incremental.cache_dir import write_atomically
 from cjmgen.incremental.codestamp import code_stamp
+from cjmgen.incremental.store import Caches
 from cjmgen.paths import contains
 from cjmgen.site.theme import Theme, ThemeError, load_theme
 from cjmgen.site.urls import SITEMAP, extra_files
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
     from cjmgen.content.project import LoadedProject
     from cjmgen.incremental.parse_cache import ParseCache
+    from cjmgen.incremental.pdf_cache import PdfCache
     from cjmgen.site.render import SiteRenderer
 
 # Parsing, checking and rendering (jinja2, markdown-it, the model) are imported when a
@@ -95,12 +97,14 @@ def leveled(diagnostics: Diagnostics | list[Diagnostic], config: SiteConfig) -> 
     return apply_levels(items, dict(config.validation))
 
 
-def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
-    """Check the repository, then publish the site; on any error nothing is written."""
+def build(root: Path, options: BuildOptions = BuildOptions(), no_cache: bool = False) -> BuildResult:
+    """Check the repository, then publish the site; on any error nothing is written.
+    `no_cache` (or CJMGEN_NO_CACHE=1): read and keep no cache (incremental.store)."""
     started = time.perf_counter()
     clock = StageClock(options.stages)
     config_diagnostics = Diagnostics()
     config = effective_config(root, options, config_diagnostics)
+    caches = Caches.for_run(config.root, no_cache)
     options = replace(options, strict=config.strict)  # `strict: true` in cjmgen.yml is --strict
     output = options.output.resolve() if options.output else config.output_path
     # A repository does not choose where cjmgen writes: not even a lock file or a recovery there.
@@ -110,7 +114,7 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
                                  hint="output_dir is a folder of the repository, such as site/")
     with contextlib.nullcontext() if outside else output_lock(output, options.progress):  # one build at a time
         recovered = None if outside else recover_interrupted(output)
-        result = _build_locked(root, options, config, config_diagnostics, output, clock)
+        result = _build_locked(root, options, config, config_diagnostics, output, clock, caches)
     if recovered:
         result.notes.insert(0, recovered)
     result.seconds = time.perf_counter() - started
@@ -118,10 +122,10 @@ def build(root: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
 
 
 def _build_locked(root: Path, options: BuildOptions, config: SiteConfig, config_diagnostics: Diagnostics,
-                  output: Path, clock: StageClock) -> BuildResult:
-    fresh = UpToDate.check(config, options, output, config_diagnostics)
+                  output: Path, clock: StageClock, caches: Caches) -> BuildResult:
+    fresh = UpToDate.check(config, options, output, config_diagnostics, caches)
     clock.lap("read cjmgen.yml and compared every input with the last build")
-    cache_notes = link_notes(config.root)  # cache folders that are links: not used (cache_dir)
+    cache_notes = caches.notes()  # cache folders that are links: not used (cache_dir)
     run_notes = [*cache_notes, *filter(None, [outside_content_note(config)])]  # said every run, never stored
     if fresh.result is not None:
         fresh.result.notes[:0] = run_notes
@@ -130,7 +134,6 @@ def _build_locked(root: Path, options: BuildOptions, config: SiteConfig, config_
     from cjmgen.content.markdown import BUILD_TOKEN_CACHE, MarkdownRenderer
     from cjmgen.content.project import load_project
     from cjmgen.content.repository import is_published, read_sources
-    from cjmgen.incremental.parse_cache import ParseCache
     from cjmgen.pdf import PdfError
     from cjmgen.review.history import prefetch_histories
     from cjmgen.site.render import PageError
@@ -140,7 +143,7 @@ def _build_locked(root: Path, options: BuildOptions, config: SiteConfig, config_
     def rendered_later(journey_map: Any) -> bool:
         return is_published(journey_map, options.drafts)
 
-    parsed = ParseCache.open(config.root)  # unchanged files are loaded, not parsed again
+    parsed = caches.parse_cache()  # unchanged files are loaded, not parsed again
     sources = read_sources(config, fresh.content)
     fresh.content = {}
     if parsed is not None:
@@ -174,7 +177,8 @@ def _build_locked(root: Path, options: BuildOptions, config: SiteConfig, config_
             parsed.store_pending()  # the next build, after the fix, loads what parsed fine
     else:
         try:
-            _publish(project, options, output, result, changes, histories, fresh=fresh, parsed=parsed, clock=clock)
+            _publish(project, options, output, result, caches, changes, histories, fresh=fresh, parsed=parsed,
+                     clock=clock)
         except (ThemeError, PageError) as exc:
             diagnostics.error("theme", str(exc))
         except (OutputError, WorkerDied) as exc:
@@ -189,7 +193,7 @@ def _build_locked(root: Path, options: BuildOptions, config: SiteConfig, config_
     result.maps = len(project.repo.published(options.drafts))
     if result.written and not cache_notes:  # a record's notes would outlive the links
         result.notes = result.notes[len(run_notes):]  # stored without this run's notes
-        fresh.save(result)
+        fresh.save(result, caches)
         result.notes[:0] = run_notes
     return result
 
@@ -227,7 +231,8 @@ class UpToDate:
     content: dict[str, bytes] = field(default_factory=dict)  # the content files read for the digest
 
     @classmethod
-    def check(cls, config: SiteConfig, options: BuildOptions, output: Path, config_diagnostics: Diagnostics) -> UpToDate:
+    def check(cls, config: SiteConfig, options: BuildOptions, output: Path, config_diagnostics: Diagnostics,
+              caches: Caches) -> UpToDate:
         from cjmgen.content.gitio import head_commit, source_date
 
         if options.compare or config_diagnostics.items:
@@ -241,8 +246,8 @@ class UpToDate:
             return cls()
         if digest is None:
             return cls(as_of=as_of)
-        records = cache_folder(config.root, BUILD_RECORDS.name, create=False)
-        if records is None:  # a link (cache_dir): no record read or written, the build says so
+        records = caches.build_records()
+        if records is None:  # no cache, or a link (cache_dir): no record read or written, the build says so
             return cls(as_of=as_of, content=content)
         record = records / (hashlib.sha256(str(output).encode()).hexdigest()[:16] + ".json")
         found = cls(record, digest, output, as_of, content=content)
@@ -261,7 +266,7 @@ class UpToDate:
             found.previous_pdfs = stored["pdfs"]
         return found
 
-    def save(self, result: BuildResult) -> None:
+    def save(self, result: BuildResult, caches: Caches) -> None:
         if self.record is None:
             return
         stored = {
@@ -270,14 +275,12 @@ class UpToDate:
             "pdfs": self.pdfs,
         }
         try:
-            if cache_folder(self.record.parents[2], BUILD_RECORDS.name) is not None:  # root/.cjmgen-cache/build/x
+            if caches.build_records(create=True) is not None:
                 write_atomically(self.record, json.dumps(stored, ensure_ascii=False).encode("utf-8"))
         except OSError:
             pass  # a read-only checkout builds every time
 
 
-BUILD_RECORDS = Path(CACHE_ROOT) / "build"
-TEMPLATES_DIR = Path(CACHE_ROOT) / "templates"  # the theme compiled (signed; see theme.make_environment)
 MAX_WALKED_FILES = 50_000  # beyond this the repository listing costs too much: no shortcut
 
 
@@ -409,7 +412,7 @@ class _LateProblems(Exception):
     """Rendering found errors in map bodies (or warnings with --strict): do not swap the site in."""
 
 
-def _publish(project: LoadedProject, options: BuildOptions, output: Path, result: BuildResult,
+def _publish(project: LoadedProject, options: BuildOptions, output: Path, result: BuildResult, caches: Caches,
              changes: Any = None, histories: Any = None, fresh: UpToDate | None = None,
              parsed: ParseCache | None = None, clock: StageClock | None = None) -> None:
     """Render into a staging folder and swap it in. With the parse cache (`parsed`, which
@@ -422,8 +425,8 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
     repo = project.repo
     theme = load_theme(repo.config)
     recorded = parsed is not None and fresh is not None and fresh.record is not None
-    templates = cache_folder(repo.config.root, TEMPLATES_DIR.name) if recorded else None
-    compiled = (templates, parsed.signer) if templates is not None and parsed else None
+    compiled = caches.compiled_templates() if recorded else None
+    pdf_cache = caches.pdf_cache()
     renderer = make_renderer(project, theme, options, changes, histories=histories,
                              env=make_environment(theme, compiled),
                              body_checker=lambda journey_map: body_problems(project, journey_map),
@@ -434,23 +437,21 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
     if renderer.pdf_maps:
         from cjmgen.pdf.publish import plan_site, printer_for  # print HTML; WeasyPrint loads only to render
 
-        if keep:
-            from cjmgen.incremental.pdf_cache import PdfCache
+        if keep and pdf_cache is not None:
             from cjmgen.incremental.pdf_kept import PdfKeeper
 
             assert parsed is not None and fresh is not None
-            keeper = PdfKeeper(printer_for(renderer), parsed.names, fresh.previous_pdfs, PdfCache(repo.config.root.resolve()))
+            keeper = PdfKeeper(printer_for(renderer), parsed.names, fresh.previous_pdfs, pdf_cache)
         pdf_plan = plan_site(renderer, keeper)
     with StagedOutput(output) as staging:
         if keep:
-            from cjmgen.incremental.page_reuse import PIECES_DIR, PageReuse, PieceStore, hardlink_or_copy
+            from cjmgen.incremental.page_reuse import PageReuse, hardlink_or_copy
 
             assert parsed is not None and fresh is not None
             made: set[Path] = set()
-            pieces = cache_folder(repo.config.root, PIECES_DIR.name)
             renderer.reuse = PageReuse(parsed.names, fresh.previous_pages, output,
                                        lambda path, old: hardlink_or_copy(staging.target(path), old, made),
-                                       PieceStore(pieces, parsed.signer, parsed.names) if pieces else None)
+                                       caches.piece_store(parsed.names))
         clock = clock or StageClock()
         result.pages, files, late = render_pages(renderer, staging, parsed.store_pending if parsed else None)
         clock.lap(f"rendered {plural(result.pages, 'page', 'pages')}")
@@ -472,7 +473,7 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
             staging.copy(path, source)
         clock.lap("copied the theme's and the repository's files")
         if pdf_plan is not None:
-            keys = _write_pdfs(project, options, pdf_plan, staging, result)
+            keys = _write_pdfs(project, options, pdf_plan, staging, result, pdf_cache)
             if keeper is not None and fresh is not None:
                 fresh.pdfs = keeper.records(keys)
             clock.lap(f"{plural(result.pdfs, 'PDF', 'PDFs')} ({result.pdfs_rendered} rendered)")
@@ -565,14 +566,14 @@ class _PdfWarningsStrict(Exception):
 
 
 def _write_pdfs(project: LoadedProject, options: BuildOptions, plan, staging: StagedOutput,  # type: ignore[no-untyped-def]
-                result: BuildResult) -> dict[str, str]:
+                result: BuildResult, cache: PdfCache | None) -> dict[str, str]:
     """Render (or take from the cache) every PDF into the staging folder, before the swap;
     returns each PDF's cache key."""
     from cjmgen.pdf.publish import produce
 
     printer, planned = plan
     outcome = produce(planned, project.repo.config, printer, known=project.diagnostics.items,
-                      progress=options.progress)
+                      cache=cache, progress=options.progress)
     for path, data in outcome.files.items():
         staging.write(path, data)
     found = leveled(outcome.diagnostics, project.repo.config)

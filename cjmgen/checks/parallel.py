@@ -31,7 +31,7 @@ from cjmgen.content.markdown import MarkdownRenderer
 from cjmgen.content.project import content_missing, content_outside, load_project
 from cjmgen.content.repository import FileParser, classify, parse_repository, read_sources, report_outside
 from cjmgen.diagnostics import Diagnostic, Diagnostics
-from cjmgen.incremental.parse_cache import ParseCache
+from cjmgen.incremental.store import Caches
 
 
 @dataclass
@@ -66,7 +66,7 @@ def _check(root: Path, config: SiteConfig, diagnostics: Diagnostics) -> CheckOut
     written): after a build, or while `serve` runs, most files are unchanged."""
     sources = read_sources(config)
     maps = [path for path in sources if (classify(path, config) or ("",))[0] == "map"]
-    cache = ParseCache.open(root, create_key=False)
+    cache = Caches.for_run(root, create_key=False).parse_cache()
     parse = cache.parse_read_only if cache is not None else None
     workers = worker_count(len(maps))
     if workers == 1:  # a small repository: one process is quicker than forking

@@ -164,9 +164,12 @@ def _check_site_url(ctx: click.Context, param: click.Parameter, value: str | Non
 @click.option("--no-pdf", "no_pdf", is_flag=True, help="HTML only; skip the PDF infographics.")
 @click.option("--compare", metavar="REV", default=None,
               help="Add a 'What changed' page: every map that differs from git revision REV.")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Read and keep nothing in .cjmgen-cache: build every page and PDF (as CJMGEN_NO_CACHE=1).")
 @click.pass_context
 def build(ctx: click.Context, directory: Path | None, output: Path | None, base_url: str | None,
-          site_url: str | None, drafts: bool, strict: bool, no_pdf: bool, compare: str | None) -> None:
+          site_url: str | None, drafts: bool, strict: bool, no_pdf: bool, compare: str | None,
+          no_cache: bool) -> None:
     """Check the maps, then publish the site (atomically: all or nothing)."""
     from cjmgen.build.pipeline import BuildOptions
     from cjmgen.build.pipeline import build as run_build
@@ -177,7 +180,7 @@ def build(ctx: click.Context, directory: Path | None, output: Path | None, base_
         base_url=base_url, site_url=site_url, drafts=drafts, strict=strict, pdf=not no_pdf, compare=compare,
         progress=session.say, stages=session.detail,
     )
-    result = run_build(session.root, options)
+    result = run_build(session.root, options, no_cache=no_cache)
     print_diagnostics(session, result.diagnostics)
     for note in result.notes:
         session.say(note)

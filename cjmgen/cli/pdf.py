@@ -31,7 +31,8 @@ def register(group: click.Group) -> None:
 @click.option("--pdf-variant", type=click.Choice(["pdf/ua-1"]), default=None,
               help="Tagged, accessible PDF (PDF/UA-1); default: pdf.variant in cjmgen.yml.")
 @click.option("--drafts", is_flag=True, help="Allow maps with status: draft.")
-@click.option("--no-cache", is_flag=True, help="Render even if .cjmgen-cache has the PDF.")
+@click.option("--no-cache", is_flag=True, help="Render even if .cjmgen-cache has the PDF, and keep nothing there "
+              "(as CJMGEN_NO_CACHE=1).")
 @click.pass_context
 def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poster: str | None,
         page_size: str | None, handout: bool, segment: str | None, persona: str | None, tag: str | None,
@@ -47,6 +48,7 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
     from cjmgen.build.pipeline import leveled
     from cjmgen.cli.main import EXIT_OK, EXIT_PROBLEMS, _say_missing_libraries, _session, print_diagnostics
     from cjmgen.content.project import load_project
+    from cjmgen.incremental.store import Caches
     from cjmgen.pdf import PdfError
     from cjmgen.pdf.layout import PageSizeError, PageSpec
     from cjmgen.pdf.publish import plan_handout, plan_maps, printer_for, produce
@@ -101,8 +103,8 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
         sources = [f"maps/{m.id}{suffix}.pdf" for m in chosen]  # the site's names: same bytes, shared cache
         planned = plan_maps(printer, chosen, page, poster=bool(poster), names=sources)
     try:
-        outcome = produce(planned, repo.config, printer, known=diagnostics.items, use_cache=not no_cache,
-                          progress=session.say)
+        outcome = produce(planned, repo.config, printer, known=diagnostics.items,
+                          cache=Caches.for_run(repo.config.root, no_cache).pdf_cache(), progress=session.say)
     except PdfError as exc:
         click.echo(printable(f"error: {exc.message}" + (f" ({exc.hint})" if exc.hint else "")), err=True)
         ctx.exit(EXIT_PROBLEMS)

@@ -54,12 +54,15 @@ def register(group: click.Group) -> None:
     @click.option("--open", "open_browser", is_flag=True, help="Open the site in the browser.")
     @click.option("--pdf", is_flag=True, help="Render PDFs on every save (default: when their URL is requested).")
     @click.option("--drafts/--no-drafts", default=True, show_default=True, help="Show maps with status: draft.")
+    @click.option("--no-cache", "no_cache", is_flag=True,
+                  help="Keep nothing between rebuilds and nothing in .cjmgen-cache (as CJMGEN_NO_CACHE=1).")
     @click.pass_context
     def serve(ctx: click.Context, directory: Path | None, dev_addr: str | None, host: str, port: int,
-              open_browser: bool, pdf: bool, drafts: bool) -> None:
+              open_browser: bool, pdf: bool, drafts: bool, no_cache: bool) -> None:
         """Preview the site while you write: rebuilds on save and reloads the page."""
         from cjmgen.build.pipeline import BuildOptions
         from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
+        from cjmgen.incremental.store import Caches
         from cjmgen.serve.server import DevServer
 
         session: Session = _session(ctx, directory)
@@ -71,7 +74,8 @@ def register(group: click.Group) -> None:
             host, port = split_address(dev_addr)
         root = session.root.resolve()
         # PDF links; rendered on demand. -v: each rebuild's stages with their times.
-        builder = SiteBuilder(root, BuildOptions(drafts=drafts, pdf=True, stages=session.detail))
+        builder = SiteBuilder(root, BuildOptions(drafts=drafts, pdf=True, stages=session.detail),
+                              Caches.for_run(root, no_cache))
         builds = PreviewBuilds(builder, printer=lambda diags: print_diagnostics(session, diags), eager_pdf=pdf)
 
         found: dict[object, list[Path]] = {}

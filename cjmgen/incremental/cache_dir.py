@@ -16,11 +16,10 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-CACHE_ROOT = ".cjmgen-cache"
-#: Every cache folder cjmgen keeps; each module names its own with `cache_folder`.
-CACHE_NAMES = ("build", "parsed", "pieces", "pdf", "templates")
+CACHE_ROOT = ".cjmgen-cache"  # its folders are named in incremental.store, the one place that opens them
 
 
 def cache_folder(root: Path, name: str, create: bool = True) -> Path | None:
@@ -46,10 +45,10 @@ def cache_folder(root: Path, name: str, create: bool = True) -> Path | None:
     return folder
 
 
-def link_notes(root: Path) -> list[str]:
-    """What the build tells the user about cache folders it would not use (links)."""
+def link_notes(root: Path, names: Iterable[str]) -> list[str]:
+    """What the build tells the user about cache folders (`names`) it would not use (links)."""
     notes = []
-    for relative in (CACHE_ROOT, *(f"{CACHE_ROOT}/{name}" for name in CACHE_NAMES)):
+    for relative in (CACHE_ROOT, *(f"{CACHE_ROOT}/{name}" for name in names)):
         path = Path(root) / relative
         if path.is_symlink():
             notes.append(f"note: {relative} is a symbolic link; cjmgen never writes or deletes through a link, "

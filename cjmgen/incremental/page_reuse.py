@@ -182,7 +182,6 @@ def _inside(path: Any) -> bool:
     return normal != ".." and not normal.startswith("../")
 
 
-PIECES_DIR = Path(".cjmgen-cache") / "pieces"  # made with cache_dir.cache_folder: never a link
 LinkStates = Callable[[str, list[str]], list[list[Any]]]  # (referrer, targets) -> [[target, path, linked]]
 
 

@@ -1,4 +1,4 @@
-"""Parsed files kept between builds under `.cjmgen-cache/parsed/`, signed.
+"""Parsed files kept between builds (`.cjmgen-cache/parsed/`, see incremental.store), signed.
 
 Parsing is the serial part of a build (2.1 ms a map); loading a parsed map
 back costs a sixth of that. So a build after a small edit parses only the
@@ -36,14 +36,11 @@ from cjmgen.checks.rules import own_problems
 from cjmgen.config import SiteConfig
 from cjmgen.content.model import Map
 from cjmgen.content.repository import ParsedFile, classify, parse_file
-from cjmgen.incremental.cache_dir import CACHE_ROOT, cache_folder
 from cjmgen.incremental.codestamp import code_stamp
 from cjmgen.incremental.lazy_map import load_rest_with, skeleton
 from cjmgen.incremental.page_reuse import StableNames
 from cjmgen.incremental.signing import Signer
 
-CACHE_NAME = "parsed"
-CACHE_DIR = Path(CACHE_ROOT) / CACHE_NAME
 PART = ".part"  # a map's skeleton is kept as the entry's name and this (see lazy_map)
 PACK_PREFIX = "pack-"
 MAX_PACKS = 8  # more packs than this, or a quarter of the bytes unused: write one pack anew
@@ -86,13 +83,8 @@ class ParseCache:
     from_helpers: set[str] = field(default_factory=set)
 
     @classmethod
-    def open(cls, root: Path, create_key: bool = True) -> ParseCache | None:
-        """The cache of the repository at `root`; None where no signing key can be kept
-        (or none exists and `create_key` is false)."""
-        signer = Signer.for_user(create=create_key)
-        folder = cache_folder(root, CACHE_NAME, create=create_key)
-        if signer is None or folder is None:  # no key, or the folder is a link: no cache (cache_dir)
-            return None
+    def open(cls, folder: Path, signer: Signer) -> ParseCache:
+        """The packs in `folder` (incremental.store.Caches.parse_cache) that `signer` signed."""
         found = cls(folder, signer)
         try:
             packs = sorted(name for name in os.listdir(found.folder) if name.startswith(PACK_PREFIX))

@@ -1,4 +1,4 @@
-"""PDFs cached by a hash of everything that goes into them, under `.cjmgen-cache/pdf/`.
+"""PDFs cached by a hash of everything that goes into them (`.cjmgen-cache/pdf/`, see incremental.store).
 
 The key covers the print HTML (map, persona, labels, stamp, type scale), the
 bytes of every file the renderer may fetch (stylesheet, fonts, images), the
@@ -14,18 +14,16 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 
 from cjmgen import __version__
-from cjmgen.incremental.cache_dir import CACHE_ROOT, cache_folder, read_no_follow
+from cjmgen.incremental.cache_dir import read_no_follow
 from cjmgen.pdf.engine import Job, JobResult
 from cjmgen.pdf.libraries import font_subsetter
 
-CACHE_NAME = "pdf"
-CACHE_DIR = Path(CACHE_ROOT) / CACHE_NAME
 KEEP_DAYS = 30
 
 
@@ -71,12 +69,12 @@ def job_key(job: Job, files: Iterable[Path], digests: FileDigests, config: str,
 
 
 class PdfCache:
-    """`folder` is None when `.cjmgen-cache/pdf` (or `.cjmgen-cache`) is a link: then
-    nothing is cached, read or pruned there (see cache_dir)."""
+    """`locate(create)`: the cache's folder (made only to write into it), None when it is
+    a link: then nothing is cached, read or pruned there (see cache_dir)."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.folder = cache_folder(root, CACHE_NAME, create=False)
+    def __init__(self, locate: Callable[[bool], Path | None]) -> None:
+        self.locate = locate
+        self.folder = locate(False)
 
     def get(self, key: str, name: str) -> JobResult | None:
         if self.folder is None:
@@ -111,7 +109,7 @@ class PdfCache:
             "refused": result.refused, "log": result.log, "fallbacks": result.fallbacks,
             "sha256": hashlib.sha256(result.pdf).hexdigest(),
         }
-        self.folder = cache_folder(self.root, CACHE_NAME)
+        self.folder = self.locate(True)
         if self.folder is None:
             return
         pdf_path, meta_path = self._paths(key)

@@ -25,6 +25,7 @@ from cjmgen.content.markdown import MarkdownRenderer
 from cjmgen.content.project import load_project
 from cjmgen.content.repository import ParsedFile, parse_file
 from cjmgen.diagnostics import Diagnostic, Diagnostics, Severity
+from cjmgen.incremental.store import Caches
 from cjmgen.serve.server import BuildReport
 from cjmgen.site.render import PageCache, PageError, RenderedSite, SiteRenderer
 from cjmgen.site.theme import Theme, ThemeError, load_theme
@@ -53,12 +54,18 @@ class Outcome:
 class SiteBuilder:
     root: Path
     options: BuildOptions = BuildOptions()
+    # Where PDFs are cached; NoCaches also keeps nothing below between rebuilds (--no-cache).
+    caches: Caches | None = None  # None: Caches.for_run(root)
     markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
     pages: PageCache = field(default_factory=PageCache)
     parsed: dict[tuple, ParsedFile | None] = field(default_factory=dict)
     # The theme and its digest, with its template environment: reused while the theme's
     # files are unchanged, so templates are compiled once, not on every save.
     environment: tuple[tuple[Theme, str], jinja2.Environment] | None = None
+
+    def __post_init__(self) -> None:
+        if self.caches is None:
+            self.caches = Caches.for_run(self.root)
 
     def parse(self, path: str, data: bytes, config: SiteConfig) -> ParsedFile | None:
         key = (path, data, config.content_dir, config.lanes)
@@ -71,6 +78,9 @@ class SiteBuilder:
         is true are not rendered yet: they wait in `pending` (see `finish`)."""
         started = time.perf_counter()
         clock = StageClock(self.options.stages)
+        assert self.caches is not None
+        if not self.caches.keeps_between_rebuilds:  # every page rendered anew, every file parsed
+            self.pages, self.parsed, self.environment = PageCache(), {}, None
         self.pages.pending.clear()
         self.pages.defer = defer
         config_diagnostics = Diagnostics()
@@ -216,7 +226,8 @@ class PreviewBuilds:
         printer, planned = plan_site(renderer) if wanted is None else plan_one(renderer, wanted)
         if not planned:
             return {}
-        return produce(planned, renderer.repo.config, printer).files
+        assert self.builder.caches is not None
+        return produce(planned, renderer.repo.config, printer, cache=self.builder.caches.pdf_cache()).files
 
     def on_demand(self, relative: str) -> dict[str, bytes] | None:
         """The dev server asks for a file it does not have: a page put off, or a PDF nobody rendered yet."""

@@ -140,21 +140,21 @@ class RenderProgress:
 
 def produce(
     planned: Sequence[PlannedJob], config: SiteConfig, printer: PrintRenderer | None = None,
-    known: Sequence[Diagnostic] = (), workers: int | None = None, use_cache: bool = True,
+    known: Sequence[Diagnostic] = (), workers: int | None = None, cache: PdfCache | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> PdfOutcome:
-    """Take what the cache has, render the rest in parallel, and report what was refused.
+    """Take what `cache` has (incremental.store.Caches.pdf_cache; None: render every PDF),
+    render the rest in parallel, and report what was refused.
     `progress`: told how far a long render has got (see RenderProgress)."""
     started = time.perf_counter()
     outcome = PdfOutcome()
-    cache = PdfCache(config.root.resolve())
     digests = FileDigests()
     config_key = repr(config.shaping_pdfs())
     subsetter = font_subsetter()
     planned = list(planned)
     keys = [p.cache_key or job_key(p.job, p.sources.files, digests, config_key, subsetter) for p in planned]
     results: dict[int, JobResult] = {}
-    if use_cache:
+    if cache is not None:
         for index, key in enumerate(keys):
             hit = cache.get(key, planned[index].job.name)
             if hit is None and planned[index].replan is not None:  # kept, but gone from the cache
@@ -173,7 +173,7 @@ def produce(
         def finished(result: JobResult) -> None:
             # Into the cache as each PDF comes: a first build of a large repository that is
             # stopped half an hour in (a CI time limit, Ctrl-C) leaves its PDFs to the next.
-            if use_cache:
+            if cache is not None:
                 cache.put(keys[index_of[result.name]], result)
             if report is not None:
                 report(result)
@@ -187,7 +187,8 @@ def produce(
         for index, result in zip(missing, fresh):
             results[index] = result
             outcome.rendered.append(result.name)
-        cache.prune()
+        if cache is not None:
+            cache.prune()
     problems = printer.problems if printer is not None else []
     outcome.diagnostics.extend(_problems(problems, known))
     for index, plan in enumerate(planned):
