@@ -29,8 +29,19 @@ def git_repository(root: Path) -> None:
         subprocess.run(["git", *command], cwd=root, env=env, check=True)
 
 
-def test_for_run_chooses_no_cache_by_flag_or_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True)
+def caching_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Caches are on unless a test turns them off (the suite may run under CJMGEN_NO_CACHE)."""
     monkeypatch.delenv(NO_CACHE_VARIABLE, raising=False)
+
+
+def random_repository(root: Path, seed: int) -> tuple[random.Random, list[int]]:
+    """test_incremental's repository of random maps; the generator and counter of its edits."""
+    rng = random.Random(seed)
+    return rng, start_repository(root, rng, maps=5)
+
+
+def test_for_run_chooses_no_cache_by_flag_or_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert type(Caches.for_run(tmp_path)) is Caches
     assert type(Caches.for_run(tmp_path, no_cache=True)) is NoCaches
     for value, chosen in (("1", NoCaches), ("yes", NoCaches), ("0", Caches), ("", Caches)):
@@ -42,12 +53,9 @@ def test_for_run_chooses_no_cache_by_flag_or_environment(tmp_path: Path, monkeyp
     assert not (tmp_path / CACHE_ROOT).exists()
 
 
-def test_a_build_without_cache_gives_the_bytes_of_a_cold_and_a_warm_one(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(NO_CACHE_VARIABLE, raising=False)
+def test_a_build_without_cache_gives_the_bytes_of_a_cold_and_a_warm_one(tmp_path: Path) -> None:
     root = tmp_path / "repo"
-    rng = random.Random(7)
-    counter = start_repository(root, rng, maps=5)
+    rng, counter = random_repository(root, 7)
     git_repository(root)
     plain = tmp_path / "plain"
     shutil.copytree(root, plain)
@@ -95,12 +103,9 @@ def test_a_build_without_cache_reads_no_cache_file(make_repo) -> None:
     assert tree(root / CACHE_ROOT) == cached
 
 
-def test_serve_without_cache_renders_every_page_and_gives_the_same_files(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(NO_CACHE_VARIABLE, raising=False)
+def test_serve_without_cache_renders_every_page_and_gives_the_same_files(tmp_path: Path) -> None:
     root = tmp_path / "repo"
-    rng = random.Random(3)
-    counter = start_repository(root, rng, maps=4)
+    rng, counter = random_repository(root, 3)
     cached = PreviewBuilds(SiteBuilder(root, BuildOptions(pdf=False)))
     uncached = PreviewBuilds(SiteBuilder(root, BuildOptions(pdf=False), NoCaches(root)), defer=None)
     cached.defer = None
