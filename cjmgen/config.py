@@ -383,10 +383,6 @@ class _ConfigReader:
         return tuple(found)
 
 
-def config_location(config: SiteConfig) -> SourceLocation | None:
-    return SourceLocation(config.source_path) if config.source_path else None
-
-
 def outside_content_note(config: SiteConfig) -> str | None:
     """What a run tells the user when it reads content from outside the repository."""
     if config.content_outside and config.content_outside_allowed:

@@ -87,6 +87,3 @@ class Catalog:
         if self.repo.channels:
             ids |= set(self.repo.channels)
         return sorted(ids, key=str.casefold)
-
-    def segments_of_persona(self, persona_id: str) -> list[str]:
-        return sorted({m.segment or "" for m in self.by_persona.get(persona_id, [])})

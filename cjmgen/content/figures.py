@@ -83,10 +83,6 @@ class Reading:
     factor: float = 1.0
     strict: bool = False
 
-    @property
-    def exact(self) -> float | None:
-        return self.low if self.low == self.high else None
-
     def in_units_of(self, other: Reading) -> Reading:
         """A plain number read in the other figure's unit (`3` next to `1 день` is 3 days)."""
         if self.kind or not other.kind:

@@ -125,13 +125,6 @@ class MarkdownRenderer:
         env: dict = {"resolve": resolve} if resolve else {}
         return self._md.renderer.render(list(tokens), self._md.options, env)
 
-    def render_text(self, text: str, resolve: UrlResolver | None = None) -> str:
-        return self.render(self.parse(text), resolve)
-
-    def render_inline(self, text: str) -> str:
-        """One line of text with inline Markdown (emphasis, code, links)."""
-        return self._md.renderInline(text)
-
     def split(self, text: str, stage_keys: dict[str, str]) -> Body:
         """Attach each `## <stage name or id>` section to its stage.
 

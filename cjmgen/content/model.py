@@ -15,11 +15,6 @@ from dataclasses import dataclass, field
 from cjmgen.content import figures
 from cjmgen.diagnostics import SourceLocation
 
-LIST_FIELDS = (
-    "goals", "actions", "thoughts", "quotes", "obstacles", "triggers",
-    "push", "opportunities", "backstage",
-)
-
 
 def _loc() -> SourceLocation | None:
     return field(default=None, compare=False, repr=False)  # type: ignore[return-value]

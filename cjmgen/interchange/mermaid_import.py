@@ -20,7 +20,6 @@ from cjmgen.content.page_names import is_device_name
 from cjmgen.interchange.mermaid_syntax import Journey, MermaidError, Section, Task, is_journey, parse_journey
 from cjmgen.site.urls import slugify
 
-ACTOR_PLACES = ("tags", "touchpoints", "personas")
 DEFAULT_ACTORS = "tags"
 FENCE_LANGUAGES = ("mermaid", "mermaid-example")
 MAX_FILE_BYTES = 5_000_000

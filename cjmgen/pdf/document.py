@@ -26,7 +26,7 @@ from cjmgen.analysis import journey
 from cjmgen.content.assets import resolve_asset
 from cjmgen.content.gitio import run_git
 from cjmgen.content.markdown import is_external, is_local
-from cjmgen.content.model import Item, Map, Persona, Stage
+from cjmgen.content.model import Map, Persona, Stage
 from cjmgen.content.repository import classify
 from cjmgen.diagnostics import SourceLocation
 from cjmgen.pdf import layout
@@ -650,7 +650,3 @@ def with_print_fixes(html: str) -> str:
 
 def _anchor(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
-
-
-def item_text(item: Item | str) -> str:
-    return item.text if isinstance(item, Item) else str(item)

@@ -10,7 +10,7 @@ estimate and the stylesheet agree.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 MM = 72 / 25.4  # points per millimetre
@@ -296,7 +296,3 @@ def choose_fit(text: SheetText, page: PageSpec, max_sheets: int | None = None) -
             return best
     assert best is not None
     return best
-
-
-def estimate_items(values: Iterable[object]) -> tuple[str, ...]:
-    return tuple(str(v) for v in values if str(v).strip())

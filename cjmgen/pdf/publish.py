@@ -9,18 +9,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from cjmgen.checks.report import plural
 from cjmgen.config import SiteConfig
 from cjmgen.content.model import Map
 from cjmgen.diagnostics import Diagnostic, Severity, SourceLocation
 from cjmgen.incremental.pdf_cache import FileDigests, PdfCache, job_key
 from cjmgen.pdf import PdfError
 from cjmgen.pdf.document import HANDOUT_PAGE, GitFacts, PlannedJob, PrintRenderer
-from cjmgen.pdf.engine import INSTALL_HINT, JobResult, PdfUnavailable
+from cjmgen.pdf.engine import JobResult, PdfUnavailable
 from cjmgen.pdf.handout_volumes import HandoutVolume, handout_volumes
 from cjmgen.pdf.layout import POSTER_SIZES, PageSizeError, PageSpec
 from cjmgen.pdf.libraries import font_subsetter
@@ -45,9 +43,6 @@ __all__ = [
     "printer_for",
     "produce",
 ]
-
-VARIANTS = ("pdf/ua-1",)
-
 
 @dataclass
 class PdfOutcome:
@@ -227,19 +222,3 @@ def _refusals(plan: PlannedJob, result: JobResult, known: Sequence[Diagnostic]) 
             where, "copy the file into the repository (e.g. maps/assets/) and link it by a relative path",
         ))
     return out
-
-
-def unavailable_hint() -> str:
-    return INSTALL_HINT
-
-
-def timing_summary(outcome: PdfOutcome) -> str:
-    rendered = [r for r in outcome.results if r.attempts]
-    if not rendered:
-        return f"{plural(len(outcome.files), 'PDF', 'PDFs')} from the cache"
-    total = sum(r.seconds for r in rendered)
-    return f"rendered {plural(len(rendered), 'PDF', 'PDFs')} ({total:.2f} s of work) in {outcome.seconds:.2f} s"
-
-
-def default_output(name: str) -> Path:
-    return Path(name.replace("/", "-"))

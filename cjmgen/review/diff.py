@@ -30,7 +30,6 @@ from cjmgen.review.phrases import NONE, Phrase, is_value_word, side_label
 from cjmgen.review.prose import prose_changes
 
 INFO, WARNING, ERROR = "info", "warning", "error"
-SEVERITIES = (INFO, WARNING, ERROR)
 RANK = {INFO: 0, WARNING: 1, ERROR: 2}
 
 #: Singular names of the item lanes, used in their change codes (`obstacle-added`).

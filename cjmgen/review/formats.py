@@ -15,7 +15,7 @@ from cjmgen.content.model import Item, Map, Persona
 from cjmgen.content.repository import parse_file
 from cjmgen.i18n.labels import Locale
 from cjmgen.interchange.mermaid import emotion_journey
-from cjmgen.review.diff import CODES, ERROR, INFO, WARNING, Change, MapDiff, RepoDiff
+from cjmgen.review.diff import ERROR, INFO, WARNING, Change, MapDiff, RepoDiff
 from cjmgen.review.phrases import Phrase, Speaker, say, side_label, value_text
 from cjmgen.terminal import printable
 
@@ -275,13 +275,6 @@ def as_dict(diff: RepoDiff) -> dict[str, Any]:
 
 def format_json(diff: RepoDiff) -> str:
     return json.dumps(as_dict(diff), ensure_ascii=False, indent=2) + "\n"
-
-
-def codes_table() -> str:
-    """Every change code with its severity, as a Markdown table (for the docs)."""
-    rows = ["| code | severity | meaning |", "|---|---|---|"]
-    rows += [f"| `{code}` | {severity} | {text} |" for code, (severity, text) in CODES.items()]
-    return "\n".join(rows) + "\n"
 
 
 # --- textconv: one map as one fact per line ------------------------------------------

@@ -176,11 +176,6 @@ def recently_changed(maps: tuple[Map, ...], histories: Mapping[str, MapHistory],
     return dated[:count]
 
 
-def freshness(histories: Mapping[str, MapHistory], journey_map: Map) -> dt.datetime | None:
-    found = histories.get(journey_map.path)
-    return found.last.date if found else None
-
-
 # --- benchmark ---------------------------------------------------------------------
 
 
