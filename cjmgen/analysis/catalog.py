@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from cjmgen.content.model import Map, Stage, Touchpoint
 from cjmgen.content.repository import Repository
+
+Group = TypeVar("Group")
+
+
+def _by_name(groups: Mapping[str, Group]) -> dict[str, Group]:
+    """Groups in the order of their names, case aside (the order the site lists them)."""
+    return dict(sorted(groups.items(), key=lambda kv: kv[0].casefold()))
 
 
 @dataclass(frozen=True)
@@ -57,10 +66,9 @@ class Catalog:
                     by_owner[stage.owner].append(StageRef(journey_map, stage))
                 for touchpoint in stage.touchpoints:
                     by_channel[touchpoint.channel].append(TouchpointRef(journey_map, stage, touchpoint))
-        ordered = lambda d: dict(sorted(d.items(), key=lambda kv: kv[0].casefold()))
         return cls(
-            repo, maps, ordered(by_segment), ordered(by_persona), ordered(by_owner),
-            ordered(maps_by_owner), ordered(by_channel), ordered(futures),
+            repo, maps, _by_name(by_segment), _by_name(by_persona), _by_name(by_owner),
+            _by_name(maps_by_owner), _by_name(by_channel), _by_name(futures),
         )
 
     @property

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-try:
+if sys.platform != "win32":  # Windows has no flock: builds there are not serialised
     import fcntl
-except ImportError:  # Windows: no flock; builds there are not serialised
-    fcntl = None  # type: ignore[assignment]
 
 
 def lock_path(output: Path) -> Path:
@@ -32,7 +31,7 @@ def output_lock(output: Path, say: Callable[[str], None] | None = None) -> Itera
     Where the lock file cannot be made (a read-only folder), the build goes on
     without it: it cannot write a site there either, and says so itself.
     """
-    if fcntl is None:
+    if sys.platform == "win32":
         yield
         return
     path = lock_path(output)

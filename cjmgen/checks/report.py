@@ -7,6 +7,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cjmgen.diagnostics import Diagnostic, Severity
 from cjmgen.paths import resolves_within
@@ -95,7 +96,7 @@ def summary(diagnostics: list[Diagnostic], style: Style) -> str:
     return style(text, "error" if errors else "warning")
 
 
-def format_json(diagnostics: list[Diagnostic], extra: dict | None = None) -> str:
+def format_json(diagnostics: list[Diagnostic], extra: dict[str, Any] | None = None) -> str:
     found = counts(diagnostics)
     payload = {
         "diagnostics": [d.as_dict() for d in diagnostics],

@@ -13,7 +13,7 @@ from cjmgen.build.workers import fork_map, worker_count
 from cjmgen.checks import renames
 from cjmgen.content.assets import active_problem, resolve_asset
 from cjmgen.content.markdown import MarkdownRenderer, is_external, is_local, section_stage
-from cjmgen.content.model import Map, Stage
+from cjmgen.content.model import Map, Persona, Stage
 from cjmgen.content.page_names import is_device_name
 from cjmgen.content.repository import Repository, classify
 from cjmgen.diagnostics import Diagnostic, Diagnostics, SourceLocation
@@ -292,7 +292,7 @@ class RepositoryChecker:
                     hint="link a PDF, an image or a plain SVG instead, or publish the page elsewhere",
                 )
 
-    def persona(self, persona) -> None:  # type: ignore[no-untyped-def]
+    def persona(self, persona: Persona) -> None:
         if persona.photo:
             self.local_file(persona.photo, persona.path, persona.field_locations.get("photo"), "photo")
         catalog = self.repo.channels

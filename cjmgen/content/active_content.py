@@ -60,13 +60,14 @@ def svg_problem(data: bytes) -> str | None:
     except (ET.ParseError, ValueError, RecursionError):
         return "an SVG that is not well-formed XML is not published (a browser may run part of it)"
     for element in root.iter():
-        if element.tag is ET.ProcessingInstruction:
+        tag: object = element.tag  # the factory function itself for a processing instruction or a comment
+        if tag is ET.ProcessingInstruction:
             if str(element.text or "").lower().lstrip().startswith("xml-stylesheet"):
                 return "an SVG with an XML style sheet (<?xml-stylesheet?>) can run code: not published"
             continue
-        if not isinstance(element.tag, str):
+        if not isinstance(tag, str):
             continue
-        name = _local(element.tag)
+        name = _local(tag)
         if name in _ACTIVE_ELEMENTS:
             return f"an SVG with a <{name}> element can run code when opened: not published"
         for attribute, value in element.attrib.items():

@@ -178,8 +178,8 @@ def _strip_bound(text: str) -> tuple[str, str | None, bool]:
                 rest = text[len(word):].strip()
                 if rest and (rest[0].isdigit() or rest[0] in "$€₽-+"):
                     return rest, side, strict
-    for words, side in ((_AT_LEAST_AFTER, "low"), (_AT_MOST_AFTER, "high")):
-        for word in sorted(words, key=len, reverse=True):
+    for suffixes, side in ((_AT_LEAST_AFTER, "low"), (_AT_MOST_AFTER, "high")):
+        for word in sorted(suffixes, key=len, reverse=True):
             if lowered.endswith(word) and len(text) > len(word):
                 return text[: -len(word)].strip(), side, False
     return text, None, False
@@ -224,15 +224,15 @@ def read_figure(value: object, unit: str | None = None) -> Reading | Unreadable:
     single = _SINGLE.match(body)
     if not single:
         return Unreadable(raw)
-    number = parse_number(single["num"])
+    figure = parse_number(single["num"])
     unit_text = single["unit"]
     if single["cur"]:
         unit_text = f"{unit_text} {single['cur']}".strip()
     read = _unit(unit_text)
-    if number is None or read is None:
+    if figure is None or read is None:
         return Unreadable(raw)
     kind, factor = read if (read[0] or not unit) else (default[0], default[1] * read[1])
-    base = number * factor
+    base = figure * factor
     if side == "low":
         return Reading(base, INF, kind, factor, strict)
     if side == "high":

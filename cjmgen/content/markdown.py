@@ -10,19 +10,22 @@ caller supplies, so that asset paths and links between maps become page URLs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 from cjmgen.site.urls import slugify
 
 
 class UrlResolver(Protocol):
-    def __call__(self, url: str, kind: str) -> str | None:
+    def __call__(self, url: str, kind: str, /) -> str | None:
         """Return the URL to write for a link (kind 'link') or image ('image'), None to drop."""
 
 
@@ -59,7 +62,7 @@ def _private_copy(token: Token) -> Token:
     return copy
 
 
-def _render_link_open(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+def _render_link_open(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     token = _private_copy(tokens[idx])
     resolver: UrlResolver | None = env.get("resolve")
     href = token.attrGet("href")
@@ -72,7 +75,7 @@ def _render_link_open(self, tokens, idx, options, env):  # type: ignore[no-untyp
     return self.renderToken([token], 0, options, env)
 
 
-def _render_image(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+def _render_image(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     token = _private_copy(tokens[idx])
     resolver: UrlResolver | None = env.get("resolve")
     src = token.attrGet("src")
@@ -122,8 +125,9 @@ class MarkdownRenderer:
         return tuple(self._md.parse(text))
 
     def render(self, tokens: tuple[Token, ...] | list[Token], resolve: UrlResolver | None = None) -> str:
-        env: dict = {"resolve": resolve} if resolve else {}
-        return self._md.renderer.render(list(tokens), self._md.options, env)
+        env: dict[str, Any] = {"resolve": resolve} if resolve else {}
+        rendered: str = self._md.renderer.render(list(tokens), self._md.options, env)
+        return rendered
 
     def split(self, text: str, stage_keys: dict[str, str]) -> Body:
         """Attach each `## <stage name or id>` section to its stage.
@@ -184,7 +188,7 @@ class MarkdownRenderer:
         return tuple(found)
 
 
-def _walk(tokens: list[Token]):  # type: ignore[no-untyped-def]
+def _walk(tokens: list[Token]) -> Iterator[Token]:
     for token in tokens:
         yield token
         if token.children:

@@ -17,7 +17,7 @@ from cjmgen.diagnostics import SourceLocation
 
 
 def _loc() -> SourceLocation | None:
-    return field(default=None, compare=False, repr=False)  # type: ignore[return-value]
+    return field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,8 @@ class Reader:
         if node is None or node.kind == "null":
             return None
         if node.kind == "str":
-            return node.value
+            text: str = node.value
+            return text
         if node.kind == "int":
             return node.raw if node.raw is not None else str(node.value)
         if node.kind in ("bool", "float", "timestamp") and node.raw is not None:
@@ -174,7 +175,8 @@ class Reader:
         if node is None or node.kind == "null":
             return None
         if node.kind == "int":
-            return node.value
+            number: int = node.value
+            return number
         if node.kind == "str":
             quantity = Quantity.parse(node.value)
             if quantity.number is not None and not quantity.unit and not quantity.percent and quantity.number.is_integer():
@@ -226,7 +228,8 @@ class Reader:
         if node.kind != "map":
             self.type_error(node, key, "a mapping")
             return None
-        return node.value
+        entries: dict[str, YNode] = node.value
+        return entries
 
 
 def _field_locations(fields: dict[str, YNode]) -> dict[str, SourceLocation]:

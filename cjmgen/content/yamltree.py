@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -20,13 +21,14 @@ from cjmgen.diagnostics import Diagnostics, SourceLocation
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.constructor.SafeConstructor()
-_IMPLICIT = {first: tuple(pairs) for first, pairs in _BaseLoader.yaml_implicit_resolvers.items()}
+_IMPLICIT: dict[str | None, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    first: tuple(pairs) for first, pairs in _BaseLoader.yaml_implicit_resolvers.items()}
 _STR_TAG, _SEQ_TAG, _MAP_TAG = (
     _BaseLoader.DEFAULT_SCALAR_TAG, _BaseLoader.DEFAULT_SEQUENCE_TAG, _BaseLoader.DEFAULT_MAPPING_TAG,
 )
 
 
-class _FastLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _FastLoader(_BaseLoader):  # type: ignore[misc,valid-type]  # the C loader where there is one: a value
     """The safe loader with PyYAML's tag resolution in fewer steps: the same tags.
 
     The C parser calls `resolve` (Python) for every node; the general version
@@ -34,7 +36,7 @@ class _FastLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     loader never registers. A third of parsing a large map went there.
     """
 
-    def resolve(self, kind, value, implicit):  # type: ignore[no-untyped-def]
+    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode:
             if implicit[0]:
                 for tag, regexp in _IMPLICIT.get(value[:1], ()):
@@ -43,10 +45,10 @@ class _FastLoader(_BaseLoader):  # type: ignore[misc,valid-type]
             return _STR_TAG
         return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
 
-    def descend_resolver(self, current_node, current_index):  # type: ignore[no-untyped-def]
+    def descend_resolver(self, current_node: yaml.Node | None, current_index: object) -> None:
         return None
 
-    def ascend_resolver(self):  # type: ignore[no-untyped-def]
+    def ascend_resolver(self) -> None:
         return None
 
 
@@ -124,7 +126,6 @@ class _Walker:
     diagnostics: Diagnostics
     budget: int = MAX_VALUES
     exhausted: bool = False
-    seen_tags: set[str] = field(default_factory=set)
     line_starts: list[int] | None = None
 
     def loc(self, mark: Any) -> SourceLocation:
@@ -161,6 +162,7 @@ class _Walker:
                 if self.exhausted:
                     break
             return YNode(items, "seq", loc)
+        assert isinstance(node, yaml.ScalarNode)  # the third and last kind of node a composer makes
         return self._scalar(node, loc)
 
     def _check_tag(self, node: yaml.Node, expected: str, loc: SourceLocation) -> bool:
@@ -260,7 +262,8 @@ def parse_yaml(
         at = at if at >= 0 else min(exc.position, len(text))
         line = text.count("\n", 0, at)
         column = at - (text.rfind("\n", 0, at) + 1)
-        diagnostics.error("yaml-syntax", f"invalid YAML: character U+{ord(character):04X} is not allowed ({exc.reason})",
+        diagnostics.error("yaml-syntax",
+                          f"invalid YAML: character U+{ord(character):04X} is not allowed ({exc.reason})",
                           SourceLocation(path, line + first_line, column + 1),
                           hint="remove the control character, or write it as an escape in a double-quoted string")
         return None

@@ -95,7 +95,7 @@ class PdfCache:
                 pass
         return JobResult(
             name, pdf, int(meta.get("pages", 0)), meta.get("font"),
-            [tuple(r) for r in meta.get("refused", [])],  # type: ignore[misc]
+            [tuple(r) for r in meta.get("refused", [])],
             list(meta.get("log", [])), 0, 0.0, list(meta.get("fallbacks", [])),
         )
 

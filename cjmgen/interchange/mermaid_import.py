@@ -66,8 +66,8 @@ def decode(data: bytes, name: str) -> str:
             raise MermaidImportError(
                 f"{name}:{line}:{column}: not UTF-8 text (byte 0x{data[exc.start]:02X}); "
                 "save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)") from None
-    for number, line in enumerate(text.split("\n"), 1):
-        bad = re.search(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]", line)
+    for number, row in enumerate(text.split("\n"), 1):
+        bad = re.search(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]", row)
         if bad:
             what = "a NUL byte (binary data?)" if bad.group(0) == "\x00" else f"the control character U+{ord(bad.group(0)):04X}"
             raise MermaidImportError(f"{name}:{number}:{bad.start() + 1}: {what}; a journey diagram is text")

@@ -14,6 +14,7 @@ import math
 import re
 import time
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,7 @@ def _keep_font_timestamps(fonts: Any) -> None:
     if base is None or getattr(base, "keeps_timestamp", False):
         return
 
-    class TimestampKeepingTTFont(base):  # type: ignore[misc,valid-type]
+    class TimestampKeepingTTFont(base):  # type: ignore[misc,valid-type]  # a class found at run time
         keeps_timestamp = True
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -193,7 +194,7 @@ def fetcher_class() -> type:
     import_weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class SafeFetcher(URLFetcher):  # type: ignore[misc,valid-type]
+    class SafeFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no types: a subclass of Any
         """Serves files under `roots` (symlinks and `..` resolved first) and small image data URLs."""
 
         def __init__(self, roots: tuple[str, ...], data_limit: int | None = None) -> None:
@@ -298,7 +299,7 @@ def shrink_overflowing(html: str, fills: dict[str, float]) -> str | None:
     return out if changed else None
 
 
-def _boxes(box: Any):  # type: ignore[no-untyped-def]
+def _boxes(box: Any) -> Iterator[Any]:
     yield box
     for child in getattr(box, "children", ()) or ():
         yield from _boxes(child)

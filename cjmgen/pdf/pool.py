@@ -54,7 +54,7 @@ def render_jobs(
     by_index: dict[int, JobResult] = {}
     try:
         if _can_fork():
-            context = multiprocessing.get_context("fork")
+            context: multiprocessing.context.BaseContext = multiprocessing.get_context("fork")
             size = count * TASKS_PER_WORKER
             for start in range(0, len(order), size):  # a fresh pool per batch recycles workers
                 batch = order[start:start + size]

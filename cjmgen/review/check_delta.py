@@ -107,7 +107,7 @@ def _wanted(config: SiteConfig, old: Mapping[str, bytes], new: Mapping[str, byte
     if len(catalogs) == 1:  # a catalog appeared or went: every touchpoint is checked differently
         return set(new) | set(old)
     if catalogs:  # the channels added or removed (a renamed channel is the same id)
-        needles |= {key.encode() for key in set.union(*catalogs) - set.intersection(*catalogs)}
+        needles |= {key.encode() for key in set[str]().union(*catalogs) - catalogs[0].intersection(*catalogs[1:])}
     wanted = set(changed)
     for path, data in new.items():
         if path in wanted or old.get(path) != data:
@@ -139,7 +139,7 @@ def check_changes(diff: RepoDiff, config: SiteConfig, old: Mapping[str, bytes], 
     detached = _detached_lines(diff, markdown)
 
     def keyed(found: list[Diagnostic], head_paths: Mapping[str, str]) -> dict[Key, Diagnostic]:
-        out = {}
+        out: dict[Key, Diagnostic] = {}
         for diagnostic in found:
             if diagnostic.location is None or diagnostic.severity == Severity.INFO:
                 continue
@@ -151,11 +151,11 @@ def check_changes(diff: RepoDiff, config: SiteConfig, old: Mapping[str, bytes], 
 
     before, after = keyed(old_found, to_head), keyed(new_found, {})
     appeared, gone = _compared(before, after)
-    entries = {m.new_path or m.old_path: m for m in diff.maps}
+    entries = {where: m for m in diff.maps if (where := m.new_path or m.old_path)}
     added: dict[str, list[Change]] = {}
     other: list[Change] = []
     for key, diagnostic in appeared:
-        if (key[0], diagnostic.location.line) in detached:  # type: ignore[union-attr]
+        if diagnostic.location is not None and (key[0], diagnostic.location.line) in detached:
             continue
         change = _new_problem(diagnostic, diff, entries, new_maps)
         (added.setdefault(key[0], []) if key[0] in entries or key[0] in new_maps else other).append(change)
@@ -174,8 +174,8 @@ def check_changes(diff: RepoDiff, config: SiteConfig, old: Mapping[str, bytes], 
         entry = entries.get(path)
         if entry is None:
             journey_map = new_maps[path]
-            entry = MapDiff(journey_map.id, journey_map.title, "affected", path, path,  # type: ignore[attr-defined]
-                            journey_map, journey_map, ())  # type: ignore[arg-type]
+            entry = MapDiff(journey_map.id, journey_map.title, "affected", path, path,
+                            journey_map, journey_map, ())
         maps[entry.id] = dataclasses.replace(entry, changes=(*entry.changes, *changes))
     return dataclasses.replace(diff, maps=tuple(sorted(maps.values(), key=lambda m: m.id)),
                                other=(*diff.other, *other))

@@ -350,7 +350,7 @@ def _similarity(a: Stage, b: Stage) -> float:
     filled = [f for f in _CONTENT_FIELDS if getattr(a, f) not in (None, ()) or getattr(b, f) not in (None, ())]
     if not filled:
         return 0.0
-    return sum(getattr(a, f) == getattr(b, f) for f in filled) / len(filled)
+    return sum(1 for f in filled if getattr(a, f) == getattr(b, f)) / len(filled)
 
 
 def match_stages(old: Sequence[Stage], new: Sequence[Stage]) -> list[tuple[Stage | None, Stage | None]]:
@@ -528,13 +528,16 @@ def _source(out: _Collector, stage: Stage, lane: str, what: Phrase, before: str 
             stage=stage.id, field=lane, old=before, new=after)
 
 
+def _touchpoint_key(touchpoint: Touchpoint) -> tuple[str, str]:
+    return touchpoint.channel, touchpoint.name or ""
+
+
 def _touchpoints(out: _Collector, stage: Stage, old: Sequence[Touchpoint], new: Sequence[Touchpoint],
                  channel_names: Mapping[str, str]) -> None:
     if tuple(old) == tuple(new):
         return
-    key = lambda t: (t.channel, t.name or "")
-    before = {key(t): t for t in old}
-    after = {key(t): t for t in new}
+    before = {_touchpoint_key(t): t for t in old}
+    after = {_touchpoint_key(t): t for t in new}
 
     def label(touchpoint: Touchpoint) -> str:
         """As the site shows it: its own name, else its channel's name (the id without a catalog)."""
@@ -697,10 +700,11 @@ def _match_maps(old: Sequence[Map], new: Sequence[Map], renames: Mapping[str, st
         else:
             loose_old.append(journey_map)
     loose_new = [m for m in new if id(m) not in taken]
-    for rule in (
+    rules: tuple[Callable[[Map, Map], bool], ...] = (
         lambda o, n: renames.get(o.path) == n.path,
         lambda o, n: o.title.strip().casefold() == n.title.strip().casefold(),
-    ):
+    )
+    for rule in rules:
         for journey_map in list(loose_old):
             match = next((n for n in loose_new if rule(journey_map, n)), None)
             if match is not None:
@@ -875,8 +879,8 @@ def shown_names(config: SiteConfig, old: Mapping[str, bytes], new: Mapping[str, 
     titles: dict[str, str] = {}
     for map_id in sorted(referenced):
         path = f"{prefix}/{map_id}.md" if prefix != "." else f"{map_id}.md"
-        data = new.get(path, old.get(path))
-        parsed = parse_file(path, data, config) if data is not None else None
+        source = new[path] if path in new else old.get(path)
+        parsed = parse_file(path, source, config) if source is not None else None
         if parsed is not None and isinstance(parsed.value, Map) and parsed.value.id == map_id:
             titles[map_id] = parsed.value.title
     return ShownNames(personas, channels, titles)

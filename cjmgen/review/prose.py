@@ -138,6 +138,7 @@ def sections(journey_map: Map, markdown: MarkdownRenderer, identity: dict[str, i
     """
     lines = journey_map.body.split("\n")
     keys = journey_map.section_keys()
+    heading: str | None
     cuts: list[tuple[int, int, str | None, int | None]] = []  # (first line, lines of the heading, heading, stage)
     tokens = markdown.parse(journey_map.body)
     for index, token in enumerate(tokens):
@@ -149,7 +150,7 @@ def sections(journey_map: Map, markdown: MarkdownRenderer, identity: dict[str, i
     start, heading, stage = 0, None, None
     for line, size, next_heading, next_stage in [*cuts, (len(lines), 0, None, None)]:
         text = "\n".join(lines[start:line]).strip()
-        key = heading.casefold() if heading is not None else None
+        key: str | None = heading.casefold() if heading is not None else None
         if key in found:  # the same heading twice: one section
             text = f"{found[key].text}\n\n{text}".strip()
         if text or heading is not None:
@@ -160,9 +161,9 @@ def sections(journey_map: Map, markdown: MarkdownRenderer, identity: dict[str, i
 
 def _paired(before: dict[str | None, Section], after: dict[str | None, Section]) -> list[tuple[Section | None, Section | None]]:
     """Sections by heading; a stage's section whose heading changed (the stage was renamed) by its stage."""
-    pairs = [(before.get(k), section) for k, section in after.items()]
+    pairs: list[tuple[Section | None, Section | None]] = [(before.get(k), section) for k, section in after.items()]
     lone_old = {s.stage: s for k, s in before.items() if k not in after and s.stage is not None}
-    matched = set()
+    matched: set[int] = set()
     for index, (was, now) in enumerate(pairs):
         if was is None and now is not None and now.stage in lone_old:
             pairs[index] = (lone_old[now.stage], now)

@@ -225,7 +225,9 @@ def make_handler(folder: SiteFolder, state: ReloadState, base_path: str,
             return
 
         def do_GET(self) -> None:  # the stdlib's name
-            if not host_allowed(self.headers.get("Host"), bound_host, self.server.server_address[1]):
+            address = self.server.server_address  # (host, port, ...) for a TCP server
+            port = address[1] if isinstance(address, tuple) else 0
+            if not host_allowed(self.headers.get("Host"), bound_host, port):
                 return self.send(403, b"Forbidden: not a host this preview serves (DNS rebinding guard)", "text/plain")
             if len(self.path) > MAX_TARGET:
                 return self.send(414, b"URI too long", "text/plain")

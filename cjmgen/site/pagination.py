@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from cjmgen.site import urls as site
 
@@ -61,7 +61,7 @@ def paginate(first_path: str, items: Sequence[T], per_page: int) -> list[tuple[s
     return [(paths[index], chunk, Pagination(index + 1, paths)) for index, chunk in enumerate(chunks)]
 
 
-def valid_count(value: Any) -> bool:
+def valid_count(value: object) -> TypeGuard[int]:
     """A whole number, 0 or more: rows a page, maps a handout volume (`cjmgen.yml` is checked with this)."""
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import types
 from pathlib import PurePath
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Macro
@@ -37,6 +37,15 @@ MAX_VERDICTS = 1 << 14  # distinct (type, name, type) questions kept; a theme as
 MAX_SIZE = 1_000_000
 MAX_EXPONENT = 1_000
 MAX_BITS = 100_000  # of an integer power's result
+
+Question = TypeVar("Question")
+
+
+def _keep(verdicts: dict[Question, int], question: Question, verdict: int) -> None:
+    """Remember a verdict; a full memo starts again rather than grow without bound."""
+    if len(verdicts) > MAX_VERDICTS:
+        verdicts.clear()
+    verdicts[question] = verdict
 
 
 class ThemeSandbox(ImmutableSandboxedEnvironment):
@@ -86,18 +95,18 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
         """Jinja's and our checks, remembered: by type, or for a module (whose verdict depends
         on the value itself) by the module and the value."""
         module = isinstance(obj, types.ModuleType)
-        key = (obj, attribute, id(value)) if module else (type(obj), attribute, type(value))
-        verdict = self._module_verdicts.get(key) if module else None
-        if verdict is not None:
-            return verdict
+        if module:
+            verdict = self._module_verdicts.get((obj, attribute, id(value)))
+            if verdict is not None:
+                return verdict
         if self.wrap_str_format(value) is not None:
             verdict = _FORMAT  # str.format: Jinja wraps it in its sandboxed formatter
         else:
             verdict = _SAFE if self.is_safe_attribute(obj, attribute, value) else _UNSAFE
-        kept = self._module_verdicts if module else self._verdicts
-        if len(kept) > MAX_VERDICTS:
-            kept.clear()
-        kept[key] = verdict
+        if module:
+            _keep(self._module_verdicts, (obj, attribute, id(value)), verdict)
+        else:
+            _keep(self._verdicts, (type(obj), attribute, type(value)), verdict)
         return verdict
 
     def is_safe_callable(self, obj: Any) -> bool:

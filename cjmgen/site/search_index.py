@@ -31,6 +31,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cjmgen.analysis.catalog import Catalog
 from cjmgen.content.model import KPI, Item, Map, Stage
@@ -312,7 +313,7 @@ def build(groups: Sequence[Chunk], locale: Locale, maps: int) -> Built:
         if term not in forms or key < forms[term]:
             forms[term] = key
 
-    term_files: list[dict[str, list]] = [{} for _ in range(terms)]  # type: ignore[type-arg]
+    term_files: list[dict[str, list[Any]]] = [{} for _ in range(terms)]
     for term in sorted(postings):
         flat: list[int] = []
         last = 0
@@ -322,7 +323,7 @@ def build(groups: Sequence[Chunk], locale: Locale, maps: int) -> Built:
         form = forms[term][2] if term in forms else term
         term_files[term_part(term, terms)][term] = [form, flat]
 
-    doc_files: list[list] = [[] for _ in range(docs)]  # type: ignore[type-arg]
+    doc_files: list[list[Any]] = [[] for _ in range(docs)]
     firsts: dict[int, int] = {}
     for index, group in enumerate(groups):
         part = doc_part(index, len(groups), docs)
@@ -330,10 +331,10 @@ def build(groups: Sequence[Chunk], locale: Locale, maps: int) -> Built:
         doc_files[part].append(_group(group.entries))
 
     files = {}
-    for k, part in enumerate(term_files):
-        files[f"{FOLDER}/t{k}.js"] = _part(f"t{k}", part)
-    for k, part in enumerate(doc_files):
-        files[f"{FOLDER}/d{k}.js"] = _part(f"d{k}", {"first": firsts.get(k, 0), "groups": part})
+    for k, term_file in enumerate(term_files):
+        files[f"{FOLDER}/t{k}.js"] = _part(f"t{k}", term_file)
+    for k, doc_file in enumerate(doc_files):
+        files[f"{FOLDER}/d{k}.js"] = _part(f"d{k}", {"first": firsts.get(k, 0), "groups": doc_file})
     labels = {kind: locale.label(f"kind_{kind}" if kind not in ("map", "stage", "owner", "persona", "channel") else kind)
               for kind in KINDS}
     head = _json({
@@ -351,7 +352,7 @@ def build(groups: Sequence[Chunk], locale: Locale, maps: int) -> Built:
     return Built(files)
 
 
-def _group(entries: Iterable[Entry]) -> list:  # type: ignore[type-arg]
+def _group(entries: Iterable[Entry]) -> list[Any]:
     """`[places, rows]`: everything of one stage shares its context and URL, stored once
     as a "place" that entries point at by number (within the group)."""
     places: dict[tuple[str, str], int] = {}
@@ -382,14 +383,14 @@ def _payload(text: str) -> object:
     return json.loads(text[start:].strip().rstrip(";"))
 
 
-def read(text: str) -> dict:  # type: ignore[type-arg]
+def read(text: str) -> dict[str, Any]:
     """Parse the head or a part of the index back."""
     value = _payload(text)
     assert isinstance(value, dict)
     return value
 
 
-def read_site(root: object) -> tuple[dict, list[Entry], dict[str, list]]:  # type: ignore[type-arg]
+def read_site(root: object) -> tuple[dict[str, Any], list[Entry], dict[str, list[Any]]]:
     """The head, every entry (in entry-number order) and every term of a built site's index."""
     from pathlib import Path
 
@@ -402,7 +403,7 @@ def read_site(root: object) -> tuple[dict, list[Entry], dict[str, list]]:  # typ
             for kind, title, place, extra in rows:
                 context, url = places[place]
                 entries.append(Entry(kind, title, context, url, extra))
-    terms: dict[str, list] = {}  # type: ignore[type-arg]
+    terms: dict[str, list[Any]] = {}
     for k in range(head["terms"]):
         terms.update(read((folder / FOLDER / f"t{k}.js").read_text(encoding="utf-8")))
     return head, entries, terms

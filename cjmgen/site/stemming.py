@@ -33,7 +33,8 @@ def stem(word: str) -> str:
     else:
         return word
     with _LOCK:
-        return _STEMMERS[language].stemWord(word)
+        stemmed: str = _STEMMERS[language].stemWord(word)
+    return stemmed
 
 
 def words(normalised: str) -> list[str]:

@@ -8,6 +8,7 @@ override can extend the template it replaces as `!theme/<name>`.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -159,7 +160,7 @@ def _inside_loader(folders: list[Path]) -> jinja2.BaseLoader:
     import jinja2
 
     class InsideLoader(jinja2.FileSystemLoader):
-        def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
             source, filename, uptodate = super().get_source(environment, template)
             if not resolves_within(filename, self.searchpath):
                 raise jinja2.TemplateError(f"template '{template}' is a link to a file outside the theme "
