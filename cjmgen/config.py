@@ -294,7 +294,8 @@ class _ConfigReader:
                 if size is not None:
                     name = size.split()[0] if size.split() else ""
                     if name.casefold() not in {s.casefold() for s in PAGE_SIZES}:
-                        self._error(value, f"pdf.page_size: expected a size like 'A3 landscape' ({', '.join(PAGE_SIZES)}), got '{size}'")
+                        self._error(value, "pdf.page_size: expected a size like 'A3 landscape' "
+                                           f"({', '.join(PAGE_SIZES)}), got '{size}'")
                     else:
                         pdf = replace(pdf, page_size=size)
             elif key == "enabled":
@@ -371,7 +372,8 @@ class _ConfigReader:
             text = item.value.strip().replace("\\", "/")
             relative = Path(text)
             full = self.root / relative
-            if relative.is_absolute() or "://" in text or ".." in relative.parts or not resolves_within(full, [self.root]):
+            if (relative.is_absolute() or "://" in text or ".." in relative.parts
+                    or not resolves_within(full, [self.root])):
                 self._error(item, f"{key}: '{text}' is outside the repository; only files in it are published")
             elif any(part.startswith(".") for part in relative.parts):
                 self._error(item, f"{key}: '{text}' is in a hidden folder or is a hidden file "

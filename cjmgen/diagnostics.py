@@ -7,7 +7,7 @@ from enum import Enum
 from typing import Any, NamedTuple
 
 
-class Severity(str, Enum):
+class Severity(str, Enum):  # noqa: UP042 - StrEnum would change str() and format() of a severity
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"  # only through `validation:` in cjmgen.yml (levels.py): shown, never fails a run

@@ -61,7 +61,8 @@ def remove_abandoned(output: Path) -> None:
         if not entry.name.startswith(prefixes):
             continue
         try:
-            if entry.is_dir(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > ABANDONED_AFTER:
+            if (entry.is_dir(follow_symlinks=False)
+                    and now - entry.stat(follow_symlinks=False).st_mtime > ABANDONED_AFTER):
                 shutil.rmtree(entry.path, ignore_errors=True)
         except OSError:
             continue

@@ -22,7 +22,8 @@ DEFAULT_LEVELS: dict[str, str] = {
         "frontmatter-empty", "yaml-syntax", "yaml-tag", "yaml-too-large", "yaml-key", "yaml-merge",
         "duplicate-key", "missing-field", "type", "value", "emotion-range", "persona-ref", "map-ref",
         "stage-ref", "channel-ref", "duplicate-stage", "duplicate-map", "asset-path",
-        "outside-repository", "unreadable", "file-too-large", "config", "content-dir", "output", "theme", "compare", "pdf",
+        "outside-repository", "unreadable", "file-too-large", "config", "content-dir", "output", "theme", "compare",
+        "pdf",
         "asset-hidden", "asset-active", "map-id", "persona-id", "content-outside",
     ), "error"),
     **dict.fromkeys((

@@ -53,8 +53,8 @@ def format_text(diagnostics: list[Diagnostic], root: Path, style: Style) -> str:
     for diag in diagnostics:  # map text and file names are shown escaped (cjmgen.terminal)
         where = f"{printable(str(diag.location))}: " if diag.location else ""
         severity = style(diag.severity.value, diag.severity.value)
-        lines = [f"{style(where, 'bold')}{severity}: {printable(diag.message)} "
-                 f"{style('[' + printable(diag.code) + ']', 'dim')}"]
+        lines = [(f"{style(where, 'bold')}{severity}: {printable(diag.message)} "
+                  f"{style('[' + printable(diag.code) + ']', 'dim')}")]
         if diag.location:
             source = _source_line(root, diag.location.path, diag.location.line, cache)
             if source is not None:
@@ -90,7 +90,8 @@ def summary(diagnostics: list[Diagnostic], style: Style) -> str:
     files = len({d.location.path for d in diagnostics if d.location and d.severity != Severity.INFO})
     if not errors and not warnings:
         return style("no problems found" + (f" ({plural(infos, 'info', 'infos')})" if infos else ""), "ok")
-    text = f"{plural(errors, 'error', 'errors')}, {plural(warnings, 'warning', 'warnings')} in {plural(files, 'file', 'files')}"
+    text = (f"{plural(errors, 'error', 'errors')}, {plural(warnings, 'warning', 'warnings')} "
+            f"in {plural(files, 'file', 'files')}")
     if infos:
         text += f", {plural(infos, 'info', 'infos')}"
     return style(text, "error" if errors else "warning")

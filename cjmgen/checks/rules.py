@@ -32,7 +32,13 @@ def _suggest(name: str, known: Iterable[str]) -> str:
 
 
 def _form(text: str) -> str:
-    return "NFC" if unicodedata.is_normalized("NFC", text) else "NFD" if unicodedata.is_normalized("NFD", text) else "mixed"
+    return (
+        "NFC"
+        if unicodedata.is_normalized("NFC", text)
+        else "NFD"
+        if unicodedata.is_normalized("NFD", text)
+        else "mixed"
+    )
 
 
 def _at(item: Map | Stage, key: str) -> SourceLocation | None:
@@ -262,8 +268,10 @@ class RepositoryChecker:
             if ref.kind == "image" and is_external(target):
                 self.diagnostics.warning(
                     "external-resource",
-                    f"image '{target}' is on another server; the site makes no external requests, so it is shown as a link",
-                    loc, hint="copy the image into the repository (e.g. maps/assets/)",
+                    f"image '{target}' is on another server; the site makes no external requests, "
+                    "so it is shown as a link",
+                    loc,
+                    hint="copy the image into the repository (e.g. maps/assets/)",
                 )
                 continue
             if not is_local(target):
@@ -323,8 +331,8 @@ KPI_REASONS = {
     ),
     "units": (
         "value {value} and target {target} measure different things ({detail})",
-        "write both in units of one kind: days, hours and minutes compare, so do ₽, тыс. ₽ and млн ₽; "
-        "% and п.п. do not",
+        ("write both in units of one kind: days, hours and minutes compare, so do ₽, тыс. ₽ and млн ₽; "
+         "% and п.п. do not"),
     ),
     "straddles": (
         "the value {value} lies on both sides of the target {target}",

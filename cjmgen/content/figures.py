@@ -53,7 +53,8 @@ _ABOVE_BEFORE = ("более", "больше", "свыше", "выше", "over",
 _AT_MOST_BEFORE = ("не более", "не больше", "максимум", "как максимум", "at most", "maximum", "max", "no more than",
                    "up to", "до", "<=", "≤", "=<")
 _BELOW_BEFORE = ("менее", "меньше", "ниже", "under", "below", "less than", "<")
-_AT_LEAST_AFTER = ("+", "и более", "и больше", "или более", "или больше", "or more", "and more", "and above", "or above")
+_AT_LEAST_AFTER = ("+", "и более", "и больше", "или более", "или больше",
+                   "or more", "and more", "and above", "or above")
 _AT_MOST_AFTER = ("и менее", "и меньше", "или менее", "или меньше", "or less", "and less", "and below", "or below")
 
 _NUMBER = r"[-+]?\d(?:[\d ]*\d)?(?:[.,]\d+)*"
@@ -334,8 +335,8 @@ _UNIT_AFTER = re.compile(
     r"п\.\s?п|pp\b|days?\b|hours?\b|h\b|min\b|sec\b|weeks?\b|months?\b|years?\b|RUB|USD|EUR|k\b|mln|bn))",
     re.IGNORECASE,
 )
-_BEFORE_NUMBER = re.compile(r"(?<![\w])(до|от|на|за|по|около|свыше|более|менее|№|up to|to|from|over|under|\$|€)[ ](?=[\d−-])",
-                            re.IGNORECASE)
+_BEFORE_NUMBER = re.compile(
+    r"(?<![\w])(до|от|на|за|по|около|свыше|более|менее|№|up to|to|from|over|under|\$|€)[ ](?=[\d−-])", re.IGNORECASE)
 
 
 def keep_together(text: str) -> str:

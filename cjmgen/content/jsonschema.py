@@ -24,7 +24,8 @@ def _item() -> dict[str, Any]:
                 "properties": {
                     "text": _text("The item's text."),
                     "source": _text("The evidence: an interview, a survey, an analytics report, a URL."),
-                    "score": {"type": "number", "description": "A Mermaid journey task's score, 1..5 (kept by `cjmgen import mermaid`)."},
+                    "score": {"type": "number",
+                              "description": "A Mermaid journey task's score, 1..5 (kept by `cjmgen import mermaid`)."},
                     "actors": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
                                "description": "Who does it, as a Mermaid journey names them."},
                 },
@@ -52,8 +53,10 @@ def stage_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
                 "type": "object",
                 "properties": {
                     "name": _text("What is measured."),
-                    "value": _quantity("The current figure: 5%, 42, '3 дня', '1 200 ₽', '90%+', 'от 2 до 3 дней', '2:15'. Quote figures with a comma inside {...}."),
-                    "target": _quantity("The figure the team aims for; a bound ('<35%', '90%+') or a range also works."),
+                    "value": _quantity("The current figure: 5%, 42, '3 дня', '1 200 ₽', '90%+', 'от 2 до 3 дней', "
+                                       "'2:15'. Quote figures with a comma inside {...}."),
+                    "target": _quantity(
+                        "The figure the team aims for; a bound ('<35%', '90%+') or a range also works."),
                     "unit": _text("Unit shown after value and target (RUB, days)."),
                     "better": {"enum": ["higher", "lower"], "description": "Which way is good (default higher)."},
                     "source": _text("Where the figure comes from."),
@@ -97,7 +100,8 @@ def stage_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
         "owner": _text("Who in the company answers for this stage."),
         "count": {"type": ["integer", "string"], "description": "Customers who reached this stage (funnel)."},
         "conversion": _quantity("Stated conversion into the next stage, e.g. 5%; checked against counts."),
-        "next": _list_of({"type": "string"}, "Stage ids this stage leads to: several make a branch, an earlier one a loop."),
+        "next": _list_of({"type": "string"},
+                         "Stage ids this stage leads to: several make a branch, an earlier one a loop."),
     }
     for key, label in (lanes or {}).items():
         properties[key] = _list_of(_item(), f"Custom lane: {label}.")
@@ -115,7 +119,8 @@ def map_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
             "title": _text("The map's title."),
             "description": _text("One sentence under the title."),
             "language": {"enum": ["en", "ru"],
-                         "description": "The map's own language when it is not the site's: its page and PDF print in it."},
+                         "description": ("The map's own language when it is not the site's: "
+                                         "its page and PDF print in it.")},
             "persona": _text("A persona id: a file name in personas/ without .md."),
             "segment": _text("The customer segment this map is for."),
             "state": {"enum": list(STATES), "description": "current or future state."},

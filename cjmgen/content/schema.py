@@ -179,7 +179,8 @@ class Reader:
             return number
         if node.kind == "str":
             quantity = Quantity.parse(node.value)
-            if quantity.number is not None and not quantity.unit and not quantity.percent and quantity.number.is_integer():
+            if (quantity.number is not None and not quantity.unit and not quantity.percent
+                    and quantity.number.is_integer()):
                 return int(quantity.number)
         self.type_error(node, key, "a whole number")
         return None
@@ -201,7 +202,8 @@ class Reader:
             return None
         if quantity.number is None or quantity.unit:
             shown = quantity.raw if len(quantity.raw) <= 40 else quantity.raw[:40] + "…"
-            why = "no finite number" if node.kind == "float" or (quantity.number is None and _NUMBERISH.match(quantity.raw)) else None
+            unreadable = node.kind == "float" or (quantity.number is None and _NUMBERISH.match(quantity.raw))
+            why = "no finite number" if unreadable else None
             self.diagnostics.error("type", f"'conversion' must be a percentage like 5%, got '{shown}'"
                                    + (f" ({why})" if why else ""), node.loc)
             return None

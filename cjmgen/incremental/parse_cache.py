@@ -222,7 +222,8 @@ class ParseCache:
             offset += len(data)
         head = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
         pack = pack or f"{PACK_PREFIX}{secrets.token_hex(8)}"
-        self.signer.write(self.folder / pack, pack, b"".join([len(head).to_bytes(8, "little"), head, *entries.values()]))
+        whole = b"".join([len(head).to_bytes(8, "little"), head, *entries.values()])
+        self.signer.write(self.folder / pack, pack, whole)
 
     def compact(self) -> None:
         """Keep only what this build used, in one pack, when the packs are many or a

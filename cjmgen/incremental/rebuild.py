@@ -193,7 +193,8 @@ class PreviewBuilds:
         deferred = f", {len(waiting)} put off" if waiting else ""
         return BuildReport(
             True, write, delete, language=outcome.config.language,
-            summary=f"{plural(outcome.pages_rendered, 'page', 'pages')} rendered, {outcome.pages_reused} reused{deferred}, "
+            summary=f"{plural(outcome.pages_rendered, 'page', 'pages')} rendered, "
+                    f"{outcome.pages_reused} reused{deferred}, "
                     f"{plural(len(write), 'file', 'files')} written, {len(delete)} removed",
         )
 

@@ -68,7 +68,8 @@ def _item(item: Item) -> dict[str, Any]:
 def _kpi(kpi: KPI) -> dict[str, Any]:
     return {
         "name": kpi.name, "value": _quantity(kpi.value), "target": _quantity(kpi.target),
-        "unit": kpi.unit, "better": kpi.better, "status": kpi.status, "status_reason": kpi.verdict.reason, "source": kpi.source,
+        "unit": kpi.unit, "better": kpi.better, "status": kpi.status, "status_reason": kpi.verdict.reason,
+        "source": kpi.source,
     }
 
 

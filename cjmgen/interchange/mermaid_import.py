@@ -69,7 +69,11 @@ def decode(data: bytes, name: str) -> str:
     for number, row in enumerate(text.split("\n"), 1):
         bad = re.search(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]", row)
         if bad:
-            what = "a NUL byte (binary data?)" if bad.group(0) == "\x00" else f"the control character U+{ord(bad.group(0)):04X}"
+            what = (
+                "a NUL byte (binary data?)"
+                if bad.group(0) == "\x00"
+                else f"the control character U+{ord(bad.group(0)):04X}"
+            )
             raise MermaidImportError(f"{name}:{number}:{bad.start() + 1}: {what}; a journey diagram is text")
     return text
 
@@ -81,14 +85,16 @@ def diagrams(text: str, markdown: bool) -> list[Diagram]:
     found = []
     for token in MarkdownIt("commonmark").parse(text):
         language = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
-        if token.type == "fence" and language in FENCE_LANGUAGES and token.map:
-            if is_journey(token.content):
-                found.append(Diagram(token.map[0] + 2, token.content))
+        if token.type == "fence" and language in FENCE_LANGUAGES and token.map and is_journey(token.content):
+            found.append(Diagram(token.map[0] + 2, token.content))
     return found
 
 
 def looks_like_markdown(path: Path, text: str) -> bool:
-    return path.suffix.lower() in (".md", ".markdown") or re.search(r"^ {0,3}(```|~~~)\s*mermaid", text, re.MULTILINE) is not None
+    return (
+        path.suffix.lower() in (".md", ".markdown")
+        or re.search(r"^ {0,3}(```|~~~)\s*mermaid", text, re.MULTILINE) is not None
+    )
 
 
 # YAML: plain scalars only where both of PyYAML's loaders read back the very same text.
@@ -127,8 +133,12 @@ def emotion_of(scores: list[float]) -> tuple[int | None, str]:
         return None, ""
     mean = sum(usable) / len(usable)
     emotion = math.floor(mean + 0.5) - 3
-    how = f"the Mermaid score {_number(usable[0])} minus 3" if len(usable) == 1 else \
-        f"the Mermaid scores {', '.join(_number(s) for s in usable)}: their mean {_number(round(mean, 2))}, rounded, minus 3"
+    how = (
+        f"the Mermaid score {_number(usable[0])} minus 3"
+        if len(usable) == 1
+        else f"the Mermaid scores {', '.join(_number(s) for s in usable)}: "
+        f"their mean {_number(round(mean, 2))}, rounded, minus 3"
+    )
     if not -2 <= emotion <= 2:
         emotion = max(-2, min(2, emotion))
         how += f", limited to {emotion}"
@@ -213,8 +223,10 @@ class _Writer:
         for actor in stage_actors:
             channel = _actor_id(actor)
             if self.channels is not None and channel not in self.channels:
-                raise MermaidImportError(f"{self.where(section.line)}: the channel catalog has no channel "
-                                         f"'{channel}' for the actor {actor!r}; add it to channels.yml or use --actors tags")
+                raise MermaidImportError(
+                    f"{self.where(section.line)}: the channel catalog has no channel "
+                    f"'{channel}' for the actor {actor!r}; add it to channels.yml or use --actors tags"
+                )
             self.out.append(f"      - {{channel: {yaml_text(channel)}, name: {yaml_text(actor)}}}")
 
     def emotion(self, section: Section, name: str) -> None:
@@ -226,8 +238,11 @@ class _Writer:
         if "limited" in how:
             self.warn(section.line, f"stage '{name}': {how}")
         elif max(finite) - min(finite) >= 3:
-            self.warn(section.line, f"stage '{name}': its tasks score {', '.join(_number(s) for s in finite)}; "
-                                    f"the emotion {emotion} is their mean and hides the spread (the scores stay on the actions)")
+            self.warn(
+                section.line,
+                f"stage '{name}': its tasks score {', '.join(_number(s) for s in finite)}; "
+                f"the emotion {emotion} is their mean and hides the spread (the scores stay on the actions)",
+            )
 
 
 def journey_to_map(journey: Journey, *, file: str, persona: str | None = None, actors: str = DEFAULT_ACTORS,
@@ -239,7 +254,9 @@ def journey_to_map(journey: Journey, *, file: str, persona: str | None = None, a
     map_title = journey.title or journey.acc_title or Path(file).stem or "Imported journey"
     out = writer.out
     out += ["---", f"title: {yaml_text(map_title)}"]
-    described = [t for t in (journey.acc_title if journey.acc_title != map_title else None, journey.acc_description) if t]
+    described = [
+        t for t in (journey.acc_title if journey.acc_title != map_title else None, journey.acc_description) if t
+    ]
     if described:
         out.append(f"description: {yaml_text(chr(10).join(described))}")
     everyone = journey.actors
@@ -249,7 +266,9 @@ def journey_to_map(journey: Journey, *, file: str, persona: str | None = None, a
         first = _actor_id(everyone[0])
         out.append(f"persona: {yaml_text(first)}   # the diagram's first actor; the others stay on the actions")
         if personas is None or first not in personas:
-            result.personas[first] = f"---\nname: {yaml_text(everyone[0])}\n---\nAn actor of the Mermaid journey {yaml_text(map_title)}.\n"
+            result.personas[first] = (
+                f"---\nname: {yaml_text(everyone[0])}\n---\nAn actor of the Mermaid journey {yaml_text(map_title)}.\n"
+            )
     if actors == "tags" and everyone:
         out.append("tags: [" + ", ".join(yaml_text(a) for a in everyone) + "]   # the diagram's actors")
     out += ["status: draft", "stages:"]

@@ -245,7 +245,9 @@ def preprocess(text: str, first_line: int = 1) -> tuple[_Tracked, str | None]:
                            "directives and comments", tracked.line_at(0))
     tracked.sub(_STYLE, lambda m: m.group(0)[:-1])
     tracked.sub(_CLASSDEF, lambda m: m.group(0)[:-1])
-    tracked.sub(_ENTITY, lambda m: ("ﬂ°°" if re.fullmatch(r"\+?\d+", m.group(0)[1:-1]) else "ﬂ°") + m.group(0)[1:-1] + "¶ß")
+    tracked.sub(
+        _ENTITY, lambda m: ("ﬂ°°" if re.fullmatch(r"\+?\d+", m.group(0)[1:-1]) else "ﬂ°") + m.group(0)[1:-1] + "¶ß"
+    )
     tracked.text += "\n"
     tracked.lines.append(tracked.line_at(len(tracked.lines) - 1))
     return tracked, title
@@ -288,7 +290,7 @@ def tokens(tracked: _Tracked) -> list[tuple[str, str, int]]:
         if state == "INITIAL":
             if position >= len(text):
                 continue
-            for pattern, kind in _INITIAL:
+            for pattern, kind in _INITIAL:  # noqa: B007 - the kind that matched is read after the loop
                 match = pattern.match(text, position)
                 if match:
                     break
@@ -300,7 +302,10 @@ def tokens(tracked: _Tracked) -> list[tuple[str, str, int]]:
                 state, kind, opened = kind, None, position
         elif state in ("acc_title", "acc_descr"):
             if done:
-                raise MermaidError(f"'{'accTitle' if state == 'acc_title' else 'accDescr'}:' at the very end has no text", tracked.line_at(position))
+                raise MermaidError(
+                    f"'{'accTitle' if state == 'acc_title' else 'accDescr'}:' at the very end has no text",
+                    tracked.line_at(position),
+                )
             match = _REST_OF_LINE.match(text, position)
             kind, state = f"{state}_value", "INITIAL"
         else:

@@ -188,7 +188,7 @@ _FETCHER: type | None = None
 
 def fetcher_class() -> type:
     """A `weasyprint.urls.URLFetcher` subclass that reads only allowed files, no network."""
-    global _FETCHER
+    global _FETCHER  # noqa: PLW0603 - the class is made once per process, on first use
     if _FETCHER is not None:
         return _FETCHER
     import_weasyprint()
@@ -394,7 +394,7 @@ def _fit(fit: FitSpec, html: str, layout: Any) -> tuple[Any, float, int]:
     last: tuple[Any, float] | None = None
     tried: set[float] = set()
     attempt = 0
-    for attempt in range(1, MAX_LAYOUTS + 1):
+    for attempt in range(1, MAX_LAYOUTS + 1):  # noqa: B007 - returned: the layouts it took
         tried.add(round(font, 2))
         document = layout(with_font(html, font))
         last = (document, font)

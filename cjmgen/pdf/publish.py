@@ -198,7 +198,8 @@ def produce(
     return outcome
 
 
-def _problems(problems: Sequence[tuple[str, str, SourceLocation | None]], known: Sequence[Diagnostic]) -> list[Diagnostic]:
+def _problems(problems: Sequence[tuple[str, str, SourceLocation | None]],
+              known: Sequence[Diagnostic]) -> list[Diagnostic]:
     seen = {d.location for d in known if d.severity == Severity.WARNING}
     return [
         Diagnostic(Severity.WARNING, code, message, where,

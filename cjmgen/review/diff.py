@@ -83,7 +83,10 @@ CODES: dict[str, tuple[str, str]] = {
     "count-changed": (INFO, "the number of customers at a stage (funnel)"),
     "conversion-dropped": (WARNING, "the conversion into the next stage fell"),
     "conversion-improved": (INFO, "the conversion into the next stage rose"),
-    "conversion-lost": (WARNING, "a conversion the site showed is no longer computed (counts or the next stage changed)"),
+    "conversion-lost": (
+        WARNING,
+        "a conversion the site showed is no longer computed (counts or the next stage changed)",
+    ),
     "conversion-added": (INFO, "a conversion is computed (or stated) where there was none"),
     "overall-conversion-changed": (INFO, "the map's overall conversion (a warning when it falls or is lost)"),
     "touchpoint-added": (INFO, "a new touchpoint"),
@@ -92,10 +95,11 @@ CODES: dict[str, tuple[str, str]] = {
     "items-reordered": (INFO, "the items of a lane are in another order"),
     **{
         f"{noun}-{verb}": (INFO, f"{what} in {where}")
-        for where, noun in [*((f"the {lane} lane", noun) for lane, noun in LANE_NOUNS.items()),
-                            ("a custom lane (`lanes:` in cjmgen.yml)", CUSTOM_LANE_NOUN)]
-        for verb, what in (("added", "an item added"), ("removed", "an item removed"),
-                           ("changed", "an item reworded"))
+        for where, noun in [
+            *((f"the {lane} lane", noun) for lane, noun in LANE_NOUNS.items()),
+            ("a custom lane (`lanes:` in cjmgen.yml)", CUSTOM_LANE_NOUN),
+        ]
+        for verb, what in (("added", "an item added"), ("removed", "an item removed"), ("changed", "an item reworded"))
     },
     "check-error": (ERROR, "`cjmgen check` reports a new error: the change makes it (and CI, and the build) fail"),
     "check-warning": (WARNING, "`cjmgen check` reports a new warning"),
@@ -299,14 +303,18 @@ def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = (), markdown: Markdow
     if old == new:
         return []
     names = names or ShownNames()
+
+    def titled(value: Any) -> Any:  # other maps: by their titles
+        return _shown(_titled(value, names.maps))
+
     for name in _MAP_FIELDS:
         before, after = getattr(old, name), getattr(new, name)
         if name == "description" and before and after:
             continue  # an edit of the text: its words are shown (prose_changes)
         if before != after:
             shown = _word if name in ("state", "status") else _shown
-            if name in ("related", "current"):  # other maps: by their titles
-                shown = lambda value: _shown(_titled(value, names.maps))
+            if name in ("related", "current"):
+                shown = titled
             out.add(f"{name}-changed", Phrase.of("field-changed", field=Phrase(f"field.{name}"),
                                                  old=shown(before), new=shown(after)),
                     field=name, old=_plain(before), new=_plain(after))
@@ -687,7 +695,9 @@ def side_of(repo: Repository) -> Side:
                 has_channels=True)
 
 
-def _match_maps(old: Sequence[Map], new: Sequence[Map], renames: Mapping[str, str]) -> list[tuple[Map | None, Map | None]]:
+def _match_maps(
+    old: Sequence[Map], new: Sequence[Map], renames: Mapping[str, str]
+) -> list[tuple[Map | None, Map | None]]:
     new_by_id = {m.id: m for m in new}
     pairs: list[tuple[Map | None, Map | None]] = []
     taken: set[int] = set()
@@ -827,8 +837,11 @@ def _personas(old: Mapping[str, Persona], new: Mapping[str, Persona], cosmetic: 
             out.add("persona-removed", Phrase.of("persona-removed", name=before.name), field="persona", old=pid)
         else:
             fields = tuple(Phrase(f"persona.{f}") for f in _PERSONA_FIELDS if getattr(before, f) != getattr(after, f))
-            detail = (Phrase.of("persona-edited.name", old=before.name, new=after.name)
-                      if Phrase("persona.name") in fields else Phrase.of("persona-edited", name=after.name, fields=fields))
+            detail = (
+                Phrase.of("persona-edited.name", old=before.name, new=after.name)
+                if Phrase("persona.name") in fields
+                else Phrase.of("persona-edited", name=after.name, fields=fields)
+            )
             out.add("persona-edited", detail, field="persona",
                     old=before.name, new=after.name)
     return out.out

@@ -90,7 +90,8 @@ def format_text(diff: RepoDiff, colour: bool = False) -> str:
 
     def change_line(change: Change) -> str:
         level = f"{paint(change.severity + ':', change.severity)} " if change.severity != INFO else ""
-        return f"    {paint(change.symbol, change.symbol)} {level}{printable(change.message)} {paint('[' + change.code + ']', 'dim')}"
+        code = paint("[" + change.code + "]", "dim")
+        return f"    {paint(change.symbol, change.symbol)} {level}{printable(change.message)} {code}"
 
     for entry in diff.maps:
         symbol = _MAP_SYMBOL[entry.status]
@@ -183,7 +184,8 @@ def format_markdown(diff: RepoDiff, max_chars: int = COMMENT_LIMIT, details: boo
     spare = room - sum(len(section) for section, _ in sections)  # every map's warnings and errors first
     kept: list[str] = []
     left_out: list[MapDiff] = []
-    for entry, (section, more) in zip(diff.maps, sections):
+    for entry, (whole, more) in zip(diff.maps, sections):
+        section = whole
         if spare < 0 and len(section) > room:  # not even the warnings of every map fit: a heading
             section = f"\n### {_MD_SYMBOL.get(_MAP_SYMBOL[entry.status], '❗')} {md(entry.title)} (`{entry.id}`)\n"
         room -= len(section)

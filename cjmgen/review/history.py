@@ -133,7 +133,8 @@ def map_histories(root: Path, config: SiteConfig, maps: tuple[Map, ...], limit: 
     return histories_of(_file_histories(root, config, limit), maps, limit)
 
 
-def prefetch_histories(root: Path, config: SiteConfig, limit: int = 5) -> Callable[[tuple[Map, ...]], dict[str, MapHistory]]:
+def prefetch_histories(root: Path, config: SiteConfig,
+                       limit: int = 5) -> Callable[[tuple[Map, ...]], dict[str, MapHistory]]:
     """Start map_histories' `git log` now, in a thread: git runs while Python parses the maps.
 
     Call the result with the maps for their histories (it waits for git then).
@@ -155,7 +156,8 @@ def _file_histories(root: Path, config: SiteConfig, limit: int) -> dict[str, git
     return gitio.file_history(root.resolve(), content_prefix(config), limit=max(limit, 1) * 4)
 
 
-def histories_of(files: Mapping[str, gitio.FileHistory], maps: tuple[Map, ...], limit: int = 5) -> dict[str, MapHistory]:
+def histories_of(files: Mapping[str, gitio.FileHistory], maps: tuple[Map, ...],
+                 limit: int = 5) -> dict[str, MapHistory]:
     out: dict[str, MapHistory] = {}
     for journey_map in maps:
         found = files.get(journey_map.path)
@@ -169,7 +171,8 @@ def histories_of(files: Mapping[str, gitio.FileHistory], maps: tuple[Map, ...], 
     return out
 
 
-def recently_changed(maps: tuple[Map, ...], histories: Mapping[str, MapHistory], count: int = 10) -> list[tuple[Map, Commit]]:
+def recently_changed(maps: tuple[Map, ...], histories: Mapping[str, MapHistory],
+                     count: int = 10) -> list[tuple[Map, Commit]]:
     """The maps changed most recently, newest first (ties by id): for the index."""
     dated = [(m, histories[m.path].last) for m in maps if m.path in histories]
     dated.sort(key=lambda pair: (-pair[1].date.timestamp(), pair[0].id))

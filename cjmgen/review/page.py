@@ -111,7 +111,10 @@ def _delta(old: KPI, new: KPI, locale: Locale) -> tuple[str, str]:
         return "", ""
     arrow = "▲" if change > 0 else "▼"
     sign = "+" if change > 0 else ""
-    unit = f" {locale.label('percentage_points')}" if old.value.percent and new.value.percent else (f" {new.unit}" if new.unit else "")
+    if old.value.percent and new.value.percent:
+        unit = f" {locale.label('percentage_points')}"
+    else:
+        unit = f" {new.unit}" if new.unit else ""
     return arrow, f"{sign}{locale.number(change, 2)}{unit}"
 
 
@@ -119,11 +122,11 @@ def kpi_deltas(stage_name: str, old: Sequence[KPI], new: Sequence[KPI], locale: 
     out = []
     for before, after in match_kpis(old, new):
         if before is None and after is not None:
-            out.append(KpiDelta(stage_name, after.name, None, _figure(after, "value"), _figure(after, "target"), "added", "", "",
-                                _figure(after, "target")))
+            out.append(KpiDelta(stage_name, after.name, None, _figure(after, "value"), _figure(after, "target"),
+                                "added", "", "", _figure(after, "target")))
         elif after is None and before is not None:
-            out.append(KpiDelta(stage_name, before.name, _figure(before, "value"), None, _figure(before, "target"), "removed", "", "",
-                                _figure(before, "target")))
+            out.append(KpiDelta(stage_name, before.name, _figure(before, "value"), None, _figure(before, "target"),
+                                "removed", "", "", _figure(before, "target")))
         elif before is not None and after is not None:
             arrow, delta = _delta(before, after, locale)
             old_v, new_v = _figure(before, "value"), _figure(after, "value")
@@ -163,7 +166,11 @@ def _lane_texts(stage: Stage | None, lane: str, locale: Locale,
     if lane == "touchpoints":
         return [_touchpoint(t.channel, t.name, channel_names or {}) for t in stage.touchpoints]
     if lane == "emotion":
-        return [] if stage.emotion is None else [f"{locale.emotion(stage.emotion)} ({stage.emotion:+d})" if stage.emotion else f"{locale.emotion(0)} (0)"]
+        if stage.emotion is None:
+            return []
+        if stage.emotion:
+            return [f"{locale.emotion(stage.emotion)} ({stage.emotion:+d})"]
+        return [f"{locale.emotion(0)} (0)"]
     if lane == "owner":
         return [stage.owner] if stage.owner else []
     if lane == "funnel":
@@ -214,13 +221,16 @@ def map_view(entry: MapDiff, locale: Locale, lanes: Sequence[str], lane_labels: 
             state = "moved"
         else:
             state = "same" if before == after else "changed"
-        columns.append(Column(stage.name, state, before.name if before and after and before.name != after.name else None, stage.id))
+        renamed_from = before.name if before and after and before.name != after.name else None
+        columns.append(Column(stage.name, state, renamed_from, stage.id))
     rows = []
     for lane in lanes:
         if lane == "kpis":
             cells = []
             for before, after in pairs:
-                deltas = kpi_deltas((after or before).name, before.kpis if before else (), after.kpis if after else (), locale)  # type: ignore[union-attr]
+                either = after or before
+                assert either is not None  # a pair holds a stage on one side at least
+                deltas = kpi_deltas(either.name, before.kpis if before else (), after.kpis if after else (), locale)
                 state = "added" if before is None else "removed" if after is None else (
                     "same" if all(d.state == "same" for d in deltas) else "changed")
                 cells.append(Cell(state, kpis=deltas))

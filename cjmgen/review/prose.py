@@ -159,7 +159,8 @@ def sections(journey_map: Map, markdown: MarkdownRenderer, identity: dict[str, i
     return found
 
 
-def _paired(before: dict[str | None, Section], after: dict[str | None, Section]) -> list[tuple[Section | None, Section | None]]:
+def _paired(before: dict[str | None, Section],
+            after: dict[str | None, Section]) -> list[tuple[Section | None, Section | None]]:
     """Sections by heading; a stage's section whose heading changed (the stage was renamed) by its stage."""
     pairs: list[tuple[Section | None, Section | None]] = [(before.get(k), section) for k, section in after.items()]
     lone_old = {s.stage: s for k, s in before.items() if k not in after and s.stage is not None}

@@ -215,8 +215,13 @@ def _scan(folder: str, seen: dict[str, tuple[int, int]]) -> None:
                 seen[entry.path] = (stat.st_mtime_ns, stat.st_size)
 
 
-def make_handler(folder: SiteFolder, state: ReloadState, base_path: str,
-                 provide: Callable[[str], None], bound_host: str = "127.0.0.1") -> type[http.server.BaseHTTPRequestHandler]:
+def make_handler(
+    folder: SiteFolder,
+    state: ReloadState,
+    base_path: str,
+    provide: Callable[[str], None],
+    bound_host: str = "127.0.0.1",
+) -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
         server_version = "cjmgen-serve"
         timeout = READ_TIMEOUT  # a silent connection frees its thread
@@ -274,7 +279,8 @@ def make_handler(folder: SiteFolder, state: ReloadState, base_path: str,
         def reload(self, query: str) -> None:
             asked = parse_qs(query).get("v", ["-1"])[0] or "-1"
             if not asked.lstrip("-").isdigit() or len(asked) > 18:
-                return self.send(400, b"Bad request: v must be a version number", "text/plain")
+                self.send(400, b"Bad request: v must be a version number", "text/plain")
+                return
             version = state.wait_newer(int(asked), LONG_POLL_SECONDS)
             self.send(200, f'{{"version": {version}}}'.encode(), "application/json")
 

@@ -335,8 +335,8 @@ def build(groups: Sequence[Chunk], locale: Locale, maps: int) -> Built:
         files[f"{FOLDER}/t{k}.js"] = _part(f"t{k}", term_file)
     for k, doc_file in enumerate(doc_files):
         files[f"{FOLDER}/d{k}.js"] = _part(f"d{k}", {"first": firsts.get(k, 0), "groups": doc_file})
-    labels = {kind: locale.label(f"kind_{kind}" if kind not in ("map", "stage", "owner", "persona", "channel") else kind)
-              for kind in KINDS}
+    own_labels = ("map", "stage", "owner", "persona", "channel")
+    labels = {kind: locale.label(kind if kind in own_labels else f"kind_{kind}") for kind in KINDS}
     head = _json({
         "format": FORMAT,
         "language": locale.language,

@@ -36,8 +36,7 @@ def theme_name_problem(name: str) -> str | None:
 
 def option_problem(key: str, value: Any) -> str | None:
     """Why a theme option's value cannot be used (a sentence), or None."""
-    if key in COLOUR_OPTIONS:
-        if not isinstance(value, str) or not _COLOUR.fullmatch(value.strip()):
-            shown = repr(value)[:80]
-            return f"expected a CSS colour such as '#1f6feb', 'teal' or 'rgb(31 111 235)', got {shown}"
+    if key in COLOUR_OPTIONS and (not isinstance(value, str) or not _COLOUR.fullmatch(value.strip())):
+        shown = repr(value)[:80]
+        return f"expected a CSS colour such as '#1f6feb', 'teal' or 'rgb(31 111 235)', got {shown}"
     return None
