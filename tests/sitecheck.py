@@ -62,9 +62,8 @@ def broken_links(site: Path) -> list[str]:
             if target.startswith("..") or not (site / target).is_file():
                 problems.append(f"{page}: broken {attr} {url}")
                 continue
-            if parts.fragment and target.endswith(".html"):
-                if unquote(parts.fragment) not in pages[target].ids:
-                    problems.append(f"{page}: missing anchor {url}")
+            if parts.fragment and target.endswith(".html") and unquote(parts.fragment) not in pages[target].ids:
+                problems.append(f"{page}: missing anchor {url}")
     return problems
 
 

@@ -8,6 +8,7 @@ file share). Screenshots at phone and desktop widths go to test-artifacts/browse
 from __future__ import annotations
 
 import http.server
+import itertools
 import re
 import shutil
 from collections.abc import Iterator
@@ -493,7 +494,7 @@ def test_keyboard_skip_link_landmarks_and_visible_focus(tab: Tab, base: str) -> 
         "['header.site-header', 'nav', 'main', 'footer', 'form[role=search]'].map(s => document.querySelectorAll(s).length)")
     assert landmarks == [1, 1, 1, 1, 1]
     levels = page.eval_on_selector_all("main h1, main h2, main h3, main h4", "hs => hs.map(h => Number(h.tagName[1]))")
-    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(levels))
     assert page.eval_on_selector_all("img:not([alt])", "imgs => imgs.length") == 0
     assert page.eval_on_selector_all("svg[role=img]", "svgs => svgs.filter(s => !s.getAttribute('aria-labelledby')).length") == 0
     tab.clean()
@@ -557,7 +558,7 @@ def test_screenshots_at_phone_and_desktop_widths(browser, base: str) -> None:  #
 def test_search_index_is_a_script_with_resolving_urls(site: Path) -> None:
     text = (site / search_index.PATH).read_text(encoding="utf-8")
     assert text.count("window.CJM_SEARCH = ") == 1
-    head, entries, terms = search_index.read_site(site)
+    _head, entries, terms = search_index.read_site(site)
     kinds = {e.kind for e in entries}
     assert kinds == set(search_index.KINDS)
     html = {}

@@ -262,7 +262,7 @@ def test_ghost_draws_the_old_curve_hollow_under_matching_columns() -> None:
     first_current = order.index(emotion_points(root)[0])
     assert all(order.index(g) < first_current for g in ghosts)
     # The old deal (-2) sits lower than the current deal (-1).
-    current_deal = [p for p in emotion_points(root) if p.get("data-stage") == "deal"][0]
+    current_deal = next(p for p in emotion_points(root) if p.get("data-stage") == "deal")
     assert float(by_id["deal"].get("cy", "0")) > float(
         point_circle(current_deal).get("cy", "0")
     )
@@ -486,7 +486,7 @@ def test_a_branch_shows_every_outgoing_edge_and_jumps_arc_above() -> None:
     outgoing = [e for e in edges_of(root, "forward") if e.get("data-source") == "a"]
     assert sorted(pair(e) for e in outgoing) == [("a", "b"), ("a", "c")]
     top, _ = node_box(root)
-    jump = [e for e in outgoing if e.get("data-target") == "c"][0]
+    jump = next(e for e in outgoing if e.get("data-target") == "c")
     ys = path_ys(edge_path(jump))
     assert max(ys) <= top and min(ys) < top
     assert edges_of(root, "loop") == []

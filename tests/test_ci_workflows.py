@@ -303,7 +303,7 @@ def test_the_github_workflow_runs_as_github_would(tmp_path: Path, wheel: Path, f
     comments = runner.comments()
     assert [c["id"] for c in comments] == [1, 2, bot["id"]]
     assert comments[2]["body"] != bot["body"] and comments[0]["body"] == f"{MARKER}\nnot the bot"
-    assert any("--method PATCH repos/team/maps/issues/comments/%d" % bot["id"] in c for c in runner.calls())
+    assert any(f"--method PATCH repos/team/maps/issues/comments/{bot['id']}" in c for c in runner.calls())
 
     git(clone, "checkout", "-q", "main")
     first = GitHubRun(runner, workflow, clone, dict(context), cache)

@@ -175,9 +175,9 @@ def test_schema_describes_every_field(make_repo) -> None:
 def test_check_does_not_import_heavy_modules(make_repo) -> None:
     root = make_repo({"maps/x.md": simple_map()})
     code = (
-        "import sys\nimport cjmgen.cli.main as cli\nsys.argv=['cjmgen','-C',%r,'check']\n"
+        f"import sys\nimport cjmgen.cli.main as cli\nsys.argv=['cjmgen','-C',{str(root)!r},'check']\n"
         "cli.hard_exit = lambda code: None\ncli.main()\n"
-        "print(sorted(m for m in ('weasyprint','livereload','tornado') if m in sys.modules))" % str(root)
+        "print(sorted(m for m in ('weasyprint','livereload','tornado') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT)
     assert out.stdout.strip().endswith("[]"), out.stdout + out.stderr

@@ -87,10 +87,10 @@ def test_unknown_codes_and_levels_point_into_the_config(make_repo) -> None:
     result = run(["check"], root)
     assert result.exit_code == 1
     out = result.output
-    assert "cjmgen.yml:3:3: error: validation: unknown diagnostic code 'stage-incomplet' " \
-           "(did you mean 'stage-incomplete'?) [config]" in out
-    assert "cjmgen.yml:4:24: error: validation.conversion-mismatch: expected one of ignore, info, " \
-           "warning, error, got 'eror' (did you mean 'error'?)" in out
+    assert ("cjmgen.yml:3:3: error: validation: unknown diagnostic code 'stage-incomplet' "
+            "(did you mean 'stage-incomplete'?) [config]") in out
+    assert ("cjmgen.yml:4:24: error: validation.conversion-mismatch: expected one of ignore, info, "
+            "warning, error, got 'eror' (did you mean 'error'?)") in out
     assert "cjmgen.yml:5:16: error: validation.yaml-syntax: 'yaml-syntax' is an error" in out
     assert "cjmgen.yml:6:9: error: strict: expected true or false" in out
     assert run(["build", "--no-pdf"], root).exit_code == 1 and not (root / "site").exists()

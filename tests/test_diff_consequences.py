@@ -53,8 +53,8 @@ def test_a_removed_stage_rewires_the_one_before_it() -> None:
     before = journey(stage("a", 1000), stage("b", 200), stage("c", 50))
     after = journey(stage("a", 1000), stage("c", 50))
     changes = diff(before, after)
-    assert ("next-changed", "info", "stage A now leads to C (was B) — the stage after it in the list, as it names "
-            "no next") in changes
+    assert ("next-changed", "info", ("stage A now leads to C (was B) — the stage after it in the list, as it names "
+                                     "no next")) in changes
     assert ("conversion-dropped", "warning", "conversion from A 20% -> 5% (now into C, was into B)") in changes
 
 
@@ -66,8 +66,9 @@ def test_notes_stay_attached_when_the_heading_follows_the_rename() -> None:
     assert [c[0] for c in diff(before, renamed_both)] == ["stage-renamed"]  # `## Deal` still names the id
     by_name_only = journey(stage("d1", name="Deal"), body="## Deal\nSigned in the showroom.\n")
     moved_away = journey(stage("d1", name="Purchase"), body="## Deal\nSigned in the showroom.\n")
-    assert ("notes-detached", "warning", 'notes under heading "## Deal" no longer belong to stage Purchase: no stage '
-            "has this name or id now, so the site shows them with the map's text") in diff(by_name_only, moved_away)
+    assert ("notes-detached", "warning", ('notes under heading "## Deal" no longer belong to stage Purchase: no stage '
+                                          "has this name or id now, so the site shows them with the map's text")
+            ) in diff(by_name_only, moved_away)
 
 
 def test_a_long_prose_edit_is_shortened_around_the_changes() -> None:

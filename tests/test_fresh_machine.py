@@ -62,8 +62,8 @@ def embedded_font_dates(pdf: Path) -> set[int]:
 
     dates = set()
     for page in PdfReader(pdf).pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
+        for reference in page["/Resources"]["/Font"].values():
+            font = reference.get_object()
             for descendant in font.get("/DescendantFonts", []):
                 descriptor = descendant.get_object()["/FontDescriptor"].get_object()
                 if "/FontFile2" in descriptor:

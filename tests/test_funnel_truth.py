@@ -4,6 +4,7 @@ a chart legible over four orders of magnitude, one rounding everywhere, and a le
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from xml.etree import ElementTree
@@ -114,9 +115,9 @@ def test_four_orders_of_magnitude_stay_legible_on_a_log_scale(tmp_path: Path) ->
     svg = charts.funnel_chart(funnel_map, Locale("ru"))
     widths = bar_widths(svg)
     assert len(widths) == 5
-    assert all(a > b for a, b in zip(widths, widths[1:])), widths  # order kept, every bar distinct
+    assert all(a > b for a, b in itertools.pairwise(widths)), widths  # order kept, every bar distinct
     assert min(widths) >= 0.15 * max(widths), widths  # no sliver: the smallest is a real bar
-    assert all(a - b >= 5 for a, b in zip(widths, widths[1:])), widths  # 192 and 144 still differ
+    assert all(a - b >= 5 for a, b in itertools.pairwise(widths)), widths  # 192 and 144 still differ
     assert "логарифмической шкале" in svg  # said on the chart and in its text alternative
     for count in ("96 000", "4 800", "192", "144", "36"):  # every bar carries its number
         assert count in svg.replace("\u202f", " ")

@@ -3,6 +3,7 @@ one WeasyPrint document of every map would take 38 MB and 1.9 s a map."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 from pathlib import Path
@@ -23,7 +24,7 @@ def test_volumes_hold_between_half_and_all_of_handout_maps() -> None:
     volumes = handout_volumes(ids(1000), 12)
     sizes = [v.stop - v.start for v in volumes]
     assert sum(sizes) == 1000 and max(sizes) <= 12 and min(sizes[:-1]) >= 6
-    assert [(v.start, v.stop) for v in volumes[1:]] == [(a.stop, b.stop) for a, b in zip(volumes, volumes[1:])]
+    assert [(v.start, v.stop) for v in volumes[1:]] == [(a.stop, b.stop) for a, b in itertools.pairwise(volumes)]
     assert [v.path for v in volumes[:2]] == ["handout-1.pdf", "handout-2.pdf"]
     assert {(v.number, v.count) for v in volumes} == {(n, len(volumes)) for n in range(1, len(volumes) + 1)}
     assert 1000 / 12 <= len(volumes) <= 1000 / 6 + 1

@@ -88,7 +88,7 @@ def test_bad_reload_versions_and_huge_paths_are_answered(served) -> None:  # typ
     ("127.0.0.1:{port}", True), ("localhost:{port}", True), ("LOCALHOST", True), ("[::1]:{port}", True),
 ])
 def test_a_foreign_host_header_is_refused(served, host: str, allowed: bool) -> None:  # type: ignore[no-untyped-def]
-    port, log = served
+    port, _log = served
     answer = _get(port, "/index.html", host.format(port=port))
     assert _status(answer) == (200 if allowed else 403)
     if not allowed:

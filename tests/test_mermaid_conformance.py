@@ -74,7 +74,7 @@ def test_the_stored_expectations_are_what_mermaid_says() -> None:
     live = mermaid_oracle.read([p.read_text(encoding="utf-8") for p in FIXTURES])
     if live is None:
         pytest.skip("Mermaid (node + tests/mermaid-oracle/node_modules) is not installed; expected.json stands in")
-    assert {n: r for n, r in zip(NAMES, live)} == EXPECTED
+    assert dict(zip(NAMES, live)) == EXPECTED
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES if EXPECTED[n]["ok"]])

@@ -296,14 +296,14 @@ def test_hostile_titles_stay_inside_maps_and_check(make_repo, tmp_path: Path, ti
 ])
 def test_malformed_input_is_refused_with_file_and_line(make_repo, tmp_path: Path, data: bytes, message: str) -> None:
     root = make_repo({})
-    before = {p for p in root.rglob("*")}
+    before = set(root.rglob("*"))
     source = tmp_path / "bad.mmd"
     source.write_bytes(data)
     result = run(["import", "mermaid", str(source)], root)
     assert result.exit_code == 2, result.output
     assert f"{source}{message}" in result.output
     assert "Traceback" not in result.output
-    assert {p for p in root.rglob("*")} == before
+    assert set(root.rglob("*")) == before
 
 
 def test_utf16_with_a_byte_order_mark_is_read(make_repo, tmp_path: Path) -> None:

@@ -70,7 +70,10 @@ def test_one_edited_map_renders_its_page_and_keeps_the_others(make_repo, monkeyp
     })
     first = run(["build", "--no-pdf"], root)
     assert first.exit_code == 0 and "missing.png" in first.output  # a broken link: a warning
-    inode = lambda name: os.stat(root / "site" / "maps" / name).st_ino
+
+    def inode(name: str) -> int:
+        return os.stat(root / "site" / "maps" / name).st_ino
+
     a_before, b_before = inode("a.html"), inode("b.html")
     write_files(root, {"maps/b.md": simple_map("Returning a sofa, again")})
     second = run(["build", "--no-pdf"], root)

@@ -444,7 +444,10 @@ def test_fitting_keeps_the_largest_size_that_fits(monkeypatch: pytest.MonkeyPatc
             self.pages = [None] * (1 if fill <= 1.0 else 2)
 
     monkeypatch.setattr(engine, "sheet_fill", lambda doc: {"sheet-1": doc.fill})
-    layout = lambda html: Doc(float(engine.FONT_MARKER.search(html)["size"]))
+
+    def layout(html: str) -> Doc:
+        return Doc(float(engine.FONT_MARKER.search(html)["size"]))
+
     html = ":root { --s: 7.00pt; /*cjm-fit*/ }"
     spec = engine.FitSpec(7.0, 5.6, 10.5, 1)
     doc, font, layouts = engine._fit(spec, html, layout)

@@ -147,7 +147,7 @@ def test_two_saves_a_second_apart_both_reach_the_browser(server) -> None:  # typ
     root, url, dev, _ = server
     start = dev.state.version
     (root / "maps" / "sofa.md").write_text(simple_map(title="First save"))
-    status, answer = fetch(url.replace("/cjm/", "/__cjmgen__/wait") + f"?v={start}")
+    _status, answer = fetch(url.replace("/cjm/", "/__cjmgen__/wait") + f"?v={start}")
     first = json.loads(answer)["version"]
     assert first > start
     time.sleep(1.0)  # the scenario itself: a second save one second later
@@ -158,7 +158,7 @@ def test_two_saves_a_second_apart_both_reach_the_browser(server) -> None:  # typ
 
 
 def test_a_burst_of_saves_is_one_rebuild(server) -> None:  # type: ignore[no-untyped-def]
-    root, url, dev, calls = server
+    root, url, _dev, calls = server
     before = len(calls)
     for index in range(8):  # what `git checkout` or an editor's "save all" does
         (root / "maps" / f"new{index}.md").write_text(simple_map(title=f"New {index}"))
@@ -191,7 +191,7 @@ def test_ctrl_c_stops_cleanly_and_removes_its_folder(make_repo, tmp_path: Path, 
     # server a terminal's default, as when a user presses Ctrl-C.
     process = subprocess.Popen([sys.executable, "-m", "cjmgen", "-C", str(root), "serve", "--port", "0"],
                                stderr=subprocess.PIPE, text=True, env=env,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509 - one signal() call; Popen cannot undo an ignored SIGINT otherwise
     assert process.stderr is not None
     line = ""
     deadline = time.monotonic() + WAIT
@@ -226,7 +226,7 @@ def test_ctrl_c_stops_cleanly_and_removes_its_folder(make_repo, tmp_path: Path, 
 
 
 def test_pdfs_are_rendered_on_demand(server) -> None:  # type: ignore[no-untyped-def]
-    root, url, dev, _ = server
+    _root, url, dev, _ = server
     html = fetch(url + "maps/sofa.html")[1]
     assert 'href="sofa.pdf"' in html  # the link is there before any PDF exists
     assert not (dev.folder.path / "maps" / "sofa.pdf").exists()  # not rendered on save

@@ -302,9 +302,13 @@ def test_body_links_checked_while_rendering_stop_the_build(make_repo, monkeypatc
     assert built.exit_code == 1
     assert tree_digest(root / "site") == before
     checked = run(["check"], root)
-    lines = lambda text: sorted(l for l in text.splitlines() if re.match(r"maps/m\d\.md:\d+:\d+: ", l))
+
+    def lines(text: str) -> list[str]:
+        return sorted(line for line in text.splitlines() if re.match(r"maps/m\d\.md:\d+:\d+: ", line))
+
     assert lines(built.stderr) == lines(checked.output) != []
-    assert any("[asset-path]" in l for l in lines(built.stderr)) and any("[asset-missing]" in l for l in lines(built.stderr))
+    assert any("[asset-path]" in line for line in lines(built.stderr))
+    assert any("[asset-missing]" in line for line in lines(built.stderr))
 
 
 def test_body_problems_are_reported_with_other_errors_at_once(make_repo) -> None:

@@ -90,7 +90,8 @@ class _NotFoundHandler(http.server.SimpleHTTPRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         if code != 404:
-            return super().send_error(code, message, explain)
+            super().send_error(code, message, explain)
+            return
         self.send_response(404)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(self.page)))

@@ -24,7 +24,7 @@ BORIS = "---\nname: Борис\nrole: Закупщик\n---\n"
 
 
 def funnel_map(first: int, second: int, title: str = "Воронка") -> str:
-    return ("---\n" f"title: {title}\npersona: anna\nsegment: Сайт\nreviewed: 2026-10-01\nstages:\n"
+    return (f"---\ntitle: {title}\npersona: anna\nsegment: Сайт\nreviewed: 2026-10-01\nstages:\n"
             + complete_stage("Visit", "visit", first) + complete_stage("Order", "order", second) + "---\n")
 
 
@@ -134,7 +134,7 @@ def test_the_serve_error_page_speaks_the_site_language(make_repo) -> None:  # ty
     try:
         (root / "maps" / "sofa.md").write_text("---\ntitle: [Sofa\n---\n", encoding="utf-8")
         until(lambda: fetch(url + "index.html")[0] == 500, "the error page")
-        status, page = fetch(url + "index.html")
+        _status, page = fetch(url + "index.html")
         assert "Сайт не удалось собрать" in page and "Исправьте ошибки" in page
     finally:
         dev.close()
