@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from cjmgen.charts.svg import (
     num,
     svg_root,
     text_at,
+    text_width,
     tooltip,
     wrap,
 )
@@ -28,6 +30,13 @@ LEVEL_STEP = 24.0
 GRAPH_FONT = 11.0
 LOOP_FONT = 11.0  # the smallest chart text: 11 px where a phone shows the chart at its size
 CORNER = 8.0
+NODE_PAD = 12.0  # the name's room in a node is its width less this
+
+
+def min_node_width(stages: Sequence[Stage]) -> float:
+    """The narrowest node in which every stage name's longest word fits whole."""
+    widest = max((text_width(word, GRAPH_FONT) for s in stages for word in s.name.split()), default=0.0)
+    return math.ceil(widest) + NODE_PAD
 
 
 @dataclass(frozen=True)
@@ -135,7 +144,7 @@ def _markers(prefix: str) -> str:
 
 def _node(stage: Stage, x: float, y: float, width: float) -> str:
     """A rounded box, the name wrapped to two lines; the full name is the tooltip."""
-    lines = wrap(stage.name, width - 12, GRAPH_FONT)
+    lines = wrap(stage.name, width - NODE_PAD, GRAPH_FONT)
     first = (
         y + NODE_HEIGHT / 2 - (len(lines) - 1) * GRAPH_FONT * 0.6 + GRAPH_FONT * 0.35
     )
@@ -228,7 +237,7 @@ def journey_graph(
     stages = journey_map.stages
     if not stages:
         return ""
-    node_width = float(node_width)
+    node_width = max(float(node_width), min_node_width(stages))
     straight, arcs = _arcs(journey_map)
     above = _levels([a for a in arcs if not a.below])
     below = _levels([a for a in arcs if a.below])

@@ -145,7 +145,10 @@ def truncate(text: str, width: float, font_size: float) -> str:
 
 
 def wrap(text: str, width: float, font_size: float, lines: int = 2) -> list[str]:
-    """Greedy word wrap into at most `lines` lines; the last one is cut with …."""
+    """Greedy word wrap into at most `lines` lines; the last one is cut with ….
+
+    Words are never split ("Осведомлённо-сть" misread as two words): size the box
+    so that its longest word fits (`graph.min_node_width`)."""
     limit = max(1, int(width / (font_size * CHAR_WIDTH_EM)))
     out: list[str] = []
     words = text.split()
@@ -153,9 +156,6 @@ def wrap(text: str, width: float, font_size: float, lines: int = 2) -> list[str]
         line = words.pop(0)
         while words and len(line) + 1 + len(words[0]) <= limit:
             line += " " + words.pop(0)
-        if len(line) > limit:
-            words.insert(0, line[limit - 1 :])
-            line = line[: limit - 1] + "-"
         out.append(line)
     if words:
         out.append(truncate(" ".join(words), width, font_size))

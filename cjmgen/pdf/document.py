@@ -52,18 +52,19 @@ PRINT_FIXES = "<style>.with-side > .grid-wrap > table.grid { width: calc(100% - 
 # --- git facts for the stamp --------------------------------------------------------
 
 
-def handout_graph_width(stages: int) -> tuple[float, bool]:
+def handout_graph_width(stages: int, narrowest: float = 56.0) -> tuple[float, bool]:
     """Node width (chart units) of the handout's journey graph, and whether it needs the
     A3 fold-out page: the chart is scaled to the page's width, and its smallest text
-    (charts.LOOP_FONT units) must print at 7 pt at least."""
+    (charts.LOOP_FONT units) must print at 7 pt at least. `narrowest`: the node that
+    holds the longest word of a stage name (charts.min_node_width)."""
     a4_text_pt = (210 - 2 * 17) * layout.MM  # handout.html: A4 with 17 mm side margins
     for page_pt, wide in ((a4_text_pt, False), (HANDOUT_SHEET.content_pt()[0], True)):
         most_units = page_pt * charts.LOOP_FONT / 7.0
         room = most_units - 2 * charts.GRAPH_MARGIN - (stages - 1) * charts.NODE_GAP
-        node_width = min(120.0, room / max(1, stages))
-        if node_width >= 56:
+        node_width = min(max(120.0, narrowest), room / max(1, stages))
+        if node_width >= max(56.0, narrowest):
             return round(node_width, 1), wide
-    return 56.0, True
+    return max(56.0, narrowest), True
 
 
 @dataclass(frozen=True)
@@ -568,7 +569,8 @@ class PrintRenderer:
             context["number"] = number
             context["anchor"] = f"map-{number}"
             context["overview_funnel_svg"] = self._svg(charts.funnel_chart(journey_map, self.locale, width=560, prefix=f"m{number}-overview-funnel"))
-            node_width, wide = handout_graph_width(len(journey_map.stages))
+            narrowest = charts.min_node_width(journey_map.stages)
+            node_width, wide = handout_graph_width(len(journey_map.stages), narrowest)
             context["graph_svg"] = self._svg(charts.journey_graph(journey_map, self.locale, node_width=node_width,
                                                                   prefix=f"m{number}-graph"))
             context["graph_wide"] = wide
