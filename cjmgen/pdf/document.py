@@ -561,20 +561,7 @@ class PrintRenderer:
         sources = Sources(files=set(self.css_files))
         chapters = []
         for number, journey_map in enumerate(maps, start=1):
-            estimate = layout.choose_fit(self.sheet_text(journey_map, self.lane_rows(journey_map),
-                                                         self.repo.personas.get(journey_map.persona or "")),
-                                         HANDOUT_SHEET)
-            fit = replace(estimate, font=round(max(estimate.min_font, estimate.font * HANDOUT_MARGIN), 2))
-            context = self.map_context(journey_map, HANDOUT_SHEET, sources, fit=fit, prefix=f"m{number}-")
-            context["number"] = number
-            context["anchor"] = f"map-{number}"
-            context["overview_funnel_svg"] = self._svg(charts.funnel_chart(journey_map, self.locale, width=560, prefix=f"m{number}-overview-funnel"))
-            narrowest = charts.min_node_width(journey_map.stages)
-            node_width, wide = handout_graph_width(len(journey_map.stages), narrowest)
-            context["graph_svg"] = self._svg(charts.journey_graph(journey_map, self.locale, node_width=node_width,
-                                                                  prefix=f"m{number}-graph"))
-            context["graph_wide"] = wide
-            chapters.append(context)
+            chapters.append(self.handout_chapter(journey_map, number, sources))
         persona_ids = sorted({m.persona for m in maps if m.persona and m.persona in self.repo.personas})
         personas = []
         for persona_id in persona_ids:
@@ -627,6 +614,34 @@ class PrintRenderer:
         planned = self._planned(name, html, sources, "handout", None, None)
         planned.job = replace(planned.job, shrink_sheets=True)
         return planned
+
+    def handout_chapter(self, journey_map: Map, number: int, sources: Sources,
+                        lang: str | None = None) -> dict[str, Any]:
+        """One map's chapter of the handout, in the map's own language (`html`: its markup;
+        `lang`: the chapter's language where it is not the handout's)."""
+        if journey_map.language and journey_map.language != self.locale.language:
+            printer = self.in_language(journey_map.language)
+            return printer.handout_chapter(journey_map, number, sources, lang=journey_map.language)
+        estimate = layout.choose_fit(self.sheet_text(journey_map, self.lane_rows(journey_map),
+                                                     self.repo.personas.get(journey_map.persona or "")),
+                                     HANDOUT_SHEET)
+        fit = replace(estimate, font=round(max(estimate.min_font, estimate.font * HANDOUT_MARGIN), 2))
+        context = self.map_context(journey_map, HANDOUT_SHEET, sources, fit=fit, prefix=f"m{number}-")
+        context["number"] = number
+        context["anchor"] = f"map-{number}"
+        overview_funnel = charts.funnel_chart(journey_map, self.locale, width=560, prefix=f"m{number}-overview-funnel")
+        context["overview_funnel_svg"] = self._svg(overview_funnel)
+        narrowest = charts.min_node_width(journey_map.stages)
+        node_width, wide = handout_graph_width(len(journey_map.stages), narrowest)
+        context["graph_svg"] = self._svg(charts.journey_graph(journey_map, self.locale, node_width=node_width,
+                                                              prefix=f"m{number}-graph"))
+        context["graph_wide"] = wide
+        context["lang"] = lang
+        context["html"] = Markup(self.render_template(
+            "pdf/_map_chapter.html", c=context, gauge=self.gauge,
+            channel_name=self.catalog.channel_name, channel_kind=self.catalog.channel_kind,
+        ))
+        return context
 
     def _planned(self, name: str, html: str, sources: Sources, kind: str, journey_map: Map | None,
                  fit: FitSpec | None) -> PlannedJob:
