@@ -63,10 +63,11 @@ def test_the_handout_graph_takes_the_fold_out_page_rather_than_split_words() -> 
 
 
 def test_figures_in_markdown_prose_keep_their_units() -> None:
-    html = MarkdownRenderer().render_text(
+    renderer = MarkdownRenderer()
+    html = renderer.render(renderer.parse(
         "Бюджет до 60 000 ₽, диван за 29 900 ₽ и **скидка 5 %**.\n\n"
         "- 3 дня на доставку\n\n`до 60 000 ₽` в коде как есть"
-    )
+    ))
     assert f"до{NBSP}60{NBSP}000{NBSP}₽" in html
     assert f"29{NBSP}900{NBSP}₽" in html
     assert f"<strong>скидка 5{NBSP}%</strong>" in html
