@@ -203,15 +203,15 @@ def test_text_colour_only_on_a_terminal_and_never_with_no_color(history_repo: Pa
 
     diff = compare_revisions(history_repo, SiteConfig(root=history_repo), "main", "feature")
     assert "\x1b[32m+\x1b[0m" in format_text(diff, colour=True)
-    import cjmgen.cli.main as cli_module
+    from cjmgen.cli.common import wants_colour
 
     class Tty:
         def isatty(self) -> bool:
             return True
 
-    assert cli_module._wants_colour(Tty())
+    assert wants_colour(Tty())
     monkeypatch.setenv("NO_COLOR", "1")
-    assert not cli_module._wants_colour(Tty())
+    assert not wants_colour(Tty())
 
 
 def test_markdown_has_a_summary_table_details_and_mermaid_curves(history_repo: Path) -> None:

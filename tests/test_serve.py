@@ -19,8 +19,8 @@ import pytest
 from conftest import simple_map
 
 from cjmgen.build.pipeline import BuildOptions
-from cjmgen.cli.serve import _is_loopback
 from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
+from cjmgen.serve.address import is_loopback
 from cjmgen.serve.server import DevServer
 
 WAIT = 15.0  # upper bound for anything to happen; polls return as soon as it does
@@ -178,8 +178,8 @@ def test_saving_unchanged_content_does_not_reload(server) -> None:  # type: igno
 
 
 def test_loopback_detection() -> None:
-    assert _is_loopback("127.0.0.1") and _is_loopback("localhost") and _is_loopback("::1")
-    assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.10")
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10")
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])

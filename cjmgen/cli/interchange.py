@@ -1,29 +1,184 @@
-"""Interchange commands: `export` (Mermaid, JSON, CSV) and `import mermaid`."""
+"""`cjmgen export` (Mermaid, JSON, CSV) and `cjmgen import mermaid`: to and from other tools."""
 
 from __future__ import annotations
 
 import errno
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cjmgen.checks.report import plural
-from cjmgen.cli.diff import ReviewError, _config
+from cjmgen.cli.common import RequestError, Session, open_session, root_option, site_config, verbosity_options
+
+if TYPE_CHECKING:
+    from cjmgen.interchange.mermaid_import import MapFile
+
+
+@click.command("export")
+@root_option
+@verbosity_options
+@click.argument("maps", nargs=-1, metavar="[MAP...]")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "json", "csv"]), required=True,
+              help="mermaid: journey diagrams; json: the full model; csv: KPIs and funnel.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="mermaid: one diagram file a map, DIR/<map id>.mmd.")
+@click.option("--excel", is_flag=True,
+              help="CSV for Excel in a Russian (decimal-comma) locale: BOM, ';' and decimal commas.")
+@click.pass_context
+def export(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], fmt: str,
+           output: Path | None, output_dir: Path | None, excel: bool) -> None:
+    """Export maps (ids or files; default: all) as Mermaid, JSON or CSV.
+
+    Mermaid: one map is one diagram; several are a Markdown document with a
+    ```mermaid fence a map, or one .mmd file a map with --output-dir.
+    """
+    from cjmgen.build.stageclock import StageClock
+    from cjmgen.content.project import load_project
+    from cjmgen.interchange.export import ExportError, export_maps, mermaid_diagram, select_maps
+
+    if excel and fmt != "csv":
+        raise click.UsageError("--excel goes with --format csv")
+    session = open_session(ctx, directory)
+    clock = StageClock(session.detail)
+    project = load_project(session.root)
+    try:
+        chosen = select_maps(project.repo, maps, session.root)
+    except ExportError as exc:
+        raise RequestError(str(exc)) from exc
+    clock.lap(f"read {plural(len(project.repo.maps), 'map', 'maps')}, chose {len(chosen)}")
+    if output_dir is not None:
+        if fmt != "mermaid" or output is not None:
+            raise click.UsageError("--output-dir writes Mermaid diagrams only, and not with --output")
+        for journey_map in chosen:
+            target = output_dir / f"{journey_map.id}.mmd"
+            if not _inside(target, output_dir):
+                raise RequestError(f"map id '{journey_map.id}' would leave {output_dir}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_new(target, f"%% {journey_map.id}\n" + mermaid_diagram(project.repo, journey_map), True)
+        clock.lap(f"wrote {plural(len(chosen), 'diagram', 'diagrams')}")
+        session.say(f"wrote {plural(len(chosen), 'diagram', 'diagrams')} into {output_dir}")
+        return
+    text = export_maps(project.repo, chosen, fmt, excel)
+    clock.lap(f"exported {plural(len(chosen), 'map', 'maps')} as {fmt}")
+    if output is not None:
+        output.write_text(text, encoding="utf-8", newline="")
+        session.say(f"wrote {output} ({plural(len(chosen), 'map', 'maps')})")
+    else:
+        click.echo(text, nl=False)
+
+
+@click.group("import")
+def import_group() -> None:
+    """Create maps from other tools' formats."""
+
+
+@import_group.command("mermaid")
+@root_option
+@verbosity_options
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", default=None,
+              help="The map file to create (default: maps/<title>.md); - prints it.")
+@click.option("--all", "take_all", is_flag=True, help="Import every journey fence of a Markdown file.")
+@click.option("--pick", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Import the N-th journey fence of a Markdown file.")
+@click.option("--actors", type=click.Choice(["tags", "touchpoints", "personas"]), default="tags",
+              show_default=True, help="Where the diagram's actors go besides each action's `actors`.")
+@click.option("--persona", default=None, help="A persona id for the new map.")
+@click.option("--force", is_flag=True, help="Overwrite the map file if it exists.")
+@click.pass_context
+def import_mermaid(ctx: click.Context, directory: Path | None, file: Path, output: str | None,
+                   take_all: bool, pick: int | None, actors: str, persona: str | None, force: bool) -> None:
+    """Turn Mermaid journey diagrams into maps (sections -> stages, tasks -> actions with their scores)."""
+    from cjmgen.build.stageclock import StageClock
+    from cjmgen.interchange.mermaid_import import MermaidImportError, file_name, journey_to_map, read_journeys
+
+    session = open_session(ctx, directory)
+    clock = StageClock(session.detail)
+    source = file if file.is_absolute() or file.exists() else session.root / file
+    if not source.is_file():
+        raise RequestError(f"no such file: {file}")
+    try:
+        journeys = read_journeys(source, str(file))
+    except MermaidImportError as exc:
+        raise RequestError(str(exc)) from None
+    if pick is not None:
+        if pick > len(journeys):
+            raise RequestError(f"{file} has {len(journeys)} journey diagrams; --pick {pick} is not one of them")
+        journeys = [journeys[pick - 1]]
+    elif len(journeys) > 1 and not take_all:
+        lines = ", ".join(str(j.line) for j in journeys)
+        raise RequestError(f"{file} has {len(journeys)} journey diagrams (at lines {lines}); "
+                           "import them all with --all or one with --pick N")
+    if len(journeys) > 1 and output is not None and output != "-":
+        raise RequestError("several diagrams make several maps: leave out -o (each goes to maps/<title>.md)")
+    config = site_config(session.root)
+    content = session.root / config.content_dir
+    catalog = _channel_ids(content) if actors == "touchpoints" else None
+    known = {p.stem for p in (content / "personas").glob("*.md")} if (content / "personas").is_dir() else set()
+    made = []
+    for journey in journeys:
+        try:
+            made.append(journey_to_map(journey, file=str(file), persona=persona, actors=actors,
+                                       channels=catalog, personas=known, language=config.language))
+        except MermaidImportError as exc:
+            raise RequestError(str(exc)) from None
+    clock.lap(f"read {plural(len(journeys), 'journey diagram', 'journey diagrams')} and made "
+              f"{plural(len(made), 'map', 'maps')}")
+    if output == "-":
+        for result in made:
+            click.echo(result.text, nl=False)
+        _warn(session, made)
+        return
+    targets: list[Path] = []
+    for result in made:
+        if output is not None:
+            target = Path(output) if Path(output).is_absolute() else Path.cwd() / output
+        else:
+            stem = file_name(result.journey, file.stem)
+            target = content / f"{stem}.md"
+            number = 2
+            while target in targets or (target.exists() and not force and len(made) > 1):
+                target = content / f"{stem}-{number}.md"
+                number += 1
+            if target.is_symlink():
+                raise RequestError(f"{target} is a symbolic link; cjmgen does not write through it")
+            if not _inside(target, content):
+                raise RequestError(f"{target} is outside {content}")
+        targets.append(target)
+    for target in targets:
+        if target.exists() and not force:
+            raise RequestError(f"{target} exists; --force overwrites it")
+    content.mkdir(parents=True, exist_ok=True)
+    for result, target in zip(made, targets):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_new(target, result.text, force)
+        for persona_id, text in result.personas.items():
+            persona_file = content / "personas" / f"{persona_id}.md"
+            persona_file.parent.mkdir(exist_ok=True)
+            if not persona_file.exists():
+                _write_new(persona_file, text, False)
+                session.tell(f"created {persona_file}")
+        session.tell(f"created {target} with {plural(len(result.journey.sections), 'stage', 'stages')}")
+    clock.lap(f"wrote {plural(len(targets), 'map file', 'map files')}")
+    _warn(session, made)
 
 
 def _write_new(target: Path, text: str, force: bool) -> None:
     """Write a file cjmgen makes, never through a symlink; an existing file only with --force."""
     if target.is_symlink():
-        raise ReviewError(f"{target} is a symbolic link; cjmgen does not write through it")
+        raise RequestError(f"{target} is a symbolic link; cjmgen does not write through it")
     if target.exists() and not force:
-        raise ReviewError(f"{target} exists; --force overwrites it")
+        raise RequestError(f"{target} exists; --force overwrites it")
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
     try:
         descriptor = os.open(target, flags, 0o644)
     except OSError as exc:
         reason = "the name is too long" if exc.errno == errno.ENAMETOOLONG else exc.strerror
-        raise ReviewError(f"cannot write {target}: {reason}") from None
+        raise RequestError(f"cannot write {target}: {reason}") from None
     with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
 
@@ -34,147 +189,6 @@ def _inside(path: Path, folder: Path) -> bool:
         return True
     except ValueError:
         return False
-
-
-def register(group: click.Group) -> None:
-    """Add `export` and `import mermaid` to the `cjmgen` group."""
-    from cjmgen.cli.main import _root_option, _session
-
-    @group.command("export")
-    @_root_option
-    @click.argument("maps", nargs=-1, metavar="[MAP...]")
-    @click.option("--format", "fmt", type=click.Choice(["mermaid", "json", "csv"]), required=True,
-                  help="mermaid: journey diagrams; json: the full model; csv: KPIs and funnel.")
-    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                  help="Write to this file instead of standard output.")
-    @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                  help="mermaid: one diagram file a map, DIR/<map id>.mmd.")
-    @click.option("--excel", is_flag=True,
-                  help="CSV for Excel in a Russian (decimal-comma) locale: BOM, ';' and decimal commas.")
-    @click.pass_context
-    def export(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], fmt: str,
-               output: Path | None, output_dir: Path | None, excel: bool) -> None:
-        """Export maps (ids or files; default: all) as Mermaid, JSON or CSV.
-
-        Mermaid: one map is one diagram; several are a Markdown document with a
-        ```mermaid fence a map, or one .mmd file a map with --output-dir.
-        """
-        from cjmgen.content.project import load_project
-        from cjmgen.interchange.export import ExportError, export_maps, mermaid_diagram, select_maps
-
-        if excel and fmt != "csv":
-            raise click.UsageError("--excel goes with --format csv")
-        session = _session(ctx, directory)
-        project = load_project(session.root)
-        try:
-            chosen = select_maps(project.repo, maps, session.root)
-        except ExportError as exc:
-            raise ReviewError(str(exc)) from exc
-        if output_dir is not None:
-            if fmt != "mermaid" or output is not None:
-                raise click.UsageError("--output-dir writes Mermaid diagrams only, and not with --output")
-            for journey_map in chosen:
-                target = output_dir / f"{journey_map.id}.mmd"
-                if not _inside(target, output_dir):
-                    raise ReviewError(f"map id '{journey_map.id}' would leave {output_dir}")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                _write_new(target, f"%% {journey_map.id}\n" + mermaid_diagram(project.repo, journey_map), True)
-            click.echo(f"wrote {plural(len(chosen), 'diagram', 'diagrams')} into {output_dir}", err=True)
-            return
-        text = export_maps(project.repo, chosen, fmt, excel)
-        if output is not None:
-            output.write_text(text, encoding="utf-8", newline="")
-            click.echo(f"wrote {output} ({plural(len(chosen), 'map', 'maps')})", err=True)
-        else:
-            click.echo(text, nl=False)
-
-    @group.group("import")
-    def import_group() -> None:
-        """Create maps from other tools' formats."""
-
-    @import_group.command("mermaid")
-    @_root_option
-    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-    @click.option("-o", "--output", default=None,
-                  help="The map file to create (default: maps/<title>.md); - prints it.")
-    @click.option("--all", "take_all", is_flag=True, help="Import every journey fence of a Markdown file.")
-    @click.option("--pick", type=click.IntRange(min=1), default=None, metavar="N",
-                  help="Import the N-th journey fence of a Markdown file.")
-    @click.option("--actors", type=click.Choice(["tags", "touchpoints", "personas"]), default="tags",
-                  show_default=True, help="Where the diagram's actors go besides each action's `actors`.")
-    @click.option("--persona", default=None, help="A persona id for the new map.")
-    @click.option("--force", is_flag=True, help="Overwrite the map file if it exists.")
-    @click.pass_context
-    def import_mermaid(ctx: click.Context, directory: Path | None, file: Path, output: str | None,
-                       take_all: bool, pick: int | None, actors: str, persona: str | None, force: bool) -> None:
-        """Turn Mermaid journey diagrams into maps (sections -> stages, tasks -> actions with their scores)."""
-        from cjmgen.interchange.mermaid_import import MermaidImportError, file_name, journey_to_map, read_journeys
-
-        session = _session(ctx, directory)
-        source = file if file.is_absolute() or file.exists() else session.root / file
-        if not source.is_file():
-            raise ReviewError(f"no such file: {file}")
-        try:
-            journeys = read_journeys(source, str(file))
-        except MermaidImportError as exc:
-            raise ReviewError(str(exc)) from None
-        if pick is not None:
-            if pick > len(journeys):
-                raise ReviewError(f"{file} has {len(journeys)} journey diagrams; --pick {pick} is not one of them")
-            journeys = [journeys[pick - 1]]
-        elif len(journeys) > 1 and not take_all:
-            lines = ", ".join(str(j.line) for j in journeys)
-            raise ReviewError(f"{file} has {len(journeys)} journey diagrams (at lines {lines}); "
-                              "import them all with --all or one with --pick N")
-        if len(journeys) > 1 and output is not None and output != "-":
-            raise ReviewError("several diagrams make several maps: leave out -o (each goes to maps/<title>.md)")
-        config = _config(session.root)
-        content = session.root / config.content_dir
-        catalog = _channel_ids(content) if actors == "touchpoints" else None
-        known = {p.stem for p in (content / "personas").glob("*.md")} if (content / "personas").is_dir() else set()
-        made = []
-        for journey in journeys:
-            try:
-                made.append(journey_to_map(journey, file=str(file), persona=persona, actors=actors,
-                                           channels=catalog, personas=known, language=config.language))
-            except MermaidImportError as exc:
-                raise ReviewError(str(exc)) from None
-        if output == "-":
-            for result in made:
-                click.echo(result.text, nl=False)
-            _warn(made)
-            return
-        targets: list[Path] = []
-        for result in made:
-            if output is not None:
-                target = Path(output) if Path(output).is_absolute() else Path.cwd() / output
-            else:
-                stem = file_name(result.journey, file.stem)
-                target = content / f"{stem}.md"
-                number = 2
-                while target in targets or (target.exists() and not force and len(made) > 1):
-                    target = content / f"{stem}-{number}.md"
-                    number += 1
-                if target.is_symlink():
-                    raise ReviewError(f"{target} is a symbolic link; cjmgen does not write through it")
-                if not _inside(target, content):
-                    raise ReviewError(f"{target} is outside {content}")
-            targets.append(target)
-        for target in targets:
-            if target.exists() and not force:
-                raise ReviewError(f"{target} exists; --force overwrites it")
-        content.mkdir(parents=True, exist_ok=True)
-        for result, target in zip(made, targets):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _write_new(target, result.text, force)
-            for persona_id, text in result.personas.items():
-                persona_file = content / "personas" / f"{persona_id}.md"
-                persona_file.parent.mkdir(exist_ok=True)
-                if not persona_file.exists():
-                    _write_new(persona_file, text, False)
-                    click.echo(f"created {persona_file}")
-            click.echo(f"created {target} with {plural(len(result.journey.sections), 'stage', 'stages')}")
-        _warn(made)
 
 
 def _channel_ids(content: Path) -> set[str] | None:
@@ -191,7 +205,8 @@ def _channel_ids(content: Path) -> set[str] | None:
     return {str(key) for key in data} if isinstance(data, dict) else set()
 
 
-def _warn(made) -> None:  # type: ignore[no-untyped-def]
+def _warn(session: Session, made: list[MapFile]) -> None:
+    """What the import could not carry over, by line of the diagram: warnings, hidden by -q."""
     def line_of(warning: str) -> int:
         number = warning.partition(": ")[0].rpartition(":")[2]
         return int(number) if number.isdigit() else 0
@@ -199,4 +214,4 @@ def _warn(made) -> None:  # type: ignore[no-untyped-def]
     for result in made:
         for warning in sorted(result.warnings, key=line_of):
             where, _, message = warning.partition(": ")
-            click.echo(f"{where}: warning: {message}", err=True)
+            session.say(f"{where}: warning: {message}")

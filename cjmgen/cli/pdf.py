@@ -7,17 +7,22 @@ from pathlib import Path
 import click
 
 from cjmgen.checks.report import plural
+from cjmgen.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    open_session,
+    print_diagnostics,
+    root_option,
+    say_missing_libraries,
+    verbosity_options,
+)
 from cjmgen.diagnostics import Severity
 from cjmgen.terminal import printable
 
 
-def register(group: click.Group) -> None:
-    group.add_command(pdf)
-
-
 @click.command()
-@click.option("-C", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Run as if cjmgen was started in DIR.")
+@root_option
+@verbosity_options
 @click.argument("maps", nargs=-1)
 @click.option("--poster", type=click.Choice(["A2", "A1", "A0"], case_sensitive=False),
               help="Render MAP as a wall poster of this size (type for reading at two metres).")
@@ -46,7 +51,6 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
     (more maps than pdf.handout_maps: volumes handout-1.pdf, handout-2.pdf, ...)
     """
     from cjmgen.build.pipeline import leveled
-    from cjmgen.cli.main import EXIT_OK, EXIT_PROBLEMS, _say_missing_libraries, _session, print_diagnostics
     from cjmgen.content.project import load_project
     from cjmgen.incremental.store import Caches
     from cjmgen.pdf import PdfError
@@ -55,7 +59,7 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
     from cjmgen.site.render import SiteRenderer
     from cjmgen.site.theme import ThemeError, load_theme, make_environment
 
-    session = _session(ctx, directory)
+    session = open_session(ctx, directory)
     if handout and (maps or poster):
         raise click.UsageError("--handout takes no MAP and no --poster")
     if not handout and not maps:
@@ -113,7 +117,7 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
     print_diagnostics(session, sorted(dict.fromkeys(shown), key=lambda d: d.sort_key()))
     for note in outcome.notes:
         session.say(note)
-    _say_missing_libraries(session, outcome.fallbacks)
+    say_missing_libraries(session, outcome.fallbacks)
     for plan, result, target in zip(planned, outcome.results, names):
         path = Path(target)
         if not path.is_absolute():
