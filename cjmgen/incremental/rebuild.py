@@ -143,6 +143,8 @@ class PreviewBuilds:
     previous: dict[str, str | bytes] = field(default_factory=dict)
     last_printed: tuple = ()
     printer: Callable[[list[Diagnostic]], None] | None = None
+    say: Callable[[str], None] | None = None  # notes: which optional library the PDFs went without
+    noted: set[str] = field(default_factory=set)  # libraries already named: once per session, not per PDF
     eager_pdf: bool = False  # render every PDF on each save (`serve --pdf`)
     renderer: SiteRenderer | None = None
     defer: Callable[[str], bool] | None = listing_page  # None: render every changed page at once
@@ -228,7 +230,19 @@ class PreviewBuilds:
         if not planned:
             return {}
         assert self.builder.caches is not None
-        return produce(planned, renderer.repo.config, printer, cache=self.builder.caches.pdf_cache()).files
+        outcome = produce(planned, renderer.repo.config, printer, cache=self.builder.caches.pdf_cache())
+        self.note_missing(outcome.fallbacks)
+        return outcome.files
+
+    def note_missing(self, keys: list[str]) -> None:
+        """Say once which optional library to install, as `build` does (cjmgen.pdf.libraries)."""
+        from cjmgen.pdf.libraries import notices
+
+        new = [key for key in keys if key not in self.noted]
+        self.noted.update(new)
+        if self.say is not None:
+            for line in notices(new):
+                self.say(line)
 
     def on_demand(self, relative: str) -> dict[str, bytes] | None:
         """The dev server asks for a file it does not have: a page put off, or a PDF nobody rendered yet."""

@@ -50,7 +50,7 @@ class WatchedPaths:
         return paths
 
 
-def open_preview(root: Path, host: str, port: int, *, drafts: bool, eager_pdf: bool, no_cache: bool,
+def open_preview(root: Path, host: str, port: int, *, drafts: bool, eager_pdf: bool, no_cache: bool = False,
                  log: Callable[[str], None], stages: Callable[[str], None] | None,
                  show_problems: Callable[[list[Diagnostic]], None]) -> DevServer:
     """A dev server for the repository at `root`, not started yet.
@@ -62,7 +62,7 @@ def open_preview(root: Path, host: str, port: int, *, drafts: bool, eager_pdf: b
     root = root.resolve()
     builder = SiteBuilder(root, BuildOptions(drafts=drafts, pdf=True, stages=stages),
                           Caches.for_run(root, no_cache))
-    builds = PreviewBuilds(builder, printer=show_problems, eager_pdf=eager_pdf)
+    builds = PreviewBuilds(builder, printer=show_problems, eager_pdf=eager_pdf, say=log)
     base_path = urlsplit(load_config(root, Diagnostics()).base_url).path or "/"
     return DevServer(builds, WatchedPaths(root), host, port, base_path, on_demand=builds.on_demand,
                      idle=builds.idle, log=log)

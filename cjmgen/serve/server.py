@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from cjmgen.serve.guard import BACKLOG, MAX_TARGET, READ_TIMEOUT, host_allowed
+from cjmgen.terminal import printable
 
 RELOAD_PATH = "/__cjmgen__/wait"
 POLL_SECONDS = 0.05  # how often the watcher looks at the files
@@ -333,7 +334,7 @@ class ThreadingServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
         """One line, never a traceback: a preview server outlives any request."""
         error = sys.exc_info()[1]
         if not isinstance(error, (ConnectionError, TimeoutError)):
-            sys.stderr.write(f"cjmgen serve: request from {client_address} failed: {error!r}\n")
+            sys.stderr.write(printable(f"cjmgen serve: request from {client_address} failed: {error!r}") + "\n")
 
 
 class ThreadingServer6(ThreadingServer):
@@ -353,7 +354,7 @@ class DevServer:
     base_path: str = "/"
     on_demand: Callable[[str], dict[str, bytes] | None] | None = None  # files for a site path not built yet
     idle: Callable[[], dict[str, bytes] | None] | None = None  # one piece of put-off work, or None
-    log: Callable[[str], None] = print
+    log: Callable[[str], None] = print  # gets every line escaped (say): paths come from requests and file names
 
     def __post_init__(self) -> None:
         self.folder = SiteFolder()
@@ -374,7 +375,11 @@ class DevServer:
                 self.state.bump(None if report.ok else report.errors_html, report.language)
             took = time.perf_counter() - started
             what = f"{reason}: " if reason else ""
-            self.log(f"{what}{report.summary} ({took:.2f} s)")
+            self.say(f"{what}{report.summary} ({took:.2f} s)")
+
+    def say(self, line: str) -> None:
+        """A log line, with what a terminal would act on shown as escapes (cjmgen.terminal)."""
+        self.log(printable(line))
 
     def changed(self, paths: list[str]) -> None:
         shown = ", ".join(os.path.relpath(p) for p in paths[:3]) + (" …" if len(paths) > 3 else "")
@@ -382,7 +387,7 @@ class DevServer:
             self.build_once(f"changed {shown}")
         except Exception as exc:  # a preview server must survive anything
             self.state.bump(f"<div class='diag'>internal error: {html.escape(repr(exc))}</div>")
-            self.log(f"internal error while rebuilding: {exc!r}")
+            self.say(f"internal error while rebuilding: {exc!r}")
 
     def provide(self, relative: str) -> None:
         """Produce a file the folder lacks, if the builder can (on demand)."""
@@ -408,7 +413,7 @@ class DevServer:
         try:
             produced = produce()
         except Exception as exc:  # a preview server must survive anything
-            self.log(f"internal error while rendering {what}: {exc!r}")
+            self.say(f"internal error while rendering {what}: {exc!r}")
             return
         if produced:
             self.folder.apply(BuildReport(True, produced))
