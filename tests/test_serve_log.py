@@ -68,7 +68,7 @@ def test_a_changed_file_name_is_printed_escaped(make_repo, tmp_path: Path) -> No
     assert not any(b"\x1b" in line or "\u202e".encode() in line for line in lines)
 
 
-def test_on_demand_pdfs_say_once_which_library_is_missing(tmp_path: Path, without_harfbuzz_subset: None) -> None:  # noqa: F811
+def test_on_demand_pdfs_say_once_which_library_is_missing(tmp_path: Path, without_harfbuzz_subset: None) -> None:
     root = two_maps(tmp_path / "repo")
     lines: list[str] = []
     dev = open_preview(root, "127.0.0.1", 0, drafts=True, eager_pdf=False, log=lines.append, stages=None,

@@ -72,6 +72,7 @@ def build(ctx: click.Context, directory: Path | None, output: Path | None, base_
                 f"to {shown_path(result.output)} in {result.seconds:.2f} s, {plural(warnings, 'warning', 'warnings')}")
         click.echo(session.style(line, "ok"), err=True)
     else:
-        reason = plural(errors, "error", "errors") if errors else f"{plural(warnings, 'warning', 'warnings')} (--strict)"
+        reason = (plural(errors, "error", "errors") if errors
+                  else f"{plural(warnings, 'warning', 'warnings')} (--strict)")
         click.echo(session.style(f"build failed: {reason}; the published site was not changed", "error"), err=True)
     ctx.exit(EXIT_OK if result.written else EXIT_PROBLEMS)

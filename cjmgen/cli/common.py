@@ -7,6 +7,7 @@ same everywhere and map text never reaches the terminal unescaped.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import traceback
@@ -192,8 +193,6 @@ def hard_exit(code: int) -> None:
     flushing (mypy ends the same way).
     """
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe: nothing more to say
-            pass
     os._exit(code)

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 @verbosity_options
 @click.argument("revisions", nargs=-1, metavar="[BASE [HEAD]]")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "html"]), default="text",
-              show_default=True, help="text for a terminal, markdown for a PR comment, json for tools, html to look at.")
+              show_default=True,
+              help="text for a terminal, markdown for a PR comment, json for tools, html to look at.")
 @click.option("--fail-on", type=click.Choice(["warning", "error"]), default=None,
               help="Exit 1 when a change is at least this severe (for CI).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -76,7 +77,7 @@ def diff(ctx: click.Context, directory: Path | None, revisions: tuple[str, ...],
             result = compare_paths(paths[0], paths[1], config)
         else:
             if len(revisions) == 2 and any(_exists(p) for p in paths):
-                missing = next(r for r, p in zip(revisions, paths) if not _exists(p))
+                missing = next(r for r, p in zip(revisions, paths, strict=True) if not _exists(p))
                 if missing.endswith(".md"):
                     raise RequestError(f"no such file or folder: {missing}")
             from cjmgen.review.history import compare_revisions

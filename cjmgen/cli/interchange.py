@@ -153,7 +153,7 @@ def import_mermaid(ctx: click.Context, directory: Path | None, file: Path, outpu
         if target.exists() and not force:
             raise RequestError(f"{target} exists; --force overwrites it")
     content.mkdir(parents=True, exist_ok=True)
-    for result, target in zip(made, targets):
+    for result, target in zip(made, targets, strict=True):
         target.parent.mkdir(parents=True, exist_ok=True)
         _write_new(target, result.text, force)
         for persona_id, text in result.personas.items():

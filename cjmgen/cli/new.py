@@ -35,7 +35,7 @@ def init(ctx: click.Context, directory: Path, title: str | None, language: str, 
     session: Session = ctx.obj  # not open_session: DIRECTORY, not -C, is where the files go
     if (install or no_pdf) and not ci:
         raise click.UsageError("--install and --no-pdf go with --ci github|gitlab")
-    files = init_files(title, language, dt.date.today())
+    files = init_files(title, language, dt.date.today())  # noqa: DTZ011 - the user's own calendar date
     files.update({f".cjmgen/{kind}.schema.json": render_schema(kind) for kind in SCHEMAS})
     if ci:
         from cjmgen.scaffold.ci import ci_files, default_install
@@ -79,7 +79,8 @@ def new_map(ctx: click.Context, directory: Path | None, path: str, title: str | 
     depth = target.count("/")
     schema = "../" * depth + ".cjmgen/map.schema.json"
     title = title or ("Новая карта пути" if config.language == "ru" else "New journey map")
-    text = map_text(title, persona, dt.date.today(), schema, language=config.language)
+    text = map_text(title, persona, dt.date.today(), schema,  # noqa: DTZ011 - the user's own calendar date
+                    language=config.language)
     _create(ctx, session, target, text)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +19,10 @@ from cjmgen.cli.common import (
 )
 from cjmgen.diagnostics import Severity
 from cjmgen.terminal import printable
+
+if TYPE_CHECKING:
+    from cjmgen.content.model import Map
+    from cjmgen.site.render import SiteRenderer
 
 
 @click.command()
@@ -87,7 +92,8 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
                   and (tag is None or tag in m.tags)]
         if not chosen:
             raise click.UsageError("no published map matches the selection")
-        what = ", ".join(x for x in (segment, persona and repo.personas[persona].name if persona in repo.personas else persona, tag and f"#{tag}") if x)
+        persona_name = repo.personas[persona].name if persona is not None and persona in repo.personas else persona
+        what = ", ".join(x for x in (segment, persona and persona_name, tag and f"#{tag}") if x)
         planned = plan_handout(printer, chosen, what)
         names = [str(_volume_target(output, plan.job.name, len(planned))) for plan in planned]
     else:
@@ -118,7 +124,7 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
     for note in outcome.notes:
         session.say(note)
     say_missing_libraries(session, outcome.fallbacks)
-    for plan, result, target in zip(planned, outcome.results, names):
+    for result, target in zip(outcome.results, names, strict=True):
         path = Path(target)
         if not path.is_absolute():
             path = Path.cwd() / path
@@ -130,7 +136,7 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
     ctx.exit(EXIT_OK)
 
 
-def _find_map(renderer, wanted: str):  # type: ignore[no-untyped-def]
+def _find_map(renderer: SiteRenderer, wanted: str) -> Map | None:
     key = wanted.strip().removesuffix(".md")
     content = renderer.repo.config.content_dir.strip("/") + "/"
     for m in renderer.catalog.maps:

@@ -16,7 +16,8 @@ from cjmgen.cli.common import EXIT_OK, open_session, print_diagnostics, root_opt
 @click.option("-a", "--dev-addr", "dev_addr", metavar="HOST:PORT", default=None,
               help="Address and port to serve on, as MkDocs' (default 127.0.0.1:8000); "
                    "other than loopback is shared on the network.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; other than loopback is shared on the network.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; other than loopback is shared on the network.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in the browser.")
 @click.option("--pdf", is_flag=True, help="Render PDFs on every save (default: when their URL is requested).")
@@ -44,7 +45,8 @@ def serve(ctx: click.Context, directory: Path | None, dev_addr: str | None, host
                           log=session.say, stages=session.detail,
                           show_problems=lambda found: print_diagnostics(session, found))
     if not is_loopback(host):
-        click.echo(session.style(f"warning: serving on {host}: anyone on the network can read the maps", "warning"), err=True)
+        warning = f"warning: serving on {host}: anyone on the network can read the maps"
+        click.echo(session.style(warning, "warning"), err=True)
     try:
         url = server.start()
     except OSError as exc:
