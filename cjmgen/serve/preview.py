@@ -56,8 +56,9 @@ def open_preview(root: Path, host: str, port: int, *, drafts: bool, eager_pdf: b
     """A dev server for the repository at `root`, not started yet.
 
     PDF links are on and their files rendered when asked for (every save with
-    `eager_pdf`); `no_cache` keeps nothing between rebuilds nor in .cjmgen-cache; `log` gets a line per rebuild and the notes, `stages` the
-    timed stages of each rebuild (-v), `show_problems` each new set of diagnostics.
+    `eager_pdf`); `no_cache` keeps nothing between rebuilds nor in .cjmgen-cache;
+    `log` gets a line per rebuild and the notes, `stages` the timed stages of
+    each rebuild (-v), `show_problems` each new set of diagnostics.
     """
     root = root.resolve()
     builder = SiteBuilder(root, BuildOptions(drafts=drafts, pdf=True, stages=stages),
