@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import posixpath
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,9 @@ from cjmgen.site.pagination import PER_PAGE_EXPECTED, valid_count
 from cjmgen.site.theme_options import option_problem, theme_name_problem
 
 CONFIG_FILE = "cjmgen.yml"
-LANGUAGES = ("en", "ru")
+#: A language as cjmgen.yml names it: `de`, `pt-BR`. Which ones have a catalog, built in or
+#: from the theme, `cjmgen check` says (cjmgen.i18n.catalog_check).
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 PAGE_SIZES = ("A5", "A4", "A3", "A2", "A1", "A0", "Letter", "Legal", "Tabloid")
 
 
@@ -63,6 +66,7 @@ class SiteConfig:
     content_outside_allowed: bool = field(default=False, compare=False, repr=False)
     content_dir_location: SourceLocation | None = field(default=None, compare=False, repr=False)
     output_dir_location: SourceLocation | None = field(default=None, compare=False, repr=False)
+    language_location: SourceLocation | None = field(default=None, compare=False, repr=False)
 
     @property
     def content_path(self) -> Path:
@@ -163,10 +167,12 @@ class _ConfigReader:
                 values[f"{key}_location"] = fields[key].loc
         if "language" in fields:
             lang = self._text("language", fields["language"])
-            if lang is not None and lang not in LANGUAGES:
-                self._error(fields["language"], f"language: expected one of {', '.join(LANGUAGES)}, got '{lang}'")
+            if lang is not None and not LANGUAGE_TAG.fullmatch(lang):
+                self._error(fields["language"], f"language: expected a language code such as en, ru or pt-BR, "
+                                                f"got '{lang}'")
             elif lang:
                 values["language"] = lang
+                values["language_location"] = fields["language"].loc
         if "base_url" in fields:
             base = self._text("base_url", fields["base_url"])
             if base is not None:
@@ -228,7 +234,8 @@ class _ConfigReader:
 
     def _theme(self, node: YNode) -> dict[str, Any]:
         if node.kind == "str":
-            return {"theme_name": self._theme_name("theme", node)}
+            name = self._theme_name("theme", node)
+            return {"theme_name": name} if name is not None else {}  # refused: the error is reported
         if node.kind != "map":
             self._error(node, "theme: expected a name or a mapping {name, custom_dir, ...}")
             return {}

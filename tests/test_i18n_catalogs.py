@@ -72,3 +72,10 @@ def test_a_language_without_a_catalog_reads_in_english() -> None:
     assert Locale("xx").label("maps") == "Maps"
     assert Locale("xx").count(2, "map") == "2\u00a0maps"
 
+
+
+def test_the_catalogs_are_part_of_the_code_stamp() -> None:
+    """A cache made with other labels is not reused: the catalogs key cached pages as the .py files do."""
+    from cjmgen.incremental.codestamp import code_files
+
+    assert {BUILT_IN / "en.yml", BUILT_IN / "ru.yml"} <= set(code_files(BUILT_IN.parents[1]))

@@ -24,12 +24,12 @@ DEFAULT_LEVELS: dict[str, str] = {
         "stage-ref", "channel-ref", "duplicate-stage", "duplicate-map", "asset-path",
         "outside-repository", "unreadable", "file-too-large", "config", "content-dir", "output", "theme", "compare",
         "pdf",
-        "asset-hidden", "asset-active", "map-id", "persona-id", "content-outside",
+        "asset-hidden", "asset-active", "map-id", "persona-id", "content-outside", "catalog",
     ), "error"),
     **dict.fromkeys((
         "unknown-key", "yaml-implicit-type", "stage-incomplete", "conversion-mismatch", "count-grows",
         "stale", "current-ref", "external-resource", "asset-missing", "pdf-resource", "kpi-no-status",
-        "kpi-value-split", "notes-unmatched", "case-clash", "reserved-name",
+        "kpi-value-split", "notes-unmatched", "case-clash", "reserved-name", "catalog-key", "catalog-missing",
     ), "warning"),
 }
 

@@ -31,6 +31,7 @@ from cjmgen.content.markdown import MarkdownRenderer
 from cjmgen.content.project import content_missing, content_outside, load_project
 from cjmgen.content.repository import FileParser, classify, parse_repository, read_sources, report_outside
 from cjmgen.diagnostics import Diagnostic, Diagnostics
+from cjmgen.i18n.catalog_check import check_catalogs
 from cjmgen.incremental.store import Caches
 
 
@@ -75,6 +76,7 @@ def _check(root: Path, config: SiteConfig, diagnostics: Diagnostics) -> CheckOut
         return CheckOutcome(diagnostics, len(project.repo.maps), len(project.repo.personas),
                             note=outside_content_note(config))
     content_missing(config, diagnostics)
+    check_catalogs(config, diagnostics)
     content_outside(config, diagnostics)
     report_outside(sources, diagnostics)
     map_files = set(maps)

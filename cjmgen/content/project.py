@@ -15,6 +15,7 @@ from cjmgen.content.markdown import MarkdownRenderer
 from cjmgen.content.model import Map
 from cjmgen.content.repository import FileParser, Repository, parse_repository, read_sources, report_outside
 from cjmgen.diagnostics import Diagnostics, SourceLocation
+from cjmgen.i18n.catalog_check import check_catalogs
 
 
 @dataclass
@@ -47,6 +48,7 @@ def load_project(
         config = load_config(root, diagnostics)
     markdown = markdown or MarkdownRenderer()
     content_missing(config, diagnostics)
+    check_catalogs(config, diagnostics)
     content_outside(config, diagnostics)
     if sources is None:
         sources = read_sources(config)

@@ -6,14 +6,19 @@ a theme's i18n/<language>.yml); this module only applies them.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from cjmgen.content.figures import keep_together
 from cjmgen.i18n.catalog import Catalog, load_catalog
+
+if TYPE_CHECKING:
+    from cjmgen.content.model import KPI, Quantity
 
 NBSP = "\u00a0"
 
@@ -39,7 +44,12 @@ class Locale:
 
     def label(self, key: str, **values: object) -> str:
         text = self.catalog.labels[key]
-        return text.format(**values) if values else text
+        if not values:
+            return text
+        try:
+            return text.format(**values)
+        except (KeyError, IndexError, ValueError):  # a theme's text with a value it does not have: cjmgen's own
+            return (load_catalog(self.language).labels.get(key) or load_catalog("en").labels[key]).format(**values)
 
     @functools.cached_property
     def text(self) -> SimpleNamespace:
@@ -82,7 +92,7 @@ class Locale:
         """A 0..1 rate as a percentage: 5.5% in English, 5,5 % in Russian."""
         return self.catalog.percent.format(number=self.number(rate * 100, decimals))
 
-    def date(self, value) -> str:  # type: ignore[no-untyped-def]
+    def date(self, value: dt.date | None) -> str:
         if value is None:
             return self.label("no_data")
         return self.catalog.date.format(day=value.day, month=self.catalog.months[value.month - 1], year=value.year)
@@ -91,7 +101,7 @@ class Locale:
         """An emotion score with its sign and a real minus: `+1`, `0`, `−2`."""
         return f"+{value}" if value > 0 else self.number(value)
 
-    def figure(self, quantity, unit: str | None = None) -> str:  # type: ignore[no-untyped-def]
+    def figure(self, quantity: Quantity, unit: str | None = None) -> str:
         """An authored KPI figure printed like a computed one: `7.5%` reads `7,5 %` in Russian,
         `1200` reads `1 200`; anything else as written, its number kept with its unit."""
         raw = quantity.raw.strip()
@@ -111,7 +121,7 @@ class Locale:
             shown = f"{shown} {unit}"
         return keep_together(shown)
 
-    def kpi_reason(self, kpi) -> str:  # type: ignore[no-untyped-def]
+    def kpi_reason(self, kpi: KPI) -> str:
         """Why a KPI has no status, in words (`цель не задана`, `«около трёх» — не число`)."""
         verdict = kpi.verdict
         return self.label(f"kpi_why_{verdict.reason}", detail=verdict.detail) if verdict.reason else ""

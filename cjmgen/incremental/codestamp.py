@@ -32,13 +32,18 @@ def library_stamp(module: str) -> tuple[str, int, int] | None:
     return spec.origin, info.st_size, info.st_mtime_ns
 
 
+def code_files(package: Path) -> list[Path]:
+    """cjmgen's sources: its .py files and the catalogs of its labels and phrases (cjmgen/i18n/catalogs)."""
+    return sorted([*package.rglob("*.py"), *package.glob("i18n/catalogs/*.yml")])
+
+
 @functools.lru_cache(maxsize=4)
 def code_stamp(pdf: bool = False) -> bytes:
     """sha256 of cjmgen's .py files, the shaping libraries (WeasyPrint too with `pdf`)
     and the Python version. Read once per process."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parents[1]
-    for path in sorted(package.rglob("*.py")):
+    for path in code_files(package):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     for name in SHAPING_LIBRARIES + (("weasyprint",) if pdf else ()):

@@ -69,11 +69,12 @@ class Phrase:
     def render(self, language: Speaker = ENGLISH) -> str:
         """The text in `language`; English when the phrase is not translated (or is broken)."""
         catalog = catalog_of(language)
-        if catalog is not load_catalog(ENGLISH):
-            try:
-                return self._fill(catalog, language)
-            except (KeyError, IndexError, ValueError):
-                pass
+        for candidate in (catalog, load_catalog(catalog.language)):  # the theme's text, then cjmgen's own
+            if candidate is not load_catalog(ENGLISH):
+                try:
+                    return self._fill(candidate, language)
+                except (KeyError, IndexError, ValueError):
+                    pass
         return self._fill(load_catalog(ENGLISH), ENGLISH)
 
     def render_rich(self, language: Speaker, escape_text: Callable[[str], str], rich: Callable[[Any], str]) -> str:
