@@ -26,6 +26,7 @@ from cjmgen.content.project import load_project
 from cjmgen.content.repository import ParsedFile, parse_file
 from cjmgen.diagnostics import Diagnostic, Diagnostics, Severity
 from cjmgen.incremental.store import Caches
+from cjmgen.pdf.libraries import notices
 from cjmgen.serve.server import BuildReport
 from cjmgen.site.render import PageCache, PageError, RenderedSite, SiteRenderer
 from cjmgen.site.theme import Theme, ThemeError, load_theme
@@ -236,8 +237,6 @@ class PreviewBuilds:
 
     def note_missing(self, keys: list[str]) -> None:
         """Say once which optional library to install, as `build` does (cjmgen.pdf.libraries)."""
-        from cjmgen.pdf.libraries import notices
-
         new = [key for key in keys if key not in self.noted]
         self.noted.update(new)
         if self.say is not None:
