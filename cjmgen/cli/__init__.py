@@ -1,1 +1,1 @@
-"""The command line: a module per command group; the only code that prints."""
+"""The command line: a module per command over common.py; the only code that prints and picks exit statuses."""
