@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from cjmgen.content.model import Map, Stage
 from cjmgen.diagnostics import Diagnostic
@@ -34,6 +34,7 @@ MAP_FIELDS = ("id", "path", "title", "persona", "segment", "state", "status", "o
 STAGE_FIELDS = ("id", "name", "owner", "touchpoints", "location")
 OWN_PROBLEMS = "_own_problems"  # a skeleton's problems of its own (not a field of the model)
 LOAD_REST = "_load_rest"
+Part = TypeVar("Part", Map, Stage)
 
 
 def skeleton(whole: Map, own_problems: tuple[Diagnostic, ...]) -> Map:
@@ -45,8 +46,8 @@ def skeleton(whole: Map, own_problems: tuple[Diagnostic, ...]) -> Map:
     return made
 
 
-def _part(kind: type, whole: Any, names: tuple[str, ...]) -> Any:
-    made = kind.__new__(kind)
+def _part(kind: type[Part], whole: Part, names: tuple[str, ...]) -> Part:
+    made = object.__new__(kind)
     made.__dict__.update({name: whole.__dict__[name] for name in names})
     return made
 

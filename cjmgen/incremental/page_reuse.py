@@ -74,7 +74,7 @@ class StableNames:
             return None
         if not in_stage[1].startswith(in_map[1] + "/"):
             return None
-        if type(ref) is StageRef:
+        if isinstance(ref, StageRef):
             return "StageRef:" + in_stage[1]
         named = get(id(ref.touchpoint))
         if named is None or named[0] is not ref.touchpoint or not named[1].startswith(in_stage[1] + "/"):
@@ -84,7 +84,7 @@ class StableNames:
     def digest(self, key: Any) -> str:
         return hashlib.sha256("\0".join(self.parts(key)).encode("utf-8", "surrogatepass")).hexdigest()
 
-    def short_name(self, key: tuple) -> str | None:
+    def short_name(self, key: tuple[Any, ...]) -> str | None:
         """A tuple of strings, numbers, None and named objects as one string (a piece's usual
         key, thousands per page: cheaper than a digest); None when it holds anything else."""
         out = []
@@ -105,7 +105,8 @@ class StableNames:
     def parts(self, key: Any) -> list[str]:
         """`key` as text: named objects by name, containers item by item (no recursion:
         a listing page's key holds thousands of items)."""
-        by_id, out = self.by_id, []
+        by_id = self.by_id
+        out: list[str] = []
         append, stack = out.append, [key]
         while stack:
             value = stack.pop()
@@ -113,7 +114,7 @@ class StableNames:
             if named is not None and named[0] is value:
                 append(named[1])
                 continue
-            kind = type(value)
+            kind: type = type(value)
             if kind is str:
                 append("s:" + value)
             elif kind is tuple or kind is list:
@@ -255,7 +256,7 @@ class Pieces:
     old: dict[str, Any]
     new: dict[str, Any] = field(default_factory=dict)
 
-    def get(self, key: tuple, produce: Callable[[], Any]) -> Any:
+    def get(self, key: tuple[Any, ...], produce: Callable[[], Any]) -> Any:
         digest = self.names.short_name(key) or self.names.digest(key)
         found = self.new.get(digest)
         if found is None:

@@ -144,7 +144,7 @@ class PdfKeeper:
 
     # -- the two halves ------------------------------------------------------------
 
-    def _kept(self, name: str, what: tuple, kind: str, map_id: str | None, fallback: SourceLocation | None,
+    def _kept(self, name: str, what: tuple[Any, ...], kind: str, map_id: str | None, fallback: SourceLocation | None,
               print_it: Callable[[], PlannedJob]) -> PlannedJob | None:
         """The last build's PDF `name` as a job that needs no HTML, if nothing it shows changed."""
         stored = self.previous.get(name)
@@ -169,7 +169,7 @@ class PdfKeeper:
         job = Job(name, "", "", (), "", self.printer.variant)  # never rendered: its PDF is in the cache
         return PlannedJob(job, sources, kind, map_id, fallback, cache_key=record.key, replan=lost)
 
-    def _printed(self, name: str, what: tuple, planned: PlannedJob, shown: Sequence[Map | Persona],
+    def _printed(self, name: str, what: tuple[Any, ...], planned: PlannedJob, shown: Sequence[Map | Persona],
                  start: int) -> None:
         bodies: list[Body] = [(item.path, self.printer.site.local_targets(item.body)) for item in shown]
         files = sorted(str(f) for f in planned.sources.files)
@@ -187,7 +187,7 @@ class PdfKeeper:
             printer.variant, repr(epoch_date()),
         ))
 
-    def _inputs(self, what: tuple, bodies: Sequence[Body], files: Sequence[str], paths: Sequence[str]) -> str:
+    def _inputs(self, what: tuple[Any, ...], bodies: Sequence[Body], files: Sequence[str], paths: Sequence[str]) -> str:
         git = self.printer.git
         links = [(referrer, self.printer.site.link_states(referrer, list(targets))) for referrer, targets in bodies]
         return self.names.digest((

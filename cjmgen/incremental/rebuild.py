@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -59,7 +60,7 @@ class SiteBuilder:
     caches: Caches | None = None  # None: Caches.for_run(root)
     markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
     pages: PageCache = field(default_factory=PageCache)
-    parsed: dict[tuple, ParsedFile | None] = field(default_factory=dict)
+    parsed: dict[tuple[Any, ...], ParsedFile | None] = field(default_factory=dict)
     # The theme and its digest, with its template environment: reused while the theme's
     # files are unchanged, so templates are compiled once, not on every save.
     environment: tuple[tuple[Theme, str], jinja2.Environment] | None = None
@@ -86,7 +87,7 @@ class SiteBuilder:
         self.pages.defer = defer
         config_diagnostics = Diagnostics()
         config = effective_config(self.root, self.options, config_diagnostics)
-        live: set[tuple] = set()
+        live: set[tuple[Any, ...]] = set()
 
         def parse(path: str, data: bytes, cfg: SiteConfig) -> ParsedFile | None:
             live.add((path, data, cfg.content_dir, cfg.lanes))
@@ -142,7 +143,7 @@ class PreviewBuilds:
 
     builder: SiteBuilder
     previous: dict[str, str | bytes] = field(default_factory=dict)
-    last_printed: tuple = ()
+    last_printed: tuple[Any, ...] = ()
     printer: Callable[[list[Diagnostic]], None] | None = None
     say: Callable[[str], None] | None = None  # notes: which optional library the PDFs went without
     noted: set[str] = field(default_factory=set)  # libraries already named: once per session, not per PDF

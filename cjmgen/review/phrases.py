@@ -124,7 +124,8 @@ class Names:
 def value_text(value: Any, language: Speaker) -> str:
     """One argument as text: phrases and rates in `language`, tuples joined, None as "none"."""
     if isinstance(value, (Phrase, Rate, Names)) or hasattr(value, "render"):
-        return value.render(language)
+        rendered: str = value.render(language)
+        return rendered
     if value is None:
         return NONE.render(language)
     if isinstance(value, tuple):
