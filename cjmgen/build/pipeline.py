@@ -17,7 +17,7 @@ from cjmgen.build.gcpause import freeze_what_lives_on
 from cjmgen.build.output_lock import output_lock
 from cjmgen.build.stageclock import StageClock
 from cjmgen.build.swap import recover_interrupted
-from cjmgen.build.workers import Tickets, WorkerDied, fork_map, worker_count
+from cjmgen.build.workers import Share, WorkerDied, share_out, worker_count
 from cjmgen.build.writer import OutputError, StagedOutput, check_output_location
 from cjmgen.checks.levels import apply_levels, blocks
 from cjmgen.checks.report import plural
@@ -42,8 +42,10 @@ if TYPE_CHECKING:
     import jinja2
 
     from cjmgen.content.project import LoadedProject
+    from cjmgen.incremental.page_reuse import PageReuse
     from cjmgen.incremental.parse_cache import ParseCache
     from cjmgen.incremental.pdf_cache import PdfCache
+    from cjmgen.site.page_run import RenderedPages
     from cjmgen.site.render import SiteRenderer
 
 # Parsing, checking and rendering (jinja2, markdown-it, the model) are imported when a
@@ -420,6 +422,7 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
     inputs are unchanged are linked from the last site; each render process then writes
     its share of the newly parsed files to the parse cache."""
     from cjmgen.content.assets import active_problem
+    from cjmgen.site.page_run import keeps_pages
     from cjmgen.site.theme import make_environment
 
     repo = project.repo
@@ -431,8 +434,7 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
                              env=make_environment(theme, compiled),
                              body_checker=lambda journey_map: body_problems(project, journey_map),
                              global_inputs=(theme.digest(),))
-    # keep_pages: false is a theme whose pages show more than their keys hold (README, Themes)
-    keep = recorded and theme.options.get("keep_pages", True)
+    keep = recorded and keeps_pages(theme)
     pdf_plan, keeper = None, None
     if renderer.pdf_maps:
         from cjmgen.pdf.publish import plan_site, printer_for  # print HTML; WeasyPrint loads only to render
@@ -444,21 +446,22 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
             keeper = PdfKeeper(printer_for(renderer), parsed.names, fresh.previous_pdfs, pdf_cache)
         pdf_plan = plan_site(renderer, keeper)
     with StagedOutput(output) as staging:
+        reuse = None
         if keep:
             from cjmgen.incremental.page_reuse import PageReuse, hardlink_or_copy
 
             assert parsed is not None and fresh is not None
             made: set[Path] = set()
-            renderer.reuse = PageReuse(parsed.names, fresh.previous_pages, output,
-                                       lambda path, old: hardlink_or_copy(staging.target(path), old, made),
-                                       caches.piece_store(parsed.names))
+            reuse = PageReuse(parsed.names, fresh.previous_pages, output,
+                              lambda path, old: hardlink_or_copy(staging.target(path), old, made),
+                              caches.piece_store(parsed.names))
         clock = clock or StageClock()
-        result.pages, files, late = render_pages(renderer, staging, parsed.store_pending if parsed else None)
+        result.pages, files, late = render_pages(renderer, staging, reuse, parsed.store_pending if parsed else None)
         clock.lap(f"rendered {plural(result.pages, 'page', 'pages')}")
-        if renderer.reuse is not None and fresh is not None:
-            fresh.pages = renderer.reuse.records
-            if renderer.reuse.pieces is not None:
-                renderer.reuse.pieces.prune(set(renderer.reuse.records))
+        if reuse is not None and fresh is not None:
+            fresh.pages = reuse.records
+            if reuse.pieces is not None:
+                reuse.pieces.prune(set(reuse.records))
         late = leveled(late, repo.config)
         project.diagnostics.extend(late)
         if blocks(project.diagnostics.items, options.strict):
@@ -481,84 +484,48 @@ def _publish(project: LoadedProject, options: BuildOptions, output: Path, result
     result.written = True
 
 
-def render_pages(renderer: SiteRenderer, staging: StagedOutput,
+def render_pages(renderer: SiteRenderer, staging: StagedOutput, reuse: PageReuse | None = None,
                  side_work: Callable[[tuple[int, int]], None] | None = None,
                  ) -> tuple[int, dict[str, str], list[Diagnostic]]:
     """Render every page into the staging folder: (pages written, repository files to
     publish, what the renderer's body checks found).
 
-    With several workers each process renders and writes every n-th page in the
-    renderer's fixed order (forked children inherit the parsed, checked
-    repository), so the bytes are those of one process; the sitemap, which
-    lists every page, is written last from all the paths.
+    With several workers each process plans every page and renders its share of
+    them (forked children inherit the parsed, checked repository), so the bytes
+    are those of one process; the sitemap, which lists every page, is written
+    last from all the paths.
     """
+    from cjmgen.site.page_run import PageRun
+    from cjmgen.site.pages import plan
+
     freeze_what_lives_on()  # the model, the catalog, the caches: never walked by the collector again
-    workers = worker_count(len(renderer.catalog.maps))
-    if workers == 1:
-        renderer.output.pages = _WrittenPages(staging, write_sitemap=True)
-        rendered = renderer.render_all()
+    specs = plan(renderer)
+
+    def write(path: str, text: str) -> None:
+        staging.write(path, text.encode("utf-8"))
+
+    def render_share(share: Share) -> RenderedPages:
+        if share.index:
+            wait_point("render-worker")
+        done = PageRun(renderer, write, share, reuse=reuse).run(specs)
         if side_work is not None:
-            side_work((0, 1))
-        return len(rendered.pages), rendered.files, renderer.late_diagnostics
-    return _render_in_parallel(renderer, staging, workers, side_work)
+            side_work((share.index, share.count))
+        return done
 
-
-def _render_in_parallel(renderer: SiteRenderer, staging: StagedOutput, workers: int,
-                        side_work: Callable[[tuple[int, int]], None] | None = None,
-                        ) -> tuple[int, dict[str, str], list[Diagnostic]]:
-    repo = renderer.repo  # every page is a numbered job; a generous count, the rest shared fixed
-    renderer.tickets = Tickets(2 * (len(repo.maps) + len(repo.personas) + len(repo.channels or {})) + 1000)
-    try:
-        shards = fork_map(lambda index, count: _render_shard(renderer, staging, (index, count), side_work), workers)
-    finally:
-        renderer.tickets.close()
-        renderer.tickets = None
-    paths: set[str] = set()
+    shares = share_out(render_share, len(specs), worker_count(len(renderer.catalog.maps)))
+    paths: list[str] = []
     files: dict[str, str] = {}
     late: list[Diagnostic] = []
-    for shard_paths, shard_files, shard_late, shard_records in shards:
-        paths |= shard_paths
-        files.update(shard_files)
-        late.extend(shard_late)
-        if renderer.reuse is not None:
-            renderer.reuse.records.update(shard_records)
+    for done in shares:
+        paths.extend(done.paths)
+        files.update(done.files)
+        late.extend(done.late)
+        if reuse is not None:
+            reuse.records.update(done.records)
     sitemap = renderer.sitemap(paths)
     if sitemap is not None:
         staging.write(SITEMAP, sitemap.encode("utf-8"))
     return len(paths) + (sitemap is not None), files, late
-
-
-class _WrittenPages(dict):  # type: ignore[type-arg]
-    """The renderer's pages, each written to the staging folder the moment it is rendered.
-
-    Only the paths stay in memory (with empty texts): holding every page of a
-    large site as text would cost far more memory than the rest of the build.
-    """
-
-    def __init__(self, staging: StagedOutput, write_sitemap: bool) -> None:
-        super().__init__()
-        self.staging = staging
-        self.write_sitemap = write_sitemap
-
-    def __setitem__(self, path: str, text: str) -> None:
-        if path != SITEMAP or self.write_sitemap:
-            self.staging.write(path, text.encode("utf-8"))
-        super().__setitem__(path, "")
-
-
-def _render_shard(renderer: SiteRenderer, staging: StagedOutput, shard: tuple[int, int],
-                  side_work: Callable[[tuple[int, int]], None] | None = None,
-                  ) -> tuple[set[str], dict[str, str], list[Diagnostic], dict[str, Any]]:
-    if shard[0]:
-        wait_point("render-worker")
-    renderer.shard = shard
-    renderer.output.pages = _WrittenPages(staging, write_sitemap=False)
-    rendered = renderer.render_all()
-    if side_work is not None:
-        side_work(shard)
-    records = renderer.reuse.records if renderer.reuse is not None else {}
-    return ({path for path in rendered.pages if path != SITEMAP}, dict(rendered.files), renderer.late_diagnostics,
-            records)
 
 
 class _PdfWarningsStrict(Exception):

@@ -12,6 +12,7 @@ import os
 import struct
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from cjmgen.build.termination import die_with_parent, stop_processes
@@ -69,6 +70,37 @@ class Tickets:
 
     def close(self) -> None:
         os.close(self.fd)
+
+
+@dataclass(frozen=True)
+class Share:
+    """One process's share of numbered jobs, asked in increasing order: every `count`-th
+    from `index`, or with `tickets` whichever this process takes while it is free."""
+
+    index: int = 0
+    count: int = 1
+    tickets: Tickets | None = None
+
+    def mine(self, number: int, first_process: bool = False) -> bool:
+        """Whether this process does job `number`; `first_process`: jobs that share one costly
+        piece of work go to the first process, which does that work once."""
+        if first_process:
+            return self.index == 0
+        if self.tickets is not None:
+            return self.tickets.mine(number, (self.index, self.count))
+        return number % self.count == self.index
+
+
+def share_out(work: Callable[[Share], T], jobs: int, workers: int) -> list[T]:
+    """[work(share) for each of `workers` processes] sharing `jobs` numbered jobs through
+    Tickets: the first share runs here, the others in forked children (fork_map)."""
+    if workers <= 1:
+        return [work(Share())]
+    tickets = Tickets(jobs)
+    try:
+        return fork_map(lambda index, count: work(Share(index, count, tickets)), workers)
+    finally:
+        tickets.close()
 
 
 class WorkerDied(Exception):

@@ -1,7 +1,7 @@
 """Pages of the last build kept as they are when nothing they show has changed.
 
 `serve` keeps rendered pages in memory under the key of their inputs
-(render.PageCache). A CLI build is a new process each time, so it keeps
+(page_run.PageCache). A CLI build is a new process each time, so it keeps
 digests instead: next to the last build's record it stores, per page, a digest
 of the page's key, and the page's file is still in the published site. A page
 whose digest is the same is linked from the old site into the new one instead

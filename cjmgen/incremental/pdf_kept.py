@@ -171,7 +171,7 @@ class PdfKeeper:
 
     def _printed(self, name: str, what: tuple[Any, ...], planned: PlannedJob, shown: Sequence[Map | Persona],
                  start: int) -> None:
-        bodies: list[Body] = [(item.path, self.printer.site.local_targets(item.body)) for item in shown]
+        bodies: list[Body] = [(item.path, self.printer.site.links.local_targets(item.body)) for item in shown]
         files = sorted(str(f) for f in planned.sources.files)
         paths = sorted(planned.sources.inputs)
         record = PdfRecord(self._inputs(what, bodies, files, paths), "", bodies, files, paths,
@@ -189,7 +189,8 @@ class PdfKeeper:
 
     def _inputs(self, what: tuple[Any, ...], bodies: Sequence[Body], files: Sequence[str], paths: Sequence[str]) -> str:
         git = self.printer.git
-        links = [(referrer, self.printer.site.link_states(referrer, list(targets))) for referrer, targets in bodies]
+        link_states = self.printer.site.links.link_states
+        links = [(referrer, link_states(referrer, list(targets))) for referrer, targets in bodies]
         return self.names.digest((
             self._every_pdf, what, links, [(f, self.digests(Path(f))) for f in files],
             repr(git.revision(list(paths))), [repr(git.revision([referrer])) for referrer, _ in bodies],

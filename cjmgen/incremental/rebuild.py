@@ -1,7 +1,7 @@
 """Rebuild the site again and again, re-rendering only what changed (serve's engine).
 
 Two caches make a rebuild cheap: parsed files by (path, bytes, lanes), and
-rendered pages by the key of their inputs (render.PageCache). Both are exact:
+rendered pages by the key of their inputs (page_run.PageCache). Both are exact:
 the result is always what a full build of the same files gives, which a
 property test checks on random sequences of edits.
 """
@@ -29,9 +29,11 @@ from cjmgen.diagnostics import Diagnostic, Diagnostics, Severity
 from cjmgen.incremental.store import Caches
 from cjmgen.pdf.libraries import notices
 from cjmgen.serve.server import BuildReport
-from cjmgen.site.render import PageCache, PageError, RenderedSite, SiteRenderer
+from cjmgen.site.page_run import PageCache, PageRun, keeps_pages
+from cjmgen.site.pages import plan
+from cjmgen.site.render import PageError, RenderedSite, SiteRenderer
 from cjmgen.site.theme import Theme, ThemeError, load_theme
-from cjmgen.site.urls import extra_files
+from cjmgen.site.urls import SITEMAP, extra_files
 
 
 @dataclass
@@ -107,12 +109,10 @@ class SiteBuilder:
             theme = load_theme(config)
             identity = (theme, theme.digest())
             env = self.environment[1] if self.environment and self.environment[0] == identity else None
-            renderer = make_renderer(
-                project, theme, self.options, cache=self.pages, env=env, global_inputs=(identity[1],),
-            )
+            renderer = make_renderer(project, theme, self.options, env=env, global_inputs=(identity[1],))
             self.environment = (identity, renderer.env)
             before = (self.pages.rendered, self.pages.reused)
-            rendered = renderer.render_all()
+            rendered = render_site(renderer, self.pages if keeps_pages(theme) else None)
             clock.lap(f"rendered {plural(self.pages.rendered - before[0], 'page', 'pages')}, "
                       f"reused {self.pages.reused - before[1]}")
         except (ThemeError, PageError) as exc:
@@ -129,6 +129,18 @@ class SiteBuilder:
         """Render one page the last rebuild put off: (text, published files), or None if none waits."""
         produce = self.pages.pending.pop(path, None)
         return produce() if produce is not None else None
+
+
+def render_site(renderer: SiteRenderer, cache: PageCache | None) -> RenderedSite:
+    """Every page in memory, the ones `cache` holds unchanged reused; the sitemap lists the
+    pages put off too (they are rendered when asked for)."""
+    rendered = RenderedSite()
+    done = PageRun(renderer, rendered.pages.__setitem__, cache=cache).run(plan(renderer))
+    rendered.files = done.files
+    sitemap = renderer.sitemap([*done.paths, *(cache.pending if cache is not None else ())])
+    if sitemap is not None:
+        rendered.pages[SITEMAP] = sitemap
+    return rendered
 
 
 def listing_page(path: str) -> bool:

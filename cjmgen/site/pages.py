@@ -1,0 +1,200 @@
+"""The site's page list: one small generator per page kind, each yielding page specs.
+
+A page spec says where a page goes, what it shows beyond what every page
+shows (its key, compared by serve's page cache and the CLI's page reuse) and
+how to render it: `render(work)` returns the page's text and puts the files it
+publishes and what its body checks found into `work`. Planning renders
+nothing, so every build process plans the same list in the same order and
+takes its share of it (page_run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from cjmgen.content.model import Map, Persona
+from cjmgen.diagnostics import Diagnostic
+from cjmgen.incremental.page_reuse import BodyLinks, Pieces
+from cjmgen.site import search_index
+from cjmgen.site import urls as site
+from cjmgen.site.pagination import on_first_page, paginate
+from cjmgen.site.render import figures
+
+if TYPE_CHECKING:
+    from cjmgen.site.render import SiteRenderer
+
+
+@dataclass
+class PageWork:
+    """What rendering one page collects besides its text."""
+
+    path: str
+    files: dict[str, str] = field(default_factory=dict)  # site path -> repository path it publishes
+    late: list[Diagnostic] = field(default_factory=list)  # what the page's body checks found
+    pieces: Pieces | None = None  # the page's pieces kept between CLI builds
+
+    def piece(self, *key: Any, caller: Any) -> Markup:
+        """`{% call piece(ref.map, ref.stage) %}...{% endcall %}` in a template: the block's
+        HTML, kept between builds under `key` (see page_reuse.Pieces). The key must hold
+        everything the block shows besides the page it is on and what every page
+        depends on; outside a CLI build the block is simply rendered."""
+        if self.pieces is None:
+            return caller()
+        code = caller._func.__code__
+        place = f"html:{code.co_filename}:{code.co_firstlineno}"  # the block's place in the theme
+        return Markup(self.pieces.get((place, *key), lambda: str(caller())))
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its site path, its key and how to render it."""
+
+    path: str
+    # What the page shows beyond the global key; a callable is worked out only by the
+    # process that renders the page; None: the page is never kept, always rendered.
+    key: Any
+    render: Callable[[PageWork], str]
+    # Pages sharing one costly piece of work (the search index's parts) all go to the
+    # first build process, which does that work once.
+    first_process: bool = False
+
+
+def plan(r: SiteRenderer) -> list[PageSpec]:
+    """Every page of the site, in a fixed order. The pages that list every map come first:
+    the longest jobs go out first, so that the processes sharing the pages end together."""
+    return [
+        *search_pages(r), *owner_pages(r), *channel_pages(r), *index_page(r), *segment_pages(r),
+        *persona_pages(r), *map_pages(r), *changes_page(r), *not_found_page(r),
+    ]
+
+
+def search_pages(r: SiteRenderer) -> Iterator[PageSpec]:
+    """The search index (`search-index.js` and its parts under `search/`) and `search.html`.
+    The parts are known from the number of maps, so every build process names the same pages."""
+    key = (r.catalog.maps, _frozen(r.repo.personas))
+    for path in [search_index.PATH, *search_index.part_paths(len(r.catalog.maps))]:
+        yield PageSpec(path, key, lambda work, path=path: r.search_files(work)[path], first_process=True)
+    yield PageSpec(search_index.PAGE, (), lambda work: r.page(work, "search.html", r.locale.label("search")))
+
+
+def owner_pages(r: SiteRenderer) -> Iterator[PageSpec]:
+    owners = r.catalog.owners
+    counts = tuple(len(r.catalog.by_owner.get(o, [])) for o in owners)
+    yield PageSpec(site.OWNERS, (tuple(owners), counts),
+                   lambda work: r.page(work, "owners.html", r.locale.label("owners"), owners=owners))
+    for owner in owners:
+        refs = tuple(r.catalog.by_owner.get(owner, []))
+        maps = tuple(r.catalog.maps_by_owner.get(owner, []))
+        for path, chunk, pagination in paginate(site.owner_url(owner), refs, r.per_page):
+            listed = maps if on_first_page(pagination) else ()  # the maps: on the first page
+            yield PageSpec(path, (owner, chunk, listed, pagination), lambda work, owner=owner, chunk=chunk,
+                           listed=listed, pagination=pagination: r.page(
+                work, "owner.html", r.paged_title(owner, pagination), owner=owner, refs=list(chunk),
+                maps=list(listed), pagination=pagination,
+            ))
+
+
+def channel_pages(r: SiteRenderer) -> Iterator[PageSpec]:
+    ids = r.catalog.channel_ids()
+    groups = [
+        (kind, [c for c in ids if r.catalog.channel_kind(c) == kind])
+        for kind in ("online", "offline", None)
+    ]
+    groups = [(kind, group) for kind, group in groups if group]
+    counts = tuple(len(r.catalog.by_channel.get(c, [])) for c in ids)
+    yield PageSpec(site.CHANNELS, (tuple(ids), counts), lambda work: r.page(
+        work, "channels.html", r.locale.label("channels"), channel_groups=groups))
+    for channel_id in ids:
+        channel = (r.repo.channels or {}).get(channel_id)
+        personas = tuple(p for p in r.repo.personas.values() if channel_id in p.channels)
+        refs = tuple(r.catalog.by_channel.get(channel_id, []))
+        title = r.catalog.channel_name(channel_id)
+        for path, chunk, pagination in paginate(site.channel_url(channel_id), refs, r.per_page):
+            yield PageSpec(path, (channel_id, chunk, personas, pagination), lambda work, channel_id=channel_id,
+                           channel=channel, title=title, chunk=chunk, personas=personas,
+                           pagination=pagination: r.page(
+                work, "channel.html", r.paged_title(title, pagination),
+                channel_id=channel_id, channel=channel, channel_name=title, refs=list(chunk),
+                personas=list(personas), pagination=pagination,
+            ))
+
+
+def index_page(r: SiteRenderer) -> Iterator[PageSpec]:
+    maps = r.catalog.maps
+
+    def render(work: PageWork) -> str:
+        groups = []
+        for segment, segment_maps in r.catalog.by_segment.items():
+            by_persona: dict[str, list[Map]] = {}
+            for journey_map in segment_maps:
+                by_persona.setdefault(journey_map.persona or "", []).append(journey_map)
+            groups.append((segment, sorted(by_persona.items())))
+        return r.page(
+            work, "index.html", r.repo.config.title,
+            groups=groups, figures=figures, stale=r.stale, personas=r.repo.personas,
+            handout=r.handout, handouts=r.handouts, filters=r.facets.filter_options(maps),
+        )
+
+    yield PageSpec(site.INDEX, (maps, _frozen(r.repo.personas), tuple(r.recently_changed)), render)
+
+
+def segment_pages(r: SiteRenderer) -> Iterator[PageSpec]:
+    segments = r.catalog.by_segment
+    summary = tuple((segment, len(maps)) for segment, maps in segments.items())
+    yield PageSpec(site.SEGMENTS, summary, lambda work: r.page(
+        work, "segments.html", r.locale.label("segments"), segments=segments))
+    for segment, maps in segments.items():
+        title = segment or r.locale.label("without_segment")
+        path = site.segment_url(title)
+        yield PageSpec(path, (title, tuple(maps), r.personas_of(maps)), lambda work, title=title, maps=maps: r.page(
+            work, "segment.html", title, segment=title, maps=maps, figures=figures, stale=r.stale,
+        ))
+
+
+def persona_pages(r: SiteRenderer) -> Iterator[PageSpec]:
+    personas = list(r.repo.personas.values())
+    counts = tuple(len(r.catalog.by_persona.get(p.id, [])) for p in personas)
+    photos = tuple(r.links.photo_key(p) for p in personas)
+    yield PageSpec(site.PERSONAS, (tuple(personas), counts, photos), lambda work: r.page(
+        work, "personas.html", r.locale.label("personas"), personas=personas,
+        photos={p.id: r.links.photo(p, work) for p in personas}))
+    for persona in personas:
+        maps = tuple(r.catalog.by_persona.get(persona.id, []))
+        key = (persona, r.links.photo_key(persona), BodyLinks(persona.path, persona), maps)
+
+        def render(work: PageWork, persona: Persona = persona, maps: tuple = maps) -> str:
+            body = r.markdown.parse(persona.body)
+            return r.page(
+                work, "persona.html", persona.name, persona=persona,
+                photo=r.links.photo(persona, work), body=r.body_html(body, work, persona.path),
+                maps=list(maps), figures=figures,
+            )
+
+        yield PageSpec(site.persona_url(persona.id), key, render)
+
+
+def map_pages(r: SiteRenderer) -> Iterator[PageSpec]:
+    for journey_map in r.catalog.maps:
+        path = site.map_url(journey_map.id)
+        yield PageSpec(path, lambda journey_map=journey_map, path=path: r.map_page_key(journey_map, path),
+                       lambda work, journey_map=journey_map: r.render_map_page(
+                           work, journey_map, *r.map_page_key(journey_map, work.path)[1:5]))
+
+
+def changes_page(r: SiteRenderer) -> Iterator[PageSpec]:
+    """`changes.html` of `build --compare REV`: rendered by the first process, never kept."""
+    if r.changes is not None:
+        yield PageSpec(r.changes_path, None, r.render_changes_page, first_process=True)
+
+
+def not_found_page(r: SiteRenderer) -> Iterator[PageSpec]:
+    yield PageSpec(site.NOT_FOUND, (), lambda work: r.page(work, "404.html", r.locale.label("not_found")))
+
+
+def _frozen(mapping: Any) -> Any:
+    """A mapping as a comparable tuple of items (None stays None)."""
+    return None if mapping is None else tuple(sorted(mapping.items()))
