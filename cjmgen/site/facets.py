@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +14,7 @@ from cjmgen.i18n.labels import Locale
 @dataclass
 class Facets:
     catalog: Catalog
-    personas: dict[str, Persona]
+    personas: Mapping[str, Persona]
     locale: Locale
     stale: Callable[[Map], bool]
 

@@ -4,14 +4,13 @@ publishes, and how a body's local links resolve now (part of a kept page's key).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cjmgen.analysis.catalog import Catalog
 from cjmgen.config import SiteConfig
 from cjmgen.content.assets import active_problem, resolve_asset
-from cjmgen.content.markdown import MarkdownRenderer, is_external, is_local
+from cjmgen.content.markdown import MarkdownRenderer, UrlResolver, is_external, is_local
 from cjmgen.content.model import Map, Persona
 from cjmgen.content.repository import Repository, classify
 from cjmgen.incremental.page_reuse import BodyLinks
@@ -33,18 +32,18 @@ class Links:
     def config(self) -> SiteConfig:
         return self.repo.config
 
-    def resolver(self, work: PageWork, referrer: str) -> Callable[[str, str], str | None]:
+    def resolver(self, work: PageWork, referrer: str) -> UrlResolver:
         """Turn link and image targets in a body into URLs relative to the page `work.path`."""
         page_path = work.path
 
-        def resolve(target: str, kind: str) -> str | None:
-            if target.startswith("#"):
-                return target
-            if is_external(target):
-                return None if kind == "image" else target
-            if not is_local(target):
+        def resolve(url: str, kind: str) -> str | None:
+            if url.startswith("#"):
+                return url
+            if is_external(url):
+                return None if kind == "image" else url
+            if not is_local(url):
                 return None  # data:, javascript: and other schemes
-            found = resolve_asset(target, referrer, self.config)
+            found = resolve_asset(url, referrer, self.config)
             if found.path is None:
                 return None
             suffix = f"#{found.fragment}" if found.fragment else ""
@@ -106,9 +105,9 @@ class Links:
         for target in targets:
             found = resolve_asset(target, referrer, self.config)
             kind_id = classify(found.path, self.config) if found.path else None
-            linked = None
+            linked: str | bool | None = None
             if kind_id and kind_id[0] == "map":
-                linked = found_map.id if (found_map := self.published_by_path.get(found.path)) else None
+                linked = found_map.id if (found_map := self.published_by_path.get(found.path or "")) else None
             elif kind_id and kind_id[0] == "persona":
                 linked = kind_id[1] in self.repo.personas
             elif found.path is not None:

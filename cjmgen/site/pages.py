@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -21,7 +22,7 @@ from cjmgen.diagnostics import Diagnostic
 from cjmgen.incremental.page_reuse import BodyLinks, Pieces
 from cjmgen.site import search_index
 from cjmgen.site import urls as site
-from cjmgen.site.pagination import on_first_page, paginate
+from cjmgen.site.pagination import Pagination, on_first_page, paginate
 from cjmgen.site.render import figures
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def search_pages(r: SiteRenderer) -> Iterator[PageSpec]:
     The parts are known from the number of maps, so every build process names the same pages."""
     key = (r.catalog.maps, _frozen(r.repo.personas))
     for path in [search_index.PATH, *search_index.part_paths(len(r.catalog.maps))]:
-        yield PageSpec(path, key, lambda work, path=path: r.search_files(work)[path], first_process=True)
+        yield PageSpec(path, key, partial(_search_file, r, path), first_process=True)
     yield PageSpec(search_index.PAGE, (), lambda work: r.page(work, "search.html", r.locale.label("search")))
 
 
@@ -91,11 +92,12 @@ def owner_pages(r: SiteRenderer) -> Iterator[PageSpec]:
         maps = tuple(r.catalog.maps_by_owner.get(owner, []))
         for path, chunk, pagination in paginate(site.owner_url(owner), refs, r.per_page):
             listed = maps if on_first_page(pagination) else ()  # the maps: on the first page
-            yield PageSpec(path, (owner, chunk, listed, pagination), lambda work, owner=owner, chunk=chunk,
-                           listed=listed, pagination=pagination: r.page(
-                work, "owner.html", r.paged_title(owner, pagination), owner=owner, refs=list(chunk),
-                maps=list(listed), pagination=pagination,
-            ))
+            yield PageSpec(path, (owner, chunk, listed, pagination), partial(
+                _owner_page, r, owner=owner, refs=list(chunk), maps=list(listed), pagination=pagination))
+
+
+def _owner_page(r: SiteRenderer, work: PageWork, owner: str, pagination: Pagination | None, **context: Any) -> str:
+    return r.page(work, "owner.html", r.paged_title(owner, pagination), owner=owner, pagination=pagination, **context)
 
 
 def channel_pages(r: SiteRenderer) -> Iterator[PageSpec]:
@@ -114,13 +116,15 @@ def channel_pages(r: SiteRenderer) -> Iterator[PageSpec]:
         refs = tuple(r.catalog.by_channel.get(channel_id, []))
         title = r.catalog.channel_name(channel_id)
         for path, chunk, pagination in paginate(site.channel_url(channel_id), refs, r.per_page):
-            yield PageSpec(path, (channel_id, chunk, personas, pagination), lambda work, channel_id=channel_id,
-                           channel=channel, title=title, chunk=chunk, personas=personas,
-                           pagination=pagination: r.page(
-                work, "channel.html", r.paged_title(title, pagination),
-                channel_id=channel_id, channel=channel, channel_name=title, refs=list(chunk),
-                personas=list(personas), pagination=pagination,
-            ))
+            yield PageSpec(path, (channel_id, chunk, personas, pagination), partial(
+                _channel_page, r, channel_id=channel_id, channel=channel, channel_name=title, refs=list(chunk),
+                personas=list(personas), pagination=pagination))
+
+
+def _channel_page(r: SiteRenderer, work: PageWork, channel_name: str, pagination: Pagination | None,
+                  **context: Any) -> str:
+    return r.page(work, "channel.html", r.paged_title(channel_name, pagination), channel_name=channel_name,
+                  pagination=pagination, **context)
 
 
 def index_page(r: SiteRenderer) -> Iterator[PageSpec]:
@@ -150,9 +154,8 @@ def segment_pages(r: SiteRenderer) -> Iterator[PageSpec]:
     for segment, maps in segments.items():
         title = segment or r.locale.label("without_segment")
         path = site.segment_url(title)
-        yield PageSpec(path, (title, tuple(maps), r.personas_of(maps)), lambda work, title=title, maps=maps: r.page(
-            work, "segment.html", title, segment=title, maps=maps, figures=figures, stale=r.stale,
-        ))
+        yield PageSpec(path, (title, tuple(maps), r.personas_of(maps)), partial(
+            _page, r, "segment.html", title, segment=title, maps=maps, figures=figures, stale=r.stale))
 
 
 def persona_pages(r: SiteRenderer) -> Iterator[PageSpec]:
@@ -180,9 +183,11 @@ def persona_pages(r: SiteRenderer) -> Iterator[PageSpec]:
 def map_pages(r: SiteRenderer) -> Iterator[PageSpec]:
     for journey_map in r.catalog.maps:
         path = site.map_url(journey_map.id)
-        yield PageSpec(path, lambda journey_map=journey_map, path=path: r.map_page_key(journey_map, path),
-                       lambda work, journey_map=journey_map: r.render_map_page(
-                           work, journey_map, *r.map_page_key(journey_map, work.path)[1:5]))
+        yield PageSpec(path, partial(r.map_page_key, journey_map, path), partial(_map_page, r, journey_map))
+
+
+def _map_page(r: SiteRenderer, journey_map: Map, work: PageWork) -> str:
+    return r.render_map_page(work, journey_map, *r.map_page_key(journey_map, work.path)[1:5])
 
 
 def changes_page(r: SiteRenderer) -> Iterator[PageSpec]:
@@ -193,6 +198,14 @@ def changes_page(r: SiteRenderer) -> Iterator[PageSpec]:
 
 def not_found_page(r: SiteRenderer) -> Iterator[PageSpec]:
     yield PageSpec(site.NOT_FOUND, (), lambda work: r.page(work, "404.html", r.locale.label("not_found")))
+
+
+def _page(r: SiteRenderer, template: str, title: str, work: PageWork, **context: Any) -> str:
+    return r.page(work, template, title, **context)
+
+
+def _search_file(r: SiteRenderer, path: str, work: PageWork) -> str:
+    return r.search_files(work)[path]
 
 
 def _frozen(mapping: Any) -> Any:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from markdown_it.token import Token
 from markupsafe import Markup
 
 from cjmgen import charts
@@ -181,7 +182,7 @@ class SiteRenderer:
         ]
         return nav + list(self.extra_nav)
 
-    def body_html(self, tokens, work: PageWork, referrer: str) -> Markup:  # type: ignore[no-untyped-def]
+    def body_html(self, tokens: tuple[Token, ...], work: PageWork, referrer: str) -> Markup:
         return Markup(self.markdown.render(tokens, self.links.resolver(work, referrer)))
 
     def kpi_gauge(self, kpi: Any) -> Markup:
