@@ -85,7 +85,7 @@ class Links:
         found = resolve_asset(persona.photo, persona.path, self.config)
         return self.publish_file(work, found.path) if found.path else None
 
-    def links_key(self, body: BodyLinks) -> tuple:
+    def links_key(self, body: BodyLinks) -> tuple[tuple[Any, ...], ...]:
         """`body_link_states` as a hashable part of a page's key (serve's page cache)."""
         return tuple(tuple(state) for state in self.body_link_states(body))
 

@@ -44,7 +44,7 @@ class PageWork:
         everything the block shows besides the page it is on and what every page
         depends on; outside a CLI build the block is simply rendered."""
         if self.pieces is None:
-            return caller()
+            return Markup(caller())
         code = caller._func.__code__
         place = f"html:{code.co_filename}:{code.co_firstlineno}"  # the block's place in the theme
         return Markup(self.pieces.get((place, *key), lambda: str(caller())))
@@ -169,7 +169,7 @@ def persona_pages(r: SiteRenderer) -> Iterator[PageSpec]:
         maps = tuple(r.catalog.by_persona.get(persona.id, []))
         key = (persona, r.links.photo_key(persona), BodyLinks(persona.path, persona), maps)
 
-        def render(work: PageWork, persona: Persona = persona, maps: tuple = maps) -> str:
+        def render(work: PageWork, persona: Persona = persona, maps: tuple[Map, ...] = maps) -> str:
             body = r.markdown.parse(persona.body)
             return r.page(
                 work, "persona.html", persona.name, persona=persona,
