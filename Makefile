@@ -24,7 +24,7 @@ lint: $(STAMP)  ## ruff and mypy, with the settings in pyproject.toml
 	$(BIN)/mypy
 
 bench: $(STAMP)  ## print performance figures (see docs/benchmarks.md)
-	$(BIN)/python -m cjmgen.bench --write docs/benchmark-results.md
+	$(BIN)/python -m tools.bench --write docs/benchmark-results.md
 
 clean:
 	rm -rf site .cjmgen-cache $(VENV) build dist *.egg-info

@@ -1,120 +1,86 @@
-"""The benchmark's generator and runner at a tiny size (no timing is asserted here)."""
+"""The benchmark's runner at a tiny size (no timing is asserted here); it lives outside the package."""
 
 from __future__ import annotations
 
-import filecmp
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from conftest import run
+from conftest import PROJECT
 
-from cjmgen import bench
-from cjmgen.build.pipeline import BuildOptions, build
-from cjmgen.content.project import load_project
+from tools.bench.run import Contender, SizeResult, race
+from tools.bench.timing import Run
 
 
-def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+def _bench(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "tools.bench", *args], capture_output=True, text=True,
+                          timeout=600, cwd=PROJECT)
 
 
-def test_generated_repository_is_deterministic_and_nested(tmp_path: Path) -> None:
-    small = bench.generate(tmp_path / "a", 12, git=False)
-    again = bench.generate(tmp_path / "b", 12, git=False)
-    larger = bench.generate(tmp_path / "c", 15, git=False)
-    assert _tree(small) == _tree(again)  # same seed, same bytes
-    for path, data in _tree(small).items():
-        assert _tree(larger)[path] == data  # map i is the same file at every size
-    assert bench.generate(tmp_path / "d", 12, seed=7, git=False).joinpath("maps/seg1/m00001.md").read_bytes() \
-        != (small / "maps/seg1/m00001.md").read_bytes()
-
-
-def test_generated_repository_passes_check_with_every_lane_filled(tmp_path: Path) -> None:
-    root = bench.generate(tmp_path / "repo", 20)
-    result = run(["check"], root)
-    assert result.exit_code == 0, result.output
-    assert "no problems found" in result.output
-    project = load_project(root)
-    assert not project.diagnostics.items
-    repo = project.repo
-    assert len(repo.maps) == 20 and len(repo.personas) == len(bench.PERSONAS) and repo.channels
-    lanes = ("goals", "actions", "thoughts", "quotes", "touchpoints", "kpis", "obstacles", "triggers",
-             "push", "opportunities", "backstage")
-    for journey_map in repo.maps:
-        assert len(journey_map.stages) == 6
-        for stage in journey_map.stages:
-            assert all(getattr(stage, lane) for lane in lanes), (journey_map.id, stage.id)
-            assert stage.owner and stage.emotion is not None and stage.count
-    languages = {bench.map_spec(i).language for i in range(20)}
-    assert languages == {"ru", "en"}
-    body = (root / bench.map_spec(4).path).read_text(encoding="utf-8")
-    assert "|---|" in body and "\n## " in body  # tables and stage sections
-    assert any(m.state == "future" and m.current for m in repo.maps)
-
-
-def test_parallel_build_gives_the_bytes_of_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    root = bench.generate(tmp_path / "repo", 50)
-    outputs = {}
-    for workers in ("1", "2", "3"):
-        monkeypatch.setenv("CJMGEN_WORKERS", workers)
-        result = build(root, BuildOptions(output=tmp_path / f"site-{workers}", pdf=False))
-        assert result.written and not result.diagnostics, result.diagnostics
-        outputs[workers] = tmp_path / f"site-{workers}"
-    for workers in ("2", "3"):
-        compared = filecmp.dircmp(outputs["1"], outputs[workers])
-        assert _tree(outputs["1"]) == _tree(outputs[workers]), compared.report()
-
-
-def test_unchanged_build_writes_nothing_and_any_change_rebuilds(tmp_path: Path) -> None:
-    root = bench.generate(tmp_path / "repo", 6)
-    first = build(root, BuildOptions(pdf=False))
-    site = root / "site"
-    stamp = (site / "index.html").stat().st_mtime_ns
-    again = build(root, BuildOptions(pdf=False))
-    assert again.written and again.pages == first.pages and again.diagnostics == first.diagnostics
-    assert (site / "index.html").stat().st_mtime_ns == stamp  # nothing was rewritten
-    (site / "stray.txt").write_text("x")  # the output folder changed: a real build replaces it
-    build(root, BuildOptions(pdf=False))
-    assert not (site / "stray.txt").exists()
-    path = root / bench.map_spec(1).path
-    path.write_text(path.read_text(encoding="utf-8").replace("target: 40", "target: 99", 1), encoding="utf-8")
-    changed = build(root, BuildOptions(pdf=False))
-    page = (site / "maps" / f"{bench.map_spec(1).id}.html").read_text(encoding="utf-8")
-    assert changed.written and "99" in page
-    # Content is compared by its bytes: same size, same time, other text still rebuilds.
-    before = path.stat()
-    path.write_text(path.read_text(encoding="utf-8").replace("target: 99", "target: 77", 1), encoding="utf-8")
-    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-    build(root, BuildOptions(pdf=False))
-    assert "77" in (site / "maps" / f"{bench.map_spec(1).id}.html").read_text(encoding="utf-8")
-
-
-def test_bench_runs_at_a_tiny_size(tmp_path: Path) -> None:
+def test_bench_runs_at_a_tiny_size_on_both_corpora(tmp_path: Path) -> None:
     report = tmp_path / "results.md"
     data = tmp_path / "results.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "cjmgen.bench", "--sizes", "3", "--runs", "1", "--no-compare", "--no-pdf",
-         "--no-serve", "--diff-maps", "5", "--work", str(tmp_path / "work"), "--write", str(report),
-         "--json", str(data)],
-        capture_output=True, text=True, timeout=300,
-    )
+    done = _bench("--sizes", "3", "--runs", "1", "--no-compare", "--no-pdf", "--no-serve", "--diff-maps", "5",
+                  "--work", str(tmp_path / "work"), "--write", str(report), "--json", str(data))
     assert done.returncode == 0, done.stderr
     assert "full build" in done.stdout and "3 maps" in done.stdout
-    assert "# Benchmark results" in report.read_text(encoding="utf-8")
-    figures = json.loads(data.read_text(encoding="utf-8"))["sizes"]["3"]
-    assert {"full", "nochange", "onechange", "check", "check_cold"} <= set(figures)
-    search = json.loads(data.read_text(encoding="utf-8"))["search"]["3"]
+    text = report.read_text(encoding="utf-8")
+    assert "# Benchmark results" in text and "python -m tools.bench" in text
+    assert "HTML build, heavy maps" in text and "HTML build, light maps" in text
+    results = json.loads(data.read_text(encoding="utf-8"))
+    for kind in ("sizes", "light"):
+        assert {"full", "nochange", "onechange", "check", "check_cold"} <= set(results[kind]["3"])
+    search = results["search"]["3"]
     assert 0 < search["first_keypress"] < search["one_word_query_at_most"] <= search["whole_index"]
-    assert "first keypress" in report.read_text(encoding="utf-8")
+    assert "first keypress" in text
+    assert "Review (`cjmgen diff`, 5 maps, 5 changed)" in text
+
+
+def test_light_maps_are_timed_against_the_floor(tmp_path: Path) -> None:
+    done = _bench("--sizes", "2", "--runs", "1", "--corpus", "light", "--no-pdf", "--no-serve", "--no-diff",
+                  "--work", str(tmp_path / "work"))
+    assert done.returncode == 0, done.stderr
+    assert "HTML build, light maps" in done.stdout and "heavy maps" not in done.stdout
+    assert "| Python floor" in done.stdout and "| cjmgen ÷ floor (target ≤ 2) |" in done.stdout
+    assert "MkDocs" not in done.stdout.split("### HTML build", 1)[1]  # compared on the heavy maps only
+
+
+def test_unknown_corpus_is_a_usage_error() -> None:
+    done = _bench("--corpus", "medium")
+    assert done.returncode == 2 and "unknown corpus medium" in done.stderr
+
+
+def test_side_by_side_times_two_checkouts_alternately(tmp_path: Path) -> None:
+    """The same checkout on both sides: every scenario has a figure for each, and the table says so."""
+    out = tmp_path / "sbs.md"
+    done = _bench("--baseline", str(PROJECT), "--sizes", "2", "--runs", "2", "--corpus", "light",
+                  "--work", str(tmp_path / "work"), "--write", str(out))
+    assert done.returncode == 0, done.stderr
+    table = out.read_text(encoding="utf-8")
+    rows = [line for line in table.splitlines() if line.startswith("| light | 2 |")]
+    assert [row.split(" | ")[2] for row in rows] == [
+        "cold build", "no-change rebuild", "one-map edit", "serve: save → page", "serve: rebuild"]
+    for row in rows:
+        cells = row.strip("| ").split(" | ")
+        assert cells[3].endswith(" s") or cells[3].endswith(" ms"), row
+        assert cells[4].endswith(" s") or cells[4].endswith(" ms"), row
+        assert cells[5].endswith("%") or cells[5].endswith("✅") or cells[5].endswith("❌"), row
+    log = done.stderr
+    assert log.index("round 1 of 2") < log.index("round 2 of 2")
+    blocks = [line.split(": ", 1)[1] for line in log.splitlines() if "'s serve, saves" in line]
+    assert blocks == ["baseline's serve, saves 1 of 2", "this checkout's serve, saves 1 of 2",
+                      "this checkout's serve, saves 2 of 2", "baseline's serve, saves 2 of 2"]
+    assert not list((tmp_path / "work").glob("sbs-light-2-*"))  # each side's copy removed
+
+
+def test_a_baseline_that_is_no_checkout_is_refused(tmp_path: Path) -> None:
+    done = _bench("--baseline", str(tmp_path), "--sizes", "2", "--work", str(tmp_path / "work"))
+    assert done.returncode == 1 and "is not a cjmgen checkout" in done.stderr
 
 
 def test_each_round_runs_every_contender_in_turn() -> None:
     """A burst of load then slows every tool of a round, not every run of one."""
-    from cjmgen.bench import Contender, Run, SizeResult, race
-
     order: list[str] = []
 
     def contender(key: str) -> Contender:
@@ -126,3 +92,12 @@ def test_each_round_runs_every_contender_in_turn() -> None:
     assert order == ["prepare full 0", "full", "prepare floor 0", "floor",
                      "prepare full 1", "full", "prepare floor 1", "floor"]
     assert result.figures["full"].values == [0.5, 0.5] and result.figures["floor"].peak_rss == 10.0
+
+
+def test_the_benchmark_is_not_part_of_the_package() -> None:
+    """Editing the benchmark must not change cjmgen's code stamp (every .py file of the package)."""
+    package = PROJECT / "cjmgen"
+    assert not list(package.rglob("bench*.py"))
+    for path in package.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "tools.bench" not in text and "import tools" not in text, path

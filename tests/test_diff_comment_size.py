@@ -9,18 +9,18 @@ from conftest import run
 from review_pr import make_pull_request
 from test_diff_helpers import commit, git, init
 
-from cjmgen.review.history import _bench_map
+from tools.bench.corpus import review_map
 
 PERSONA = "---\nname: Anna, 32\n---\n"
 
 
 def test_a_comment_over_the_limit_keeps_details_that_fit_and_names_what_it_left_out(tmp_path: Path) -> None:
-    maps = {f"maps/team/journey-{n:02d}.md": _bench_map(n, 0) for n in range(55)}
+    maps = {f"maps/team/journey-{n:02d}.md": review_map(n, 0) for n in range(55)}
     root = init(tmp_path / "repo", {"maps/personas/anna.md": PERSONA, **maps})
     commit(root, "55 journeys", "2026-10-01T10:00:00+00:00")
     git(root, "checkout", "-q", "-b", "feature")
     commit(root, "Every KPI after the quarter", "2026-10-02T10:00:00+00:00",
-           {path: _bench_map(n, 1) for n, path in enumerate(maps)})
+           {path: review_map(n, 1) for n, path in enumerate(maps)})
     report = "https://ci.example.com/acme/maps/actions/runs/42"
     result = run(["diff", "main", "feature", "--format", "markdown", "--full-report", report], root)
     assert result.exit_code == 0, result.output

@@ -12,7 +12,7 @@ import pytest
 from conftest import simple_map
 
 import cjmgen.incremental.parse_cache as parse_cache
-from cjmgen import bench
+from tools.bench import corpus
 from cjmgen.build.pipeline import BuildOptions, build
 from cjmgen.config import load_config
 from cjmgen.content.model import Map, Stage
@@ -70,7 +70,7 @@ def cached_maps(root: Path) -> dict[str, Map]:
 
 
 def test_a_skeleton_reads_as_the_whole_map(tmp_path: Path) -> None:
-    root = bench.generate(tmp_path / "repo", 3)
+    root = corpus.generate(tmp_path / "repo", 3)
     assert build(root, BuildOptions(pdf=False)).written  # writes the parse cache
     config = load_config(root, Diagnostics())
     sources = read_sources(config)
@@ -90,7 +90,7 @@ def test_a_skeleton_reads_as_the_whole_map(tmp_path: Path) -> None:
 
 
 def test_a_skeleton_compares_hashes_and_pickles_as_the_whole(tmp_path: Path) -> None:
-    root = bench.generate(tmp_path / "repo", 2)
+    root = corpus.generate(tmp_path / "repo", 2)
     assert build(root, BuildOptions(pdf=False)).written
     config = load_config(root, Diagnostics())
     sources = read_sources(config)
@@ -106,13 +106,13 @@ def test_a_skeleton_compares_hashes_and_pickles_as_the_whole(tmp_path: Path) -> 
 
 def test_a_rebuild_loads_only_the_maps_whose_pages_it_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CJMGEN_WORKERS", "1")  # the loads are counted in this process
-    root = bench.generate(tmp_path / "repo", 30)
+    root = corpus.generate(tmp_path / "repo", 30)
     assert build(root, BuildOptions(pdf=False)).written
     loaded = count_loads(monkeypatch)
-    bench._edit_one_map(root, 1)
+    corpus.edit_one_map(root, 1)
     result = build(root, BuildOptions(pdf=False))
     assert result.written and result.pages > 30
-    edited = bench.map_spec(1).path
+    edited = corpus.map_spec(1).path
     # The edited map is parsed again; of the others only maps that show it load (related).
     assert edited not in loaded and len(loaded) <= 3, loaded
 

@@ -408,7 +408,7 @@ def test_bench_maps_fit_in_one_layout_and_never_overflow(tmp_path: Path) -> None
     m00024 used to drop its whole grid below the side column onto a second page (a WeasyPrint
     rounding tie, see document.PRINT_FIXES); m00000 and m00004 sit at the two ends of the window.
     """
-    from cjmgen.bench import generate
+    from tools.bench.corpus import generate
     from cjmgen.pdf.engine import ACCEPT_FILL
     from cjmgen.pdf.pool import render_jobs
 

@@ -22,6 +22,7 @@ def test_wheel_contains_themes_and_builds_a_site(tmp_path: Path) -> None:
     assert "cjmgen/themes/default/templates/map.html" in names
     assert "cjmgen/themes/default/static/style.css" in names
     assert {"cjmgen/i18n/catalogs/en.yml", "cjmgen/i18n/catalogs/ru.yml"} <= set(names)  # every label and phrase
+    assert not [n for n in names if "bench" in n or n.startswith("tools/")]  # the product only
 
     target = tmp_path / "installed"
     subprocess.run(

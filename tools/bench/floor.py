@@ -5,7 +5,7 @@ markdown-it-py (tables on, as in cjmgen), fill one small Jinja template that
 prints each stage's fields, and write one HTML file per source file. One
 process, no checks, no cross-references, no navigation.
 
-    python bench/floor.py CONTENT_DIR OUTPUT_DIR
+    python tools/bench/floor.py CONTENT_DIR OUTPUT_DIR
 """
 
 from __future__ import annotations

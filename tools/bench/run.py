@@ -1,10 +1,14 @@
 """Benchmark: synthetic map repositories, timed against MkDocs, Hugo and a Python floor.
 
-    python -m cjmgen.bench                      # 100, 1,000 and 5,000 maps, every figure
-    python -m cjmgen.bench --sizes 100 --runs 1 --no-compare --no-pdf --no-serve
-    python -m cjmgen.bench --write docs/benchmark-results.md
+    python -m tools.bench                      # 100, 1,000 and 5,000 maps, every figure
+    python -m tools.bench --sizes 100 --runs 1 --no-compare --no-pdf --no-serve
+    python -m tools.bench --write docs/benchmark-results.md
+    python -m tools.bench --baseline ../old-checkout --sizes 300,1000   # side by side
 
-The repositories are generated from a seed (the same seed gives the same
+Run from the repository's top folder. The benchmark is not part of the cjmgen
+package: editing it changes no user's cache.
+
+The repositories (tools/bench/corpus.py) are generated from a seed (the same seed gives the same
 bytes; map `i` is the same file at every size), made into a git repository
 with one commit of a fixed date, and built with the real `cjmgen` command in a
 subprocess, so that times include start-up and peak memory is the process's
@@ -19,8 +23,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -32,375 +34,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-SEED = 2026
-COMMIT_DATE = "2026-10-01T12:00:00+00:00"  # the build's "as of": reviewed dates stay fresh
-REPO_ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = REPO_ROOT / "bench"  # MkDocs config, Hugo layout, the Python floor (source tree only)
+import cjmgen
+from tools.bench.corpus import CORPORA, edit_one_map, generate, map_spec
+from tools.bench.sidebyside import side_by_side
+from tools.bench.timing import BenchError, Figure, Run, checked, remove, repeat, run
 
-# --- the synthetic repository ---------------------------------------------------------
-
-STAGE_IDS = ("awareness", "evaluation", "deal", "delivery", "experience", "loyalty")
-STAGE_NAMES = {
-    "ru": ("Осведомлённость", "Оценка и выбор", "Сделка", "Доставка", "Опыт использования", "Лояльность"),
-    "en": ("Awareness", "Evaluation", "Deal", "Delivery", "Experience", "Loyalty"),
-}
-CHANNELS = (
-    ("search-ads", "Поисковая реклама", "online"), ("context-ads", "Реклама в РСЯ", "online"),
-    ("seo", "Органический поиск", "online"), ("website", "Website", "online"),
-    ("mobile-site", "Мобильная версия сайта", "online"), ("app", "Mobile app", "online"),
-    ("vk", "Сообщество ВКонтакте", "online"), ("telegram", "Telegram-канал", "online"),
-    ("email", "Email", "online"), ("sms", "SMS-уведомления", "online"),
-    ("chat", "Онлайн-чат", "online"), ("reviews", "Отзывы", "online"),
-    ("marketplace", "Marketplace", "online"), ("phone", "Звонок в магазин", "offline"),
-    ("call-center", "Колл-центр", "offline"), ("showroom", "Шоурум", "offline"),
-    ("courier", "Доставка и сборка", "offline"), ("pickup", "Pick-up point", "offline"),
-    ("partner", "Partner store", "offline"), ("event", "Выставка", "offline"),
-)
-PERSONAS = (
-    ("anna", "Анна, 29", "Менеджер проектов в IT-компании", "ru"),
-    ("sergey", "Сергей, 41", "Владелец небольшого бизнеса", "ru"),
-    ("galina", "Галина, 63", "Пенсионерка, покупает для дачи", "ru"),
-    ("irina", "Ирина, 35", "Дизайнер интерьеров", "ru"),
-    ("oleg", "Олег, 24", "Студент, снимает квартиру", "ru"),
-    ("marina", "Марина, 47", "Закупщик офисной мебели", "ru"),
-    ("kate", "Kate, 31", "Relocated engineer furnishing a flat", "en"),
-    ("tom", "Tom, 52", "Facilities manager of a bank branch", "en"),
-    ("lucy", "Lucy, 27", "First-time home buyer", "en"),
-    ("raj", "Raj, 38", "Small hotel owner", "en"),
-    ("mia", "Mia, 45", "Architect who specifies furniture", "en"),
-    ("ben", "Ben, 33", "Remote worker equipping a home office", "en"),
-)
-OWNERS = {
-    "ru": ("Маркетинг", "Отдел e-commerce", "Отдел продаж", "Логистика", "Клиентский сервис", "Колл-центр"),
-    "en": ("Marketing", "E-commerce", "Sales", "Logistics", "Customer service", "Contact centre"),
-}
-SEGMENTS = {
-    "ru": ("Мобильные посетители из поиска", "Покупатели в шоуруме", "Корпоративные клиенты", "Дачники"),
-    "en": ("Mobile search visitors", "Showroom walk-ins", "Corporate buyers", "Hotel owners"),
-}
-WORDS = {
-    "ru": (
-        "клиент", "диван", "доставка", "заказ", "цена", "отзыв", "ткань", "размер", "срок", "менеджер",
-        "корзина", "звонок", "скидка", "каталог", "фото", "шоурум", "оплата", "сборка", "гарантия", "подборка",
-    ),
-    "en": (
-        "customer", "sofa", "delivery", "order", "price", "review", "fabric", "size", "date", "manager",
-        "basket", "call", "discount", "catalogue", "photo", "showroom", "payment", "assembly", "warranty", "bundle",
-    ),
-}
-VERBS = {
-    "ru": ("ищет", "сравнивает", "проверяет", "ждёт", "выбирает", "читает", "оформляет", "обсуждает"),
-    "en": ("searches for", "compares", "checks", "waits for", "chooses", "reads about", "orders", "discusses"),
-}
-SOURCES = {
-    "ru": ("интервью с клиентами, март 2026", "Яндекс Метрика, I квартал 2026", "CRM, апрель 2026"),
-    "en": ("customer interviews, March 2026", "web analytics, Q1 2026", "CRM export, April 2026"),
-}
-RATES = (20, 25, 40, 50, 60, 75, 80)
-
-
-@dataclass(frozen=True)
-class MapSpec:
-    number: int
-    language: str
-    segment: str
-    folder: str
-    persona: str
-
-    @property
-    def id(self) -> str:
-        return f"{self.folder}/m{self.number:05d}"
-
-    @property
-    def path(self) -> str:
-        return f"maps/{self.id}.md"
-
-
-def map_spec(number: int) -> MapSpec:
-    language = "ru" if number % 3 else "en"  # two thirds Russian, one third English
-    segment_index = number % 4
-    persona = [p for p in PERSONAS if p[3] == language][number % 6][0]
-    return MapSpec(number, language, SEGMENTS[language][segment_index], f"seg{segment_index}", persona)
-
-
-def _phrase(rng: random.Random, language: str, words: int = 6) -> str:
-    pool = WORDS[language]
-    text = " ".join(rng.choice(pool) for _ in range(words))
-    return f"{text[0].upper()}{text[1:]} {rng.choice(VERBS[language])} {rng.choice(pool)}"
-
-
-def _yaml_text(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _items(rng: random.Random, language: str, count: int, sourced: bool = True) -> str:
-    lines = []
-    for index in range(count):
-        text = _phrase(rng, language)
-        if sourced and index == 0:
-            lines.append(f"      - text: {_yaml_text(text)}\n        source: {_yaml_text(rng.choice(SOURCES[language]))}\n")
-        else:
-            lines.append(f"      - {_yaml_text(text)}\n")
-    return "".join(lines)
-
-
-def _counts(rng: random.Random) -> tuple[list[int], list[int]]:
-    counts = [rng.choice((100_000, 200_000, 400_000, 800_000))]
-    rates = []
-    for _ in range(len(STAGE_IDS) - 1):
-        rate = rng.choice(RATES)
-        rates.append(rate)
-        counts.append(round(counts[-1] * rate / 100))
-    return counts, rates
-
-
-def map_text(spec: MapSpec, total: int, seed: int = SEED) -> str:
-    """One map: six stages with every lane filled, and a Markdown body with stage sections."""
-    rng = random.Random(seed * 1_000_003 + spec.number)
-    lang = spec.language
-    names = STAGE_NAMES[lang]
-    counts, rates = _counts(rng)
-    future = spec.number % 10 == 9 and spec.number >= 1
-    header = [
-        f"title: {_yaml_text(('Путь клиента' if lang == 'ru' else 'Customer journey') + f' №{spec.number}: ' + _phrase(rng, lang, 3))}",
-        f"persona: {spec.persona}",
-        f"segment: {_yaml_text(spec.segment)}",
-        f"state: {'future' if future else 'current'}",
-        "status: published",
-        f"owner: {_yaml_text(OWNERS[lang][spec.number % 6])}",
-        f"tags: [{lang}, seg{spec.number % 4}, {'b2c' if spec.number % 2 else 'b2b'}]",
-        f"reviewed: 2026-{6 + spec.number % 4:02d}-{1 + spec.number % 28:02d}",
-    ]
-    if future:
-        header.append(f"current: {map_spec(spec.number - 1).id}")
-    if spec.number > 0:
-        header.append(f"related: [{map_spec(spec.number - 1).id}]")
-    if spec.number % 5 == 0:
-        header.append(f"description: {_yaml_text(_phrase(rng, lang, 10))}")
-    stages = []
-    for index, stage_id in enumerate(STAGE_IDS):
-        channel_ids = rng.sample([c[0] for c in CHANNELS], 3)
-        unit = "₽" if lang == "ru" else "EUR"
-        stage = [
-            f"  - id: {stage_id}",
-            f"    name: {names[index]}",
-            "    goals:\n" + _items(rng, lang, 2).rstrip("\n"),
-            "    actions:\n" + _items(rng, lang, 3).rstrip("\n"),
-            "    thoughts:\n" + _items(rng, lang, 2, sourced=False).rstrip("\n"),
-            "    quotes:\n" + _items(rng, lang, 1).rstrip("\n"),
-            "    touchpoints:\n"
-            f"      - {channel_ids[0]}\n"
-            f"      - {{channel: {channel_ids[1]}, name: {_yaml_text(_phrase(rng, lang, 2))}}}\n"
-            f"      - {{channel: {channel_ids[2]}, name: {_yaml_text(_phrase(rng, lang, 2))}, source: {_yaml_text(SOURCES[lang][0])}}}",
-            f"    emotion: {rng.randint(-2, 2)}",
-            "    kpis:\n"
-            f"      - {{name: {_yaml_text(_phrase(rng, lang, 2))}, value: {rng.randint(2, 9)}%, target: {rng.randint(5, 12)}%}}\n"
-            f"      - {{name: {_yaml_text(_phrase(rng, lang, 2))}, value: {rng.randint(20, 60)}, target: {rng.randint(15, 50)}, unit: {unit}, better: lower}}\n"
-            f"      - {{name: NPS, value: {rng.randint(-10, 60)}, target: 40, source: {_yaml_text(SOURCES[lang][2])}}}",
-            "    obstacles:\n" + _items(rng, lang, 3).rstrip("\n"),
-            "    triggers:\n" + _items(rng, lang, 2, sourced=False).rstrip("\n"),
-            f"    push: {_yaml_text(_phrase(rng, lang, 5))}",
-            "    opportunities:\n" + _items(rng, lang, 3).rstrip("\n"),
-            "    backstage:\n" + _items(rng, lang, 2, sourced=False).rstrip("\n"),
-            f"    owner: {_yaml_text(OWNERS[lang][index])}",
-            "    choice_factors:\n" + _items(rng, lang, 2, sourced=False).rstrip("\n"),
-            f"    count: {counts[index]}",
-        ]
-        if index < len(rates):
-            stage.append(f"    conversion: {rates[index]}%")
-        if stage_id == "loyalty":
-            stage.append("    next: [deal]")  # a loop back: repeat purchases
-        stages.append("\n".join(stage))
-    return "---\n" + "\n".join(header) + "\nstages:\n" + "\n\n".join(stages) + "\n---\n" + _body(rng, spec, counts, rates)
-
-
-def _body(rng: random.Random, spec: MapSpec, counts: list[int], rates: list[int]) -> str:
-    lang = spec.language
-    names = STAGE_NAMES[lang]
-    research, sources, step = ("Исследование", "Источники", "Этап") if lang == "ru" else ("Research", "Sources", "Stage")
-    reached, conv = ("Достигли", "Конверсия") if lang == "ru" else ("Reached", "Conversion")
-    parts = [
-        f"{_phrase(rng, lang, 12)}. **{_phrase(rng, lang, 3)}**, {_phrase(rng, lang, 8)}.\n"
-        f"{_phrase(rng, lang, 10)} — `{rng.randint(10, 99)}%`.\n",
-        f"## {research}\n",
-        f"| {step} | {reached} | {conv} |\n|---|---:|---:|\n"
-        + "".join(
-            f"| {names[i]} | {counts[i]:,} | {str(rates[i]) + '%' if i < len(rates) else '—'} |\n"
-            for i in range(len(STAGE_IDS))
-        ),
-    ]
-    if spec.number > 0:
-        previous = map_spec(spec.number - 1)
-        relative = os.path.relpath(previous.path, os.path.dirname(spec.path)).replace(os.sep, "/")
-        parts.append(f"See also [{previous.id}]({relative}) and [the persona](../personas/{spec.persona}.md).\n")
-    for index in sorted(rng.sample(range(len(STAGE_IDS)), 3)):
-        parts.append(f"## {names[index]}\n")
-        parts.append(f"{_phrase(rng, lang, 14)}. *{_phrase(rng, lang, 4)}*; {_phrase(rng, lang, 9)}.\n")
-        parts.append("".join(f"- {_phrase(rng, lang, 5)}\n" for _ in range(3)))
-        if index % 2 == 0:
-            parts.append(
-                "| # | " + ("Что мешало | Назвали" if lang == "ru" else "What got in the way | Mentioned") + " |\n"
-                "|---|---|---:|\n"
-                + "".join(f"| {n} | {_phrase(rng, lang, 4)} | {rng.randint(1, 12)} of 12 |\n" for n in range(1, 4))
-            )
-    parts.append(f"## {sources}\n" + "".join(f"- {s}\n" for s in SOURCES[lang]))
-    return "\n".join(parts)
-
-
-def persona_text(persona: tuple[str, str, str, str], seed: int = SEED) -> str:
-    pid, name, role, lang = persona
-    rng = random.Random(f"{seed}:{pid}")
-    channels = sorted(rng.sample([c[0] for c in CHANNELS], 5))
-    who = "Кто это" if lang == "ru" else "Who"
-    return (
-        f"---\nname: {_yaml_text(name)}\nrole: {_yaml_text(role)}\n"
-        f"quote: {_yaml_text(_phrase(rng, lang, 8))}\n"
-        "goals:\n" + _items(rng, lang, 3).replace("      ", "  ")
-        + "needs:\n" + _items(rng, lang, 3, sourced=False).replace("      ", "  ")
-        + "pains:\n" + _items(rng, lang, 2).replace("      ", "  ")
-        + f"channels: [{', '.join(channels)}]\n---\n"
-        f"{_phrase(rng, lang, 14)}.\n\n## {who}\n{_phrase(rng, lang, 20)}.\n\n"
-        + "".join(f"- {_phrase(rng, lang, 6)}\n" for _ in range(4))
-    )
-
-
-def channels_text() -> str:
-    return "".join(
-        f"{cid}:\n  name: {_yaml_text(name)}\n  kind: {kind}\n  description: {_yaml_text(name + ' — ' + cid)}\n"
-        for cid, name, kind in CHANNELS
-    )
-
-
-CONFIG = """\
-title: Benchmark — карты пути клиента
-language: ru
-base_url: /cjm/
-content_dir: maps
-output_dir: site
-stale_after_days: 365
-lanes: {choice_factors: Факторы выбора}
-pdf: {page_size: A3 landscape}
-"""
-
-
-def generate(root: Path, maps: int, seed: int = SEED, git: bool = True) -> Path:
-    """Write a repository of `maps` maps (plus personas and channels) into `root`; deterministic."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "cjmgen.yml").write_text(CONFIG, encoding="utf-8")
-    content = root / "maps"
-    (content / "personas").mkdir(parents=True, exist_ok=True)
-    (content / "channels.yml").write_text(channels_text(), encoding="utf-8")
-    for persona in PERSONAS:
-        (content / "personas" / f"{persona[0]}.md").write_text(persona_text(persona, seed), encoding="utf-8")
-    for number in range(maps):
-        spec = map_spec(number)
-        target = root / spec.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(map_text(spec, maps, seed), encoding="utf-8")
-    (root / ".gitignore").write_text("site/\n.cjmgen-cache/\n", encoding="utf-8")
-    if git:
-        _git(root, "init", "-q", "-b", "main")
-        _git(root, "add", "-A")
-        _git(root, "commit", "-q", "-m", "synthetic maps")
-    return root
-
-
-def _git(root: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
-           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com",
-           "GIT_AUTHOR_DATE": COMMIT_DATE, "GIT_COMMITTER_DATE": COMMIT_DATE}
-    subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True)
-
-
-# --- running and timing ---------------------------------------------------------------
-
-
-@dataclass
-class Run:
-    seconds: float
-    rss_mib: float  # the peak resident set of the process (and of any child it waited for)
-    code: int
-    stderr: str
-
-
-def run(command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Run:
-    """Run a command to its end; wall time and the peak RSS from `wait4`, for this child only."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert proc.stderr is not None
-    err = proc.stderr.read()
-    proc.stderr.close()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, err.decode("utf-8", "replace"))
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BENCH_DIR = Path(__file__).resolve().parent  # MkDocs configs, the Hugo layout, the Python floor
 
 
 def cjmgen_command() -> list[str]:
     script = Path(sys.executable).parent / "cjmgen"
     return [str(script)] if script.exists() else [sys.executable, "-m", "cjmgen"]
 
-
-@dataclass
-class Figure:
-    """Several runs of one measurement; the median is what the table shows."""
-
-    values: list[float] = field(default_factory=list)
-    rss: list[float] = field(default_factory=list)
-    load: list[float] = field(default_factory=list)
-    note: str = ""
-
-    def add(self, seconds: float, rss: float = 0.0) -> None:
-        self.values.append(seconds)
-        self.rss.append(rss)
-        self.load.append(os.getloadavg()[0])
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.values) if self.values else float("nan")
-
-    @property
-    def peak_rss(self) -> float:
-        return max(self.rss) if self.rss else float("nan")
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"median": self.median, "runs": self.values, "rss_mib": self.rss, "load": self.load,
-                "note": self.note}
-
-
-class BenchError(Exception):
-    """A measured command failed: the benchmark would compare the wrong thing."""
-
-
-def checked(result: Run, what: str) -> Run:
-    if result.code != 0:
-        raise BenchError(f"{what} failed with exit code {result.code}:\n{result.stderr[-2000:]}")
-    return result
-
-
-def repeat(runs: int, prepare: Callable[[int], None], measure: Callable[[], Run], what: str) -> Figure:
-    figure = Figure()
-    for index in range(runs):
-        prepare(index)
-        result = checked(measure(), what)
-        figure.add(result.seconds, result.rss_mib)
-    return figure
-
-
-def _rm(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def _edit_one_map(root: Path, index: int) -> None:
-    """Change one KPI target (the first stage's NPS) and add a line to the body of map 1: a
-    real one-map edit, a different one for each `index`. (Until the eighth round only the
-    first edit changed the target; later ones appended its text to the body.)"""
-    path = root / map_spec(1).path
-    text = path.read_text(encoding="utf-8")
-    text, found = re.subn(r"(\{name: NPS, value: -?\d+, target: )\d+", rf"\g<1>{41 + index}", text, count=1)
-    assert found, "the generated map has an NPS KPI"
-    head, sep, last = text.rpartition("\n- ")  # a line before the body's last list item
-    path.write_text(f"{head}\n- edited {index}{sep}{last}" if sep else f"{text}\nedited {index}\n", encoding="utf-8")
 
 
 # --- one size: cjmgen and the three others on the same content ----------------------------
@@ -409,6 +55,7 @@ def _edit_one_map(root: Path, index: int) -> None:
 @dataclass
 class SizeResult:
     maps: int
+    corpus: str = "heavy"
     figures: dict[str, Figure] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     search: dict[str, int] = field(default_factory=dict)  # search_load() of the built site
@@ -461,13 +108,20 @@ def race(contenders: list[Contender], runs: int, result: SizeResult, log: Callab
             result.figures.setdefault(contender.key, Figure()).add(measured.seconds, measured.rss_mib)
 
 
-def bench_size(work: Path, maps: int, runs: int, compare: bool, log: Callable[[str], None]) -> SizeResult:
-    root = work / f"repo-{maps}"
+def corpus_repo(work: Path, corpus: str, maps: int, log: Callable[[str], None]) -> Path:
+    """The generated repository of a corpus and size in `work`, made on first use."""
+    root = work / f"repo-{maps}" if corpus == "heavy" else work / f"repo-{corpus}-{maps}"
     if not (root / ".git").is_dir():
-        _rm(root)
-        log(f"generating {maps} maps in {root}")
-        generate(root, maps)
-    result = SizeResult(maps)
+        remove(root)
+        log(f"generating {maps} {corpus} maps in {root}")
+        generate(root, maps, corpus=corpus)
+    return root
+
+
+def bench_size(work: Path, maps: int, runs: int, compare: bool, log: Callable[[str], None],
+               corpus: str = "heavy") -> SizeResult:
+    root = corpus_repo(work, corpus, maps, log)
+    result = SizeResult(maps, corpus)
     cjm = cjmgen_command()
     build = [*cjm, "-C", str(root), "build", "--no-pdf"]
     check = [*cjm, "-C", str(root), "check"]
@@ -477,35 +131,36 @@ def bench_size(work: Path, maps: int, runs: int, compare: bool, log: Callable[[s
     no_key = work / "no-key-home"  # never created: `check` makes no key, so reads no cache
 
     def clean(_: int) -> None:  # a first build: no site, no cache, the map as generated
-        _rm(root / "site")
-        _rm(root / ".cjmgen-cache")
+        remove(root / "site")
+        remove(root / ".cjmgen-cache")
         edited.write_bytes(original)
 
     contenders = [
         Contender("full", "cjmgen build", clean, lambda: run(build)),
         Contender("nochange", "cjmgen build (no change)", lambda _: None, lambda: run(build)),
-        Contender("onechange", "cjmgen build (one map changed)", lambda i: _edit_one_map(root, i), lambda: run(build)),
+        Contender("onechange", "cjmgen build (one map changed)", lambda i: edit_one_map(root, i), lambda: run(build)),
         Contender("check", "cjmgen check", lambda _: None, lambda: run(check)),
         # In CI on a clean clone: no signing key, so no parse cache to read.
         Contender("check_cold", "cjmgen check (no parse cache)", lambda _: None,
                   lambda: run(check, env={**os.environ, "XDG_CACHE_HOME": str(no_key)})),
     ]
     if compare:
-        contenders += other_contenders(work, root, maps, result, log)
+        # The light maps are timed against the floor alone: MkDocs and Hugo are compared on the heavy ones.
+        contenders += other_contenders(work, root, maps, result, log, only_floor=corpus != "heavy")
     try:
         race(contenders, runs, result, log)
     finally:
         edited.write_bytes(original)
         run(build)
-        _rm(work / f"md-{maps}" / "out")
+        remove(work / f"md-{root.name}" / "out")
     result.search = search_load(root / "site")
     return result
 
 
 def other_contenders(work: Path, root: Path, maps: int, result: SizeResult,
-                     log: Callable[[str], None]) -> list[Contender]:
+                     log: Callable[[str], None], only_floor: bool = False) -> list[Contender]:
     """The Python floor, MkDocs and Hugo on copies of the same Markdown files."""
-    copy = work / f"md-{maps}"
+    copy = work / f"md-{root.name}"
     if not copy.is_dir():
         shutil.copytree(root / "maps", copy / "docs", ignore=shutil.ignore_patterns("*.yml"))
         (copy / "docs" / "index.md").write_text("# Maps\n", encoding="utf-8")
@@ -513,10 +168,12 @@ def other_contenders(work: Path, root: Path, maps: int, result: SizeResult,
     found: list[Contender] = []
     floor = BENCH_DIR / "floor.py"
     if floor.is_file():
-        found.append(Contender("floor", "Python floor", lambda _: _rm(out), lambda: run(
+        found.append(Contender("floor", "Python floor", lambda _: remove(out), lambda: run(
             [sys.executable, str(floor), str(copy / "docs"), str(out)])))
     else:
-        result.notes.append("Python floor: bench/floor.py not found (run from the source tree)")
+        result.notes.append("Python floor: tools/bench/floor.py not found (run from the source tree)")
+    if only_floor:
+        return found
     mkdocs = mkdocs_command(work.parent if work.name == "work" else work, log)
     if mkdocs is not None and (BENCH_DIR / "mkdocs.yml").is_file():
         for key, name in (("mkdocs", "mkdocs.yml"), ("mkdocs_stock", "mkdocs-stock.yml")):
@@ -528,14 +185,14 @@ def other_contenders(work: Path, root: Path, maps: int, result: SizeResult,
             config = copy / name
             config.write_text((BENCH_DIR / name).read_text(encoding="utf-8").format(
                 docs_dir=copy / "docs", site_dir=out), encoding="utf-8")
-            found.append(Contender(key, f"MkDocs ({name})", lambda _: _rm(out), lambda config=config: run(
+            found.append(Contender(key, f"MkDocs ({name})", lambda _: remove(out), lambda config=config: run(
                 [*mkdocs, "build", "--quiet", "-f", str(config)])))
     else:
         result.notes.append("MkDocs: not available (pip install into .bench-venv failed?); column skipped")
     hugo = shutil.which("hugo")
     if hugo is not None and (BENCH_DIR / "hugo").is_dir():
         hugo_cache = copy / "hugo-cache"
-        found.append(Contender("hugo", "Hugo", lambda _: (_rm(out), _rm(hugo_cache)), lambda: run(
+        found.append(Contender("hugo", "Hugo", lambda _: (remove(out), remove(hugo_cache)), lambda: run(
             [hugo, "--quiet", "-s", str(BENCH_DIR / "hugo"), "--contentDir", str(copy / "docs"),
              "-d", str(out), "--cacheDir", str(hugo_cache)])))
     else:
@@ -586,7 +243,7 @@ def bench_pdf(work: Path, maps: int, runs: int, log: Callable[[str], None]) -> d
 
     root = work / f"pdf-{maps}"
     if not (root / ".git").is_dir():
-        _rm(root)
+        remove(root)
         generate(root, maps)
     options = BuildOptions()
     config = effective_config(root, options, Diagnostics())
@@ -632,11 +289,11 @@ def bench_pdf(work: Path, maps: int, runs: int, log: Callable[[str], None]) -> d
         assert not outcome.rendered, "a cached PDF was rendered again"
     # The real command: a full build with PDFs, then a no-change rebuild (zero renders).
     cjm = [*cjmgen_command(), "-C", str(root), "build"]
-    _rm(root / "site")
-    _rm(root / ".cjmgen-cache")
+    remove(root / "site")
+    remove(root / ".cjmgen-cache")
     first = checked(run(cjm), "cjmgen build (PDF)")
     again = checked(run(cjm), "cjmgen build (PDF, no change)")
-    _edit_one_map(root, 0)  # its PDF and its handout volume render; the others come from the cache
+    edit_one_map(root, 0)  # its PDF and its handout volume render; the others come from the cache
     edited = checked(run(cjm), "cjmgen build (PDF, one map changed)")
     out.update(
         floor=floor, serial=serial, parallel=parallel, cached=cached, attempts=attempts,
@@ -697,7 +354,7 @@ def bench_serve(work: Path, maps: int, runs: int, log: Callable[[str], None]) ->
             waiter.start()
             time.sleep(0.05)
             saved = time.perf_counter()
-            _edit_one_map(root, index)
+            edit_one_map(root, index)
             waiter.join(35)
             if "t" not in done or not done.get("ok"):
                 raise BenchError("serve: the edited page never reached the browser")
@@ -749,14 +406,14 @@ def bench_diff(work: Path, maps: int) -> dict[str, float]:
     instead of 0.05-0.1 s)."""
     import gc
 
-    from cjmgen.review.history import bench_diff as measure
+    from tools.bench.review import bench_diff as measure
 
     gc.collect()
     gc.freeze()
     root = work / f"diff-{maps}"
-    _rm(root)
+    remove(root)
     result = measure(root, maps, changed=min(20, maps))
-    _rm(root)
+    remove(root)
     return result
 
 
@@ -783,13 +440,46 @@ def _ratio(a: Figure | None, b: Figure | None) -> float:
     return a.median / b.median
 
 
-def report(results: list[SizeResult], extra: dict[str, Any], runs: int) -> str:
-    """The results as Markdown: one table per topic, each target marked met or missed."""
+CORPUS_TITLES = {
+    "heavy": "heavy maps (about 26 KB each, most of it YAML)",
+    "light": "light maps (about 8 KB each, short items in every lane)",
+}
+
+
+def _table(results: list[SizeResult]) -> tuple[str, Callable[[str, Callable[[SizeResult], str]], str]]:
+    """The head of a table with a column per size, and a row maker that leaves out a row with no figure."""
     sizes = [r.maps for r in results]
     head = "| | " + " | ".join(f"{n:,} maps" for n in sizes) + " |\n|---|" + "---:|" * len(sizes) + "\n"
 
     def row(label: str, cell: Callable[[SizeResult], str]) -> str:
-        return f"| {label} | " + " | ".join(cell(r) for r in results) + " |\n"
+        cells = [cell(r) for r in results]
+        return "" if all(c == "—" for c in cells) else f"| {label} | " + " | ".join(cells) + " |\n"
+
+    return head, row
+
+
+def report(results: list[SizeResult], extra: dict[str, Any], runs: int) -> str:
+    """The results as Markdown: one table per topic, each target marked met or missed."""
+    heavy = [r for r in results if r.corpus == "heavy"]
+    loads = [v for r in results for f in r.figures.values() for v in f.load]
+    lines = [
+        f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+        f"{_tool_versions()}; medians of {runs} rounds (each round runs every tool once, in turn); "
+        f"load average (1 min) during the runs "
+        f"{min(loads, default=0):.2f}–{max(loads, default=0):.2f}.\n\n",
+    ]
+    for corpus in CORPORA:
+        group = [r for r in results if r.corpus == corpus]
+        if group:
+            lines += _build_table(group, CORPUS_TITLES[corpus])
+    if heavy:
+        lines += _search_table(heavy)
+    lines += _extra_sections(results, extra)
+    return "".join(lines)
+
+
+def _build_table(results: list[SizeResult], title: str) -> list[str]:
+    head, row = _table(results)
 
     def fig(key: str) -> Callable[[SizeResult], Figure | None]:
         return lambda r: r.figures.get(key)
@@ -798,13 +488,8 @@ def report(results: list[SizeResult], extra: dict[str, Any], runs: int) -> str:
         return lambda r: _s(r.figures[key].median) if key in r.figures else "—"
 
     full = fig("full")
-    loads = [v for r in results for f in r.figures.values() for v in f.load]
-    lines = [
-        f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-        f"{_tool_versions()}; medians of {runs} rounds (each round runs every tool once, in turn); "
-        f"load average (1 min) during the runs "
-        f"{min(loads, default=0):.2f}–{max(loads, default=0):.2f}.\n\n",
-        "### HTML build (`cjmgen build --no-pdf`, a subprocess: start-up included)\n\n", head,
+    return [
+        f"### HTML build, {title} (`cjmgen build --no-pdf`, a subprocess: start-up included)\n\n", head,
         row("full build (no site, no cache)", seconds("full")),
         row("per map", lambda r: f"{full(r).median / r.maps * 1000:.2f} ms" if full(r) else "—"),
         row("peak memory (RSS of the build process)", lambda r: f"{full(r).peak_rss:.0f} MiB" if full(r) else "—"),
@@ -832,10 +517,15 @@ def report(results: list[SizeResult], extra: dict[str, Any], runs: int) -> str:
             + _ok(_ratio(r.figures.get("check"), full(r)) < 1 / 3)),
         row("check without cache ÷ full (target < 0.33)", lambda r: _x(_ratio(r.figures.get("check_cold"), full(r)))
             + _ok(_ratio(r.figures.get("check_cold"), full(r)) < 1 / 3)),
+        "\n",
     ]
+
+
+def _search_table(results: list[SizeResult]) -> list[str]:
+    head, row = _table(results)
     kb = lambda key: lambda r: f"{r.search[key] / 1024:,.0f} KB" if r.search else "—"  # noqa: E731
-    lines += [
-        "\n### Search (bytes the browser loads, before compression)\n\n", head,
+    lines = [
+        "### Search (bytes the browser loads, before compression)\n\n", head,
         row("first keypress: the index's head and the stemmer", kb("first_keypress")),
         row("a one-word query at most (its term part, the entry parts of 8 results)",
             lambda r: kb("one_word_query_at_most")(r) + _ok(r.search["one_word_query_at_most"] <= 1024 * 1024
@@ -850,9 +540,14 @@ def report(results: list[SizeResult], extra: dict[str, Any], runs: int) -> str:
         rss = by_size[5000].figures["full"].peak_rss
         lines.append(f"\nGrowth: 5,000 maps take {_x(growth)} the time of 1,000 (target ≤ 5.5){_ok(growth <= 5.5)}; "
                      f"peak memory at 5,000 maps {rss:.0f} MiB (target < 1,024){_ok(rss < 1024)}.\n")
+    return lines
+
+
+def _extra_sections(results: list[SizeResult], extra: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
     for r in results:
         for note in r.notes:
-            lines.append(f"\n{r.maps:,} maps: {note}\n")
+            lines.append(f"\n{r.maps:,} {r.corpus} maps: {note}\n")
     if "help" in extra:
         median = extra["help"].median
         lines.append(f"\nStart-up: `cjmgen --help` {_s(median)} (target well under 0.5 s){_ok(median < 0.3)}.\n")
@@ -899,7 +594,7 @@ def report(results: list[SizeResult], extra: dict[str, Any], runs: int) -> str:
             f"Reading both revisions from git {_s(diff['read_seconds'])}; the semantic diff "
             f"{_s(diff['diff_seconds'])} (target well under 1 s){_ok(diff['diff_seconds'] < 1)}; "
             f"the model comparison with every map changed {_s(diff['compare_all_changed_seconds'])}.\n")
-    return "".join(lines)
+    return lines
 
 
 def _tool_versions() -> str:
@@ -922,12 +617,16 @@ def compile_bytecode() -> None:
     user's installation never spends."""
     import compileall
 
-    compileall.compile_dir(str(Path(__file__).resolve().parent), quiet=1)
+    compileall.compile_dir(str(Path(cjmgen.__file__).resolve().parent), quiet=1)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cjmgen.bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="100,1000,5000", help="map counts, comma-separated")
+    parser.add_argument("--corpus", default=",".join(CORPORA),
+                        help=f"which generated maps, comma-separated: {', '.join(CORPORA)} (default: both)")
+    parser.add_argument("--baseline", type=Path, default=None, metavar="CHECKOUT",
+                        help="time this checkout and another side by side (cold build, one-map edit, serve)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is shown)")
     parser.add_argument("--big-runs", type=int, default=None, help="runs at sizes above 1,000 (default: --runs)")
     parser.add_argument("--work", type=Path, default=None, help="folder for the repositories (default: a temp folder)")
@@ -943,10 +642,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generate", type=Path, default=None, help="only generate a repository here (with --sizes N)")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    corpora = [c.strip() for c in args.corpus.split(",") if c.strip()]
+    unknown = sorted(set(corpora) - set(CORPORA))
+    if unknown:
+        parser.error(f"unknown corpus {', '.join(unknown)}: one of {', '.join(CORPORA)}")
     log = lambda line: print(f"[bench {time.strftime('%H:%M:%S')}] {line}", file=sys.stderr, flush=True)  # noqa: E731
     if args.generate is not None:
-        generate(args.generate, sizes[0])
-        log(f"wrote {sizes[0]} maps to {args.generate}")
+        generate(args.generate, sizes[0], corpus=corpora[0])
+        log(f"wrote {sizes[0]} {corpora[0]} maps to {args.generate}")
         return 0
     temp = None
     if args.work is None:
@@ -956,12 +659,26 @@ def main(argv: list[str] | None = None) -> int:
         work = args.work.resolve()
         work.mkdir(parents=True, exist_ok=True)
     env_epoch = os.environ.pop("SOURCE_DATE_EPOCH", None)  # the repositories' commit date is "as of"
+    if args.baseline is not None:
+        try:
+            text = side_by_side(work, args.baseline.resolve(), REPO_ROOT, sizes, corpora, args.runs, log)
+        except BenchError as exc:
+            print(f"benchmark failed: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            if temp is not None:
+                shutil.rmtree(temp, ignore_errors=True)
+        print(text)
+        if args.write:
+            args.write.write_text(text, encoding="utf-8")
+        return 0
     compile_bytecode()
     try:
         results = []
-        for maps in sizes:
-            runs = args.runs if maps <= 1000 or args.big_runs is None else args.big_runs
-            results.append(bench_size(work, maps, runs, not args.no_compare, log))
+        for corpus in corpora:
+            for maps in sizes:
+                runs = args.runs if maps <= 1000 or args.big_runs is None else args.big_runs
+                results.append(bench_size(work, maps, runs, not args.no_compare, log, corpus))
         extra: dict[str, Any] = {"help": bench_help(args.runs)}
         failed: list[str] = []
 
@@ -997,14 +714,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
         args.write.write_text(
-            f"# Benchmark results\n\nWritten by `python -m cjmgen.bench {' '.join(argv or sys.argv[1:])}` "
+            f"# Benchmark results\n\nWritten by `python -m tools.bench {' '.join(argv or sys.argv[1:])}` "
             f"on {stamp}. What the figures mean, how to reproduce them and what was tried: "
             f"[benchmarks.md](benchmarks.md).\n\n{text}", encoding="utf-8")
     if args.json:
         payload = {
-            "sizes": {r.maps: {k: f.as_dict() for k, f in r.figures.items()} for r in results},
+            "sizes": {r.maps: {k: f.as_dict() for k, f in r.figures.items()} for r in results if r.corpus == "heavy"},
+            "light": {r.maps: {k: f.as_dict() for k, f in r.figures.items()} for r in results if r.corpus == "light"},
             "extra": json.loads(json.dumps(extra, default=lambda o: o.as_dict() if isinstance(o, Figure) else str(o))),
-            "search": {r.maps: r.search for r in results},
+            "search": {r.maps: r.search for r in results if r.corpus == "heavy"},
         }
         args.json.write_text(json.dumps(payload, indent=1), encoding="utf-8")
     return 0
