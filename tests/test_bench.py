@@ -55,7 +55,7 @@ def test_side_by_side_times_two_checkouts_alternately(tmp_path: Path) -> None:
     """The same checkout on both sides: every scenario has a figure for each, and the table says so."""
     out = tmp_path / "sbs.md"
     done = _bench("--baseline", str(PROJECT), "--sizes", "2", "--runs", "2", "--corpus", "light",
-                  "--work", str(tmp_path / "work"), "--write", str(out))
+                  "--serve-saves", "2", "--work", str(tmp_path / "work"), "--write", str(out))
     assert done.returncode == 0, done.stderr
     table = out.read_text(encoding="utf-8")
     rows = [line for line in table.splitlines() if line.startswith("| light | 2 |")]
@@ -69,9 +69,10 @@ def test_side_by_side_times_two_checkouts_alternately(tmp_path: Path) -> None:
     log = done.stderr
     assert log.index("round 1 of 2") < log.index("round 2 of 2")
     blocks = [line.split(": ", 1)[1] for line in log.splitlines() if "'s serve, saves" in line]
-    assert blocks == ["baseline's serve, saves 1 of 2", "this checkout's serve, saves 1 of 2",
-                      "this checkout's serve, saves 2 of 2", "baseline's serve, saves 2 of 2"]
+    assert blocks == ["baseline's serve, saves 1 of 2", "new's serve, saves 1 of 2",
+                      "new's serve, saves 2 of 2", "baseline's serve, saves 2 of 2"]
     assert not list((tmp_path / "work").glob("sbs-light-2-*"))  # each side's copy removed
+    assert "medians of 2 rounds for builds (serve: of 2 saves)" in table
 
 
 def test_a_baseline_that_is_no_checkout_is_refused(tmp_path: Path) -> None:

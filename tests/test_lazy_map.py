@@ -12,7 +12,6 @@ import pytest
 from conftest import simple_map
 
 import cjmgen.incremental.parse_cache as parse_cache
-from tools.bench import corpus
 from cjmgen.build.pipeline import BuildOptions, build
 from cjmgen.config import load_config
 from cjmgen.content.model import Map, Stage
@@ -20,6 +19,7 @@ from cjmgen.content.repository import parse_file, read_sources
 from cjmgen.diagnostics import Diagnostics
 from cjmgen.incremental.lazy_map import MapPart, StagePart, is_whole
 from cjmgen.incremental.store import Caches
+from tools.bench import corpus
 
 # A map whose problems are its own: incomplete stages, a count that grows, a stated
 # conversion the counts contradict.

@@ -85,6 +85,7 @@ SOURCES = {
     "en": ("customer interviews, March 2026", "web analytics, Q1 2026", "CRM export, April 2026"),
 }
 RATES = (20, 25, 40, 50, 60, 75, 80)
+JOURNEY = {"ru": "Путь клиента", "en": "Customer journey"}
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,8 @@ def _items(rng: random.Random, language: str, count: int, sourced: bool = True) 
     for index in range(count):
         text = _phrase(rng, language)
         if sourced and index == 0:
-            lines.append(f"      - text: {_yaml_text(text)}\n        source: {_yaml_text(rng.choice(SOURCES[language]))}\n")
+            lines.append(f"      - text: {_yaml_text(text)}\n"
+                         f"        source: {_yaml_text(rng.choice(SOURCES[language]))}\n")
         else:
             lines.append(f"      - {_yaml_text(text)}\n")
     return "".join(lines)
@@ -147,7 +149,7 @@ def _header(rng: random.Random, spec: MapSpec) -> list[str]:
     lang = spec.language
     future = spec.number % 10 == 9 and spec.number >= 1
     header = [
-        f"title: {_yaml_text(('Путь клиента' if lang == 'ru' else 'Customer journey') + f' №{spec.number}: ' + _phrase(rng, lang, 3))}",
+        f"title: {_yaml_text(JOURNEY[lang] + f' №{spec.number}: ' + _phrase(rng, lang, 3))}",
         f"persona: {spec.persona}",
         f"segment: {_yaml_text(spec.segment)}",
         f"state: {'future' if future else 'current'}",
@@ -183,15 +185,19 @@ def map_text(spec: MapSpec, total: int, seed: int = SEED) -> str:
             "    actions:\n" + _items(rng, lang, 3).rstrip("\n"),
             "    thoughts:\n" + _items(rng, lang, 2, sourced=False).rstrip("\n"),
             "    quotes:\n" + _items(rng, lang, 1).rstrip("\n"),
-            "    touchpoints:\n"
+            ("    touchpoints:\n"
             f"      - {channel_ids[0]}\n"
             f"      - {{channel: {channel_ids[1]}, name: {_yaml_text(_phrase(rng, lang, 2))}}}\n"
-            f"      - {{channel: {channel_ids[2]}, name: {_yaml_text(_phrase(rng, lang, 2))}, source: {_yaml_text(SOURCES[lang][0])}}}",
+            f"      - {{channel: {channel_ids[2]}, name: {_yaml_text(_phrase(rng, lang, 2))}, "
+            f"source: {_yaml_text(SOURCES[lang][0])}}}"),
             f"    emotion: {rng.randint(-2, 2)}",
-            "    kpis:\n"
-            f"      - {{name: {_yaml_text(_phrase(rng, lang, 2))}, value: {rng.randint(2, 9)}%, target: {rng.randint(5, 12)}%}}\n"
-            f"      - {{name: {_yaml_text(_phrase(rng, lang, 2))}, value: {rng.randint(20, 60)}, target: {rng.randint(15, 50)}, unit: {unit}, better: lower}}\n"
-            f"      - {{name: NPS, value: {rng.randint(-10, 60)}, target: 40, source: {_yaml_text(SOURCES[lang][2])}}}",
+            ("    kpis:\n"
+            f"      - {{name: {_yaml_text(_phrase(rng, lang, 2))}, value: {rng.randint(2, 9)}%, "
+            f"target: {rng.randint(5, 12)}%}}\n"
+            f"      - {{name: {_yaml_text(_phrase(rng, lang, 2))}, value: {rng.randint(20, 60)}, "
+            f"target: {rng.randint(15, 50)}, unit: {unit}, better: lower}}\n"
+            f"      - {{name: NPS, value: {rng.randint(-10, 60)}, target: 40, "
+            f"source: {_yaml_text(SOURCES[lang][2])}}}"),
             "    obstacles:\n" + _items(rng, lang, 3).rstrip("\n"),
             "    triggers:\n" + _items(rng, lang, 2, sourced=False).rstrip("\n"),
             f"    push: {_yaml_text(_phrase(rng, lang, 5))}",
@@ -206,17 +212,19 @@ def map_text(spec: MapSpec, total: int, seed: int = SEED) -> str:
         if stage_id == "loyalty":
             stage.append("    next: [deal]")  # a loop back: repeat purchases
         stages.append("\n".join(stage))
-    return "---\n" + "\n".join(header) + "\nstages:\n" + "\n\n".join(stages) + "\n---\n" + _body(rng, spec, counts, rates)
+    front = "---\n" + "\n".join(header) + "\nstages:\n" + "\n\n".join(stages) + "\n---\n"
+    return front + _body(rng, spec, counts, rates)
 
 
 def _body(rng: random.Random, spec: MapSpec, counts: list[int], rates: list[int]) -> str:
     lang = spec.language
     names = STAGE_NAMES[lang]
-    research, sources, step = ("Исследование", "Источники", "Этап") if lang == "ru" else ("Research", "Sources", "Stage")
+    research, sources = ("Исследование", "Источники") if lang == "ru" else ("Research", "Sources")
+    step = "Этап" if lang == "ru" else "Stage"
     reached, conv = ("Достигли", "Конверсия") if lang == "ru" else ("Reached", "Conversion")
     parts = [
-        f"{_phrase(rng, lang, 12)}. **{_phrase(rng, lang, 3)}**, {_phrase(rng, lang, 8)}.\n"
-        f"{_phrase(rng, lang, 10)} — `{rng.randint(10, 99)}%`.\n",
+        (f"{_phrase(rng, lang, 12)}. **{_phrase(rng, lang, 3)}**, {_phrase(rng, lang, 8)}.\n"
+        f"{_phrase(rng, lang, 10)} — `{rng.randint(10, 99)}%`.\n"),
         f"## {research}\n",
         f"| {step} | {reached} | {conv} |\n|---|---:|---:|\n"
         + "".join(
@@ -257,7 +265,8 @@ def light_map_text(spec: MapSpec, seed: int = SEED) -> str:
     for index, stage_id in enumerate(STAGE_IDS):
         channel_ids = rng.sample([c[0] for c in CHANNELS], 2)
         kpi = (f"{{name: NPS, value: {rng.randint(-10, 60)}, target: 40}}" if index == 0 else
-               f"{{name: {_yaml_text(_phrase(rng, lang, 1))}, value: {rng.randint(2, 9)}%, target: {rng.randint(5, 12)}%}}")
+               f"{{name: {_yaml_text(_phrase(rng, lang, 1))}, value: {rng.randint(2, 9)}%, "
+               f"target: {rng.randint(5, 12)}%}}")
         stage = [
             f"  - id: {stage_id}",
             f"    name: {names[index]}",
@@ -265,7 +274,8 @@ def light_map_text(spec: MapSpec, seed: int = SEED) -> str:
             f"    actions: {short(2)}",
             f"    thoughts: {short(1)}",
             f"    quotes: {short(1)}",
-            f"    touchpoints: [{channel_ids[0]}, {{channel: {channel_ids[1]}, name: {_yaml_text(_phrase(rng, lang, 1))}}}]",
+            (f"    touchpoints: [{channel_ids[0]}, "
+            f"{{channel: {channel_ids[1]}, name: {_yaml_text(_phrase(rng, lang, 1))}}}]"),
             f"    emotion: {rng.randint(-2, 2)}",
             f"    kpis: [{kpi}]",
             f"    obstacles: {short(2)}",

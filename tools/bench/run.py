@@ -24,19 +24,19 @@ import datetime as dt
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import cjmgen
 from tools.bench.corpus import CORPORA, edit_one_map, generate, map_spec
-from tools.bench.sidebyside import side_by_side
+from tools.bench.sidebyside import SERVE_SAVES, side_by_side
 from tools.bench.timing import BenchError, Figure, Run, checked, remove, repeat, run
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -210,10 +210,10 @@ def mkdocs_command(_: Path, log: Callable[[str], None]) -> list[str] | None:
     exe = BENCH_VENV / "bin" / "mkdocs"
     if not exe.exists():
         log(f"installing MkDocs into {BENCH_VENV}")
-        made = subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], capture_output=True)
+        made = subprocess.run([sys.executable, "-m", "venv", str(BENCH_VENV)], check=False, capture_output=True)
         if made.returncode == 0:
             subprocess.run([str(BENCH_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", "mkdocs"],
-                           capture_output=True)
+                           check=False, capture_output=True)
     return [str(exe)] if exe.exists() else None
 
 
@@ -231,7 +231,7 @@ def bench_pdf(work: Path, maps: int, runs: int, log: Callable[[str], None]) -> d
         from cjmgen.pdf.engine import import_weasyprint
 
         weasyprint = import_weasyprint()
-    except Exception as exc:  # noqa: BLE001 - the PDF column is optional
+    except Exception as exc:
         return {"skipped": f"WeasyPrint unavailable: {exc}"}
     from cjmgen.build.pipeline import BuildOptions, effective_config, make_renderer
     from cjmgen.content.project import load_project
@@ -259,11 +259,11 @@ def bench_pdf(work: Path, maps: int, runs: int, log: Callable[[str], None]) -> d
     # The floor renders the very HTML that ends up in each PDF once (after cjmgen's fitting).
     fitted = produce(planned, config, printer, workers=1)
     final = [with_font(job.html, r.font) if job.fit is not None and r.font else job.html
-             for job, r in zip(jobs, fitted.results)]
+             for job, r in zip(jobs, fitted.results, strict=True)]
 
     def floor_once() -> float:
         started = time.perf_counter()
-        for job, html in zip(jobs, final):
+        for job, html in zip(jobs, final, strict=True):
             weasyprint.HTML(string=html, base_url=job.base_url, url_fetcher=fetcher_class()(job.roots)).write_pdf()
         return time.perf_counter() - started
 
@@ -342,8 +342,9 @@ def bench_serve(work: Path, maps: int, runs: int, log: Callable[[str], None]) ->
             time.sleep(0.3)  # let the watcher settle: a real author does not save twice in 0.3 s
             done: dict[str, float] = {}
 
-            def browser() -> None:
-                with urllib.request.urlopen(f"http://127.0.0.1:{server.port}{RELOAD_PATH}?v={seen}", timeout=30) as answer:
+            def browser(seen: int = seen, done: dict[str, float] = done, index: int = index) -> None:
+                wait = f"http://127.0.0.1:{server.port}{RELOAD_PATH}?v={seen}"
+                with urllib.request.urlopen(wait, timeout=30) as answer:
                     answer.read()
                 with urllib.request.urlopen(page, timeout=30) as answer:
                     body = answer.read()
@@ -463,10 +464,10 @@ def report(results: list[SizeResult], extra: dict[str, Any], runs: int) -> str:
     heavy = [r for r in results if r.corpus == "heavy"]
     loads = [v for r in results for f in r.figures.values() for v in f.load]
     lines = [
-        f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+        (f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
         f"{_tool_versions()}; medians of {runs} rounds (each round runs every tool once, in turn); "
         f"load average (1 min) during the runs "
-        f"{min(loads, default=0):.2f}–{max(loads, default=0):.2f}.\n\n",
+        f"{min(loads, default=0):.2f}–{max(loads, default=0):.2f}.\n\n"),
     ]
     for corpus in CORPORA:
         group = [r for r in results if r.corpus == corpus]
@@ -544,10 +545,7 @@ def _search_table(results: list[SizeResult]) -> list[str]:
 
 
 def _extra_sections(results: list[SizeResult], extra: dict[str, Any]) -> list[str]:
-    lines: list[str] = []
-    for r in results:
-        for note in r.notes:
-            lines.append(f"\n{r.maps:,} {r.corpus} maps: {note}\n")
+    lines: list[str] = [f"\n{r.maps:,} {r.corpus} maps: {note}\n" for r in results for note in r.notes]
     if "help" in extra:
         median = extra["help"].median
         lines.append(f"\nStart-up: `cjmgen --help` {_s(median)} (target well under 0.5 s){_ok(median < 0.3)}.\n")
@@ -567,30 +565,31 @@ def _extra_sections(results: list[SizeResult], extra: dict[str, Any]) -> list[st
                 f"| cjmgen, one core, no cache ({pdf['attempts']} layouts for {n} maps) | {_s(serial.median / n)} |\n",
                 f"| cjmgen, {pdf['cores']} cores, no cache | {_s(parallel.median / n)} |\n",
                 f"| cjmgen, from the cache | {_s(cached.median / n)} |\n\n",
-                f"Over the floor: {over * 100:+.0f}% (target ≤ +15%){_ok(over <= 0.15)}; "
-                f"parallel speed-up {_x(speed)} on {pdf['cores']} cores (target ≈ 2){_ok(speed >= 1.7)}.\n\n",
-                f"`cjmgen build` with PDFs, {n} maps and the handout: {_s(pdf['build_seconds'])}, "
+                (f"Over the floor: {over * 100:+.0f}% (target ≤ +15%){_ok(over <= 0.15)}; "
+                f"parallel speed-up {_x(speed)} on {pdf['cores']} cores (target ≈ 2){_ok(speed >= 1.7)}.\n\n"),
+                (f"`cjmgen build` with PDFs, {n} maps and the handout: {_s(pdf['build_seconds'])}, "
                 f"peak RSS {pdf['build_rss']:.0f} MiB: `{pdf['build_line']}`; a no-change rebuild: "
                 f"{_s(pdf['rebuild_seconds'])}: `{pdf['rebuild_line']}`; after one map changed (its PDF and "
-                f"the handout render again): {_s(pdf['edited_seconds'])}: `{pdf['edited_line']}`.\n",
+                f"the handout render again): {_s(pdf['edited_seconds'])}: `{pdf['edited_line']}`.\n"),
             ]
     serve = extra.get("serve")
     if serve:
         lat = serve["latency"]
         lines += [
             f"\n### Live preview (`cjmgen serve`, {extra.get('serve_maps', 1000):,} maps)\n\n",
-            f"Save → the browser has the rebuilt page: {_s(lat.median)} (median of {len(lat.values)}; "
+            (f"Save → the browser has the rebuilt page: {_s(lat.median)} (median of {len(lat.values)}; "
             f"target ≤ 0.5 s){_ok(lat.median <= 0.5)}. Measured end to end in-process: a DevServer on "
             f"127.0.0.1, its stat-polling watcher ({serve['poll'] * 1000:.0f} ms poll, one more poll to see "
             "the burst is over), the incremental rebuild, writing the changed files, the long-poll answer "
             f"and an HTTP GET of the page. The rebuild alone: {_s(serve['rebuild'].median)}; the initial build "
             f"{_s(serve['initial'])}. A save that changes nothing in the model: {_s(serve['nochange'].median)}, "
-            "nothing rendered, no reload.\n",
+            "nothing rendered, no reload.\n"),
         ]
     diff = extra.get("diff")
     if diff:
+        maps = extra.get("diff_maps", 1000)
         lines.append(
-            f"\n### Review (`cjmgen diff`, {extra.get('diff_maps', 1000):,} maps, {min(20, extra.get('diff_maps', 1000))} changed)\n\n"
+            f"\n### Review (`cjmgen diff`, {maps:,} maps, {min(20, maps)} changed)\n\n"
             f"Reading both revisions from git {_s(diff['read_seconds'])}; the semantic diff "
             f"{_s(diff['diff_seconds'])} (target well under 1 s){_ok(diff['diff_seconds'] < 1)}; "
             f"the model comparison with every map changed {_s(diff['compare_all_changed_seconds'])}.\n")
@@ -601,11 +600,11 @@ def _tool_versions() -> str:
     parts = []
     hugo = shutil.which("hugo")
     if hugo:
-        out = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split()
+        out = subprocess.run([hugo, "version"], check=False, capture_output=True, text=True).stdout.split()
         parts.append(f"Hugo {out[1].split('+')[0] if len(out) > 1 else '?'}")
     mk = BENCH_VENV / "bin" / "mkdocs"
     if mk.exists():
-        out = subprocess.run([str(mk), "--version"], capture_output=True, text=True).stdout.split()
+        out = subprocess.run([str(mk), "--version"], check=False, capture_output=True, text=True).stdout.split()
         parts.append(f"MkDocs {out[2] if len(out) > 2 else '?'}")
     return ", ".join(parts) or "no comparison tools"
 
@@ -627,6 +626,10 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"which generated maps, comma-separated: {', '.join(CORPORA)} (default: both)")
     parser.add_argument("--baseline", type=Path, default=None, metavar="CHECKOUT",
                         help="time this checkout and another side by side (cold build, one-map edit, serve)")
+    parser.add_argument("--against", type=Path, default=REPO_ROOT, metavar="CHECKOUT",
+                        help="with --baseline: the checkout compared with it (default: this one)")
+    parser.add_argument("--serve-saves", type=int, default=SERVE_SAVES,
+                        help="with --baseline: saves timed per side and size in serve (0: no serve)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is shown)")
     parser.add_argument("--big-runs", type=int, default=None, help="runs at sizes above 1,000 (default: --runs)")
     parser.add_argument("--work", type=Path, default=None, help="folder for the repositories (default: a temp folder)")
@@ -661,7 +664,8 @@ def main(argv: list[str] | None = None) -> int:
     env_epoch = os.environ.pop("SOURCE_DATE_EPOCH", None)  # the repositories' commit date is "as of"
     if args.baseline is not None:
         try:
-            text = side_by_side(work, args.baseline.resolve(), REPO_ROOT, sizes, corpora, args.runs, log)
+            text = side_by_side(work, args.baseline.resolve(), args.against.resolve(), sizes, corpora, args.runs, log,
+                                args.serve_saves)
         except BenchError as exc:
             print(f"benchmark failed: {exc}", file=sys.stderr)
             return 1
@@ -685,7 +689,7 @@ def main(argv: list[str] | None = None) -> int:
         def section(name: str, measure: Callable[[], Any]) -> None:
             try:
                 extra[name] = measure()
-            except Exception as exc:  # noqa: BLE001 - one broken section must not lose the others
+            except Exception as exc:
                 log(f"{name} failed: {exc!r}")
                 failed.append(f"{name}: {exc!r}")
 
@@ -712,7 +716,7 @@ def main(argv: list[str] | None = None) -> int:
     if extra.get("failed"):
         print("Sections that failed: " + "; ".join(extra["failed"]), file=sys.stderr)
     if args.write:
-        stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         args.write.write_text(
             f"# Benchmark results\n\nWritten by `python -m tools.bench {' '.join(argv or sys.argv[1:])}` "
             f"on {stamp}. What the figures mean, how to reproduce them and what was tried: "

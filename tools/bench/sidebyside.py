@@ -22,15 +22,15 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from tools.bench.corpus import edit_one_map, generate, map_spec
 from tools.bench.timing import BenchError, Figure, checked, remove, run
 
 RELOAD_PATH = "/__cjmgen__/wait"  # the dev server's long-poll URL (cjmgen/serve/server.py)
-SERVE_EDITS = 6  # saves timed per side and size: each is cheap, and serve figures are noisy
+SERVE_SAVES = 6  # saves timed per side and size: each is cheap, and serve figures are noisy
 LIMIT = 0.05  # the issue's limit: within 5% of the baseline
 
 
@@ -209,14 +209,14 @@ def _seconds_of(line: str) -> float:
         return float("nan")
 
 
-def time_serve(sides: list[Side], roots: dict[str, Path], corpus: str, maps: int, edits: int,
+def time_serve(sides: list[Side], roots: dict[str, Path], corpus: str, maps: int, saves: int,
                log: Callable[[str], None]) -> list[Pair]:
     """Each side's dev server in turn, one at a time (a second server's watcher would take CPU from the
     timed one): two blocks of saves per side, in the order A B B A."""
     latency, rebuild = Pair(corpus, maps, "serve: save → page"), Pair(corpus, maps, "serve: rebuild")
     originals = {side.label: (roots[side.label] / map_spec(1).path).read_bytes() for side in sides}
     blocks = [(sides[0], 0), (sides[1], 0), (sides[1], 1), (sides[0], 1)]
-    per_block = (edits + 1) // 2
+    per_block = (saves + 1) // 2
     try:
         for side, block in blocks:
             log(f"side by side, {maps} {corpus} maps: {side.label}'s serve, saves {block + 1} of 2")
@@ -239,10 +239,10 @@ def time_serve(sides: list[Side], roots: dict[str, Path], corpus: str, maps: int
 
 
 def side_by_side(work: Path, baseline: Path, current: Path, sizes: list[int], corpora: list[str], runs: int,
-                 log: Callable[[str], None], serve: bool = True) -> str:
+                 log: Callable[[str], None], serve_saves: int = SERVE_SAVES) -> str:
     """Time `baseline` and `current` alternately; the Markdown table of both, and the change."""
     sides = [snapshot(baseline, work / "side-baseline", "baseline"),
-             snapshot(current, work / "side-current", "this checkout")]
+             snapshot(current, work / "side-current", "new")]
     pairs: list[Pair] = []
     for corpus in corpora:
         for maps in sizes:
@@ -257,15 +257,16 @@ def side_by_side(work: Path, baseline: Path, current: Path, sizes: list[int], co
                 remove(roots[side.label])
                 shutil.copytree(made, roots[side.label], symlinks=True)
             pairs += time_builds(sides, roots, corpus, maps, runs, log)
-            if serve:
-                pairs += time_serve(sides, roots, corpus, maps, max(runs, SERVE_EDITS), log)
+            if serve_saves > 0:
+                pairs += time_serve(sides, roots, corpus, maps, serve_saves, log)
             for root in roots.values():
                 remove(root)
-    return table(pairs, sides, runs, baseline, current)
+    return table(pairs, sides, runs, serve_saves, baseline, current)
 
 
 def _commit(checkout: Path) -> str:
-    done = subprocess.run(["git", "-C", str(checkout), "log", "-1", "--format=%h"], capture_output=True, text=True)
+    done = subprocess.run(["git", "-C", str(checkout), "log", "-1", "--format=%h"], check=False,
+                          capture_output=True, text=True)
     return done.stdout.strip() or "?"
 
 
@@ -273,15 +274,15 @@ def _seconds(value: float) -> str:
     return "—" if value != value else (f"{value:.2f} s" if value >= 0.1 else f"{value * 1000:.0f} ms")
 
 
-def table(pairs: list[Pair], sides: list[Side], runs: int, baseline: Path, current: Path) -> str:
+def table(pairs: list[Pair], sides: list[Side], runs: int, saves: int, baseline: Path, current: Path) -> str:
     """One row per corpus, size and scenario: the median of each side and the change."""
     old, new = (side.label for side in sides)
     loads = [v for p in pairs for f in p.figures.values() for v in f.load]
     lines = [
-        f"Side by side: baseline `{baseline}` ({_commit(baseline)}) against `{current}` ({_commit(current)}); "
+        (f"Side by side: baseline `{baseline}` ({_commit(baseline)}) against `{current}` ({_commit(current)}); "
         f"{os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {runs} rounds for builds "
-        f"(serve: of {max(runs, SERVE_EDITS)} saves), the two sides alternating; load average (1 min) "
-        f"{min(loads, default=0):.2f}–{max(loads, default=0):.2f}.\n\n",
+        f"(serve: of {2 * ((saves + 1) // 2)} saves), the two sides alternating; load average (1 min) "
+        f"{min(loads, default=0):.2f}–{max(loads, default=0):.2f}.\n\n"),
         f"| corpus | maps | scenario | {old} | {new} | change |\n|---|---:|---|---:|---:|---:|\n",
     ]
     for pair in pairs:
