@@ -37,7 +37,18 @@ from typing import Any
 import cjmgen
 from tools.bench.corpus import CORPORA, edit_one_map, generate, map_spec
 from tools.bench.sidebyside import SERVE_SAVES, side_by_side
-from tools.bench.timing import BenchError, Figure, Run, checked, remove, repeat, run
+from tools.bench.timing import (
+    BenchError,
+    Figure,
+    Run,
+    checked,
+    load_range,
+    remove,
+    repeat,
+    run,
+    save_to_page,
+    seconds_of,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BENCH_DIR = Path(__file__).resolve().parent  # MkDocs configs, the Hugo layout, the Python floor
@@ -312,7 +323,6 @@ def _last_line(text: str) -> str:
 
 def bench_serve(work: Path, maps: int, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
     """Save a map, wait for the browser's long-poll to answer, fetch the page: end to end on 127.0.0.1."""
-    import urllib.request
 
     from cjmgen.build.pipeline import BuildOptions
     from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
@@ -340,27 +350,12 @@ def bench_serve(work: Path, maps: int, runs: int, log: Callable[[str], None]) ->
         for index in range(runs):
             seen = server.state.version
             time.sleep(0.3)  # let the watcher settle: a real author does not save twice in 0.3 s
-            done: dict[str, float] = {}
-
-            def browser(seen: int = seen, done: dict[str, float] = done, index: int = index) -> None:
-                wait = f"http://127.0.0.1:{server.port}{RELOAD_PATH}?v={seen}"
-                with urllib.request.urlopen(wait, timeout=30) as answer:
-                    answer.read()
-                with urllib.request.urlopen(page, timeout=30) as answer:
-                    body = answer.read()
-                done["t"] = time.perf_counter()
-                done["ok"] = float(f"edited {index}".encode() in body)
-
-            waiter = threading.Thread(target=browser)
-            waiter.start()
-            time.sleep(0.05)
-            saved = time.perf_counter()
-            edit_one_map(root, index)
-            waiter.join(35)
-            if "t" not in done or not done.get("ok"):
+            seconds = save_to_page(f"http://127.0.0.1:{server.port}{RELOAD_PATH}?v={seen}", page,
+                                   lambda index=index: edit_one_map(root, index), f"edited {index}".encode(), 30)
+            if seconds is None:
                 raise BenchError("serve: the edited page never reached the browser")
-            latency.add(done["t"] - saved)
-            rebuild.add(_seconds_of(lines[-1]))
+            latency.add(seconds)
+            rebuild.add(seconds_of(lines[-1]))
         # A save that changes nothing in the model: rebuilds, renders nothing, no reload.
         for _ in range(runs):
             time.sleep(0.3)
@@ -372,7 +367,7 @@ def bench_serve(work: Path, maps: int, runs: int, log: Callable[[str], None]) ->
             while len(lines) == count and time.perf_counter() < deadline:
                 time.sleep(0.01)
             if len(lines) > count:
-                nothing.add(_seconds_of(lines[-1]))
+                nothing.add(seconds_of(lines[-1]))
             if server.state.version != version:
                 raise BenchError(f"serve: a save without change reloaded the browser ({lines[-1]})")
     finally:
@@ -390,14 +385,6 @@ def site_path(map_id: str) -> str:
 def _poll_seconds() -> float:
     from cjmgen.serve import server as serve
     return serve.POLL_SECONDS
-
-
-def _seconds_of(line: str) -> float:
-    """The `(0.12 s)` at the end of a DevServer log line."""
-    try:
-        return float(line.rsplit("(", 1)[1].split(" s)")[0])
-    except (IndexError, ValueError):
-        return float("nan")
 
 
 def bench_diff(work: Path, maps: int) -> dict[str, float]:
@@ -462,12 +449,10 @@ def _table(results: list[SizeResult]) -> tuple[str, Callable[[str, Callable[[Siz
 def report(results: list[SizeResult], extra: dict[str, Any], runs: int) -> str:
     """The results as Markdown: one table per topic, each target marked met or missed."""
     heavy = [r for r in results if r.corpus == "heavy"]
-    loads = [v for r in results for f in r.figures.values() for v in f.load]
     lines = [
         (f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-        f"{_tool_versions()}; medians of {runs} rounds (each round runs every tool once, in turn); "
-        f"load average (1 min) during the runs "
-        f"{min(loads, default=0):.2f}–{max(loads, default=0):.2f}.\n\n"),
+         f"{_tool_versions()}; medians of {runs} rounds (each round runs every tool once, in turn); "
+         f"load average (1 min) during the runs {load_range(f for r in results for f in r.figures.values())}.\n\n"),
     ]
     for corpus in CORPORA:
         group = [r for r in results if r.corpus == corpus]

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tools.bench.corpus import edit_one_map, generate, map_spec
-from tools.bench.timing import BenchError, Figure, checked, remove, run
+from tools.bench.timing import BenchError, Figure, checked, load_range, remove, run, save_to_page, seconds_of
 
 RELOAD_PATH = "/__cjmgen__/wait"  # the dev server's long-poll URL (cjmgen/serve/server.py)
 SERVE_SAVES = 6  # saves timed per side and size: each is cheap, and serve figures are noisy
@@ -173,40 +173,16 @@ def wait_quiet(server: Server, timeout: float = 120.0) -> None:
 def save_to_browser(server: Server, root: Path, edit: int) -> tuple[float, float]:
     """Save a one-map edit; seconds until the long-poll answered and the page's new bytes arrived,
     and the rebuild's own seconds from the server's log."""
-    seen = server.version()
     origin = server.url.split("/", 3)
-    done: dict[str, float] = {}
-    page = server.url + f"maps/{map_spec(1).id}.html"
+    wait = f"{origin[0]}//{origin[2]}{RELOAD_PATH}?v={server.version()}"
     logged = len(server.lines)
-
-    def browser() -> None:
-        wait = f"{origin[0]}//{origin[2]}{RELOAD_PATH}?v={seen}"
-        with urllib.request.urlopen(wait, timeout=60) as answer:
-            answer.read()
-        with urllib.request.urlopen(page, timeout=60) as answer:
-            body = answer.read()
-        done["t"] = time.perf_counter()
-        done["ok"] = float(f"edited {edit}".encode() in body)
-
-    waiter = threading.Thread(target=browser)
-    waiter.start()
-    time.sleep(0.05)
-    saved = time.perf_counter()
-    edit_one_map(root, edit)
-    waiter.join(65)
-    if not done.get("ok"):
+    seconds = save_to_page(wait, server.url + f"maps/{map_spec(1).id}.html", lambda: edit_one_map(root, edit),
+                           f"edited {edit}".encode())
+    if seconds is None:
         raise BenchError(f"{server.side.label}: serve: the edited page never reached the browser:\n"
                          + "\n".join(server.lines[-10:]))
     rebuilt = [line for line in server.lines[logged:] if line.rstrip().endswith(" s)")]
-    return done["t"] - saved, _seconds_of(rebuilt[0]) if rebuilt else float("nan")
-
-
-def _seconds_of(line: str) -> float:
-    """The `(0.12 s)` at the end of a serve log line."""
-    try:
-        return float(line.rsplit("(", 1)[1].split(" s)")[0])
-    except (IndexError, ValueError):
-        return float("nan")
+    return seconds, seconds_of(rebuilt[0]) if rebuilt else float("nan")
 
 
 def time_serve(sides: list[Side], roots: dict[str, Path], corpus: str, maps: int, saves: int,
@@ -277,12 +253,11 @@ def _seconds(value: float) -> str:
 def table(pairs: list[Pair], sides: list[Side], runs: int, saves: int, baseline: Path, current: Path) -> str:
     """One row per corpus, size and scenario: the median of each side and the change."""
     old, new = (side.label for side in sides)
-    loads = [v for p in pairs for f in p.figures.values() for v in f.load]
     lines = [
         (f"Side by side: baseline `{baseline}` ({_commit(baseline)}) against `{current}` ({_commit(current)}); "
-        f"{os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {runs} rounds for builds "
-        f"(serve: of {2 * ((saves + 1) // 2)} saves), the two sides alternating; load average (1 min) "
-        f"{min(loads, default=0):.2f}–{max(loads, default=0):.2f}.\n\n"),
+         f"{os.cpu_count()} cores, Python {sys.version.split()[0]}; medians of {runs} rounds for builds "
+         f"(serve: of {2 * ((saves + 1) // 2)} saves), the two sides alternating; load average (1 min) "
+         f"{load_range(f for p in pairs for f in p.figures.values())}.\n\n"),
         f"| corpus | maps | scenario | {old} | {new} | change |\n|---|---:|---|---:|---:|---:|\n",
     ]
     for pair in pairs:

@@ -6,8 +6,10 @@ import os
 import shutil
 import statistics
 import subprocess
+import threading
 import time
-from collections.abc import Callable
+import urllib.request
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,3 +84,41 @@ def repeat(runs: int, prepare: Callable[[int], None], measure: Callable[[], Run]
 
 def remove(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+
+
+def save_to_page(wait_url: str, page_url: str, save: Callable[[], None], marker: bytes,
+                 timeout: float = 60) -> float | None:
+    """Play the browser of a dev server: wait on its long-poll URL, then fetch the page. `save` runs
+    once the wait is under way. Seconds from the save to the page's bytes holding `marker`, or None
+    when they never came."""
+    done: dict[str, float] = {}
+
+    def browser() -> None:
+        with urllib.request.urlopen(wait_url, timeout=timeout) as answer:
+            answer.read()
+        with urllib.request.urlopen(page_url, timeout=timeout) as answer:
+            body = answer.read()
+        done["t"] = time.perf_counter()
+        done["ok"] = float(marker in body)
+
+    waiter = threading.Thread(target=browser)
+    waiter.start()
+    time.sleep(0.05)
+    saved = time.perf_counter()
+    save()
+    waiter.join(timeout + 5)
+    return done["t"] - saved if done.get("ok") else None
+
+
+def seconds_of(line: str) -> float:
+    """The `(0.12 s)` at the end of a dev server's log line."""
+    try:
+        return float(line.rsplit("(", 1)[1].split(" s)")[0])
+    except (IndexError, ValueError):
+        return float("nan")
+
+
+def load_range(figures: Iterable[Figure]) -> str:
+    """The machine's load average (1 min) over the runs of these figures, lowest to highest."""
+    loads = [value for figure in figures for value in figure.load]
+    return f"{min(loads, default=0):.2f}–{max(loads, default=0):.2f}"
