@@ -408,9 +408,9 @@ def test_bench_maps_fit_in_one_layout_and_never_overflow(tmp_path: Path) -> None
     m00024 used to drop its whole grid below the side column onto a second page (a WeasyPrint
     rounding tie, see document.PRINT_FIXES); m00000 and m00004 sit at the two ends of the window.
     """
-    from tools.bench.corpus import generate
     from cjmgen.pdf.engine import ACCEPT_FILL
     from cjmgen.pdf.pool import render_jobs
+    from tools.bench.corpus import generate
 
     root = generate(tmp_path / "bench", 25, git=False)
     ids = {"seg0/m00000", "seg0/m00004", "seg0/m00024", "seg2/m00006"}
