@@ -96,8 +96,8 @@ class GitFacts:
                 continue
             sha, date = lines[0].split("\x1f")
             when = dt.datetime.fromisoformat(date)
-            for name in lines[1:]:
-                name = name.strip()
+            for line in lines[1:]:
+                name = line.strip()
                 if name.startswith(prefix):
                     self.last.setdefault(name[len(prefix):], (sha, when))
         status = run_git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths) or ""
@@ -263,7 +263,8 @@ class PrintRenderer:
             parts.append(self.live_url(target))
         return " · ".join(parts)
 
-    def doc_meta(self, title: str, revision: Revision, description: str = "", keywords: Sequence[str] = ()) -> dict[str, Any]:
+    def doc_meta(self, title: str, revision: Revision, description: str = "",
+                 keywords: Sequence[str] = ()) -> dict[str, Any]:
         date = revision.date or epoch_date()
         return {
             "title": title,
@@ -335,7 +336,8 @@ class PrintRenderer:
 
         return resolve
 
-    def markdown_html(self, tokens: Sequence[Any], referrer: str, first_line: int, body: str, sources: Sources) -> Markup:
+    def markdown_html(self, tokens: Sequence[Any], referrer: str, first_line: int, body: str,
+                      sources: Sources) -> Markup:
         return Markup(self.markdown.render(tuple(tokens), self.resolver(referrer, sources, first_line, body)))
 
     def refused_syntax(self, path: str, body: str, first_line: int) -> None:
@@ -649,7 +651,7 @@ class PrintRenderer:
         # Of the content, not of where the repository and the theme happen to lie on disk:
         # two clones print the same bytes.
         portable = html
-        for number, root in enumerate((self.root, *self.roots)):
+        for number, root in enumerate((str(self.root), *self.roots)):
             portable = portable.replace(file_url(Path(root)), f"root-{number}:")
         identifier = hashlib.md5(portable.encode("utf-8")).hexdigest()  # an id, not security
         job = Job(name, html, file_url(self.root) + "/", self.roots, identifier, self.variant, fit)
