@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import posixpath
 import re
@@ -15,7 +16,7 @@ from cjmgen.checks.levels import DEFAULT_LEVELS, LEVELS, lowers_an_error
 from cjmgen.content.frontmatter import decode
 from cjmgen.content.yamltree import YNode, parse_yaml
 from cjmgen.diagnostics import Diagnostics, SourceLocation
-from cjmgen.paths import contains, resolves_within
+from cjmgen.paths import RealPaths, contains, resolves_within
 from cjmgen.pdf.handout_volumes import DEFAULT_HANDOUT_MAPS
 from cjmgen.site.pagination import PER_PAGE_EXPECTED, valid_count
 from cjmgen.site.theme_options import option_problem, theme_name_problem
@@ -80,6 +81,12 @@ class SiteConfig:
     @property
     def output_path(self) -> Path:
         return (self.root / self.output_dir).resolve()
+
+    @functools.cached_property
+    def real_paths(self) -> RealPaths:
+        """Where this repository's paths really lead, each looked up once while this config
+        lives (one build, one rebuild of serve): content.assets resolves every body link."""
+        return RealPaths(self.root)
 
     def shaping_pages(self) -> SiteConfig:
         """The configuration without the keys that change what a run reports, never a page

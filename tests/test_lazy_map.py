@@ -4,6 +4,7 @@ of no map whose page it keeps."""
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 from collections.abc import Callable
 from pathlib import Path
@@ -15,9 +16,9 @@ import cjmgen.incremental.parse_cache as parse_cache
 from cjmgen.build.pipeline import BuildOptions, build
 from cjmgen.config import load_config
 from cjmgen.content.model import Map, Stage
-from cjmgen.content.repository import parse_file, read_sources
+from cjmgen.content.repository import ParsedFile, parse_file, read_sources
 from cjmgen.diagnostics import Diagnostics
-from cjmgen.incremental.lazy_map import MapPart, StagePart, is_whole
+from cjmgen.incremental.lazy_map import MapPart, Skeleton, StagePart, is_whole
 from cjmgen.incremental.store import Caches
 from tools.bench import corpus
 
@@ -43,16 +44,16 @@ stages:
 def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths of the maps whose rest is loaded from now on (in this process)."""
     loaded: list[str] = []
-    original = parse_cache.load_rest_with
+    original = parse_cache.from_skeleton
 
-    def counting(part: Map, load_whole: Callable[[], Map]) -> Map:
+    def counting(skeleton: Skeleton, load_whole: Callable[[], Map]) -> ParsedFile:
         def load() -> Map:
-            loaded.append(part.path)
+            loaded.append(dict(skeleton.map_fields)["path"])
             return load_whole()
 
-        return original(part, load)
+        return original(skeleton, load)
 
-    monkeypatch.setattr(parse_cache, "load_rest_with", counting)
+    monkeypatch.setattr(parse_cache, "from_skeleton", counting)
     return loaded
 
 
@@ -83,10 +84,15 @@ def test_a_skeleton_reads_as_the_whole_map(tmp_path: Path) -> None:
         whole = parse_file(path, sources[path], config)
         assert whole is not None
         assert part.body == whole.value.body  # a field the skeleton lacks: the rest loads
-        assert is_whole(part) and type(part) is Map and all(type(s) is Stage for s in part.stages)
-        assert part.stages is stages and [s.touchpoints for s in part.stages] == touchpoints  # same objects
+        # Still the same objects of the same classes: nothing is mutated, the rest is read through
+        assert is_whole(part) and type(part) is MapPart and all(type(s) is StagePart for s in part.stages)
+        assert part.stages is stages
+        assert all(s.touchpoints is t for s, t in zip(part.stages, touchpoints, strict=True))  # same objects
+        assert isinstance(part, Map) and all(isinstance(s, Stage) for s in part.stages)
         assert part == whole.value and hash(part) == hash(whole.value)
         assert part.stages[2].kpis and part.stages[2].kpis == whole.value.stages[2].kpis
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            part.body = "changed"
 
 
 def test_a_skeleton_compares_hashes_and_pickles_as_the_whole(tmp_path: Path) -> None:
@@ -102,6 +108,8 @@ def test_a_skeleton_compares_hashes_and_pickles_as_the_whole(tmp_path: Path) -> 
     (_, third), _ = list(cached_maps(root).items())
     copied = pickle.loads(pickle.dumps(third))
     assert type(copied) is Map and copied == whole and is_whole(third)
+    assert all(type(s) is Stage for s in copied.stages)
+    assert whole == first and hash(whole) == hash(first) and first != second
 
 
 def test_a_rebuild_loads_only_the_maps_whose_pages_it_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,27 +4,28 @@ After a one-map edit a build needs all of a map only for the pages it renders
 again; for the other 999 it reads a handful of fields (id, title, segment,
 owners, touchpoints: the index, the catalog, the cross-reference checks, the
 page keys). Unpickling a whole map from the parse cache creates about 1,300
-objects (every value keeps its source position): 0.3 s at 1,000 maps, the
-largest part of such a rebuild.
+objects (every value keeps its source position), the largest part of such a
+rebuild (docs/benchmarks.md).
 
-So the parse cache keeps a skeleton beside each whole map: a Map and its Stages
-holding only the fields below. Loaded, a skeleton's objects become a `MapPart`
-and `StageParts`, whose other fields are properties: the first read of any of
-them unpickles the whole map, fills in the same objects and turns them back
-into a plain Map and Stages. Every reader sees a whole map, and the objects
-keep their identity (page keys name them, see page_reuse.StableNames).
-
-A skeleton also carries the map's own problems (`checks.own_problems`): they
-depend on the file alone, so they are found once, when the file is parsed.
+So the parse cache keeps a `Skeleton` beside each whole map: the fields below
+of the map and its stages, and the map's own problems (`checks.own_problems`:
+they depend on the file alone, so they are found once, when it is parsed). A
+build makes a `MapPart` of it, a Map whose stages are `StagePart`s: their
+skeleton fields are their own, every other field is read from the whole map,
+which a shared `Rest` unpickles when any of them is first read. Nothing changes
+class or gains fields after it is made: a part stays a part, whole or not, and
+keeps its identity (page keys name its objects, see page_reuse.StableNames).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any
 
 from cjmgen.content.model import Map, Stage
+from cjmgen.content.repository import ParsedFile
 from cjmgen.diagnostics import Diagnostic
 
 # What a build after an edit reads of every map (found by tracing the first read of
@@ -32,93 +33,134 @@ from cjmgen.diagnostics import Diagnostic
 MAP_FIELDS = ("id", "path", "title", "persona", "segment", "state", "status", "owner", "tags", "reviewed",
               "related", "current", "description", "location", "field_locations")
 STAGE_FIELDS = ("id", "name", "owner", "touchpoints", "location")
-OWN_PROBLEMS = "_own_problems"  # a skeleton's problems of its own (not a field of the model)
-LOAD_REST = "_load_rest"
-Part = TypeVar("Part", Map, Stage)
+
+Fields = tuple[tuple[str, Any], ...]
 
 
-def skeleton(whole: Map, own_problems: tuple[Diagnostic, ...]) -> Map:
-    """The parts of `whole` every build reads, as a plain Map to pickle beside the whole one."""
-    stages = tuple(_part(Stage, stage, STAGE_FIELDS) for stage in whole.stages)
-    made = _part(Map, whole, MAP_FIELDS)
-    made.__dict__["stages"] = stages
-    made.__dict__[OWN_PROBLEMS] = own_problems
-    return made
+@dataclass(frozen=True)
+class Skeleton:
+    """What the parse cache keeps of a map beside the whole: the fields every build reads."""
+
+    map_fields: Fields
+    stage_fields: tuple[Fields, ...]
+    own_problems: tuple[Diagnostic, ...]  # checks.own_problems of the whole map
+    parsed: ParsedFile  # the file's kind and what parsing it reported; no value (that is the whole)
+
+    @classmethod
+    def of(cls, parsed: ParsedFile, own_problems: tuple[Diagnostic, ...]) -> Skeleton:
+        whole = parsed.value
+        assert isinstance(whole, Map)
+        return cls(_fields(whole, MAP_FIELDS), tuple(_fields(stage, STAGE_FIELDS) for stage in whole.stages),
+                   own_problems, ParsedFile(parsed.kind, None, parsed.diagnostics))
 
 
-def _part(kind: type[Part], whole: Part, names: tuple[str, ...]) -> Part:
-    made = object.__new__(kind)
-    made.__dict__.update({name: whole.__dict__[name] for name in names})
-    return made
+def _fields(value: Any, names: tuple[str, ...]) -> Fields:
+    return tuple((name, getattr(value, name)) for name in names)
 
 
-class _Deferred:
-    """Loads the rest of its object when a field the skeleton lacks is first read."""
+class Rest:
+    """The whole map behind a part and its stages, unpickled once, when first asked for."""
+
+    def __init__(self, path: str, stages: int, load_whole: Callable[[], Map]) -> None:
+        self.path, self.stages, self.load_whole = path, stages, load_whole
+        self.whole: Map | None = None
+
+    def map(self) -> Map:
+        if self.whole is None:
+            whole = self.load_whole()
+            if len(whole.stages) != self.stages:
+                raise RuntimeError(f"{self.path}: the parse cache's two parts of this map differ")
+            self.whole = whole
+        return self.whole
+
+
+class _Part:
+    """A Map or Stage made of a skeleton's fields and a Rest that holds the others.
+
+    Equal to, hashed and pickled as the plain Map or Stage of the same fields
+    (pickling gives the plain one: a part is this build's way to load, not data)."""
+
+    _kind: type
+    _rest: Rest
+
+    def __init__(self, present: Fields, rest: Rest) -> None:
+        # Constructing, as a frozen dataclass's own __init__ does: its fields are set once, here.
+        for name, value in present:
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "_rest", rest)
+
+    def _whole(self) -> Any:
+        raise NotImplementedError
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, item.name) for item in dataclasses.fields(self._kind) if item.compare)
 
     def __eq__(self, other: object) -> bool:
-        self.__dict__[LOAD_REST]()
-        return self == other  # a plain Map or Stage now
+        if not isinstance(other, self._kind):
+            return NotImplemented
+        own = tuple(getattr(other, item.name) for item in dataclasses.fields(self._kind) if item.compare)
+        return self._values() == own
 
     def __hash__(self) -> int:
-        self.__dict__[LOAD_REST]()
-        return hash(self)
+        return hash(self._values())  # as the dataclass's own hash of its fields
 
-    def __reduce_ex__(self, protocol: Any) -> Any:
-        self.__dict__[LOAD_REST]()
-        return self.__reduce_ex__(protocol)
+    def __reduce__(self) -> Any:
+        kind = self._kind
+        return kind, tuple(getattr(self, item.name) for item in dataclasses.fields(kind) if item.init)
 
 
 def _deferred_field(name: str) -> property:
     def read(self: Any) -> Any:
-        self.__dict__[LOAD_REST]()
-        return self.__dict__[name]
+        return getattr(self._whole(), name)
 
     return property(read)
 
 
-def _with_deferred_fields(kind: type, present: tuple[str, ...]) -> type:
+def _part_class(base: type[_Part], kind: type, present: tuple[str, ...]) -> type:
     """`kind` with a property for each of its fields that a skeleton lacks."""
     fields = {item.name: _deferred_field(item.name) for item in dataclasses.fields(kind) if item.name not in present}
-    return type(f"{kind.__name__}Part", (_Deferred, kind), {**fields, "__module__": __name__})
+    return type(f"{kind.__name__}Part", (base, kind), {**fields, "_kind": kind, "__module__": __name__})
 
 
-MapPart = _with_deferred_fields(Map, MAP_FIELDS + ("stages",))
-StagePart = _with_deferred_fields(Stage, STAGE_FIELDS)
+class _MapPart(_Part):
+    own_problems: tuple[Diagnostic, ...]
+
+    def __init__(self, present: Fields, rest: Rest, own_problems: tuple[Diagnostic, ...]) -> None:
+        super().__init__(present, rest)
+        object.__setattr__(self, "own_problems", own_problems)  # constructing (see _Part)
+
+    def _whole(self) -> Map:
+        return self._rest.map()
 
 
-def load_rest_with(part: Map, load_whole: Callable[[], Map]) -> Map:
-    """Make `part` (an unpickled skeleton) load the rest from `load_whole()` when first asked."""
+class _StagePart(_Part):
+    _index: int
 
-    def load_rest() -> None:
-        whole = load_whole()
-        if len(whole.stages) != len(part.stages):
-            raise RuntimeError(f"{part.path}: the parse cache's two parts of this map differ")
-        for mine, theirs in zip(part.stages, whole.stages):
-            _fill_in(mine, theirs, Stage)
-        _fill_in(part, whole, Map)
-        part.__dict__.pop(OWN_PROBLEMS, None)
+    def __init__(self, present: Fields, rest: Rest, index: int) -> None:
+        super().__init__(present, rest)
+        object.__setattr__(self, "_index", index)  # constructing (see _Part)
 
-    part.__dict__[LOAD_REST] = load_rest
-    object.__setattr__(part, "__class__", MapPart)  # frozen: past its __setattr__
-    for stage in part.stages:
-        stage.__dict__[LOAD_REST] = load_rest
-        object.__setattr__(stage, "__class__", StagePart)  # frozen: past its __setattr__
-    return part
+    def _whole(self) -> Stage:
+        return self._rest.map().stages[self._index]
 
 
-def _fill_in(part: Any, whole: Any, kind: type) -> None:
-    """The fields `part` lacks, from `whole`; then `part` is a plain `kind` again. What it
-    has stays, its touchpoints and stages too: page keys name those objects."""
-    part.__dict__.update({name: value for name, value in whole.__dict__.items() if name not in part.__dict__})
-    del part.__dict__[LOAD_REST]
-    object.__setattr__(part, "__class__", kind)  # frozen: past its __setattr__
+MapPart: Any = _part_class(_MapPart, Map, (*MAP_FIELDS, "stages"))
+StagePart: Any = _part_class(_StagePart, Stage, STAGE_FIELDS)
+
+
+def from_skeleton(skeleton: Skeleton, load_whole: Callable[[], Map]) -> ParsedFile:
+    """The parsed file of `skeleton`: its map's other fields are `load_whole()`'s, read when first asked."""
+    rest = Rest(dict(skeleton.map_fields)["path"], len(skeleton.stage_fields), load_whole)
+    stages = tuple(StagePart(fields, rest, index) for index, fields in enumerate(skeleton.stage_fields))
+    part = MapPart((*skeleton.map_fields, ("stages", stages)), rest, skeleton.own_problems)
+    return ParsedFile(skeleton.parsed.kind, part, skeleton.parsed.diagnostics)
 
 
 def known_own_problems(journey_map: Map) -> tuple[Diagnostic, ...] | None:
-    """The problems a skeleton brought of its own; None for a whole map (check it)."""
-    return journey_map.__dict__.get(OWN_PROBLEMS)
+    """The problems a skeleton brought of its own; None for a map parsed in this run (check it)."""
+    return journey_map.own_problems if isinstance(journey_map, _MapPart) else None
 
 
 def is_whole(journey_map: Map) -> bool:
-    """False while the rest of a skeleton has not been loaded."""
-    return LOAD_REST not in journey_map.__dict__
+    """False while the rest of a map made from a skeleton has not been loaded."""
+    return not isinstance(journey_map, _MapPart) or journey_map._rest.whole is not None

@@ -37,7 +37,7 @@ from cjmgen.config import SiteConfig
 from cjmgen.content.model import Map
 from cjmgen.content.repository import ParsedFile, classify, parse_file
 from cjmgen.incremental.codestamp import code_stamp
-from cjmgen.incremental.lazy_map import load_rest_with, skeleton
+from cjmgen.incremental.lazy_map import Skeleton, from_skeleton
 from cjmgen.incremental.page_reuse import StableNames
 from cjmgen.incremental.signing import Signer
 
@@ -182,8 +182,11 @@ class ParseCache:
         part, whole = self.entries.get(name + PART), self.entries.get(name)
         if part is None or whole is None:
             return None
-        found = self._load(name + PART)
-        if found is None or not isinstance(found.value, Map):
+        try:
+            skeleton = pickle.loads(part)  # from a pack this user's key signed
+        except Exception:  # an older cjmgen's entry: take the whole map
+            return None
+        if not isinstance(skeleton, Skeleton):
             return None
 
         def load_whole() -> Map:
@@ -191,8 +194,7 @@ class ParseCache:
             assert isinstance(loaded, ParsedFile) and isinstance(loaded.value, Map)
             return loaded.value
 
-        load_rest_with(found.value, load_whole)
-        return found
+        return from_skeleton(skeleton, load_whole)
 
     def _load(self, name: str) -> ParsedFile | None:
         payload = self.entries.get(name)
@@ -256,7 +258,7 @@ def _pickled(name: str, parsed: ParsedFile) -> dict[str, bytes]:
     try:
         entries = {name: pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)}
         if isinstance(parsed.value, Map):
-            part = ParsedFile(parsed.kind, skeleton(parsed.value, own_problems(parsed.value)), parsed.diagnostics)
+            part = Skeleton.of(parsed, own_problems(parsed.value))
             entries[name + PART] = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
     except pickle.PicklingError:
         return {}
