@@ -32,8 +32,8 @@ class SourceLocation(NamedTuple):
         return f"{self.path}:{self.line}:{self.column}"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Unpickled by a C function, not the named tuple's Python __new__: a map holds ~280
-        # locations, and loading the parse cache went 0.39 -> 0.32 s at 1,000 maps.
+        # Unpickled by a C function, not the named tuple's Python __new__: a map holds hundreds
+        # of locations, so this speeds loading the parse cache (figures: docs/benchmarks.md).
         return (tuple.__new__, (SourceLocation, tuple(self)))
 
 

@@ -16,13 +16,13 @@ def without_cyclic_gc(freeze: bool = False) -> Iterator[None]:
     """Pause Python's cyclic garbage collector while the model is built.
 
     Parsing makes hundreds of thousands of long-lived objects and no cycles;
-    each of the collector's full passes walks all of them again, and at 1,000
-    maps those passes were 60% of parsing and checking (7.3 -> 2.6 s of CPU for
-    the parse). Memory is still freed by reference counting meanwhile.
+    each of the collector's full passes walks all of them again, and those passes
+    were most of parsing and checking (docs/benchmarks.md). Memory is still freed by
+    reference counting meanwhile.
 
     `freeze`: before the collector resumes, move everything to its permanent
-    generation. Otherwise its first pass walks the whole new model (0.3-0.4 s
-    at 1,000 maps), and later passes while pages and PDFs render walk it again
+    generation. Otherwise its first pass walks the whole new model, and later passes
+    while pages and PDFs render walk it again
     (in a forked child that also writes to every object, copying the heap).
     Only for a model that lives until the process ends: the CLI build.
     """
@@ -40,7 +40,7 @@ def without_cyclic_gc(freeze: bool = False) -> Iterator[None]:
 #: Allocations between two passes of the collector's youngest generation while pages
 #: render (Python's default is 700). Rendering makes and drops millions of small objects,
 #: nearly all freed by reference counting before any pass sees them; at 10,000 the passes
-#: took 0.09 s of each render process at 1,000 maps instead of 0.3 s (gc.callbacks).
+#: take a fraction of the default's time (measured with gc.callbacks: docs/benchmarks.md).
 RENDER_GC_THRESHOLD = 10_000
 
 
@@ -50,8 +50,8 @@ def freeze_what_lives_on() -> None:
 
     The catalog (a ref per stage and per touchpoint of every map, made after the model
     was frozen) lives until the process ends, and each full pass while pages rendered
-    walked it again: at 5,000 maps 22 passes of 0.2 s in each render process, a tenth
-    of the render. Only for a process that ends with the build.
+    walked it again, a tenth of the render at 5,000 maps (docs/benchmarks.md). Only for
+    a process that ends with the build.
     """
     gc.freeze()
     gc.set_threshold(RENDER_GC_THRESHOLD, *gc.get_threshold()[1:])

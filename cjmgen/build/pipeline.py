@@ -329,8 +329,8 @@ def _input_digest(config: SiteConfig, options: BuildOptions, output: Path, as_of
 
 
 def _output_files(output: Path) -> dict[str, list[int]] | None:
-    """Every file of the site: relative path -> [size, mtime]. Asked twice a build (1,300
-    files at 1,000 maps): `os.walk` with a `relpath` per file took 18 ms, this 7 ms."""
+    """Every file of the site: relative path -> [size, mtime]. Asked twice a build, so
+    os.scandir without a `relpath` per file (faster than `os.walk`; docs/benchmarks.md)."""
     if not output.is_dir():
         return None
     found: dict[str, list[int]] = {}

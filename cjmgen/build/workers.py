@@ -45,8 +45,8 @@ class Tickets:
     Made before forking: the numbers wait in a pipe every process inherits, and a
     read of 4 bytes takes the next one (the kernel serialises reads of a pipe).
     A process that finishes a heavy page takes the next number sooner, so both
-    end together (fixed shares left one process 0.4 s behind the other at 1,000
-    maps). Numbers from `count` on, beyond the pipe's room, are shared fixed:
+    end together (with fixed shares one process ended well after the other; see
+    docs/benchmarks.md). Numbers from `count` on, beyond the pipe's room, are shared fixed:
     number % processes.
     """
 

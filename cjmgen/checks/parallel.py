@@ -1,6 +1,6 @@
 """`cjmgen check` on every core: each process parses and checks its share of the maps.
 
-Parsing the YAML is most of a check (2.2 s of 3.5 s at 1,000 maps) and sending
+Parsing the YAML is most of a check (docs/benchmarks.md has the figures) and sending
 parsed maps between processes costs half as much as parsing them, so the maps
 never travel: each forked worker parses its share of the map files (and every
 persona and the channel catalog, which are few), sends back one small fact per

@@ -111,8 +111,8 @@ def _escape(text: str) -> str:
 TOKEN_CACHE = 256
 #: What a CLI build keeps: it parses each body twice in a row (its links are checked, then
 #: its page is rendered) and never again. 256 bodies' tokens were some 180,000 objects
-#: that every full pass of the garbage collector walked while pages rendered (0.5 s
-#: of each render process at 1,000 maps, measured with gc.callbacks).
+#: that every full pass of the garbage collector walked while pages rendered (measured
+#: with gc.callbacks; figures in docs/benchmarks.md).
 BUILD_TOKEN_CACHE = 8
 #: Link and image targets kept per body text: small, and every check (every save in
 #: `serve`) asks for all of them.

@@ -55,8 +55,8 @@ class Locale:
     def text(self) -> SimpleNamespace:
         """Every label as an attribute: templates write `T.source` for `L.label('source')`.
 
-        A call from a template goes through Jinja's call machinery (about 4 µs);
-        a map page printed some 600 labels, a fifth of its rendering time.
+        A call from a template goes through Jinja's call machinery; a map page prints
+        hundreds of labels, so calls were a large share of its rendering time.
         """
         return SimpleNamespace(**self.catalog.labels)
 

@@ -67,7 +67,7 @@ class StableNames:
         """A catalog ref named after its last object, whose name holds the others' (see
         `add`), or None when its objects are not named or do not belong together: a
         channel page's key lists thousands of refs, each walked field by field before
-        (0.13 s of digests after a one-map edit at 1,000 maps)."""
+        (most of the digests' time after a one-map edit; docs/benchmarks.md)."""
         get = self.by_id.get
         in_map, in_stage = get(id(ref.map)), get(id(ref.stage))
         if in_map is None or in_stage is None or in_map[0] is not ref.map or in_stage[0] is not ref.stage:

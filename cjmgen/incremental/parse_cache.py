@@ -1,11 +1,11 @@
 """Parsed files kept between builds (`.cjmgen-cache/parsed/`, see incremental.store), signed.
 
-Parsing is the serial part of a build (2.1 ms a map); loading a parsed map
-back costs a sixth of that. So a build after a small edit parses only the
+Parsing is the serial part of a build; loading a parsed map back costs a
+small part of that (docs/benchmarks.md has the figures). So a build after a small edit parses only the
 files whose bytes changed and loads the rest.
 
 Why signed (cjmgen.incremental.signing): the cache is pickled (the model's dataclasses as
-they are, loaded 6 times faster than parsed), and unpickling runs code; a pack
+they are, loaded much faster than parsed), and unpickling runs code; a pack
 that does not verify is never unpickled, only replaced.
 
 A map is kept twice: whole, and as a skeleton with its own problems (the
@@ -46,8 +46,8 @@ PACK_PREFIX = "pack-"
 MAX_PACKS = 8  # more packs than this, or a quarter of the bytes unused: write one pack anew
 AHEAD_MIN = 48  # fewer files to parse than this: parse them all here, forking costs more
 # The share of the files to parse that the parent keeps, against a helper's 1: besides
-# parsing, a helper pickles what it parsed (0.8 ms a map against 2.5 ms to parse) and the
-# parent unpickles it (0.3 ms); so both end together when the parent parses a bit more.
+# parsing, a helper pickles what it parsed and the parent unpickles it; so both end
+# together when the parent parses a bit more (measured: docs/benchmarks.md, fifth round).
 PARENT_WEIGHT = 1.3
 
 
@@ -55,8 +55,8 @@ PARENT_WEIGHT = 1.3
 class ParseCache:
     """`parse` has the signature of `repository.parse_file`; pass it to `load_project`.
 
-    Entries are kept in a few packs, not a file each: creating a file cost 0.7 ms
-    here (1,000 files: 0.75 s), reading one pack a few milliseconds. Each build
+    Entries are kept in a few packs, not a file each: creating a file costs far more
+    than reading one pack (docs/benchmarks.md, fourth round). Each build
     adds a pack of what it parsed (one per render process); `compact` rewrites
     them into one when they are many or hold many old versions.
     """
@@ -67,7 +67,7 @@ class ParseCache:
     packs: list[str] = field(default_factory=list)
     used: set[str] = field(default_factory=set)
     # Parsed now, written later by `store_pending` (a build's render workers share the
-    # writing: pickling 1,000 maps took 0.8 s of the serial part of a first build).
+    # writing: pickling every map was a large serial part of a first build).
     pending: list[tuple[str, ParsedFile]] = field(default_factory=list)
     # The model objects of each file named by its entry: page_reuse digests page keys with them.
     names: StableNames = field(default_factory=StableNames)
@@ -78,7 +78,7 @@ class ParseCache:
     waiting: list[Any] = field(default_factory=list)
     helpers: list[Any] = field(default_factory=list)
     # The helpers' packs, on disk already, and the entries they sent: dropped here once
-    # loaded (at 5,000 maps 65 MB of pickles, kept for nothing through the whole build).
+    # loaded (otherwise tens of MB of pickles are kept for nothing through the whole build).
     helper_packs: list[str] = field(default_factory=list)
     from_helpers: set[str] = field(default_factory=set)
 
@@ -113,8 +113,8 @@ class ParseCache:
 
     def parse_ahead(self, sources: Mapping[str, bytes], config: SiteConfig) -> None:
         """Fork helpers that parse part of the files the cache does not hold, while this
-        process parses the rest in `parse` (a first build of 1,000 maps parsed for 2.5 s
-        on one core). A helper pickles what it parsed, sends it here (the parent needs
+        process parses the rest in `parse` (parsing on one core was the serial part of a
+        first build). A helper pickles what it parsed, sends it here (the parent needs
         the whole model) and writes it as a pack of its own: those files are loaded
         like any cached file. Call it before any thread starts (see worker_count)."""
         self.known_names = {path: (data, self.entry_name(path, data, config)) for path, data in sources.items()}
@@ -173,7 +173,7 @@ class ParseCache:
 
     def parse_read_only(self, path: str, data: bytes, config: SiteConfig) -> ParsedFile | None:
         """`parse` for a run that writes no cache (`cjmgen check`): a file the last build
-        parsed is loaded (0.3 ms a map against 2.1 ms to parse), any other is parsed."""
+        parsed is loaded (much faster than parsing it), any other is parsed."""
         found = self._load(self.entry_name(path, data, config))
         return found if found is not None else parse_file(path, data, config)
 

@@ -3,8 +3,8 @@
 A PDF's cache key (pdf/cache.job_key) is a hash of its print HTML, so a build
 with PDFs printed the HTML of every map and of every handout volume only to
 find that the cache holds them all: the template, the Markdown, the charts and
-the type-size estimate, about 30 ms a map and twice that for the handout (3.3 s
-at 100 maps, half a minute at 1,000), on every build after any edit.
+the type-size estimate for every map and the handout (half a minute at 1,000 maps
+in docs/benchmarks.md), on every build after any edit.
 
 So the build record keeps, per PDF, a digest of what its HTML is made from and
 the cache key that HTML had. When the digest is the same and the cache still

@@ -1,9 +1,9 @@
 """The training handout in volumes: one file for a small repository, several for a large one.
 
-WeasyPrint lays a document out whole, in memory. Measured on the 2-core machine, the
-handout costs about 1.9 s and 38 MB of memory per map (11 A4 pages each), linearly:
-the handout of 1,000 maps in one file would be an 11,000-page render of about half an
-hour and 38 GB, which no machine finishes. So `build` splits the handout of the whole
+WeasyPrint lays a document out whole, in memory. The handout costs about 38 MB of
+memory per map (11 A4 pages each) and time in proportion (docs/benchmarks.md): the
+handout of 1,000 maps in one file would be an 11,000-page render needing 38 GB,
+which no machine finishes. So `build` splits the handout of the whole
 repository into volumes of at most `pdf.handout_maps` maps (cjmgen.yml): each render
 stays bounded, both cores render volumes at once, and an edit renders one volume again.
 
@@ -12,7 +12,7 @@ Where a volume ends is decided by the maps themselves, not by counting from the 
 whose id hashes to a boundary, once it holds half of `handout_maps`. So adding or
 removing a map changes the volume it is in, and rarely the next, instead of moving
 every later boundary by one: at 1,000 maps (about 100 volumes) one to three volumes
-render again (25 s each), not all of them (about 20 minutes on two cores). A volume's
+render again, not all of them (timings in docs/benchmarks.md). A volume's
 PDF shows nothing of its place among the others (no "volume 3 of 9"), so a volume that
 only moved is taken from the cache.
 """
@@ -23,7 +23,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-DEFAULT_HANDOUT_MAPS = 12  # about 140 A4 pages, 25 s and 0.5 GB of memory a volume
+DEFAULT_HANDOUT_MAPS = 12  # about 140 A4 pages and 0.5 GB of memory a volume
 SINGLE_FILE = "handout.pdf"
 
 

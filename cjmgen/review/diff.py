@@ -734,7 +734,7 @@ def diff_sides(
 
     The cyclic collector pauses meanwhile: a comparison makes many small objects and
     no cycles, and in a process that holds a large model (a build, the benchmark)
-    each of the collector's full passes walked all of it again (0.2 -> 0.75 s).
+    each of the collector's full passes walked all of it again (docs/benchmarks.md).
     """
     with without_cyclic_gc():
         own = ShownNames({p.id: p.name for p in (*old.personas.values(), *new.personas.values())},

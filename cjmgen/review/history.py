@@ -18,7 +18,7 @@ from cjmgen.content.repository import CHANNELS_FILE, content_prefix, read_source
 if TYPE_CHECKING:
     from cjmgen.review.diff import RepoDiff
 
-# cjmgen.review.diff (17 ms of imports) is imported where a comparison is made: a build reads
+# cjmgen.review.diff (slow to import) is imported where a comparison is made: a build reads
 # the history of every map but compares revisions only with --compare.
 
 WORKING_TREE_LABEL = "working tree"

@@ -7,7 +7,7 @@ broken map (the page shows the diagnostics instead, and reloads when fixed).
 Why not the `livereload` package: its handler drops a reload that comes within
 3 s of the previous one (handlers.py, DEFAULT_RELOAD_TIME), so the second of two
 saves a second apart never reaches the browser; it polls every 0.8 s; and
-importing it (tornado) cost 0.31 s here against 0.11 s for http.server.
+importing it (tornado) costs about three times http.server's start-up.
 """
 
 from __future__ import annotations

@@ -76,7 +76,7 @@ class ThemeSandbox(ImmutableSandboxedEnvironment):
         Every verdict of Jinja's checks and of `is_safe_attribute` below depends only on
         the object's type, the name and the value's type (modules aside: for them it is
         the value itself), and a theme asks the same few hundred questions millions of
-        times: checked each time, the sandbox made rendering 75% slower.
+        times: checked each time, the sandbox made rendering much slower (docs/benchmarks.md).
         """
         try:
             value = getattr(obj, attribute)
