@@ -9,7 +9,7 @@ import pytest
 from conftest import run, write_files
 
 pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'")
-from test_browser import DESKTOP, Tab  # (the suite's Chromium and server)
+from test_browser import DESKTOP, Tab, browser, serve  # noqa: F401 - the suite's Chromium and server (fixtures)
 
 
 def ru_site(tmp_path: Path, stages: str) -> Path:
