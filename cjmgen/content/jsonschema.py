@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from cjmgen import __version__
+from cjmgen.content.lanes import BUILT_IN, COUNT, EMOTION, ITEMS, KPIS, TEXT, TOUCHPOINTS, Lane, custom_lanes
 from cjmgen.content.schema import EMOTION_RANGE, STATES, STATUSES
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
@@ -81,30 +83,25 @@ def stage_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
             },
         ]
     }
+    by_kind: dict[str, Callable[[Lane], dict[str, Any]]] = {
+        ITEMS: lambda lane: _list_of(_item(), lane.help),
+        TOUCHPOINTS: lambda lane: _list_of(touchpoint, lane.help),
+        EMOTION: lambda lane: {"type": "integer", "minimum": EMOTION_RANGE[0], "maximum": EMOTION_RANGE[1],
+                               "description": lane.help},
+        KPIS: lambda lane: _list_of(kpi, lane.help),
+        TEXT: lambda lane: _text(lane.help),
+        COUNT: lambda lane: {"type": ["integer", "string"], "description": lane.help},
+    }
     properties: dict[str, Any] = {
         "id": _text("Unique in the map; default: the slug of the name."),
         "name": _text("The stage's name, shown as the column header."),
-        "goals": _list_of(_item(), "The customer's goal at this stage."),
-        "actions": _list_of(_item(), "What the customer does."),
-        "thoughts": _list_of(_item(), "What the customer thinks."),
-        "quotes": _list_of(_item(), "The customer's own words: reviews, comments, complaints."),
-        "touchpoints": _list_of(touchpoint, "Points of contact, online and offline."),
-        "emotion": {"type": "integer", "minimum": EMOTION_RANGE[0], "maximum": EMOTION_RANGE[1],
-                    "description": "-2 very negative .. 2 very positive."},
-        "kpis": _list_of(kpi, "The stage's KPIs with targets."),
-        "obstacles": _list_of(_item(), "Pains and barriers between the customer and the goal."),
-        "triggers": _list_of(_item(), "What makes the customer remember the company later."),
-        "push": _list_of(_item(), "The push action that carries the customer into the next stage."),
-        "opportunities": _list_of(_item(), "Ideas to improve the stage."),
-        "backstage": _list_of(_item(), "What the company does out of the customer's sight."),
-        "owner": _text("Who in the company answers for this stage."),
-        "count": {"type": ["integer", "string"], "description": "Customers who reached this stage (funnel)."},
+        **{lane.key: by_kind[lane.kind](lane) for lane in BUILT_IN},
         "conversion": _quantity("Stated conversion into the next stage, e.g. 5%; checked against counts."),
         "next": _list_of({"type": "string"},
                          "Stage ids this stage leads to: several make a branch, an earlier one a loop."),
     }
-    for key, label in (lanes or {}).items():
-        properties[key] = _list_of(_item(), f"Custom lane: {label}.")
+    for lane in custom_lanes((lanes or {}).items()):
+        properties[lane.key] = by_kind[lane.kind](lane)
     return {"type": "object", "properties": properties, "required": ["name"], "additionalProperties": False}
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cjmgen.content import figures
+from cjmgen.content.lanes import BUILT_IN, ITEM_LANES
 from cjmgen.content.model import KPI, Channel, Item, Map, Persona, Quantity, Stage, Touchpoint
 from cjmgen.content.page_names import page_id_problem
 from cjmgen.content.yamltree import YNode
@@ -24,15 +25,8 @@ MAP_KEYS = (
     "id", "title", "persona", "segment", "state", "status", "owner", "tags",
     "reviewed", "related", "current", "stages", "description", "language",
 )
-STAGE_KEYS = (
-    "id", "name", "goals", "actions", "thoughts", "quotes", "touchpoints",
-    "emotion", "kpis", "obstacles", "triggers", "push", "opportunities",
-    "backstage", "owner", "count", "conversion", "next",
-)
-ITEM_LISTS = (
-    "goals", "actions", "thoughts", "quotes", "obstacles", "triggers", "push",
-    "opportunities", "backstage",
-)
+STAGE_KEYS = ("id", "name", *(lane.key for lane in BUILT_IN), "conversion", "next")
+ITEM_LISTS = tuple(lane.key for lane in ITEM_LANES)
 PERSONA_KEYS = ("name", "role", "photo", "quote", "goals", "needs", "pains", "channels")
 _NUMBERISH = re.compile(r"[+-]?(\d|\.?(inf|nan))", re.IGNORECASE)
 #: Far beyond any count of customers, within what a float (the charts' arithmetic) holds exactly.

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cjmgen.analysis import journey
+from cjmgen.content.lanes import BUILT_IN, ITEMS, KPIS, TOUCHPOINTS, Lane
 from cjmgen.content.model import KPI, Item, Map, Quantity, Stage, Touchpoint
 from cjmgen.content.repository import Repository
 from cjmgen.interchange.mermaid import map_to_mermaid
@@ -77,17 +78,22 @@ def _touchpoint(tp: Touchpoint) -> dict[str, Any]:
     return {"channel": tp.channel, "name": tp.name, "source": tp.source}
 
 
+def _lane_value(lane: Lane, stage: Stage) -> Any:
+    """A lane of a stage as JSON: lists of objects, or the plain value (emotion, owner, count)."""
+    value = lane.value(stage)
+    if lane.kind == ITEMS:
+        return [_item(i) for i in value]
+    if lane.kind == TOUCHPOINTS:
+        return [_touchpoint(t) for t in value]
+    if lane.kind == KPIS:
+        return [_kpi(k) for k in value]
+    return value
+
+
 def stage_dict(stage: Stage, computed: float | None) -> dict[str, Any]:
     out: dict[str, Any] = {"id": stage.id, "name": stage.name}
-    for lane in ("goals", "actions", "thoughts", "quotes"):
-        out[lane] = [_item(i) for i in getattr(stage, lane)]
-    out["touchpoints"] = [_touchpoint(t) for t in stage.touchpoints]
-    out["emotion"] = stage.emotion
-    out["kpis"] = [_kpi(k) for k in stage.kpis]
-    for lane in ("obstacles", "triggers", "push", "opportunities", "backstage"):
-        out[lane] = [_item(i) for i in getattr(stage, lane)]
-    out["owner"] = stage.owner
-    out["count"] = stage.count
+    for lane in BUILT_IN:
+        out[lane.key] = _lane_value(lane, stage)
     out["conversion"] = _quantity(stage.conversion)
     out["conversion_computed"] = computed
     out["next"] = list(stage.next)

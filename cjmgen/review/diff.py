@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from cjmgen.build.gcpause import without_cyclic_gc
 from cjmgen.config import SiteConfig
+from cjmgen.content import lanes
 from cjmgen.content.markdown import MarkdownRenderer
 from cjmgen.content.model import KPI, Channel, Item, Map, Persona, Quantity, Stage, Touchpoint
 from cjmgen.content.repository import Repository, classify, content_prefix, parse_file
@@ -33,13 +34,8 @@ INFO, WARNING, ERROR = "info", "warning", "error"
 RANK = {INFO: 0, WARNING: 1, ERROR: 2}
 
 #: Singular names of the item lanes, used in their change codes (`obstacle-added`).
-LANE_NOUNS = {
-    "goals": "goal", "actions": "action", "thoughts": "thought", "quotes": "quote",
-    "obstacles": "obstacle", "triggers": "trigger", "push": "push",
-    "opportunities": "opportunity", "backstage": "backstage",
-}
-ITEM_LANES = tuple(LANE_NOUNS)
-CUSTOM_LANE_NOUN = "lane-item"
+LANE_NOUNS = {lane.key: lane.noun for lane in lanes.ITEM_LANES}
+CUSTOM_LANE_NOUN = lanes.CUSTOM_NOUN
 
 #: Every change code: its severity and what it means. The documentation (docs/review.md)
 #: and the JSON output follow this table; codes are never renamed, only added.
@@ -347,10 +343,7 @@ def _owner(out: _Collector, before: str | None, after: str | None, name: str | N
 
 # --- stages ----------------------------------------------------------------------
 
-_CONTENT_FIELDS = (
-    "goals", "actions", "thoughts", "quotes", "touchpoints", "emotion", "kpis", "obstacles",
-    "triggers", "push", "opportunities", "backstage", "owner", "count", "lanes",
-)
+_CONTENT_FIELDS = (*(lane.key for lane in lanes.BUILT_IN), "lanes")
 
 
 def _similarity(a: Stage, b: Stage) -> float:
@@ -466,10 +459,10 @@ def _stage(out: _Collector, old: Stage, new: Stage, channel_names: Mapping[str, 
                                              new=_shown(new.emotion)),
                 stage=sid, field="emotion", old=old.emotion, new=new.emotion)
     _kpis(out, new, old.kpis, new.kpis)
-    for lane in ITEM_LANES:
-        _items(out, new, lane, LANE_NOUNS[lane], getattr(old, lane), getattr(new, lane))
-    for lane in sorted({k for k, _ in old.lanes} | {k for k, _ in new.lanes}):
-        _items(out, new, lane, CUSTOM_LANE_NOUN, old.lane(lane), new.lane(lane))
+    for lane in lanes.ITEM_LANES:
+        _items(out, new, lane.key, lane.noun, lane.value(old), lane.value(new))
+    for custom in lanes.custom_lanes((key, key) for key in sorted({k for k, _ in old.lanes} | {k for k, _ in new.lanes})):
+        _items(out, new, custom.key, custom.noun, custom.value(old), custom.value(new))
     _touchpoints(out, new, old.touchpoints, new.touchpoints, channel_names)
     _owner(out, old.owner, new.owner, name, sid)
     if old.count != new.count:

@@ -11,7 +11,8 @@ from cjmgen.analysis import journey
 from cjmgen.checks.rules import format_percent
 from cjmgen.config import SiteConfig
 from cjmgen.content.frontmatter import decode
-from cjmgen.content.model import Item, Map, Persona
+from cjmgen.content.lanes import BUILT_IN, COUNT, EMOTION, ITEMS, KPIS, TEXT, TOUCHPOINTS, Lane, custom_lanes
+from cjmgen.content.model import KPI, Item, Map, Persona, Stage
 from cjmgen.content.repository import parse_file
 from cjmgen.i18n.labels import Locale
 from cjmgen.interchange.mermaid import emotion_journey
@@ -286,6 +287,39 @@ def _item(item: Item) -> str:
     return item.text + (f"  [source: {item.source}]" if item.source else "")
 
 
+def _lane_lines(lane: Lane, value: Any) -> list[str]:
+    """One lane of a stage as textconv lines, each `noun: fact`; custom lanes are named by their label."""
+    if lane.kind == ITEMS:
+        noun = lane.label if lane.custom else lane.noun
+        return [f"{noun}: {_item(i)}" for i in value]
+    if lane.kind == TOUCHPOINTS:
+        return [f"touchpoint: {tp.channel}" + (f" ({tp.name})" if tp.name else "")
+                + (f"  [source: {tp.source}]" if tp.source else "") for tp in value]
+    if lane.kind == EMOTION:
+        return [] if value is None else [f"emotion: {value:+d}" if value else "emotion: 0"]
+    if lane.kind == KPIS:
+        return [_kpi_line(kpi) for kpi in value]
+    if lane.kind == COUNT:
+        return [] if value is None else [f"{lane.noun}: {value}"]
+    return [f"{lane.noun}: {value}"] if value else []
+
+
+def _textconv_lanes(stage: Stage, lane_labels: dict[str, str]) -> list[Lane]:
+    """The stage's lanes in textconv's order: custom lanes after the built-in lists, before owner and count."""
+    facts = [lane for lane in BUILT_IN if lane.kind in (TEXT, COUNT)]
+    lists = [lane for lane in BUILT_IN if lane not in facts]
+    return [*lists, *custom_lanes((key, lane_labels.get(key, key)) for key, _ in stage.lanes), *facts]
+
+
+def _kpi_line(kpi: KPI) -> str:
+    unit = f" {kpi.unit}" if kpi.unit else ""
+    value = f"{kpi.value.raw}{unit}" if kpi.value else "no value"
+    target = f", target {kpi.target.raw}{unit}" if kpi.target else ""
+    better = ", better lower" if kpi.better == "lower" else ""
+    source = f"  [source: {kpi.source}]" if kpi.source else ""
+    return f"KPI {kpi.name}: {value}{target}{better} ({kpi.status}){source}"
+
+
 def normalised_map(journey_map: Map, lane_labels: dict[str, str] | None = None) -> str:
     """A map as sorted, one-fact-per-line text, so `git diff` shows what changed in the journey.
 
@@ -307,34 +341,8 @@ def normalised_map(journey_map: Map, lane_labels: dict[str, str] | None = None) 
     for number, stage in enumerate(journey_map.stages, 1):
         p = f"[{stage.id}]"
         lines += ["", f"{p} stage {number}: {stage.name}"]
-        lines += [f"{p} goal: {_item(i)}" for i in stage.goals]
-        lines += [f"{p} action: {_item(i)}" for i in stage.actions]
-        lines += [f"{p} thought: {_item(i)}" for i in stage.thoughts]
-        lines += [f"{p} quote: {_item(i)}" for i in stage.quotes]
-        for tp in stage.touchpoints:
-            name = f" ({tp.name})" if tp.name else ""
-            lines.append(f"{p} touchpoint: {tp.channel}{name}" + (f"  [source: {tp.source}]" if tp.source else ""))
-        if stage.emotion is not None:
-            lines.append(f"{p} emotion: {stage.emotion:+d}" if stage.emotion else f"{p} emotion: 0")
-        for kpi in stage.kpis:
-            unit = f" {kpi.unit}" if kpi.unit else ""
-            value = f"{kpi.value.raw}{unit}" if kpi.value else "no value"
-            target = f", target {kpi.target.raw}{unit}" if kpi.target else ""
-            better = ", better lower" if kpi.better == "lower" else ""
-            source = f"  [source: {kpi.source}]" if kpi.source else ""
-            lines.append(f"{p} KPI {kpi.name}: {value}{target}{better} ({kpi.status}){source}")
-        lines += [f"{p} obstacle: {_item(i)}" for i in stage.obstacles]
-        lines += [f"{p} trigger: {_item(i)}" for i in stage.triggers]
-        lines += [f"{p} push: {_item(i)}" for i in stage.push]
-        lines += [f"{p} opportunity: {_item(i)}" for i in stage.opportunities]
-        lines += [f"{p} backstage: {_item(i)}" for i in stage.backstage]
-        for key, items in stage.lanes:
-            label = (lane_labels or {}).get(key, key)
-            lines += [f"{p} {label}: {_item(i)}" for i in items]
-        if stage.owner:
-            lines.append(f"{p} owner: {stage.owner}")
-        if stage.count is not None:
-            lines.append(f"{p} customers: {stage.count}")
+        for lane in _textconv_lanes(stage, lane_labels or {}):
+            lines += [f"{p} {line}" for line in _lane_lines(lane, lane.value(stage))]
         if rates[number - 1] is not None:
             lines.append(f"{p} conversion (from counts): {format_percent(rates[number - 1])}")  # type: ignore[arg-type]
         if stage.conversion is not None:

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cjmgen.analysis.catalog import Catalog
+from cjmgen.content import lanes
 from cjmgen.content.model import KPI, Item, Map, Stage
 from cjmgen.i18n.labels import Locale
 from cjmgen.site import urls as site
@@ -47,11 +48,7 @@ PART_CALLBACK = "CJM_SEARCH_PART"
 FORMAT = 3  # 3: stemmed, inverted, in parts
 
 #: The lanes of a stage whose items are entries of their own: (attribute, kind).
-ITEM_LANES = (
-    ("goals", "goal"), ("actions", "action"), ("thoughts", "thought"), ("quotes", "quote"),
-    ("obstacles", "obstacle"), ("triggers", "trigger"), ("push", "push"),
-    ("opportunities", "opportunity"), ("backstage", "backstage"),
-)
+ITEM_LANES = tuple((lane.key, lane.noun) for lane in lanes.ITEM_LANES)
 #: Kinds of entries, in the order results of equal quality are shown.
 KINDS = ("map", "stage", "goal", "action", "thought", "quote", "touchpoint", "kpi", "obstacle", "trigger",
          "push", "opportunity", "backstage", "lane", "note", "owner", "persona", "channel")
