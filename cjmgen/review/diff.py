@@ -461,7 +461,8 @@ def _stage(out: _Collector, old: Stage, new: Stage, channel_names: Mapping[str, 
     _kpis(out, new, old.kpis, new.kpis)
     for lane in lanes.ITEM_LANES:
         _items(out, new, lane.key, lane.noun, lane.value(old), lane.value(new))
-    for custom in lanes.custom_lanes((key, key) for key in sorted({k for k, _ in old.lanes} | {k for k, _ in new.lanes})):
+    custom_keys = sorted({k for k, _ in old.lanes} | {k for k, _ in new.lanes})
+    for custom in lanes.custom_lanes((key, key) for key in custom_keys):
         _items(out, new, custom.key, custom.noun, custom.value(old), custom.value(new))
     _touchpoints(out, new, old.touchpoints, new.touchpoints, channel_names)
     _owner(out, old.owner, new.owner, name, sid)
