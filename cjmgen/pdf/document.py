@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from cjmgen import __version__, charts
 from cjmgen.analysis import journey
+from cjmgen.analysis.rows import Row, map_rows, page_specs
 from cjmgen.content.assets import resolve_asset
 from cjmgen.content.gitio import run_git
 from cjmgen.content.markdown import is_external, is_local
@@ -151,20 +152,6 @@ class PlannedJob:
     # all if the cache no longer has it. Its job has no HTML.
     cache_key: str | None = None
     replan: Callable[[], PlannedJob] | None = None
-
-
-@dataclass(frozen=True)
-class LaneCell:
-    stage: Stage
-    items: tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class LaneRow:
-    key: str
-    label: str
-    kind: str  # items | thoughts | touchpoints | kpis | owner | push | emotion | funnel
-    cells: tuple[LaneCell, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -384,39 +371,11 @@ class PrintRenderer:
         self.refused_syntax(journey_map.path, journey_map.body, first)
         return views, intro
 
-    def lane_rows(self, journey_map: Map) -> list[LaneRow]:
-        stages = journey_map.stages
-        labels = dict(self.config.lanes)
-        rows: list[LaneRow] = []
-        for lane in self.site.lanes:
-            if lane == "emotion":
-                if any(s.emotion is not None for s in stages):
-                    rows.append(LaneRow("emotion", self.locale.label("emotion"), "emotion"))
-                if journey.has_counts(journey_map):
-                    rows.append(LaneRow("funnel", self.locale.label("funnel"), "funnel"))
-                continue
-            if lane == "thoughts":
-                cells = tuple(LaneCell(s, (*s.thoughts, *s.quotes)) for s in stages)
-                label, kind = self.locale.label("thoughts_quotes"), "thoughts"
-            elif lane == "owner":
-                cells = tuple(LaneCell(s, (s.owner,) if s.owner else ()) for s in stages)
-                label, kind = self.locale.label("owner"), "owner"
-            elif lane in ("touchpoints", "kpis", "push"):
-                cells = tuple(LaneCell(s, tuple(getattr(s, lane))) for s in stages)
-                label, kind = self.locale.label(lane), lane
-            elif lane in labels:
-                cells = tuple(LaneCell(s, s.lane(lane)) for s in stages)
-                label, kind = labels[lane], "items"
-            elif hasattr(Stage, lane) or lane in Stage.__dataclass_fields__:
-                cells = tuple(LaneCell(s, tuple(getattr(s, lane) or ())) for s in stages)
-                label, kind = self.locale.label(lane), "items"
-            else:
-                continue
-            if any(cell.items for cell in cells):
-                rows.append(LaneRow(lane, label, kind, cells))
-        return rows
+    def lane_rows(self, journey_map: Map) -> list[Row]:
+        """The map's rows, as the map page shows them (analysis/rows.py)."""
+        return map_rows(journey_map, page_specs(self.site.lanes, dict(self.config.lanes), self.locale.label))
 
-    def sheet_text(self, journey_map: Map, rows: Sequence[LaneRow], persona: Persona | None) -> SheetText:
+    def sheet_text(self, journey_map: Map, rows: Sequence[Row], persona: Persona | None) -> SheetText:
         lanes = []
         for row in rows:
             if row.kind == "emotion":

@@ -15,16 +15,14 @@ import jinja2
 from markupsafe import Markup
 
 from cjmgen import charts
+from cjmgen.analysis import rows
 from cjmgen.config import SiteConfig
 from cjmgen.content.model import KPI, Item, Map, Stage
 from cjmgen.i18n.labels import Locale
 from cjmgen.review.diff import ERROR, INFO, WARNING, MapDiff, RepoDiff, kpi_direction, match_kpis, match_stages
 from cjmgen.review.formats import comparing, summary_line
 
-DEFAULT_LANES = (
-    "goals", "actions", "thoughts", "touchpoints", "emotion", "kpis", "obstacles",
-    "triggers", "push", "opportunities", "backstage", "owner", "funnel",
-)
+DEFAULT_LANES = (*rows.DEFAULT_ROWS, rows.FUNNEL)
 STANDALONE_LAYOUT = "partials/diff_page.html"
 PAGE_PATH = "changes.html"
 
@@ -141,44 +139,32 @@ def kpi_deltas(stage_name: str, old: Sequence[KPI], new: Sequence[KPI], locale: 
     return out
 
 
-def _lane_value(stage: Stage, lane: str) -> Any:
-    if lane == "thoughts":
-        return (stage.thoughts, stage.quotes)
-    if lane == "funnel":
-        return (stage.count, stage.conversion)
-    if hasattr(stage, lane) and lane != "lanes":
-        return getattr(stage, lane)
-    return stage.lane(lane)
-
-
 def _touchpoint(channel: str, name: str | None, channel_names: Mapping[str, str]) -> str:
     """As the site shows it: the touchpoint's name with its channel's name, not the id."""
     shown = channel_names.get(channel, channel)
     return f"{name} ({shown})" if name and name != shown else shown
 
 
-def _lane_texts(stage: Stage | None, lane: str, locale: Locale,
+def _lane_texts(spec: rows.RowSpec, stage: Stage | None, locale: Locale,
                 channel_names: Mapping[str, str] | None = None) -> list[str]:
+    """A stage's cell of a row as the texts the diff page compares and shows."""
     if stage is None:
         return []
-    if lane == "thoughts":
+    if spec.kind == rows.THOUGHTS:
         return _texts(stage.thoughts) + [f"“{t}”" for t in _texts(stage.quotes)]
-    if lane == "touchpoints":
+    if spec.kind == rows.TOUCHPOINTS:
         return [_touchpoint(t.channel, t.name, channel_names or {}) for t in stage.touchpoints]
-    if lane == "emotion":
+    if spec.kind == rows.EMOTION:
         if stage.emotion is None:
             return []
-        if stage.emotion:
-            return [f"{locale.emotion(stage.emotion)} ({stage.emotion:+d})"]
-        return [f"{locale.emotion(0)} (0)"]
-    if lane == "owner":
+        signed = f"{stage.emotion:+d}" if stage.emotion else "0"
+        return [f"{locale.emotion(stage.emotion)} ({signed})"]
+    if spec.kind == rows.OWNER:
         return [stage.owner] if stage.owner else []
-    if lane == "funnel":
+    if spec.kind == rows.FUNNEL:
         out = [locale.number(stage.count)] if stage.count is not None else []
         return out + ([f"→ {stage.conversion.raw}"] if stage.conversion is not None else [])
-    if lane in ("goals", "actions", "obstacles", "triggers", "push", "opportunities", "backstage"):
-        return _texts(getattr(stage, lane))
-    return _texts(stage.lane(lane))
+    return _texts(spec.items(stage))
 
 
 def _columns(old: Map | None, new: Map | None) -> list[tuple[Stage | None, Stage | None]]:
@@ -223,9 +209,10 @@ def map_view(entry: MapDiff, locale: Locale, lanes: Sequence[str], lane_labels: 
             state = "same" if before == after else "changed"
         renamed_from = before.name if before and after and before.name != after.name else None
         columns.append(Column(stage.name, state, renamed_from, stage.id))
-    rows = []
-    for lane in lanes:
-        if lane == "kpis":
+    shown = []
+    specs = [spec for key in lanes if (spec := rows.row_spec(key, lane_labels, locale.label)) is not None]
+    for spec in specs:
+        if spec.kind == rows.KPIS:
             cells = []
             for before, after in pairs:
                 either = after or before
@@ -235,27 +222,26 @@ def map_view(entry: MapDiff, locale: Locale, lanes: Sequence[str], lane_labels: 
                     "same" if all(d.state == "same" for d in deltas) else "changed")
                 cells.append(Cell(state, kpis=deltas))
             if any(c.kpis for c in cells):
-                rows.append(Row(lane, locale.label("kpis"), cells))
+                shown.append(Row(spec.key, spec.label, cells))
             continue
         cells = []
         for before, after in pairs:
-            old_texts = _lane_texts(before, lane, locale, channel_names)
-            new_texts = _lane_texts(after, lane, locale, channel_names)
+            old_texts = _lane_texts(spec, before, locale, channel_names)
+            new_texts = _lane_texts(spec, after, locale, channel_names)
             if before is None:
                 state = "added"
             elif after is None:
                 state = "removed"
             else:
-                state = "same" if _lane_value(before, lane) == _lane_value(after, lane) else "changed"
-            if lane in ("emotion", "owner", "funnel") and state == "changed":
+                state = "same" if spec.value(before) == spec.value(after) else "changed"
+            if spec.kind in (rows.EMOTION, rows.OWNER, rows.FUNNEL) and state == "changed":
                 entries = [Entry(t, "removed") for t in old_texts] + [Entry(t, "added") for t in new_texts]
             else:
                 entries = _entries(old_texts, new_texts) if before and after else [
                     Entry(t, state) for t in (new_texts or old_texts)]
             cells.append(Cell(state, entries))
         if any(c.entries for c in cells):
-            label = lane_labels.get(lane) or locale.label("thoughts_quotes" if lane == "thoughts" else lane)
-            rows.append(Row(lane, label, cells))
+            shown.append(Row(spec.key, spec.label, cells))
     stages = entry.new.stages if entry.new else (entry.old.stages if entry.old else ())
     ghost = entry.old.stages if entry.new and entry.old else None
     curve = ""
@@ -263,7 +249,7 @@ def map_view(entry: MapDiff, locale: Locale, lanes: Sequence[str], lane_labels: 
         curve = charts.emotion_curve(stages, locale, ghost=ghost, prefix=f"diff-emo-{number}", labels=True)
     deltas = [d for before, after in pairs if before and after
               for d in kpi_deltas(after.name, before.kpis, after.kpis, locale) if d.state != "same"]
-    return MapView(entry, columns, rows, Markup(curve), deltas, f"map-{number}")
+    return MapView(entry, columns, shown, Markup(curve), deltas, f"map-{number}")
 
 
 def views(diff: RepoDiff, locale: Locale, lanes: Sequence[str] = DEFAULT_LANES,

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from cjmgen import charts
 from cjmgen.analysis import journey
 from cjmgen.analysis.catalog import Catalog
+from cjmgen.analysis.rows import DEFAULT_ROWS, map_rows, page_specs
 from cjmgen.checks.rules import is_stale
 from cjmgen.content.markdown import MarkdownRenderer
 from cjmgen.content.model import Map, Persona, Stage
@@ -40,10 +41,7 @@ if TYPE_CHECKING:
 #: pages hold thousands): memoised, it costs a dict look-up instead of posixpath.relpath.
 _relative = functools.lru_cache(maxsize=1 << 16)(site.relative)
 
-BUILT_IN_LANES = (
-    "goals", "actions", "thoughts", "touchpoints", "emotion", "kpis", "obstacles",
-    "triggers", "push", "opportunities", "backstage", "owner",
-)
+BUILT_IN_LANES = DEFAULT_ROWS
 
 
 @dataclass(frozen=True)
@@ -257,6 +255,7 @@ class SiteRenderer:
             stages=stages,
             lanes=self.lanes,
             lane_labels=dict(self.repo.config.lanes),
+            rows=map_rows(journey_map, page_specs(self.lanes, dict(self.repo.config.lanes), self.locale.label)),
             persona=persona,
             persona_photo=self.links.photo(persona, work) if persona else None,
             intro=self.body_html(body.intro, work, journey_map.path),
