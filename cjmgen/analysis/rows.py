@@ -72,31 +72,14 @@ class Cell:
 
 
 @dataclass(frozen=True)
-class Row:
-    """A row of one map: its spec and a cell per stage."""
+class Row(RowSpec):
+    """A row of one map: its spec and a cell per stage (none for the emotion and funnel rows)."""
 
-    spec: RowSpec
     cells: tuple[Cell, ...] = ()
 
-    @property
-    def key(self) -> str:
-        return self.spec.key
-
-    @property
-    def kind(self) -> str:
-        return self.spec.kind
-
-    @property
-    def label(self) -> str:
-        return self.spec.label
-
-    @property
-    def custom(self) -> bool:
-        return self.spec.custom
-
-    @property
-    def partial(self) -> str:
-        return self.spec.partial
+    @classmethod
+    def of(cls, spec: RowSpec, cells: tuple[Cell, ...] = ()) -> Row:
+        return cls(spec.key, spec.kind, spec.label, spec.custom, cells)
 
 
 def row_spec(key: str, custom_labels: Mapping[str, str], label: Callable[[str], str]) -> RowSpec | None:
@@ -142,8 +125,8 @@ def map_rows(journey_map: Map, specs: Sequence[RowSpec]) -> list[Row]:
         else:
             cells = tuple(Cell(s, spec.items(s)) for s in stages)
             if any(cell.items for cell in cells):
-                rows.append(Row(spec, cells))
+                rows.append(Row.of(spec, cells))
             continue
         if shown:
-            rows.append(Row(spec))
+            rows.append(Row.of(spec))
     return rows
