@@ -6,7 +6,17 @@ The names below are what the site, the PDFs and the changes page draw with;
 
 from cjmgen.charts.emotion import EMOTION_COLOURS, emotion_class, emotion_colour, emotion_curve
 from cjmgen.charts.funnel import FUNNEL_GAP_FONT, FUNNEL_MIN_BAR, funnel_chart, rate_percent
-from cjmgen.charts.graph import GRAPH_MARGIN, LOOP_FONT, NODE_GAP, journey_graph, min_node_width
+from cjmgen.charts.graph import (
+    GRAPH_FONT,
+    GRAPH_MARGIN,
+    LOOP_FONT,
+    NODE_GAP,
+    graph_height,
+    is_straight,
+    journey_graph,
+    journey_row,
+    min_node_width,
+)
 from cjmgen.charts.kpi import kpi_gauge
 from cjmgen.charts.svg import CHAR_WIDTH_EM, FUNNEL_COLOUR, contrast_ratio, text_colour_on, truncate
 
@@ -16,6 +26,7 @@ __all__ = [
     "FUNNEL_COLOUR",
     "FUNNEL_GAP_FONT",
     "FUNNEL_MIN_BAR",
+    "GRAPH_FONT",
     "GRAPH_MARGIN",
     "LOOP_FONT",
     "NODE_GAP",
@@ -24,7 +35,10 @@ __all__ = [
     "emotion_colour",
     "emotion_curve",
     "funnel_chart",
+    "graph_height",
+    "is_straight",
     "journey_graph",
+    "journey_row",
     "kpi_gauge",
     "min_node_width",
     "rate_percent",

@@ -142,11 +142,11 @@ def _markers(prefix: str) -> str:
     return el("defs", {}, marker("", EDGE_COLOUR), marker("-loop", LOOP_COLOUR))
 
 
-def _node(stage: Stage, x: float, y: float, width: float) -> str:
-    """A rounded box, the name wrapped to two lines; the full name is the tooltip."""
-    lines = wrap(stage.name, width - NODE_PAD, GRAPH_FONT)
+def _node(stage: Stage, x: float, y: float, width: float, height: float = NODE_HEIGHT, label: str = "") -> str:
+    """A rounded box, the name wrapped to two lines (or a short `label`); the full name is the tooltip."""
+    lines = [label] if label else wrap(stage.name, width - NODE_PAD, GRAPH_FONT)
     first = (
-        y + NODE_HEIGHT / 2 - (len(lines) - 1) * GRAPH_FONT * 0.6 + GRAPH_FONT * 0.35
+        y + height / 2 - (len(lines) - 1) * GRAPH_FONT * 0.6 + GRAPH_FONT * 0.35
     )
     texts = [
         text_at(
@@ -163,7 +163,7 @@ def _node(stage: Stage, x: float, y: float, width: float) -> str:
             "x": x,
             "y": y,
             "width": width,
-            "height": NODE_HEIGHT,
+            "height": height,
             "rx": "8",
             "fill": "#eaf2f8",
             "stroke": "#5d6d7e",
@@ -217,10 +217,12 @@ def _edge_group(
     )
 
 
-def _graph_desc(journey_map: Map, locale: Locale) -> str:
+def _graph_desc(journey_map: Map, locale: Locale, drawn: Sequence[journey.Edge]) -> str:
     names = {s.id: s.name for s in journey_map.stages}
     parts = []
     for edge in journey.edges(journey_map):
+        if edge not in drawn:
+            continue
         text = f"{names[edge.source]} → {names[edge.target]}"
         parts.append(f"{text} ({locale.label('loop')})" if edge.loop else text)
     return "; ".join(parts)
@@ -238,23 +240,100 @@ def journey_graph(
     if not stages:
         return ""
     node_width = max(float(node_width), min_node_width(stages))
+    lefts = [GRAPH_MARGIN + i * (node_width + NODE_GAP) for i in range(len(stages))]
+    width = lefts[-1] + node_width + GRAPH_MARGIN
+    return _graph(journey_map, locale, _Frame(lefts, node_width, width, 0, len(stages), WEB), prefix, "")
+
+
+def journey_row(
+    journey_map: Map,
+    locale: Locale,
+    *,
+    first: int,
+    end: int,
+    column_width: float,
+    prefix: str = "graph",
+) -> str:
+    """The graph of a printed sheet's stages `first..end`, each node under its stage column
+    (`column_width` units a column) and numbered like it: the column head above names it.
+    An edge to a stage on another sheet runs off the sheet's edge (the drawing clips it);
+    its tooltip and the text alternative name both stages."""
+    gap = min(NODE_GAP, column_width * 0.25)
+    lefts = [gap / 2 + (i - first) * column_width for i in range(len(journey_map.stages))]
+    frame = _Frame(lefts, column_width - gap, (end - first) * column_width, first, end, ROW)
+    return _graph(journey_map, locale, frame, prefix, " journey-row")
+
+
+def graph_height(journey_map: Map) -> float:
+    """The height (chart units) of the map's printed graph row (`journey_row`), all arcs drawn."""
+    _, arcs = _arcs(journey_map)
+    above = max(_levels([a for a in arcs if not a.below]).values(), default=0)
+    below = max(_levels([a for a in arcs if a.below]).values(), default=0)
+    return _height(above, below, ROW)
+
+
+def is_straight(journey_map: Map) -> bool:
+    """Every stage leads to the next one only: the grid's column order tells the whole path."""
+    _, arcs = _arcs(journey_map)
+    return not arcs
+
+
+def _height(top_levels: int, bottom_levels: int, geometry: _Geometry) -> float:
+    row_bottom = geometry.margin + top_levels * geometry.level_step + geometry.node_height
+    return row_bottom + bottom_levels * geometry.level_step + (LOOP_FONT + 8 if bottom_levels else 0) + geometry.foot
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """Vertical sizes: the web's graph names its stages in tall nodes; the printed row
+    only numbers them (the column heads above name them) and stays flat."""
+
+    node_height: float
+    level_step: float
+    margin: float
+    foot: float
+    numbered: bool
+
+
+WEB = _Geometry(NODE_HEIGHT, LEVEL_STEP, GRAPH_MARGIN, 8.0, numbered=False)
+ROW = _Geometry(20.0, 16.0, 4.0, 2.0, numbered=True)
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """Where the nodes stand: left edge of every stage's node (stages outside `first..end`
+    stand off the drawing), their width, the drawing's width, and the stages drawn."""
+
+    lefts: Sequence[float]
+    node_width: float
+    width: float
+    first: int
+    end: int
+    geometry: _Geometry
+
+    def shows(self, index: int) -> bool:
+        return self.first <= index < self.end
+
+
+def _graph(journey_map: Map, locale: Locale, frame: _Frame, prefix: str, css_class: str) -> str:
+    stages = journey_map.stages
+    position = {s.id: i for i, s in enumerate(stages)}
     straight, arcs = _arcs(journey_map)
+    straight = [e for e in straight if frame.shows(position[e.source]) or frame.shows(position[e.target])]
+    arcs = [a for a in arcs if frame.shows(a.start) or frame.shows(a.end)]
     above = _levels([a for a in arcs if not a.below])
     below = _levels([a for a in arcs if a.below])
     levels = {**above, **below}
     top_levels = max(above.values(), default=0)
     bottom_levels = max(below.values(), default=0)
-    row_top = GRAPH_MARGIN + top_levels * LEVEL_STEP
-    row_bottom = row_top + NODE_HEIGHT
-    lefts = [GRAPH_MARGIN + i * (node_width + NODE_GAP) for i in range(len(stages))]
-    width = lefts[-1] + node_width + GRAPH_MARGIN
-    height = (
-        row_bottom + bottom_levels * LEVEL_STEP + (LOOP_FONT + 8 if below else 0) + 8
-    )
+    geometry = frame.geometry
+    row_top = geometry.margin + top_levels * geometry.level_step
+    row_bottom = row_top + geometry.node_height
+    lefts, node_width = frame.lefts, frame.node_width
+    height = _height(top_levels, bottom_levels, geometry)
     names = {s.id: s.name for s in stages}
-    position = {s.id: i for i, s in enumerate(stages)}
     body = [_markers(prefix)]
-    mid_y = row_top + NODE_HEIGHT / 2
+    mid_y = row_top + geometry.node_height / 2
     for edge in straight:
         start = lefts[position[edge.source]] + node_width
         end = lefts[position[edge.target]]
@@ -263,6 +342,9 @@ def journey_graph(
     slots = _slots(arcs, lefts, node_width)
     for arc in sorted(arcs, key=lambda a: (a.below, levels[a], a.low, a.high)):
         label_x = _label_x(arc, arcs, levels, slots)
+        if not 0 < label_x < frame.width:  # the arc leaves the sheet: label its visible stretch
+            x1, x2 = sorted((slots[(arc, "start")], slots[(arc, "end")]))
+            label_x = (max(x1, 0.0) + min(x2, frame.width)) / 2
         body.append(
             _arc_edge(
                 arc,
@@ -273,18 +355,22 @@ def journey_graph(
                 names,
                 prefix,
                 locale,
+                geometry.level_step,
             )
         )
     body += [
-        _node(stage, lefts[i], row_top, node_width) for i, stage in enumerate(stages)
+        _node(stage, lefts[i], row_top, node_width, geometry.node_height, str(i + 1) if geometry.numbered else "")
+        for i, stage in enumerate(stages)
+        if frame.shows(i)
     ]
+    drawn = [*straight, *(a.edge for a in arcs)]
     return svg_root(
         prefix,
-        width,
+        frame.width,
         height,
-        "cjm-chart journey-graph",
+        "cjm-chart journey-graph" + css_class,
         locale.label("journey_graph"),
-        _graph_desc(journey_map, locale),
+        _graph_desc(journey_map, locale, drawn),
         body,
     )
 
@@ -318,16 +404,17 @@ def _arc_edge(
     names: Mapping[str, str],
     prefix: str,
     locale: Locale,
+    level_step: float = LEVEL_STEP,
 ) -> str:
     """A jump arched above the row, or a loop below it with its `loop` label."""
     x1, x2 = slots[(arc, "start")], slots[(arc, "end")]
     row_top, row_bottom = row
     if arc.below:
-        level_y = row_bottom + level * LEVEL_STEP
+        level_y = row_bottom + level * level_step
         label = _loop_label(label_x, level_y + LOOP_FONT + 2, locale)
         d = _arc_path(x1, x2, row_bottom, level_y)
         return _edge_group(arc.edge, names, d, prefix, "loop", locale, label)
-    d = _arc_path(x1, x2, row_top, row_top - level * LEVEL_STEP)
+    d = _arc_path(x1, x2, row_top, row_top - level * level_step)
     return _edge_group(arc.edge, names, d, prefix, "forward", locale)
 
 

@@ -163,6 +163,7 @@ class Sheet:
     views: tuple[StageView, ...]
     emotion_svg: Markup
     anchor: str
+    graph_svg: Markup | None = None  # the journey graph under the columns, when it branches or loops
 
 
 _REFUSED_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?(?P<url>[A-Za-z][A-Za-z0-9+.-]*:[^)\s>]*)")
@@ -404,6 +405,9 @@ class PrintRenderer:
                     cells.append(CellText(tuple(getattr(i, "text", str(i)) for i in cell.items),
                                           extra_lines=0.6 if row.kind == "push" else 0))
             lanes.append(LaneText(row.label, tuple(cells)))
+        if not charts.is_straight(journey_map):
+            lanes.insert(0, LaneText(self.locale.label("journey_graph"), (),
+                                     layout.graph_row_rem(charts.graph_height(journey_map))))
         side: list[str] = []
         fixed = 17.0  # legend, lever and headings of the side column
         counted = sum(1 for s in journey_map.stages if s.count is not None)
@@ -427,6 +431,7 @@ class PrintRenderer:
         fit = fit or layout.choose_fit(text, page)
         width_pt, _ = page.content_pt()
         sheets = []
+        straight = charts.is_straight(journey_map)
         for index, (first, end) in enumerate(fit.chunks):
             side = index == 0
             grid_pt = width_pt * (1 - layout.SIDE_SHARE) - layout.GAP * fit.font if side else width_pt
@@ -436,8 +441,14 @@ class PrintRenderer:
                 journey_map.stages[first:end], self.locale, column_width=160, height=round(height, 1),
                 prefix=f"{prefix}emo-{index + 1}",
             )
+            graph = None
+            if not straight:
+                graph = self._svg(charts.journey_row(
+                    journey_map, self.locale, first=first, end=end, prefix=f"{prefix}graph-{index + 1}",
+                    column_width=round(column_pt * charts.GRAPH_FONT / (layout.GRAPH_TEXT_EM * fit.font), 1),
+                ))
             sheets.append(Sheet(index, first, end, side, tuple(views[first:end]), self._svg(emotion),
-                                f"{prefix}sheet-{index + 1}"))
+                                f"{prefix}sheet-{index + 1}", graph))
         sources.inputs.update(self.map_inputs(journey_map))
         revision = self.git.revision(sorted(sources.inputs))
         changed = self.git.revision([journey_map.path])

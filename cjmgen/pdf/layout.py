@@ -50,6 +50,8 @@ HEAD_ROW = 2.3  # stage-name row with one line of bold text and the number badge
 EMOTION_ROW = 6.2  # the emotion curve's drawing height (document.py sizes the SVG from it)
 EMOTION_ROW_HEIGHT = 5.4  # ... and the row it makes (measured 5.42 at every size)
 FUNNEL_ROW = 4.2  # count, bar and conversion (measured 4.20)
+GRAPH_TEXT_EM = 0.85  # the journey graph's node names and labels, in em of the sheet's type
+GRAPH_CELL_PAD = 0.4  # pdf.css: .graph-cell's padding, top and bottom together
 TITLE = 2.3  # title font size
 HEADER_EXTRA = 2.7  # sheet head below the title: meta line, rule, space (measured)
 
@@ -214,6 +216,12 @@ def _cell_rem(cell: CellText | None, width_rem: float) -> float:
     lines = sum(_lines(item, inner, char) for item in cell.items) + cell.extra_lines
     gaps = max(0, len(cell.items) - 1) * ITEM_GAP
     return lines * LINE + gaps + 2 * CELL_PAD_Y
+
+
+def graph_row_rem(height_units: float) -> float:
+    """The journey graph's row: its drawing scaled so that its 11-unit text prints at
+    GRAPH_TEXT_EM of the sheet's type (document.py sizes the columns from it)."""
+    return height_units * GRAPH_TEXT_EM / 11.0 + GRAPH_CELL_PAD
 
 
 def grid_height_rem(lanes: Sequence[LaneText], names: Sequence[str], column_rem: float) -> float:
