@@ -22,6 +22,7 @@ from cjmgen.terminal import printable
 
 if TYPE_CHECKING:
     from cjmgen.content.model import Map
+    from cjmgen.pdf.document import PrintRenderer
     from cjmgen.site.render import SiteRenderer
 
 
@@ -124,7 +125,7 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
     for note in outcome.notes:
         session.say(note)
     say_missing_libraries(session, outcome.fallbacks)
-    for result, target in zip(outcome.results, names, strict=True):
+    for index, (result, target) in enumerate(zip(outcome.results, names, strict=True)):
         path = Path(target)
         if not path.is_absolute():
             path = Path.cwd() / path
@@ -133,7 +134,18 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
         state = "rendered" if result.name in outcome.rendered and result.attempts else "from cache"
         font = f", type {result.font:.1f} pt" if result.font else ""
         click.echo(printable(f"wrote {target} ({plural(result.pages, 'page', 'pages')}{font}, {state})"), err=True)
+        if not handout and not poster and result.pages > 1:
+            _say_one_sheet(printer, chosen[index], result.pages)
     ctx.exit(EXIT_OK)
+
+
+def _say_one_sheet(printer: PrintRenderer, journey_map: Map, pages: int) -> None:
+    """A map split over several sheets (type kept at 6.5 pt or more): name the poster that holds it whole."""
+    poster = printer.one_sheet_poster(journey_map)
+    if poster is not None:
+        click.echo(printable(
+            f"  hint: {journey_map.id} takes {pages} pages to keep its type legible; on one sheet: "
+            f"cjmgen pdf --poster {poster.display} {journey_map.id}"), err=True)
 
 
 def _find_map(renderer: SiteRenderer, wanted: str) -> Map | None:

@@ -422,6 +422,16 @@ class PrintRenderer:
             tuple(s for s in side if s), fixed,
         )
 
+    def one_sheet_poster(self, journey_map: Map) -> PageSpec | None:
+        """The smallest poster on which the map fits one sheet at legible type (by the
+        estimate), for a map that A3 splits over several sheets; None if even A0 splits it."""
+        text = self.sheet_text(journey_map, self.lane_rows(journey_map),
+                               self.repo.personas.get(journey_map.persona or ""))
+        for size in layout.POSTER_SIZES:
+            if layout.choose_fit(text, PageSpec(size)).sheets == 1:
+                return PageSpec(size)
+        return None
+
     def map_context(self, journey_map: Map, page: PageSpec, sources: Sources, fit: layout.Fit | None = None,
                     poster: bool = False, prefix: str = "") -> dict[str, Any]:
         persona = self.repo.personas.get(journey_map.persona or "")
