@@ -47,6 +47,12 @@ def test_graph_node_names_wrap_between_words_never_inside_one(node_width: int) -
         assert " ".join(printed) == stage.name  # every word whole, none cut with …
 
 
+def test_a_name_too_long_for_two_lines_is_cut_after_a_whole_word() -> None:
+    stages = (Stage(id="s", name="Сравнение предложений конкурентов на рынке"),)
+    (lines,) = node_lines(charts.journey_graph(Map(id="m", path="m.md", title="M", stages=stages), Locale("ru"))).values()
+    assert lines == ["Сравнение", "предложений…"]
+
+
 def test_a_node_is_at_least_as_wide_as_its_longest_word() -> None:
     journey_map = long_names()
     narrowest = charts.min_node_width(journey_map.stages)

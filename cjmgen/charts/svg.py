@@ -157,6 +157,11 @@ def wrap(text: str, width: float, font_size: float, lines: int = 2) -> list[str]
         while words and len(line) + 1 + len(words[0]) <= limit:
             line += " " + words.pop(0)
         out.append(line)
-    if words:
-        out.append(truncate(" ".join(words), width, font_size))
+    if words and len(" ".join(words)) > limit:  # the last line ends at a word, then …
+        line = words.pop(0)
+        while words and len(line) + 1 + len(words[0]) + 1 < limit:
+            line += " " + words.pop(0)
+        out.append(truncate(line + "…" if len(line) < limit else line, width, font_size))
+    elif words:
+        out.append(" ".join(words))
     return out or [""]
