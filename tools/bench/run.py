@@ -649,8 +649,9 @@ def main(argv: list[str] | None = None) -> int:
     env_epoch = os.environ.pop("SOURCE_DATE_EPOCH", None)  # the repositories' commit date is "as of"
     if args.baseline is not None:
         try:
+            write = (lambda text: args.write.write_text(text, encoding="utf-8")) if args.write else None
             text = side_by_side(work, args.baseline.resolve(), args.against.resolve(), sizes, corpora, args.runs, log,
-                                args.serve_saves)
+                                args.serve_saves, write)
         except BenchError as exc:
             print(f"benchmark failed: {exc}", file=sys.stderr)
             return 1

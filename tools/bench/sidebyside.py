@@ -215,13 +215,16 @@ def time_serve(sides: list[Side], roots: dict[str, Path], corpus: str, maps: int
 
 
 def side_by_side(work: Path, baseline: Path, current: Path, sizes: list[int], corpora: list[str], runs: int,
-                 log: Callable[[str], None], serve_saves: int = SERVE_SAVES) -> str:
-    """Time `baseline` and `current` alternately; the Markdown table of both, and the change."""
+                 log: Callable[[str], None], serve_saves: int = SERVE_SAVES,
+                 progress: Callable[[str], None] | None = None) -> str:
+    """Time `baseline` and `current` alternately; the Markdown table of both, and the change.
+    Each size is done for every corpus before the next size; `progress` gets the table so far
+    after each, so a long run that is stopped still leaves its figures."""
     sides = [snapshot(baseline, work / "side-baseline", "baseline"),
              snapshot(current, work / "side-current", "new")]
     pairs: list[Pair] = []
-    for corpus in corpora:
-        for maps in sizes:
+    for maps in sizes:
+        for corpus in corpora:
             made = work / f"sbs-{corpus}-{maps}"
             if not (made / ".git").is_dir():
                 remove(made)
@@ -237,6 +240,8 @@ def side_by_side(work: Path, baseline: Path, current: Path, sizes: list[int], co
                 pairs += time_serve(sides, roots, corpus, maps, serve_saves, log)
             for root in roots.values():
                 remove(root)
+            if progress is not None:
+                progress(table(pairs, sides, runs, serve_saves, baseline, current))
     return table(pairs, sides, runs, serve_saves, baseline, current)
 
 
