@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run, write_files
-from site_browser import CHROMIUM  # fixtures
+from site_browser import CHROMIUM, base, browser, shots  # noqa: F401 - pytest fixtures, used as parameters
 
 pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 if not Path(CHROMIUM).is_file():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT, run
-from site_browser import CHROMIUM  # fixtures
+from site_browser import CHROMIUM, base, browser, shots  # noqa: F401 - pytest fixtures, used as parameters
 
 pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 Image = pytest.importorskip("PIL.Image")
