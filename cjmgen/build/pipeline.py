@@ -7,19 +7,18 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cjmgen.build.checking import Blocked, BuildChecks, body_problems
 from cjmgen.build.faults import wait_point
-from cjmgen.build.gcpause import freeze_what_lives_on
 from cjmgen.build.output_lock import output_lock
 from cjmgen.build.stageclock import StageClock
 from cjmgen.build.swap import recover_interrupted
 from cjmgen.build.workers import Share, WorkerDied, share_out, worker_count
-from cjmgen.build.writer import OutputError, StagedOutput, check_output_location
-from cjmgen.checks.levels import apply_levels, blocks
+from cjmgen.build.writer import OutputError, StagedOutput
 from cjmgen.checks.report import plural
 from cjmgen.config import (
     SiteConfig,
@@ -35,7 +34,7 @@ from cjmgen.incremental.cache_dir import write_atomically
 from cjmgen.incremental.codestamp import code_stamp
 from cjmgen.incremental.store import Caches
 from cjmgen.paths import contains
-from cjmgen.site.theme import Theme, ThemeError, load_theme
+from cjmgen.site.theme import Theme, ThemeError, load_theme, make_environment
 from cjmgen.site.urls import SITEMAP, extra_files
 
 if TYPE_CHECKING:
@@ -44,8 +43,8 @@ if TYPE_CHECKING:
     from cjmgen.content.project import LoadedProject
     from cjmgen.incremental.page_reuse import PageReuse
     from cjmgen.incremental.parse_cache import ParseCache
-    from cjmgen.incremental.pdf_cache import PdfCache
     from cjmgen.site.page_run import RenderedPages
+    from cjmgen.site.pages import PageSpec
     from cjmgen.site.render import SiteRenderer
 
 # Parsing, checking and rendering (jinja2, markdown-it, the model) are imported when a
@@ -93,111 +92,194 @@ def effective_config(root: Path, options: BuildOptions, diagnostics: Diagnostics
     )
 
 
-def leveled(diagnostics: Diagnostics | list[Diagnostic], config: SiteConfig) -> list[Diagnostic]:
-    """The diagnostics at the levels of cjmgen.yml's `validation:` (levels.py)."""
-    items = diagnostics.items if isinstance(diagnostics, Diagnostics) else diagnostics
-    return apply_levels(items, dict(config.validation))
-
-
 def build(root: Path, options: BuildOptions = BuildOptions(), no_cache: bool = False) -> BuildResult:
     """Check the repository, then publish the site; on any error nothing is written.
     `no_cache` (or CJMGEN_NO_CACHE=1): read and keep no cache (incremental.store)."""
     started = time.perf_counter()
-    clock = StageClock(options.stages)
-    config_diagnostics = Diagnostics()
-    config = effective_config(root, options, config_diagnostics)
-    caches = Caches.for_run(config.root, no_cache)
-    options = replace(options, strict=config.strict)  # `strict: true` in cjmgen.yml is --strict
-    output = options.output.resolve() if options.output else config.output_path
-    # A repository does not choose where cjmgen writes: not even a lock file or a recovery there.
-    outside = options.output is None and output_outside(config)
-    if outside:
-        config_diagnostics.error("output", outside, config.output_dir_location or SourceLocation(config.output_dir),
-                                 hint="output_dir is a folder of the repository, such as site/")
-    with contextlib.nullcontext() if outside else output_lock(output, options.progress):  # one build at a time
-        recovered = None if outside else recover_interrupted(output)
-        result = _build_locked(root, options, config, config_diagnostics, output, clock, caches)
+    run = BuildRun.configure(root, options, no_cache)
+    with run.one_at_a_time() as recovered:
+        result = _stages(run)
     if recovered:
         result.notes.insert(0, recovered)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _build_locked(root: Path, options: BuildOptions, config: SiteConfig, config_diagnostics: Diagnostics,
-                  output: Path, clock: StageClock, caches: Caches) -> BuildResult:
-    fresh = UpToDate.check(config, options, output, config_diagnostics, caches)
-    clock.lap("read cjmgen.yml and compared every input with the last build")
-    cache_notes = caches.notes()  # cache folders that are links: not used (cache_dir)
-    run_notes = [*cache_notes, *filter(None, [outside_content_note(config)])]  # said every run, never stored
-    if fresh.result is not None:
-        fresh.result.notes[:0] = run_notes
-        return fresh.result
-    from cjmgen.checks.rules import RepositoryChecker
-    from cjmgen.content.markdown import BUILD_TOKEN_CACHE, MarkdownRenderer
-    from cjmgen.content.project import load_project
-    from cjmgen.content.repository import is_published, read_sources
+def _stages(run: BuildRun) -> BuildResult:
+    """The stages of a build, in order: up to date?, load, check, plan, render, write, PDFs."""
     from cjmgen.pdf import PdfError
-    from cjmgen.review.history import prefetch_histories
     from cjmgen.site.render import PageError
 
-    # Published maps' body links are checked while their pages render (the body is parsed
-    # there anyway); if the build stops before rendering, they are checked here instead.
-    def rendered_later(journey_map: Any) -> bool:
-        return is_published(journey_map, options.drafts)
+    fresh = UpToDate.check(run.config, run.options, run.output, run.config_diagnostics, run.caches,
+                           run.theme_digest)
+    run.clock.lap("read cjmgen.yml and compared every input with the last build")
+    if fresh.result is not None:
+        return run.with_notes(fresh.result)
+    loaded = _load(run, fresh)
+    project = loaded.project
+    run.clock.lap(f"parsed and checked {plural(len(project.repo.maps), 'map', 'maps')}, "
+                  f"{plural(len(project.repo.personas), 'persona', 'personas')}")
+    run.checks.loaded(project, run.config_diagnostics, run.output)
+    changes = _compare(project, run.options.compare, project.diagnostics) if run.options.compare else None
+    result = BuildResult([], run.output)
+    if run.checks.blocks(project):  # every problem of the run is reported at once: the bodies too
+        loaded.histories(())  # no pages: only wait for git, leaving no thread behind
+        run.checks.bodies_now(project)
+        if loaded.parsed is not None:
+            loaded.parsed.store_pending()  # the next build, after the fix, loads what parsed fine
+    else:
+        try:
+            _publish(run, loaded, result, changes, fresh)
+        except (ThemeError, PageError) as exc:
+            project.diagnostics.error("theme", str(exc))
+        except (OutputError, WorkerDied) as exc:
+            project.diagnostics.error("output", str(exc))
+        except Blocked:
+            pass  # the problems are in the diagnostics; the old site stays
+        except PdfError as exc:
+            project.diagnostics.error("pdf", exc.message, hint=exc.hint)
+        except OSError as exc:
+            project.diagnostics.error("output", f"cannot write the site: {exc}")
+    result.diagnostics = project.diagnostics.sorted()
+    result.maps = len(project.repo.published(run.options.drafts))
+    if result.written and not run.cache_notes:  # a record's notes would outlive the links
+        fresh.save(result, run.caches)  # stored without this run's notes
+    return run.with_notes(result)
 
-    parsed = caches.parse_cache()  # unchanged files are loaded, not parsed again
+
+def _publish(run: BuildRun, loaded: Loaded, result: BuildResult, changes: Any, fresh: UpToDate) -> None:
+    """Plan the site, render its pages into a staging folder with the theme's and the
+    repository's files and the PDFs, and swap it in. With a parse cache and the last
+    build's record, pages and PDFs whose inputs are unchanged are kept from the last site."""
+    from cjmgen.site.page_run import keeps_pages
+    from cjmgen.site.pages import plan
+
+    project, parsed = loaded.project, loaded.parsed
+    theme = run.theme_or_raise()
+    recorded = parsed is not None and fresh.record is not None
+    renderer = make_renderer(project, theme, run.options, changes, histories=loaded.histories,
+                             env=make_environment(theme, run.caches.compiled_templates() if recorded else None),
+                             body_checker=lambda journey_map: body_problems(project, journey_map),
+                             global_inputs=(run.theme_digest,))
+    kept_from = fresh if recorded and keeps_pages(theme) else None
+    specs = plan(renderer)
+    with StagedOutput(run.output) as staging:
+        reuse = _page_reuse(run, parsed, kept_from, staging) if parsed and kept_from else None
+        pages = render_pages(renderer, specs, staging, reuse, parsed.store_pending if parsed else None)
+        result.pages = len(pages.paths)
+        run.clock.lap(f"rendered {plural(result.pages, 'page', 'pages')}")
+        if reuse is not None:
+            fresh.pages = reuse.records
+            if reuse.pieces is not None:
+                reuse.pieces.prune(set(reuse.records))
+        run.checks.admit(project, pages.late)
+        _copy_files(staging, theme, pages.files, run.config)
+        run.clock.lap("copied the theme's and the repository's files")
+        if renderer.pdf_maps:
+            _write_pdfs(run, renderer, loaded, kept_from, staging, result)
+            run.clock.lap(f"{plural(result.pdfs, 'PDF', 'PDFs')} ({result.pdfs_rendered} rendered)")
+    run.clock.lap("swapped the new site in")
+    result.written = True
+
+
+@dataclass
+class BuildRun:
+    """What every stage of one build reads: the options, the configuration over them, where
+    the site goes, the caches, the theme (loaded and digested once), the checks, the clock."""
+
+    root: Path
+    options: BuildOptions
+    config: SiteConfig
+    config_diagnostics: Diagnostics  # cjmgen.yml's problems, reported with the rest
+    output: Path
+    outside: bool  # the configured output folder is outside the repository: nothing is written
+    caches: Caches
+    checks: BuildChecks
+    clock: StageClock
+    theme: Theme | None  # None: loading it failed with `theme_error`, reported if the build gets there
+    theme_error: Exception | None
+    theme_digest: str | None
+    notes: list[str]  # said every run, never stored with the build's record
+    cache_notes: list[str]  # cache folders that are links: not used (cache_dir)
+
+    @classmethod
+    def configure(cls, root: Path, options: BuildOptions, no_cache: bool) -> BuildRun:
+        clock = StageClock(options.stages)
+        config_diagnostics = Diagnostics()
+        config = effective_config(root, options, config_diagnostics)
+        caches = Caches.for_run(config.root, no_cache)
+        options = replace(options, strict=config.strict)  # `strict: true` in cjmgen.yml is --strict
+        output = options.output.resolve() if options.output else config.output_path
+        # A repository does not choose where cjmgen writes: not even a lock file or a recovery there.
+        outside = options.output is None and output_outside(config)
+        if outside:
+            config_diagnostics.error("output", outside, config.output_dir_location or SourceLocation(config.output_dir),
+                                     hint="output_dir is a folder of the repository, such as site/")
+        theme, theme_error, theme_digest = _theme(config)
+        cache_notes = caches.notes()
+        return cls(root, options, config, config_diagnostics, output, bool(outside), caches,
+                   BuildChecks(config, options.strict, options.drafts), clock, theme, theme_error, theme_digest,
+                   [*cache_notes, *filter(None, [outside_content_note(config)])], cache_notes)
+
+    @contextlib.contextmanager
+    def one_at_a_time(self) -> Iterator[str | None]:
+        """Hold the output folder's lock (one build at a time); a swap an interrupted build
+        left half done is repaired first: yields what was repaired, if anything."""
+        if self.outside:
+            yield None
+            return
+        with output_lock(self.output, self.options.progress):
+            yield recover_interrupted(self.output)
+
+    def with_notes(self, result: BuildResult) -> BuildResult:
+        result.notes[:0] = self.notes
+        return result
+
+    def theme_or_raise(self) -> Theme:
+        if self.theme is None:
+            assert self.theme_error is not None
+            raise self.theme_error
+        return self.theme
+
+
+def _theme(config: SiteConfig) -> tuple[Theme | None, Exception | None, str | None]:
+    """The theme and the digest of its files, or why it cannot be loaded."""
+    try:
+        theme = load_theme(config)
+        return theme, None, theme.digest()
+    except (ThemeError, OSError, ValueError) as exc:
+        return None, exc, None
+
+
+@dataclass
+class Loaded:
+    project: LoadedProject
+    parsed: ParseCache | None  # names the model, signs cache files; None without a cache
+    histories: Callable[[Any], Any]  # history.prefetch_histories: git's history, read meanwhile
+
+
+def _load(run: BuildRun, fresh: UpToDate) -> Loaded:
+    """Parse the content (unchanged files from the parse cache) and run every check of
+    `cjmgen check` but the published maps' bodies (BuildChecks); git's history is read
+    meanwhile, in a thread."""
+    from cjmgen.content.markdown import BUILD_TOKEN_CACHE, MarkdownRenderer
+    from cjmgen.content.project import load_project
+    from cjmgen.content.repository import read_sources
+    from cjmgen.review.history import prefetch_histories
+
+    config, parsed = run.config, run.caches.parse_cache()
     sources = read_sources(config, fresh.content)
     fresh.content = {}
     if parsed is not None:
         parsed.parse_ahead(sources, config)  # forks: before the git thread below starts
-    histories = prefetch_histories(config.root, config)  # git log runs while the maps are parsed
-    project = load_project(root, config, MarkdownRenderer(BUILD_TOKEN_CACHE), as_of=fresh.as_of,
-                           keep_sources=bool(options.compare),
-                           bodies_later=rendered_later, permanent=True, parse=parsed.parse if parsed else None,
-                           sources=sources)
+    histories = prefetch_histories(config.root, config)
+    project = load_project(run.root, config, MarkdownRenderer(BUILD_TOKEN_CACHE), as_of=fresh.as_of,
+                           keep_sources=bool(run.options.compare), bodies_later=run.checks.body_with_page,
+                           permanent=True, parse=parsed.parse if parsed else None, sources=sources)
     del sources
     if parsed is not None:
         parsed.compact()
-    diagnostics = project.diagnostics
-    diagnostics.extend(config_diagnostics)
-    diagnostics.items = leveled(diagnostics, config)
-    clock.lap(f"parsed and checked {plural(len(project.repo.maps), 'map', 'maps')}, "
-              f"{plural(len(project.repo.personas), 'persona', 'personas')}")
-    result = BuildResult([], output, notes=list(run_notes))
-
-    if not diagnostics.has_errors:
-        try:
-            check_output_location(output, config.root, config.content_path)
-        except OutputError as exc:
-            diagnostics.error("output", str(exc))
-    changes = _compare(project, options.compare, diagnostics) if options.compare else None
-    if blocks(diagnostics.items, options.strict):  # every problem of the run is reported at once: the bodies too
-        histories(())  # no pages: only wait for git, leaving no thread behind
-        RepositoryChecker(project.repo, diagnostics, project.as_of.date(), project.markdown).map_bodies(
-            [m for m in project.repo.maps if rendered_later(m)])
-        if parsed is not None:
-            parsed.store_pending()  # the next build, after the fix, loads what parsed fine
-    else:
-        try:
-            _publish(project, options, output, result, caches, changes, histories, fresh=fresh, parsed=parsed,
-                     clock=clock)
-        except (ThemeError, PageError) as exc:
-            diagnostics.error("theme", str(exc))
-        except (OutputError, WorkerDied) as exc:
-            diagnostics.error("output", str(exc))
-        except (_PdfWarningsStrict, _LateProblems):
-            pass  # the problems are in the diagnostics; the old site stays
-        except PdfError as exc:
-            diagnostics.error("pdf", exc.message, hint=exc.hint)
-        except OSError as exc:
-            diagnostics.error("output", f"cannot write the site: {exc}")
-    result.diagnostics = diagnostics.sorted()
-    result.maps = len(project.repo.published(options.drafts))
-    if result.written and not cache_notes:  # a record's notes would outlive the links
-        result.notes = result.notes[len(run_notes):]  # stored without this run's notes
-        fresh.save(result, caches)
-        result.notes[:0] = run_notes
-    return result
+    return Loaded(project, parsed, histories)
 
 
 # --- the up-to-date check: a build whose every input is unchanged writes nothing -----------
@@ -234,17 +316,18 @@ class UpToDate:
 
     @classmethod
     def check(cls, config: SiteConfig, options: BuildOptions, output: Path, config_diagnostics: Diagnostics,
-              caches: Caches) -> UpToDate:
+              caches: Caches, theme_digest: str | None) -> UpToDate:
+        """`theme_digest`: None where the theme cannot be loaded (a real build reports why)."""
         from cjmgen.content.gitio import head_commit, source_date
 
-        if options.compare or config_diagnostics.items:
+        if options.compare or config_diagnostics.items or theme_digest is None:
             return cls()  # --compare reads other revisions; config problems are reported by a real build
         try:
             as_of = source_date(config.root)
             head = head_commit(config.root)
             content: dict[str, bytes] = {}
-            digest = _input_digest(config, options, output, as_of, head.sha if head else None, content)
-        except (OSError, ThemeError, ValueError):
+            digest = _input_digest(config, options, output, as_of, head.sha if head else None, theme_digest, content)
+        except (OSError, ValueError):
             return cls()
         if digest is None:
             return cls(as_of=as_of)
@@ -287,7 +370,7 @@ MAX_WALKED_FILES = 50_000  # beyond this the repository listing costs too much: 
 
 
 def _input_digest(config: SiteConfig, options: BuildOptions, output: Path, as_of: Any, head: str | None,
-                  content_read: dict[str, bytes]) -> str | None:
+                  theme_digest: str, content_read: dict[str, bytes]) -> str | None:
     """The digest of every input; the content files' bytes go into `content_read`
     (file path -> bytes), so that the build does not read them twice."""
     digest = hashlib.sha256()
@@ -298,7 +381,7 @@ def _input_digest(config: SiteConfig, options: BuildOptions, output: Path, as_of
             digest.update(b"\0")
 
     add(code_stamp(options.pdf), config, options, str(output), as_of, head)
-    add(load_theme(config).digest())
+    add(theme_digest)
     root = config.root.resolve()
     content = str(config.content_path)
     if not contains(root, content):  # content outside the repository
@@ -393,7 +476,8 @@ def make_renderer(project: LoadedProject, theme: Theme, options: BuildOptions, c
     return SiteRenderer(
         repo, theme, env or make_environment(theme), project.markdown, project.as_of, drafts=options.drafts,
         extra_nav=extra_nav,
-        history=(histories(repo.maps) if histories else map_histories(repo.config.root, repo.config, repo.maps)) or None,
+        history=(histories(repo.maps) if histories
+                 else map_histories(repo.config.root, repo.config, repo.maps)) or None,
         changes=changes,
         pdf_maps=frozenset(m.id for m in published) if pdf else frozenset(),
         handout=pdf and repo.config.pdf.handout and bool(published),
@@ -401,105 +485,29 @@ def make_renderer(project: LoadedProject, theme: Theme, options: BuildOptions, c
     )
 
 
-def body_problems(project: LoadedProject, journey_map: Any) -> list[Diagnostic]:
-    """The diagnostics of one map's body links (what `check` reports for them)."""
-    from cjmgen.checks.rules import RepositoryChecker
+def _page_reuse(run: BuildRun, parsed: ParseCache, fresh: UpToDate, staging: StagedOutput) -> PageReuse:
+    """The last build's pages whose inputs are unchanged, linked from the old site into the new."""
+    from cjmgen.incremental.page_reuse import PageReuse, hardlink_or_copy
 
-    found = Diagnostics()
-    RepositoryChecker(project.repo, found, project.as_of.date(), project.markdown).map_body(journey_map)
-    return found.items
-
-
-class _LateProblems(Exception):
-    """Rendering found errors in map bodies (or warnings with --strict): do not swap the site in."""
+    made: set[Path] = set()
+    return PageReuse(parsed.names, fresh.previous_pages, run.output,
+                     lambda path, old: hardlink_or_copy(staging.target(path), old, made),
+                     run.caches.piece_store(parsed.names))
 
 
-def _publish(project: LoadedProject, options: BuildOptions, output: Path, result: BuildResult, caches: Caches,
-             changes: Any = None, histories: Any = None, fresh: UpToDate | None = None,
-             parsed: ParseCache | None = None, clock: StageClock | None = None) -> None:
-    """Render into a staging folder and swap it in. With the parse cache (`parsed`, which
-    names the model and signs cache files) and a build record (`fresh.record`), pages whose
-    inputs are unchanged are linked from the last site; each render process then writes
-    its share of the newly parsed files to the parse cache."""
-    from cjmgen.content.assets import active_problem
-    from cjmgen.site.page_run import keeps_pages
-    from cjmgen.site.theme import make_environment
+def render_pages(renderer: SiteRenderer, specs: list[PageSpec], staging: StagedOutput,
+                 reuse: PageReuse | None = None, side_work: Callable[[tuple[int, int]], None] | None = None,
+                 ) -> RenderedPages:
+    """Render the planned pages into the staging folder: every page written or kept, the
+    repository files they publish, what their body checks found.
 
-    repo = project.repo
-    theme = load_theme(repo.config)
-    recorded = parsed is not None and fresh is not None and fresh.record is not None
-    compiled = caches.compiled_templates() if recorded else None
-    pdf_cache = caches.pdf_cache()
-    renderer = make_renderer(project, theme, options, changes, histories=histories,
-                             env=make_environment(theme, compiled),
-                             body_checker=lambda journey_map: body_problems(project, journey_map),
-                             global_inputs=(theme.digest(),))
-    keep = recorded and keeps_pages(theme)
-    pdf_plan, keeper = None, None
-    if renderer.pdf_maps:
-        from cjmgen.pdf.publish import plan_site, printer_for  # print HTML; WeasyPrint loads only to render
-
-        if keep and pdf_cache is not None:
-            from cjmgen.incremental.pdf_kept import PdfKeeper
-
-            assert parsed is not None and fresh is not None
-            keeper = PdfKeeper(printer_for(renderer), parsed.names, fresh.previous_pdfs, pdf_cache)
-        pdf_plan = plan_site(renderer, keeper)
-    with StagedOutput(output) as staging:
-        reuse = None
-        if keep:
-            from cjmgen.incremental.page_reuse import PageReuse, hardlink_or_copy
-
-            assert parsed is not None and fresh is not None
-            made: set[Path] = set()
-            reuse = PageReuse(parsed.names, fresh.previous_pages, output,
-                              lambda path, old: hardlink_or_copy(staging.target(path), old, made),
-                              caches.piece_store(parsed.names))
-        clock = clock or StageClock()
-        result.pages, files, late = render_pages(renderer, staging, reuse, parsed.store_pending if parsed else None)
-        clock.lap(f"rendered {plural(result.pages, 'page', 'pages')}")
-        if reuse is not None and fresh is not None:
-            fresh.pages = reuse.records
-            if reuse.pieces is not None:
-                reuse.pieces.prune(set(reuse.records))
-        late = leveled(late, repo.config)
-        project.diagnostics.extend(late)
-        if blocks(project.diagnostics.items, options.strict):
-            raise _LateProblems()
-        for name, source in theme.static_files().items():
-            staging.copy(f"static/{name}", source)
-        for path, repo_path in sorted(files.items()):
-            if (problem := active_problem(repo_path, repo.config)) is not None:  # the checks said so first
-                raise OutputError(f"refusing to publish {repo_path}: {problem}")
-            staging.copy(path, repo.config.root / repo_path)
-        for path, source in extra_files(repo.config).items():
-            staging.copy(path, source)
-        clock.lap("copied the theme's and the repository's files")
-        if pdf_plan is not None:
-            keys = _write_pdfs(project, options, pdf_plan, staging, result, pdf_cache)
-            if keeper is not None and fresh is not None:
-                fresh.pdfs = keeper.records(keys)
-            clock.lap(f"{plural(result.pdfs, 'PDF', 'PDFs')} ({result.pdfs_rendered} rendered)")
-    clock.lap("swapped the new site in")
-    result.written = True
-
-
-def render_pages(renderer: SiteRenderer, staging: StagedOutput, reuse: PageReuse | None = None,
-                 side_work: Callable[[tuple[int, int]], None] | None = None,
-                 ) -> tuple[int, dict[str, str], list[Diagnostic]]:
-    """Render every page into the staging folder: (pages written, repository files to
-    publish, what the renderer's body checks found).
-
-    With several workers each process plans every page and renders its share of
-    them (forked children inherit the parsed, checked repository), so the bytes
-    are those of one process; the sitemap, which lists every page, is written
-    last from all the paths.
+    With several workers each process renders its share of the plan (forked
+    children inherit the parsed, checked repository), so the bytes are those of
+    one process; the sitemap, which lists every page, is written last from all
+    the paths. `side_work((index, count))`: each process's share of other work,
+    after its pages (the parse cache's new entries).
     """
-    from cjmgen.site.page_run import PageRun
-    from cjmgen.site.pages import plan
-
-    freeze_what_lives_on()  # the model, the catalog, the caches: never walked by the collector again
-    specs = plan(renderer)
+    from cjmgen.site.page_run import PageRun, RenderedPages
 
     def write(path: str, text: str) -> None:
         staging.write(path, text.encode("utf-8"))
@@ -512,44 +520,56 @@ def render_pages(renderer: SiteRenderer, staging: StagedOutput, reuse: PageReuse
             side_work((share.index, share.count))
         return done
 
-    shares = share_out(render_share, len(specs), worker_count(len(renderer.catalog.maps)))
-    paths: list[str] = []
-    files: dict[str, str] = {}
-    late: list[Diagnostic] = []
-    for done in shares:
-        paths.extend(done.paths)
-        files.update(done.files)
-        late.extend(done.late)
+    pages = RenderedPages()
+    for done in share_out(render_share, len(specs), worker_count(len(renderer.catalog.maps))):
+        pages.paths.extend(done.paths)
+        pages.files.update(done.files)
+        pages.late.extend(done.late)
         if reuse is not None:
             reuse.records.update(done.records)
-    sitemap = renderer.sitemap(paths)
+    sitemap = renderer.sitemap(pages.paths)
     if sitemap is not None:
         staging.write(SITEMAP, sitemap.encode("utf-8"))
-    return len(paths) + (sitemap is not None), files, late
+        pages.paths.append(SITEMAP)
+    return pages
 
 
-class _PdfWarningsStrict(Exception):
-    """PDF rendering reported warnings and --strict is on: do not swap the site in."""
+def _copy_files(staging: StagedOutput, theme: Theme, files: dict[str, str], config: SiteConfig) -> None:
+    """The theme's static files, the repository files the pages publish, the extra files."""
+    from cjmgen.content.assets import active_problem
+
+    for name, source in theme.static_files().items():
+        staging.copy(f"static/{name}", source)
+    for path, repo_path in sorted(files.items()):
+        if (problem := active_problem(repo_path, config)) is not None:  # the checks said so first
+            raise OutputError(f"refusing to publish {repo_path}: {problem}")
+        staging.copy(path, config.root / repo_path)
+    for path, source in extra_files(config).items():
+        staging.copy(path, source)
 
 
-def _write_pdfs(project: LoadedProject, options: BuildOptions, plan, staging: StagedOutput,  # type: ignore[no-untyped-def]
-                result: BuildResult, cache: PdfCache | None) -> dict[str, str]:
-    """Render (or take from the cache) every PDF into the staging folder, before the swap;
-    returns each PDF's cache key."""
-    from cjmgen.pdf.publish import produce
+def _write_pdfs(run: BuildRun, renderer: SiteRenderer, loaded: Loaded, fresh: UpToDate | None,
+                staging: StagedOutput, result: BuildResult) -> None:
+    """Plan every PDF (each map's, the handout's volumes), render those no cache holds, write
+    them into the staging folder. `fresh`: the last build's record, whose PDFs may be kept
+    without printing their HTML."""
+    from cjmgen.pdf.publish import plan_site, printer_for, produce  # WeasyPrint loads only to render
 
-    printer, planned = plan
-    outcome = produce(planned, project.repo.config, printer, known=project.diagnostics.items,
-                      cache=cache, progress=options.progress)
+    project, parsed, cache = loaded.project, loaded.parsed, run.caches.pdf_cache()
+    keeper = None
+    if fresh is not None and parsed is not None and cache is not None:
+        from cjmgen.incremental.pdf_kept import PdfKeeper
+
+        keeper = PdfKeeper(printer_for(renderer), parsed.names, fresh.previous_pdfs, cache)
+    printer, planned = plan_site(renderer, keeper)
+    outcome = produce(planned, run.config, printer, known=project.diagnostics.items, cache=cache,
+                      progress=run.options.progress)
     for path, data in outcome.files.items():
         staging.write(path, data)
-    found = leveled(outcome.diagnostics, project.repo.config)
-    project.diagnostics.extend(found)
     result.notes.extend(outcome.notes)
     result.fallbacks.extend(outcome.fallbacks)
     result.pdfs = len(outcome.files)
     result.pdfs_rendered = len(outcome.rendered)
-    if blocks(found, options.strict):
-        raise _PdfWarningsStrict()
-    return outcome.keys
-
+    run.checks.admit(project, outcome.diagnostics, on_their_own=True)  # --strict: a PDF warning stops the build
+    if keeper is not None and fresh is not None:
+        fresh.pdfs = keeper.records(outcome.keys)

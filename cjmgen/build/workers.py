@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from cjmgen.build.gcpause import freeze_what_lives_on
 from cjmgen.build.termination import die_with_parent, stop_processes
 
 T = TypeVar("T")
@@ -93,7 +94,10 @@ class Share:
 
 def share_out(work: Callable[[Share], T], jobs: int, workers: int) -> list[T]:
     """[work(share) for each of `workers` processes] sharing `jobs` numbered jobs through
-    Tickets: the first share runs here, the others in forked children (fork_map)."""
+    Tickets: the first share runs here, the others in forked children (fork_map).
+    Only for a process that ends with the work (a CLI build): what lives now lives on,
+    and the collector stops walking it (gcpause)."""
+    freeze_what_lives_on()
     if workers <= 1:
         return [work(Share())]
     tickets = Tickets(jobs)

@@ -56,7 +56,7 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
     cjmgen pdf --handout --segment "Мобильные"    # A4 booklet -> handout.pdf
     (more maps than pdf.handout_maps: volumes handout-1.pdf, handout-2.pdf, ...)
     """
-    from cjmgen.build.pipeline import leveled
+    from cjmgen.build.checking import leveled
     from cjmgen.content.project import load_project
     from cjmgen.incremental.store import Caches
     from cjmgen.pdf import PdfError

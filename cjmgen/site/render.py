@@ -104,7 +104,7 @@ class SiteRenderer:
     extra_nav: tuple[tuple[str, str], ...] = ()  # (label, site path) added by other features
     history: dict[str, Any] | None = None  # map path -> history.MapHistory; None outside git
     changes: Any = None  # diff.RepoDiff: the "What changed" page of `build --compare REV`
-    global_inputs: tuple = ()  # what every page depends on beyond the config (theme digest...)
+    global_inputs: tuple[Any, ...] = ()  # what every page depends on beyond the config (theme digest...)
     # The build checks each map's body links here, where the body is parsed for its page
     # anyway (once, not twice): what it finds goes to the page's PageWork.late.
     body_checker: Callable[[Map], list[Any]] | None = None
@@ -125,7 +125,7 @@ class SiteRenderer:
         except ValueError as exc:
             raise ThemeError(str(exc)) from exc
 
-    def global_key(self) -> tuple:
+    def global_key(self) -> tuple[Any, ...]:
         """What every page depends on; each page's own key holds the rest."""
         return (
             # Whether maps get PDFs, not which: every published map does, and each page's
@@ -203,7 +203,7 @@ class SiteRenderer:
             return ()
         return handout_volumes([m.id for m in self.catalog.maps], self.repo.config.pdf.handout_maps)
 
-    def personas_of(self, maps: Iterable[Map]) -> tuple:
+    def personas_of(self, maps: Iterable[Map]) -> tuple[Persona | None, ...]:
         ids = sorted({m.persona for m in maps if m.persona})
         return tuple(self.repo.personas.get(pid) for pid in ids)
 
@@ -216,7 +216,7 @@ class SiteRenderer:
         other._gauges = {}  # drawn with the site's labels: not this language's
         return other
 
-    def map_page_key(self, journey_map: Map, path: str) -> tuple:
+    def map_page_key(self, journey_map: Map, path: str) -> tuple[Any, ...]:
         """What a map's page shows besides the map: (map, persona, current, futures, related, ...)."""
         persona = self.repo.personas.get(journey_map.persona or "")
         current = self.repo.map(journey_map.current) if journey_map.current else None
@@ -231,7 +231,7 @@ class SiteRenderer:
 
     def render_map_page(
         self, work: PageWork, journey_map: Map, persona: Persona | None, current: Map | None,
-        futures: tuple[Map, ...], related: tuple,
+        futures: tuple[Map, ...], related: tuple[Any, ...],
     ) -> str:
         if journey_map.language and journey_map.language != self.locale.language:
             # a map in its own language: labels, quotes, numbers and `lang` follow it
@@ -278,7 +278,7 @@ class SiteRenderer:
 
     def paged_title(self, title: str, pagination: Pagination | None) -> str:
         """A list's title, with "page 2 of 7" after it on every page but the first."""
-        if on_first_page(pagination):
+        if pagination is None or on_first_page(pagination):
             return title
         return f"{title} · {self.locale.label('page_of', number=pagination.number, count=pagination.count)}"
 
@@ -300,7 +300,9 @@ class SiteRenderer:
 
         if pieces is None:
             return produce()
-        return pieces.get(("search", journey_map, self.repo.personas.get(journey_map.persona or "")), produce)
+        chunk: search_index.Chunk = pieces.get(
+            ("search", journey_map, self.repo.personas.get(journey_map.persona or "")), produce)
+        return chunk
 
     def sitemap(self, pages: Iterable[str]) -> str | None:
         """sitemap.xml, or None where the site's absolute address is unknown: a sitemap lists
@@ -338,6 +340,11 @@ class SiteRenderer:
 
     changes_path = CHANGES_PAGE
 
+    def changes_link(self, map_id: str) -> str | None:
+        """A map's page as the changes page links to it; None for a map the site does not show."""
+        link = self.links.map_link(map_id)
+        return site.relative(CHANGES_PAGE, link) if link else None
+
     def render_changes_page(self, work: PageWork) -> str:
         """`changes.html`: every map that differs from the compared revision, as a visual diff."""
         lane_labels = dict(self.repo.config.lanes)
@@ -345,7 +352,7 @@ class SiteRenderer:
             work, "diff.html", self.locale.label("what_changed"), layout="base.html",
             standalone=False,
             **changes_context(self.changes, self.locale, self.lanes, lane_labels,
-                      lambda map_id: site.relative(CHANGES_PAGE, link) if (link := self.links.map_link(map_id)) else None,
+                      self.changes_link,
                       {c: self.catalog.channel_name(c) for c in self.catalog.channel_ids()}),
         )
 
