@@ -191,7 +191,7 @@ def test_init_sets_up_the_driver_in_a_git_repository(tmp_path: Path) -> None:
 
 
 def test_benchmark_function_runs(tmp_path: Path) -> None:
-    from cjmgen.review.history import bench_diff
+    from tools.bench.review import bench_diff
 
     figures = bench_diff(tmp_path / "bench", maps=30, changed=3)
     assert set(figures) == {"total_seconds", "read_seconds", "diff_seconds", "compare_all_changed_seconds"}
