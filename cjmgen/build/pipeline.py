@@ -107,14 +107,15 @@ def build(root: Path, options: BuildOptions = BuildOptions(), no_cache: bool = F
 
 def _stages(run: BuildRun) -> BuildResult:
     """The stages of a build, in order: up to date?, load, check, plan, render, write, PDFs."""
-    from cjmgen.pdf import PdfError
-    from cjmgen.site.render import PageError
-
     fresh = UpToDate.check(run.config, run.options, run.output, run.config_diagnostics, run.caches,
                            run.theme_digest)
     run.clock.lap("read cjmgen.yml and compared every input with the last build")
     if fresh.result is not None:
         return run.with_notes(fresh.result)
+    # Rendering is imported only when there is work: an up-to-date build never pays for it
+    from cjmgen.pdf import PdfError
+    from cjmgen.site.render import PageError
+
     loaded = _load(run, fresh)
     project = loaded.project
     run.clock.lap(f"parsed and checked {plural(len(project.repo.maps), 'map', 'maps')}, "
