@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from cjmgen.build.pipeline import BuildOptions, build
 from tools.bench import corpus
 
@@ -31,3 +33,22 @@ def test_unchanged_build_writes_nothing_and_any_change_rebuilds(tmp_path: Path) 
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     build(root, BuildOptions(pdf=False))
     assert "77" in (site / "maps" / f"{corpus.map_spec(1).id}.html").read_text(encoding="utf-8")
+
+
+def test_an_unchanged_build_reads_nothing_although_its_lock_file_is_in_the_repository(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The output lock (`.site.lock` beside `site/`) is rewritten by every build; were it an
+    input, the up-to-date check would never pass and every build would parse and check."""
+    from cjmgen.build import pipeline
+    from cjmgen.build.output_lock import lock_path
+
+    root = corpus.generate(tmp_path / "repo", 4)
+    first = build(root, BuildOptions(pdf=False))
+    assert lock_path(root / "site").is_file()  # it is in the walked repository
+
+    def no_load(*_: object) -> None:
+        raise AssertionError("an unchanged build parsed the content")
+
+    monkeypatch.setattr(pipeline, "_load", no_load)
+    again = build(root, BuildOptions(pdf=False))
+    assert again.pages == first.pages and again.written

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from cjmgen.build.checking import Blocked, BuildChecks, body_problems
 from cjmgen.build.faults import wait_point
-from cjmgen.build.output_lock import output_lock
+from cjmgen.build.output_lock import lock_path, output_lock
 from cjmgen.build.stageclock import StageClock
 from cjmgen.build.swap import recover_interrupted
 from cjmgen.build.workers import Share, WorkerDied, share_out, worker_count
@@ -391,6 +391,9 @@ def _input_digest(config: SiteConfig, options: BuildOptions, output: Path, as_of
         for path, data in read_sources(config).items():
             add(path, data)
     walked = 0
+    # The output folder's lock file sits beside it, often in the repository, and every
+    # build writes its pid into it: counted as an input, no build would ever be up to date.
+    lock = str(lock_path(output).resolve())
     # One walk: the bytes of every Markdown file and catalog of the content folder (a
     # superset of what the build reads), the size and time of every other file.
     for folder, dirs, files in os.walk(root):
@@ -399,6 +402,8 @@ def _input_digest(config: SiteConfig, options: BuildOptions, output: Path, as_of
         in_content = folder == content or folder.startswith(content + os.sep)
         for name in sorted(files):
             path = os.path.join(folder, name)
+            if path == lock:
+                continue
             if in_content and (name.endswith(".md") or name == "channels.yml"):
                 with open(path, "rb") as stream:
                     data = content_read[path] = stream.read()
