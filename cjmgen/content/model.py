@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from cjmgen.content import figures
 from cjmgen.diagnostics import SourceLocation
+from cjmgen.site.urls import slugify
 
 
 def _loc() -> SourceLocation | None:
@@ -95,6 +96,12 @@ class KPI:
     better: str = "higher"  # higher | lower
     source: str | None = None
     location: SourceLocation | None = _loc()
+    # How data rows and opportunities name it (`<stage-id>/<kpi-id>`); "" means the slug of its name.
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            object.__setattr__(self, "id", slugify(self.name))
 
     @property
     def verdict(self) -> figures.Verdict:
@@ -174,6 +181,8 @@ class Map:
     field_locations: Mapping[str, SourceLocation] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # Data files of measured KPIs, as written (relative to the content folder): analysis.measures
+    data: tuple[str, ...] = ()
 
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == stage_id), None)

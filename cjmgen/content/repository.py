@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from cjmgen.config import SiteConfig
+from cjmgen.content.datafiles import DataFile, is_data_path, parse_data_file
 from cjmgen.content.frontmatter import decode, split
 from cjmgen.content.model import Channel, Map, Persona
 from cjmgen.content.schema import ChannelReader, MapReader, PersonaReader
@@ -30,6 +31,7 @@ class Repository:
     personas: Mapping[str, Persona]
     channels: Mapping[str, Channel] | None  # None: no catalog, channels are free text
     sources: Mapping[str, bytes] = field(default_factory=dict, compare=False, repr=False)
+    data: Mapping[str, DataFile] = field(default_factory=dict)  # data files of measured KPIs, by path
 
     def map(self, map_id: str) -> Map | None:
         return self._by_id.get(map_id)
@@ -83,7 +85,8 @@ class ContentFiles(dict):  # type: ignore[type-arg]
 
 
 def read_sources(config: SiteConfig, already_read: Mapping[str, bytes] | None = None) -> ContentFiles:
-    """Every content file (.md and channels.yml), keyed by repository-relative path, sorted.
+    """Every content file (.md, channels.yml and the .csv/.json data files of measured
+    KPIs), keyed by repository-relative path, sorted.
 
     Hidden files and folders are skipped and symlinked folders are not entered. A file
     that is a symlink to a file outside the repository (and outside the content folder,
@@ -124,7 +127,7 @@ def read_sources(config: SiteConfig, already_read: Mapping[str, bytes] | None = 
                 continue
             path = os.path.join(folder, name)
             relative = os.path.relpath(path, base).replace(os.sep, "/")
-            if not (name.endswith(".md") or relative == CHANNELS_FILE):
+            if not (name.endswith(".md") or relative == CHANNELS_FILE or is_data_path(name)):
                 continue
             key = shown(path)
             try:
@@ -196,14 +199,17 @@ class ParsedFile:
     """What one file contributes; a pure function of (path, bytes, lanes): cacheable."""
 
     kind: str
-    value: Map | Persona | dict[str, Channel] | None
+    value: Map | Persona | dict[str, Channel] | DataFile | None
     diagnostics: tuple[Diagnostic, ...]
 
 
 def parse_file(path: str, data: bytes, config: SiteConfig) -> ParsedFile | None:
     kind_id = classify(path, config)
     if kind_id is None:
-        return None
+        if not is_data_path(path):
+            return None
+        diagnostics = Diagnostics()
+        return ParsedFile("data", parse_data_file(path, data, diagnostics), tuple(diagnostics.items))
     kind, item_id = kind_id
     diagnostics = Diagnostics()
     value: Map | Persona | dict[str, Channel] | None = None
@@ -238,6 +244,7 @@ def parse_repository(
     maps: list[Map] = []
     personas: dict[str, Persona] = {}
     channels: dict[str, Channel] | None = None
+    data_files: dict[str, DataFile] = {}
     for path, data in sources.items():
         parsed = parse(path, data, config)
         if parsed is None:
@@ -251,5 +258,8 @@ def parse_repository(
             maps.append(parsed.value)
         elif isinstance(parsed.value, Persona):
             personas[parsed.value.id] = parsed.value
+        elif isinstance(parsed.value, DataFile):
+            data_files[path] = parsed.value
     maps.sort(key=lambda m: (m.id, m.path))
-    return Repository(config, tuple(maps), dict(sorted(personas.items())), channels, sources if keep_sources else {})
+    return Repository(config, tuple(maps), dict(sorted(personas.items())), channels, sources if keep_sources else {},
+                      data_files)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cjmgen.content import figures
+from cjmgen.content.datafiles import COUNT_KPI, DATA_SUFFIXES
 from cjmgen.content.lanes import BUILT_IN, ITEM_LANES
 from cjmgen.content.model import KPI, Channel, Item, Map, Persona, Quantity, Stage, Touchpoint
 from cjmgen.content.page_names import page_id_problem
@@ -23,7 +24,7 @@ from cjmgen.site.urls import slugify
 
 MAP_KEYS = (
     "id", "title", "persona", "segment", "state", "status", "owner", "tags",
-    "reviewed", "related", "current", "stages", "description", "language",
+    "reviewed", "related", "current", "stages", "description", "language", "data",
 )
 STAGE_KEYS = ("id", "name", *(lane.key for lane in BUILT_IN), "conversion", "next")
 ITEM_LISTS = tuple(lane.key for lane in ITEM_LANES)
@@ -31,7 +32,7 @@ PERSONA_KEYS = ("name", "role", "photo", "quote", "goals", "needs", "pains", "ch
 _NUMBERISH = re.compile(r"[+-]?(\d|\.?(inf|nan))", re.IGNORECASE)
 #: Far beyond any count of customers, within what a float (the charts' arithmetic) holds exactly.
 MAX_COUNT = 10**15
-KPI_KEYS = ("name", "value", "target", "unit", "better", "source")
+KPI_KEYS = ("name", "value", "target", "unit", "better", "source", "id")
 TOUCHPOINT_KEYS = ("channel", "name", "source")
 ITEM_KEYS = ("text", "source", "score", "actors")
 CHANNEL_KEYS = ("name", "kind", "description")
@@ -244,6 +245,7 @@ class MapReader(Reader):
         title = self.required_text(fields, "title", node, "the map")
         stages = self.stages(fields.get("stages"), node)
         explicit_id = self.text(fields.get("id"), "id")
+        data, data_locations = self.data_files(fields.get("data"))
         if title is None or stages is None or not self.page_id(explicit_id, map_id, fields, path):
             return None
         return Map(
@@ -265,8 +267,30 @@ class MapReader(Reader):
             language=self.choice(fields.get("language"), "language", LANGUAGES, "") or None,
             body_first_line=body_first_line,
             location=node.loc,
-            field_locations=_field_locations(fields),
+            field_locations={**_field_locations(fields), **data_locations},
+            data=data,
         )
+
+    def data_files(self, node: YNode | None) -> tuple[tuple[str, ...], dict[str, SourceLocation]]:
+        """`data:`: one data file or a list, relative to the content folder; each entry's
+        place is kept as `data[<n>]` in the map's field_locations (analysis.measures checks them)."""
+        if node is None or node.kind == "null":
+            return (), {}
+        out: list[str] = []
+        places: dict[str, SourceLocation] = {}
+        for child in node.value if node.kind == "seq" else [node]:
+            path = self.text(child, "data")
+            if path is None:
+                continue
+            if not path.strip().lower().endswith(DATA_SUFFIXES):
+                self.diagnostics.error(
+                    "data-file", f"'data' must name a .csv or .json file, got '{path}'", child.loc,
+                    hint="data: data/sofa-search.csv (a path below the content folder)",
+                )
+                continue
+            places[f"data[{len(out)}]"] = child.loc
+            out.append(path.strip())
+        return tuple(out), places
 
     def page_id(self, explicit: str | None, from_path: str, fields: dict[str, YNode], path: str) -> bool:
         """Whether the map's id can name its page (page_names); an error at the `id` key,
@@ -383,8 +407,37 @@ class MapReader(Reader):
                 better=self.choice(fields.get("better"), "better", ("higher", "lower"), "higher"),
                 source=self.text(fields.get("source"), "source"),
                 location=child.loc,
+                id=self.kpi_id(fields.get("id")),
             ))
+        self.kpi_clashes(out)
         return tuple(out)
+
+    def kpi_id(self, node: YNode | None) -> str:
+        """A KPI's own `id:` (data rows name it); "" for the default, the slug of its name."""
+        written = self.text(node, "id")
+        if written is None or node is None:
+            return ""
+        kpi_id = written.strip()
+        if not kpi_id or "/" in kpi_id or kpi_id != kpi_id.split()[0] or kpi_id == COUNT_KPI:
+            why = f"'{COUNT_KPI}' names the stage's count in data files" if kpi_id == COUNT_KPI else \
+                "an id is one word without '/' (data rows name a KPI as <stage-id>/<kpi-id>)"
+            self.diagnostics.error("kpi-id", f"KPI id '{written}' cannot be used: {why}", node.loc,
+                                   hint="id: ctr-mobile")
+            return ""
+        return kpi_id
+
+    def kpi_clashes(self, kpis: list[KPI]) -> None:
+        """Two KPIs of a stage with one id: a data row could not tell which it measures."""
+        seen: dict[str, KPI] = {}
+        for kpi in kpis:
+            first = seen.setdefault(kpi.id, kpi)
+            if first is kpi:
+                continue
+            line = f" (line {first.location.line})" if first.location is not None else ""
+            self.diagnostics.warning(
+                "kpi-id-clash", f"two KPIs of this stage have the id '{kpi.id}': '{first.name}'{line} and '{kpi.name}'",
+                kpi.location, hint="give one of them its own id: {name: ..., id: ...}",
+            )
 
 
     def rejoin_split_figures(self, node: YNode) -> tuple[dict[str, YNode], dict[str, Quantity]]:

@@ -31,7 +31,7 @@ from cjmgen.diagnostics import Diagnostic
 # What a build after an edit reads of every map (found by tracing the first read of
 # anything else: none is left in a one-map rebuild of the benchmark's repository).
 MAP_FIELDS = ("id", "path", "title", "persona", "segment", "state", "status", "owner", "tags", "reviewed",
-              "related", "current", "description", "location", "field_locations")
+              "related", "current", "description", "location", "field_locations", "data")
 STAGE_FIELDS = ("id", "name", "owner", "touchpoints", "location")
 
 Fields = tuple[tuple[str, Any], ...]

@@ -1,0 +1,197 @@
+"""Measured KPIs: the rows of a map's data files matched to its stages and KPIs.
+
+A map lists data files (`data:`, content/datafiles reads them); a row names a
+KPI as `<stage-id>/<kpi-id>` (or `<stage-id>/count`, the stage's count of
+customers) and a period. Here each KPI of a map gets its series of
+`Measurement`s in the order of their periods, and the map its funnel counts per
+period. The latest measurement is the KPI's value: `measured_map` is the map as
+the site, the PDF and the export show it, with those values in place of the
+typed ones (a map without data is returned as it is, the very object).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from cjmgen.content import figures
+from cjmgen.content.datafiles import COUNT_KPI, DataFile, DataRow
+from cjmgen.content.model import KPI, Map, Quantity, Stage
+from cjmgen.content.repository import Repository, content_prefix
+from cjmgen.diagnostics import SourceLocation
+
+_Model = TypeVar("_Model", Map, Stage, KPI)
+
+#: "Got worse over the last periods": the latest value against the one this many periods back.
+TREND_PERIODS = 3
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """A KPI's value in one period; `met`: against its target (None: no target, or no comparison)."""
+
+    period: str  # as datafiles.Period writes it: 2026-03, 2026-Q1, 2026-03-15
+    value: Quantity
+    met: bool | None
+    ends: dt.date = field(default=dt.date.min, compare=False)  # the period's last day: is the data stale?
+    location: SourceLocation | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class CountMeasurement:
+    """A stage's count of customers in one period."""
+
+    period: str
+    count: int
+    ends: dt.date = field(default=dt.date.min, compare=False)
+    location: SourceLocation | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class MapMeasures:
+    """What a map's data files say about it; hashable (a part of its page's key)."""
+
+    kpis: tuple[tuple[tuple[str, str], tuple[Measurement, ...]], ...] = ()  # ((stage id, kpi id), series)
+    counts: tuple[tuple[str, tuple[CountMeasurement, ...]], ...] = ()  # (stage id, series)
+
+    def __bool__(self) -> bool:
+        return bool(self.kpis or self.counts)
+
+    def series(self, stage_id: str, kpi_id: str) -> tuple[Measurement, ...]:
+        return dict(self.kpis).get((stage_id, kpi_id), ())
+
+    def count_series(self, stage_id: str) -> tuple[CountMeasurement, ...]:
+        return dict(self.counts).get(stage_id, ())
+
+    def count_period(self) -> str | None:
+        """The latest period with a count of any stage: the one the funnel shows."""
+        periods = [series[-1] for _, series in self.counts]
+        return max(periods, key=lambda m: m.ends).period if periods else None
+
+    def counts_in(self, period: str) -> dict[str, int]:
+        """Each stage's count in `period` (stages without a row for it are left out)."""
+        return {stage_id: m.count for stage_id, series in self.counts for m in series if m.period == period}
+
+
+NO_MEASURES = MapMeasures()
+
+
+def data_path(journey_map: Map, written: str, repo: Repository) -> str | None:
+    """A `data:` entry as a repository path (it is relative to the content folder); None
+    when it leads out of the content folder (`../secret.csv`)."""
+    prefix = content_prefix(repo.config)
+    joined = posixpath.normpath(posixpath.join(prefix, written.replace("\\", "/")))
+    if written.startswith("/") or (prefix != "." and not joined.startswith(prefix + "/")) or joined.startswith(".."):
+        return None
+    return joined
+
+
+def map_rows(journey_map: Map, repo: Repository) -> list[DataRow]:
+    """The rows of the map's data files that are about it: rows naming it in a `map`
+    column, and rows without one."""
+    rows: list[DataRow] = []
+    for written in journey_map.data:
+        path = data_path(journey_map, written, repo)
+        found: DataFile | None = repo.data.get(path) if path is not None else None
+        if found is not None:
+            rows.extend(row for row in found.rows if row.map is None or row.map == journey_map.id)
+    return rows
+
+
+def map_measures(journey_map: Map, repo: Repository) -> MapMeasures:
+    """Each KPI's and each stage count's series; rows that match nothing are `check`'s to report."""
+    if not journey_map.data or not repo.data:
+        return NO_MEASURES
+    by_key: dict[tuple[str, str], dict[str, DataRow]] = {}
+    for row in map_rows(journey_map, repo):
+        by_key.setdefault((row.stage, row.kpi), {}).setdefault(row.period.text, row)  # the first of duplicates
+    kpis: list[tuple[tuple[str, str], tuple[Measurement, ...]]] = []
+    counts: list[tuple[str, tuple[CountMeasurement, ...]]] = []
+    for stage in journey_map.stages:
+        for kpi in stage.kpis:
+            rows = by_key.get((stage.id, kpi.id))
+            if rows:
+                kpis.append(((stage.id, kpi.id), tuple(measurement(row, kpi) for row in _in_order(rows))))
+        rows = by_key.get((stage.id, COUNT_KPI))
+        if rows:
+            counts.append((stage.id, tuple(
+                CountMeasurement(row.period.text, int(row.value.number or 0), row.period.end, row.location)
+                for row in _in_order(rows))))
+    return MapMeasures(tuple(kpis), tuple(counts))
+
+
+def _in_order(rows: dict[str, DataRow]) -> list[DataRow]:
+    return sorted(rows.values(), key=lambda row: (row.period.start, row.period.end))
+
+
+def measurement(row: DataRow, kpi: KPI) -> Measurement:
+    value = in_kpi_unit(row.value, kpi)
+    return Measurement(row.period.text, value, met_target(value, kpi), row.period.end, row.location)
+
+
+def in_kpi_unit(value: Quantity, kpi: KPI) -> Quantity:
+    """A bare number read as the target reads: `4.2` for a KPI with target `6%` is 4.2%."""
+    target = kpi.target
+    if target is not None and target.percent and not value.percent and not value.unit:
+        return Quantity(f"{value.raw}%", value.number, percent=True)
+    return value
+
+
+def met_target(value: Quantity, kpi: KPI) -> bool | None:
+    if kpi.target is None:
+        return None
+    status = figures.verdict(value.raw, kpi.target.raw, kpi.unit, kpi.better).status
+    return None if status == "unknown" else status == "met"
+
+
+def series(journey_map: Map, repo: Repository, stage_id: str, kpi_id: str) -> tuple[Measurement, ...]:
+    """One KPI's measurements, oldest period first (empty: no data for it)."""
+    return map_measures(journey_map, repo).series(stage_id, kpi_id)
+
+
+def is_stale(latest: Measurement | CountMeasurement, today: dt.date, stale_after_days: int) -> bool:
+    """Data whose last period ended longer ago than `kpi_stale_after_days` (cjmgen.yml)."""
+    return (today - latest.ends).days > stale_after_days
+
+
+def worsened(measured: tuple[Measurement, ...], better: str, periods: int = TREND_PERIODS) -> bool:
+    """Whether the latest value is worse than the one `periods - 1` periods before it
+    (or the first, in a shorter series)."""
+    if len(measured) < 2:
+        return False
+    before, latest = measured[max(0, len(measured) - periods)].value.number, measured[-1].value.number
+    if before is None or latest is None or before == latest:
+        return False
+    return latest < before if better == "higher" else latest > before
+
+
+def measured_map(journey_map: Map, measures: MapMeasures) -> Map:
+    """The map with each measured KPI's latest value, and the counts of the latest counted
+    period, in place of what is typed. The map itself when it has no data."""
+    if not measures:
+        return journey_map
+    period = measures.count_period()
+    counts = measures.counts_in(period) if period is not None else None
+    stages = tuple(_measured_stage(stage, measures, counts) for stage in journey_map.stages)
+    return _copy(Map, journey_map, stages=stages)
+
+
+def _measured_stage(stage: Stage, measures: MapMeasures, counts: Mapping[str, int] | None) -> Stage:
+    kpis = tuple(_measured_kpi(stage.id, kpi, measures) for kpi in stage.kpis)
+    count = counts.get(stage.id) if counts is not None else stage.count
+    return _copy(Stage, stage, kpis=kpis, count=count)
+
+
+def _measured_kpi(stage_id: str, kpi: KPI, measures: MapMeasures) -> KPI:
+    found = measures.series(stage_id, kpi.id)
+    return _copy(KPI, kpi, value=found[-1].value) if found else kpi
+
+
+def _copy(cls: type[_Model], original: _Model, **changes: Any) -> _Model:
+    """`dataclasses.replace` as the plain class: a map from the parse cache is a lazy part."""
+    fields = {f.name: getattr(original, f.name) for f in dataclasses.fields(cls) if f.init}
+    return cls(**{**fields, **changes})

@@ -1,0 +1,250 @@
+"""Data files of measured KPIs: CSV or JSON exports, one row per KPI (or count) and period.
+
+A row names a stage and a KPI of a map (`stage`, `kpi`, optionally `map`), a
+`period` (`2026-03`, `2026-Q1` or a day `2026-03-15`) and a `value`. The file is
+read here on its own, like a map (a pure function of its path and bytes, so the
+parse cache keeps it); whether its stages and KPIs exist is for
+`analysis.measures`, which sees the maps. Every problem is reported at the row's
+line, and reading goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+
+from cjmgen.content.frontmatter import decode
+from cjmgen.content.model import Quantity
+from cjmgen.diagnostics import Diagnostics, SourceLocation
+
+REQUIRED_COLUMNS = ("stage", "kpi", "period", "value")
+OPTIONAL_COLUMNS = ("map",)
+COUNT_KPI = "count"  # the `kpi` of a row that gives the stage's count of customers
+DATA_SUFFIXES = (".csv", ".json")
+_DELIMITERS = (",", ";", "\t")
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_QUARTER = re.compile(r"^(\d{4})-[qQ]([1-4])$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A month, a quarter or a day: ordered by its first day, shown as written in ISO form."""
+
+    start: dt.date
+    end: dt.date
+    text: str
+    kind: str  # month | quarter | day
+
+    @classmethod
+    def parse(cls, text: str) -> Period | None:
+        text = text.strip()
+        if match := _MONTH.match(text):
+            year, month = int(match[1]), int(match[2])
+            if not 1 <= month <= 12 or year < 1:
+                return None
+            return cls(dt.date(year, month, 1), _month_end(year, month), f"{year:04d}-{month:02d}", "month")
+        if match := _QUARTER.match(text):
+            year, quarter = int(match[1]), int(match[2])
+            if year < 1:
+                return None
+            return cls(dt.date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter), f"{year:04d}-Q{quarter}",
+                       "quarter")
+        if _DAY.match(text):
+            try:
+                day = dt.date.fromisoformat(text)
+            except ValueError:
+                return None
+            return cls(day, day, text, "day")
+        return None
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class DataRow:
+    """One measured figure: a KPI's value (or, with `kpi: count`, a stage's count) in a period."""
+
+    map: str | None  # a map id; None: every map that lists the file
+    stage: str
+    kpi: str
+    period: Period
+    value: Quantity
+    location: SourceLocation = field(compare=False)
+
+
+@dataclass(frozen=True)
+class DataFile:
+    path: str  # repository-relative
+    rows: tuple[DataRow, ...]
+
+
+def is_data_path(path: str) -> bool:
+    return path.lower().endswith(DATA_SUFFIXES)
+
+
+def parse_data_file(path: str, data: bytes, diagnostics: Diagnostics) -> DataFile | None:
+    """The file's rows; None when it cannot be read at all (the reason is in `diagnostics`)."""
+    text = decode(data, path, diagnostics)
+    if text is None:
+        return None
+    records = _json_records(text, path, diagnostics) if path.lower().endswith(".json") else \
+        _csv_records(text, path, diagnostics)
+    if records is None:
+        return None
+    rows: list[DataRow] = []
+    seen: dict[tuple[str | None, str, str, str], SourceLocation] = {}
+    for cells, where in records:
+        row = _row(cells, where, diagnostics)
+        if row is None:
+            continue
+        key = (row.map, row.stage, row.kpi, row.period.text)
+        first = seen.setdefault(key, where)
+        if first is not where:
+            diagnostics.error(
+                "data-duplicate", f"a second row for {row.stage}/{row.kpi} in {row.period.text} "
+                f"(the first is on line {first.line})", where, hint="keep one row per KPI and period",
+            )
+            continue
+        rows.append(row)
+    return DataFile(path, tuple(rows))
+
+
+Record = tuple[dict[str, str], SourceLocation]
+
+
+def _csv_records(text: str, path: str, diagnostics: Diagnostics) -> list[Record] | None:
+    """Rows of a CSV file as {column: text}: comma, semicolon (a spreadsheet in a Russian
+    locale) or tab separated, as the header line shows."""
+    lines = text.split("\n")
+    header_line = next((number for number, line in enumerate(lines, 1) if line.strip()), None)
+    if header_line is None:
+        diagnostics.error("data-columns", "the data file is empty: it needs a header line "
+                          f"{','.join(REQUIRED_COLUMNS)}", SourceLocation(path, 1, 1))
+        return None
+    head = lines[header_line - 1]
+    delimiter = max(_DELIMITERS, key=head.count)
+    reader = csv.reader(lines[header_line - 1:], delimiter=delimiter)
+    try:
+        columns = [name.strip().lower() for name in next(reader)]
+        if not _has_columns(columns, SourceLocation(path, header_line, 1), diagnostics):
+            return None
+        out: list[Record] = []
+        end = reader.line_num
+        for cells in reader:
+            first = header_line + end  # the line this record starts on (a quoted cell may span lines)
+            end = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(columns):
+                diagnostics.error("data-row", f"{len(cells)} cells, but the header names {len(columns)} columns",
+                                  SourceLocation(path, first, 1), hint=f"separate cells with '{delimiter}' only")
+                continue
+            out.append(({name: cell.strip() for name, cell in zip(columns, cells, strict=False)},
+                        SourceLocation(path, first, 1)))
+    except csv.Error as exc:
+        diagnostics.error("data-row", f"cannot read the CSV file: {exc}", SourceLocation(path, header_line + end, 1))
+        return None
+    return out
+
+
+def _has_columns(columns: list[str], where: SourceLocation, diagnostics: Diagnostics) -> bool:
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if missing:
+        diagnostics.error(
+            "data-columns", f"the data file has no column {', '.join(repr(m) for m in missing)}", where,
+            hint=f"the first line names the columns: map (optional),{','.join(REQUIRED_COLUMNS)}",
+        )
+    return not missing
+
+
+def _json_records(text: str, path: str, diagnostics: Diagnostics) -> list[Record] | None:
+    """Objects of a JSON list, each with the line it starts on (json gives no positions,
+    so the list is walked one element at a time)."""
+    decoder = json.JSONDecoder()
+    out: list[Record] = []
+    position = _skip_space(text, 0)
+    try:
+        if text[position:position + 1] != "[":
+            raise json.JSONDecodeError("expected a list of rows: [{...}, {...}]", text, position)
+        position = _skip_space(text, position + 1)
+        while text[position:position + 1] != "]":
+            value, end = decoder.raw_decode(text, position)
+            where = SourceLocation(path, text.count("\n", 0, position) + 1,
+                                   position - text.rfind("\n", 0, position))
+            if isinstance(value, dict):
+                out.append(({str(k).strip().lower(): _cell(v) for k, v in value.items()}, where))
+            else:
+                diagnostics.error("data-row", "a row must be an object like "
+                                  '{"stage": "deal", "kpi": "ctr", "period": "2026-03", "value": 4.2}', where)
+            position = _skip_space(text, end)
+            if text[position:position + 1] == ",":
+                position = _skip_space(text, position + 1)
+            elif text[position:position + 1] != "]":
+                raise json.JSONDecodeError("expected ',' or ']'", text, position)
+        if text[_skip_space(text, position + 1):].strip():
+            raise json.JSONDecodeError("text after the list", text, _skip_space(text, position + 1))
+    except json.JSONDecodeError as exc:
+        diagnostics.error("data-json", f"not valid JSON: {exc.msg}", SourceLocation(path, exc.lineno, exc.colno))
+        return None
+    for cells, where in out:
+        missing = [name for name in REQUIRED_COLUMNS if name not in cells]
+        if missing:
+            diagnostics.error("data-columns", f"the row has no {', '.join(repr(m) for m in missing)}", where)
+    return [(cells, where) for cells, where in out if all(name in cells for name in REQUIRED_COLUMNS)]
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\n\r":
+        position += 1
+    return position
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()  # not a number: reported as such
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _row(cells: dict[str, str], where: SourceLocation, diagnostics: Diagnostics) -> DataRow | None:
+    """A record as a row, or None with each of its problems reported."""
+    ok = True
+    for name in ("stage", "kpi"):
+        if not cells.get(name, "").strip():
+            diagnostics.error("data-row", f"the row has no {name}", where)
+            ok = False
+    written = cells.get("period", "")
+    period = Period.parse(written)
+    if period is None:
+        shown = f"'{written}'" if written.strip() else "nothing"
+        diagnostics.error("data-period", f"period must be a month 2026-03, a quarter 2026-Q1 or a day "
+                          f"2026-03-15, got {shown}", where)
+        ok = False
+    raw = cells.get("value", "")
+    value = Quantity.parse(raw) if raw.strip() else None
+    kpi = cells.get("kpi", "").strip()
+    if value is None:
+        diagnostics.error("data-value", "the row has no value", where,
+                          hint="leave out the row of a period without data")
+        ok = False
+    elif value.number is None:
+        diagnostics.error("data-value", f"value '{raw[:40]}' is not a number", where,
+                          hint="write a number as 4.2, 4,2, 4.2% or 1 200")
+        ok = False
+    elif kpi == COUNT_KPI and (value.unit or value.percent or not value.number.is_integer() or value.number < 0):
+        diagnostics.error("data-value", f"a count must be a whole number of customers, got '{raw[:40]}'", where)
+        ok = False
+    if not ok or period is None or value is None:
+        return None
+    map_id = cells.get("map", "").strip().strip("/") or None
+    return DataRow(map_id, cells["stage"].strip(), kpi, period, value, where)
