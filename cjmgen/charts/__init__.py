@@ -19,6 +19,7 @@ from cjmgen.charts.graph import (
 )
 from cjmgen.charts.kpi import kpi_gauge
 from cjmgen.charts.svg import CHAR_WIDTH_EM, FUNNEL_COLOUR, contrast_ratio, text_colour_on, truncate
+from cjmgen.charts.trend import TrendPoint, trend_sparkline
 
 __all__ = [
     "CHAR_WIDTH_EM",
@@ -30,6 +31,7 @@ __all__ = [
     "GRAPH_MARGIN",
     "LOOP_FONT",
     "NODE_GAP",
+    "TrendPoint",
     "contrast_ratio",
     "emotion_class",
     "emotion_colour",
@@ -43,5 +45,6 @@ __all__ = [
     "min_node_width",
     "rate_percent",
     "text_colour_on",
+    "trend_sparkline",
     "truncate",
 ]

@@ -1,0 +1,179 @@
+"""Measured KPIs: data files read with positions, matched to a map's KPIs, drawn as trends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from conftest import complete_stage
+
+from cjmgen.analysis import measures
+from cjmgen.charts.trend import TrendPoint, trend_sparkline
+from cjmgen.content.datafiles import Period, parse_data_file
+from cjmgen.content.project import load_project
+from cjmgen.diagnostics import Diagnostics
+from cjmgen.i18n.labels import Locale
+
+
+def data_map(data: str = "data/sofa.csv", kpis: str = "") -> str:
+    kpi_lines = kpis or "    kpis:\n      - {name: CTR in search, id: ctr, value: 5%, target: 7%}\n" \
+        "      - {name: Cost of a visit, value: 38, target: 30, unit: RUB, better: lower}\n"
+    return (
+        "---\ntitle: Buying a sofa\npersona: anna\nsegment: Mobile\nreviewed: 2026-10-01\n"
+        f"data: {data}\n"
+        "stages:\n"
+        "  - id: awareness\n    name: Awareness\n    goals: [Find a sofa]\n    obstacles: [Slow site]\n"
+        "    owner: Marketing\n    emotion: 1\n    touchpoints: [website]\n    count: 1000\n"
+        + kpi_lines
+        + complete_stage("Deal", "deal", 50, -1)
+        + "---\n"
+    )
+
+
+SOFA_CSV = (
+    "map,stage,kpi,period,value\n"
+    "sofa,awareness,ctr,2026-07,5.1\n"
+    "sofa,awareness,ctr,2026-09,7.4\n"
+    "sofa,awareness,ctr,2026-08,6.0\n"
+    "sofa,awareness,cost-of-a-visit,2026-09,31\n"
+    "sofa,awareness,count,2026-09,1200\n"
+    "sofa,deal,count,2026-09,60\n"
+    "sofa,awareness,count,2026-08,900\n"
+)
+
+
+def read(text: str, path: str = "maps/data/x.csv") -> tuple[object, list[str]]:
+    diagnostics = Diagnostics()
+    found = parse_data_file(path, text.encode(), diagnostics)
+    return found, [f"{d.location.line}:{d.code}:{d.message}" for d in diagnostics.items if d.location]
+
+
+def test_kpi_id_defaults_to_the_slug_of_its_name(make_repo) -> None:
+    root = make_repo({"maps/sofa.md": data_map(), "maps/data/sofa.csv": SOFA_CSV})
+    repo = load_project(root).repo
+    kpis = repo.maps[0].stages[0].kpis
+    assert [k.id for k in kpis] == ["ctr", "cost-of-a-visit"]
+    assert repo.maps[0].data == ("data/sofa.csv",)
+
+
+def test_series_is_sorted_by_period_with_met_per_period(make_repo) -> None:
+    root = make_repo({"maps/sofa.md": data_map(), "maps/data/sofa.csv": SOFA_CSV})
+    repo = load_project(root).repo
+    found = measures.series(repo.maps[0], repo, "awareness", "ctr")
+    assert [(m.period, m.value.raw, m.met) for m in found] == [
+        ("2026-07", "5.1%", False), ("2026-08", "6.0%", False), ("2026-09", "7.4%", True)]
+    assert found[0].location is not None and found[0].location.line == 2
+    lower = measures.series(repo.maps[0], repo, "awareness", "cost-of-a-visit")
+    assert [(m.value.number, m.met) for m in lower] == [(31.0, False)]
+
+
+def test_the_measured_map_takes_the_latest_values_and_counts(make_repo) -> None:
+    root = make_repo({"maps/sofa.md": data_map(), "maps/data/sofa.csv": SOFA_CSV})
+    repo = load_project(root).repo
+    found = measures.map_measures(repo.maps[0], repo)
+    assert found.count_period() == "2026-09"
+    shown = measures.measured_map(repo.maps[0], found)
+    assert shown.stages[0].kpis[0].value is not None and shown.stages[0].kpis[0].value.raw == "7.4%"
+    assert shown.stages[0].kpis[0].status == "met"
+    assert [s.count for s in shown.stages] == [1200, 60]
+    assert repo.maps[0].stages[0].count == 1000  # the model itself is untouched
+
+
+def test_a_map_without_data_is_its_own_measured_map(make_repo) -> None:
+    root = make_repo({"maps/sofa.md": data_map().replace("data: data/sofa.csv\n", "")})
+    repo = load_project(root).repo
+    found = measures.map_measures(repo.maps[0], repo)
+    assert not found
+    assert measures.measured_map(repo.maps[0], found) is repo.maps[0]
+
+
+def test_periods_months_quarters_and_days() -> None:
+    march = Period.parse("2026-3")
+    assert march is not None and (march.text, march.end) == ("2026-03", dt.date(2026, 3, 31))
+    quarter = Period.parse("2026-q4")
+    assert quarter is not None and (quarter.text, quarter.start, quarter.end) == (
+        "2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert Period.parse("2026-02-30") is None and Period.parse("2026-13") is None
+    assert Period.parse("March") is None
+
+
+def test_semicolon_csv_with_decimal_commas_as_a_russian_spreadsheet_saves_it() -> None:
+    found, problems = read("\ufeffStage;KPI;Period;Value\nawareness;ctr;2026-03;\"5,2\"\nawareness;ctr;2026-04;6,1 %\n")
+    assert problems == []
+    assert [(r.period.text, r.value.number) for r in found.rows] == [("2026-03", 5.2), ("2026-04", 6.1)]  # type: ignore[attr-defined]
+
+
+def test_bad_rows_are_reported_at_their_lines_and_reading_goes_on() -> None:
+    found, problems = read(
+        "stage,kpi,period,value\n"
+        "awareness,ctr,2026-03,5\n"
+        "awareness,ctr,March,5\n"
+        "awareness,ctr,2026-04,lots\n"
+        "awareness,ctr,2026-03,6\n"
+        ",ctr,2026-05,5\n"
+        "deal,count,2026-05,12.5\n"
+        "awareness,ctr,2026-06,\n"
+        "awareness,ctr,2026-07,7\n"
+    )
+    assert problems == [
+        "3:data-period:period must be a month 2026-03, a quarter 2026-Q1 or a day 2026-03-15, got 'March'",
+        "4:data-value:value 'lots' is not a number",
+        "5:data-duplicate:a second row for awareness/ctr in 2026-03 (the first is on line 2)",
+        "6:data-row:the row has no stage",
+        "7:data-value:a count must be a whole number of customers, got '12.5'",
+        "8:data-value:the row has no value",
+    ]
+    assert [r.period.text for r in found.rows] == ["2026-03", "2026-07"]  # type: ignore[attr-defined]
+
+
+def test_missing_columns_are_named() -> None:
+    found, problems = read("stage,metric,month,value\nawareness,ctr,2026-03,5\n")
+    assert found is None
+    assert problems == ["1:data-columns:the data file has no column 'kpi', 'period'"]
+
+
+def test_json_rows_carry_the_line_they_start_on() -> None:
+    found, problems = read(
+        '[\n  {"stage": "awareness", "kpi": "ctr", "period": "2026-03", "value": 5.5},\n'
+        '  {"stage": "awareness", "kpi": "ctr", "period": "2026-04", "value": "n/a"},\n'
+        '  {"stage": "deal", "kpi": "count",\n   "period": "2026-04", "value": 40}\n]\n', "maps/data/x.json")
+    assert problems == ["3:data-value:value 'n/a' is not a number"]
+    assert [(r.kpi, r.location.line, r.value.number) for r in found.rows] == [  # type: ignore[attr-defined]
+        ("ctr", 2, 5.5), ("count", 4, 40.0)]
+    _, broken = read('[{"stage": "a", "kpi": "b", "period": "2026-03", "value": 1},\n oops]', "maps/data/x.json")
+    assert broken == ["2:data-json:not valid JSON: Expecting value"]
+
+
+def test_trend_sparkline_draws_each_point_with_its_verdict_and_a_text_alternative() -> None:
+    locale = Locale("en")
+    points = [TrendPoint("2026-07", 5.1, False), TrendPoint("2026-08", 6.0, False, "abc123"),
+              TrendPoint("2026-09", 7.4, True, shown="7.4%")]
+    svg = trend_sparkline(points, locale, name="CTR", target=7.0)
+    assert svg.count("<circle") == 3
+    assert svg.count('class="trend-point kpi-missed"') == 2 and 'class="trend-point kpi-met"' in svg
+    assert 'class="trend-target"' in svg and "<polyline" in svg
+    assert "<title id=\"trend-" in svg and "CTR: 2026-09 7.4%" in svg
+    assert "2026-08: 6 (target missed), abc123" in svg
+    assert svg == trend_sparkline(points, locale, name="CTR", target=7.0)  # stable ids
+    assert trend_sparkline([], locale, name="CTR") == ""
+    one = trend_sparkline([TrendPoint("2026-09", 3.0)], locale, name="CTR")
+    assert "<polyline" not in one and 'class="trend-point kpi-unknown"' in one
+
+
+def test_worse_over_the_last_periods_follows_better() -> None:
+    def series(*values: float) -> tuple[measures.Measurement, ...]:
+        from cjmgen.content.model import Quantity
+        return tuple(measures.Measurement(f"2026-0{i + 1}", Quantity.parse(v), None) for i, v in enumerate(values))
+
+    assert measures.worsened(series(5, 6, 4), "higher")
+    assert not measures.worsened(series(5, 6, 7), "higher")
+    assert measures.worsened(series(30, 31), "lower")
+    assert not measures.worsened(series(30), "lower")
+
+
+def test_data_path_stays_in_the_content_folder(make_repo) -> None:
+    root: Path = make_repo({"maps/sofa.md": data_map()})
+    repo = load_project(root).repo
+    assert measures.data_path(repo.maps[0], "data/sofa.csv", repo) == "maps/data/sofa.csv"
+    assert measures.data_path(repo.maps[0], "../secret.csv", repo) is None
+    assert measures.data_path(repo.maps[0], "/etc/x.csv", repo) is None
