@@ -54,6 +54,7 @@ class SiteConfig:
     theme_custom_dir: str | None = None
     theme_options: tuple[tuple[str, Any], ...] = ()
     stale_after_days: int = 180
+    kpi_stale_after_days: int = 90  # measured KPIs whose last period ended longer ago are flagged
     lanes: tuple[tuple[str, str], ...] = ()
     pdf: PdfConfig = field(default_factory=PdfConfig)
     cosmetic_fields: tuple[str, ...] = ()  # fields whose changes `diff` reports as info
@@ -104,7 +105,7 @@ class SiteConfig:
 
 _KEYS = (
     "title", "language", "base_url", "content_dir", "output_dir", "author",
-    "theme", "stale_after_days", "lanes", "pdf", "diff", "strict", "validation",
+    "theme", "stale_after_days", "kpi_stale_after_days", "lanes", "pdf", "diff", "strict", "validation",
     "extra_css", "extra_javascript", "site_url",
 )
 
@@ -192,6 +193,12 @@ class _ConfigReader:
                 self._error(days, "stale_after_days: expected a whole number of days, at least 1")
             else:
                 values["stale_after_days"] = days.value
+        if "kpi_stale_after_days" in fields:
+            days = fields["kpi_stale_after_days"]
+            if days.kind != "int" or days.value < 1:
+                self._error(days, "kpi_stale_after_days: expected a whole number of days, at least 1")
+            else:
+                values["kpi_stale_after_days"] = days.value
         if "theme" in fields:
             values.update(self._theme(fields["theme"]))
         if "lanes" in fields:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from conftest import complete_stage
+from conftest import check_json, complete_stage, run
 
 from cjmgen.analysis import measures
 from cjmgen.charts.trend import TrendPoint, trend_sparkline
@@ -16,8 +16,9 @@ from cjmgen.i18n.labels import Locale
 
 
 def data_map(data: str = "data/sofa.csv", kpis: str = "") -> str:
-    kpi_lines = kpis or "    kpis:\n      - {name: CTR in search, id: ctr, value: 5%, target: 7%}\n" \
-        "      - {name: Cost of a visit, value: 38, target: 30, unit: RUB, better: lower}\n"
+    kpi_lines = kpis or (
+        "    kpis:\n      - {name: CTR in search, id: ctr, value: 5%, target: 7%}\n"
+        "      - {name: Cost of a visit, value: 38, target: 30, unit: RUB, better: lower}\n")
     return (
         "---\ntitle: Buying a sofa\npersona: anna\nsegment: Mobile\nreviewed: 2026-10-01\n"
         f"data: {data}\n"
@@ -174,6 +175,80 @@ def test_worse_over_the_last_periods_follows_better() -> None:
 def test_data_path_stays_in_the_content_folder(make_repo) -> None:
     root: Path = make_repo({"maps/sofa.md": data_map()})
     repo = load_project(root).repo
-    assert measures.data_path(repo.maps[0], "data/sofa.csv", repo) == "maps/data/sofa.csv"
-    assert measures.data_path(repo.maps[0], "../secret.csv", repo) is None
-    assert measures.data_path(repo.maps[0], "/etc/x.csv", repo) is None
+    assert measures.data_path("data/sofa.csv", repo) == "maps/data/sofa.csv"
+    assert measures.data_path("../secret.csv", repo) is None
+    assert measures.data_path("/etc/x.csv", repo) is None
+
+
+def codes_at(root: Path) -> list[str]:
+    found = check_json(root)["diagnostics"]
+    return sorted(f"{d['path']}:{d['line']}:{d['code']}" for d in found if d["code"].startswith(("data", "kpi-id")))
+
+
+BROKEN_CHECK_FILES = {
+    "maps/sofa.md": data_map("[data/sofa.csv, data/more.json, data/gone.csv, ../outside.csv, link.csv]"),
+    "maps/other.md": data_map("data/other.csv").replace("title: Buying a sofa", "title: Other"),
+    "maps/data/sofa.csv": (
+        "map,stage,kpi,period,value\n"
+        "sofa,awareness,ctr,2026-09,7\n"
+        "sofa,awarenes,ctr,2026-09,7\n"
+        "sofa,awareness,cta,2026-09,7\n"
+        "sofa,awareness,ctr,2026-Q2,7\n"
+        "nobody,awareness,ctr,2026-09,7\n"
+        "other,awareness,ctr,2026-09,7\n"
+    ),
+    "maps/data/more.json": '[\n{"map": "sofa", "stage": "awareness", "kpi": "ctr", "period": "2026-09", "value": 8}\n]\n',
+    "maps/data/other.csv": "stage,kpi,period,value\nawareness,ctr,2026-01,5\n",
+}
+
+
+def test_check_reports_every_data_problem_at_its_file_and_line(make_repo, tmp_path: Path) -> None:
+    root = make_repo(BROKEN_CHECK_FILES)
+    (tmp_path / "secret.csv").write_text("stage,kpi,period,value\n", encoding="utf-8")
+    (root / "maps" / "link.csv").symlink_to(tmp_path / "secret.csv")
+    assert codes_at(root) == [
+        "maps/data/more.json:2:data-duplicate",  # 2026-09 of ctr is in sofa.csv too
+        "maps/data/sofa.csv:3:data-stage",
+        "maps/data/sofa.csv:4:data-kpi",
+        "maps/data/sofa.csv:5:data-period",  # a quarter among months
+        "maps/data/sofa.csv:6:data-map",  # no such map
+        "maps/data/sofa.csv:7:data-not-listed",  # 'other' does not list sofa.csv
+        "maps/other.md:6:data-stale",  # its only period, 2026-01, is long past
+        "maps/sofa.md:6:data-missing",
+        "maps/sofa.md:6:data-outside",
+        "maps/sofa.md:6:data-outside",
+    ]
+    found = check_json(root)["diagnostics"]
+    messages = {d["message"] for d in found}
+    assert "stage 'awareness' of map 'sofa' has no KPI 'cta' (did you mean 'ctr'?)" in messages
+    assert "map 'sofa' has no stage 'awarenes' (did you mean 'awareness'?)" in messages
+    assert any(d["code"] == "outside-repository" and d["path"] == "maps/link.csv" for d in found)
+    assert run_exit(root) == 1
+
+
+def run_exit(root: Path) -> int:
+    return int(run(["check"], root).exit_code)
+
+
+def test_parallel_check_reports_the_same_data_problems(make_repo, monkeypatch) -> None:
+    from cjmgen.checks import parallel as parallel_check
+    files = dict(BROKEN_CHECK_FILES)
+    files["maps/sofa.md"] = data_map("[data/sofa.csv, data/more.json, data/gone.csv]")
+    root = make_repo(files)
+    monkeypatch.setenv("CJMGEN_WORKERS", "1")
+    alone = check_json(root)
+    forked: list[int] = []
+    original = parallel_check._run
+    monkeypatch.setattr(parallel_check, "_run", lambda *args: forked.append(1) or original(*args))
+    monkeypatch.setenv("CJMGEN_WORKERS", "2")
+    shared = check_json(root)
+    assert forked and shared == alone
+    assert {"data-map", "data-kpi", "data-stage", "data-missing"} <= {d["code"] for d in alone["diagnostics"]}
+
+
+def test_kpi_ids_that_cannot_be_used_and_clashes(make_repo) -> None:
+    kpis = ("    kpis:\n      - {name: CTR, id: count, target: 5%}\n      - {name: A, id: 'a/b'}\n"
+            "      - {name: Cost}\n      - {name: Other cost, id: cost}\n")
+    root = make_repo({"maps/sofa.md": data_map(kpis=kpis).replace("data: data/sofa.csv\n", "data: notes.txt\n")})
+    found = {(d["line"], d["code"]) for d in check_json(root)["diagnostics"]}
+    assert {(6, "data-file"), (17, "kpi-id"), (18, "kpi-id"), (20, "kpi-id-clash")} <= found

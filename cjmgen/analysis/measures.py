@@ -80,7 +80,7 @@ class MapMeasures:
 NO_MEASURES = MapMeasures()
 
 
-def data_path(journey_map: Map, written: str, repo: Repository) -> str | None:
+def data_path(written: str, repo: Repository) -> str | None:
     """A `data:` entry as a repository path (it is relative to the content folder); None
     when it leads out of the content folder (`../secret.csv`)."""
     prefix = content_prefix(repo.config)
@@ -95,7 +95,7 @@ def map_rows(journey_map: Map, repo: Repository) -> list[DataRow]:
     column, and rows without one."""
     rows: list[DataRow] = []
     for written in journey_map.data:
-        path = data_path(journey_map, written, repo)
+        path = data_path(written, repo)
         found: DataFile | None = repo.data.get(path) if path is not None else None
         if found is not None:
             rows.extend(row for row in found.rows if row.map is None or row.map == journey_map.id)

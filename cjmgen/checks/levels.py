@@ -31,6 +31,12 @@ DEFAULT_LEVELS: dict[str, str] = {
         "stale", "current-ref", "external-resource", "asset-missing", "pdf-resource", "kpi-no-status",
         "kpi-value-split", "notes-unmatched", "case-clash", "reserved-name", "catalog-key", "catalog-missing",
     ), "warning"),
+    # measured KPIs (checks.measured, content.datafiles)
+    **dict.fromkeys((
+        "data-file", "data-columns", "data-row", "data-json", "data-period", "data-value", "data-duplicate",
+        "data-outside", "data-missing", "data-stage", "data-kpi", "data-map", "kpi-id",
+    ), "error"),
+    **dict.fromkeys(("kpi-id-clash", "data-unused", "data-stale", "data-not-listed"), "warning"),
 }
 
 _SEVERITY = {"info": Severity.INFO, "warning": Severity.WARNING, "error": Severity.ERROR}

@@ -9,8 +9,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from cjmgen.analysis import journey
+from cjmgen.analysis.measures import data_path
 from cjmgen.build.workers import fork_map, worker_count
 from cjmgen.checks import renames
+from cjmgen.checks.measured import check_data_maps, check_map_data
 from cjmgen.content.assets import active_problem, resolve_asset
 from cjmgen.content.markdown import MarkdownRenderer, is_external, is_local, section_stage
 from cjmgen.content.model import Map, Persona, Stage
@@ -65,11 +67,12 @@ class MapFact:
     path: str
     state: str
     id_location: SourceLocation
+    data: tuple[str, ...] = ()  # its data files, as written (checks.measured)
 
     @classmethod
     def of(cls, journey_map: Map) -> MapFact:
         return cls(journey_map.id, journey_map.path, journey_map.state,
-                   _at(journey_map, "id") or SourceLocation(journey_map.path))
+                   _at(journey_map, "id") or SourceLocation(journey_map.path), journey_map.data)
 
 
 def report_duplicates(facts: list[MapFact], diagnostics: Diagnostics) -> dict[str, MapFact]:
@@ -142,8 +145,10 @@ class RepositoryChecker:
             for stage in journey_map.stages:
                 self.touchpoints(stage)
             self.staleness(journey_map)
+            check_map_data(journey_map, self.repo, self.diagnostics, self.today)
             if self.bodies_later is None or not self.bodies_later(journey_map):
                 bodies.append(journey_map)
+        check_data_maps(self.repo, self.find_map, self.lists_file, self.diagnostics)
         self.map_bodies(bodies)
 
     def check_personas(self) -> None:
@@ -152,6 +157,13 @@ class RepositoryChecker:
 
     def find_map(self, map_id: str) -> Map | MapFact | None:
         return self.known.get(map_id) if self.known is not None else self.repo.map(map_id)
+
+    def lists_file(self, map_id: str, path: str) -> bool | None:
+        """Whether the map `map_id` lists the data file `path` (None: a map unknown here)."""
+        found = self.find_map(map_id)
+        if found is None:
+            return None
+        return any(data_path(written, self.repo) == path for written in found.data)
 
     def map_ids(self) -> list[str]:
         """For suggestions only: O(n), asked once per unknown reference."""

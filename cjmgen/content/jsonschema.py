@@ -62,6 +62,9 @@ def stage_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
                     "unit": _text("Unit shown after value and target (RUB, days)."),
                     "better": {"enum": ["higher", "lower"], "description": "Which way is good (default higher)."},
                     "source": _text("Where the figure comes from."),
+                    "id": {"type": "string", "pattern": "^[^/\\s]+$", "not": {"const": "count"},
+                           "description": "How rows of a data file name it (<stage-id>/<kpi-id>); "
+                                          "default: the slug of its name."},
                 },
                 "required": ["name"],
                 "additionalProperties": False,
@@ -128,6 +131,9 @@ def map_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
             "related": _list_of({"type": "string"}, "Ids of related maps."),
             "current": _text("On a future-state map: the current-state map it improves on."),
             "stages": {"type": "array", "minItems": 1, "items": stage_schema(lanes)},
+            "data": _list_of({"type": "string", "pattern": "\\.(csv|json|CSV|JSON)$"},
+                             "Data files of measured KPIs (CSV or JSON, a row per KPI and period), "
+                             "relative to the content folder: data/sofa-search.csv."),
         },
         "required": ["title", "stages"],
         "additionalProperties": False,
