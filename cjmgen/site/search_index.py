@@ -213,21 +213,31 @@ class Chunk:
     index is made of. render.py keeps a map's chunk between builds, so that after a
     one-map edit only that map's words are stemmed again.
 
+    A chunk holds its entries already as the index stores them (`rows`) and its stems
+    as postings local to the chunk: a few large lists and strings rather than an object
+    per entry and per stem, so that the kept chunks of every map (the largest piece of a
+    site: docs/benchmarks.md) are pickled and read back several times faster.
+
     An entry's context (its map's title, its stage's name) is not indexed with it:
     search.js finds those words in the map's and the stage's own entries, which come
     first in their group (`head.starts`, `head.stages`), and counts them only beside a
     word of the entry itself."""
 
-    entries: tuple[Entry, ...]
-    terms: tuple[tuple[tuple[str, int], ...], ...]  # per entry: (stem, where it stands)
+    rows: list[Any]  # `[places, rows]` of the chunk's entries (`_group`)
+    stages: tuple[int, ...]  # the numbers (within the chunk) of its stage entries
+    postings: dict[str, tuple[int, ...]]  # stem -> entry number (within the chunk) * 4 + weight
     forms: tuple[tuple[str, int], ...]  # each written word (normalised) and how often
+
+    @property
+    def size(self) -> int:
+        return len(self.rows[1])
 
 
 def chunk(entries: Iterable[Entry]) -> Chunk:
     listed = tuple(entries)
     written: list[str] = []
-    terms = []
-    for entry in listed:
+    postings: dict[str, list[int]] = {}
+    for number, entry in enumerate(listed):
         own = words(normalise(entry.extra)) if entry.extra else []
         title = words(normalise(entry.title))
         written += own
@@ -235,8 +245,11 @@ def chunk(entries: Iterable[Entry]) -> Chunk:
         # the title wins over the entry's own text
         weights = dict.fromkeys(map(stem, own), IN_TEXT)
         weights.update(dict.fromkeys(map(stem, title), IN_TITLE))
-        terms.append(tuple(weights.items()))
-    return Chunk(listed, tuple(terms), tuple(Counter(written).items()))
+        for term, weight in weights.items():
+            postings.setdefault(term, []).append(number * 4 + weight)
+    stages = tuple(number for number, entry in enumerate(listed) if entry.kind == "stage")
+    return Chunk(_group(listed), stages, {term: tuple(values) for term, values in postings.items()},
+                 tuple(Counter(written).items()))
 
 
 def map_chunk(journey_map: Map, catalog: Catalog, notes: dict[str, str] | None = None) -> Chunk:
@@ -294,12 +307,11 @@ def build(groups: Sequence[Chunk], locale: Locale, maps: int) -> Built:
     for group in groups:
         starts.append(number)
         counted.update(dict(group.forms))
-        for entry, entry_terms in zip(group.entries, group.terms):
-            if entry.kind == "stage":
-                stages.append(number)
-            for term, weight in entry_terms:
-                postings[term].append(number * 4 + weight)
-            number += 1
+        stages.extend(number + local for local in group.stages)
+        shift = number * 4  # local entry numbers -> the site's (the weight stays in the low bits)
+        for term, values in group.postings.items():
+            postings[term].extend([shift + value for value in values])
+        number += group.size
     starts.append(number)
 
     # the written form shown for a stem ("did you mean"): its most frequent word
@@ -325,7 +337,7 @@ def build(groups: Sequence[Chunk], locale: Locale, maps: int) -> Built:
     for index, group in enumerate(groups):
         part = doc_part(index, len(groups), docs)
         firsts.setdefault(part, index)
-        doc_files[part].append(_group(group.entries))
+        doc_files[part].append(group.rows)
 
     files = {}
     for k, term_file in enumerate(term_files):
