@@ -18,6 +18,7 @@ from cjmgen.content.yamltree import YNode, parse_yaml
 from cjmgen.diagnostics import Diagnostics, SourceLocation
 from cjmgen.paths import RealPaths, contains, resolves_within
 from cjmgen.pdf.handout_volumes import DEFAULT_HANDOUT_MAPS
+from cjmgen.site.edit_links import normalise_repo_url, template_problem
 from cjmgen.site.pagination import PER_PAGE_EXPECTED, valid_count
 from cjmgen.site.theme_options import option_problem, theme_name_problem
 
@@ -62,6 +63,10 @@ class SiteConfig:
     validation: tuple[tuple[str, str], ...] = ()  # diagnostic code -> level (levels.py)
     extra_css: tuple[str, ...] = ()  # repository files linked from every page (MkDocs' extra_css)
     extra_javascript: tuple[str, ...] = ()
+    # "Edit" and "suggest a change" links on map and persona pages, as MkDocs' keys (site/edit_links.py)
+    repo_url: str | None = None
+    edit_uri: str | None = None
+    edit_uri_template: str | None = None
     source_path: str | None = None  # the config file, when there is one
     # A content folder outside the repository (content_dir: /elsewhere, or maps/ committed as
     # a link) is read only when the user asked (ALLOW_OUTSIDE_CONTENT); where cjmgen.yml set it.
@@ -106,7 +111,7 @@ class SiteConfig:
 _KEYS = (
     "title", "language", "base_url", "content_dir", "output_dir", "author",
     "theme", "stale_after_days", "kpi_stale_after_days", "lanes", "pdf", "diff", "strict", "validation",
-    "extra_css", "extra_javascript", "site_url",
+    "extra_css", "extra_javascript", "site_url", "repo_url", "edit_uri", "edit_uri_template",
 )
 
 
@@ -217,6 +222,7 @@ class _ConfigReader:
         for key in ("extra_css", "extra_javascript"):
             if key in fields:
                 values[key] = self._repository_files(key, fields[key])
+        values.update(self._edit_links(fields))
         return replace(config, **values)
 
     def _error(self, node: YNode, message: str) -> None:
@@ -239,6 +245,38 @@ class _ConfigReader:
         if url is None:
             return {}
         return {"site_url": url} if base_given else {"site_url": url, "base_url": site_url_path(url)}
+
+    def _edit_links(self, fields: dict[str, YNode]) -> dict[str, str]:
+        """repo_url (an http(s) address: it becomes a link on every map page), edit_uri and
+        edit_uri_template (MkDocs' fields only)."""
+        out: dict[str, str] = {}
+        if "repo_url" in fields:
+            text = self._text("repo_url", fields["repo_url"])
+            url = normalise_repo_url(text) if text is not None else None
+            if text is not None and url is None:
+                self._error(fields["repo_url"], f"repo_url: expected an http(s) address of the repository such as "
+                                                f"https://github.com/team/cjm, got '{text}'")
+            elif url is not None:
+                out["repo_url"] = url
+        if "edit_uri" in fields:
+            node = fields["edit_uri"]
+            uri = "" if node.kind == "null" else self._text("edit_uri", node)
+            if uri is not None and uri.strip() and urlsplit(uri.strip()).scheme not in ("", "http", "https"):
+                self._error(node, f"edit_uri: expected a path such as edit/main/ or an http(s) address, got '{uri}'")
+            elif uri is not None:
+                out["edit_uri"] = uri.strip()
+        if "edit_uri_template" in fields:
+            template = self._text("edit_uri_template", fields["edit_uri_template"])
+            problem = template_problem(template) if template is not None else None
+            if problem is not None:
+                self._error(fields["edit_uri_template"], f"edit_uri_template: {problem}")
+            elif template is not None:
+                out["edit_uri_template"] = template
+        if out.keys() & {"edit_uri", "edit_uri_template"} and "repo_url" not in fields:
+            where = fields.get("edit_uri") or fields["edit_uri_template"]
+            self.diagnostics.warning("unknown-key", "edit_uri needs repo_url: without it no page has edit links",
+                                     where.key_loc or where.loc)
+        return out
 
     def _text(self, key: str, node: YNode) -> str | None:
         if node.kind in ("str", "int"):

@@ -172,7 +172,7 @@ def persona_pages(r: SiteRenderer) -> Iterator[PageSpec]:
         def render(work: PageWork, persona: Persona = persona, maps: tuple[Map, ...] = maps) -> str:
             body = r.markdown.parse(persona.body)
             return r.page(
-                work, "persona.html", persona.name, persona=persona,
+                work, "persona.html", persona.name, persona=persona, edit=r.persona_edit_view(persona),
                 photo=r.links.photo(persona, work), body=r.body_html(body, work, persona.path),
                 maps=list(maps), figures=figures,
             )

@@ -29,6 +29,7 @@ from cjmgen.review.page import PAGE_PATH as CHANGES_PAGE
 from cjmgen.review.page import context as changes_context
 from cjmgen.site import search_index
 from cjmgen.site import urls as site
+from cjmgen.site.edit_links import EditView, edit_links, map_views, persona_view, stage_lines
 from cjmgen.site.facets import Facets
 from cjmgen.site.links import Links
 from cjmgen.site.pagination import Pagination, on_first_page, per_page_option
@@ -119,6 +120,8 @@ class SiteRenderer:
         custom = [key for key, _ in self.repo.config.lanes]
         self.lanes = [lane for lane in [*lanes, *[c for c in custom if c not in lanes]] if lane not in hidden]
         self._gauges: dict[Any, Markup] = {}
+        config = self.repo.config
+        self.edit_links = edit_links(config.repo_url, config.edit_uri, config.edit_uri_template)
         self._search_built: dict[str, str] | None = None
         try:
             self.per_page = per_page_option(self.theme.options)
@@ -227,7 +230,27 @@ class SiteRenderer:
         return (
             journey_map, persona, current, futures, related, self.links.photo_key(persona),
             BodyLinks(journey_map.path, journey_map), self.history_of(path),
+            stage_lines(journey_map) if self.edit_links is not None else None,
         )
+
+    def page_address(self, path: str) -> str | None:
+        """The absolute address of a page of the site, where the site's is known (site_url)."""
+        config = self.repo.config
+        base = config.site_url or (config.base_url if "://" in config.base_url else None)
+        return site.absolute(base, path) if base is not None else None
+
+    def map_edit_views(self, journey_map: Map) -> tuple[EditView | None, dict[str, EditView]]:
+        """The map's and its stages' edit links; none without repo_url."""
+        if self.edit_links is None:
+            return None, {}
+        return map_views(self.edit_links, self.locale.label, journey_map,
+                         self.page_address(site.map_url(journey_map.id)))
+
+    def persona_edit_view(self, persona: Persona) -> EditView | None:
+        if self.edit_links is None:
+            return None
+        return persona_view(self.edit_links, self.locale.label, persona,
+                            self.page_address(site.persona_url(persona.id)))
 
     def render_map_page(
         self, work: PageWork, journey_map: Map, persona: Persona | None, current: Map | None,
@@ -249,9 +272,12 @@ class SiteRenderer:
             )
             for i, stage in enumerate(journey_map.stages)
         ]
+        edit, stage_edits = self.map_edit_views(journey_map)
         return self.page(
             work, "map.html", journey_map.title,
             map=journey_map,
+            edit=edit,
+            stage_edits=stage_edits,
             stages=stages,
             lanes=self.lanes,
             lane_labels=dict(self.repo.config.lanes),
