@@ -50,7 +50,7 @@ def build(ctx: click.Context, directory: Path | None, output: Path | None, base_
           site_url: str | None, drafts: bool, strict: bool, no_pdf: bool, compare: str | None,
           no_cache: bool) -> None:
     """Check the maps, then publish the site (atomically: all or nothing)."""
-    from cjmgen.build.pipeline import BuildOptions
+    from cjmgen.build.options import BuildOptions
     from cjmgen.build.pipeline import build as run_build
 
     session = open_session(ctx, directory)

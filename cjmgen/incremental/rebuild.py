@@ -18,7 +18,8 @@ from typing import Any
 import jinja2
 
 from cjmgen.build.checking import leveled
-from cjmgen.build.pipeline import BuildOptions, effective_config, make_renderer
+from cjmgen.build.options import BuildOptions
+from cjmgen.build.pipeline import effective_config, make_renderer
 from cjmgen.build.stageclock import StageClock
 from cjmgen.checks.levels import blocks
 from cjmgen.checks.report import format_html, plural

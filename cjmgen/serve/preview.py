@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from cjmgen.build.pipeline import BuildOptions
+from cjmgen.build.options import BuildOptions
 from cjmgen.config import load_config
 from cjmgen.diagnostics import Diagnostic, Diagnostics
 from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder

@@ -244,7 +244,8 @@ def bench_pdf(work: Path, maps: int, runs: int, log: Callable[[str], None]) -> d
         weasyprint = import_weasyprint()
     except Exception as exc:
         return {"skipped": f"WeasyPrint unavailable: {exc}"}
-    from cjmgen.build.pipeline import BuildOptions, effective_config, make_renderer
+    from cjmgen.build.options import BuildOptions
+    from cjmgen.build.pipeline import effective_config, make_renderer
     from cjmgen.content.project import load_project
     from cjmgen.diagnostics import Diagnostics
     from cjmgen.incremental.store import Caches
@@ -324,7 +325,7 @@ def _last_line(text: str) -> str:
 def bench_serve(work: Path, maps: int, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
     """Save a map, wait for the browser's long-poll to answer, fetch the page: end to end on 127.0.0.1."""
 
-    from cjmgen.build.pipeline import BuildOptions
+    from cjmgen.build.options import BuildOptions
     from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
     from cjmgen.serve.server import RELOAD_PATH, DevServer
 
