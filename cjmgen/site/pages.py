@@ -193,7 +193,10 @@ def _map_page(r: SiteRenderer, journey_map: Map, work: PageWork) -> str:
 def changes_page(r: SiteRenderer) -> Iterator[PageSpec]:
     """`changes.html` of `build --compare REV`: rendered by the first process, never kept."""
     if r.changes is not None:
-        yield PageSpec(r.changes_path, None, r.render_changes_page, first_process=True)
+        # Imported here: only a build with --compare has this page, and it has loaded the diff
+        from cjmgen.site.changes_page import PAGE_PATH, render_changes_page
+
+        yield PageSpec(PAGE_PATH, None, partial(render_changes_page, r), first_process=True)
 
 
 def not_found_page(r: SiteRenderer) -> Iterator[PageSpec]:

@@ -25,8 +25,6 @@ from cjmgen.i18n.labels import Locale
 from cjmgen.incremental.page_reuse import BodyLinks, Pieces
 from cjmgen.pdf.handout_volumes import HandoutVolume, handout_volumes
 from cjmgen.review.history import recently_changed
-from cjmgen.review.page import PAGE_PATH as CHANGES_PAGE
-from cjmgen.review.page import context as changes_context
 from cjmgen.site import search_index
 from cjmgen.site import urls as site
 from cjmgen.site.edit_links import EditView, edit_links, map_views, persona_view, stage_lines
@@ -363,24 +361,6 @@ class SiteRenderer:
             return []
         count = int(self.theme.options.get("recent_maps", 10) or 0)
         return recently_changed(self.catalog.maps, self.history, count) if count > 0 else []
-
-    changes_path = CHANGES_PAGE
-
-    def changes_link(self, map_id: str) -> str | None:
-        """A map's page as the changes page links to it; None for a map the site does not show."""
-        link = self.links.map_link(map_id)
-        return site.relative(CHANGES_PAGE, link) if link else None
-
-    def render_changes_page(self, work: PageWork) -> str:
-        """`changes.html`: every map that differs from the compared revision, as a visual diff."""
-        lane_labels = dict(self.repo.config.lanes)
-        return self.page(
-            work, "diff.html", self.locale.label("what_changed"), layout="base.html",
-            standalone=False,
-            **changes_context(self.changes, self.locale, self.lanes, lane_labels,
-                      self.changes_link,
-                      {c: self.catalog.channel_name(c) for c in self.catalog.channel_ids()}),
-        )
 
 
 def funnel_model(journey_map: Map) -> list[dict[str, Any]]:
