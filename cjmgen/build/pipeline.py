@@ -33,6 +33,7 @@ from cjmgen.config import (
 )
 from cjmgen.diagnostics import Diagnostics, SourceLocation
 from cjmgen.incremental.store import Caches
+from cjmgen.site.sitemap import sitemap as site_map
 from cjmgen.site.theme import Theme, ThemeError, load_theme, make_environment
 from cjmgen.site.urls import SITEMAP, extra_files
 
@@ -335,7 +336,7 @@ def render_pages(renderer: SiteRenderer, specs: list[PageSpec], staging: StagedO
         pages.late.extend(done.late)
         if reuse is not None:
             reuse.records.update(done.records)
-    sitemap = renderer.sitemap(pages.paths)
+    sitemap = site_map(renderer.repo.config, pages.paths)
     if sitemap is not None:
         staging.write(SITEMAP, sitemap.encode("utf-8"))
         pages.paths.append(SITEMAP)

@@ -34,6 +34,7 @@ from cjmgen.serve.server import BuildReport
 from cjmgen.site.page_run import PageCache, PageRun, keeps_pages
 from cjmgen.site.pages import plan
 from cjmgen.site.render import PageError, RenderedSite, SiteRenderer
+from cjmgen.site.sitemap import sitemap as site_map
 from cjmgen.site.theme import Theme, ThemeError, load_theme
 from cjmgen.site.urls import SITEMAP, extra_files
 
@@ -139,7 +140,7 @@ def render_site(renderer: SiteRenderer, cache: PageCache | None) -> RenderedSite
     rendered = RenderedSite()
     done = PageRun(renderer, rendered.pages.__setitem__, cache=cache).run(plan(renderer))
     rendered.files = done.files
-    sitemap = renderer.sitemap([*done.paths, *(cache.pending if cache is not None else ())])
+    sitemap = site_map(renderer.repo.config, [*done.paths, *(cache.pending if cache is not None else ())])
     if sitemap is not None:
         rendered.pages[SITEMAP] = sitemap
     return rendered

@@ -328,21 +328,6 @@ class SiteRenderer:
             ("search", journey_map, self.repo.personas.get(journey_map.persona or "")), produce)
         return chunk
 
-    def sitemap(self, pages: Iterable[str]) -> str | None:
-        """sitemap.xml, or None where the site's absolute address is unknown: a sitemap lists
-        full URLs (sitemaps.org), and a list of paths misleads the crawlers that read it."""
-        config = self.repo.config
-        base = config.site_url or (config.base_url if "://" in config.base_url else None)
-        if base is None:
-            return None
-        paths = sorted(p for p in pages if p.endswith(".html") and p != site.NOT_FOUND)
-        rows = "".join(f"  <url><loc>{_xml(site.absolute(base, p))}</loc></url>\n" for p in paths)
-        return (
-            '<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-            f"{rows}</urlset>\n"
-        )
-
     # -- history and review (git) -----------------------------------------
 
     def history_of(self, page_path: str) -> Any:
@@ -393,10 +378,6 @@ def comparison_rows(current: Map, future: Map) -> list[tuple[str, Stage | None, 
 def _frozen(mapping: Any) -> Any:
     """A mapping as a comparable tuple of items (None stays None)."""
     return None if mapping is None else tuple(sorted(mapping.items()))
-
-
-def _xml(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 #: What an expression in a template can raise besides Jinja's own errors.
