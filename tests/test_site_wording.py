@@ -13,7 +13,10 @@ from conftest import PERSONA_ANNA, complete_stage, run, simple_map
 from test_serve import fetch, until
 
 from cjmgen.build.pipeline import BuildOptions
+from cjmgen.config import load_config
+from cjmgen.diagnostics import Diagnostics
 from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
+from cjmgen.serve.error_page import failed_build_page
 from cjmgen.serve.server import DevServer, error_page
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
@@ -122,9 +125,10 @@ def test_the_persona_page_uses_the_width(make_repo) -> None:  # type: ignore[no-
 
 
 def test_the_serve_error_page_speaks_the_site_language(make_repo) -> None:  # type: ignore[no-untyped-def]
-    assert "Сайт не удалось собрать" in error_page("<p>x</p>", 1, "ru").decode()
-    assert "lang='ru'" in error_page("<p>x</p>", 1, "ru").decode()
-    assert "The site could not be built" in error_page("<p>x</p>", 1).decode()
+    russian = failed_build_page(load_config(make_repo({"cjmgen.yml": "language: ru\n"}, name="ru"), Diagnostics()),
+                                "<p>x</p>")
+    assert "Сайт не удалось собрать" in russian and '<html lang="ru">' in russian and "<p>x</p>" in russian
+    assert "The site could not be built" in error_page(failed_build_page(None, "<p>x</p>"), 1).decode()
     root = make_repo({"maps/sofa.md": simple_map(), "cjmgen.yml": "language: ru\n"})
     builds = PreviewBuilds(SiteBuilder(root, BuildOptions()))
     dev = DevServer(builds, lambda: [root / "cjmgen.yml", root / "maps"], port=0, log=lambda line: None)
@@ -139,3 +143,18 @@ def test_the_serve_error_page_speaks_the_site_language(make_repo) -> None:  # ty
     finally:
         dev.close()
         thread.join(timeout=5)
+
+
+def test_a_theme_restyles_the_serve_error_page_and_a_broken_one_falls_back(make_repo) -> None:  # type: ignore[no-untyped-def]
+    """`serve_error.html` in theme.custom_dir replaces the default page; when that template
+    fails itself, the default theme's page still shows the problems."""
+    own = make_repo({"cjmgen.yml": "theme: {custom_dir: overrides}\n",
+                     "overrides/templates/serve_error.html": "<html><body><h1>Ours: {{ T.serve_failed_heading }}</h1>"
+                                                             "{{ diagnostics }}</body></html>"}, name="own")
+    page = failed_build_page(load_config(own, Diagnostics()), "<p class='diag'>maps/a.md:3:1 bad</p>")
+    assert page.startswith("<html><body><h1>Ours: The site could not be built</h1>")
+    assert "<p class='diag'>maps/a.md:3:1 bad</p>" in page  # the problems, not escaped twice
+    broken = make_repo({"cjmgen.yml": "theme: {custom_dir: overrides}\n",
+                        "overrides/templates/serve_error.html": "{{ no_such_value.x }}"}, name="broken")
+    page = failed_build_page(load_config(broken, Diagnostics()), "<p>maps/a.md:3:1 bad</p>")
+    assert "The site could not be built" in page and "<p>maps/a.md:3:1 bad</p>" in page

@@ -30,6 +30,7 @@ from cjmgen.content.repository import ParsedFile, parse_file
 from cjmgen.diagnostics import Diagnostic, Diagnostics, Severity
 from cjmgen.incremental.store import Caches
 from cjmgen.pdf.libraries import notices
+from cjmgen.serve.error_page import failed_build_page
 from cjmgen.serve.server import BuildReport
 from cjmgen.site.page_run import PageCache, PageRun, keeps_pages
 from cjmgen.site.pages import plan
@@ -182,9 +183,9 @@ class PreviewBuilds:
         if outcome.rendered is None:
             errors = sum(d.severity.value == "error" for d in outcome.diagnostics)
             return BuildReport(
-                False, errors_html=format_html(outcome.diagnostics, self.builder.root),
+                False,
+                error_page=failed_build_page(outcome.config, format_html(outcome.diagnostics, self.builder.root)),
                 summary=f"build failed with {plural(errors, 'error', 'errors')}; showing them in the browser",
-                language=outcome.config.language if outcome.config is not None else "en",
             )
         files: dict[str, str | bytes] = dict(outcome.rendered.pages)
         assert outcome.theme is not None
@@ -211,7 +212,7 @@ class PreviewBuilds:
         self.previous = files
         deferred = f", {len(waiting)} put off" if waiting else ""
         return BuildReport(
-            True, write, delete, language=outcome.config.language,
+            True, write, delete,
             summary=f"{plural(outcome.pages_rendered, 'page', 'pages')} rendered, "
                     f"{outcome.pages_reused} reused{deferred}, "
                     f"{plural(len(write), 'file', 'files')} written, {len(delete)} removed",

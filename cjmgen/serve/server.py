@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from cjmgen.serve.error_page import failed_build_page
 from cjmgen.serve.guard import BACKLOG, MAX_TARGET, READ_TIMEOUT, host_allowed
 from cjmgen.terminal import printable
 
@@ -44,9 +45,8 @@ class BuildReport:
     ok: bool
     write: dict[str, bytes] = field(default_factory=dict)  # site path -> bytes (only changed ones)
     delete: list[str] = field(default_factory=list)
-    errors_html: str = ""  # the diagnostics as an HTML fragment, when not ok
+    error_page: str = ""  # the page that shows the problems, when not ok (serve.error_page)
     summary: str = ""
-    language: str = "en"  # the site's: the error page speaks it
 
 
 @dataclass
@@ -55,15 +55,12 @@ class ReloadState:
 
     version: int = 0
     error_page: str | None = None
-    language: str = "en"  # of the error page
     condition: threading.Condition = field(default_factory=threading.Condition)
 
-    def bump(self, error_page: str | None, language: str | None = None) -> None:
+    def bump(self, error_page: str | None) -> None:
         with self.condition:
             self.version += 1
             self.error_page = error_page
-            if language:
-                self.language = language
             self.condition.notify_all()
 
     def wait_newer(self, seen: int, timeout: float) -> int:
@@ -91,22 +88,8 @@ def inject_reload(page: bytes, version: int) -> bytes:
     return page[:marker] + script + page[marker:] if marker >= 0 else page + script
 
 
-def error_page(fragment: str, version: int, language: str = "en") -> bytes:
-    """The page every HTML address shows while the site does not build, in the site's language."""
-    from cjmgen.i18n.labels import Locale
-
-    locale = Locale(language)
-    page = (
-        f"<!doctype html><html lang='{html.escape(locale.language)}'><head><meta charset='utf-8'>"
-        f"<title>{html.escape(locale.label('serve_failed_title'))} · cjmgen</title>"
-        "<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#1b1f24}"
-        "h1{color:#cf222e}.diag{border:1px solid #d0d7de;border-left:6px solid #cf222e;border-radius:6px;"
-        "padding:.6rem 1rem;margin:1rem 0}.warning{border-left-color:#9a6700}.where{font-weight:600}"
-        "pre{background:#f6f8fa;padding:.5rem;overflow:auto;margin:.4rem 0 0}.code{color:#57606a}</style>"
-        f"</head><body><h1>{html.escape(locale.label('serve_failed_heading'))}</h1>"
-        f"<p>{html.escape(locale.label('serve_failed_hint'))}</p>"
-        f"{fragment}</body></html>"
-    )
+def error_page(page: str, version: int) -> bytes:
+    """The failed build's page (serve.error_page) with the script that reloads it after a fix."""
     return inject_reload(page.encode("utf-8"), version)
 
 
@@ -254,7 +237,7 @@ def make_handler(
             if target is None:
                 return self.send(403, b"Forbidden", "text/plain")
             if state.error_page is not None and relative.endswith(".html"):
-                return self.send(500, error_page(state.error_page, state.version, state.language),
+                return self.send(500, error_page(state.error_page, state.version),
                                  "text/html; charset=utf-8")
             try:
                 exists = target.is_file()
@@ -372,7 +355,7 @@ class DevServer:
                 self.folder.apply(report)
             changed = bool(report.write or report.delete) or (self.state.error_page is not None) != (not report.ok)
             if changed or not report.ok:
-                self.state.bump(None if report.ok else report.errors_html, report.language)
+                self.state.bump(None if report.ok else report.error_page)
             took = time.perf_counter() - started
             what = f"{reason}: " if reason else ""
             self.say(f"{what}{report.summary} ({took:.2f} s)")
@@ -386,7 +369,8 @@ class DevServer:
         try:
             self.build_once(f"changed {shown}")
         except Exception as exc:  # a preview server must survive anything
-            self.state.bump(f"<div class='diag'>internal error: {html.escape(repr(exc))}</div>")
+            problem = f"<div class='diag'>internal error: {html.escape(repr(exc))}</div>"
+            self.state.bump(failed_build_page(None, problem))
             self.say(f"internal error while rebuilding: {exc!r}")
 
     def provide(self, relative: str) -> None:
