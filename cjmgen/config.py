@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from cjmgen.checks.levels import DEFAULT_LEVELS, LEVELS, lowers_an_error
+from cjmgen.content import opportunities
 from cjmgen.content.frontmatter import decode
 from cjmgen.content.yamltree import YNode, parse_yaml
 from cjmgen.diagnostics import Diagnostics, SourceLocation
@@ -67,6 +68,7 @@ class SiteConfig:
     repo_url: str | None = None
     edit_uri: str | None = None
     edit_uri_template: str | None = None
+    tickets: str | None = None  # the address of a ticket by id: https://jira.example.com/browse/{id}
     source_path: str | None = None  # the config file, when there is one
     # A content folder outside the repository (content_dir: /elsewhere, or maps/ committed as
     # a link) is read only when the user asked (ALLOW_OUTSIDE_CONTENT); where cjmgen.yml set it.
@@ -111,7 +113,7 @@ class SiteConfig:
 _KEYS = (
     "title", "language", "base_url", "content_dir", "output_dir", "author",
     "theme", "stale_after_days", "kpi_stale_after_days", "lanes", "pdf", "diff", "strict", "validation",
-    "extra_css", "extra_javascript", "site_url", "repo_url", "edit_uri", "edit_uri_template",
+    "extra_css", "extra_javascript", "site_url", "repo_url", "edit_uri", "edit_uri_template", "tickets",
 )
 
 
@@ -223,6 +225,13 @@ class _ConfigReader:
             if key in fields:
                 values[key] = self._repository_files(key, fields[key])
         values.update(self._edit_links(fields))
+        if "tickets" in fields:
+            pattern = self._text("tickets", fields["tickets"])
+            problem = opportunities.pattern_problem(pattern) if pattern is not None else None
+            if problem is not None:
+                self._error(fields["tickets"], problem)
+            elif pattern is not None:
+                values["tickets"] = pattern.strip()
         return replace(config, **values)
 
     def _error(self, node: YNode, message: str) -> None:

@@ -25,6 +25,7 @@ DEFAULT_LEVELS: dict[str, str] = {
         "outside-repository", "unreadable", "file-too-large", "config", "content-dir", "output", "theme", "compare",
         "pdf",
         "asset-hidden", "asset-active", "map-id", "persona-id", "content-outside", "catalog",
+        "opportunity-kpi", "duplicate-opportunity", "ticket-url",
     ), "error"),
     **dict.fromkeys((
         "unknown-key", "yaml-implicit-type", "stage-incomplete", "conversion-mismatch", "count-grows",

@@ -13,6 +13,7 @@ from cjmgen.analysis.measures import data_path
 from cjmgen.build.workers import fork_map, worker_count
 from cjmgen.checks import renames
 from cjmgen.checks.measured import check_data_maps, check_map_data
+from cjmgen.content import opportunities
 from cjmgen.content.assets import active_problem, resolve_asset
 from cjmgen.content.markdown import MarkdownRenderer, is_external, is_local, section_stage
 from cjmgen.content.model import Map, Persona, Stage
@@ -68,11 +69,15 @@ class MapFact:
     state: str
     id_location: SourceLocation
     data: tuple[str, ...] = ()  # its data files, as written (checks.measured)
+    # (id, where) of each opportunity with an `id:`: unique in the repository
+    opportunity_ids: tuple[tuple[str, SourceLocation | None], ...] = ()
 
     @classmethod
     def of(cls, journey_map: Map) -> MapFact:
         return cls(journey_map.id, journey_map.path, journey_map.state,
-                   _at(journey_map, "id") or SourceLocation(journey_map.path), journey_map.data)
+                   _at(journey_map, "id") or SourceLocation(journey_map.path), journey_map.data,
+                   tuple((o.id, opportunities.location(o, "id"))
+                         for _, o in opportunities.opportunities(journey_map) if o.id))
 
 
 def report_duplicates(facts: list[MapFact], diagnostics: Diagnostics) -> dict[str, MapFact]:
@@ -89,7 +94,24 @@ def report_duplicates(facts: list[MapFact], diagnostics: Diagnostics) -> dict[st
                 hint="set a different 'id' in one of the two files",
             )
     report_unportable(list(first_of.values()), diagnostics)
+    report_duplicate_opportunities(facts, diagnostics)
     return first_of
+
+
+def report_duplicate_opportunities(facts: list[MapFact], diagnostics: Diagnostics) -> None:
+    """An opportunity id used twice, in one map or two: the portfolio links and the diff
+    follow opportunities by id. An error at each later use."""
+    first_in: dict[str, str] = {}
+    for fact in facts:
+        for opportunity_id, where in fact.opportunity_ids:
+            first = first_in.get(opportunity_id)
+            if first is None:
+                first_in[opportunity_id] = fact.path
+            else:
+                also = "in this map" if first == fact.path else f"by {first}"
+                diagnostics.error(
+                    "duplicate-opportunity", f"opportunity id '{opportunity_id}' is also used {also}",
+                    where, hint="give each opportunity its own 'id'")
 
 
 def report_unportable(facts: list[MapFact], diagnostics: Diagnostics) -> None:
@@ -386,6 +408,20 @@ class OwnChecker:
                     )
             self.completeness(stage)
             self.kpi_status(stage)
+        self.opportunity_kpis(journey_map)
+
+    def opportunity_kpis(self, journey_map: Map) -> None:
+        """An opportunity's `kpi:` must name a KPI of the map (`stage-id/kpi-id`, or `kpi-id` of its stage)."""
+        for stage, opportunity in opportunities.opportunities(journey_map):
+            if opportunity.kpi is None or opportunities.find_kpi(journey_map, stage, opportunity.kpi) is not None:
+                continue
+            known = [f"{s.id}/{opportunities.kpi_id(k)}" for s in journey_map.stages for k in s.kpis]
+            self.diagnostics.error(
+                "opportunity-kpi", f"opportunity '{opportunity.text}' names unknown KPI '{opportunity.kpi}'"
+                + _suggest(opportunity.kpi if "/" in opportunity.kpi else f"{stage.id}/{opportunity.kpi}", known),
+                opportunities.location(opportunity, "kpi"),
+                hint="write <stage-id>/<kpi-id>, or <kpi-id> for a KPI of the same stage (a KPI's id is "
+                     "its 'id', or the slug of its name)")
 
     def kpi_status(self, stage: Stage) -> None:
         """A KPI with a value and a target but no status: say why, and how to fix it."""

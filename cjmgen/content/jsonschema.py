@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cjmgen import __version__
+from cjmgen.content import opportunities
 from cjmgen.content.lanes import BUILT_IN, COUNT, EMOTION, ITEMS, KPIS, TEXT, TOUCHPOINTS, Lane, custom_lanes
 from cjmgen.content.schema import EMOTION_RANGE, STATES, STATUSES
 
@@ -36,6 +37,32 @@ def _item() -> dict[str, Any]:
             },
         ]
     }
+
+
+def _opportunity() -> dict[str, Any]:
+    """An opportunity: an item, or an item with owner, status, impact, effort, ticket and KPI."""
+    level = {"anyOf": [{"type": "integer", "minimum": opportunities.LEVEL_RANGE[0],
+                        "maximum": opportunities.LEVEL_RANGE[1]},
+                       {"enum": ["low", "medium", "high", "низкий", "средний", "высокий"]}]}
+    tracked = {
+        "type": "object",
+        "properties": {
+            "text": _text("What to do."),
+            "source": _text("The evidence that it matters."),
+            "id": _text("Unique in the repository; the portfolio and the diff follow it."),
+            "owner": _text("Who answers for it."),
+            "status": {"enum": [*opportunities.STATUSES, "идея", "запланировано", "в работе", "сделано",
+                                "отказались"], "description": "How far it got (English or Russian)."},
+            "impact": {**level, "description": "What it brings: 1..5 or low/medium/high."},
+            "effort": {**level, "description": "What it costs: 1..5 or low/medium/high."},
+            "priority": {**level, "description": "The team's priority: 1..5 or low/medium/high."},
+            "ticket": _text("The ticket: an http(s) address, or an id with `tickets:` in cjmgen.yml."),
+            "kpi": _text("The KPI it should move: <stage-id>/<kpi-id>, or <kpi-id> of this stage."),
+        },
+        "required": ["text"],
+        "additionalProperties": False,
+    }
+    return {"anyOf": [*_item()["anyOf"], tracked]}
 
 
 def _list_of(item: dict[str, Any], description: str) -> dict[str, Any]:
@@ -87,7 +114,7 @@ def stage_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
         ]
     }
     by_kind: dict[str, Callable[[Lane], dict[str, Any]]] = {
-        ITEMS: lambda lane: _list_of(_item(), lane.help),
+        ITEMS: lambda lane: _list_of(_opportunity() if lane.key == "opportunities" else _item(), lane.help),
         TOUCHPOINTS: lambda lane: _list_of(touchpoint, lane.help),
         EMOTION: lambda lane: {"type": "integer", "minimum": EMOTION_RANGE[0], "maximum": EMOTION_RANGE[1],
                                "description": lane.help},

@@ -32,6 +32,24 @@ class Item:
     actors: tuple[str, ...] = ()  # who does it, as a Mermaid journey names them
 
 
+@dataclass(frozen=True)
+class Opportunity(Item):
+    """An opportunity written as a mapping with more than text and source: who answers
+    for it, how far it got, what it is worth and which KPI it should move
+    (docs/format.md, "Opportunities"). Plain lines stay `Item`s, so maps without
+    these fields compare and render as before."""
+
+    id: str | None = None
+    owner: str | None = None
+    status: str | None = None  # idea | planned | in progress | done | dropped (content.opportunities)
+    impact: int | None = None  # 1..5
+    effort: int | None = None  # 1..5
+    priority: int | None = None  # 1..5
+    ticket: str | None = None  # a URL, or an id that cjmgen.yml's `tickets:` turns into one
+    kpi: str | None = None  # `<stage-id>/<kpi-id>`, or `<kpi-id>` of the same stage
+    field_locations: Mapping[str, SourceLocation] = field(default_factory=dict, compare=False, repr=False)
+
+
 _NUMBER = re.compile(
     r"^\s*(?P<num>[-+−]?\d[\d\s\u00a0\u202f]*(?:[.,]\d+)*)\s*(?P<rest>.*?)\s*$"
 )

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cjmgen.content import figures
+from cjmgen.content import figures, opportunities
 from cjmgen.content.datafiles import COUNT_KPI, DATA_SUFFIXES
 from cjmgen.content.lanes import BUILT_IN, ITEM_LANES
 from cjmgen.content.model import KPI, Channel, Item, Map, Persona, Quantity, Stage, Touchpoint
@@ -144,6 +144,8 @@ class Reader:
         return tuple(out)
 
     def item(self, node: YNode, key: str) -> Item | None:
+        if key == "opportunities" and opportunities.is_structured(node):
+            return opportunities.read(self, node)
         if node.kind == "map":
             self.unknown_keys(node, ITEM_KEYS, f"an item of '{key}'")
             fields = node.value

@@ -32,7 +32,7 @@ from cjmgen.diagnostics import Diagnostic
 # anything else: none is left in a one-map rebuild of the benchmark's repository).
 MAP_FIELDS = ("id", "path", "title", "persona", "segment", "state", "status", "owner", "tags", "reviewed",
               "related", "current", "description", "location", "field_locations", "data")
-STAGE_FIELDS = ("id", "name", "owner", "touchpoints", "location")
+STAGE_FIELDS = ("id", "name", "owner", "touchpoints", "location", "opportunities")
 
 Fields = tuple[tuple[str, Any], ...]
 

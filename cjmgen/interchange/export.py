@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from cjmgen.analysis import journey
+from cjmgen.content import opportunities
 from cjmgen.content.lanes import BUILT_IN, ITEMS, KPIS, TOUCHPOINTS, Lane
-from cjmgen.content.model import KPI, Item, Map, Quantity, Stage, Touchpoint
+from cjmgen.content.model import KPI, Item, Map, Opportunity, Quantity, Stage, Touchpoint
 from cjmgen.content.repository import Repository
 from cjmgen.interchange.mermaid import map_to_mermaid
 
@@ -63,6 +64,8 @@ def _item(item: Item) -> dict[str, Any]:
         out["score"] = item.score
     if item.actors:
         out["actors"] = list(item.actors)
+    if isinstance(item, Opportunity):  # plain lines export as before
+        out.update({key: getattr(item, key) for key in opportunities.KEYS})
     return out
 
 

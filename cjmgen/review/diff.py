@@ -23,7 +23,7 @@ from cjmgen.build.gcpause import without_cyclic_gc
 from cjmgen.config import SiteConfig
 from cjmgen.content import lanes
 from cjmgen.content.markdown import MarkdownRenderer
-from cjmgen.content.model import KPI, Channel, Item, Map, Persona, Quantity, Stage, Touchpoint
+from cjmgen.content.model import KPI, Channel, Item, Map, Opportunity, Persona, Quantity, Stage, Touchpoint
 from cjmgen.content.repository import Repository, classify, content_prefix, parse_file
 from cjmgen.i18n.labels import Locale
 from cjmgen.review.consequences import flow_changes, notes_changes, url_change
@@ -89,6 +89,7 @@ CODES: dict[str, tuple[str, str]] = {
     "touchpoint-removed": (INFO, "a touchpoint was deleted"),
     "source-changed": (INFO, "the evidence of an item or KPI was given, changed or dropped"),
     "items-reordered": (INFO, "the items of a lane are in another order"),
+    "opportunity-status-changed": (INFO, "an opportunity's status (idea, planned, in progress, done, dropped)"),
     **{
         f"{noun}-{verb}": (INFO, f"{what} in {where}")
         for where, noun in [
@@ -464,6 +465,7 @@ def _stage(out: _Collector, old: Stage, new: Stage, channel_names: Mapping[str, 
     custom_keys = sorted({k for k, _ in old.lanes} | {k for k, _ in new.lanes})
     for custom in lanes.custom_lanes((key, key) for key in custom_keys):
         _items(out, new, custom.key, custom.noun, custom.value(old), custom.value(new))
+    _opportunity_statuses(out, new, old.opportunities, new.opportunities)
     _touchpoints(out, new, old.touchpoints, new.touchpoints, channel_names)
     _owner(out, old.owner, new.owner, name, sid)
     if old.count != new.count:
@@ -515,6 +517,27 @@ def _items(out: _Collector, stage: Stage, lane: str, noun: str,
     for item in added:
         out.add(f"{noun}-added", Phrase.of(f"{noun}-added", stage=stage.name, text=item.text),
                 stage=stage.id, field=lane, new=item.text)
+
+
+def _opportunity_statuses(out: _Collector, stage: Stage, old: Sequence[Item], new: Sequence[Item]) -> None:
+    """`opportunity "Size filter": planned -> in progress`: opportunities followed by id, else by text."""
+    def key(item: Item) -> str:
+        return f"id:{item.id}" if isinstance(item, Opportunity) and item.id else f"text:{item.text}"
+
+    def status(item: Item | None) -> str | None:
+        return item.status if isinstance(item, Opportunity) else None
+
+    before = {key(item): item for item in old}
+    for after in new:
+        was = before.get(key(after))
+        if was is None or status(was) == status(after):
+            continue
+        old_status, new_status = status(was), status(after)
+        out.add("opportunity-status-changed", Phrase.of(
+            "opportunity-status-changed", stage=stage.name, text=after.text,
+            old=Phrase(f"value.opportunity.{old_status}") if old_status else NONE,
+            new=Phrase(f"value.opportunity.{new_status}") if new_status else NONE),
+            stage=stage.id, field="opportunities", old=old_status, new=new_status)
 
 
 def _item_what(noun: str, item: Item) -> Phrase:

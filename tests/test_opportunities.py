@@ -1,0 +1,160 @@
+"""Tracked opportunities: reading, `check` diagnostics at file:line:column, export, schema
+and the diff of their status on a real git repository."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import check_json, run, write_files
+from test_diff_helpers import commit, init
+
+from cjmgen.content.jsonschema import map_schema
+from cjmgen.content.model import Item, Opportunity
+from cjmgen.content.opportunities import band, level_of, status_of, ticket_problem, ticket_url
+from cjmgen.content.project import load_project
+
+MAP = """---
+title: Поиск дивана
+segment: B2C
+reviewed: 2026-01-01
+stages:
+  - name: Поиск
+    id: search
+    owner: Маркетинг
+    kpis:
+      - {name: Конверсия в карточку, value: 5%, target: 7%}
+    opportunities:
+      - Простая строка
+      - {text: С источником, source: интервью}
+      - text: Фильтр по размеру
+        id: size-filter
+        owner: Анна
+        status: в работе
+        impact: high
+        effort: 2
+        ticket: CX-12
+        kpi: конверсия-в-карточку
+  - name: Оплата
+    id: pay
+    opportunities:
+      - {text: Оплата частями, id: split-pay, status: planned, impact: 4, effort: низкий, kpi: search/конверсия-в-карточку}
+---
+"""
+
+
+def _diagnostics(root: Path) -> list[dict]:
+    return [d for d in check_json(root)["diagnostics"] if d["code"] not in ("stage-incomplete", "stale")]
+
+
+def test_plain_lines_stay_items_and_mappings_with_tracking_fields_become_opportunities(tmp_path: Path) -> None:
+    write_files(tmp_path, {"maps/a.md": MAP})
+    project = load_project(tmp_path)
+    stages = project.repo.maps[0].stages
+    plain, sourced, tracked = stages[0].opportunities
+    assert type(plain) is Item and type(sourced) is Item and sourced.source == "интервью"
+    assert isinstance(tracked, Opportunity)
+    assert (tracked.id, tracked.owner, tracked.status, tracked.impact, tracked.effort, tracked.ticket, tracked.kpi) == (
+        "size-filter", "Анна", "in progress", 5, 2, "CX-12", "конверсия-в-карточку")
+    split = stages[1].opportunities[0]
+    assert isinstance(split, Opportunity) and (split.status, split.impact, split.effort) == ("planned", 4, 1)
+    assert _diagnostics(tmp_path) == []
+
+
+def test_words_and_levels() -> None:
+    assert status_of("In Progress") == "in progress" == status_of("в работе") == status_of("in-progress")
+    assert status_of("сделано") == "done" and status_of("wip") is None
+    assert [level_of(v) for v in (1, 5, "3", "high", "Низкий", 0, 6, True, "huge")] == [1, 5, 3, 5, 1, None, None,
+                                                                                         None, None]
+    assert [band(v) for v in (1, 2, 3, 4, 5, None)] == ["low", "low", "medium", "high", "high", None]
+
+
+def test_tickets_link_only_over_http() -> None:
+    assert ticket_problem("CX-12") is None and ticket_problem("https://jira.example.com/browse/CX-12") is None
+    assert "http(s)" in (ticket_problem("javascript:alert(1)") or "")
+    assert "http(s)" in (ticket_problem("JavaScript:alert(1)") or "")
+    assert "host" in (ticket_problem("https:///nohost") or "")
+    assert ticket_url("CX 12", "https://jira.example.com/browse/{id}") == "https://jira.example.com/browse/CX%2012"
+    assert ticket_url("CX-12", None) is None
+    assert ticket_url("javascript:alert(1)", "https://j.example.com/{id}") is None
+
+
+def test_check_reports_every_problem_at_its_key(tmp_path: Path) -> None:
+    bad = """---
+title: Плохие возможности
+reviewed: 2026-01-01
+stages:
+  - name: Поиск
+    id: search
+    kpis: [{name: Конверсия, value: 5%, target: 7%}]
+    opportunities:
+      - text: Первая
+        id: dup
+        status: wip
+        impact: 9
+        effort: huge
+        ticket: "javascript:alert(1)"
+        kpi: nothing
+      - {text: Вторая, id: dup, kpi: pay/конверсия, colour: red}
+---
+"""
+    other = MAP.replace("id: size-filter", "id: dup")
+    write_files(tmp_path, {"maps/bad.md": bad, "maps/other.md": other})
+    found = {(d["path"], d["line"], d["column"], d["code"], d["severity"]) for d in _diagnostics(tmp_path)}
+    assert ("maps/bad.md", 11, 17, "value", "error") in found  # status
+    assert ("maps/bad.md", 12, 17, "value", "error") in found  # impact
+    assert ("maps/bad.md", 13, 17, "value", "error") in found  # effort
+    assert ("maps/bad.md", 14, 17, "ticket-url", "error") in found
+    assert ("maps/bad.md", 15, 14, "opportunity-kpi", "error") in found
+    assert ("maps/bad.md", 16, 38, "opportunity-kpi", "error") in found  # the stage pay does not exist
+    assert ("maps/bad.md", 16, 28, "duplicate-opportunity", "error") in found  # twice in this map
+    assert ("maps/bad.md", 16, 53, "unknown-key", "warning") in found
+    assert ("maps/other.md", 15, 13, "duplicate-opportunity", "error") in found  # and once more in another map
+    messages = " ".join(d["message"] for d in _diagnostics(tmp_path))
+    assert "'status' must be one of idea, planned, in progress, done, dropped, got 'wip'" in messages
+    assert "opportunity id 'dup' is also used by maps/bad.md" in messages
+    result = run(["check"], tmp_path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_tickets_pattern_in_the_config_is_checked(tmp_path: Path) -> None:
+    write_files(tmp_path, {"maps/a.md": MAP, "cjmgen.yml": "tickets: javascript:go({id})\n"})
+    found = [d for d in check_json(tmp_path)["diagnostics"] if d["code"] == "config"]
+    assert found and found[0]["path"] == "cjmgen.yml" and "tickets" in found[0]["message"]
+
+
+def test_export_carries_the_fields_and_plain_lines_export_as_before(tmp_path: Path) -> None:
+    write_files(tmp_path, {"maps/a.md": MAP})
+    result = run(["export", "--format", "json"], tmp_path)
+    stage = json.loads(result.stdout)["maps"][0]["stages"][0]
+    plain, sourced, tracked = stage["opportunities"]
+    assert plain == {"text": "Простая строка", "source": None}
+    assert sourced == {"text": "С источником", "source": "интервью"}
+    assert tracked == {"text": "Фильтр по размеру", "source": None, "id": "size-filter", "owner": "Анна",
+                       "status": "in progress", "impact": 5, "effort": 2, "priority": None, "ticket": "CX-12",
+                       "kpi": "конверсия-в-карточку"}
+
+
+def test_the_schema_describes_opportunities() -> None:
+    lane = map_schema()["properties"]["stages"]["items"]["properties"]["opportunities"]
+    tracked = lane["anyOf"][0]["anyOf"][-1]
+    assert set(tracked["properties"]) >= {"id", "owner", "status", "impact", "effort", "ticket", "kpi"}
+    assert "в работе" in tracked["properties"]["status"]["enum"]
+
+
+def test_the_diff_reports_status_changes_in_every_format(tmp_path: Path) -> None:
+    root = init(tmp_path / "repo", {"maps/a.md": MAP})
+    commit(root, "start", "2026-01-10T10:00:00+00:00")
+    changed = MAP.replace("status: в работе", "status: done").replace("status: planned", "status: dropped")
+    commit(root, "progress", "2026-02-10T10:00:00+00:00", {"maps/a.md": changed})
+    text = run(["diff", "HEAD~1", "HEAD"], root)
+    assert 'opportunity "Фильтр по размеру" in stage Поиск: in progress -> done' in text.output
+    assert 'opportunity "Оплата частями" in stage Оплата: planned -> dropped' in text.output
+    data = json.loads(run(["diff", "HEAD~1", "HEAD", "--format", "json"], root).stdout)
+    codes = [c for m in data["maps"] for c in m["changes"] if c["code"] == "opportunity-status-changed"]
+    assert [(c["stage"], c["old"], c["new"]) for c in codes] == [("search", "in progress", "done"),
+                                                                 ("pay", "planned", "dropped")]
+    write_files(root, {"cjmgen.yml": "language: ru\n"})
+    commit(root, "ru", "2026-02-11T10:00:00+00:00")
+    markdown = run(["diff", "HEAD~2", "HEAD", "--format", "markdown"], root).output
+    assert "возможность «Фильтр по размеру» на этапе «Поиск»: в работе → сделана" in markdown
