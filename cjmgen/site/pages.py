@@ -20,7 +20,7 @@ from markupsafe import Markup
 from cjmgen.content.model import Map, Persona
 from cjmgen.diagnostics import Diagnostic
 from cjmgen.incremental.page_reuse import BodyLinks, Pieces
-from cjmgen.site import search_index
+from cjmgen.site import portfolio, search_index
 from cjmgen.site import urls as site
 from cjmgen.site.pagination import Pagination, on_first_page, paginate
 from cjmgen.site.render import figures
@@ -69,7 +69,7 @@ def plan(r: SiteRenderer) -> list[PageSpec]:
     the longest jobs go out first, so that the processes sharing the pages end together."""
     return [
         *search_pages(r), *owner_pages(r), *channel_pages(r), *index_page(r), *segment_pages(r),
-        *persona_pages(r), *map_pages(r), *changes_page(r), *not_found_page(r),
+        *persona_pages(r), *map_pages(r), *portfolio_page(r), *changes_page(r), *not_found_page(r),
     ]
 
 
@@ -190,6 +190,19 @@ def _map_page(r: SiteRenderer, journey_map: Map, work: PageWork) -> str:
     return r.render_map_page(work, journey_map, *r.map_page_key(journey_map, work.path)[1:5])
 
 
+def portfolio_page(r: SiteRenderer) -> Iterator[PageSpec]:
+    """`portfolio.html`: every tracked opportunity; none for a site without them."""
+    rows = r.portfolio
+    if not rows:
+        return
+    yield PageSpec(portfolio.PATH, tuple((e.map.id, e.map.title, e.map.segment, e.stage, e.opportunity, e.kpi)
+                                         for e in rows), lambda work: r.page(
+        work, "portfolio.html", r.locale.label("portfolio"), entries=rows,
+        filters=portfolio.filter_options(rows, r.locale.label), matrix=portfolio.matrix(rows)))
+    for name in portfolio.ASSETS:  # made here, not copied from static/: sites without a portfolio stay as they were
+        yield PageSpec(f"static/{name}", (), partial(_theme_file, r, f"portfolio/{name}"))
+
+
 def changes_page(r: SiteRenderer) -> Iterator[PageSpec]:
     """`changes.html` of `build --compare REV`: rendered by the first process, never kept."""
     if r.changes is not None:
@@ -205,6 +218,10 @@ def not_found_page(r: SiteRenderer) -> Iterator[PageSpec]:
 
 def _page(r: SiteRenderer, template: str, title: str, work: PageWork, **context: Any) -> str:
     return r.page(work, template, title, **context)
+
+
+def _theme_file(r: SiteRenderer, template: str, work: PageWork) -> str:
+    return r.env.get_template(template).render()
 
 
 def _search_file(r: SiteRenderer, path: str, work: PageWork) -> str:

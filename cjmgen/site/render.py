@@ -18,6 +18,7 @@ from cjmgen.analysis import journey
 from cjmgen.analysis.catalog import Catalog
 from cjmgen.analysis.rows import DEFAULT_ROWS, map_rows, page_specs
 from cjmgen.checks.rules import is_stale
+from cjmgen.content import opportunities
 from cjmgen.content.markdown import MarkdownRenderer
 from cjmgen.content.model import Map, Persona, Stage
 from cjmgen.content.repository import Repository
@@ -25,7 +26,7 @@ from cjmgen.i18n.labels import Locale
 from cjmgen.incremental.page_reuse import BodyLinks, Pieces
 from cjmgen.pdf.handout_volumes import HandoutVolume, handout_volumes
 from cjmgen.review.history import recently_changed
-from cjmgen.site import search_index
+from cjmgen.site import portfolio, search_index
 from cjmgen.site import urls as site
 from cjmgen.site.edit_links import EditView, edit_links, map_views, persona_view, stage_lines
 from cjmgen.site.facets import Facets
@@ -134,6 +135,7 @@ class SiteRenderer:
             # Pages print the day only: outside git, "as of" is the clock (a new time at every save).
             self.repo.config.shaping_pages(), self.as_of.date(), self.drafts, bool(self.pdf_maps), self.handout,
             self.extra_nav, _frozen(self.repo.channels), self.global_inputs, self.changes is not None,
+            bool(self.portfolio),  # the navigation links the portfolio page when there is one
         )
 
     # -- one page -------------------------------------------------------
@@ -179,7 +181,14 @@ class SiteRenderer:
             (self.locale.label("channels"), site.CHANNELS),
             (self.locale.label("owners"), site.OWNERS),
         ]
+        if self.portfolio:
+            nav.append((self.locale.label("portfolio"), portfolio.PATH))
         return nav + list(self.extra_nav)
+
+    @functools.cached_property
+    def portfolio(self) -> list[portfolio.Entry]:
+        """The portfolio page's rows: the tracked opportunities of the published maps."""
+        return portfolio.entries(self.catalog.maps, self.repo.config.tickets)
 
     def body_html(self, tokens: tuple[Token, ...], work: PageWork, referrer: str) -> Markup:
         return Markup(self.markdown.render(tokens, self.links.resolver(work, referrer)))
@@ -298,6 +307,9 @@ class SiteRenderer:
             graph_svg=Markup(charts.journey_graph(journey_map, self.locale)),
             has_counts=journey.has_counts(journey_map),
             funnel_model=funnel_model(journey_map),
+            portfolio_filter=portfolio.stage_filter,
+            tracked_opportunities=opportunities.has_structured(journey_map),
+            ticket_url=lambda ticket: opportunities.ticket_url(ticket, self.repo.config.tickets),
         )
 
     def paged_title(self, title: str, pagination: Pagination | None) -> str:
