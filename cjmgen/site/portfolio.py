@@ -38,6 +38,14 @@ class Entry:
     kpi_stage: Stage | None
 
     @property
+    def ticket_label(self) -> str | None:
+        """The ticket as shown: an id as written, a link's last part (`CRM-77`)."""
+        ticket = self.opportunity.ticket
+        if ticket and self.ticket_url == ticket:
+            return ticket.rstrip("/").rsplit("/", 1)[-1] or ticket
+        return ticket
+
+    @property
     def status(self) -> str:
         return self.opportunity.status or NO_STATUS
 
