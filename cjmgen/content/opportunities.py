@@ -117,9 +117,8 @@ def pattern_problem(pattern: str) -> str | None:
 
 
 def kpi_id(kpi: KPI) -> str:
-    """A KPI's id: its own `id:` where the model has one, else the slug of its name."""
-    own = getattr(kpi, "id", None)
-    return own if isinstance(own, str) and own else slugify(kpi.name)
+    """A KPI's id: its own `id:`, else the slug of its name (as data rows name it)."""
+    return kpi.id or slugify(kpi.name)
 
 
 def find_kpi(journey_map: Map, stage: Stage, reference: str) -> tuple[Stage, KPI] | None:
