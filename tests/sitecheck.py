@@ -62,7 +62,10 @@ def broken_links(site: Path) -> list[str]:
             if target.startswith("..") or not (site / target).is_file():
                 problems.append(f"{page}: broken {attr} {url}")
                 continue
-            if parts.fragment and target.endswith(".html") and unquote(parts.fragment) not in pages[target].ids:
+            if "=" in parts.fragment:  # filter state (`#map=a&stage=b`): the page must have the filters
+                if "filters" not in pages[target].ids:
+                    problems.append(f"{page}: filter state for a page without filters {url}")
+            elif parts.fragment and target.endswith(".html") and unquote(parts.fragment) not in pages[target].ids:
                 problems.append(f"{page}: missing anchor {url}")
     return problems
 
