@@ -94,3 +94,22 @@ def test_a_stage_links_to_its_opportunities_and_the_matrix_links_to_rows(browser
     page.click("td.impact-high.effort-high a")  # to its row, the filters untouched
     assert page.url.endswith("#map=b&stage=delivery")
     page.wait_for_function("document.activeElement && document.activeElement.closest('tr#opp-slot') !== null")
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_problems_on_the_portfolio(browser: Any, base: str, scheme: str) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    found = {}
+    for state, address in (("portfolio", "portfolio.html"), ("filtered", "portfolio.html#status=done"),
+                           ("map with tracked opportunities", "maps/a.html")):
+        page.goto(base + address)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        found[state] = [f"{v['id']}: {[n['target'] for n in v['nodes']][:5]}" for v in result["violations"]
+                        if v["impact"] in ("serious", "critical")]
+    context.close()
+    assert {state: problems for state, problems in found.items() if problems} == {}
