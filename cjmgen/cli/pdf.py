@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 @click.option("--segment", help="Handout: only maps of this segment.")
 @click.option("--persona", help="Handout: only maps of this persona (id).")
 @click.option("--tag", help="Handout: only maps with this tag.")
+@click.option("--open-opportunities", is_flag=True,
+              help="Handout: each stage page lists only its open opportunities (idea, planned, in progress).")
 @click.option("-o", "--output", type=click.Path(dir_okay=True, path_type=Path),
               help="Output file (one PDF) or folder (several).")
 @click.option("--pdf-variant", type=click.Choice(["pdf/ua-1"]), default=None,
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
 @click.pass_context
 def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poster: str | None,
         page_size: str | None, handout: bool, segment: str | None, persona: str | None, tag: str | None,
+        open_opportunities: bool,
         output: Path | None, pdf_variant: str | None, drafts: bool, no_cache: bool) -> None:
     """Print MAP (an id like mobile/sofa-search, or its file) as a PDF, or the --handout.
 
@@ -72,6 +75,8 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
         raise click.UsageError("name a MAP (e.g. mobile/sofa-search) or use --handout")
     if (segment or persona or tag) and not handout:
         raise click.UsageError("--segment, --persona and --tag select maps for --handout")
+    if open_opportunities and not handout:
+        raise click.UsageError("--open-opportunities is for --handout")
     project = load_project(session.root)
     diagnostics = project.diagnostics
     diagnostics.items = leveled(diagnostics, project.repo.config)  # cjmgen.yml's validation: levels
@@ -86,6 +91,7 @@ def pdf(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], poste
     except ThemeError as exc:
         raise click.ClickException(str(exc)) from exc
     printer = printer_for(renderer, pdf_variant)
+    printer.open_opportunities = open_opportunities
     if handout:
         chosen = [m for m in renderer.catalog.maps
                   if (segment is None or (m.segment or "") == segment)

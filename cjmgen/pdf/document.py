@@ -221,6 +221,8 @@ class PrintRenderer:
                 [self.theme.custom_dir.resolve()] if self.theme.custom_dir else [])]
         ))
         self.problems: list[tuple[str, str, SourceLocation | None]] = []  # (code, message, where)
+        # The handout's stage pages list only open opportunities (`pdf --handout --open-opportunities`)
+        self.open_opportunities = False
 
     # -- shared pieces ----------------------------------------------------------
 
@@ -620,7 +622,7 @@ class PrintRenderer:
         context["graph_wide"] = wide
         context["lang"] = lang
         context["html"] = Markup(self.render_template(
-            "pdf/_map_chapter.html", c=context, gauge=self.gauge,
+            "pdf/_map_chapter.html", c=context, gauge=self.gauge, open_opportunities=self.open_opportunities,
             channel_name=self.catalog.channel_name, channel_kind=self.catalog.channel_kind,
         ))
         return context
