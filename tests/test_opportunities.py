@@ -95,6 +95,7 @@ stages:
         effort: huge
         ticket: "javascript:alert(1)"
         kpi: nothing
+        done: March
       - {text: Вторая, id: dup, kpi: pay/конверсия, colour: red}
 ---
 """
@@ -106,9 +107,10 @@ stages:
     assert ("maps/bad.md", 13, 17, "value", "error") in found  # effort
     assert ("maps/bad.md", 14, 17, "ticket-url", "error") in found
     assert ("maps/bad.md", 15, 14, "opportunity-kpi", "error") in found
-    assert ("maps/bad.md", 16, 38, "opportunity-kpi", "error") in found  # the stage pay does not exist
-    assert ("maps/bad.md", 16, 28, "duplicate-opportunity", "error") in found  # twice in this map
-    assert ("maps/bad.md", 16, 53, "unknown-key", "warning") in found
+    assert ("maps/bad.md", 16, 15, "value", "error") in found  # done: March
+    assert ("maps/bad.md", 17, 38, "opportunity-kpi", "error") in found  # the stage pay does not exist
+    assert ("maps/bad.md", 17, 28, "duplicate-opportunity", "error") in found  # twice in this map
+    assert ("maps/bad.md", 17, 53, "unknown-key", "warning") in found
     assert ("maps/other.md", 15, 13, "duplicate-opportunity", "error") in found  # and once more in another map
     messages = " ".join(d["message"] for d in _diagnostics(tmp_path))
     assert "'status' must be one of idea, planned, in progress, done, dropped, got 'wip'" in messages
@@ -132,7 +134,7 @@ def test_export_carries_the_fields_and_plain_lines_export_as_before(tmp_path: Pa
     assert sourced == {"text": "С источником", "source": "интервью"}
     assert tracked == {"text": "Фильтр по размеру", "source": None, "id": "size-filter", "owner": "Анна",
                        "status": "in progress", "impact": 5, "effort": 2, "priority": None, "ticket": "CX-12",
-                       "kpi": "конверсия-в-карточку"}
+                       "kpi": "конверсия-в-карточку", "done": None}
 
 
 def test_the_schema_describes_opportunities() -> None:
@@ -158,3 +160,22 @@ def test_the_diff_reports_status_changes_in_every_format(tmp_path: Path) -> None
     commit(root, "ru", "2026-02-11T10:00:00+00:00")
     markdown = run(["diff", "HEAD~2", "HEAD", "--format", "markdown"], root).output
     assert "возможность «Фильтр по размеру» на этапе «Поиск»: в работе → сделана" in markdown
+
+
+def test_kpi_since_compares_the_last_period_before_with_the_latest() -> None:
+    import datetime as dt
+
+    from cjmgen.analysis.measures import Measurement
+    from cjmgen.analysis.opportunity_effect import kpi_since
+    from cjmgen.content.model import Quantity
+
+    def month(text: str, value: float, end: str) -> Measurement:
+        return Measurement(text, Quantity(str(value), value), None, dt.date.fromisoformat(end))
+
+    series = [month("2026-01", 10, "2026-01-31"), month("2026-02", 12, "2026-02-28"), month("2026-04", 9, "2026-04-30")]
+    since = kpi_since("2026-03", series, "higher")
+    assert since is not None and (since.before.period, since.after.period, since.moved) == ("2026-02", "2026-04", "worse")
+    assert kpi_since("2026-03", series, "lower").moved == "better"  # type: ignore[union-attr]
+    assert kpi_since("2026-01", series, "higher") is None  # nothing measured before it shipped
+    assert kpi_since("2026-05", series, "higher") is None  # nothing measured since
+    assert kpi_since(None, series, "higher") is None

@@ -90,3 +90,19 @@ def test_the_portfolio_appears_and_goes_with_a_rebuild(tmp_path: Path) -> None:
     _build(tmp_path)
     assert "portfolio" not in (site / "maps/plain.html").read_text()
     assert not (site / "portfolio.html").exists()
+
+
+def test_a_done_opportunity_with_data_says_whether_its_kpi_moved_since(tmp_path: Path) -> None:
+    done = MAP.replace("reviewed: 2026-01-01", "reviewed: 2026-01-01\ndata: data/search.csv").replace(
+        "status: в работе", "status: сделано\n        done: 2026-03")
+    rows = ["stage,kpi,period,value", "search,конверсия-в-карточку,2026-01,4.0",
+            "search,конверсия-в-карточку,2026-02,4.1", "search,конверсия-в-карточку,2026-03,4.6",
+            "search,конверсия-в-карточку,2026-05,5.2"]
+    write_files(tmp_path, {"maps/a.md": done, "maps/data/search.csv": "\n".join(rows) + "\n"})
+    page = (_build(tmp_path) / "portfolio.html").read_text()
+    assert "Since 2026-03: 4.1% (2026-02) → 5.2% (2026-05): <strong>the KPI improved</strong>" in page
+    assert '<span class="kpi-value">5.2%</span>' in page  # the latest measured value, not the typed 5%
+    # the KPI's direction decides, not the sign of the change
+    write_files(tmp_path, {"maps/a.md": done.replace("target: 7%}", "target: 3%, better: lower}")})
+    page = (_build(tmp_path) / "portfolio.html").read_text()
+    assert "the KPI got worse" in page

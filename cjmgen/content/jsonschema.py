@@ -58,6 +58,7 @@ def _opportunity() -> dict[str, Any]:
             "priority": {**level, "description": "The team's priority: 1..5 or low/medium/high."},
             "ticket": _text("The ticket: an http(s) address, or an id with `tickets:` in cjmgen.yml."),
             "kpi": _text("The KPI it should move: <stage-id>/<kpi-id>, or <kpi-id> of this stage."),
+            "done": {"type": "string", "description": "When it shipped: 2026-03, 2026-Q1 or 2026-03-15."},
         },
         "required": ["text"],
         "additionalProperties": False,

@@ -47,6 +47,7 @@ class Opportunity(Item):
     priority: int | None = None  # 1..5
     ticket: str | None = None  # a URL, or an id that cjmgen.yml's `tickets:` turns into one
     kpi: str | None = None  # `<stage-id>/<kpi-id>`, or `<kpi-id>` of the same stage
+    done: str | None = None  # when it shipped: a month, quarter or day (2026-03): "did the KPI move since?"
     field_locations: Mapping[str, SourceLocation] = field(default_factory=dict, compare=False, repr=False)
 
 

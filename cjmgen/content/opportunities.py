@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
+from cjmgen.content.datafiles import Period
 from cjmgen.content.model import KPI, Item, Map, Opportunity, Stage
 from cjmgen.content.yamltree import YNode
 from cjmgen.diagnostics import SourceLocation
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from cjmgen.content.schema import Reader
 
 #: The keys an opportunity adds to an item's `text` and `source`.
-KEYS = ("id", "owner", "status", "impact", "effort", "priority", "ticket", "kpi")
+KEYS = ("id", "owner", "status", "impact", "effort", "priority", "ticket", "kpi", "done")
 
 #: Statuses in the order work goes through them; `dropped` ends it without doing it.
 STATUSES = ("idea", "planned", "in progress", "done", "dropped")
@@ -166,6 +167,7 @@ def read(reader: Reader, node: YNode) -> Item | None:
             ticket = None
         else:
             ticket = ticket.strip() or None
+    done = _done(reader, fields.get("done"))
     own_id = reader.text(fields.get("id"), "id")
     if own_id is not None and not _ID.match(own_id.strip()):
         reader.diagnostics.error("value", f"an opportunity's 'id' must be one word of letters, digits, '-', '_' "
@@ -179,8 +181,21 @@ def read(reader: Reader, node: YNode) -> Item | None:
         kpi=(reader.text(fields.get("kpi"), "kpi") or "").strip() or None,
         impact=_level(reader, fields.get("impact"), "impact"), effort=_level(reader, fields.get("effort"), "effort"),
         priority=_level(reader, fields.get("priority"), "priority"),
-        ticket=ticket, field_locations={key: value.loc for key, value in fields.items()},
+        ticket=ticket, done=done, field_locations={key: value.loc for key, value in fields.items()},
     )
+
+
+def _done(reader: Reader, node: YNode | None) -> str | None:
+    """When it shipped: a period as data files write them (2026-03, 2026-Q1, 2026-03-15)."""
+    if node is None or node.kind == "null":
+        return None
+    written = node.raw if node.kind == "timestamp" and node.raw is not None else reader.text(node, "done")
+    period = Period.parse(written) if written is not None else None
+    if period is None:
+        reader.diagnostics.error("value", f"'done' must be a month, quarter or day such as 2026-03, 2026-Q1 or "
+                                          f"2026-03-15, got '{written}'", node.loc)
+        return None
+    return period.text
 
 
 def _level(reader: Reader, node: YNode | None, key: str) -> int | None:

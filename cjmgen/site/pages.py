@@ -195,8 +195,9 @@ def portfolio_page(r: SiteRenderer) -> Iterator[PageSpec]:
     rows = r.portfolio
     if not rows:
         return
-    yield PageSpec(portfolio.PATH, tuple((e.map.id, e.map.title, e.map.segment, e.stage, e.opportunity, e.kpi)
-                                         for e in rows), lambda work: r.page(
+    key = tuple((e.map.id, e.map.title, e.map.segment, e.stage.id, e.stage.name, e.stage.owner, e.opportunity,
+                 e.kpi, e.since) for e in rows)
+    yield PageSpec(portfolio.PATH, key, lambda work: r.page(
         work, "portfolio.html", r.locale.label("portfolio"), entries=rows,
         filters=portfolio.filter_options(rows, r.locale.label), matrix=portfolio.matrix(rows)))
     for name in portfolio.ASSETS:  # made here, not copied from static/: sites without a portfolio stay as they were

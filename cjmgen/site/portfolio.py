@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote_plus
 
+from cjmgen.analysis import measures
+from cjmgen.analysis.opportunity_effect import KpiSince, kpi_since
 from cjmgen.content import opportunities as opp
 from cjmgen.content.model import KPI, Map, Opportunity, Stage
+from cjmgen.content.repository import Repository
 from cjmgen.site.urls import slugify
 
 #: The page's site path.
@@ -36,6 +39,7 @@ class Entry:
     ticket_url: str | None
     kpi: KPI | None  # the KPI it should move, found in its map
     kpi_stage: Stage | None
+    since: KpiSince | None = None  # a done one's KPI before and after it shipped, from the map's data
 
     @property
     def ticket_label(self) -> str | None:
@@ -70,17 +74,26 @@ class Entry:
         }
 
 
-def entries(maps: Iterable[Map], tickets: str | None) -> list[Entry]:
-    """The portfolio's rows, in the order of the maps and their stages."""
+def entries(maps: Iterable[Map], repo: Repository) -> list[Entry]:
+    """The portfolio's rows, in the order of the maps and their stages. A KPI shows its
+    latest measured value where the map's data files have one (analysis.measures)."""
     out: list[Entry] = []
     used: set[str] = set()
     for journey_map in maps:
-        for stage, opportunity in opp.opportunities(journey_map):
-            found = opp.find_kpi(journey_map, stage, opportunity.kpi) if opportunity.kpi else None
+        if not opp.has_structured(journey_map):
+            continue
+        series = measures.map_measures(journey_map, repo)
+        shown = measures.measured_map(journey_map, series)
+        for (stage, opportunity), (shown_stage, _) in zip(opp.opportunities(journey_map), opp.opportunities(shown)):
+            found = opp.find_kpi(shown, shown_stage, opportunity.kpi) if opportunity.kpi else None
+            since = None
+            if found is not None and opportunity.status == "done":
+                kpi_stage, kpi = found
+                since = kpi_since(opportunity.done, series.series(kpi_stage.id, kpi.id), kpi.better)
             out.append(Entry(
                 journey_map, stage, opportunity, _anchor(journey_map, stage, opportunity, used),
-                opp.ticket_url(opportunity.ticket, tickets),
-                found[1] if found else None, found[0] if found else None,
+                opp.ticket_url(opportunity.ticket, repo.config.tickets),
+                found[1] if found else None, found[0] if found else None, since,
             ))
     return out
 
