@@ -179,3 +179,20 @@ def test_kpi_since_compares_the_last_period_before_with_the_latest() -> None:
     assert kpi_since("2026-01", series, "higher") is None  # nothing measured before it shipped
     assert kpi_since("2026-05", series, "higher") is None  # nothing measured since
     assert kpi_since(None, series, "higher") is None
+
+
+def test_the_starter_map_shows_a_tracked_opportunity_that_checks_clean_when_uncommented(tmp_path: Path) -> None:
+    for language in ("en", "ru"):
+        root = tmp_path / language
+        assert run(["init", "--language", language, str(root)]).exit_code == 0
+        (path,) = [p for p in (root / "maps").rglob("*.md") if "ad-price" in p.read_text(encoding="utf-8")]
+        text = path.read_text(encoding="utf-8").replace("      # - {", "      - {").replace("      #    effort",
+                                                                                          "         effort")
+        path.write_text(text, encoding="utf-8")
+        config = root / "cjmgen.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace("# tickets:", "tickets:"), encoding="utf-8")
+        report = check_json(root)
+        assert [d for d in report["diagnostics"] if d["severity"] == "error" or d["code"] == "unknown-key"] == []
+        tracked = [o for s in load_project(root).repo.maps[0].stages for o in s.opportunities
+                   if isinstance(o, Opportunity)]
+        assert [(o.id, o.status, o.ticket) for o in tracked] == [("ad-price", "in progress", "MKT-1")]

@@ -30,6 +30,7 @@ pdf:
 #   conversion-mismatch: error
 # extra_css: [styles/brand.css]    # example: your style sheet, linked from every page after the theme's
 # extra_javascript: [scripts/analytics.js]   # example: your script, at the end of every page
+# tickets: https://jira.example.com/browse/{{id}}   # example: an opportunity's ticket id as a link
 # diff:
 #   cosmetic: [quotes, backstage]  # example: fields whose changes `cjmgen diff` reports as info
 """
@@ -100,7 +101,11 @@ stages:                           # required: at least one
     obstacles: [The offer in the ad is vague]
     triggers: [Retargeting banner]
     push: Free consultation button    # what carries the customer into the next stage
-    opportunities: [Put delivery time into the ad text]
+    opportunities:
+      - Put delivery time into the ad text
+      # example: an opportunity tracked to a solution (docs/format.md, Opportunities)
+      # - {{text: Price from in the ad, id: ad-price, owner: Marketing, status: in progress, impact: high,
+      #    effort: low, ticket: MKT-1, kpi: ad-click-through-rate}}
     backstage: [CRM assigns the lead to a manager]
     owner: Marketing              # who in the company answers for this stage
     count: 1000                   # customers who reached this stage

@@ -35,6 +35,7 @@ pdf:
 #   conversion-mismatch: error
 # extra_css: [styles/brand.css]    # пример: ваша таблица стилей, подключается на каждой странице после темы
 # extra_javascript: [scripts/analytics.js]   # пример: ваш скрипт в конце каждой страницы
+# tickets: https://jira.example.com/browse/{{id}}   # пример: номер задачи у возможности становится ссылкой
 # diff:
 #   cosmetic: [quotes, backstage]  # пример: поля, изменения которых `cjmgen diff` считает мелкими
 """
@@ -97,7 +98,11 @@ stages:                           # обязательно: хотя бы оди
     obstacles: [В объявлении непонятное предложение]
     triggers: [Баннер ретаргетинга]
     push: Кнопка «Бесплатная консультация»   # что переводит клиента на следующий этап
-    opportunities: [Указать срок доставки в тексте объявления]
+    opportunities:
+      - Указать срок доставки в тексте объявления
+      # пример: возможность, доведённая до решения (docs/format.md, Opportunities)
+      # - {{text: Цена «от» в объявлении, id: ad-price, owner: Маркетинг, status: в работе, impact: high,
+      #    effort: low, ticket: MKT-1, kpi: ctr-объявления}}
     backstage: [CRM назначает заявку менеджеру]
     owner: Маркетинг              # кто в компании отвечает за этап
     count: 1000                   # сколько клиентов дошло до этапа
