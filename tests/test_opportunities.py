@@ -196,3 +196,21 @@ def test_the_starter_map_shows_a_tracked_opportunity_that_checks_clean_when_unco
         tracked = [o for s in load_project(root).repo.maps[0].stages for o in s.opportunities
                    if isinstance(o, Opportunity)]
         assert [(o.id, o.status, o.ticket) for o in tracked] == [("ad-price", "in progress", "MKT-1")]
+
+
+def test_the_opportunities_csv_lists_tracked_opportunities_for_a_tracker(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    write_files(tmp_path, {"maps/a.md": MAP, "cjmgen.yml": "tickets: https://jira.example.com/browse/{id}\n"})
+    result = run(["export", "--format", "opportunities"], tmp_path)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["id"], r["status"], r["owner"], r["impact"], r["effort"], r["ticket_url"], r["kpi_name"], r["kpi_status"])
+            for r in rows] == [
+        ("size-filter", "in progress", "Анна", "5", "2", "https://jira.example.com/browse/CX-12",
+         "Конверсия в карточку", "missed"),
+        ("split-pay", "planned", "", "4", "1", "", "Конверсия в карточку", "missed"),
+    ]
+    excel = run(["export", "--format", "opportunities", "--excel"], tmp_path).stdout
+    assert excel.startswith("\ufeffmap;map_title;stage;")

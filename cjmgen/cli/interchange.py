@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 @root_option
 @verbosity_options
 @click.argument("maps", nargs=-1, metavar="[MAP...]")
-@click.option("--format", "fmt", type=click.Choice(["mermaid", "json", "csv"]), required=True,
-              help="mermaid: journey diagrams; json: the full model; csv: KPIs and funnel.")
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "json", "csv", "opportunities"]), required=True,
+              help="mermaid: journey diagrams; json: the full model; csv: KPIs and funnel; "
+                   "opportunities: tracked opportunities as CSV.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -40,8 +41,8 @@ def export(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], fm
     from cjmgen.content.project import load_project
     from cjmgen.interchange.export import ExportError, export_maps, mermaid_diagram, select_maps
 
-    if excel and fmt != "csv":
-        raise click.UsageError("--excel goes with --format csv")
+    if excel and fmt not in ("csv", "opportunities"):
+        raise click.UsageError("--excel goes with --format csv or opportunities")
     session = open_session(ctx, directory)
     clock = StageClock(session.detail)
     project = load_project(session.root)

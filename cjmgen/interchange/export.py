@@ -179,6 +179,32 @@ def export_csv(maps: Sequence[Map], excel: bool = False) -> str:
     return buffer.getvalue()
 
 
+OPPORTUNITY_COLUMNS = (
+    "map", "map_title", "stage", "stage_name", "id", "text", "status", "owner", "impact", "effort", "priority",
+    "ticket", "ticket_url", "kpi", "kpi_name", "kpi_status", "done", "source",
+)
+
+
+def export_opportunities_csv(repo: Repository, maps: Sequence[Map], excel: bool = False) -> str:
+    """One row per tracked opportunity (content/opportunities.py), for the tracker or BI tool
+    that follows them; `excel` as in export_csv. Plain lines are ideas, not tracked: left out."""
+    buffer = io.StringIO()
+    writer: Any = _ExcelWriter(buffer) if excel else csv.writer(buffer, lineterminator="\r\n")
+    if excel:
+        buffer.write("\ufeff")
+    writer.writerow(OPPORTUNITY_COLUMNS)
+    for journey_map in maps:
+        for stage, o in opportunities.opportunities(journey_map):
+            found = opportunities.find_kpi(journey_map, stage, o.kpi) if o.kpi else None
+            writer.writerow([
+                journey_map.id, journey_map.title, stage.id, stage.name, o.id or "", o.text, o.status or "",
+                o.owner or stage.owner or "", *("" if v is None else v for v in (o.impact, o.effort, o.priority)),
+                o.ticket or "", opportunities.ticket_url(o.ticket, repo.config.tickets) or "", o.kpi or "",
+                found[1].name if found else "", found[1].status if found else "", o.done or "", o.source or "",
+            ])
+    return buffer.getvalue()
+
+
 def mermaid_diagram(repo: Repository, journey_map: Map) -> str:
     """One map as a journey diagram; tasks without their own actors are done by the persona."""
     persona = repo.personas.get(journey_map.persona or "")
@@ -207,4 +233,6 @@ def export_maps(repo: Repository, maps: Sequence[Map], fmt: str, excel: bool = F
         return export_json(maps)
     if fmt == "csv":
         return export_csv(maps, excel)
+    if fmt == "opportunities":
+        return export_opportunities_csv(repo, maps, excel)
     return export_mermaid(repo, maps)
