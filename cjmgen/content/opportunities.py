@@ -132,6 +132,16 @@ def find_kpi(journey_map: Map, stage: Stage, reference: str) -> tuple[Stage, KPI
     return (target, found) if found is not None else None
 
 
+def kpi_names(journey_map: Map) -> dict[Opportunity, str]:
+    """The name of the KPI each tracked opportunity of the map names (the map page shows it)."""
+    names: dict[Opportunity, str] = {}
+    for stage, opportunity in opportunities(journey_map):
+        found = find_kpi(journey_map, stage, opportunity.kpi) if opportunity.kpi else None
+        if found is not None:
+            names[opportunity] = found[1].name
+    return names
+
+
 def opportunities(journey_map: Map) -> Iterator[tuple[Stage, Opportunity]]:
     """Every structured opportunity of a map, with its stage, in the map's order."""
     for stage in journey_map.stages:

@@ -309,6 +309,7 @@ class SiteRenderer:
             funnel_model=funnel_model(journey_map),
             portfolio_filter=portfolio.stage_filter,
             tracked_opportunities=opportunities.has_structured(journey_map),
+            opportunity_kpis=opportunities.kpi_names(journey_map),
             ticket_url=lambda ticket: opportunities.ticket_url(ticket, self.repo.config.tickets),
         )
 
