@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import yaml
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 TEMPLATE = """<!doctype html><html><head><meta charset="utf-8"><title>{{ meta.title or meta.name }}</title></head>
 <body><h1>{{ meta.title or meta.name }}</h1>
@@ -33,12 +35,13 @@ def main(content: Path, output: Path) -> int:
     count = 0
     for path in sorted(content.rglob("*.md")):
         text = path.read_text(encoding="utf-8")
-        meta, body = {}, text
+        meta: dict[str, Any] = {}
+        body = text
         if text.startswith("---\n"):
             end = text.index("\n---\n", 4)
             meta = yaml.load(text[4:end], Loader=loader) or {}
             body = text[end + 5:]
-        html = template.render(meta=meta, body=jinja2.utils.markupsafe.Markup(md.render(body)))
+        html = template.render(meta=meta, body=Markup(md.render(body)))
         target = output / path.relative_to(content).with_suffix(".html")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")

@@ -31,6 +31,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,15 @@ class Contender:
     what: str  # for the log and for errors
     prepare: Callable[[int], None]
     measure: Callable[[], Run]
+
+
+def _removing(*paths: Path) -> Callable[[int], None]:
+    """A contender's `prepare(round)` that removes the folders it writes."""
+    def prepare(_round: int) -> None:
+        for path in paths:
+            remove(path)
+
+    return prepare
 
 
 def race(contenders: list[Contender], runs: int, result: SizeResult, log: Callable[[str], None]) -> None:
@@ -196,16 +206,16 @@ def other_contenders(work: Path, root: Path, maps: int, result: SizeResult,
             config = copy / name
             config.write_text((BENCH_DIR / name).read_text(encoding="utf-8").format(
                 docs_dir=copy / "docs", site_dir=out), encoding="utf-8")
-            found.append(Contender(key, f"MkDocs ({name})", lambda _: remove(out), lambda config=config: run(
-                [*mkdocs, "build", "--quiet", "-f", str(config)])))
+            found.append(Contender(key, f"MkDocs ({name})", _removing(out),
+                                   partial(run, [*mkdocs, "build", "--quiet", "-f", str(config)])))
     else:
         result.notes.append("MkDocs: not available (pip install into .bench-venv failed?); column skipped")
     hugo = shutil.which("hugo")
     if hugo is not None and (BENCH_DIR / "hugo").is_dir():
         hugo_cache = copy / "hugo-cache"
-        found.append(Contender("hugo", "Hugo", lambda _: (remove(out), remove(hugo_cache)), lambda: run(
-            [hugo, "--quiet", "-s", str(BENCH_DIR / "hugo"), "--contentDir", str(copy / "docs"),
-             "-d", str(out), "--cacheDir", str(hugo_cache)])))
+        found.append(Contender("hugo", "Hugo", _removing(out, hugo_cache), partial(run, [
+            hugo, "--quiet", "-s", str(BENCH_DIR / "hugo"), "--contentDir", str(copy / "docs"),
+            "-d", str(out), "--cacheDir", str(hugo_cache)])))
     else:
         result.notes.append("Hugo: not installed (Debian: apt-get install hugo); column skipped")
     return found
@@ -352,7 +362,7 @@ def bench_serve(work: Path, maps: int, runs: int, log: Callable[[str], None]) ->
             seen = server.state.version
             time.sleep(0.3)  # let the watcher settle: a real author does not save twice in 0.3 s
             seconds = save_to_page(f"http://127.0.0.1:{server.port}{RELOAD_PATH}?v={seen}", page,
-                                   lambda index=index: edit_one_map(root, index), f"edited {index}".encode(), 30)
+                                   partial(edit_one_map, root, index), f"edited {index}".encode(), 30)
             if seconds is None:
                 raise BenchError("serve: the edited page never reached the browser")
             latency.add(seconds)
@@ -478,8 +488,9 @@ def _build_table(results: list[SizeResult], title: str) -> list[str]:
     return [
         f"### HTML build, {title} (`cjmgen build --no-pdf`, a subprocess: start-up included)\n\n", head,
         row("full build (no site, no cache)", seconds("full")),
-        row("per map", lambda r: f"{full(r).median / r.maps * 1000:.2f} ms" if full(r) else "—"),
-        row("peak memory (RSS of the build process)", lambda r: f"{full(r).peak_rss:.0f} MiB" if full(r) else "—"),
+        row("per map", lambda r: f"{figure.median / r.maps * 1000:.2f} ms" if (figure := full(r)) else "—"),
+        row("peak memory (RSS of the build process)",
+            lambda r: f"{figure.peak_rss:.0f} MiB" if (figure := full(r)) else "—"),
         row("no-change rebuild", seconds("nochange")),
         row("one map changed", seconds("onechange")),
         row("`cjmgen check` (after a build: files it parsed are loaded)", seconds("check")),
@@ -510,7 +521,9 @@ def _build_table(results: list[SizeResult], title: str) -> list[str]:
 
 def _search_table(results: list[SizeResult]) -> list[str]:
     head, row = _table(results)
-    kb = lambda key: lambda r: f"{r.search[key] / 1024:,.0f} KB" if r.search else "—"  # noqa: E731
+    def kb(key: str) -> Callable[[SizeResult], str]:
+        return lambda r: f"{r.search[key] / 1024:,.0f} KB" if r.search else "—"
+
     lines = [
         "### Search (bytes the browser loads, before compression)\n\n", head,
         row("first keypress: the index's head and the stemmer", kb("first_keypress")),
@@ -635,7 +648,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(corpora) - set(CORPORA))
     if unknown:
         parser.error(f"unknown corpus {', '.join(unknown)}: one of {', '.join(CORPORA)}")
-    log = lambda line: print(f"[bench {time.strftime('%H:%M:%S')}] {line}", file=sys.stderr, flush=True)  # noqa: E731
+    def log(line: str) -> None:
+        print(f"[bench {time.strftime('%H:%M:%S')}] {line}", file=sys.stderr, flush=True)
+
     if args.generate is not None:
         generate(args.generate, sizes[0], corpus=corpora[0])
         log(f"wrote {sizes[0]} {corpora[0]} maps to {args.generate}")

@@ -181,7 +181,13 @@ def save_to_browser(server: Server, root: Path, edit: int) -> tuple[float, float
     if seconds is None:
         raise BenchError(f"{server.side.label}: serve: the edited page never reached the browser:\n"
                          + "\n".join(server.lines[-10:]))
-    rebuilt = [line for line in server.lines[logged:] if line.rstrip().endswith(" s)")]
+    # The server logs its rebuild after it published the pages: the browser may be first
+    deadline = time.perf_counter() + 10
+    while True:
+        rebuilt = [line for line in server.lines[logged:] if line.rstrip().endswith(" s)")]
+        if rebuilt or time.perf_counter() > deadline:
+            break
+        time.sleep(0.05)
     return seconds, seconds_of(rebuilt[0]) if rebuilt else float("nan")
 
 
