@@ -12,12 +12,14 @@ from cjmgen.charts.svg import (
     DARK_TEXT,
     EDGE_COLOUR,
     LOOP_COLOUR,
+    MUTED,
     el,
     num,
     svg_root,
     text_at,
     text_width,
     tooltip,
+    truncate,
     wrap,
 )
 from cjmgen.content.model import Map, Stage
@@ -31,6 +33,8 @@ GRAPH_FONT = 11.0
 LOOP_FONT = 11.0  # the smallest chart text: 11 px where a phone shows the chart at its size
 CORNER = 8.0
 NODE_PAD = 12.0  # the name's room in a node is its width less this
+TIME_LINE = 14.0  # a web node grows by this for the stage's `time` under its name
+LABEL_STRIP = LOOP_FONT + 6  # under the nodes: the labels of arrows to the following stage
 
 
 def min_node_width(stages: Sequence[Stage]) -> float:
@@ -142,11 +146,14 @@ def _markers(prefix: str) -> str:
     return el("defs", {}, marker("", EDGE_COLOUR), marker("-loop", LOOP_COLOUR))
 
 
-def _node(stage: Stage, x: float, y: float, width: float, height: float = NODE_HEIGHT, label: str = "") -> str:
-    """A rounded box, the name wrapped to two lines (or a short `label`); the full name is the tooltip."""
+def _node(stage: Stage, x: float, y: float, width: float, height: float = NODE_HEIGHT, label: str = "",
+          time: bool = False) -> str:
+    """A rounded box, the name wrapped to two lines (or a short `label`); the full name is the tooltip.
+    With `time`, the box is TIME_LINE taller and the stage's time stands under the name."""
     lines = [label] if label else wrap(stage.name, width - NODE_PAD, GRAPH_FONT)
+    name_height = height - TIME_LINE if time else height
     first = (
-        y + height / 2 - (len(lines) - 1) * GRAPH_FONT * 0.6 + GRAPH_FONT * 0.35
+        y + name_height / 2 - (len(lines) - 1) * GRAPH_FONT * 0.6 + GRAPH_FONT * 0.35
     )
     texts = [
         text_at(
@@ -157,6 +164,11 @@ def _node(stage: Stage, x: float, y: float, width: float, height: float = NODE_H
         )
         for i, line in enumerate(lines)
     ]
+    if time and stage.time:
+        texts.append(text_at(
+            x + width / 2, y + height - 8, truncate(stage.time, width - NODE_PAD, GRAPH_FONT),
+            **{"class": "graph-time", "text_anchor": "middle", "font_size": num(GRAPH_FONT), "fill": MUTED},
+        ))
     rect = el(
         "rect",
         {
@@ -173,7 +185,7 @@ def _node(stage: Stage, x: float, y: float, width: float, height: float = NODE_H
     return el(
         "g",
         {"class": "graph-node", "data-stage": stage.id},
-        tooltip(stage.name),
+        tooltip(f"{stage.name} ({stage.time})" if stage.time else stage.name),
         rect,
         *texts,
     )
@@ -187,12 +199,12 @@ def _edge_group(
     kind: str,
     locale: Locale,
     extra: str = "",
+    caption: str | None = None,
 ) -> str:
-    """One edge: its path, its arrowhead, a tooltip naming both stages."""
+    """One edge: its path, its arrowhead, a tooltip naming both stages (and its `caption`, the
+    transition's label)."""
     loop = kind == "loop"
-    label = f"{names[edge.source]} → {names[edge.target]}"
-    if loop:
-        label += f" ({locale.label('loop')})"
+    label = _edge_text(edge, names, locale, caption)
     path = el(
         "path",
         {
@@ -217,14 +229,27 @@ def _edge_group(
     )
 
 
+def _edge_text(edge: journey.Edge, names: Mapping[str, str], locale: Locale, caption: str | None) -> str:
+    """`A → B`, `(loop)` after a loop, `: label` after a labelled transition."""
+    text = f"{names[edge.source]} → {names[edge.target]}"
+    if edge.loop:
+        text += f" ({locale.label('loop')})"
+    return f"{text}: {caption}" if caption else text
+
+
+def _captions(journey_map: Map) -> dict[tuple[str, str], str]:
+    """The transitions' labels by (source, target) stage id."""
+    return {(stage.id, target): label for stage in journey_map.stages for target, label in stage.next_labels}
+
+
 def _graph_desc(journey_map: Map, locale: Locale, drawn: Sequence[journey.Edge]) -> str:
     names = {s.id: s.name for s in journey_map.stages}
+    captions = _captions(journey_map)
     parts = []
     for edge in journey.edges(journey_map):
         if edge not in drawn:
             continue
-        text = f"{names[edge.source]} → {names[edge.target]}"
-        parts.append(f"{text} ({locale.label('loop')})" if edge.loop else text)
+        parts.append(_edge_text(edge, names, locale, captions.get((edge.source, edge.target))))
     return "; ".join(parts)
 
 
@@ -266,10 +291,11 @@ def journey_row(
 
 def graph_height(journey_map: Map) -> float:
     """The height (chart units) of the map's printed graph row (`journey_row`), all arcs drawn."""
-    _, arcs = _arcs(journey_map)
+    straight, arcs = _arcs(journey_map)
     above = max(_levels([a for a in arcs if not a.below]).values(), default=0)
     below = max(_levels([a for a in arcs if a.below]).values(), default=0)
-    return _height(above, below, ROW)
+    extra = _Extra.of(journey_map, straight, arcs, ROW)
+    return _height(above, below, ROW, extra)
 
 
 def is_straight(journey_map: Map) -> bool:
@@ -278,9 +304,35 @@ def is_straight(journey_map: Map) -> bool:
     return not arcs
 
 
-def _height(top_levels: int, bottom_levels: int, geometry: _Geometry) -> float:
-    row_bottom = geometry.margin + top_levels * geometry.level_step + geometry.node_height
+def _height(top_levels: int, bottom_levels: int, geometry: _Geometry, extra: _Extra | None = None) -> float:
+    extra = extra or _Extra()
+    row_bottom = (geometry.margin + extra.top + top_levels * geometry.level_step + geometry.node_height
+                  + extra.node + extra.strip)
     return row_bottom + bottom_levels * geometry.level_step + (LOOP_FONT + 8 if bottom_levels else 0) + geometry.foot
+
+
+@dataclass(frozen=True)
+class _Extra:
+    """Room a map's labels and times take, none for a map without them (which draws as before):
+    over the highest arc for its label, in each node for the time, under the nodes for the
+    labels of arrows to the following stage."""
+
+    top: float = 0.0
+    node: float = 0.0
+    strip: float = 0.0
+
+    @classmethod
+    def of(cls, journey_map: Map, straight: Sequence[journey.Edge], arcs: Sequence[_Arc],
+           geometry: _Geometry) -> _Extra:
+        captions = _captions(journey_map)
+        if not captions and not any(s.time for s in journey_map.stages):
+            return cls()
+        timed = not geometry.numbered and any(s.time for s in journey_map.stages)
+        return cls(
+            LOOP_FONT + 2 if any((a.edge.source, a.edge.target) in captions for a in arcs if not a.below) else 0.0,
+            TIME_LINE if timed else 0.0,
+            LABEL_STRIP if any((e.source, e.target) in captions for e in straight) else 0.0,
+        )
 
 
 @dataclass(frozen=True)
@@ -327,18 +379,23 @@ def _graph(journey_map: Map, locale: Locale, frame: _Frame, prefix: str, css_cla
     top_levels = max(above.values(), default=0)
     bottom_levels = max(below.values(), default=0)
     geometry = frame.geometry
-    row_top = geometry.margin + top_levels * geometry.level_step
-    row_bottom = row_top + geometry.node_height
+    extra = _Extra.of(journey_map, straight, arcs, geometry)
+    captions = _captions(journey_map)
+    node_height = geometry.node_height + extra.node
+    row_top = geometry.margin + extra.top + top_levels * geometry.level_step
+    row_bottom = row_top + node_height
     lefts, node_width = frame.lefts, frame.node_width
-    height = _height(top_levels, bottom_levels, geometry)
+    height = _height(top_levels, bottom_levels, geometry, extra)
     names = {s.id: s.name for s in stages}
     body = [_markers(prefix)]
-    mid_y = row_top + geometry.node_height / 2
+    mid_y = row_top + (node_height - extra.node) / 2
     for edge in straight:
         start = lefts[position[edge.source]] + node_width
         end = lefts[position[edge.target]]
         d = f"M {num(start)} {num(mid_y)} H {num(end - 1)}"
-        body.append(_edge_group(edge, names, d, prefix, "forward", locale))
+        caption = captions.get((edge.source, edge.target))
+        shown = _caption(caption, (start + end) / 2, row_bottom + LOOP_FONT + 2, node_width + end - start, DARK_TEXT)
+        body.append(_edge_group(edge, names, d, prefix, "forward", locale, shown, caption))
     slots = _slots(arcs, lefts, node_width)
     for arc in sorted(arcs, key=lambda a: (a.below, levels[a], a.low, a.high)):
         label_x = _label_x(arc, arcs, levels, slots)
@@ -356,10 +413,13 @@ def _graph(journey_map: Map, locale: Locale, frame: _Frame, prefix: str, css_cla
                 prefix,
                 locale,
                 geometry.level_step,
+                captions.get((arc.edge.source, arc.edge.target)),
+                extra.strip,
             )
         )
     body += [
-        _node(stage, lefts[i], row_top, node_width, geometry.node_height, str(i + 1) if geometry.numbered else "")
+        _node(stage, lefts[i], row_top, node_width, node_height, str(i + 1) if geometry.numbered else "",
+              extra.node > 0)
         for i, stage in enumerate(stages)
         if frame.shows(i)
     ]
@@ -405,24 +465,39 @@ def _arc_edge(
     prefix: str,
     locale: Locale,
     level_step: float = LEVEL_STEP,
+    caption: str | None = None,
+    strip: float = 0.0,
 ) -> str:
-    """A jump arched above the row, or a loop below it with its `loop` label."""
+    """A jump arched above the row (its label over it), or a loop below it with its `loop` label
+    (and the transition's label after it); loops pass under the `strip` of the arrows' labels."""
     x1, x2 = slots[(arc, "start")], slots[(arc, "end")]
     row_top, row_bottom = row
     if arc.below:
-        level_y = row_bottom + level * level_step
-        label = _loop_label(label_x, level_y + LOOP_FONT + 2, locale)
+        level_y = row_bottom + strip + level * level_step
+        label = _loop_label(label_x, level_y + LOOP_FONT + 2, locale, caption)
         d = _arc_path(x1, x2, row_bottom, level_y)
-        return _edge_group(arc.edge, names, d, prefix, "loop", locale, label)
-    d = _arc_path(x1, x2, row_top, row_top - level * level_step)
-    return _edge_group(arc.edge, names, d, prefix, "forward", locale)
+        return _edge_group(arc.edge, names, d, prefix, "loop", locale, label, caption)
+    level_y = row_top - level * level_step
+    d = _arc_path(x1, x2, row_top, level_y)
+    shown = _caption(caption, label_x, level_y - 3, abs(x2 - x1), DARK_TEXT)
+    return _edge_group(arc.edge, names, d, prefix, "forward", locale, shown, caption)
 
 
-def _loop_label(x: float, y: float, locale: Locale) -> str:
+def _caption(caption: str | None, x: float, y: float, width: float, colour: str) -> str:
+    """A transition's label centred at x, cut with … to `width` (the tooltip holds it whole)."""
+    if not caption:
+        return ""
+    return text_at(
+        x, y, truncate(caption, max(width - 8, GRAPH_FONT * 3), LOOP_FONT),
+        **{"class": "graph-edge-label", "text_anchor": "middle", "font_size": num(LOOP_FONT), "fill": colour},
+    )
+
+
+def _loop_label(x: float, y: float, locale: Locale, caption: str | None = None) -> str:
     return text_at(
         x,
         y,
-        locale.label("loop"),
+        f"{locale.label('loop')}: {caption}" if caption else locale.label("loop"),
         **{
             "class": "graph-loop-label",
             "text_anchor": "middle",

@@ -26,6 +26,7 @@ DEFAULT_LEVELS: dict[str, str] = {
         "pdf",
         "asset-hidden", "asset-active", "map-id", "persona-id", "content-outside", "catalog",
         "opportunity-kpi", "duplicate-opportunity", "ticket-url",
+        "phase",
     ), "error"),
     **dict.fromkeys((
         "unknown-key", "yaml-implicit-type", "stage-incomplete", "conversion-mismatch", "count-grows",

@@ -71,6 +71,37 @@ def _list_of(item: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "anyOf": [item, {"type": "array", "items": item}]}
 
 
+def _transition() -> dict[str, Any]:
+    return {
+        "anyOf": [
+            {"type": "string", "description": "A stage id."},
+            {
+                "type": "object",
+                "properties": {"to": _text("A stage id."), "label": _text("What the transition is, on its arrow.")},
+                "required": ["to"],
+                "additionalProperties": False,
+            },
+        ]
+    }
+
+
+def _phase() -> dict[str, Any]:
+    ids = {"type": "string", "description": "A stage id."}
+    return {
+        "type": "object",
+        "description": "A run of consecutive stages, drawn as a band over them: stages, or from and to.",
+        "properties": {
+            "name": _text("The phase's name, shown over its stages."),
+            "stages": _list_of(ids, "The phase's stages, consecutive, in the map's order."),
+            "from": _text("The phase's first stage."),
+            "to": _text("The phase's last stage (default: from)."),
+        },
+        "required": ["name"],
+        "oneOf": [{"required": ["stages"]}, {"required": ["from"]}],
+        "additionalProperties": False,
+    }
+
+
 def _quantity(description: str) -> dict[str, Any]:
     return {"type": ["number", "string"], "description": description}
 
@@ -128,8 +159,11 @@ def stage_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
         "name": _text("The stage's name, shown as the column header."),
         **{lane.key: by_kind[lane.kind](lane) for lane in BUILT_IN},
         "conversion": _quantity("Stated conversion into the next stage, e.g. 5%; checked against counts."),
-        "next": _list_of({"type": "string"},
-                         "Stage ids this stage leads to: several make a branch, an earlier one a loop."),
+        "next": _list_of(_transition(),
+                         "Stage ids this stage leads to: several make a branch, an earlier one a loop; "
+                         "{to: id, label: text} labels the transition."),
+        "time": _text("When the stage happens or how long it takes, as free text: '2 дня', '15 min', "
+                      "'Day 1', '6–12 месяцев до покупки'."),
     }
     for lane in custom_lanes((lanes or {}).items()):
         properties[lane.key] = by_kind[lane.kind](lane)
@@ -162,6 +196,8 @@ def map_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
             "data": _list_of({"type": "string", "pattern": "\\.(csv|json|CSV|JSON)$"},
                              "Data files of measured KPIs (CSV or JSON, a row per KPI and period), "
                              "relative to the content folder: data/sofa-search.csv."),
+            "phases": {"type": "array", "items": _phase(),
+                       "description": "Phases grouping consecutive stages, e.g. [{name: Поиск, from: a, to: b}]."},
         },
         "required": ["title", "stages"],
         "additionalProperties": False,

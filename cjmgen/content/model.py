@@ -167,6 +167,8 @@ class Stage:
     count: int | None = None
     conversion: Quantity | None = None
     next: tuple[str, ...] = ()  # as written; empty means "the following stage"
+    next_labels: tuple[tuple[str, str], ...] = ()  # (target id, label) of the labelled `next` entries
+    time: str | None = None  # free text: a duration or a moment relative to the start
     lanes: tuple[tuple[str, tuple[Item, ...]], ...] = ()  # custom lanes from config
     location: SourceLocation | None = _loc()
     field_locations: Mapping[str, SourceLocation] = field(
@@ -175,6 +177,19 @@ class Stage:
 
     def lane(self, key: str) -> tuple[Item, ...]:
         return dict(self.lanes).get(key, ())
+
+    def next_label(self, target: str) -> str | None:
+        """The label written on the transition to `target`, if any."""
+        return dict(self.next_labels).get(target)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A named run of consecutive stages (`phases:`), drawn as a band over their columns."""
+
+    name: str
+    stages: tuple[str, ...]  # stage ids, consecutive in the map, in its order
+    location: SourceLocation | None = _loc()
 
 
 @dataclass(frozen=True)
@@ -195,6 +210,7 @@ class Map:
     description: str | None = None
     body: str = ""
     language: str | None = None  # en | ru: the map's own, when it is not the site's
+    phases: tuple[Phase, ...] = ()
     body_first_line: int = 1
     location: SourceLocation | None = _loc()
     field_locations: Mapping[str, SourceLocation] = field(

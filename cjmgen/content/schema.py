@@ -18,15 +18,16 @@ from cjmgen.content.datafiles import COUNT_KPI, DATA_SUFFIXES
 from cjmgen.content.lanes import BUILT_IN, ITEM_LANES
 from cjmgen.content.model import KPI, Channel, Item, Map, Persona, Quantity, Stage, Touchpoint
 from cjmgen.content.page_names import page_id_problem
+from cjmgen.content.stage_flow import read_next, read_phases
 from cjmgen.content.yamltree import YNode
 from cjmgen.diagnostics import Diagnostics, SourceLocation
 from cjmgen.site.urls import slugify
 
 MAP_KEYS = (
     "id", "title", "persona", "segment", "state", "status", "owner", "tags",
-    "reviewed", "related", "current", "stages", "description", "language", "data",
+    "reviewed", "related", "current", "stages", "description", "language", "data", "phases",
 )
-STAGE_KEYS = ("id", "name", *(lane.key for lane in BUILT_IN), "conversion", "next")
+STAGE_KEYS = ("id", "name", *(lane.key for lane in BUILT_IN), "conversion", "next", "time")
 ITEM_LISTS = tuple(lane.key for lane in ITEM_LANES)
 PERSONA_KEYS = ("name", "role", "photo", "quote", "goals", "needs", "pains", "channels")
 _NUMBERISH = re.compile(r"[+-]?(\d|\.?(inf|nan))", re.IGNORECASE)
@@ -267,6 +268,7 @@ class MapReader(Reader):
             description=self.text(fields.get("description"), "description"),
             body=body,
             language=self.choice(fields.get("language"), "language", LANGUAGES, "") or None,
+            phases=read_phases(self, fields.get("phases"), stages),
             body_first_line=body_first_line,
             location=node.loc,
             field_locations={**_field_locations(fields), **data_locations},
@@ -342,6 +344,7 @@ class MapReader(Reader):
                 fields["emotion"].loc,
             )
             emotion = None
+        next_ids, next_labels = read_next(self, fields.get("next"))
         count = self.integer(fields.get("count"), "count")
         if count is not None and count < 0:
             self.diagnostics.error("value", f"count must not be negative, got {count}", fields["count"].loc)
@@ -359,7 +362,9 @@ class MapReader(Reader):
             owner=self.text(fields.get("owner"), "owner"),
             count=count,
             conversion=self.conversion(fields.get("conversion")),
-            next=self.texts(fields.get("next"), "next"),
+            next=next_ids,
+            next_labels=next_labels,
+            time=self.text(fields.get("time"), "time"),
             lanes=tuple((key, self.items(fields.get(key), key)) for key in self.lanes if key in fields),
             location=node.loc,
             field_locations=_field_locations(fields),

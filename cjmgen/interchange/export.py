@@ -100,6 +100,10 @@ def stage_dict(stage: Stage, computed: float | None) -> dict[str, Any]:
     out["conversion"] = _quantity(stage.conversion)
     out["conversion_computed"] = computed
     out["next"] = list(stage.next)
+    if stage.next_labels:  # only where used: a map without labels exports as it did
+        out["transitions"] = [{"to": target, "label": label} for target, label in stage.next_labels]
+    if stage.time is not None:
+        out["time"] = stage.time
     out["lanes"] = {key: [_item(i) for i in items] for key, items in stage.lanes}
     return out
 
@@ -107,6 +111,7 @@ def stage_dict(stage: Stage, computed: float | None) -> dict[str, Any]:
 def map_dict(journey_map: Map) -> dict[str, Any]:
     """The whole map as plain JSON values (documented in docs/review.md)."""
     rates = journey.conversions(journey_map)
+    phases = {"phases": [{"name": p.name, "stages": list(p.stages)} for p in journey_map.phases]}
     return {
         "id": journey_map.id, "path": journey_map.path, "title": journey_map.title,
         "persona": journey_map.persona, "segment": journey_map.segment, "state": journey_map.state,
@@ -114,6 +119,7 @@ def map_dict(journey_map: Map) -> dict[str, Any]:
         "reviewed": journey_map.reviewed.isoformat() if journey_map.reviewed else None,
         "related": list(journey_map.related), "current": journey_map.current,
         "description": journey_map.description,
+        **(phases if journey_map.phases else {}),
         "stages": [stage_dict(s, rates[i]) for i, s in enumerate(journey_map.stages)],
         "body": journey_map.body,
     }

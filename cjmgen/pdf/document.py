@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from cjmgen import __version__, charts
 from cjmgen.analysis import journey
+from cjmgen.analysis.phase_band import BandCell, phase_band
 from cjmgen.analysis.rows import Row, map_rows, page_specs
 from cjmgen.content.assets import resolve_asset
 from cjmgen.content.gitio import run_git
@@ -164,6 +165,7 @@ class Sheet:
     emotion_svg: Markup
     anchor: str
     graph_svg: Markup | None = None  # the journey graph under the columns, when it branches or loops
+    phases: tuple[BandCell, ...] = ()  # the band of phases over these columns (none without phases)
 
 
 _REFUSED_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?(?P<url>[A-Za-z][A-Za-z0-9+.-]*:[^)\s>]*)")
@@ -410,6 +412,8 @@ class PrintRenderer:
         if not charts.is_straight(journey_map):
             lanes.insert(0, LaneText(self.locale.label("journey_graph"), (),
                                      layout.graph_row_rem(charts.graph_height(journey_map))))
+        if journey_map.phases:
+            lanes.insert(0, LaneText(self.locale.label("phases"), (), layout.PHASE_ROW))
         side: list[str] = []
         fixed = 17.0  # legend, lever and headings of the side column
         counted = sum(1 for s in journey_map.stages if s.count is not None)
@@ -420,7 +424,8 @@ class PrintRenderer:
             side += [i.text for i in (*persona.goals, *persona.needs, *persona.pains)]
             fixed += 9.0 + (6.0 if persona.photo else 0.0)
         return SheetText(
-            journey_map.title, tuple(s.name for s in journey_map.stages), tuple(lanes),
+            journey_map.title, tuple(f"{s.name}\n{s.time}" if s.time else s.name for s in journey_map.stages),
+            tuple(lanes),
             tuple(s for s in side if s), fixed,
         )
 
@@ -460,7 +465,7 @@ class PrintRenderer:
                     column_width=round(column_pt * charts.GRAPH_FONT / (layout.GRAPH_TEXT_EM * fit.font), 1),
                 ))
             sheets.append(Sheet(index, first, end, side, tuple(views[first:end]), self._svg(emotion),
-                                f"{prefix}sheet-{index + 1}", graph))
+                                f"{prefix}sheet-{index + 1}", graph, tuple(phase_band(journey_map, first, end))))
         sources.inputs.update(self.map_inputs(journey_map))
         revision = self.git.revision(sorted(sources.inputs))
         changed = self.git.revision([journey_map.path])

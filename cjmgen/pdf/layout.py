@@ -50,6 +50,7 @@ HEAD_ROW = 2.3  # stage-name row with one line of bold text and the number badge
 EMOTION_ROW = 6.2  # the emotion curve's drawing height (document.py sizes the SVG from it)
 EMOTION_ROW_HEIGHT = 5.4  # ... and the row it makes (measured 5.42 at every size)
 FUNNEL_ROW = 4.2  # count, bar and conversion (measured 4.20)
+PHASE_ROW = 1.8  # the band of phases over the stage names: a line of bold text and its padding
 GRAPH_TEXT_EM = 0.85  # the journey graph's node names and labels, in em of the sheet's type
 GRAPH_CELL_PAD = 0.4  # pdf.css: .graph-cell's padding, top and bottom together
 TITLE = 2.3  # title font size

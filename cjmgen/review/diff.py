@@ -29,6 +29,7 @@ from cjmgen.i18n.labels import Locale
 from cjmgen.review.consequences import flow_changes, notes_changes, url_change
 from cjmgen.review.phrases import NONE, Phrase, is_value_word, side_label
 from cjmgen.review.prose import prose_changes
+from cjmgen.review.stage_flow import stage_flow_changes
 
 INFO, WARNING, ERROR = "info", "warning", "error"
 RANK = {INFO: 0, WARNING: 1, ERROR: 2}
@@ -66,6 +67,9 @@ CODES: dict[str, tuple[str, str]] = {
     "loop-removed": (INFO, "a loop is gone"),
     "branch-added": (INFO, "a stage now leads forward to several stages"),
     "branch-removed": (INFO, "a stage that led forward to several stages now leads to one (or none)"),
+    "phases-changed": (INFO, "the map's phases: added, removed, renamed or given other stages"),
+    "time-changed": (INFO, "a stage's time (a duration or a moment) was set, changed or dropped"),
+    "transition-label-changed": (INFO, "the label of a transition (`next: [{to, label}]`) was set, changed or dropped"),
     "notes-detached": (WARNING, "a `## heading` of the body no longer names a stage: its notes left the stage"),
     "url-changed": (WARNING, "a map's page is published at another address: bookmarks and links to it break"),
     "emotion-changed": (INFO, "the customer's emotion at a stage"),
@@ -322,6 +326,7 @@ def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = (), markdown: Markdow
                 field="persona", old=old.persona, new=new.persona)
     _owner(out, old.owner, new.owner, None, None)
     pairs = _stages(out, old, new, names.channels)
+    stage_flow_changes(out, old, new, pairs)
     markdown = markdown or MarkdownRenderer()
     notes_changes(out, old, new, pairs, markdown)
     prose_changes(out, old, new, pairs, markdown)

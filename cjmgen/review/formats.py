@@ -337,6 +337,7 @@ def normalised_map(journey_map: Map, lane_labels: dict[str, str] | None = None) 
         if getattr(journey_map, name):
             lines.append(f"{name}: {', '.join(getattr(journey_map, name))}")
     lines.append(f"stages: {' -> '.join(s.id for s in journey_map.stages)}")
+    lines += [f"phase {phase.name}: {', '.join(phase.stages)}" for phase in journey_map.phases]
     rates = journey.conversions(journey_map)
     for number, stage in enumerate(journey_map.stages, 1):
         p = f"[{stage.id}]"
@@ -349,6 +350,9 @@ def normalised_map(journey_map: Map, lane_labels: dict[str, str] | None = None) 
             lines.append(f"{p} conversion (stated): {stage.conversion.raw}")
         if stage.next:
             lines.append(f"{p} next: {', '.join(stage.next)}")
+        lines += [f"{p} transition to {target}: {label}" for target, label in stage.next_labels]
+        if stage.time is not None:
+            lines.append(f"{p} time: {stage.time}")
     return "\n".join(lines + _body_lines(journey_map.body)) + "\n"
 
 

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from cjmgen import charts
 from cjmgen.analysis import journey
 from cjmgen.analysis.catalog import Catalog
+from cjmgen.analysis.phase_band import phase_band
 from cjmgen.analysis.rows import DEFAULT_ROWS, map_rows, page_specs
 from cjmgen.checks.rules import is_stale
 from cjmgen.content import opportunities
@@ -289,6 +290,7 @@ class SiteRenderer:
             lanes=self.lanes,
             lane_labels=dict(self.repo.config.lanes),
             rows=map_rows(journey_map, page_specs(self.lanes, dict(self.repo.config.lanes), self.locale.label)),
+            phases=phase_band(journey_map),
             persona=persona,
             persona_photo=self.links.photo(persona, work) if persona else None,
             intro=self.body_html(body.intro, work, journey_map.path),
