@@ -156,17 +156,23 @@ class _ExcelWriter:
         self.writer.writerow([excel_cell(value) for value in row])
 
 
+def _csv_start(columns: Sequence[str], excel: bool) -> tuple[io.StringIO, Any]:
+    """A CSV's buffer and writer, its header written: plain, or for Excel (see export_csv)."""
+    buffer = io.StringIO()
+    writer: Any = _ExcelWriter(buffer) if excel else csv.writer(buffer, lineterminator="\r\n")
+    if excel:
+        buffer.write("\ufeff")
+    writer.writerow(columns)
+    return buffer, writer
+
+
 def export_csv(maps: Sequence[Map], excel: bool = False) -> str:
     """One row per KPI and one `funnel` row per stage with a count or a stated conversion.
 
     `excel`: for Excel with a Russian locale, which opens a plain CSV as one column of
     mojibake: a byte order mark (so it reads UTF-8), `;` (the locale's list separator)
     and decimal commas."""
-    buffer = io.StringIO()
-    writer: Any = _ExcelWriter(buffer) if excel else csv.writer(buffer, lineterminator="\r\n")
-    if excel:
-        buffer.write("\ufeff")
-    writer.writerow(CSV_COLUMNS)
+    buffer, writer = _csv_start(CSV_COLUMNS, excel)
     for journey_map in maps:
         rates = journey.conversions(journey_map)
         for number, stage in enumerate(journey_map.stages, 1):
@@ -194,11 +200,7 @@ OPPORTUNITY_COLUMNS = (
 def export_opportunities_csv(repo: Repository, maps: Sequence[Map], excel: bool = False) -> str:
     """One row per tracked opportunity (content/opportunities.py), for the tracker or BI tool
     that follows them; `excel` as in export_csv. Plain lines are ideas, not tracked: left out."""
-    buffer = io.StringIO()
-    writer: Any = _ExcelWriter(buffer) if excel else csv.writer(buffer, lineterminator="\r\n")
-    if excel:
-        buffer.write("\ufeff")
-    writer.writerow(OPPORTUNITY_COLUMNS)
+    buffer, writer = _csv_start(OPPORTUNITY_COLUMNS, excel)
     for journey_map in maps:
         for stage, o in opportunities.opportunities(journey_map):
             found = opportunities.find_kpi(journey_map, stage, o.kpi) if o.kpi else None
