@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[pdf,test]'
+	$(BIN)/python -m pip install --quiet -e '.[pdf,slides,pptx,test]'
 	touch $(STAMP)
 
 site: $(STAMP)  ## build the bundled maps/ into site/ (HTML and PDF)

@@ -35,4 +35,4 @@ def test_no_extra_installs_what_nothing_imports() -> None:
     assert "serve" not in extras
     assert all("livereload" not in requirement for group in extras.values() for requirement in group)
     installed = re.search(r"-e '\.\[([^\]]*)\]'", (PROJECT / "Makefile").read_text())
-    assert installed is not None and installed[1].split(",") == ["pdf", "test"]
+    assert installed is not None and installed[1].split(",") == ["pdf", "slides", "pptx", "test"]

@@ -1,4 +1,5 @@
-"""`cjmgen export` (Mermaid, JSON, CSV) and `cjmgen import mermaid`: to and from other tools."""
+"""`cjmgen export` (Mermaid, JSON, CSV, slides as SVG, PNG, pptx) and `cjmgen import mermaid`:
+to and from other tools."""
 
 from __future__ import annotations
 
@@ -13,29 +14,38 @@ from cjmgen.checks.report import plural
 from cjmgen.cli.common import RequestError, Session, open_session, root_option, site_config, verbosity_options
 
 if TYPE_CHECKING:
+    from cjmgen.content.model import Map
+    from cjmgen.content.repository import Repository
     from cjmgen.interchange.mermaid_import import MapFile
+
+#: The export formats that are slides, written as files into --output-dir.
+SLIDE_FORMATS = ("svg", "png", "pptx")
 
 
 @click.command("export")
 @root_option
 @verbosity_options
 @click.argument("maps", nargs=-1, metavar="[MAP...]")
-@click.option("--format", "fmt", type=click.Choice(["mermaid", "json", "csv", "opportunities"]), required=True,
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "json", "csv", "opportunities", *SLIDE_FORMATS]),
+              required=True,
               help="mermaid: journey diagrams; json: the full model; csv: KPIs and funnel; "
-                   "opportunities: tracked opportunities as CSV.")
+                   "opportunities: tracked opportunities as CSV; "
+                   "svg, png: 16:9 slides of the grid and each chart; pptx: a deck of them (--output-dir).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
 @click.option("--output-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="mermaid: one diagram file a map, DIR/<map id>.mmd.")
+              help="mermaid: one diagram file a map, DIR/<map id>.mmd; svg, png: DIR/<map id>/<slide>.svg; "
+                   "pptx: DIR/<map id>.pptx.")
 @click.option("--excel", is_flag=True,
               help="CSV for Excel in a Russian (decimal-comma) locale: BOM, ';' and decimal commas.")
 @click.pass_context
 def export(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], fmt: str,
            output: Path | None, output_dir: Path | None, excel: bool) -> None:
-    """Export maps (ids or files; default: all) as Mermaid, JSON or CSV.
+    """Export maps (ids or files; default: all) as Mermaid, JSON, CSV or slides.
 
     Mermaid: one map is one diagram; several are a Markdown document with a
     ```mermaid fence a map, or one .mmd file a map with --output-dir.
+    Slides (svg, png, pptx) go into --output-dir: docs/reach.md.
     """
     from cjmgen.build.stageclock import StageClock
     from cjmgen.content.project import load_project
@@ -51,6 +61,14 @@ def export(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], fm
     except ExportError as exc:
         raise RequestError(str(exc)) from exc
     clock.lap(f"read {plural(len(project.repo.maps), 'map', 'maps')}, chose {len(chosen)}")
+    if fmt in SLIDE_FORMATS:
+        if output_dir is None or output is not None:
+            raise click.UsageError(f"--format {fmt} writes files: give --output-dir DIR (and no --output)")
+        written = _export_slides(project.repo, chosen, fmt, output_dir)
+        clock.lap(f"wrote {plural(written, 'file', 'files')}")
+        session.say(f"wrote {plural(written, 'file', 'files')} for {plural(len(chosen), 'map', 'maps')} "
+                    f"into {output_dir}")
+        return
     if output_dir is not None:
         if fmt != "mermaid" or output is not None:
             raise click.UsageError("--output-dir writes Mermaid diagrams only, and not with --output")
@@ -70,6 +88,45 @@ def export(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], fm
         session.say(f"wrote {output} ({plural(len(chosen), 'map', 'maps')})")
     else:
         click.echo(text, nl=False)
+
+
+def _export_slides(repo: Repository, chosen: list[Map], fmt: str, output_dir: Path) -> int:
+    """Each map's slides into DIR/<map id>/ (svg, png) or DIR/<map id>.pptx; the number of files."""
+    from cjmgen.i18n.labels import Locale
+    from cjmgen.interchange.deck import DeckUnavailable, map_deck
+    from cjmgen.interchange.raster import RasterUnavailable, slide_pngs
+    from cjmgen.interchange.slides import map_slides
+
+    locale = Locale(repo.config.language)
+    names = {key: channel.name for key, channel in (repo.channels or {}).items()}
+    written = 0
+    for journey_map in chosen:
+        slides = map_slides(journey_map, locale, names)
+        folder = output_dir / journey_map.id
+        if not _inside(folder, output_dir):
+            raise RequestError(f"map id '{journey_map.id}' would leave {output_dir}")
+        files: list[tuple[Path, bytes]]
+        try:
+            if fmt == "svg":
+                files = [(folder / f"{s.name}.svg", s.svg.encode()) for s in slides]
+            else:
+                pngs = slide_pngs([s.svg for s in slides])
+                if fmt == "png":
+                    files = [(folder / f"{s.name}.png", png) for s, png in zip(slides, pngs, strict=True)]
+                else:
+                    own = locale.in_language(journey_map.language) if journey_map.language else locale
+                    subtitle = own.label("slide_deck", stages=len(journey_map.stages),
+                                         date=own.date(journey_map.reviewed) if journey_map.reviewed else "—")
+                    deck = map_deck(journey_map, subtitle,
+                                    [(s.title, png) for s, png in zip(slides, pngs, strict=True)])
+                    files = [(output_dir / f"{journey_map.id}.pptx", deck)]
+        except (RasterUnavailable, DeckUnavailable) as exc:
+            raise RequestError(str(exc)) from None
+        for target, data in files:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_bytes(target, data)
+        written += len(files)
+    return written
 
 
 @click.group("import")
@@ -182,6 +239,19 @@ def _write_new(target: Path, text: str, force: bool) -> None:
         raise RequestError(f"cannot write {target}: {reason}") from None
     with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
+
+
+def _write_bytes(target: Path, data: bytes) -> None:
+    """Write an exported file, never through a symlink (an earlier export's file is replaced)."""
+    if target.is_symlink():
+        raise RequestError(f"{target} is a symbolic link; cjmgen does not write through it")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(target, flags, 0o644)
+    except OSError as exc:
+        raise RequestError(f"cannot write {target}: {exc.strerror}") from None
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
 
 
 def _inside(path: Path, folder: Path) -> bool:
