@@ -80,6 +80,10 @@ def test_many_stages_go_on_several_grid_slides_of_near_equal_width(make_repo, tm
     for number in range(1, 15):
         holders = [i for i, t in enumerate(texts) if re.search(rf"(?<!\d){number}\. Step {number}\b", t)]
         assert len(holders) == 1, number  # every stage on exactly one grid slide
+    # the journey graph too: a row of the same stages a slide, under their names
+    graphs = [svg_texts(out / f"long/graph-{n}.svg") for n in (1, 2, 3)]
+    assert "1. Step 1 of the" in graphs[0] and "11. Step 11 of the" in graphs[2] and "Step 6" not in graphs[0]
+    assert not (out / "long/graph.svg").exists()
     # 14 KPIs, ten a slide at most: two slides of seven
     assert sorted(p.name for p in (out / "long").glob("kpis-*.svg")) == ["kpis-1.svg", "kpis-2.svg"]
 

@@ -93,8 +93,9 @@ def export(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], fm
 def _export_slides(repo: Repository, chosen: list[Map], fmt: str, output_dir: Path) -> int:
     """Each map's slides into DIR/<map id>/ (svg, png) or DIR/<map id>.pptx; the number of files."""
     from cjmgen.i18n.labels import Locale
-    from cjmgen.interchange.deck import DeckUnavailable, map_deck
-    from cjmgen.interchange.raster import RasterUnavailable, slide_pngs
+    from cjmgen.interchange.deck import map_deck
+    from cjmgen.interchange.extras import MissingExtra
+    from cjmgen.interchange.raster import slide_pngs
     from cjmgen.interchange.slides import map_slides
 
     locale = Locale(repo.config.language)
@@ -120,7 +121,7 @@ def _export_slides(repo: Repository, chosen: list[Map], fmt: str, output_dir: Pa
                     deck = map_deck(journey_map, subtitle,
                                     [(s.title, png) for s, png in zip(slides, pngs, strict=True)])
                     files = [(output_dir / f"{journey_map.id}.pptx", deck)]
-        except (RasterUnavailable, DeckUnavailable) as exc:
+        except MissingExtra as exc:
             raise RequestError(str(exc)) from None
         for target, data in files:
             target.parent.mkdir(parents=True, exist_ok=True)

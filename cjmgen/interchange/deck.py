@@ -13,11 +13,10 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Sequence
-from typing import Any
 
 from cjmgen.content.model import Map
+from cjmgen.interchange.extras import optional_import
 
-INSTALL_HINT = "install it with `pip install 'cjmgen[pptx]'` (python-pptx; see docs/reach.md)"
 #: 16:9 at PowerPoint's default widescreen size, in EMU (13.333 × 7.5 in).
 SLIDE_WIDTH, SLIDE_HEIGHT = 12192000, 6858000
 _SIDE = 685800  # the title slide's margin, 0.75 in
@@ -25,21 +24,9 @@ _SIDE = 685800  # the title slide's margin, 0.75 in
 _EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
-class DeckUnavailable(Exception):
-    """python-pptx is not installed; the message says how to install it."""
-
-
-def _pptx() -> Any:
-    try:
-        import pptx
-    except ImportError as exc:
-        raise DeckUnavailable(f"pptx export needs python-pptx, which is not installed ({exc}); {INSTALL_HINT}") from exc
-    return pptx
-
-
 def map_deck(journey_map: Map, subtitle: str, slides: Sequence[tuple[str, bytes]]) -> bytes:
     """The deck: a title slide (the map's title and `subtitle`), then each (title, PNG)."""
-    pptx = _pptx()
+    pptx = optional_import("pptx", "pptx export", "pptx")
     deck = pptx.Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     title_slide = deck.slides.add_slide(deck.slide_layouts[0])  # "Title Slide" of the default template

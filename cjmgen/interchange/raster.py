@@ -2,10 +2,10 @@
 PDFium (pypdfium2) draws each page at 1920×1080 pixels.
 
 WeasyPrint 70 writes no PNG. pypdfium2 comes as a self-contained wheel (PDFium built
-in) and is already installed with the test tools (pdfplumber reads PDFs with it), and
-Pillow, which writes the PNG, comes with WeasyPrint; so PNG needs nothing the `pdf`
-extra does not already bring, and no system package: docs/reach.md has the options
-measured. Imported only here, only when PNG or pptx is asked for.
+in; the test tools already install it for pdfplumber), and Pillow, which writes the
+PNG, comes with WeasyPrint: the `slides` extra needs no system package beyond
+WeasyPrint's own. docs/reach.md has the options measured. Imported only when PNG or
+pptx is asked for.
 """
 
 from __future__ import annotations
@@ -13,26 +13,12 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Sequence
-from typing import Any
 
+from cjmgen.interchange.extras import MissingExtra, optional_import
 from cjmgen.interchange.slides import HEIGHT, WIDTH
 
 #: A CSS pixel is 0.75 pt; PDFium's scale 1 is one pixel a point: 4/3 gives 1920 pixels.
 _SCALE = 4 / 3
-
-INSTALL_HINT = "install it with `pip install 'cjmgen[slides]'` (pypdfium2 and WeasyPrint; see docs/reach.md)"
-
-
-class RasterUnavailable(Exception):
-    """WeasyPrint or pypdfium2 cannot be loaded; the message says how to install them."""
-
-
-def _pdfium() -> Any:
-    try:
-        import pypdfium2
-    except ImportError as exc:
-        raise RasterUnavailable(f"PNG slides need pypdfium2, which is not installed ({exc}); {INSTALL_HINT}") from exc
-    return pypdfium2
 
 
 def slides_pdf(svgs: Sequence[str]) -> bytes:
@@ -42,7 +28,7 @@ def slides_pdf(svgs: Sequence[str]) -> bytes:
     try:
         weasyprint = import_weasyprint()
     except PdfUnavailable as exc:
-        raise RasterUnavailable(str(exc)) from exc
+        raise MissingExtra(f"{exc} (PNG slides: `pip install 'cjmgen[slides]'`)") from exc
     urls = [f"data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}" for svg in svgs]
     # the build's fetcher with no folder to read: a slide's own data URL, nothing else
     fetch = fetcher_class()((), data_limit=max(map(len, urls), default=0))
@@ -56,7 +42,7 @@ def slides_pdf(svgs: Sequence[str]) -> bytes:
 
 def pdf_pngs(pdf: bytes) -> list[bytes]:
     """Each page of `pdf` as a PNG of 1920×1080 pixels (same PDF, same bytes)."""
-    pdfium = _pdfium()
+    pdfium = optional_import("pypdfium2", "PNG slides", "slides")
     document = pdfium.PdfDocument(pdf)
     try:
         out = []
@@ -76,5 +62,5 @@ def pdf_pngs(pdf: bytes) -> list[bytes]:
 
 def slide_pngs(svgs: Sequence[str]) -> list[bytes]:
     """Each slide as a PNG."""
-    _pdfium()  # say what is missing before WeasyPrint spends seconds on the PDF
+    optional_import("pypdfium2", "PNG slides", "slides")  # say so before WeasyPrint spends seconds
     return pdf_pngs(slides_pdf(svgs))

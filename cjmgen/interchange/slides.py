@@ -62,13 +62,55 @@ def map_slides(journey_map: Map, locale: Locale, channel_names: dict[str, str] |
                                      prefix="slide-emo")
         slides.append(_chart_slide("emotion", journey_map, locale.label("emotion_curve"), curve))
     if journey.has_counts(journey_map):
-        funnel = charts.funnel_chart(journey_map, locale, width=900, bar_height=34, prefix="slide-funnel")
-        if funnel:
-            slides.append(_chart_slide("funnel", journey_map, locale.label("funnel"), funnel))
-    if stages:
-        graph = charts.journey_graph(journey_map, locale, prefix="slide-graph")
-        slides.append(_chart_slide("graph", journey_map, locale.label("journey_graph"), graph))
+        slides += _funnel_slide(journey_map, locale)
+    slides += graph_slides(journey_map, locale)
     slides += kpi_slides(journey_map, locale)
+    return slides
+
+
+def _funnel_slide(journey_map: Map, locale: Locale) -> list[Slide]:
+    """The funnel on one slide (split, its bars would lose their common scale); a funnel of
+    many steps is drawn wider, so that it fills the slide's width and its text stays as large
+    as the slide's height allows."""
+    funnel = charts.funnel_chart(journey_map, locale, width=900, bar_height=34, prefix="slide-funnel")
+    if not funnel:
+        return []
+    size = _chart_size(funnel)
+    box_ratio = (WIDTH - 2 * MARGIN) / (HEIGHT - CONTENT_TOP - MARGIN)
+    if size[0] / size[1] < box_ratio:
+        funnel = charts.funnel_chart(journey_map, locale, width=size[1] * box_ratio, bar_height=34,
+                                     prefix="slide-funnel")
+    return [_chart_slide("funnel", journey_map, locale.label("funnel"), funnel)]
+
+
+def graph_slides(journey_map: Map, locale: Locale) -> list[Slide]:
+    """The journey graph: whole up to STAGES_PER_SLIDE stages, else a row of the grid's
+    stages a slide, as the printed sheets draw it (an edge to another slide's stage runs off
+    the edge; its tooltip and the text alternative name both stages)."""
+    groups = slide_groups(len(journey_map.stages))
+    title = locale.label("journey_graph")
+    if len(groups) == 1:
+        graph = charts.journey_graph(journey_map, locale, prefix="slide-graph")
+        return [_chart_slide("graph", journey_map, title, graph)]
+    slides = []
+    column = 160.0
+    for number, group in enumerate(groups, 1):
+        row = charts.journey_row(journey_map, locale, first=group.start, end=group.stop, column_width=column,
+                                 prefix=f"slide-graph-{number}")
+        subtitle = f"{title} · " + locale.label("slide_stages", first=group.start + 1, last=group.stop,
+                                                 count=len(journey_map.stages))
+        width, height = _chart_size(row)
+        scale = (WIDTH - 2 * MARGIN) / width
+        top = CONTENT_TOP + 120 + max(0.0, (HEIGHT - MARGIN - CONTENT_TOP - 120 - height * scale) / 2)
+        # the row numbers its nodes as the printed sheet does, under column heads: these are the heads
+        body = [el("svg", {"x": MARGIN, "y": top, "width": WIDTH - 2 * MARGIN, "height": num(height * scale),
+                           "viewBox": f"0 0 {num(width)} {num(height)}"}, row)]
+        for index in group:
+            x = MARGIN + (index - group.start) * column * scale
+            name = wrap(f"{index + 1}. {journey_map.stages[index].name}", column * scale - 16, HEAD_FONT, lines=2)
+            body += _lines(name, x + 8, top - 100, HEAD_FONT, fill=DARK_TEXT, weight="bold")
+        desc = _chart_desc(row)
+        slides.append(Slide(f"graph-{number}", subtitle, _slide(journey_map.title, subtitle, body, desc)))
     return slides
 
 
@@ -101,9 +143,7 @@ _VIEW_BOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
 
 def _chart_slide(name: str, journey_map: Map, title: str, chart: str) -> Slide:
     """A chart of the site, scaled to fill the slide under its title (its text grows with it)."""
-    found = _VIEW_BOX.search(chart)
-    assert found is not None, "every chart's root has a viewBox from svg_root"
-    width, height = float(found[1]), float(found[2])
+    width, height = _chart_size(chart)
     box_w, box_h = WIDTH - 2 * MARGIN, HEIGHT - CONTENT_TOP - MARGIN
     scale = min(box_w / width, box_h / height)
     w, h = width * scale, height * scale
@@ -111,6 +151,12 @@ def _chart_slide(name: str, journey_map: Map, title: str, chart: str) -> Slide:
                        "height": num(h), "viewBox": f"0 0 {num(width)} {num(height)}"}, chart)
     desc = _chart_desc(chart)
     return Slide(name, title, _slide(journey_map.title, title, [frame], desc))
+
+
+def _chart_size(chart: str) -> tuple[float, float]:
+    found = _VIEW_BOX.search(chart)
+    assert found is not None, "every chart's root has a viewBox from svg_root"
+    return float(found[1]), float(found[2])
 
 
 def _chart_desc(chart: str) -> str:
@@ -289,9 +335,7 @@ def _kpi_rows(rows: Sequence[tuple[Stage, KPI]], locale: Locale) -> list[str]:
             out.append(el("text", {"x": x, "y": num(base), "font-size": num(CELL_FONT), "fill": fill}, esc(text)))
         gauge = charts.kpi_gauge(kpi, locale, prefix=f"slide-kpi-{number}")
         if gauge:
-            found = _VIEW_BOX.search(gauge)
-            assert found is not None
-            w, h = float(found[1]), float(found[2])
+            w, h = _chart_size(gauge)
             scale = min(widths[3] / w, (step - 16) / h)
             out.append(el("svg", {"x": columns[3], "y": num(y + (step - h * scale) / 2), "width": num(w * scale),
                                   "height": num(h * scale), "viewBox": f"0 0 {num(w)} {num(h)}"}, gauge))
