@@ -35,6 +35,7 @@ TITLE_FONT, SUBTITLE_FONT, HEAD_FONT, CELL_FONT = 44.0, 30.0, 27.0, 23.0
 LINE = 1.3  # line height, in font sizes
 LANE_COLUMN = 250.0
 HEAD_ROW = 96.0
+EMOTION_ROW = 62.0
 CONTENT_TOP = 180.0
 GRID_LINE = "#c8ced3"
 LANE_FILL = "#eef1f4"
@@ -207,7 +208,9 @@ def _grid(stages: Sequence[Stage], first: int, lanes: Sequence[str], locale: Loc
           channel_names: dict[str, str]) -> list[str]:
     left, top = float(MARGIN), CONTENT_TOP
     column = (WIDTH - 2 * MARGIN - LANE_COLUMN) / len(stages)
-    row = (HEIGHT - MARGIN - top - HEAD_ROW) / max(1, len(lanes))
+    # the emotion row holds one line: the other rows share the rest of the slide's height
+    room = HEIGHT - MARGIN - top - HEAD_ROW - (EMOTION_ROW if "emotion" in lanes else 0)
+    text_row = room / max(1, len([key for key in lanes if key != "emotion"]))
     out = [el("rect", {"x": left, "y": top, "width": LANE_COLUMN, "height": HEAD_ROW, "fill": DARK_TEXT})]
     out.append(el("text", {"x": left + 16, "y": top + HEAD_ROW / 2 + HEAD_FONT * 0.35, "font-size": num(HEAD_FONT),
                            "font-weight": "bold", "fill": LIGHT_TEXT}, esc(locale.label("stages") + " →")))
@@ -218,8 +221,9 @@ def _grid(stages: Sequence[Stage], first: int, lanes: Sequence[str], locale: Loc
         lines = wrap(f"{first + index + 1}. {stage.name}", column - 24, HEAD_FONT, lines=2)
         out += _lines(lines, x + 12, top + (HEAD_ROW - len(lines) * HEAD_FONT * LINE) / 2 + HEAD_FONT,
                       HEAD_FONT, fill=LIGHT_TEXT, weight="bold")
-    for number, key in enumerate(lanes):
-        y = top + HEAD_ROW + number * row
+    y = top + HEAD_ROW
+    for key in lanes:
+        row = EMOTION_ROW if key == "emotion" else text_row
         out.append(el("rect", {"x": left, "y": y, "width": LANE_COLUMN, "height": row, "fill": LANE_FILL,
                                "stroke": GRID_LINE}))
         label = wrap(locale.label(key), LANE_COLUMN - 24, CELL_FONT, lines=2)
@@ -229,10 +233,11 @@ def _grid(stages: Sequence[Stage], first: int, lanes: Sequence[str], locale: Loc
             out.append(el("rect", {"x": x, "y": y, "width": column, "height": row, "fill": "#ffffff",
                                    "stroke": GRID_LINE}))
             if key == "emotion":
-                out += _emotion_cell(stage, x, y, locale)
+                out += _emotion_cell(stage, x, y, column, locale)
             else:
                 texts = _cell_texts(key, stage, channel_names)
                 out += _cell(texts, x + 12, y + 10, column - 24, row - 16, locale)
+        y += row
     return out
 
 
@@ -249,19 +254,19 @@ def _cell_texts(key: str, stage: Stage, channel_names: dict[str, str]) -> list[s
 
 
 def _cell(texts: Sequence[str], x: float, y: float, width: float, height: float, locale: Locale) -> list[str]:
-    """Items as bullets, each at most three lines, as many as fit; then "+N more"."""
+    """Items as bullets, as many as fit, then "+N more": each gets its share of the cell's
+    lines, at least three (a lone item may fill the cell)."""
     step = CELL_FONT * LINE
     room = max(1, int(height // step))
     lines: list[str] = []
     shown = 0
     for text in texts:
-        wrapped = wrap(" ".join(text.split()), width - CELL_FONT, CELL_FONT, lines=3)
         left = len(texts) - shown - 1
         budget = room - len(lines) - (1 if left else 0)  # keep a line for "+N more"
         if budget <= 0:
             break
-        if len(wrapped) > budget:
-            wrapped = wrap(" ".join(text.split()), width - CELL_FONT, CELL_FONT, lines=budget)
+        share = min(budget, max(3, (room - len(lines)) // (left + 1)))
+        wrapped = wrap(" ".join(text.split()), width - CELL_FONT, CELL_FONT, lines=share)
         lines += ["• " + wrapped[0], *("  " + w for w in wrapped[1:])]
         shown += 1
     out = _lines(lines, x, y + CELL_FONT, CELL_FONT, fill=DARK_TEXT)
@@ -271,15 +276,15 @@ def _cell(texts: Sequence[str], x: float, y: float, width: float, height: float,
     return out
 
 
-def _emotion_cell(stage: Stage, x: float, y: float, locale: Locale) -> list[str]:
+def _emotion_cell(stage: Stage, x: float, y: float, width: float, locale: Locale) -> list[str]:
     if stage.emotion is None:
         return [el("text", {"x": x + 12, "y": y + 12 + CELL_FONT, "font-size": num(CELL_FONT), "fill": MUTED},
                    esc(locale.label("no_data")))]
-    cy = y + 12 + CELL_FONT * 0.65
+    cy = y + 12 + CELL_FONT * 0.65  # the dot beside the label's x-height
     return [
         el("circle", {"cx": x + 24, "cy": num(cy), "r": "12", "fill": charts.emotion_colour(stage.emotion)}),
         el("text", {"x": x + 46, "y": y + 12 + CELL_FONT, "font-size": num(CELL_FONT), "fill": DARK_TEXT},
-           esc(f"{locale.emotion(stage.emotion)} ({locale.signed(stage.emotion)})")),
+           esc(_fit(f"{locale.emotion(stage.emotion)} ({locale.signed(stage.emotion)})", width - 58, CELL_FONT))),
     ]
 
 
