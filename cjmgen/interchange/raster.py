@@ -63,4 +63,6 @@ def pdf_pngs(pdf: bytes) -> list[bytes]:
 def slide_pngs(svgs: Sequence[str]) -> list[bytes]:
     """Each slide as a PNG."""
     optional_import("pypdfium2", "PNG slides", "slides")  # say so before WeasyPrint spends seconds
+    if not svgs:
+        return []  # WeasyPrint would print one blank page
     return pdf_pngs(slides_pdf(svgs))
