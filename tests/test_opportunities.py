@@ -214,3 +214,10 @@ def test_the_opportunities_csv_lists_tracked_opportunities_for_a_tracker(tmp_pat
     ]
     excel = run(["export", "--format", "opportunities", "--excel"], tmp_path).stdout
     assert excel.startswith("\ufeffmap;map_title;stage;")
+
+
+def test_textconv_shows_a_tracked_opportunitys_status(tmp_path: Path) -> None:
+    write_files(tmp_path, {"maps/a.md": MAP})
+    result = run(["diff", "--textconv", str(tmp_path / "maps/a.md")], tmp_path)
+    assert "opportunity: Фильтр по размеру  [id: size-filter, status: in progress, owner: Анна]" in result.output
+    assert "opportunity: Простая строка\n" in result.output  # plain lines as before

@@ -12,7 +12,7 @@ from cjmgen.checks.rules import format_percent
 from cjmgen.config import SiteConfig
 from cjmgen.content.frontmatter import decode
 from cjmgen.content.lanes import BUILT_IN, COUNT, EMOTION, ITEMS, KPIS, TEXT, TOUCHPOINTS, Lane, custom_lanes
-from cjmgen.content.model import KPI, Item, Map, Persona, Stage
+from cjmgen.content.model import KPI, Item, Map, Opportunity, Persona, Stage
 from cjmgen.content.repository import parse_file
 from cjmgen.i18n.labels import Locale
 from cjmgen.interchange.mermaid import emotion_journey
@@ -284,7 +284,16 @@ def format_json(diff: RepoDiff) -> str:
 
 
 def _item(item: Item) -> str:
-    return item.text + (f"  [source: {item.source}]" if item.source else "")
+    return item.text + (f"  [source: {item.source}]" if item.source else "") + _tracking(item)
+
+
+def _tracking(item: Item) -> str:
+    """A tracked opportunity's status and owner, so that `git diff` shows them change."""
+    if not isinstance(item, Opportunity):
+        return ""
+    facts = [f"{key}: {value}" for key, value in (("id", item.id), ("status", item.status), ("owner", item.owner))
+             if value]
+    return f"  [{', '.join(facts)}]" if facts else ""
 
 
 def _lane_lines(lane: Lane, value: Any) -> list[str]:
