@@ -96,7 +96,7 @@ def test_one_git_log_for_the_whole_repository(site_repo: Path, monkeypatch: pyte
         (site_repo / f"maps/many/m{number}.md").write_text(simple_map(f"Map {number}"))
     commit(site_repo, "Many maps", "2026-10-10T09:00:00+00:00")
     build(site_repo)
-    assert sum(1 for args in calls if "log" in args and "--name-status" in args) == 1
+    assert sum(1 for args in calls if "log" in args and "--raw" in args) == 1
 
 
 def test_build_compare_adds_a_what_changed_page(site_repo: Path) -> None:

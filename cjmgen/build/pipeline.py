@@ -243,7 +243,7 @@ def _load(run: BuildRun, fresh: UpToDate) -> Loaded:
     fresh.content = {}
     if parsed is not None:
         parsed.parse_ahead(sources, config)  # forks: before the git thread below starts
-    histories = prefetch_histories(config.root, config)
+    histories = prefetch_histories(config.root, config, store=run.caches.kpi_values())
     project = load_project(run.root, config, MarkdownRenderer(BUILD_TOKEN_CACHE), as_of=fresh.as_of,
                            keep_sources=bool(run.options.compare), bodies_later=run.checks.body_with_page,
                            permanent=True, parse=parsed.parse if parsed else None, sources=sources)
@@ -267,12 +267,14 @@ def _compare(project: LoadedProject, revision: str, diagnostics: Diagnostics) ->
 
 
 def make_renderer(project: LoadedProject, theme: Theme, options: BuildOptions, changes: Any = None,
-                  env: jinja2.Environment | None = None, histories: Any = None, **extra: Any) -> SiteRenderer:
+                  env: jinja2.Environment | None = None, histories: Any = None, kpi_values: Any = None,
+                  **extra: Any) -> SiteRenderer:
     """The site renderer of a build; `serve` uses the same one, so both give the same pages.
 
     `env`: the theme's template environment of an earlier build, when the theme's
     files are unchanged (serve): its templates are compiled already. `histories`:
-    history.prefetch_histories started earlier (the build's git log runs meanwhile).
+    history.prefetch_histories started earlier (the build's git log runs meanwhile);
+    else `kpi_values` (incremental.kpi_values) keeps past KPI values between serve's rebuilds.
     """
     from cjmgen.review.history import map_histories
     from cjmgen.site.render import SiteRenderer
@@ -286,7 +288,7 @@ def make_renderer(project: LoadedProject, theme: Theme, options: BuildOptions, c
         repo, theme, env or make_environment(theme), project.markdown, project.as_of, drafts=options.drafts,
         extra_nav=extra_nav,
         history=(histories(repo.maps) if histories
-                 else map_histories(repo.config.root, repo.config, repo.maps)) or None,
+                 else map_histories(repo.config.root, repo.config, repo.maps, store=kpi_values)) or None,
         changes=changes,
         pdf_maps=frozenset(m.id for m in published) if pdf else frozenset(),
         handout=pdf and repo.config.pdf.handout and bool(published),

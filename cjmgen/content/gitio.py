@@ -249,6 +249,9 @@ class FileHistory:
 
     commits: tuple[Commit, ...]
     total: int
+    # Every commit that left the file with new bytes, and those bytes' blob id, newest first:
+    # what the KPI history reads (review/kpi_history.py) without another `git log`.
+    versions: tuple[tuple[Commit, str], ...] = ()
 
     @property
     def last(self) -> Commit:
@@ -256,6 +259,7 @@ class FileHistory:
 
 
 _HISTORY_FORMAT = "%x1e%H%x1f%cI%x1f%an%x1f%s"
+_NO_BLOB = "0" * 40
 
 
 def file_history(root: Path, content_dir: str, limit: int = 5) -> dict[str, FileHistory]:
@@ -266,21 +270,24 @@ def file_history(root: Path, content_dir: str, limit: int = 5) -> dict[str, File
     """
     pathspec = content_dir.strip("/") or "."
     out = run_git(
-        root, "-c", "core.quotepath=false", "log", "-M", "--name-status", "-z", "--relative",
+        root, "-c", "core.quotepath=false", "log", "-M", "--raw", "--no-abbrev", "-z", "--relative",
         f"--format={_HISTORY_FORMAT}", "--", pathspec,
     )
     if not out:
         return {}
     commits: dict[str, list[Commit]] = {}
     totals: dict[str, int] = {}
+    versions: dict[str, list[tuple[Commit, str]]] = {}
     later_name: dict[str, str] = {}  # a path in older commits -> its name today
 
-    def record(path: str, commit: Commit) -> None:
+    def record(path: str, commit: Commit, blob: str) -> None:
         final = later_name.get(path, path)
         totals[final] = totals.get(final, 0) + 1
         kept = commits.setdefault(final, [])
         if len(kept) < limit and (not kept or kept[-1].sha != commit.sha):
             kept.append(commit)
+        if blob != _NO_BLOB:
+            versions.setdefault(final, []).append((commit, blob))
 
     for chunk in out.split("\x1e"):
         if not chunk:
@@ -292,20 +299,22 @@ def file_history(root: Path, content_dir: str, limit: int = 5) -> dict[str, File
         tokens = rest.lstrip("\n").split("\0")
         index = 0
         while index < len(tokens) and tokens[index]:
-            status = tokens[index]
+            # `:old-mode new-mode old-blob new-blob status`, then the path (two for R and C)
+            meta = tokens[index].split(" ")
+            status, blob = meta[-1], meta[3] if len(meta) == 5 else _NO_BLOB
             if status[:1] == "R" and index + 2 < len(tokens):
                 old, new = tokens[index + 1], tokens[index + 2]
                 final = later_name.get(new, new)
-                record(new, commit)
+                record(new, commit, blob)
                 later_name[old] = final
                 index += 3
             elif status[:1] == "C" and index + 2 < len(tokens):
-                record(tokens[index + 2], commit)
+                record(tokens[index + 2], commit, blob)
                 index += 3
             else:
-                record(tokens[index + 1], commit)
+                record(tokens[index + 1], commit, blob)
                 index += 2
     return {
-        path: FileHistory(tuple(found), totals[path])
+        path: FileHistory(tuple(found), totals[path], tuple(versions.get(path, ())))
         for path, found in sorted(commits.items())
     }

@@ -113,7 +113,8 @@ class SiteBuilder:
             theme = load_theme(config)
             identity = (theme, theme.digest())
             env = self.environment[1] if self.environment and self.environment[0] == identity else None
-            renderer = make_renderer(project, theme, self.options, env=env, global_inputs=(identity[1],))
+            renderer = make_renderer(project, theme, self.options, env=env, global_inputs=(identity[1],),
+                                     kpi_values=self.caches.kpi_values())
             self.environment = (identity, renderer.env)
             before = (self.pages.rendered, self.pages.reused)
             rendered = render_site(renderer, self.pages if keeps_pages(theme) else None)

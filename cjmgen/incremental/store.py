@@ -6,7 +6,8 @@
 - `parsed/`    parsed files, pickled and signed (parse_cache);
 - `pieces/`    pieces of listing pages, pickled and signed (page_reuse.PieceStore);
 - `templates/` the theme compiled by Jinja, signed (site.theme.make_environment);
-- `pdf/`       rendered PDFs by the hash of their inputs (pdf_cache).
+- `pdf/`       rendered PDFs by the hash of their inputs (pdf_cache);
+- `kpi-values/` typed KPI values of past versions of maps, by blob id (kpi_values).
 `serve` also keeps parsed files and rendered pages in memory between rebuilds.
 
 Code asks `Caches` for each of them; `NoCaches` (`--no-cache`, `CJMGEN_NO_CACHE=1`)
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cjmgen.incremental.cache_dir import cache_folder, link_notes
+from cjmgen.incremental.kpi_values import KpiValueStore
 from cjmgen.incremental.signing import Signer
 
 if TYPE_CHECKING:
@@ -35,8 +37,9 @@ PARSED = "parsed"
 PIECES = "pieces"
 TEMPLATES = "templates"
 PDF = "pdf"
+KPI_VALUES = "kpi-values"
 #: Every folder of `.cjmgen-cache/`, in the order the build's notes name them.
-CACHE_NAMES = (BUILD_RECORDS, PARSED, PIECES, PDF, TEMPLATES)
+CACHE_NAMES = (BUILD_RECORDS, PARSED, PIECES, PDF, TEMPLATES, KPI_VALUES)
 NO_CACHE_VARIABLE = "CJMGEN_NO_CACHE"
 
 
@@ -100,6 +103,10 @@ class Caches:
 
         return PdfCache(functools.partial(self.folder, PDF))
 
+    def kpi_values(self) -> KpiValueStore | None:
+        folder = self.folder(KPI_VALUES)
+        return KpiValueStore(folder) if folder is not None else None
+
 
 @dataclass(frozen=True)
 class NoCaches(Caches):
@@ -122,4 +129,7 @@ class NoCaches(Caches):
         return None
 
     def pdf_cache(self) -> PdfCache | None:
+        return None
+
+    def kpi_values(self) -> KpiValueStore | None:
         return None

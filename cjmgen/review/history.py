@@ -14,6 +14,8 @@ from cjmgen.content import gitio
 from cjmgen.content.gitio import Commit, GitError
 from cjmgen.content.model import Map
 from cjmgen.content.repository import CHANNELS_FILE, content_prefix, read_sources
+from cjmgen.incremental.kpi_values import KpiValueStore
+from cjmgen.review.kpi_history import KpiTrail, kpi_trails
 
 if TYPE_CHECKING:
     from cjmgen.review.diff import RepoDiff
@@ -118,6 +120,10 @@ class MapHistory:
     commits: tuple[Commit, ...]  # newest first, at most the configured number
     total: int  # commits that touched the file
     since_review: int | None  # commits after the `reviewed` date (None: never reviewed)
+    kpis: tuple[KpiTrail, ...] = ()  # typed KPI values that changed in git (kpi_history)
+
+    def kpi_trail(self, stage: str, key: str) -> KpiTrail | None:
+        return next((t for t in self.kpis if t.stage == stage and t.key == key), None)
 
     @property
     def last(self) -> Commit:
@@ -128,13 +134,16 @@ class MapHistory:
         return self.total - len(self.commits)
 
 
-def map_histories(root: Path, config: SiteConfig, maps: tuple[Map, ...], limit: int = 5) -> dict[str, MapHistory]:
-    """The history of every map (by path) from one `git log`; {} outside a git repository."""
-    return histories_of(_file_histories(root, config, limit), maps, limit)
+def map_histories(root: Path, config: SiteConfig, maps: tuple[Map, ...], limit: int = 5,
+                  store: KpiValueStore | None = None) -> dict[str, MapHistory]:
+    """The history of every map (by path) from one `git log`; {} outside a git repository.
+    `store` keeps the KPI values of past versions between builds."""
+    files = _file_histories(root, config, limit)
+    return histories_of(files, maps, limit, kpi_trails(root.resolve(), config, files, maps, store))
 
 
-def prefetch_histories(root: Path, config: SiteConfig,
-                       limit: int = 5) -> Callable[[tuple[Map, ...]], dict[str, MapHistory]]:
+def prefetch_histories(root: Path, config: SiteConfig, limit: int = 5,
+                       store: KpiValueStore | None = None) -> Callable[[tuple[Map, ...]], dict[str, MapHistory]]:
     """Start map_histories' `git log` now, in a thread: git runs while Python parses the maps.
 
     Call the result with the maps for their histories (it waits for git then).
@@ -147,7 +156,7 @@ def prefetch_histories(root: Path, config: SiteConfig,
     def finish(maps: tuple[Map, ...]) -> dict[str, MapHistory]:
         thread.join()  # and gone: forking render workers needs a single thread
         files = box["files"] if "files" in box else _file_histories(root, config, limit)
-        return histories_of(files, maps, limit)
+        return histories_of(files, maps, limit, kpi_trails(root.resolve(), config, files, maps, store) if maps else {})
 
     return finish
 
@@ -156,8 +165,8 @@ def _file_histories(root: Path, config: SiteConfig, limit: int) -> dict[str, git
     return gitio.file_history(root.resolve(), content_prefix(config), limit=max(limit, 1) * 4)
 
 
-def histories_of(files: Mapping[str, gitio.FileHistory], maps: tuple[Map, ...],
-                 limit: int = 5) -> dict[str, MapHistory]:
+def histories_of(files: Mapping[str, gitio.FileHistory], maps: tuple[Map, ...], limit: int = 5,
+                 trails: Mapping[str, tuple[KpiTrail, ...]] | None = None) -> dict[str, MapHistory]:
     out: dict[str, MapHistory] = {}
     for journey_map in maps:
         found = files.get(journey_map.path)
@@ -167,7 +176,8 @@ def histories_of(files: Mapping[str, gitio.FileHistory], maps: tuple[Map, ...],
         if journey_map.reviewed is not None:
             # Counted among the commits kept; "20+" is as useful as an exact count.
             since = sum(c.date.date() > journey_map.reviewed for c in found.commits)
-        out[journey_map.path] = MapHistory(found.commits[:limit], found.total, since)
+        out[journey_map.path] = MapHistory(found.commits[:limit], found.total, since,
+                                           (trails or {}).get(journey_map.path, ()))
     return out
 
 

@@ -1,0 +1,180 @@
+"""Typed KPI values over a map's git history (issue 21): one `git log` for the whole
+repository, renames followed, versions kept by blob id, no trend without a full history."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import CHANNELS, PERSONA_ANNA, simple_map
+from test_diff_helpers import commit, git, init
+
+from cjmgen.content import gitio
+from cjmgen.content.project import load_project
+from cjmgen.incremental.kpi_values import KpiValueStore
+from cjmgen.review.history import map_histories
+
+SOFA = simple_map("Buying a sofa")
+
+
+def deal(value: str) -> str:
+    """The sofa map with the deal stage's KPI at `value` (5% at first, target 7%)."""
+    return SOFA.replace("KPI Deal, value: 5%", f"KPI Deal, value: {value}")
+
+
+@pytest.fixture
+def kpi_repo(tmp_path: Path) -> Path:
+    """Four commits: 5%, 6%, a `git mv`, then 7.5% (met) under the new name."""
+    root = init(tmp_path / "repo", {"maps/personas/anna.md": PERSONA_ANNA, "maps/channels.yml": CHANNELS,
+                                    "maps/sofa.md": SOFA})
+    commit(root, "First map", "2026-01-05T09:00:00+00:00")
+    commit(root, "Deal: 6%", "2026-02-05T09:00:00+00:00", {"maps/sofa.md": deal("6%")})
+    commit(root, "Sofa moves to b2c/", "2026-03-05T09:00:00+00:00", moves={"maps/sofa.md": "maps/b2c/sofa.md"})
+    commit(root, "Deal: 7.5%", "2026-04-05T09:00:00+00:00", {"maps/b2c/sofa.md": deal("7.5%")})
+    return root
+
+
+def histories(root: Path, store: KpiValueStore | None = None) -> dict[str, Any]:
+    project = load_project(root)
+    return map_histories(root, project.repo.config, project.repo.maps, store=store)
+
+
+def trail_points(root: Path, path: str = "maps/b2c/sofa.md", **options: Any) -> list[tuple[Any, ...]]:
+    history = histories(root, **options)[path]
+    trail = history.kpi_trail("deal", "kpi deal")
+    assert trail is not None
+    return [(p.value, p.number, p.status, p.commit.date.date().isoformat() if p.commit else None,
+             p.commit.subject if p.commit else None) for p in trail.points]
+
+
+def test_each_change_of_a_typed_value_is_a_point_with_its_commit_date_across_a_rename(kpi_repo: Path) -> None:
+    assert trail_points(kpi_repo) == [
+        ("5%", 5.0, "missed", "2026-01-05", "First map"),
+        ("6%", 6.0, "missed", "2026-02-05", "Deal: 6%"),
+        ("7.5%", 7.5, "met", "2026-04-05", "Deal: 7.5%"),  # the move changed no value: no point
+    ]
+    history = histories(kpi_repo)["maps/b2c/sofa.md"]
+    assert history.kpi_trail("awareness", "kpi awareness") is None  # never changed: no trend
+
+
+def test_an_uncommitted_value_ends_the_trail_without_a_commit(kpi_repo: Path) -> None:
+    (kpi_repo / "maps/b2c/sofa.md").write_text(deal("8%"), encoding="utf-8")
+    points = trail_points(kpi_repo)
+    assert points[-1] == ("8%", 8.0, "met", None, None)
+    assert [p[0] for p in points] == ["5%", "6%", "7.5%", "8%"]
+
+
+def test_a_version_that_does_not_read_is_skipped(kpi_repo: Path) -> None:
+    commit(kpi_repo, "Broken", "2026-05-01T09:00:00+00:00", {"maps/b2c/sofa.md": "---\ntitle: [unclosed\n---\n"})
+    commit(kpi_repo, "Deal: 4%", "2026-05-02T09:00:00+00:00", {"maps/b2c/sofa.md": deal("4%")})
+    assert [p[0] for p in trail_points(kpi_repo)] == ["5%", "6%", "7.5%", "4%"]
+
+
+def test_units_are_drawn_on_the_scale_of_the_current_value(tmp_path: Path) -> None:
+    days = SOFA.replace("{name: KPI Deal, value: 5%, target: 7%}",
+                        "{name: Delivery, value: 3 дня, target: 2 дня, better: lower}")
+    root = init(tmp_path / "repo", {"maps/personas/anna.md": PERSONA_ANNA, "maps/channels.yml": CHANNELS,
+                                    "maps/sofa.md": days})
+    commit(root, "Days", "2026-01-05T09:00:00+00:00")
+    commit(root, "Hours", "2026-02-05T09:00:00+00:00", {"maps/sofa.md": days.replace("value: 3 дня", "value: 36 ч")})
+    history = histories(root)["maps/sofa.md"]
+    trail = history.kpi_trail("deal", "delivery")
+    assert trail is not None
+    (first, second) = trail.points
+    assert (first.value, first.status, second.value, second.status) == ("3 дня", "missed", "36 ч", "met")
+    assert first.number == pytest.approx(2 * second.number)  # 3 days are twice 36 hours
+
+
+def count_git(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """Every git subprocess gitio starts, by its arguments."""
+    calls: list[tuple[str, ...]] = []
+    real_run, real_git = gitio.run_git, gitio._git
+
+    def run_git(root: Path, *args: str) -> str | None:
+        calls.append(args)
+        return real_run(root, *args)
+
+    def git_bytes(root: Path, *args: str, data: bytes | None = None) -> bytes:
+        calls.append(args)
+        return real_git(root, *args, data=data)
+
+    monkeypatch.setattr(gitio, "run_git", run_git)
+    monkeypatch.setattr(gitio, "_git", git_bytes)
+    return calls
+
+
+def repo_of(root: Path, count: int) -> Path:
+    """`count` maps, each changing its deal KPI in each of three commits."""
+    files = {f"maps/m{n}.md": simple_map(f"Map {n}") for n in range(count)}
+    init(root, {"maps/personas/anna.md": PERSONA_ANNA, "maps/channels.yml": CHANNELS, **files})
+    commit(root, "Maps", "2026-01-05T09:00:00+00:00")
+    for step, value in enumerate(("6%", "7%")):
+        commit(root, f"KPIs at {value}", f"2026-0{step + 2}-05T09:00:00+00:00",
+               {path: text.replace("KPI Deal, value: 5%", f"KPI Deal, value: {value}") for path, text in files.items()})
+    return root
+
+
+def test_one_git_log_and_one_cat_file_for_the_whole_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    counted = []
+    for count in (2, 6):
+        root = repo_of(tmp_path / f"repo{count}", count)
+        project = load_project(root)
+        calls = count_git(monkeypatch)
+        found = map_histories(root, project.repo.config, project.repo.maps)
+        assert len(found) == count and all(len(h.kpis) == 1 and len(h.kpis[0].points) == 3 for h in found.values())
+        assert sum("log" in args and "--raw" in args for args in calls) == 1
+        assert sum("cat-file" in args for args in calls) == 1
+        counted.append(len(calls))
+        monkeypatch.undo()
+    assert counted[0] == counted[1]  # six maps cost the git calls of two
+
+
+def test_past_values_are_kept_by_blob_and_read_once(kpi_repo: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    store = KpiValueStore(tmp_path)
+    first = trail_points(kpi_repo, store=store)
+    calls = count_git(monkeypatch)
+    assert trail_points(kpi_repo, store=store) == first
+    assert not any("cat-file" in args for args in calls)  # every version came from the store
+    broken = tmp_path / "values.json"
+    broken.write_text('{"stamp": "other code", "blobs": {}}', encoding="utf-8")
+    assert trail_points(kpi_repo, store=store) == first  # another cjmgen's values are read again
+    assert sum("cat-file" in args for args in calls) == 1
+
+
+def test_a_linked_store_file_is_neither_read_nor_written_through(kpi_repo: Path, tmp_path: Path) -> None:
+    precious = tmp_path / "precious.json"
+    precious.write_text("years of work", encoding="utf-8")
+    folder = tmp_path / "store"
+    folder.mkdir()
+    (folder / "values.json").symlink_to(precious)
+    trail_points(kpi_repo, store=KpiValueStore(folder))
+    assert precious.read_text(encoding="utf-8") == "years of work"
+    assert not (folder / "values.json").is_symlink()
+
+
+def test_a_shallow_clone_has_no_trend(kpi_repo: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{kpi_repo}", str(clone)], check=True,
+                   capture_output=True)
+    found = histories(clone)
+    assert found["maps/b2c/sofa.md"].kpis == ()  # the history is cut short: no trend rather than a wrong one
+
+
+def test_without_git_there_is_no_history_and_no_error(kpi_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert histories(kpi_repo) == {}
+
+
+def test_a_merged_branch_keeps_its_values_in_date_order(kpi_repo: Path) -> None:
+    git(kpi_repo, "checkout", "-q", "-b", "side")
+    commit(kpi_repo, "Side: 9%", "2026-05-01T09:00:00+00:00", {"maps/b2c/sofa.md": deal("9%")})
+    git(kpi_repo, "checkout", "-q", "main")
+    commit(kpi_repo, "Main: persona note", "2026-05-02T09:00:00+00:00",
+           {"maps/personas/anna.md": PERSONA_ANNA + "\nMore.\n"})
+    git(kpi_repo, "merge", "-q", "--no-edit", "side", date="2026-05-03T09:00:00+00:00")
+    assert [p[0] for p in trail_points(kpi_repo)] == ["5%", "6%", "7.5%", "9%"]
+    assert os.path.exists(kpi_repo / "maps/b2c/sofa.md")
