@@ -9,6 +9,7 @@ is cut short) or for a map committed once, there is no history: no trend.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from cjmgen.config import SiteConfig
 from cjmgen.content import figures, gitio
 from cjmgen.content.gitio import Commit, FileHistory, GitError
-from cjmgen.content.model import KPI, Map, Quantity
+from cjmgen.content.model import KPI, Map
 from cjmgen.content.repository import parse_file
 from cjmgen.incremental.kpi_values import KpiValueStore, VersionKpis
 
@@ -107,48 +108,39 @@ def _trails(journey_map: Map, versions: tuple[tuple[Commit, str], ...],
             if kpi.value is None:
                 continue
             key = (stage.id, kpi_key(kpi))
+            now = (kpi.value.raw, kpi.unit)
             points: list[KpiPoint] = []
             for commit, kpis in by_version:
                 row = kpis.get(key)
                 if row is None or row[3] is None:
                     continue
-                then = KPI(str(row[2]), Quantity.parse(row[3]), Quantity.parse(row[4]) if row[4] else None,
-                           row[5], str(row[6] or "higher"))
-                if points and _shown(points[-1]) == _shown_kpi(then):
+                value, target, unit, better = row[3], row[4], row[5], row[6] or "higher"
+                if points and points[-1].value == _written(value, unit):
                     continue
-                points.append(_point(then, kpi, commit))
-            if points and _shown(points[-1]) != _shown_kpi(kpi):
-                points.append(_point(kpi, kpi, None))  # edited since the last commit
+                points.append(KpiPoint(_written(value, unit), *_judged(value, target, unit, better, now), commit))
+            current = (kpi.value.raw, kpi.target.raw if kpi.target else None, kpi.unit, kpi.better)
+            if points and points[-1].value != _written(kpi.value.raw, kpi.unit):
+                points.append(KpiPoint(_written(kpi.value.raw, kpi.unit), *_judged(*current, now), None))
             if len(points) >= 2:
                 trails.append(KpiTrail(stage.id, kpi_key(kpi), tuple(points[-MAX_POINTS:])))
     return tuple(trails)
 
 
-def _shown_kpi(kpi: KPI) -> str:
-    return _written(kpi.value, kpi.unit)
+def _written(value: str, unit: str | None) -> str:
+    return f"{value} {unit}" if unit else value
 
 
-def _shown(point: KpiPoint) -> str:
-    return point.value
-
-
-def _written(quantity: Quantity | None, unit: str | None) -> str:
-    raw = quantity.raw if quantity is not None else ""
-    return f"{raw} {unit}" if unit else raw
-
-
-def _point(then: KPI, now: KPI, commit: Commit | None) -> KpiPoint:
-    return KpiPoint(_shown_kpi(then), _number(then, now), then.status, commit)
-
-
-def _number(then: KPI, now: KPI) -> float | None:
-    """The value of `then` in the base unit of `now`'s kind; None when the two do not compare."""
-    assert then.value is not None and now.value is not None
-    reading = figures.read_figure(then.value.raw, then.unit)
-    current = figures.read_figure(now.value.raw, now.unit)
+@functools.lru_cache(maxsize=4096)  # the same few figures recur in every map and version
+def _judged(value: str, target: str | None, unit: str | None, better: str,
+            now: tuple[str, str | None]) -> tuple[float | None, str]:
+    """(the value in the base unit of the map's current value, met/missed/unknown then);
+    None for a value that does not compare with today's."""
+    status = figures.verdict(value, target, unit, better).status
+    reading = figures.read_figure(value, unit)
+    current = figures.read_figure(*now)
     if not isinstance(reading, figures.Reading) or not isinstance(current, figures.Reading):
-        return None
+        return None, status
     reading = reading.in_units_of(current)
     if reading.kind != current.in_units_of(reading).kind:
-        return None
-    return figures.representative(reading)
+        return None, status
+    return figures.representative(reading), status

@@ -9,8 +9,11 @@ from pathlib import Path
 
 from cjmgen.config import SiteConfig
 from cjmgen.content import gitio
+from cjmgen.content.project import load_project
+from cjmgen.incremental.kpi_values import KpiValueStore
 from cjmgen.review.diff import diff_sides, diff_sources, parse_side
 from cjmgen.review.history import compare_revisions
+from cjmgen.review.kpi_history import kpi_trails
 from tools.bench.corpus import review_map
 
 
@@ -62,3 +65,44 @@ def bench_diff(root: Path, maps: int = 1000, changed: int = 20) -> dict[str, flo
     assert len(worst.maps) == maps
     return {"total_seconds": total, "read_seconds": read, "diff_seconds": diffed,
             "compare_all_changed_seconds": compare_all}
+
+
+def bench_kpi_history(root: Path, maps: int = 1000, commits: int = 4) -> dict[str, float]:
+    """Time the KPI history of a build (review.kpi_history) on `maps` maps whose every
+    KPI changes in each of `commits` commits: the worst case, every version read.
+
+    Builds the repository in `root` (which must not exist). Seconds: `log` for the
+    build's one `git log` (which the map pages' history needed before); `cold` for
+    the KPI values of every past version, read with one `git cat-file` and parsed
+    (a first build); `warm` for the same with those values kept (every later build).
+    """
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@example.com",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@example.com"}
+
+    def git(*args: str, day: int = 1) -> None:
+        date = f"2026-01-{day:02d}T00:00:00Z"
+        dated = {**env, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+        subprocess.run(["git", "-C", str(root), *args], env=dated, check=True, capture_output=True)
+
+    (root / "maps").mkdir(parents=True)
+    git("init", "-q", "-b", "main")
+    for variant in range(commits):
+        for number in range(maps):
+            (root / f"maps/m{number:04d}.md").write_text(review_map(number, variant), encoding="utf-8")
+        git("add", "-A")
+        git("commit", "-q", "-m", f"variant {variant}", day=variant + 1)
+    project = load_project(root, SiteConfig(root=root))
+    config, loaded = project.repo.config, project.repo.maps
+    started = time.perf_counter()
+    files = gitio.file_history(root, "maps", limit=20)  # as a build reads it
+    log = time.perf_counter() - started
+    store = KpiValueStore(root / "store")
+    (root / "store").mkdir()
+    started = time.perf_counter()
+    trails = kpi_trails(root, config, files, loaded, store)
+    cold = time.perf_counter() - started
+    assert len(trails) == maps and all(len(t.points) == commits for found in trails.values() for t in found)
+    started = time.perf_counter()
+    kpi_trails(root, config, files, loaded, store)
+    warm = time.perf_counter() - started
+    return {"log_seconds": log, "cold_seconds": cold, "warm_seconds": warm}
