@@ -4,12 +4,13 @@ repository, renames followed, versions kept by blob id, no trend without a full 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CHANNELS, PERSONA_ANNA, simple_map
+from conftest import CHANNELS, PERSONA_ANNA, run, simple_map
 from test_diff_helpers import commit, git, init
 
 from cjmgen.content import gitio
@@ -44,7 +45,7 @@ def histories(root: Path, store: KpiValueStore | None = None) -> dict[str, Any]:
 
 def trail_points(root: Path, path: str = "maps/b2c/sofa.md", **options: Any) -> list[tuple[Any, ...]]:
     history = histories(root, **options)[path]
-    trail = history.kpi_trail("deal", "kpi deal")
+    trail = history.kpi_trail("deal", "kpi-deal")
     assert trail is not None
     return [(p.value, p.number, p.status, p.commit.date.date().isoformat() if p.commit else None,
              p.commit.subject if p.commit else None) for p in trail.points]
@@ -57,7 +58,7 @@ def test_each_change_of_a_typed_value_is_a_point_with_its_commit_date_across_a_r
         ("7.5%", 7.5, "met", "2026-04-05", "Deal: 7.5%"),  # the move changed no value: no point
     ]
     history = histories(kpi_repo)["maps/b2c/sofa.md"]
-    assert history.kpi_trail("awareness", "kpi awareness") is None  # never changed: no trend
+    assert history.kpi_trail("awareness", "kpi-awareness") is None  # never changed: no trend
 
 
 def test_an_uncommitted_value_ends_the_trail_without_a_commit(kpi_repo: Path) -> None:
@@ -178,3 +179,65 @@ def test_a_merged_branch_keeps_its_values_in_date_order(kpi_repo: Path) -> None:
     git(kpi_repo, "merge", "-q", "--no-edit", "side", date="2026-05-03T09:00:00+00:00")
     assert [p[0] for p in trail_points(kpi_repo)] == ["5%", "6%", "7.5%", "9%"]
     assert os.path.exists(kpi_repo / "maps/b2c/sofa.md")
+
+
+# --- the map page ------------------------------------------------------------------------
+
+
+def build(root: Path) -> str:
+    result = run(["build", "--no-pdf"], root)
+    assert result.exit_code == 0, result.output
+    return (root / "site/maps/b2c/sofa.html").read_text(encoding="utf-8")
+
+
+def history_block(page: str) -> str:
+    start = page.index('<div class="kpi-history">')
+    return page[start:page.index("</div>", start)]
+
+
+def shown_points(block: str) -> str:
+    """The points as a reader sees them under the sparkline."""
+    return " ".join(re.sub(r"<[^>]+>", "", block.split("</svg>")[1]).replace("\u00a0", " ").split())
+
+
+def test_the_map_page_draws_each_value_with_its_commit_date(kpi_repo: Path) -> None:
+    block = history_block(build(kpi_repo))
+    assert "KPI Deal" in block and 'class="cjm-chart kpi-trend"' in block
+    assert shown_points(block) == "5% (5 January 2026) → 6% (5 February 2026) → 7.5% (5 April 2026)"
+    shas = [git(kpi_repo, "rev-parse", f"HEAD~{n}").strip()[:10] for n in (3, 2, 0)]
+    desc = re.search(r"<desc[^>]*>([^<]*)</desc>", block)
+    assert desc is not None
+    assert desc[1].startswith(f"2026-01-05: 5% (target missed), {shas[0]}; 2026-02-05: 6% (target missed), "
+                              f"{shas[1]}; 2026-04-05: 7.5% (target met), {shas[2]}")
+    assert block.count('class="trend-point kpi-missed"') == 2 and block.count('class="trend-point kpi-met"') == 1
+
+
+def test_the_next_build_adds_a_new_commit_s_point(kpi_repo: Path) -> None:
+    build(kpi_repo)
+    commit(kpi_repo, "Deal: 8%", "2026-05-05T09:00:00+00:00", {"maps/b2c/sofa.md": deal("8%")})
+    assert shown_points(history_block(build(kpi_repo))).endswith("7.5% (5 April 2026) → 8% (5 May 2026)")
+
+
+def test_a_russian_map_says_it_in_russian(kpi_repo: Path) -> None:
+    (kpi_repo / "cjmgen.yml").write_text("language: ru\n", encoding="utf-8")
+    (kpi_repo / "maps/b2c/sofa.md").write_text(deal("8%"), encoding="utf-8")
+    block = history_block(build(kpi_repo))
+    assert "По истории изменений" in block
+    assert shown_points(block) == "5% (5 января 2026) → 6% (5 февраля 2026) → 7.5% (5 апреля 2026) → 8% (ещё не в git)"
+
+
+def test_a_map_without_changed_values_has_no_history_block(kpi_repo: Path) -> None:
+    page = build(kpi_repo)
+    awareness = page[page.index('id="stage-awareness"'):page.index('id="stage-deal"')]
+    assert "kpi-history" not in awareness
+
+
+def test_a_kpi_measured_from_data_shows_the_data_not_the_history(kpi_repo: Path) -> None:
+    (kpi_repo / "maps/data").mkdir()
+    (kpi_repo / "maps/data/sofa.csv").write_text(
+        "stage,kpi,period,value\ndeal,kpi-deal,2026-03,6.5%\ndeal,kpi-deal,2026-04,7.1%\n", encoding="utf-8")
+    with_data = deal("7.5%").replace("reviewed: 2026-10-01\n", "reviewed: 2026-10-01\ndata: data/sofa.csv\n")
+    commit(kpi_repo, "Deal from data", "2026-05-05T09:00:00+00:00", {"maps/b2c/sofa.md": with_data})
+    assert histories(kpi_repo)["maps/b2c/sofa.md"].kpi_trail("deal", "kpi-deal") is not None  # there is history
+    page = build(kpi_repo)
+    assert "kpi-history" not in page  # but the data's trend wins

@@ -45,8 +45,8 @@ class KpiTrail:
 
 
 def kpi_key(kpi: KPI) -> str:
-    """What names a KPI within its stage across versions (as the diff matches them)."""
-    return kpi.name.strip().casefold()
+    """What names a KPI within its stage across versions: its id, as data rows name it."""
+    return kpi.id
 
 
 def kpi_trails(root: Path, config: SiteConfig, files: Mapping[str, FileHistory], maps: tuple[Map, ...],

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from cjmgen import charts
 from cjmgen.analysis import journey
 from cjmgen.analysis.catalog import Catalog
+from cjmgen.analysis.measures import map_measures
 from cjmgen.analysis.phase_band import phase_band
 from cjmgen.analysis.rows import DEFAULT_ROWS, map_rows, page_specs
 from cjmgen.checks.rules import is_stale
@@ -31,6 +32,7 @@ from cjmgen.site import portfolio, search_index
 from cjmgen.site import urls as site
 from cjmgen.site.edit_links import EditView, edit_links, map_views, persona_view, stage_lines
 from cjmgen.site.facets import Facets
+from cjmgen.site.kpi_trends import HistoryTrend, history_trends
 from cjmgen.site.links import Links
 from cjmgen.site.pagination import Pagination, on_first_page, per_page_option
 from cjmgen.site.theme import Theme, ThemeError
@@ -164,6 +166,7 @@ class SiteRenderer:
                 emotion_colour=charts.emotion_colour,
                 kpi_gauge=self.kpi_gauge,
                 history=self.history_of(path),
+                kpi_history=self.kpi_history,
                 recently_changed=self.recently_changed,
                 map_facets=self.facets.map_facets,
                 piece=work.piece,
@@ -353,6 +356,14 @@ class SiteRenderer:
     def _history_by_page(self) -> dict[str, Any]:
         history = self.history or {}
         return {site.map_url(m.id): history[m.path] for m in self.catalog.maps if m.path in history}
+
+    def kpi_history(self, history: Any, journey_map: Map, stage: Stage, anchor: str) -> tuple[HistoryTrend, ...]:
+        """The trends of a stage's typed KPIs over git history (site.kpi_trends); a KPI
+        measured from a data file shows the data's trend instead."""
+        if not history or not history.kpis:
+            return ()
+        measured = {key for key, _ in map_measures(journey_map, self.repo).kpis}
+        return history_trends(history, stage, self.locale, anchor, measured)
 
     @functools.cached_property
     def recently_changed(self) -> list[Any]:
