@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from cjmgen.content.datafiles import is_data_path
+
 
 @dataclass(frozen=True)
 class Commit:
@@ -170,7 +172,7 @@ def merge_base(root: Path, first: str, second: str = "HEAD") -> str:
 
 
 def _content_path(path: str, content_dir: str) -> bool:
-    """The files `repository.read_sources` reads: .md and channels.yml, no hidden parts."""
+    """The files `repository.read_sources` reads: .md, channels.yml and data files, no hidden parts."""
     prefix = content_dir.strip("/")
     relative = path[len(prefix) + 1:] if prefix not in ("", ".") else path
     if prefix not in ("", ".") and not path.startswith(prefix + "/"):
@@ -178,7 +180,7 @@ def _content_path(path: str, content_dir: str) -> bool:
     parts = relative.split("/")
     if any(part.startswith(".") for part in parts):
         return False
-    return relative.endswith(".md") or relative == "channels.yml"
+    return relative.endswith(".md") or relative == "channels.yml" or is_data_path(relative)
 
 
 def list_revision(root: Path, revision: str, content_dir: str) -> dict[str, str]:

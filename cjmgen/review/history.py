@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from cjmgen.config import SiteConfig
 from cjmgen.content import gitio
+from cjmgen.content.datafiles import is_data_path
 from cjmgen.content.gitio import Commit, GitError
 from cjmgen.content.model import Map
 from cjmgen.content.repository import CHANNELS_FILE, content_prefix, read_sources
@@ -76,11 +77,13 @@ def _compared(config: SiteConfig, old_all: Mapping[str, bytes], new_all: Mapping
     """The semantic diff of the changed files, with what `check` newly says about the whole repository."""
     from cjmgen.review.check_delta import check_changes
     from cjmgen.review.diff import diff_sources, shown_names
+    from cjmgen.review.measure_delta import measure_changes
 
-    old = {p: old_all[p] for p in sorted(changed) if p in old_all}
-    new = {p: new_all[p] for p in sorted(changed) if p in new_all}
+    # Data files are compared as the figures of the maps that read them (measure_delta)
+    old = {p: old_all[p] for p in sorted(changed) if p in old_all and not is_data_path(p)}
+    new = {p: new_all[p] for p in sorted(changed) if p in new_all and not is_data_path(p)}
     found = diff_sources(config, old, new, names=shown_names(config, old_all, new_all, changed), **options)
-    return check_changes(found, config, old_all, new_all, as_of)
+    return check_changes(measure_changes(found, config, old_all, new_all), config, old_all, new_all, as_of)
 
 
 def _folder_sources(folder: Path, prefix: str) -> dict[str, bytes]:
@@ -90,7 +93,7 @@ def _folder_sources(folder: Path, prefix: str) -> dict[str, bytes]:
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts) or not path.is_file():
             continue
-        if path.suffix == ".md" or relative.as_posix() == CHANNELS_FILE:
+        if path.suffix == ".md" or relative.as_posix() == CHANNELS_FILE or is_data_path(path.name):
             sources[f"{prefix}/{relative.as_posix()}"] = path.read_bytes()
     return sources
 
