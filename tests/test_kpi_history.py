@@ -135,7 +135,7 @@ def test_one_git_log_and_one_cat_file_for_the_whole_repository(tmp_path: Path, m
 
 def test_past_values_are_kept_by_blob_and_read_once(kpi_repo: Path, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    store = KpiValueStore(tmp_path)
+    store = KpiValueStore(lambda create: tmp_path)
     first = trail_points(kpi_repo, store=store)
     calls = count_git(monkeypatch)
     assert trail_points(kpi_repo, store=store) == first
@@ -152,7 +152,7 @@ def test_a_linked_store_file_is_neither_read_nor_written_through(kpi_repo: Path,
     folder = tmp_path / "store"
     folder.mkdir()
     (folder / "values.json").symlink_to(precious)
-    trail_points(kpi_repo, store=KpiValueStore(folder))
+    trail_points(kpi_repo, store=KpiValueStore(lambda create: folder))
     assert precious.read_text(encoding="utf-8") == "years of work"
     assert not (folder / "values.json").is_symlink()
 
@@ -241,3 +241,20 @@ def test_a_kpi_measured_from_data_shows_the_data_not_the_history(kpi_repo: Path)
     assert histories(kpi_repo)["maps/b2c/sofa.md"].kpi_trail("deal", "kpi-deal") is not None  # there is history
     page = build(kpi_repo)
     assert "kpi-history" not in page  # but the data's trend wins
+
+
+def test_a_build_keeps_the_values_it_read_for_the_next(kpi_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(kpi_repo)
+    assert (kpi_repo / ".cjmgen-cache/kpi-values/values.json").is_file()
+    commit(kpi_repo, "Deal: 8%", "2026-05-05T09:00:00+00:00", {"maps/b2c/sofa.md": deal("8%")})
+    read: list[int] = []
+    real = gitio.read_blobs
+    monkeypatch.setattr(gitio, "read_blobs", lambda root, blobs: read.append(len(blobs)) or real(root, blobs))
+    build(kpi_repo)
+    assert read == [1]  # only the new version is read; the earlier ones come from the cache
+
+
+def test_a_build_outside_git_leaves_no_kpi_values_folder(make_repo) -> None:
+    root = make_repo({"maps/sofa.md": SOFA})
+    assert run(["build", "--no-pdf"], root).exit_code == 0
+    assert (root / ".cjmgen-cache").is_dir() and not (root / ".cjmgen-cache/kpi-values").exists()

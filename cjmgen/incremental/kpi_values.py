@@ -9,7 +9,7 @@ broken or foreign file only costs reading the versions again.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +23,22 @@ _FILE = "values.json"
 
 
 class KpiValueStore:
-    """Blob id -> the KPIs of that version, read from and written to one file in `folder`."""
+    """Blob id -> the KPIs of that version, read from and written to one file in a folder.
 
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / _FILE
+    `folder(create)` gives the folder (None: not to be used); it is made only when
+    something is saved, so a build with no KPI history leaves no folder behind.
+    """
+
+    def __init__(self, folder: Callable[[bool], Path | None]) -> None:
+        self.folder = folder
         self.stamp = code_stamp().hex()
 
     def load(self) -> dict[str, VersionKpis]:
+        folder = self.folder(False)
+        if folder is None:
+            return {}
         try:
-            data: Any = json.loads(read_no_follow(self.path))
+            data: Any = json.loads(read_no_follow(folder / _FILE))
         except (OSError, ValueError):
             return {}
         if not isinstance(data, dict) or data.get("stamp") != self.stamp or not isinstance(data.get("blobs"), dict):
@@ -44,10 +51,13 @@ class KpiValueStore:
 
     def save(self, values: Mapping[str, VersionKpis]) -> None:
         """Keep exactly `values` (the versions this build used): the file never grows past the history shown."""
+        folder = self.folder(True)
+        if folder is None:
+            return
         data = {"stamp": self.stamp, "blobs": {blob: [list(row) for row in rows]
                                                 for blob, rows in sorted(values.items())}}
         try:
-            write_atomically(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            write_atomically(folder / _FILE, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         except OSError:
             pass  # a cache that cannot be written is only slower next time
 

@@ -104,8 +104,7 @@ class Caches:
         return PdfCache(functools.partial(self.folder, PDF))
 
     def kpi_values(self) -> KpiValueStore | None:
-        folder = self.folder(KPI_VALUES)
-        return KpiValueStore(folder) if folder is not None else None
+        return KpiValueStore(functools.partial(self.folder, KPI_VALUES))
 
 
 @dataclass(frozen=True)

@@ -96,8 +96,8 @@ def bench_kpi_history(root: Path, maps: int = 1000, commits: int = 4) -> dict[st
     started = time.perf_counter()
     files = gitio.file_history(root, "maps", limit=20)  # as a build reads it
     log = time.perf_counter() - started
-    store = KpiValueStore(root / "store")
     (root / "store").mkdir()
+    store = KpiValueStore(lambda create: root / "store")
     started = time.perf_counter()
     trails = kpi_trails(root, config, files, loaded, store)
     cold = time.perf_counter() - started
