@@ -258,3 +258,10 @@ def test_a_build_outside_git_leaves_no_kpi_values_folder(make_repo) -> None:
     root = make_repo({"maps/sofa.md": SOFA})
     assert run(["build", "--no-pdf"], root).exit_code == 0
     assert (root / ".cjmgen-cache").is_dir() and not (root / ".cjmgen-cache/kpi-values").exists()
+
+
+def test_only_the_last_versions_are_read(kpi_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cjmgen.review import kpi_history
+
+    monkeypatch.setattr(kpi_history, "MAX_VERSIONS", 2)
+    assert [p[0] for p in trail_points(kpi_repo)] == ["6%", "7.5%"]  # 5% was three versions back

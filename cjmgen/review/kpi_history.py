@@ -23,6 +23,8 @@ from cjmgen.incremental.kpi_values import KpiValueStore, VersionKpis
 
 #: The most recent changes a trend shows: a sparkline of more is unreadable.
 MAX_POINTS = 12
+#: The most recent versions of a map read for them: a long history costs a first build no more.
+MAX_VERSIONS = 60
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def kpi_trails(root: Path, config: SiteConfig, files: Mapping[str, FileHistory],
     Every version not in `store` is read through one `git cat-file --batch`; git
     failing, or a shallow clone, gives {} (no trend), never an error.
     """
-    wanted = {m.path: files[m.path].versions for m in maps
+    wanted = {m.path: files[m.path].versions[:MAX_VERSIONS] for m in maps
               if _typed_kpis(m) and m.path in files and len(files[m.path].versions) >= 2}
     if not wanted or gitio.is_shallow(root):
         return {}
