@@ -265,3 +265,21 @@ def test_only_the_last_versions_are_read(kpi_repo: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(kpi_history, "MAX_VERSIONS", 2)
     assert [p[0] for p in trail_points(kpi_repo)] == ["6%", "7.5%"]  # 5% was three versions back
+
+
+def test_a_rebuild_after_one_edit_loads_no_other_whole_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The trails of maps whose pages are kept read only their KPIs, kept with every map's
+    skeleton (incremental.lazy_map): their whole is never loaded."""
+    from test_lazy_map import count_loads
+
+    from cjmgen.build.pipeline import BuildOptions
+    from cjmgen.build.pipeline import build as build_site
+
+    monkeypatch.setenv("CJMGEN_WORKERS", "1")  # the loads are counted in this process
+    root = repo_of(tmp_path / "repo", 4)
+    assert build_site(root, BuildOptions(pdf=False)).written
+    loaded = count_loads(monkeypatch)
+    edited = root / "maps/m0.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA note.\n", encoding="utf-8")
+    assert build_site(root, BuildOptions(pdf=False)).written
+    assert loaded == [], loaded

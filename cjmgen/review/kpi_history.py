@@ -59,7 +59,7 @@ def kpi_trails(root: Path, config: SiteConfig, files: Mapping[str, FileHistory],
     failing, or a shallow clone, gives {} (no trend), never an error.
     """
     wanted = {m.path: files[m.path].versions[:MAX_VERSIONS] for m in maps
-              if _typed_kpis(m) and m.path in files and len(files[m.path].versions) >= 2}
+              if m.path in files and len(files[m.path].versions) >= 2 and _typed_kpis(m)}
     if not wanted or gitio.is_shallow(root):
         return {}
     known = store.load() if store is not None else {}
