@@ -197,7 +197,7 @@ def history_block(page: str) -> str:
 
 def shown_points(block: str) -> str:
     """The points as a reader sees them under the sparkline."""
-    return " ".join(re.sub(r"<[^>]+>", "", block.split("</svg>")[1]).replace("\u00a0", " ").split())
+    return " ".join(re.sub(r"<[^>]+>", "", block.split("</svg>")[1]).replace("\u00a0", " ").replace("\u202f", " ").split())
 
 
 def test_the_map_page_draws_each_value_with_its_commit_date(kpi_repo: Path) -> None:
@@ -223,7 +223,8 @@ def test_a_russian_map_says_it_in_russian(kpi_repo: Path) -> None:
     (kpi_repo / "maps/b2c/sofa.md").write_text(deal("8%"), encoding="utf-8")
     block = history_block(build(kpi_repo))
     assert "По истории изменений" in block
-    assert shown_points(block) == "5% (5 января 2026) → 6% (5 февраля 2026) → 7.5% (5 апреля 2026) → 8% (ещё не в git)"
+    # figures printed as the page prints KPIs in Russian
+    assert shown_points(block) == "5 % (5 января 2026) → 6 % (5 февраля 2026) → 7,5 % (5 апреля 2026) → 8 % (ещё не в git)"
 
 
 def test_a_map_without_changed_values_has_no_history_block(kpi_repo: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from cjmgen.config import SiteConfig
 from cjmgen.content import figures, gitio
 from cjmgen.content.gitio import Commit, FileHistory, GitError
-from cjmgen.content.model import KPI, Map
+from cjmgen.content.model import KPI, Map, Quantity
 from cjmgen.content.repository import parse_file
 from cjmgen.incremental.kpi_values import KpiValueStore, VersionKpis
 
@@ -35,6 +35,13 @@ class KpiPoint:
     number: float | None  # for drawing: in the base unit of the map's current value; None when not comparable
     status: str  # met | missed | unknown, against the target of that commit
     commit: Commit | None  # None: the working tree's value, not committed yet
+    raw: str = ""  # the value without the KPI's `unit`, which is `unit`
+    unit: str | None = None
+
+    @property
+    def quantity(self) -> Quantity:
+        """The value as a figure, for printing it the way the page prints KPIs (Locale.figure)."""
+        return Quantity.parse(self.raw)
 
 
 @dataclass(frozen=True)
@@ -119,10 +126,12 @@ def _trails(journey_map: Map, versions: tuple[tuple[Commit, str], ...],
                 value, target, unit, better = row[3], row[4], row[5], row[6] or "higher"
                 if points and points[-1].value == _written(value, unit):
                     continue
-                points.append(KpiPoint(_written(value, unit), *_judged(value, target, unit, better, now), commit))
+                points.append(KpiPoint(_written(value, unit), *_judged(value, target, unit, better, now), commit,
+                                       value, unit))
             current = (kpi.value.raw, kpi.target.raw if kpi.target else None, kpi.unit, kpi.better)
             if points and points[-1].value != _written(kpi.value.raw, kpi.unit):
-                points.append(KpiPoint(_written(kpi.value.raw, kpi.unit), *_judged(*current, now), None))
+                points.append(KpiPoint(_written(kpi.value.raw, kpi.unit), *_judged(*current, now), None,
+                                       kpi.value.raw, kpi.unit))
             if len(points) >= 2:
                 trails.append(KpiTrail(stage.id, kpi_key(kpi), tuple(points[-MAX_POINTS:])))
     return tuple(trails)

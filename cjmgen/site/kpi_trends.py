@@ -62,9 +62,10 @@ def history_trends(history: Any, stage: Stage, locale: Locale, anchor: str,
 
 def _trend_point(point: KpiPoint, locale: Locale) -> TrendPoint:
     met = None if point.status == "unknown" else point.status == "met"
+    shown = locale.figure(point.quantity, point.unit)
     if point.commit is None:
-        return TrendPoint(locale.label("kpi_history_uncommitted"), point.number or 0.0, met, None, point.value)
-    return TrendPoint(point.commit.date.date().isoformat(), point.number or 0.0, met, point.commit.short, point.value)
+        return TrendPoint(locale.label("kpi_history_uncommitted"), point.number or 0.0, met, None, shown)
+    return TrendPoint(point.commit.date.date().isoformat(), point.number or 0.0, met, point.commit.short, shown)
 
 
 def _target(kpi: KPI) -> float | None:
