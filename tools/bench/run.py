@@ -416,6 +416,16 @@ def bench_diff(work: Path, maps: int) -> dict[str, float]:
     return result
 
 
+def bench_kpi_history(work: Path, maps: int) -> dict[str, float]:
+    from tools.bench.review import bench_kpi_history as measure
+
+    root = work / f"history-{maps}"
+    remove(root)
+    result = measure(root, maps)
+    remove(root)
+    return result
+
+
 # --- the report -------------------------------------------------------------------------
 
 
@@ -592,6 +602,14 @@ def _extra_sections(results: list[SizeResult], extra: dict[str, Any]) -> list[st
             f"Reading both revisions from git {_s(diff['read_seconds'])}; the semantic diff "
             f"{_s(diff['diff_seconds'])} (target well under 1 s){_ok(diff['diff_seconds'] < 1)}; "
             f"the model comparison with every map changed {_s(diff['compare_all_changed_seconds'])}.\n")
+    history = extra.get("history")
+    if history:
+        lines.append(
+            f"\n### KPI history (typed values over git, {extra.get('history_maps', 1000):,} maps, "
+            f"every KPI changed in each of 4 commits)\n\n"
+            f"The build's one `git log` {_s(history['log_seconds'])}; the KPI values of every past version, "
+            f"first build {_s(history['cold_seconds'])}, every later build (kept by blob id) "
+            f"{_s(history['warm_seconds'])}.\n")
     return lines
 
 
@@ -639,6 +657,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serve-maps", type=int, default=1000)
     parser.add_argument("--no-diff", action="store_true", help="skip the diff of two revisions")
     parser.add_argument("--diff-maps", type=int, default=1000)
+    parser.add_argument("--no-history", action="store_true", help="skip the KPI history of typed values")
+    parser.add_argument("--history-maps", type=int, default=1000)
     parser.add_argument("--write", type=Path, default=None, help="also write the Markdown report here")
     parser.add_argument("--json", type=Path, default=None, help="also write every run as JSON here")
     parser.add_argument("--generate", type=Path, default=None, help="only generate a repository here (with --sizes N)")
@@ -704,6 +724,10 @@ def main(argv: list[str] | None = None) -> int:
             log(f"diff of two revisions of {args.diff_maps} maps")
             extra["diff_maps"] = args.diff_maps
             section("diff", lambda: bench_diff(work, args.diff_maps))
+        if not args.no_history:
+            log(f"KPI history of {args.history_maps} maps")
+            extra["history_maps"] = args.history_maps
+            section("history", lambda: bench_kpi_history(work, args.history_maps))
         extra["failed"] = failed
     except BenchError as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
