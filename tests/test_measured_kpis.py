@@ -252,3 +252,55 @@ def test_kpi_ids_that_cannot_be_used_and_clashes(make_repo) -> None:
     root = make_repo({"maps/sofa.md": data_map(kpis=kpis).replace("data: data/sofa.csv\n", "data: notes.txt\n")})
     found = {(d["line"], d["code"]) for d in check_json(root)["diagnostics"]}
     assert {(6, "data-file"), (17, "kpi-id"), (18, "kpi-id"), (20, "kpi-id-clash")} <= found
+
+
+PAGE_CSV = (
+    "stage,kpi,period,value\n"
+    "awareness,ctr,2026-04,7.2\n"
+    "awareness,ctr,2026-05,6.1\n"
+    "awareness,ctr,2026-06,5.4\n"
+    "awareness,cost-of-a-visit,2026-10,29\n"
+    "awareness,count,2026-10,2000\n"
+    "deal,count,2026-10,80\n"
+)
+
+
+def build_site(root: Path) -> Path:
+    result = run(["build", "--no-pdf"], root)
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+def test_the_map_page_shows_latest_values_trends_stale_data_and_the_funnel_of_the_latest_period(make_repo) -> None:
+    root = make_repo({"maps/sofa.md": data_map(), "maps/data/sofa.csv": PAGE_CSV,
+                      "maps/plain.md": data_map().replace("data: data/sofa.csv\n", "").replace("Buying", "Plain")})
+    page = (build_site(root) / "maps" / "sofa.html").read_text(encoding="utf-8")
+    section = page[page.index('<section class="measured"'):page.index("</section>", page.index('class="measured"'))]
+    assert section.count("<tr class=") == 2
+    ctr = section[section.index("CTR in search"):section.index("Cost of a visit")]
+    assert "5.4%" in ctr and "2026-06" in ctr  # the latest period's value
+    assert 'class="badge stale"' in ctr  # June ended more than 90 days before 2026-11-01
+    assert "got worse" in ctr  # 7.2 -> 5.4 with better: higher
+    assert ctr.count('class="trend-point kpi-missed"') == 2 and 'class="trend-point kpi-met"' in ctr
+    cost = section[section.index("Cost of a visit"):]
+    assert "✓" in cost and "29\u00a0RUB" in cost and "stale" not in cost
+    assert "Counts from the data, period 2026-10." in page
+    funnel = page[page.index('<section class="funnel"'):page.index('id="calculator"')]
+    assert "2,000" in funnel and "4%" in funnel  # 80 of 2,000
+    calc = page[page.index('class="calc-data">'):]
+    assert '"count": 2000' in calc[:calc.index("</script>")]
+    plain = (root / "site" / "maps" / "plain.html").read_text(encoding="utf-8")
+    assert 'class="measured"' not in plain and "Counts from the data" not in plain
+    assert "1,000" in plain  # the typed count
+
+
+def test_an_edit_of_the_data_file_renders_that_map_page_again(make_repo) -> None:
+    root = make_repo({"maps/sofa.md": data_map(), "maps/data/sofa.csv": PAGE_CSV,
+                      "maps/plain.md": data_map().replace("data: data/sofa.csv\n", "").replace("Buying", "Plain")})
+    site = build_site(root)
+    before = (site / "maps" / "plain.html").stat().st_ino
+    (root / "maps" / "data" / "sofa.csv").write_text(PAGE_CSV + "awareness,ctr,2026-10,7.9\n", encoding="utf-8")
+    site = build_site(root)
+    page = (site / "maps" / "sofa.html").read_text(encoding="utf-8")
+    assert "7.9%" in page and page.count('class="badge stale"') == 0
+    assert (site / "maps" / "plain.html").stat().st_ino == before  # kept: its inputs did not change

@@ -18,6 +18,8 @@ from cjmgen.analysis import journey
 from cjmgen.analysis.catalog import Catalog
 from cjmgen.analysis.measures import map_measures
 from cjmgen.analysis.phase_band import phase_band
+from cjmgen.analysis.measured_view import Attention, MeasuredKPI, attention, measured_kpis
+from cjmgen.analysis.measures import MapMeasures, map_measures, measured_map
 from cjmgen.analysis.rows import DEFAULT_ROWS, map_rows, page_specs
 from cjmgen.checks.rules import is_stale
 from cjmgen.content import opportunities
@@ -241,7 +243,7 @@ class SiteRenderer:
         return (
             journey_map, persona, current, futures, related, self.links.photo_key(persona),
             BodyLinks(journey_map.path, journey_map), self.history_of(path),
-            stage_lines(journey_map) if self.edit_links is not None else None,
+            stage_lines(journey_map) if self.edit_links is not None else None, self.measures_of(journey_map),
         )
 
     def page_address(self, path: str) -> str | None:
@@ -263,6 +265,27 @@ class SiteRenderer:
         return persona_view(self.edit_links, self.locale.label, persona,
                             self.page_address(site.persona_url(persona.id)))
 
+    # -- measured KPIs ----------------------------------------------------
+
+    def measures_of(self, journey_map: Map) -> MapMeasures:
+        """What the map's data files say about it (nothing for a map without data)."""
+        return map_measures(journey_map, self.repo)
+
+    def measured(self, journey_map: Map) -> tuple[Map, list[MeasuredKPI]]:
+        """The map with its measured values in place, and its measured KPIs."""
+        measures = self.measures_of(journey_map)
+        shown = measured_map(journey_map, measures)
+        if shown is journey_map:
+            return journey_map, []
+        config = self.repo.config
+        return shown, measured_kpis(shown, measures, self.as_of.date(), config.kpi_stale_after_days)
+
+    @functools.cached_property
+    def attention(self) -> Attention:
+        """The KPIs missed now or got worse across the site's maps (the index and owner pages)."""
+        return attention(row for journey_map in self.catalog.maps if journey_map.data
+                         for row in self.measured(journey_map)[1])
+
     def render_map_page(
         self, work: PageWork, journey_map: Map, persona: Persona | None, current: Map | None,
         futures: tuple[Map, ...], related: tuple[Any, ...],
@@ -273,6 +296,8 @@ class SiteRenderer:
                 work, journey_map, persona, current, futures, related)
         if self.body_checker is not None:
             work.late.extend(self.body_checker(journey_map))
+        count_period = self.measures_of(journey_map).count_period()
+        journey_map, measured = self.measured(journey_map)  # the latest measured values, where there are data
         body = self.markdown.split(journey_map.body, journey_map.section_keys())
         rates = journey.conversions(journey_map)
         stages = [
@@ -316,7 +341,14 @@ class SiteRenderer:
             tracked_opportunities=opportunities.has_structured(journey_map),
             opportunity_kpis=opportunities.kpi_names(journey_map),
             ticket_url=lambda ticket: opportunities.ticket_url(ticket, self.repo.config.tickets),
+            measured=measured,
+            trend=self.trend,
+            count_period=count_period,
         )
+
+    def trend(self, row: MeasuredKPI) -> Markup:
+        return Markup(charts.trend_sparkline(row.points(), self.locale, name=row.kpi.name,
+                                             target=row.target_number()))
 
     def paged_title(self, title: str, pagination: Pagination | None) -> str:
         """A list's title, with "page 2 of 7" after it on every page but the first."""

@@ -1,0 +1,78 @@
+"""Measured KPIs as the map page, the PDF and the index show them: a row per measured KPI
+(latest value, trend, stale, got worse) and the KPIs that need attention across maps."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from cjmgen.analysis.measures import MapMeasures, Measurement, is_stale, worsened
+from cjmgen.charts.trend import TrendPoint
+from cjmgen.content.model import KPI, Map, Stage
+
+
+@dataclass(frozen=True)
+class MeasuredKPI:
+    """One measured KPI of a map: `kpi` carries the latest value (analysis.measures.measured_map)."""
+
+    map: Map
+    stage: Stage
+    kpi: KPI
+    series: tuple[Measurement, ...]
+    stale: bool
+    worse: bool  # worse than TREND_PERIODS periods before
+
+    @property
+    def latest(self) -> Measurement:
+        return self.series[-1]
+
+    @property
+    def missed(self) -> bool:
+        return self.latest.met is False
+
+    def points(self) -> list[TrendPoint]:
+        """The series as the trend chart draws it (values without a number are left out)."""
+        return [TrendPoint(m.period, m.value.number, m.met, shown=m.value.raw)
+                for m in self.series if m.value.number is not None]
+
+    def target_number(self) -> float | None:
+        """The target on the values' scale, where it is one plain figure (`7.5%`, `30`)."""
+        target = self.kpi.target
+        if target is None or target.number is None or not self.series:
+            return None
+        return target.number if target.comparable_with(self.latest.value) else None
+
+
+def measured_kpis(shown: Map, measures: MapMeasures, today: dt.date, stale_after_days: int) -> list[MeasuredKPI]:
+    """Every measured KPI of `shown` (the measured map), in the order of its stages and KPIs."""
+    out = []
+    for stage in shown.stages:
+        for kpi in stage.kpis:
+            series = measures.series(stage.id, kpi.id)
+            if series:
+                out.append(MeasuredKPI(shown, stage, kpi, series, is_stale(series[-1], today, stale_after_days),
+                                       worsened(series, kpi.better)))
+    return out
+
+
+@dataclass(frozen=True)
+class Attention:
+    """KPIs across maps that need someone: missed in their latest period, or got worse."""
+
+    missed: tuple[MeasuredKPI, ...] = ()
+    worse: tuple[MeasuredKPI, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.missed or self.worse)
+
+    def of_owner(self, owner: str) -> Attention:
+        """The KPIs of stages `owner` answers for (or of their maps, where a stage names no owner)."""
+        def owned(m: MeasuredKPI) -> bool:
+            return (m.stage.owner or m.map.owner) == owner
+        return Attention(tuple(filter(owned, self.missed)), tuple(filter(owned, self.worse)))
+
+
+def attention(rows: Iterable[MeasuredKPI]) -> Attention:
+    listed = list(rows)
+    return Attention(tuple(m for m in listed if m.missed), tuple(m for m in listed if m.worse))
