@@ -194,18 +194,12 @@ class _ConfigReader:
                 values["base_url"] = normalise_base_url(base)
         if "site_url" in fields:
             values.update(self._site_url(fields["site_url"], "base_url" in fields))
-        if "stale_after_days" in fields:
-            days = fields["stale_after_days"]
-            if days.kind != "int" or days.value < 1:
-                self._error(days, "stale_after_days: expected a whole number of days, at least 1")
-            else:
-                values["stale_after_days"] = days.value
-        if "kpi_stale_after_days" in fields:
-            days = fields["kpi_stale_after_days"]
-            if days.kind != "int" or days.value < 1:
-                self._error(days, "kpi_stale_after_days: expected a whole number of days, at least 1")
-            else:
-                values["kpi_stale_after_days"] = days.value
+        for key in ("stale_after_days", "kpi_stale_after_days"):
+            days = fields.get(key)
+            if days is not None and (days.kind != "int" or days.value < 1):
+                self._error(days, f"{key}: expected a whole number of days, at least 1")
+            elif days is not None:
+                values[key] = days.value
         if "theme" in fields:
             values.update(self._theme(fields["theme"]))
         if "lanes" in fields:
