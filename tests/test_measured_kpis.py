@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from conftest import check_json, complete_stage, run
@@ -299,8 +300,63 @@ def test_an_edit_of_the_data_file_renders_that_map_page_again(make_repo) -> None
                       "maps/plain.md": data_map().replace("data: data/sofa.csv\n", "").replace("Buying", "Plain")})
     site = build_site(root)
     before = (site / "maps" / "plain.html").stat().st_ino
-    (root / "maps" / "data" / "sofa.csv").write_text(PAGE_CSV + "awareness,ctr,2026-10,7.9\n", encoding="utf-8")
+    edited = PAGE_CSV.replace("deal,count,2026-10,80", "deal,count,2026-10,100") + "awareness,ctr,2026-10,7.9\n"
+    (root / "maps" / "data" / "sofa.csv").write_text(edited, encoding="utf-8")
     site = build_site(root)
     page = (site / "maps" / "sofa.html").read_text(encoding="utf-8")
     assert "7.9%" in page and page.count('class="badge stale"') == 0
+    index = (site / "index.html").read_text(encoding="utf-8")
+    row = index[index.index('<tr data-map="sofa"'):]
+    assert ">5%" in row[:row.index("</tr>")]  # the index's piece of the map is not the last build's
     assert (site / "maps" / "plain.html").stat().st_ino == before  # kept: its inputs did not change
+
+
+def test_the_measures_export_is_a_data_file_cjmgen_reads_back(make_repo, tmp_path: Path) -> None:
+    root = make_repo({"maps/sofa.md": data_map(), "maps/data/sofa.csv": SOFA_CSV})
+    result = run(["export", "--format", "measures", "sofa"], root)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("map,stage,kpi,period,value,unit,target,better,status,")
+    assert lines[1].startswith("sofa,awareness,ctr,2026-07,5.1%,,7%,higher,missed,Buying a sofa,Awareness,CTR in search,"
+                               "maps/data/sofa.csv,2")
+    assert "sofa,awareness,count,2026-08,900," in result.stdout
+    again = make_repo({"maps/sofa.md": data_map("data/exported.csv"), "maps/data/exported.csv": result.stdout},
+                      name="again")
+    first, second = load_project(root).repo, load_project(again).repo
+    def figures_of(repo: object) -> object:
+        found = measures.map_measures(repo.maps[0], repo)  # type: ignore[attr-defined]
+        return ([(key, [(m.period, m.value.number, m.met) for m in series]) for key, series in found.kpis],
+                found.counts)
+
+    assert figures_of(first) == figures_of(second)
+    excel = run(["export", "--format", "measures", "--excel"], root).stdout
+    assert excel.startswith("\ufeffmap;stage;") and ";5,1%;" in excel
+    as_json = json.loads(run(["export", "--format", "measures-json"], root).stdout)
+    assert as_json["format"] == "cjmgen-measures"
+    assert as_json["rows"][2] == {
+        "map": "sofa", "stage": "awareness", "kpi": "ctr", "period": "2026-09", "value": "7.4%", "unit": "",
+        "target": "7%", "better": "higher", "status": "met", "map_title": "Buying a sofa", "stage_name": "Awareness",
+        "kpi_name": "CTR in search", "file": "maps/data/sofa.csv", "line": 3}
+
+
+def test_index_and_owner_pages_sum_up_missed_and_worse_kpis_per_owner(make_repo) -> None:
+    root = make_repo({"maps/sofa.md": data_map(), "maps/data/sofa.csv": PAGE_CSV})
+    site = build_site(root)
+    index = (site / "index.html").read_text(encoding="utf-8")
+    table = index[index.index('<section class="attention"'):index.index("</section>", index.index("attention-title"))]
+    # CTR (Awareness, owner Marketing) is missed and got worse; the cost of a visit is met
+    assert 'href="owners/marketing.html#attention-title">Marketing</a></th><td class="num">1</td><td class="num">1</td>' \
+        in table
+    assert "KPIs missed now" in table and "got worse" in table
+    owner = (site / "owners" / "marketing.html").read_text(encoding="utf-8")
+    listed = owner[owner.index('<section class="attention"'):owner.index("</section>", owner.index("attention-title"))]
+    assert listed.count("CTR in search") == 2 and "5.4%" in listed and "Cost of a visit" not in listed
+    row = index[index.index('<tr data-map="sofa"'):]
+    assert ">4%" in row[:row.index("</tr>")]  # the overall conversion of the measured counts: 80 of 2,000
+
+
+def test_pages_without_data_show_no_summary(make_repo) -> None:
+    root = make_repo({"maps/plain.md": data_map().replace("data: data/sofa.csv\n", "")})
+    site = build_site(root)
+    assert 'class="attention"' not in (site / "index.html").read_text(encoding="utf-8")
+    assert 'class="attention"' not in (site / "owners" / "marketing.html").read_text(encoding="utf-8")

@@ -28,6 +28,11 @@ class MeasuredKPI:
         return self.series[-1]
 
     @property
+    def owner(self) -> str | None:
+        """Who answers for it: the stage's owner, else the map's."""
+        return self.stage.owner or self.map.owner
+
+    @property
     def missed(self) -> bool:
         return self.latest.met is False
 
@@ -69,8 +74,19 @@ class Attention:
     def of_owner(self, owner: str) -> Attention:
         """The KPIs of stages `owner` answers for (or of their maps, where a stage names no owner)."""
         def owned(m: MeasuredKPI) -> bool:
-            return (m.stage.owner or m.map.owner) == owner
+            return m.owner == owner
         return Attention(tuple(filter(owned, self.missed)), tuple(filter(owned, self.worse)))
+
+    def key(self) -> tuple[tuple[object, ...], ...]:
+        """What a page shows of it, small (a page key): each KPI's place, latest figure and flags."""
+        return tuple((m.map.id, m.stage.id, m.kpi.id, m.latest, m.missed, m.worse, m.owner)
+                     for m in (*self.missed, *self.worse))
+
+    def by_owner(self) -> list[tuple[str, int, int]]:
+        """(owner, KPIs missed now, KPIs got worse) for each owner with any, by name."""
+        owners = sorted({m.owner for m in (*self.missed, *self.worse) if m.owner})
+        return [(owner, sum(m.owner == owner for m in self.missed), sum(m.owner == owner for m in self.worse))
+                for owner in owners]
 
 
 def attention(rows: Iterable[MeasuredKPI]) -> Attention:

@@ -26,10 +26,13 @@ SLIDE_FORMATS = ("svg", "png", "pptx")
 @root_option
 @verbosity_options
 @click.argument("maps", nargs=-1, metavar="[MAP...]")
-@click.option("--format", "fmt", type=click.Choice(["mermaid", "json", "csv", "opportunities", *SLIDE_FORMATS]),
+@click.option("--format", "fmt",
+              type=click.Choice(["mermaid", "json", "csv", "opportunities", "measures", "measures-json",
+                                 *SLIDE_FORMATS]),
               required=True,
               help="mermaid: journey diagrams; json: the full model; csv: KPIs and funnel; "
-                   "opportunities: tracked opportunities as CSV; "
+                   "opportunities: tracked opportunities as CSV; measures, measures-json: every measured KPI "
+                   "value and count, a row per period; "
                    "svg, png: 16:9 slides of the grid and each chart; pptx: a deck of them (--output-dir).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
@@ -50,9 +53,10 @@ def export(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], fm
     from cjmgen.build.stageclock import StageClock
     from cjmgen.content.project import load_project
     from cjmgen.interchange.export import ExportError, export_maps, mermaid_diagram, select_maps
+    from cjmgen.interchange.measures_export import export_measures
 
-    if excel and fmt not in ("csv", "opportunities"):
-        raise click.UsageError("--excel goes with --format csv or opportunities")
+    if excel and fmt not in ("csv", "opportunities", "measures"):
+        raise click.UsageError("--excel goes with --format csv, opportunities or measures")
     session = open_session(ctx, directory)
     clock = StageClock(session.detail)
     project = load_project(session.root)
@@ -81,7 +85,10 @@ def export(ctx: click.Context, directory: Path | None, maps: tuple[str, ...], fm
         clock.lap(f"wrote {plural(len(chosen), 'diagram', 'diagrams')}")
         session.say(f"wrote {plural(len(chosen), 'diagram', 'diagrams')} into {output_dir}")
         return
-    text = export_maps(project.repo, chosen, fmt, excel)
+    if fmt.startswith("measures"):
+        text = export_measures(project.repo, chosen, fmt, excel)
+    else:
+        text = export_maps(project.repo, chosen, fmt, excel)
     clock.lap(f"exported {plural(len(chosen), 'map', 'maps')} as {fmt}")
     if output is not None:
         output.write_text(text, encoding="utf-8", newline="")

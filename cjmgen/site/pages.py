@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from cjmgen.analysis.measured_view import Attention
 from cjmgen.content.model import Map, Persona
 from cjmgen.diagnostics import Diagnostic
 from cjmgen.incremental.page_reuse import BodyLinks, Pieces
 from cjmgen.site import portfolio, search_index
 from cjmgen.site import urls as site
 from cjmgen.site.pagination import Pagination, on_first_page, paginate
-from cjmgen.site.render import figures
 
 if TYPE_CHECKING:
     from cjmgen.site.render import SiteRenderer
@@ -92,8 +92,10 @@ def owner_pages(r: SiteRenderer) -> Iterator[PageSpec]:
         maps = tuple(r.catalog.maps_by_owner.get(owner, []))
         for path, chunk, pagination in paginate(site.owner_url(owner), refs, r.per_page):
             listed = maps if on_first_page(pagination) else ()  # the maps: on the first page
-            yield PageSpec(path, (owner, chunk, listed, pagination), partial(
-                _owner_page, r, owner=owner, refs=list(chunk), maps=list(listed), pagination=pagination))
+            attention = r.attention.of_owner(owner) if on_first_page(pagination) else Attention()
+            yield PageSpec(path, (owner, chunk, listed, pagination, attention.key()), partial(
+                _owner_page, r, owner=owner, refs=list(chunk), maps=list(listed), pagination=pagination,
+                attention=attention))
 
 
 def _owner_page(r: SiteRenderer, work: PageWork, owner: str, pagination: Pagination | None, **context: Any) -> str:
@@ -139,11 +141,13 @@ def index_page(r: SiteRenderer) -> Iterator[PageSpec]:
             groups.append((segment, sorted(by_persona.items())))
         return r.page(
             work, "index.html", r.repo.config.title,
-            groups=groups, figures=figures, stale=r.stale, personas=r.repo.personas,
+            groups=groups, figures=r.figures_of, stale=r.stale, personas=r.repo.personas,
             handout=r.handout, handouts=r.handouts, filters=r.facets.filter_options(maps),
+            attention=r.attention,
         )
 
-    yield PageSpec(site.INDEX, (maps, _frozen(r.repo.personas), tuple(r.recently_changed)), render)
+    yield PageSpec(site.INDEX, (maps, _frozen(r.repo.personas), tuple(r.recently_changed), r.measures_key(maps),
+                                r.attention.key()), render)
 
 
 def segment_pages(r: SiteRenderer) -> Iterator[PageSpec]:
@@ -154,8 +158,8 @@ def segment_pages(r: SiteRenderer) -> Iterator[PageSpec]:
     for segment, maps in segments.items():
         title = segment or r.locale.label("without_segment")
         path = site.segment_url(title)
-        yield PageSpec(path, (title, tuple(maps), r.personas_of(maps)), partial(
-            _page, r, "segment.html", title, segment=title, maps=maps, figures=figures, stale=r.stale))
+        yield PageSpec(path, (title, tuple(maps), r.personas_of(maps), r.measures_key(maps)), partial(
+            _page, r, "segment.html", title, segment=title, maps=maps, figures=r.figures_of, stale=r.stale))
 
 
 def persona_pages(r: SiteRenderer) -> Iterator[PageSpec]:
@@ -167,14 +171,14 @@ def persona_pages(r: SiteRenderer) -> Iterator[PageSpec]:
         photos={p.id: r.links.photo(p, work) for p in personas}))
     for persona in personas:
         maps = tuple(r.catalog.by_persona.get(persona.id, []))
-        key = (persona, r.links.photo_key(persona), BodyLinks(persona.path, persona), maps)
+        key = (persona, r.links.photo_key(persona), BodyLinks(persona.path, persona), maps, r.measures_key(maps))
 
         def render(work: PageWork, persona: Persona = persona, maps: tuple[Map, ...] = maps) -> str:
             body = r.markdown.parse(persona.body)
             return r.page(
                 work, "persona.html", persona.name, persona=persona, edit=r.persona_edit_view(persona),
                 photo=r.links.photo(persona, work), body=r.body_html(body, work, persona.path),
-                maps=list(maps), figures=figures,
+                maps=list(maps), figures=r.figures_of,
             )
 
         yield PageSpec(site.persona_url(persona.id), key, render)

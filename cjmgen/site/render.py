@@ -126,6 +126,7 @@ class SiteRenderer:
         self._gauges: dict[Any, Markup] = {}
         config = self.repo.config
         self.edit_links = edit_links(config.repo_url, config.edit_uri, config.edit_uri_template)
+        self._measures: dict[str, MapMeasures] = {}
         self._search_built: dict[str, str] | None = None
         try:
             self.per_page = per_page_option(self.theme.options)
@@ -167,6 +168,7 @@ class SiteRenderer:
                 catalog=self.catalog,
                 emotion_colour=charts.emotion_colour,
                 kpi_gauge=self.kpi_gauge,
+                measures_of=self.measures_of,
                 history=self.history_of(path),
                 kpi_history=self.kpi_history,
                 recently_changed=self.recently_changed,
@@ -268,8 +270,22 @@ class SiteRenderer:
     # -- measured KPIs ----------------------------------------------------
 
     def measures_of(self, journey_map: Map) -> MapMeasures:
-        """What the map's data files say about it (nothing for a map without data)."""
-        return map_measures(journey_map, self.repo)
+        """What the map's data files say about it (nothing for a map without data); worked
+        out once a map, as several pages show it."""
+        if not journey_map.data:
+            return map_measures(journey_map, self.repo)
+        found = self._measures.get(journey_map.path)
+        if found is None:
+            found = self._measures[journey_map.path] = map_measures(journey_map, self.repo)
+        return found
+
+    def measures_key(self, maps: Iterable[Map]) -> tuple[Any, ...]:
+        """What a page listing `maps` shows of their data: a part of its key."""
+        return tuple((m.id, self.measures_of(m)) for m in maps if m.data)
+
+    def figures_of(self, journey_map: Map) -> Figures:
+        """The key figures of a map as listed: with its measured values, where it has data."""
+        return figures(self.measured(journey_map)[0] if journey_map.data else journey_map)
 
     def measured(self, journey_map: Map) -> tuple[Map, list[MeasuredKPI]]:
         """The map with its measured values in place, and its measured KPIs."""
