@@ -360,3 +360,17 @@ def test_pages_without_data_show_no_summary(make_repo) -> None:
     site = build_site(root)
     assert 'class="attention"' not in (site / "index.html").read_text(encoding="utf-8")
     assert 'class="attention"' not in (site / "owners" / "marketing.html").read_text(encoding="utf-8")
+
+
+def test_the_pdf_sheet_prints_the_measured_values_and_their_period(make_repo) -> None:
+    import subprocess
+    root = make_repo({"maps/sofa.md": data_map(), "maps/data/sofa.csv": PAGE_CSV})
+    result = run(["pdf", "sofa", "-o", str(root / "sofa.pdf")], root)
+    assert result.exit_code == 0, result.output
+    text = subprocess.run(["pdftotext", str(root / "sofa.pdf"), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    flat = " ".join(text.split())
+    assert "5.4%" in flat and "29 RUB" in flat.replace("\u00a0", " ")  # the latest values in the grid
+    assert "Counts from the data, period 2026-10." in flat
+    assert "2 KPIs from the data files, latest period 2026-10; 1 missed." in flat
+    assert "2,000" in flat.replace("\u202f", ",")  # the funnel of the latest counted period

@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from cjmgen import __version__, charts
 from cjmgen.analysis import journey
+from cjmgen.analysis.measures import data_path
 from cjmgen.analysis.phase_band import BandCell, phase_band
 from cjmgen.analysis.rows import Row, map_rows, page_specs
 from cjmgen.content.assets import resolve_asset
@@ -432,6 +433,7 @@ class PrintRenderer:
     def one_sheet_poster(self, journey_map: Map) -> PageSpec | None:
         """The smallest poster on which the map fits one sheet at legible type (by the
         estimate), for a map that A3 splits over several sheets; None if even A0 splits it."""
+        journey_map = self.site.measured(journey_map)[0]
         text = self.sheet_text(journey_map, self.lane_rows(journey_map),
                                self.repo.personas.get(journey_map.persona or ""))
         for size in layout.POSTER_SIZES:
@@ -441,6 +443,8 @@ class PrintRenderer:
 
     def map_context(self, journey_map: Map, page: PageSpec, sources: Sources, fit: layout.Fit | None = None,
                     poster: bool = False, prefix: str = "") -> dict[str, Any]:
+        count_period = self.site.measures_of(journey_map).count_period()
+        journey_map, measured = self.site.measured(journey_map)  # its measured values, as on its page
         persona = self.repo.personas.get(journey_map.persona or "")
         views, intro = self.stage_views(journey_map, sources)
         rows = self.lane_rows(journey_map)
@@ -505,6 +509,9 @@ class PrintRenderer:
             "channel_kind": self.catalog.channel_kind,
             "channel_name": self.catalog.channel_name,
             "prefix": prefix,
+            "measured": measured,
+            "measured_period": max((m.latest.period for m in measured), default=None),
+            "count_period": count_period,
         }
 
     def map_inputs(self, journey_map: Map) -> set[str]:
@@ -516,6 +523,8 @@ class PrintRenderer:
             inputs.add(f"{self.config.content_dir.strip('/')}/channels.yml")
         if self.config.source_path:
             inputs.add(self.config.source_path)
+        inputs.update(path for path in (data_path(written, self.repo) for written in journey_map.data)
+                      if path is not None and path in self.repo.data)
         return inputs
 
     # -- jobs ------------------------------------------------------------------
@@ -611,6 +620,7 @@ class PrintRenderer:
         if journey_map.language and journey_map.language != self.locale.language:
             printer = self.in_language(journey_map.language)
             return printer.handout_chapter(journey_map, number, sources, lang=journey_map.language)
+        journey_map = self.site.measured(journey_map)[0]
         estimate = layout.choose_fit(self.sheet_text(journey_map, self.lane_rows(journey_map),
                                                      self.repo.personas.get(journey_map.persona or "")),
                                      HANDOUT_SHEET)

@@ -16,10 +16,9 @@ from markupsafe import Markup
 from cjmgen import charts
 from cjmgen.analysis import journey
 from cjmgen.analysis.catalog import Catalog
-from cjmgen.analysis.measures import map_measures
-from cjmgen.analysis.phase_band import phase_band
 from cjmgen.analysis.measured_view import Attention, MeasuredKPI, attention, measured_kpis
 from cjmgen.analysis.measures import MapMeasures, map_measures, measured_map
+from cjmgen.analysis.phase_band import phase_band
 from cjmgen.analysis.rows import DEFAULT_ROWS, map_rows, page_specs
 from cjmgen.checks.rules import is_stale
 from cjmgen.content import opportunities
