@@ -374,3 +374,20 @@ def test_the_pdf_sheet_prints_the_measured_values_and_their_period(make_repo) ->
     assert "Counts from the data, period 2026-10." in flat
     assert "2 KPIs from the data files, latest period 2026-10; 1 missed." in flat
     assert "2,000" in flat.replace("\u202f", ",")  # the funnel of the latest counted period
+
+
+def test_a_new_repository_shows_data_commented_and_works_when_uncommented(tmp_path: Path) -> None:
+    root = tmp_path / "new"
+    assert run(["init", str(root)]).exit_code == 0
+    example = root / "maps" / "example.md"
+    text = example.read_text(encoding="utf-8")
+    assert "# data: data/kpi.csv" in text and "{name: ..., id: ctr}" in text
+    example.write_text(text.replace("# data: data/kpi.csv", "data: data/kpi.csv"), encoding="utf-8")
+    (root / "maps" / "data").mkdir()
+    (root / "maps" / "data" / "kpi.csv").write_text(
+        "stage,kpi,period,value\nawareness,ad-click-through-rate,2026-10,7.9\nawareness,count,2026-10,1200\n",
+        encoding="utf-8")
+    found = check_json(root)["diagnostics"]
+    assert [d for d in found if d["code"].startswith("data")] == []
+    repo = load_project(root).repo
+    assert [m.value.raw for m in measures.series(repo.maps[0], repo, "awareness", "ad-click-through-rate")] == ["7.9%"]

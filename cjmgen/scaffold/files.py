@@ -20,6 +20,7 @@ theme:
   # custom_dir: overrides          # example: your templates/ and static/ that shadow the theme's
   # accent: "#1f6feb"              # example: a theme option (see the theme's theme.yml)
 stale_after_days: 180              # maps not reviewed for longer are flagged as stale
+# kpi_stale_after_days: 90         # example: measured KPIs whose latest period is older are flagged
 lanes: {{}}                          # extra per-stage rows, e.g. {{choice_factors: Choice factors}}
 pdf:
   page_size: A3 landscape          # the map infographic's page
@@ -84,6 +85,7 @@ tags: [b2c]
 reviewed: {today}                 # last review; older than stale_after_days is flagged
 related: []                       # ids of other maps
 # current: other/map-id           # on a future-state map: the current-state map it improves on
+# data: data/kpi.csv             # measured KPIs: CSV/JSON rows stage,kpi,period,value (docs/format.md)
 stages:                           # required: at least one
   - id: awareness                 # optional, default: the slug of the name
     name: Awareness               # required
@@ -96,7 +98,7 @@ stages:                           # required: at least one
       - search-ads                # a channel id from channels.yml
       - {{channel: phone, name: Call to the store}}
     emotion: 1                    # -2 (very negative) .. 2 (very positive)
-    kpis:
+    kpis:                         # a data file names a KPI by its id: {{name: ..., id: ctr}}
       - {{name: Ad click-through rate, value: 5%, target: 7.5%}}
     obstacles: [The offer in the ad is vague]
     triggers: [Retargeting banner]

@@ -25,6 +25,7 @@ theme:
   # custom_dir: overrides          # пример: ваши templates/ и static/ поверх темы
   # accent: "#1f6feb"              # пример: параметр темы (см. theme.yml темы)
 stale_after_days: 180              # карты, не пересмотренные дольше, помечаются как устаревшие
+# kpi_stale_after_days: 90         # пример: измеренные KPI со старым последним периодом помечаются
 lanes: {{}}                          # свои строки этапа, например {{choice_factors: Факторы выбора}}
 pdf:
   page_size: A3 landscape          # формат листа инфографики карты
@@ -81,6 +82,7 @@ tags: [b2c]
 reviewed: {today}                 # дата последнего пересмотра; старше stale_after_days — устарела
 related: []                       # id других карт
 # current: other/map-id           # у карты будущего состояния: карта текущего, которую она улучшает
+# data: data/kpi.csv             # измеренные KPI: CSV/JSON со строками stage,kpi,period,value (docs/format.md)
 stages:                           # обязательно: хотя бы один этап
   - id: awareness                 # необязательно, по умолчанию — из названия
     name: Осведомлённость         # обязательно
@@ -93,7 +95,7 @@ stages:                           # обязательно: хотя бы оди
       - search-ads                # id канала из channels.yml
       - {{channel: phone, name: Звонок в магазин}}
     emotion: 1                    # от -2 (очень плохо) до 2 (очень хорошо)
-    kpis:
+    kpis:                         # файл данных называет KPI по id: {{name: ..., id: ctr}}
       - {{name: CTR объявления, value: 5%, target: 7.5%}}
     obstacles: [В объявлении непонятное предложение]
     triggers: [Баннер ретаргетинга]
