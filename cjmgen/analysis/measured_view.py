@@ -78,9 +78,10 @@ class Attention:
         return Attention(tuple(filter(owned, self.missed)), tuple(filter(owned, self.worse)))
 
     def key(self) -> tuple[tuple[object, ...], ...]:
-        """What a page shows of it, small (a page key): each KPI's place, latest figure and flags."""
-        return tuple((m.map.id, m.stage.id, m.kpi.id, m.latest, m.missed, m.worse, m.owner)
-                     for m in (*self.missed, *self.worse))
+        """What a page shows of it as plain values (a page key digests them quickly)."""
+        return tuple((m.map.id, m.map.title, m.stage.id, m.stage.name, m.kpi.id, m.kpi.name, m.latest.period,
+                      m.latest.value.raw, m.kpi.target.raw if m.kpi.target else None, m.kpi.unit, m.kpi.status,
+                      m.missed, m.worse, m.owner) for m in (*self.missed, *self.worse))
 
     def by_owner(self) -> list[tuple[str, int, int]]:
         """(owner, KPIs missed now, KPIs got worse) for each owner with any, by name."""

@@ -98,7 +98,7 @@ def map_rows(journey_map: Map, repo: Repository) -> list[DataRow]:
         path = data_path(written, repo)
         found: DataFile | None = repo.data.get(path) if path is not None else None
         if found is not None:
-            rows.extend(row for row in found.rows if row.map is None or row.map == journey_map.id)
+            rows.extend(found.rows_about(journey_map.id))
     return rows
 
 

@@ -13,12 +13,24 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cjmgen.charts.svg import DARK_TEXT, GHOST, MET_COLOUR, MISSED_COLOUR, MUTED, el, line_width, svg_root, tooltip
+from cjmgen.charts.svg import (
+    DARK_TEXT,
+    GHOST,
+    MET_COLOUR,
+    MISSED_COLOUR,
+    MUTED,
+    el,
+    line_width,
+    num,
+    svg_root,
+    tooltip,
+)
 from cjmgen.i18n.labels import Locale
 
 TREND_WIDTH = 120.0
 TREND_HEIGHT = 28.0
 _PAD = 3.0  # room for a point's dot at the edges
+_LOOK = {None: ("unknown", GHOST), True: ("met", MET_COLOUR), False: ("missed", MISSED_COLOUR)}
 
 
 @dataclass(frozen=True)
@@ -67,16 +79,15 @@ def trend_sparkline(
             "class": "trend-line", "points": path, "fill": "none", "stroke": DARK_TEXT,
             "stroke-width": line_width(1.2),
         }))
-    for index, point in enumerate(points):
-        status = "unknown" if point.met is None else ("met" if point.met else "missed")
-        colour = GHOST if point.met is None else (MET_COLOUR if point.met else MISSED_COLOUR)
-        body.append(el("circle", {
-            "class": f"trend-point kpi-{status}", "cx": x(index), "cy": y(point.value), "r": "2.2",
-            "fill": colour,
-        }, tooltip(_point_text(point, locale))))
+    texts = [_point_text(p, locale) for p in points]
+    for index, (point, text) in enumerate(zip(points, texts, strict=True)):
+        # written out, not through `el`: a map page draws a dozen points for each of its KPIs
+        status, colour = _LOOK[point.met]
+        body.append(f'<circle class="trend-point kpi-{status}" cx="{num(x(index))}" cy="{num(y(point.value))}" '
+                    f'r="2.2" fill="{colour}">{tooltip(text)}</circle>')
     latest = points[-1]
     title = f"{name}: {latest.label} {latest.shown or _number(locale, latest.value)}"
-    desc = "; ".join(_point_text(p, locale) for p in points)
+    desc = "; ".join(texts)
     if target is not None:
         desc += f". {locale.label('target')}: {_number(locale, target)}"
     return svg_root(prefix, width, height, "cjm-chart kpi-trend", title, desc, body)

@@ -13,7 +13,7 @@ import datetime as dt
 import difflib
 from collections.abc import Callable
 
-from cjmgen.analysis.measures import data_path, is_stale, map_measures, map_rows
+from cjmgen.analysis.measures import data_path, map_rows
 from cjmgen.content.datafiles import COUNT_KPI, DataRow
 from cjmgen.content.model import Map
 from cjmgen.content.repository import Repository, content_prefix
@@ -41,7 +41,7 @@ def check_map_data(journey_map: Map, repo: Repository, diagnostics: Diagnostics,
             hint=f"rows name the map in a 'map' column ({journey_map.id}), or leave that column out",
         )
     if journey_map.status != "draft":
-        _stale_data(journey_map, repo, diagnostics, today, where)
+        _stale_data(journey_map, rows, repo, diagnostics, today, where)
 
 
 def _data_file(journey_map: Map, index: int, written: str, repo: Repository, diagnostics: Diagnostics) -> None:
@@ -109,12 +109,19 @@ def _one_row_per_period(rows: list[DataRow], diagnostics: Diagnostics) -> None:
             )
 
 
-def _stale_data(journey_map: Map, repo: Repository, diagnostics: Diagnostics, today: dt.date,
-                where: SourceLocation | None) -> None:
+def _stale_data(journey_map: Map, rows: list[DataRow], repo: Repository, diagnostics: Diagnostics,
+                today: dt.date, where: SourceLocation | None) -> None:
+    """KPIs whose latest period ended more than kpi_stale_after_days ago (from the rows: no
+    verdicts needed, so no measurements made)."""
     days = repo.config.kpi_stale_after_days
-    measured = map_measures(journey_map, repo)
-    stale = [f"{stage_id}/{kpi_id} ({series[-1].period})" for (stage_id, kpi_id), series in measured.kpis
-             if is_stale(series[-1], today, days)]
+    kpis = {(stage.id, kpi.id) for stage in journey_map.stages for kpi in stage.kpis}
+    latest: dict[tuple[str, str], DataRow] = {}
+    for row in rows:
+        key = (row.stage, row.kpi)
+        if key in kpis and (key not in latest or row.period.end > latest[key].period.end):
+            latest[key] = row
+    stale = [f"{stage_id}/{kpi_id} ({row.period.text})" for (stage_id, kpi_id), row in latest.items()
+             if (today - row.period.end).days > days]
     if stale:
         diagnostics.warning(
             "data-stale", f"the latest data of {', '.join(stale)} ended more than kpi_stale_after_days ({days}) ago",

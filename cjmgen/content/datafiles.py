@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -41,7 +43,10 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period | None:
-        text = text.strip()
+        return _period(text.strip())
+
+    @classmethod
+    def _read(cls, text: str) -> Period | None:
         if match := _MONTH.match(text):
             year, month = int(match[1]), int(match[2])
             if not 1 <= month <= 12 or year < 1:
@@ -60,6 +65,12 @@ class Period:
                 return None
             return cls(day, day, text, "day")
         return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _period(text: str) -> Period | None:
+    """Periods repeat in every series of a file (twelve months, thousands of rows): read once."""
+    return Period._read(text)
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -83,6 +94,19 @@ class DataRow:
 class DataFile:
     path: str  # repository-relative
     rows: tuple[DataRow, ...]
+    digest: str = ""  # of the file's bytes: what a page built from it is keyed by (site.render)
+
+    def rows_about(self, map_id: str) -> tuple[DataRow, ...]:
+        """The rows naming the map, and those naming none (about every map that lists the file)."""
+        return self._by_map.get(map_id, ()) + self._by_map.get(None, ())
+
+    @functools.cached_property
+    def _by_map(self) -> dict[str | None, tuple[DataRow, ...]]:
+        """Rows by the map they name: one export may feed a thousand maps, each asking once."""
+        grouped: dict[str | None, list[DataRow]] = {}
+        for row in self.rows:
+            grouped.setdefault(row.map, []).append(row)
+        return {key: tuple(rows) for key, rows in grouped.items()}
 
 
 def is_data_path(path: str) -> bool:
@@ -113,10 +137,12 @@ def parse_data_file(path: str, data: bytes, diagnostics: Diagnostics) -> DataFil
             )
             continue
         rows.append(row)
-    return DataFile(path, tuple(rows))
+    return DataFile(path, tuple(rows), hashlib.sha256(data).hexdigest()[:32])
 
 
-Record = tuple[dict[str, str], SourceLocation]
+#: A row as read: its map, stage, kpi, period and value cells (stripped; "" where missing) and where it starts.
+Record = tuple[tuple[str, str, str, str, str], SourceLocation]
+_FIELDS = ("map", *REQUIRED_COLUMNS)
 
 
 def _csv_records(text: str, path: str, diagnostics: Diagnostics) -> list[Record] | None:
@@ -135,6 +161,7 @@ def _csv_records(text: str, path: str, diagnostics: Diagnostics) -> list[Record]
         columns = [name.strip().lower() for name in next(reader)]
         if not _has_columns(columns, SourceLocation(path, header_line, 1), diagnostics):
             return None
+        places = [columns.index(name) if name in columns else -1 for name in _FIELDS]
         out: list[Record] = []
         end = reader.line_num
         for cells in reader:
@@ -146,8 +173,8 @@ def _csv_records(text: str, path: str, diagnostics: Diagnostics) -> list[Record]
                 diagnostics.error("data-row", f"{len(cells)} cells, but the header names {len(columns)} columns",
                                   SourceLocation(path, first, 1), hint=f"separate cells with '{delimiter}' only")
                 continue
-            out.append(({name: cell.strip() for name, cell in zip(columns, cells, strict=False)},
-                        SourceLocation(path, first, 1)))
+            m, st, k, p, v = (cells[i].strip() if 0 <= i < len(cells) else "" for i in places)
+            out.append(((m, st, k, p, v), SourceLocation(path, first, 1)))
     except csv.Error as exc:
         diagnostics.error("data-row", f"cannot read the CSV file: {exc}", SourceLocation(path, header_line + end, 1))
         return None
@@ -179,7 +206,13 @@ def _json_records(text: str, path: str, diagnostics: Diagnostics) -> list[Record
             where = SourceLocation(path, text.count("\n", 0, position) + 1,
                                    position - text.rfind("\n", 0, position))
             if isinstance(value, dict):
-                out.append(({str(k).strip().lower(): _cell(v) for k, v in value.items()}, where))
+                cells = {str(k).strip().lower(): _cell(v) for k, v in value.items()}
+                missing = [name for name in REQUIRED_COLUMNS if name not in cells]
+                if missing:
+                    diagnostics.error("data-columns", f"the row has no {', '.join(repr(m) for m in missing)}", where)
+                else:
+                    m, st, k, p, v = (cells.get(name, "").strip() for name in _FIELDS)
+                    out.append(((m, st, k, p, v), where))
             else:
                 diagnostics.error("data-row", "a row must be an object like "
                                   '{"stage": "deal", "kpi": "ctr", "period": "2026-03", "value": 4.2}', where)
@@ -193,11 +226,7 @@ def _json_records(text: str, path: str, diagnostics: Diagnostics) -> list[Record
     except json.JSONDecodeError as exc:
         diagnostics.error("data-json", f"not valid JSON: {exc.msg}", SourceLocation(path, exc.lineno, exc.colno))
         return None
-    for cells, where in out:
-        missing = [name for name in REQUIRED_COLUMNS if name not in cells]
-        if missing:
-            diagnostics.error("data-columns", f"the row has no {', '.join(repr(m) for m in missing)}", where)
-    return [(cells, where) for cells, where in out if all(name in cells for name in REQUIRED_COLUMNS)]
+    return out
 
 
 def _skip_space(text: str, position: int) -> int:
@@ -216,23 +245,21 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _row(cells: dict[str, str], where: SourceLocation, diagnostics: Diagnostics) -> DataRow | None:
+def _row(cells: tuple[str, str, str, str, str], where: SourceLocation, diagnostics: Diagnostics) -> DataRow | None:
     """A record as a row, or None with each of its problems reported."""
+    map_id, stage, kpi, written, raw = cells
     ok = True
-    for name in ("stage", "kpi"):
-        if not cells.get(name, "").strip():
+    for name, cell in (("stage", stage), ("kpi", kpi)):
+        if not cell:
             diagnostics.error("data-row", f"the row has no {name}", where)
             ok = False
-    written = cells.get("period", "")
-    period = Period.parse(written)
+    period = _period(written)
     if period is None:
-        shown = f"'{written}'" if written.strip() else "nothing"
+        shown = f"'{written}'" if written else "nothing"
         diagnostics.error("data-period", f"period must be a month 2026-03, a quarter 2026-Q1 or a day "
                           f"2026-03-15, got {shown}", where)
         ok = False
-    raw = cells.get("value", "")
-    value = Quantity.parse(raw) if raw.strip() else None
-    kpi = cells.get("kpi", "").strip()
+    value = _value(raw) if raw else None
     if value is None:
         diagnostics.error("data-value", "the row has no value", where,
                           hint="leave out the row of a period without data")
@@ -246,5 +273,10 @@ def _row(cells: dict[str, str], where: SourceLocation, diagnostics: Diagnostics)
         ok = False
     if not ok or period is None or value is None:
         return None
-    map_id = cells.get("map", "").strip().strip("/") or None
-    return DataRow(map_id, cells["stage"].strip(), kpi, period, value, where)
+    return DataRow(map_id.strip("/") or None, stage, kpi, period, value, where)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _value(raw: str) -> Quantity:
+    """Values repeat across a file's rows (and a Quantity never changes): each read once."""
+    return Quantity.parse(raw)

@@ -17,7 +17,7 @@ from cjmgen import charts
 from cjmgen.analysis import journey
 from cjmgen.analysis.catalog import Catalog
 from cjmgen.analysis.measured_view import Attention, MeasuredKPI, attention, measured_kpis
-from cjmgen.analysis.measures import MapMeasures, map_measures, measured_map
+from cjmgen.analysis.measures import MapMeasures, data_path, map_measures, measured_map
 from cjmgen.analysis.phase_band import phase_band
 from cjmgen.analysis.rows import DEFAULT_ROWS, map_rows, page_specs
 from cjmgen.checks.rules import is_stale
@@ -126,6 +126,7 @@ class SiteRenderer:
         config = self.repo.config
         self.edit_links = edit_links(config.repo_url, config.edit_uri, config.edit_uri_template)
         self._measures: dict[str, MapMeasures] = {}
+        self._measured: dict[str, tuple[Map, Map, list[MeasuredKPI]]] = {}
         self._search_built: dict[str, str] | None = None
         try:
             self.per_page = per_page_option(self.theme.options)
@@ -167,7 +168,7 @@ class SiteRenderer:
                 catalog=self.catalog,
                 emotion_colour=charts.emotion_colour,
                 kpi_gauge=self.kpi_gauge,
-                measures_of=self.measures_of,
+                data_key=self.data_key,
                 history=self.history_of(path),
                 kpi_history=self.kpi_history,
                 recently_changed=self.recently_changed,
@@ -244,7 +245,7 @@ class SiteRenderer:
         return (
             journey_map, persona, current, futures, related, self.links.photo_key(persona),
             BodyLinks(journey_map.path, journey_map), self.history_of(path),
-            stage_lines(journey_map) if self.edit_links is not None else None, self.measures_of(journey_map),
+            stage_lines(journey_map) if self.edit_links is not None else None, self.data_key(journey_map),
         )
 
     def page_address(self, path: str) -> str | None:
@@ -278,22 +279,35 @@ class SiteRenderer:
             found = self._measures[journey_map.path] = map_measures(journey_map, self.repo)
         return found
 
+    def data_key(self, journey_map: Map) -> str | None:
+        """The digests of the data files a map lists: with the map, they make what its measures
+        show (a page key holds this short string, not the measures, which take long to digest)."""
+        if not journey_map.data:
+            return None
+        files = self.repo.data
+        return " ".join(files[path].digest if path in files else "-"
+                        for path in (data_path(written, self.repo) or "" for written in journey_map.data))
+
     def measures_key(self, maps: Iterable[Map]) -> tuple[Any, ...]:
         """What a page listing `maps` shows of their data: a part of its key."""
-        return tuple((m.id, self.measures_of(m)) for m in maps if m.data)
+        return tuple((m.id, self.data_key(m)) for m in maps if m.data)
 
     def figures_of(self, journey_map: Map) -> Figures:
         """The key figures of a map as listed: with its measured values, where it has data."""
         return figures(self.measured(journey_map)[0] if journey_map.data else journey_map)
 
     def measured(self, journey_map: Map) -> tuple[Map, list[MeasuredKPI]]:
-        """The map with its measured values in place, and its measured KPIs."""
-        measures = self.measures_of(journey_map)
-        shown = measured_map(journey_map, measures)
-        if shown is journey_map:
+        """The map with its measured values in place, and its measured KPIs (once a map: the
+        map page, the listings, the summaries and the PDF all ask)."""
+        if not journey_map.data:
             return journey_map, []
-        config = self.repo.config
-        return shown, measured_kpis(shown, measures, self.as_of.date(), config.kpi_stale_after_days)
+        found = self._measured.get(journey_map.path)
+        if found is None or found[0] is not journey_map:
+            measures = self.measures_of(journey_map)
+            shown = measured_map(journey_map, measures)
+            rows = measured_kpis(shown, measures, self.as_of.date(), self.repo.config.kpi_stale_after_days)
+            found = self._measured[journey_map.path] = (journey_map, shown, rows)
+        return found[1], found[2]
 
     @functools.cached_property
     def attention(self) -> Attention:

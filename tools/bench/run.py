@@ -37,6 +37,7 @@ from typing import Any
 
 import cjmgen
 from tools.bench.corpus import CORPORA, edit_one_map, generate, map_spec
+from tools.bench.measured import bench_measured
 from tools.bench.sidebyside import SERVE_SAVES, side_by_side
 from tools.bench.timing import (
     BenchError,
@@ -594,6 +595,14 @@ def _extra_sections(results: list[SizeResult], extra: dict[str, Any]) -> list[st
             f"{_s(serve['initial'])}. A save that changes nothing in the model: {_s(serve['nochange'].median)}, "
             "nothing rendered, no reload.\n"),
         ]
+    measured = extra.get("measured")
+    if measured:
+        over = measured["with"].median / measured["without"].median - 1
+        lines.append(
+            f"\n### Measured KPIs ({measured['maps']:,} maps, a data file each, 12 months: "
+            f"{measured['rows']:,} rows)\n\n"
+            f"A first `cjmgen build --no-pdf` with the data files {_s(measured['with'].median)}, without "
+            f"{_s(measured['without'].median)}: {over * 100:+.1f}% (target within 10%){_ok(over <= 0.10)}.\n")
     diff = extra.get("diff")
     if diff:
         maps = extra.get("diff_maps", 1000)
@@ -659,6 +668,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--diff-maps", type=int, default=1000)
     parser.add_argument("--no-history", action="store_true", help="skip the KPI history of typed values")
     parser.add_argument("--history-maps", type=int, default=1000)
+    parser.add_argument("--no-measured", action="store_true", help="skip the build with measured KPIs' data files")
+    parser.add_argument("--measured-maps", type=int, default=1000)
     parser.add_argument("--write", type=Path, default=None, help="also write the Markdown report here")
     parser.add_argument("--json", type=Path, default=None, help="also write every run as JSON here")
     parser.add_argument("--generate", type=Path, default=None, help="only generate a repository here (with --sizes N)")
@@ -728,6 +739,10 @@ def main(argv: list[str] | None = None) -> int:
             log(f"KPI history of {args.history_maps} maps")
             extra["history_maps"] = args.history_maps
             section("history", lambda: bench_kpi_history(work, args.history_maps))
+        if not args.no_measured:
+            plain = corpus_repo(work, "heavy", args.measured_maps, log)
+            section("measured", lambda: bench_measured(work, plain, args.measured_maps, args.runs, cjmgen_command(),
+                                                       log))
         extra["failed"] = failed
     except BenchError as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
