@@ -391,3 +391,12 @@ def test_a_new_repository_shows_data_commented_and_works_when_uncommented(tmp_pa
     assert [d for d in found if d["code"].startswith("data")] == []
     repo = load_project(root).repo
     assert [m.value.raw for m in measures.series(repo.maps[0], repo, "awareness", "ad-click-through-rate")] == ["7.9%"]
+
+
+def test_the_json_export_keeps_a_written_kpi_id_and_the_data_files(make_repo) -> None:
+    root = make_repo({"maps/sofa.md": data_map(), "maps/data/sofa.csv": SOFA_CSV,
+                      "maps/plain.md": data_map().replace("data: data/sofa.csv\n", "").replace("Buying", "Plain")})
+    exported = {m["id"]: m for m in json.loads(run(["export", "--format", "json"], root).stdout)["maps"]}
+    assert exported["sofa"]["data"] == ["data/sofa.csv"] and "data" not in exported["plain"]
+    kpis = exported["sofa"]["stages"][0]["kpis"]
+    assert kpis[0]["id"] == "ctr" and "id" not in kpis[1]  # the second one's id is its name's slug

@@ -16,6 +16,7 @@ from cjmgen.content.lanes import BUILT_IN, ITEMS, KPIS, TOUCHPOINTS, Lane
 from cjmgen.content.model import KPI, Item, Map, Opportunity, Quantity, Stage, Touchpoint
 from cjmgen.content.repository import Repository
 from cjmgen.interchange.mermaid import map_to_mermaid
+from cjmgen.site.urls import slugify
 
 JSON_VERSION = 1
 CSV_COLUMNS = (
@@ -70,11 +71,14 @@ def _item(item: Item) -> dict[str, Any]:
 
 
 def _kpi(kpi: KPI) -> dict[str, Any]:
-    return {
+    out = {
         "name": kpi.name, "value": _quantity(kpi.value), "target": _quantity(kpi.target),
         "unit": kpi.unit, "better": kpi.better, "status": kpi.status, "status_reason": kpi.verdict.reason,
         "source": kpi.source,
     }
+    if kpi.id != slugify(kpi.name):
+        out["id"] = kpi.id  # a written id (data rows name the KPI by it); the default is the name's slug
+    return out
 
 
 def _touchpoint(tp: Touchpoint) -> dict[str, Any]:
@@ -122,6 +126,7 @@ def map_dict(journey_map: Map) -> dict[str, Any]:
         **(phases if journey_map.phases else {}),
         "stages": [stage_dict(s, rates[i]) for i, s in enumerate(journey_map.stages)],
         "body": journey_map.body,
+        **({"data": list(journey_map.data)} if journey_map.data else {}),  # measured KPIs' data files
     }
 
 
