@@ -400,3 +400,16 @@ def test_the_json_export_keeps_a_written_kpi_id_and_the_data_files(make_repo) ->
     assert exported["sofa"]["data"] == ["data/sofa.csv"] and "data" not in exported["plain"]
     kpis = exported["sofa"]["stages"][0]["kpis"]
     assert kpis[0]["id"] == "ctr" and "id" not in kpis[1]  # the second one's id is its name's slug
+
+
+def test_the_diff_reports_a_changed_data_list(make_repo) -> None:
+    from cjmgen.review.diff import diff_map
+    from cjmgen.review.formats import normalised_map
+
+    root = make_repo({"maps/sofa.md": data_map(), "maps/data/sofa.csv": SOFA_CSV})
+    old = load_project(root).repo.maps[0]
+    (root / "maps" / "sofa.md").write_text(data_map("[data/sofa.csv, data/crm.json]"), encoding="utf-8")
+    new = load_project(root).repo.maps[0]
+    [change] = [c for c in diff_map(old, new) if c.code == "data-changed"]
+    assert change.old == ["data/sofa.csv"] and change.new == ["data/sofa.csv", "data/crm.json"]
+    assert "data: data/sofa.csv, data/crm.json" in normalised_map(new)

@@ -55,6 +55,7 @@ CODES: dict[str, tuple[str, str]] = {
     "tags-changed": (INFO, "the map's tags"),
     "reviewed-changed": (INFO, "the date of the last review"),
     "related-changed": (INFO, "the related maps"),
+    "data-changed": (INFO, "the data files of the map's measured KPIs"),
     "current-changed": (INFO, "the current-state map a future-state map improves on"),
     "description-changed": (INFO, "the map's description (when edited: the changed words)"),
     "body-changed": (INFO, "a section of the Markdown body (a stage's notes, the map's notes): the changed words"),
@@ -282,7 +283,7 @@ def _word(value: Any) -> Any:
 
 # --- maps ------------------------------------------------------------------------
 
-_MAP_FIELDS = ("title", "segment", "state", "status", "tags", "reviewed", "related", "current", "description")
+_MAP_FIELDS = ("title", "segment", "state", "status", "tags", "reviewed", "related", "current", "description", "data")
 
 
 @dataclass(frozen=True)

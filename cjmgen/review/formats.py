@@ -342,7 +342,7 @@ def normalised_map(journey_map: Map, lane_labels: dict[str, str] | None = None) 
         value = getattr(journey_map, name)
         if value is not None:
             lines.append(f"{name}: {value}")
-    for name in ("tags", "related"):
+    for name in ("tags", "related", "data"):
         if getattr(journey_map, name):
             lines.append(f"{name}: {', '.join(getattr(journey_map, name))}")
     lines.append(f"stages: {' -> '.join(s.id for s in journey_map.stages)}")
