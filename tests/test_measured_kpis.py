@@ -14,6 +14,9 @@ from cjmgen.content.datafiles import Period, parse_data_file
 from cjmgen.content.project import load_project
 from cjmgen.diagnostics import Diagnostics
 from cjmgen.i18n.labels import Locale
+from tools.bench.corpus import generate
+from tools.bench.measured import add_data_files, bench_measured
+from tools.bench.run import cjmgen_command
 
 
 def data_map(data: str = "data/sofa.csv", kpis: str = "") -> str:
@@ -413,3 +416,16 @@ def test_the_diff_reports_a_changed_data_list(make_repo) -> None:
     [change] = [c for c in diff_map(old, new) if c.code == "data-changed"]
     assert change.old == ["data/sofa.csv"] and change.new == ["data/sofa.csv", "data/crm.json"]
     assert "data: data/sofa.csv, data/crm.json" in normalised_map(new)
+
+
+def test_the_benchmark_case_builds_the_maps_with_and_without_data(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")  # the generated repository's commit date is "as of"
+    plain = generate(tmp_path / "plain", 2)
+    result = bench_measured(tmp_path, plain, 2, 1, cjmgen_command(), lambda line: None)
+    assert result["rows"] > 2 * 12 and len(result["with"].values) == len(result["without"].values) == 1
+    copy = generate(tmp_path / "again", 2)
+    add_data_files(copy)
+    found = check_json(copy)["diagnostics"]
+    assert [d for d in found if d["code"].startswith(("data", "kpi-id"))] == []
+    repo = load_project(copy).repo
+    assert all(len(series) == 12 for _, series in measures.map_measures(repo.maps[0], repo).kpis)

@@ -669,7 +669,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-history", action="store_true", help="skip the KPI history of typed values")
     parser.add_argument("--history-maps", type=int, default=1000)
     parser.add_argument("--no-measured", action="store_true", help="skip the build with measured KPIs' data files")
-    parser.add_argument("--measured-maps", type=int, default=1000)
+    parser.add_argument("--measured-maps", type=int, default=None,
+                        help="maps of the measured-KPIs build (default: the largest size, at most 1000)")
     parser.add_argument("--write", type=Path, default=None, help="also write the Markdown report here")
     parser.add_argument("--json", type=Path, default=None, help="also write every run as JSON here")
     parser.add_argument("--generate", type=Path, default=None, help="only generate a repository here (with --sizes N)")
@@ -740,9 +741,9 @@ def main(argv: list[str] | None = None) -> int:
             extra["history_maps"] = args.history_maps
             section("history", lambda: bench_kpi_history(work, args.history_maps))
         if not args.no_measured:
-            plain = corpus_repo(work, "heavy", args.measured_maps, log)
-            section("measured", lambda: bench_measured(work, plain, args.measured_maps, args.runs, cjmgen_command(),
-                                                       log))
+            measured_maps = args.measured_maps or min(1000, max(sizes))
+            plain = corpus_repo(work, "heavy", measured_maps, log)
+            section("measured", lambda: bench_measured(work, plain, measured_maps, args.runs, cjmgen_command(), log))
         extra["failed"] = failed
     except BenchError as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
