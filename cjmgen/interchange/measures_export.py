@@ -8,8 +8,6 @@ figure came from).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -18,7 +16,7 @@ from cjmgen.analysis.measures import map_measures
 from cjmgen.content.datafiles import COUNT_KPI
 from cjmgen.content.model import Map, Quantity
 from cjmgen.content.repository import Repository
-from cjmgen.interchange.export import JSON_VERSION, _ExcelWriter
+from cjmgen.interchange.export import JSON_VERSION, _csv_start
 
 MEASURE_COLUMNS = (
     "map", "stage", "kpi", "period", "value", "unit", "target", "better", "status",
@@ -63,11 +61,7 @@ def measure_rows(repo: Repository, maps: Sequence[Map]) -> Iterator[dict[str, An
 
 
 def export_measures_csv(repo: Repository, maps: Sequence[Map], excel: bool = False) -> str:
-    buffer = io.StringIO()
-    writer: Any = _ExcelWriter(buffer) if excel else csv.writer(buffer, lineterminator="\r\n")
-    if excel:
-        buffer.write("\ufeff")
-    writer.writerow(MEASURE_COLUMNS)
+    buffer, writer = _csv_start(MEASURE_COLUMNS, excel)
     for row in measure_rows(repo, maps):
         writer.writerow([row[column] for column in MEASURE_COLUMNS])
     return buffer.getvalue()
