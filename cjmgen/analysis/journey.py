@@ -154,3 +154,39 @@ def contradicts(stated: float | None, computed: float | None) -> bool:
     if stated is None or computed is None:
         return False
     return abs(stated - computed) * 100 > CONVERSION_TOLERANCE_POINTS
+
+
+def exit_count(stage: Stage) -> int | None:
+    """Customers who leave the journey at the stage, over its exits with a count (None: no counts)."""
+    counted = [e.count for e in stage.exits if e.count is not None]
+    return sum(counted) if counted else None
+
+
+@dataclass(frozen=True)
+class ExitExcess:
+    """More customers go on and leave at a stage than reached it: counts in < next + exits."""
+
+    stage: Stage
+    target: Stage | None  # the forward next stage whose count was added, if it has one
+    onward: int  # the next stage's count (0 without one)
+    leaving: int
+
+
+def exit_excesses(journey: Map) -> list[ExitExcess]:
+    """Stages whose counted exits and next stage's count add up to more than the stage's count.
+    Fewer is fine: not every customer who leaves is counted at an exit."""
+    position = stage_positions(journey)
+    found = []
+    for index, stage in enumerate(journey.stages):
+        leaving = exit_count(stage)
+        if leaving is None or stage.count is None:
+            continue
+        target = forward_target(journey, index, position)
+        onward = target.count if target is not None and target.count is not None else 0
+        if onward + leaving > stage.count:
+            found.append(ExitExcess(stage, target if onward else None, onward, leaving))
+    return found
+
+
+def has_exits(journey: Map) -> bool:
+    return any(stage.exits for stage in journey.stages)

@@ -22,12 +22,13 @@ from cjmgen.charts.svg import (
     tooltip,
     truncate,
 )
-from cjmgen.content.model import Map, Stage
+from cjmgen.content.model import Exit, Map, Stage
 from cjmgen.i18n.labels import Locale
 
 FUNNEL_FONT = 12.0
 FUNNEL_GAP_FONT = 11.0
 FUNNEL_MIN_BAR = 4.0
+FUNNEL_EXIT_LINE = 16.0
 
 
 def rate_percent(rate: float, locale: Locale) -> str:
@@ -140,6 +141,31 @@ def _funnel_bar(
     return el("g", {"class": "funnel-step", "data-stage": step.stage.id}, *pieces)
 
 
+def exit_text(exit_: Exit, locale: Locale) -> str:
+    """`↘ бросил корзину: 120`: customers who leave the journey here (the count when known)."""
+    count = f": {locale.number(exit_.count)}" if exit_.count is not None else ""
+    return f"↘ {exit_.name}{count}"
+
+
+def _exit_lines(stage: Stage, top: float, x: float, right: float, locale: Locale) -> tuple[list[str], float]:
+    """The stage's exits as drop-off branches right of the funnel's axis, under its bar;
+    returns them and the new top."""
+    lines = []
+    for exit_ in stage.exits:
+        top += FUNNEL_EXIT_LINE
+        full = exit_text(exit_, locale)
+        shown = truncate(full, right - x, FUNNEL_GAP_FONT)
+        lines.append(el(
+            "g", {"class": "funnel-exit", "data-stage": stage.id},
+            tooltip(full) if shown != full else "",
+            text_at(x, top - FUNNEL_EXIT_LINE / 2 + FUNNEL_GAP_FONT * 0.35, shown, **{
+                "class": "funnel-exit-text", "text_anchor": "start",
+                "font_size": num(FUNNEL_GAP_FONT), "fill": WARNING_COLOUR,
+            }),
+        ))
+    return lines, top
+
+
 def _funnel_desc(
     steps: Sequence[_Step], overall: str | None, locale: Locale, log_scale: bool = False
 ) -> str:
@@ -153,6 +179,9 @@ def _funnel_desc(
                 stated = rate_percent(step.stated, locale)
                 text += f"; {locale.label('stated_mismatch', stated=stated)}"
             text += ")"
+        if step.stage.exits:
+            text += f"; {locale.label('exits')}: " + ", ".join(
+                exit_text(e, locale).removeprefix("↘ ") for e in step.stage.exits)
         parts.append(text)
     if overall:
         parts.append(overall)
@@ -211,6 +240,9 @@ def funnel_chart(
             _funnel_bar(step, top, bar_width, centre, label_right, bar_height, locale)
         )
         top += bar_height
+        if step.stage.exits:
+            lines, top = _exit_lines(step.stage, top, label_right / 3, area_right, locale)
+            body.extend(lines)
         if position < len(steps) - 1:
             body.append(
                 _conversion_text(

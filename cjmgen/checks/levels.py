@@ -27,11 +27,13 @@ DEFAULT_LEVELS: dict[str, str] = {
         "asset-hidden", "asset-active", "map-id", "persona-id", "content-outside", "catalog",
         "opportunity-kpi", "duplicate-opportunity", "ticket-url",
         "phase",
+        "source-url",
     ), "error"),
     **dict.fromkeys((
         "unknown-key", "yaml-implicit-type", "stage-incomplete", "conversion-mismatch", "count-grows",
         "stale", "current-ref", "external-resource", "asset-missing", "pdf-resource", "kpi-no-status",
         "kpi-value-split", "notes-unmatched", "case-clash", "reserved-name", "catalog-key", "catalog-missing",
+        "exits-exceed", "source-unused", "source-unknown",
     ), "warning"),
     # measured KPIs (checks.measured, content.datafiles)
     **dict.fromkeys((

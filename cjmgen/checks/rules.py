@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from cjmgen.analysis import journey
+from cjmgen.analysis import evidence, journey
 from cjmgen.analysis.measures import data_path
 from cjmgen.build.workers import fork_map, worker_count
 from cjmgen.checks import renames
@@ -382,6 +382,8 @@ class OwnChecker:
     def run(self, journey_map: Map) -> None:
         self.stages(journey_map)
         self.funnel(journey_map)
+        self.exits(journey_map)
+        self.sources(journey_map)
 
     def stages(self, journey_map: Map) -> None:
         ids: dict[str, Stage] = {}
@@ -464,6 +466,36 @@ class OwnChecker:
                 hint="correct the counts or the stated conversion; the site shows both until they agree",
             )
         self.growing_counts(journey_map)
+
+    def exits(self, journey_map: Map) -> None:
+        """Counted exits plus the next stage's count may not exceed the stage's count (a warning:
+        the figures often come from different reports)."""
+        for found in journey.exit_excesses(journey_map):
+            stage = found.stage
+            onward = (f" and {found.onward} go on to '{found.target.name}'" if found.target is not None else "")
+            self.diagnostics.warning(
+                "exits-exceed",
+                f"{found.leaving} customers leave '{stage.name}' at its exits{onward}, "
+                f"more than the {stage.count} who reached it",
+                _at(stage, "exits"),
+                hint="the count of a stage is at least its next stage's count plus its exits' counts",
+            )
+
+    def sources(self, journey_map: Map) -> None:
+        """Declared sources nobody cites, and citations that look like a key the map lacks."""
+        declared = {s.key: s for s in journey_map.sources}
+        for key in evidence.unused_sources(journey_map):
+            self.diagnostics.warning(
+                "source-unused", f"source '{key}' is declared but no item cites it",
+                declared[key].location, hint=f"cite it from an item (source: {key}) or remove it")
+        for citation in evidence.citations(journey_map):
+            meant = evidence.intended_key(journey_map, citation.text)
+            if meant is None:
+                continue
+            hint = f" (did you mean '{meant}'?)" if meant else ""
+            self.diagnostics.warning(
+                "source-unknown", f"source '{citation.text}' is not a key of this map's sources{hint}",
+                citation.location, hint="declare it under sources: or write the source out in words")
 
     def growing_counts(self, journey_map: Map) -> None:
         """A count larger than the one before it, along a forward path, is a data error."""

@@ -18,7 +18,10 @@ def _text(description: str) -> dict[str, Any]:
     return {"type": "string", "description": description}
 
 
-def _item() -> dict[str, Any]:
+def _item(moment: bool = False) -> dict[str, Any]:
+    """An item of a lane; a map's items may also be flagged as moments that matter."""
+    flags = {"moment": {"type": "boolean",
+                        "description": "A moment that matters: marked on the map, listed on the index."}}
     return {
         "anyOf": [
             {"type": ["string", "number"]},
@@ -31,6 +34,7 @@ def _item() -> dict[str, Any]:
                               "description": "A Mermaid journey task's score, 1..5 (kept by `cjmgen import mermaid`)."},
                     "actors": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
                                "description": "Who does it, as a Mermaid journey names them."},
+                    **(flags if moment else {}),
                 },
                 "required": ["text"],
                 "additionalProperties": False,
@@ -145,8 +149,23 @@ def stage_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
             },
         ]
     }
+    exit_ = {
+        "anyOf": [
+            {"type": "string", "description": "Why or how customers leave, e.g. 'бросил корзину'."},
+            {
+                "type": "object",
+                "properties": {
+                    "name": _text("Why or how customers leave, e.g. 'бросил корзину'."),
+                    "count": {"type": ["integer", "string"], "description": "Customers who leave here."},
+                    "source": _text("The evidence: a key of the map's sources, or free text."),
+                },
+                "required": ["name"],
+                "additionalProperties": False,
+            },
+        ]
+    }
     by_kind: dict[str, Callable[[Lane], dict[str, Any]]] = {
-        ITEMS: lambda lane: _list_of(_opportunity() if lane.key == "opportunities" else _item(), lane.help),
+        ITEMS: lambda lane: _list_of(_opportunity() if lane.key == "opportunities" else _item(moment=True), lane.help),
         TOUCHPOINTS: lambda lane: _list_of(touchpoint, lane.help),
         EMOTION: lambda lane: {"type": "integer", "minimum": EMOTION_RANGE[0], "maximum": EMOTION_RANGE[1],
                                "description": lane.help},
@@ -164,6 +183,9 @@ def stage_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
                          "{to: id, label: text} labels the transition."),
         "time": _text("When the stage happens or how long it takes, as free text: '2 дня', '15 min', "
                       "'Day 1', '6–12 месяцев до покупки'."),
+        "moment": {"type": ["boolean", "string"],
+                   "description": "A moment that matters: true, or a text saying why; listed on the index."},
+        "exits": _list_of(exit_, "Where customers leave the journey at this stage, with how many."),
     }
     for lane in custom_lanes((lanes or {}).items()):
         properties[lane.key] = by_kind[lane.kind](lane)
@@ -198,6 +220,26 @@ def map_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
                              "relative to the content folder: data/sofa-search.csv."),
             "phases": {"type": "array", "items": _phase(),
                        "description": "Phases grouping consecutive stages, e.g. [{name: Поиск, from: a, to: b}]."},
+            "sources": {
+                "type": "object",
+                "description": "Evidence declared once; an item cites it by key (source: interviews-2026).",
+                "propertyNames": {"pattern": r"^[\w][\w.-]*$"},
+                "additionalProperties": {
+                    "anyOf": [
+                        {"type": "string", "description": "The source's title."},
+                        {
+                            "type": "object",
+                            "properties": {
+                                "title": _text("The source's title, e.g. 'Интервью, март 2026'."),
+                                "url": {"type": "string", "pattern": "^(https?://|mailto:)",
+                                        "description": "A link to it: https://, http:// or mailto:."},
+                            },
+                            "required": ["title"],
+                            "additionalProperties": False,
+                        },
+                    ]
+                },
+            },
         },
         "required": ["title", "stages"],
         "additionalProperties": False,

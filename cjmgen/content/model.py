@@ -30,6 +30,7 @@ class Item:
     location: SourceLocation | None = _loc()
     score: float | None = None  # a Mermaid journey task's score (1..5) kept on the action
     actors: tuple[str, ...] = ()  # who does it, as a Mermaid journey names them
+    moment: bool = False  # a moment that matters: collected on the index, marked on the map
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,34 @@ class Touchpoint:
 
 
 @dataclass(frozen=True)
+class Moment:
+    """A stage flagged as a moment that matters (`moment: true`, or a text saying why)."""
+
+    note: str | None = None
+    location: SourceLocation | None = _loc()
+
+
+@dataclass(frozen=True)
+class Exit:
+    """Customers who leave the journey at a stage ("бросил корзину"), and how many if known."""
+
+    name: str
+    count: int | None = None
+    source: str | None = None
+    location: SourceLocation | None = _loc()
+
+
+@dataclass(frozen=True)
+class Source:
+    """Evidence declared once per map under `sources:` and cited by its key from any `source:`."""
+
+    key: str
+    title: str
+    url: str | None = None
+    location: SourceLocation | None = _loc()
+
+
+@dataclass(frozen=True)
 class Stage:
     id: str
     name: str
@@ -170,6 +199,8 @@ class Stage:
     next_labels: tuple[tuple[str, str], ...] = ()  # (target id, label) of the labelled `next` entries
     time: str | None = None  # free text: a duration or a moment relative to the start
     lanes: tuple[tuple[str, tuple[Item, ...]], ...] = ()  # custom lanes from config
+    moment: Moment | None = None
+    exits: tuple[Exit, ...] = ()
     location: SourceLocation | None = _loc()
     field_locations: Mapping[str, SourceLocation] = field(
         default_factory=dict, compare=False, repr=False
@@ -212,12 +243,19 @@ class Map:
     language: str | None = None  # en | ru: the map's own, when it is not the site's
     phases: tuple[Phase, ...] = ()
     body_first_line: int = 1
+    sources: tuple[Source, ...] = ()  # map-wide evidence, cited by key
     location: SourceLocation | None = _loc()
     field_locations: Mapping[str, SourceLocation] = field(
         default_factory=dict, compare=False, repr=False
     )
     # Data files of measured KPIs, as written (relative to the content folder): analysis.measures
     data: tuple[str, ...] = ()
+
+    def cited(self, source: str | None) -> Source | None:
+        """The map-wide source a `source:` names by its key; None for free text."""
+        if not source or not self.sources:
+            return None
+        return next((s for s in self.sources if s.key == source.strip()), None)
 
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == stage_id), None)

@@ -12,11 +12,12 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from cjmgen.content import figures, opportunities
 from cjmgen.content.datafiles import COUNT_KPI, DATA_SUFFIXES
 from cjmgen.content.lanes import BUILT_IN, ITEM_LANES
-from cjmgen.content.model import KPI, Channel, Item, Map, Persona, Quantity, Stage, Touchpoint
+from cjmgen.content.model import KPI, Channel, Exit, Item, Map, Moment, Persona, Quantity, Source, Stage, Touchpoint
 from cjmgen.content.page_names import page_id_problem
 from cjmgen.content.stage_flow import read_next, read_phases
 from cjmgen.content.yamltree import YNode
@@ -25,17 +26,25 @@ from cjmgen.site.urls import slugify
 
 MAP_KEYS = (
     "id", "title", "persona", "segment", "state", "status", "owner", "tags",
-    "reviewed", "related", "current", "stages", "description", "language", "data", "phases",
+    "reviewed", "related", "current", "stages", "description", "language", "data", "phases", "sources",
 )
-STAGE_KEYS = ("id", "name", *(lane.key for lane in BUILT_IN), "conversion", "next", "time")
+STAGE_KEYS = ("id", "name", *(lane.key for lane in BUILT_IN), "conversion", "next", "time", "moment", "exits")
 ITEM_LISTS = tuple(lane.key for lane in ITEM_LANES)
 PERSONA_KEYS = ("name", "role", "photo", "quote", "goals", "needs", "pains", "channels")
+_URL_SHAPE = re.compile(r"^(https?://[^\s/?#]+[^\s]*|mailto:[^\s]+)$", re.IGNORECASE)
 _NUMBERISH = re.compile(r"[+-]?(\d|\.?(inf|nan))", re.IGNORECASE)
 #: Far beyond any count of customers, within what a float (the charts' arithmetic) holds exactly.
 MAX_COUNT = 10**15
 KPI_KEYS = ("name", "value", "target", "unit", "better", "source", "id")
 TOUCHPOINT_KEYS = ("channel", "name", "source")
 ITEM_KEYS = ("text", "source", "score", "actors")
+MAP_ITEM_KEYS = (*ITEM_KEYS, "moment")  # a persona's items are no moments of a journey
+EXIT_KEYS = ("name", "count", "source")
+SOURCE_KEYS = ("title", "url")
+#: Schemes a map-wide source's `url` may use: a page, a file on the web, a mail address.
+SOURCE_SCHEMES = ("http", "https", "mailto")
+#: A map-wide source's key: one word of letters, digits, `-`, `_` and `.` (it names an anchor).
+SOURCE_KEY = re.compile(r"^\w[\w.-]*$")
 CHANNEL_KEYS = ("name", "kind", "description")
 STATES = ("current", "future")
 LANGUAGES = ("en", "ru")
@@ -53,6 +62,7 @@ class Reader:
     """Turns YNodes into typed values, reporting each problem where it stands."""
 
     diagnostics: Diagnostics
+    item_keys: ClassVar[tuple[str, ...]] = ITEM_KEYS
 
     def unknown_keys(self, node: YNode, known: Iterable[str], what: str) -> None:
         known = list(known)
@@ -148,15 +158,39 @@ class Reader:
         if key == "opportunities" and opportunities.is_structured(node):
             return opportunities.read(self, node)
         if node.kind == "map":
-            self.unknown_keys(node, ITEM_KEYS, f"an item of '{key}'")
+            self.unknown_keys(node, self.item_keys, f"an item of '{key}'")
             fields = node.value
             text = self.required_text(fields, "text", node, f"an item of '{key}'")
             source = self.text(fields.get("source"), "source")
             score = self.score(fields.get("score"))
             actors = self.texts(fields.get("actors"), "actors")
-            return Item(text, source, node.loc, score, actors) if text is not None else None
+            moment = "moment" in self.item_keys and self.flag(fields.get("moment"), "moment")
+            return Item(text, source, node.loc, score, actors, moment) if text is not None else None
         text = self.text(node, key)
         return Item(text, None, node.loc) if text is not None else None
+
+    def flag(self, node: YNode | None, key: str) -> bool:
+        """A true/false switch; anything else is an error and reads as false."""
+        if node is None or node.kind == "null":
+            return False
+        if node.kind == "bool":
+            return bool(node.value)
+        self.type_error(node, key, "true or false")
+        return False
+
+    def count(self, node: YNode | None, key: str) -> int | None:
+        """A count of customers: a whole number from 0 to MAX_COUNT."""
+        count = self.integer(node, key)
+        if count is None or node is None:
+            return None
+        if count < 0:
+            self.diagnostics.error("value", f"{key} must not be negative, got {count}", node.loc)
+            return None
+        if count > MAX_COUNT:
+            self.diagnostics.error("value", f"{key} is too large ({len(str(count))} digits; at most {MAX_COUNT:,})",
+                                   node.loc)
+            return None
+        return count
 
     def score(self, node: YNode | None) -> float | None:
         """An item's `score`: any number (Mermaid's scale is 1..5; other numbers are warned about)."""
@@ -241,6 +275,7 @@ class MapReader(Reader):
     """Reads a map's frontmatter; `lanes` are the custom lane keys from the config."""
 
     lanes: tuple[str, ...] = ()
+    item_keys: ClassVar[tuple[str, ...]] = MAP_ITEM_KEYS
 
     def read(self, node: YNode, map_id: str, path: str, body: str, body_first_line: int) -> Map | None:
         fields: dict[str, YNode] = node.value
@@ -266,6 +301,7 @@ class MapReader(Reader):
             related=self.texts(fields.get("related"), "related"),
             current=self.text(fields.get("current"), "current"),
             description=self.text(fields.get("description"), "description"),
+            sources=self.sources(fields.get("sources")),
             body=body,
             language=self.choice(fields.get("language"), "language", LANGUAGES, "") or None,
             phases=read_phases(self, fields.get("phases"), stages),
@@ -345,14 +381,7 @@ class MapReader(Reader):
             )
             emotion = None
         next_ids, next_labels = read_next(self, fields.get("next"))
-        count = self.integer(fields.get("count"), "count")
-        if count is not None and count < 0:
-            self.diagnostics.error("value", f"count must not be negative, got {count}", fields["count"].loc)
-            count = None
-        if count is not None and count > MAX_COUNT:
-            self.diagnostics.error("value", f"count is too large ({len(str(count))} digits; at most {MAX_COUNT:,})",
-                                   fields["count"].loc)
-            count = None
+        count = self.count(fields.get("count"), "count")
         return Stage(
             id=stage_id,
             name=name,
@@ -366,10 +395,85 @@ class MapReader(Reader):
             next_labels=next_labels,
             time=self.text(fields.get("time"), "time"),
             lanes=tuple((key, self.items(fields.get(key), key)) for key in self.lanes if key in fields),
+            moment=self.moment(fields.get("moment")),
+            exits=self.exits(fields.get("exits")),
             location=node.loc,
             field_locations=_field_locations(fields),
             **{key: self.items(fields.get(key), key) for key in ITEM_LISTS},
         )
+
+    def moment(self, node: YNode | None) -> Moment | None:
+        """`moment: true`, or a text that says why the stage matters; `false` is no moment."""
+        if node is None or node.kind == "null":
+            return None
+        if node.kind == "bool":
+            return Moment(location=node.loc) if node.value else None
+        if node.kind == "str" and node.value.strip():
+            return Moment(node.value.strip(), node.loc)
+        self.type_error(node, "moment", "true or a text saying why the moment matters")
+        return None
+
+    def exits(self, node: YNode | None) -> tuple[Exit, ...]:
+        """Where customers leave the journey at this stage: a name, or {name, count, source}."""
+        if node is None or node.kind == "null":
+            return ()
+        out = []
+        for child in node.value if node.kind == "seq" else [node]:
+            if child.kind != "map":
+                name = self.text(child, "exits")
+                if name is not None:
+                    out.append(Exit(name, location=child.loc))
+                continue
+            self.unknown_keys(child, EXIT_KEYS, "an exit")
+            fields = child.value
+            name = self.required_text(fields, "name", child, "an exit")
+            if name is not None:
+                out.append(Exit(name, self.count(fields.get("count"), "count"),
+                                self.text(fields.get("source"), "source"), child.loc))
+        return tuple(out)
+
+    def sources(self, node: YNode | None) -> tuple[Source, ...]:
+        """The map's `sources:`: key -> a title, or {title, url}."""
+        if node is None or node.kind == "null":
+            return ()
+        entries = self.mapping(node, "sources")
+        if entries is None:
+            return ()
+        out = []
+        for key, value in entries.items():
+            where = value.key_loc or value.loc
+            if not SOURCE_KEY.match(key):
+                self.diagnostics.error(
+                    "value", f"source key '{key}' must be one word (letters, digits, '-', '_', '.')", where,
+                    hint="a key is what items cite: source: interviews-2026")
+                continue
+            if value.kind != "map":
+                title = self.text(value, key)
+                if title is not None and title.strip():
+                    out.append(Source(key, title.strip(), location=where))
+                elif title is not None:
+                    self.diagnostics.error("missing-field", f"source '{key}' must have a title", value.loc)
+                continue
+            self.unknown_keys(value, SOURCE_KEYS, f"source '{key}'")
+            title = self.required_text(value.value, "title", value, f"source '{key}'")
+            if title is not None:
+                out.append(Source(key, title.strip(), self.source_url(value.value.get("url")), where))
+        return tuple(out)
+
+    def source_url(self, node: YNode | None) -> str | None:
+        """A source's link: http(s) or mailto only, so that no `javascript:` reaches a page."""
+        url = self.text(node, "url")
+        if url is None or node is None:
+            return None
+        url = url.strip()
+        scheme = url.split(":", 1)[0].strip().casefold() if ":" in url else ""
+        if scheme not in SOURCE_SCHEMES or not _URL_SHAPE.match(url):
+            shown = url if len(url) <= 60 else url[:60] + "…"
+            self.diagnostics.error(
+                "source-url", f"source url '{shown}' is not a web address", node.loc,
+                hint="write a full address starting with https://, http:// or mailto:")
+            return None
+        return url
 
     def touchpoints(self, node: YNode | None) -> tuple[Touchpoint, ...]:
         if node is None or node.kind == "null":

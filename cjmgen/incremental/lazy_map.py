@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from cjmgen.analysis.moments import Flag, map_flags
 from cjmgen.content.model import Map, Stage
 from cjmgen.content.repository import ParsedFile
 from cjmgen.diagnostics import Diagnostic
@@ -46,13 +47,14 @@ class Skeleton:
     stage_fields: tuple[Fields, ...]
     own_problems: tuple[Diagnostic, ...]  # checks.own_problems of the whole map
     parsed: ParsedFile  # the file's kind and what parsing it reported; no value (that is the whole)
+    moments: tuple[Flag, ...] = ()  # the index lists them for every map
 
     @classmethod
     def of(cls, parsed: ParsedFile, own_problems: tuple[Diagnostic, ...]) -> Skeleton:
         whole = parsed.value
         assert isinstance(whole, Map)
         return cls(_fields(whole, MAP_FIELDS), tuple(_fields(stage, STAGE_FIELDS) for stage in whole.stages),
-                   own_problems, ParsedFile(parsed.kind, None, parsed.diagnostics))
+                   own_problems, ParsedFile(parsed.kind, None, parsed.diagnostics), map_flags(whole))
 
 
 def _fields(value: Any, names: tuple[str, ...]) -> Fields:
@@ -125,10 +127,13 @@ def _part_class(base: type[_Part], kind: type, present: tuple[str, ...]) -> type
 
 class _MapPart(_Part):
     own_problems: tuple[Diagnostic, ...]
+    moment_flags: tuple[Flag, ...]
 
-    def __init__(self, present: Fields, rest: Rest, own_problems: tuple[Diagnostic, ...]) -> None:
+    def __init__(self, present: Fields, rest: Rest, own_problems: tuple[Diagnostic, ...],
+                 moments: tuple[Flag, ...] = ()) -> None:
         super().__init__(present, rest)
         object.__setattr__(self, "own_problems", own_problems)  # constructing (see _Part)
+        object.__setattr__(self, "moment_flags", moments)
 
     def _whole(self) -> Map:
         return self._rest.map()
@@ -153,13 +158,18 @@ def from_skeleton(skeleton: Skeleton, load_whole: Callable[[], Map]) -> ParsedFi
     """The parsed file of `skeleton`: its map's other fields are `load_whole()`'s, read when first asked."""
     rest = Rest(dict(skeleton.map_fields)["path"], len(skeleton.stage_fields), load_whole)
     stages = tuple(StagePart(fields, rest, index) for index, fields in enumerate(skeleton.stage_fields))
-    part = MapPart((*skeleton.map_fields, ("stages", stages)), rest, skeleton.own_problems)
+    part = MapPart((*skeleton.map_fields, ("stages", stages)), rest, skeleton.own_problems, skeleton.moments)
     return ParsedFile(skeleton.parsed.kind, part, skeleton.parsed.diagnostics)
 
 
 def known_own_problems(journey_map: Map) -> tuple[Diagnostic, ...] | None:
     """The problems a skeleton brought of its own; None for a map parsed in this run (check it)."""
     return journey_map.own_problems if isinstance(journey_map, _MapPart) else None
+
+
+def moment_flags(journey_map: Map) -> tuple[Flag, ...]:
+    """The map's moments that matter: the skeleton's, or found in a map parsed in this run."""
+    return journey_map.moment_flags if isinstance(journey_map, _MapPart) else map_flags(journey_map)
 
 
 def is_whole(journey_map: Map) -> bool:

@@ -67,6 +67,8 @@ def _item(item: Item) -> dict[str, Any]:
         out["actors"] = list(item.actors)
     if isinstance(item, Opportunity):  # plain lines export as before
         out.update({key: getattr(item, key) for key in opportunities.KEYS})
+    if item.moment:
+        out["moment"] = True
     return out
 
 
@@ -109,6 +111,11 @@ def stage_dict(stage: Stage, computed: float | None) -> dict[str, Any]:
     if stage.time is not None:
         out["time"] = stage.time
     out["lanes"] = {key: [_item(i) for i in items] for key, items in stage.lanes}
+    # written only when used, so that the export of a map without them stays as it was
+    if stage.moment is not None:
+        out["moment"] = {"note": stage.moment.note}
+    if stage.exits:
+        out["exits"] = [{"name": e.name, "count": e.count, "source": e.source} for e in stage.exits]
     return out
 
 
@@ -127,6 +134,8 @@ def map_dict(journey_map: Map) -> dict[str, Any]:
         "stages": [stage_dict(s, rates[i]) for i, s in enumerate(journey_map.stages)],
         "body": journey_map.body,
         **({"data": list(journey_map.data)} if journey_map.data else {}),  # measured KPIs' data files
+        **({"sources": {s.key: {"title": s.title, "url": s.url} for s in journey_map.sources}}
+           if journey_map.sources else {}),
     }
 
 
@@ -192,6 +201,11 @@ def export_csv(maps: Sequence[Map], excel: bool = False) -> str:
                 writer.writerow(head + [
                     "funnel", "", "", "", "", "", "", "" if stage.count is None else stage.count,
                     "" if rate is None else f"{rate:.6g}", stage.conversion.raw if stage.conversion else "", "",
+                ])
+            for exit_ in stage.exits:
+                writer.writerow(head + [
+                    "exit", exit_.name, "", "", "", "", "", "" if exit_.count is None else exit_.count,
+                    "", "", exit_.source or "",
                 ])
     return buffer.getvalue()
 

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from cjmgen import __version__, charts
 from cjmgen.analysis import journey
 from cjmgen.analysis.measures import data_path
+from cjmgen.analysis.moments import moments
 from cjmgen.analysis.phase_band import BandCell, phase_band
 from cjmgen.analysis.rows import Row, map_rows, page_specs
 from cjmgen.content.assets import resolve_asset
@@ -420,6 +421,10 @@ class PrintRenderer:
         counted = sum(1 for s in journey_map.stages if s.count is not None)
         if counted:
             fixed += 3.5 + counted * 3.0  # the funnel chart: a bar and a rate per counted stage
+        fixed += 1.2 * sum(len(s.exits) for s in journey_map.stages if s.count is not None)  # drop-off lines
+        if journey_map.sources:
+            fixed += 2.0
+            side += [f"{s.title} {s.url or ''}" for s in journey_map.sources]
         if persona is not None:
             side += [persona.name, persona.role or "", persona.quote or ""]
             side += [i.text for i in (*persona.goals, *persona.needs, *persona.pains)]
@@ -496,6 +501,7 @@ class PrintRenderer:
             "poster": poster,
             "figures": figures(journey_map),
             "lever": lever,
+            "has_moments": bool(moments([journey_map])),
             "max_count": max(counts) if counts else 0,
             "funnel_svg": self._svg(funnel) if funnel else None,
             "rate_percent": lambda rate: charts.rate_percent(rate, self.locale),

@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from cjmgen.analysis.measured_view import Attention
+from cjmgen.analysis.moments import moments
 from cjmgen.content.model import Map, Persona
 from cjmgen.diagnostics import Diagnostic
+from cjmgen.incremental.lazy_map import moment_flags
 from cjmgen.incremental.page_reuse import BodyLinks, Pieces
 from cjmgen.site import portfolio, search_index
 from cjmgen.site import urls as site
@@ -144,6 +146,7 @@ def index_page(r: SiteRenderer) -> Iterator[PageSpec]:
             groups=groups, figures=r.figures_of, stale=r.stale, personas=r.repo.personas,
             handout=r.handout, handouts=r.handouts, filters=r.facets.filter_options(maps),
             attention=r.attention,
+            moments=moments(maps, moment_flags),
         )
 
     yield PageSpec(site.INDEX, (maps, _frozen(r.repo.personas), tuple(r.recently_changed), r.measures_key(maps),
