@@ -323,3 +323,44 @@ def test_a_rebuild_lists_the_moments_of_maps_it_did_not_load(make_repo, monkeypa
     assert "maps/m.md" not in loaded
     index = (root / "site/index.html").read_text(encoding="utf-8")
     assert "Садится на диван в шоуруме" in index and "Первое впечатление от шоурума" in index
+
+
+# -- the diff --------------------------------------------------------------------
+
+
+def test_the_diff_reports_moments_exits_and_sources(tmp_path: Path) -> None:
+    from conftest import CHANNELS, PERSONA_ANNA
+    from test_diff_helpers import commit, init
+
+    base = {"maps/personas/anna.md": PERSONA_ANNA, "maps/channels.yml": CHANNELS}
+    before = journey_map(
+        header="sources:\n  crm: CRM\n  old-survey: Опрос 2025\n",
+        first=("    actions: [{text: Садится на диван, source: crm}, {text: Уходит, source: old-survey}]\n"
+               "    exits: [{name: бросил корзину, count: 300}, {name: передумал, count: 10}]"))
+    after = journey_map(
+        header="sources:\n  crm: {title: CRM, url: 'https://crm.example.com'}\n  interviews-2026: Интервью\n",
+        first=("    moment: true\n"
+               "    actions: [{text: Садится на диван, source: crm, moment: true}, "
+               "{text: Уходит, source: interviews-2026}]\n"
+               "    exits: [{name: бросил корзину, count: 250}, {name: ушёл к конкурентам, count: 40}]"))
+    root = init(tmp_path / "repo", base)
+    old = commit(root, "before", "2026-01-10T10:00:00+00:00", {"maps/m.md": before})
+    new = commit(root, "after", "2026-01-11T10:00:00+00:00", {"maps/m.md": after})
+    result = run(["diff", "--format", "json", old, new], root)
+    changes = [c for m in json.loads(result.stdout)["maps"] for c in m["changes"]]
+    by_code: dict[str, list[dict]] = {}
+    for change in changes:
+        by_code.setdefault(change["code"], []).append(change)
+    assert sorted(c["message"] for c in by_code["moment-added"]) == [
+        'action "Садится на диван" in stage Выбор is now a moment that matters',
+        "stage Выбор is now a moment that matters"]
+    assert by_code["exit-count-changed"][0]["old"] == 300 and by_code["exit-count-changed"][0]["new"] == 250
+    assert by_code["exit-added"][0]["message"] == 'exit added in stage Выбор: "ушёл к конкурентам", 40 customers'
+    assert by_code["exit-removed"][0]["old"] == {"name": "передумал", "count": 10}
+    assert by_code["map-source-added"][0]["new"] == {"key": "interviews-2026", "title": "Интервью", "url": None}
+    assert by_code["map-source-removed"][0]["message"] == "source old-survey removed: Опрос 2025"
+    assert by_code["map-source-changed"][0]["message"] == "source crm: none -> https://crm.example.com"
+    assert all(c["severity"] == "info" for code in by_code if code.startswith(("moment", "exit", "map-source"))
+               for c in by_code[code])
+    text = run(["diff", old, new], root).stdout
+    assert "stage Выбор is now a moment that matters" in text and "ушёл к конкурентам" in text

@@ -23,7 +23,7 @@ from cjmgen.build.gcpause import without_cyclic_gc
 from cjmgen.config import SiteConfig
 from cjmgen.content import lanes
 from cjmgen.content.markdown import MarkdownRenderer
-from cjmgen.content.model import KPI, Channel, Item, Map, Opportunity, Persona, Quantity, Stage, Touchpoint
+from cjmgen.content.model import KPI, Channel, Exit, Item, Map, Opportunity, Persona, Quantity, Source, Stage, Touchpoint
 from cjmgen.content.repository import Repository, classify, content_prefix, parse_file
 from cjmgen.i18n.labels import Locale
 from cjmgen.review.consequences import flow_changes, notes_changes, url_change
@@ -98,6 +98,14 @@ CODES: dict[str, tuple[str, str]] = {
     "source-changed": (INFO, "the evidence of an item or KPI was given, changed or dropped"),
     "items-reordered": (INFO, "the items of a lane are in another order"),
     "opportunity-status-changed": (INFO, "an opportunity's status (idea, planned, in progress, done, dropped)"),
+    "moment-added": (INFO, "a stage or an item became a moment that matters"),
+    "moment-removed": (INFO, "a stage or an item is no longer a moment that matters"),
+    "exit-added": (INFO, "a new exit: where customers leave the journey at a stage"),
+    "exit-removed": (INFO, "an exit of a stage was removed"),
+    "exit-count-changed": (INFO, "the number of customers who leave at an exit"),
+    "map-source-added": (INFO, "a new map-wide source (`sources:`)"),
+    "map-source-removed": (INFO, "a map-wide source was removed"),
+    "map-source-changed": (INFO, "a map-wide source's title or link"),
     **{
         f"{noun}-{verb}": (INFO, f"{what} in {where}")
         for where, noun in [
@@ -329,6 +337,7 @@ def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = (), markdown: Markdow
                                              new=_shown(names.personas.get(new.persona or "", new.persona))),
                 field="persona", old=old.persona, new=new.persona)
     _owner(out, old.owner, new.owner, None, None)
+    _map_sources(out, old.sources, new.sources)
     pairs = _stages(out, old, new, names.channels)
     stage_flow_changes(out, old, new, pairs)
     markdown = markdown or MarkdownRenderer()
@@ -480,6 +489,63 @@ def _stage(out: _Collector, old: Stage, new: Stage, channel_names: Mapping[str, 
     if old.count != new.count:
         out.add("count-changed", Phrase.of("count-changed", stage=name, old=_shown(old.count), new=_shown(new.count)),
                 stage=sid, field="count", old=old.count, new=new.count)
+    if (old.moment is None) != (new.moment is None):
+        flagged = new.moment is not None
+        out.add("moment-added" if flagged else "moment-removed",
+                Phrase.of("moment-added.stage" if flagged else "moment-removed.stage", stage=name),
+                stage=sid, field="moment", old=old.moment is not None, new=flagged)
+    _exits(out, new, old.exits, new.exits)
+
+
+def _item_moment(out: _Collector, stage: Stage, lane: str, what: Phrase, before: Item, after: Item) -> None:
+    """An item that stayed (or was reworded) and became, or stopped being, a moment that matters."""
+    if before.moment == after.moment:
+        return
+    key = "moment-added" if after.moment else "moment-removed"
+    out.add(key, Phrase.of(f"{key}.item", what=what, stage=stage.name),
+            stage=stage.id, field=lane, old=before.moment, new=after.moment)
+
+
+def _exits(out: _Collector, stage: Stage, old: Sequence[Exit], new: Sequence[Exit]) -> None:
+    """Exits matched by name: added, removed, or a count that changed."""
+    before = {e.name: e for e in old}
+    after = {e.name: e for e in new}
+    for name, exit_ in after.items():
+        was = before.get(name)
+        if was is None:
+            counted = Phrase.of("exit-added.count", stage=stage.name, name=name, count=exit_.count) \
+                if exit_.count is not None else Phrase.of("exit-added", stage=stage.name, name=name)
+            out.add("exit-added", counted,
+                    stage=stage.id, field="exits", new={"name": name, "count": exit_.count})
+        elif was.count != exit_.count:
+            out.add("exit-count-changed", Phrase.of("exit-count-changed", stage=stage.name, name=name,
+                                                    old=_shown(was.count), new=_shown(exit_.count)),
+                    stage=stage.id, field="exits", old=was.count, new=exit_.count)
+    for name, exit_ in before.items():
+        if name not in after:
+            out.add("exit-removed", Phrase.of("exit-removed", stage=stage.name, name=name),
+                    stage=stage.id, field="exits", old={"name": name, "count": exit_.count})
+
+
+def _map_sources(out: _Collector, old: Sequence[Source], new: Sequence[Source]) -> None:
+    """The map's `sources:` matched by key."""
+    before = {s.key: s for s in old}
+    after = {s.key: s for s in new}
+    for key, source in after.items():
+        was = before.get(key)
+        if was is None:
+            out.add("map-source-added", Phrase.of("map-source-added", source=key, title=source.title),
+                    field="sources", new={"key": key, "title": source.title, "url": source.url})
+        elif (was.title, was.url) != (source.title, source.url):
+            old_shown = was.title if was.title != source.title else _shown(was.url)
+            new_shown = source.title if was.title != source.title else _shown(source.url)
+            out.add("map-source-changed", Phrase.of("map-source-changed", source=key, old=old_shown, new=new_shown),
+                    field="sources", old={"title": was.title, "url": was.url},
+                    new={"title": source.title, "url": source.url})
+    for key, source in before.items():
+        if key not in after:
+            out.add("map-source-removed", Phrase.of("map-source-removed", source=key, title=source.title),
+                    field="sources", old={"key": key, "title": source.title, "url": source.url})
 
 
 
@@ -495,6 +561,7 @@ def _items(out: _Collector, stage: Stage, lane: str, noun: str,
         if tag == "equal":
             for before, after in zip(old[i1:i2], new[j1:j2]):
                 _source(out, stage, lane, _item_what(noun, after), before.source, after.source)
+                _item_moment(out, stage, lane, _item_what(noun, after), before, after)
         elif tag == "replace":
             common = min(i2 - i1, j2 - j1)
             reworded += list(zip(old[i1:i1 + common], new[j1:j1 + common]))
@@ -520,6 +587,7 @@ def _items(out: _Collector, stage: Stage, lane: str, noun: str,
         out.add(f"{noun}-changed", Phrase.of(f"{noun}-changed", stage=stage.name, old=before.text, new=after.text),
                 stage=stage.id, field=lane, old=before.text, new=after.text)
         _source(out, stage, lane, _item_what(noun, after), before.source, after.source)
+        _item_moment(out, stage, lane, _item_what(noun, after), before, after)
     for item in removed:
         out.add(f"{noun}-removed", Phrase.of(f"{noun}-removed", stage=stage.name, text=item.text),
                 stage=stage.id, field=lane, old=item.text)
