@@ -268,9 +268,10 @@ def test_the_json_schema_describes_them() -> None:
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 
-def pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+def pdf_text(path: Path, layout: bool = True) -> str:
+    """The PDF's text; `layout=False` reads each column of a two-column page on its own."""
+    return subprocess.run(["pdftotext", *(["-layout"] if layout else []), str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
 
 
 @needs_pdftotext
@@ -283,7 +284,8 @@ def test_the_pdf_shows_moments_exits_and_the_sources(make_repo) -> None:
     assert "Moment that matters" in text  # the legend explains the mark
     assert "↘ бросил корзину: 300" in text and "↘ ушёл к конкурентам" in text
     flat = " ".join(text.split())
-    assert "SOURCES Интервью, март 2026 https://example.com/interviews" in flat.replace(".com/ ", ".com/")
+    assert "SOURCES Интервью, март 2026 https://" in flat
+    assert "https://example.com/interviews" in flat.replace(" ", "")  # the box may wrap the address
     assert "CRM, заказы шоурума" in flat
 
 
@@ -291,7 +293,7 @@ def test_the_pdf_shows_moments_exits_and_the_sources(make_repo) -> None:
 def test_the_handout_cites_sources_by_title(make_repo) -> None:
     root = make_repo({"maps/m.md": FEATURED})
     assert run(["pdf", "--handout", "-o", str(root / "h.pdf")], root).exit_code == 0
-    flat = " ".join(pdf_text(root / "h.pdf").split())
+    flat = " ".join(pdf_text(root / "h.pdf", layout=False).split())
     assert "“Удобный” — Интервью, март 2026" in flat
     assert "— interviews-2026" not in flat
     assert "Moment that matters: Первое впечатление от шоурума" in flat
