@@ -67,7 +67,17 @@ def _opportunity() -> dict[str, Any]:
         "required": ["text"],
         "additionalProperties": False,
     }
-    return {"anyOf": [*_item()["anyOf"], tracked]}
+    return {"anyOf": [*_item(moment=True)["anyOf"], tracked]}
+
+
+def _short_or_full(short: str, properties: dict[str, Any], required: str) -> dict[str, Any]:
+    """An entry written as a text (`short` describes it) or as a mapping with `required` in it."""
+    return {
+        "anyOf": [
+            {"type": "string", "description": short},
+            {"type": "object", "properties": properties, "required": [required], "additionalProperties": False},
+        ]
+    }
 
 
 def _list_of(item: dict[str, Any], description: str) -> dict[str, Any]:
@@ -134,36 +144,16 @@ def stage_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
             },
         ]
     }
-    touchpoint = {
-        "anyOf": [
-            {"type": "string", "description": "A channel id from channels.yml."},
-            {
-                "type": "object",
-                "properties": {
-                    "channel": _text("A channel id from channels.yml."),
-                    "name": _text("What happens at this touchpoint."),
-                    "source": _text("The evidence."),
-                },
-                "required": ["channel"],
-                "additionalProperties": False,
-            },
-        ]
-    }
-    exit_ = {
-        "anyOf": [
-            {"type": "string", "description": "Why or how customers leave, e.g. 'бросил корзину'."},
-            {
-                "type": "object",
-                "properties": {
-                    "name": _text("Why or how customers leave, e.g. 'бросил корзину'."),
-                    "count": {"type": ["integer", "string"], "description": "Customers who leave here."},
-                    "source": _text("The evidence: a key of the map's sources, or free text."),
-                },
-                "required": ["name"],
-                "additionalProperties": False,
-            },
-        ]
-    }
+    touchpoint = _short_or_full("A channel id from channels.yml.", {
+        "channel": _text("A channel id from channels.yml."),
+        "name": _text("What happens at this touchpoint."),
+        "source": _text("The evidence."),
+    }, "channel")
+    exit_ = _short_or_full("Why or how customers leave, e.g. 'бросил корзину'.", {
+        "name": _text("Why or how customers leave, e.g. 'бросил корзину'."),
+        "count": {"type": ["integer", "string"], "description": "Customers who leave here."},
+        "source": _text("The evidence: a key of the map's sources, or free text."),
+    }, "name")
     by_kind: dict[str, Callable[[Lane], dict[str, Any]]] = {
         ITEMS: lambda lane: _list_of(_opportunity() if lane.key == "opportunities" else _item(moment=True), lane.help),
         TOUCHPOINTS: lambda lane: _list_of(touchpoint, lane.help),

@@ -169,6 +169,12 @@ class Reader:
         text = self.text(node, key)
         return Item(text, None, node.loc) if text is not None else None
 
+    def entries(self, node: YNode | None) -> list[YNode]:
+        """The entries of a list field; a single value is a list of one, nothing none."""
+        if node is None or node.kind == "null":
+            return []
+        return list(node.value) if node.kind == "seq" else [node]
+
     def flag(self, node: YNode | None, key: str) -> bool:
         """A true/false switch; anything else is an error and reads as false."""
         if node is None or node.kind == "null":
@@ -415,10 +421,8 @@ class MapReader(Reader):
 
     def exits(self, node: YNode | None) -> tuple[Exit, ...]:
         """Where customers leave the journey at this stage: a name, or {name, count, source}."""
-        if node is None or node.kind == "null":
-            return ()
         out = []
-        for child in node.value if node.kind == "seq" else [node]:
+        for child in self.entries(node):
             if child.kind != "map":
                 name = self.text(child, "exits")
                 if name is not None:
@@ -476,10 +480,8 @@ class MapReader(Reader):
         return url
 
     def touchpoints(self, node: YNode | None) -> tuple[Touchpoint, ...]:
-        if node is None or node.kind == "null":
-            return ()
         out = []
-        for child in node.value if node.kind == "seq" else [node]:
+        for child in self.entries(node):
             if child.kind == "map":
                 self.unknown_keys(child, TOUCHPOINT_KEYS, "a touchpoint")
                 fields = child.value
@@ -496,10 +498,8 @@ class MapReader(Reader):
         return tuple(out)
 
     def kpis(self, node: YNode | None) -> tuple[KPI, ...]:
-        if node is None or node.kind == "null":
-            return ()
         out = []
-        for child in node.value if node.kind == "seq" else [node]:
+        for child in self.entries(node):
             if child.kind != "map":
                 name = self.text(child, "kpis")
                 if name is not None:
