@@ -23,7 +23,19 @@ from cjmgen.build.gcpause import without_cyclic_gc
 from cjmgen.config import SiteConfig
 from cjmgen.content import lanes
 from cjmgen.content.markdown import MarkdownRenderer
-from cjmgen.content.model import KPI, Channel, Exit, Item, Map, Opportunity, Persona, Quantity, Source, Stage, Touchpoint
+from cjmgen.content.model import (
+    KPI,
+    Channel,
+    Exit,
+    Item,
+    Map,
+    Opportunity,
+    Persona,
+    Quantity,
+    Source,
+    Stage,
+    Touchpoint,
+)
 from cjmgen.content.repository import Repository, classify, content_prefix, parse_file
 from cjmgen.i18n.labels import Locale
 from cjmgen.review.consequences import flow_changes, notes_changes, url_change
