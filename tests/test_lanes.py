@@ -19,7 +19,7 @@ from cjmgen.review.diff import CODES
 
 #: Stage fields that are not lanes: identity, flow and bookkeeping.
 NOT_LANES = {"id", "name", "conversion", "next", "next_labels", "time", "lanes", "location", "field_locations",
-             "moment", "exits"}
+             "moment", "exits", "detail"}
 
 
 def test_every_stage_field_is_a_lane_or_named_as_not_one() -> None:

@@ -22,6 +22,7 @@ from typing import Any
 from cjmgen.build.gcpause import without_cyclic_gc
 from cjmgen.build.stageclock import StageClock
 from cjmgen.build.workers import receive, reply, spawn, worker_count
+from cjmgen.checks.hierarchy import report_cycles
 from cjmgen.checks.levels import apply_levels
 from cjmgen.checks.report import plural
 from cjmgen.checks.rules import MapFact, RepositoryChecker, report_duplicates
@@ -101,6 +102,7 @@ def _run(config: SiteConfig, sources: dict[str, bytes], maps: list[str], shared:
             facts.extend(receive(link))
         facts.sort(key=lambda fact: (fact.id, fact.path))  # the repository's order of maps
         known = report_duplicates(facts, diagnostics)
+        report_cycles(facts, config.content_dir, diagnostics)
         for _, link in links:
             link.send(known)
         diagnostics.extend(own.check(known))

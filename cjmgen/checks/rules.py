@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -12,6 +13,7 @@ from cjmgen.analysis import evidence, journey
 from cjmgen.analysis.measures import data_path
 from cjmgen.build.workers import fork_map, worker_count
 from cjmgen.checks import renames
+from cjmgen.checks.hierarchy import DetailLink, find_target, report_cycles
 from cjmgen.checks.measured import check_data_maps, check_map_data
 from cjmgen.content import opportunities
 from cjmgen.content.assets import active_problem, resolve_asset
@@ -71,13 +73,17 @@ class MapFact:
     data: tuple[str, ...] = ()  # its data files, as written (checks.measured)
     # (id, where) of each opportunity with an `id:`: unique in the repository
     opportunity_ids: tuple[tuple[str, SourceLocation | None], ...] = ()
+    status: str = "published"
+    details: tuple[DetailLink, ...] = ()  # its stages' `detail:` (checks/hierarchy.py)
 
     @classmethod
     def of(cls, journey_map: Map) -> MapFact:
+        details = tuple(DetailLink(s.name, s.detail, _at(s, "detail")) for s in journey_map.stages if s.detail)
         return cls(journey_map.id, journey_map.path, journey_map.state,
                    _at(journey_map, "id") or SourceLocation(journey_map.path), journey_map.data,
                    tuple((o.id, opportunities.location(o, "id"))
-                         for _, o in opportunities.opportunities(journey_map) if o.id))
+                         for _, o in opportunities.opportunities(journey_map) if o.id),
+                   journey_map.status, details)
 
 
 def report_duplicates(facts: list[MapFact], diagnostics: Diagnostics) -> dict[str, MapFact]:
@@ -153,7 +159,9 @@ class RepositoryChecker:
     fork: bool = True  # check bodies in forked workers when there are many (not when already one of several)
 
     def run(self) -> None:
-        report_duplicates([MapFact.of(m) for m in self.repo.maps], self.diagnostics)
+        facts = [MapFact.of(m) for m in self.repo.maps]
+        report_duplicates(facts, self.diagnostics)
+        report_cycles(facts, self.repo.config.content_dir, self.diagnostics)
         self.check_maps()
         self.check_personas()
 
@@ -227,6 +235,41 @@ class RepositoryChecker:
                     _at(journey_map, "current"),
                     hint="add 'state: future' or remove 'current'",
                 )
+        for stage in journey_map.stages:
+            if stage.detail is not None:
+                self.detail_reference(journey_map, stage, stage.detail)
+
+    def detail_reference(self, journey_map: Map, stage: Stage, value: str) -> None:
+        """A stage's `detail:` names a map that exists, and one the site publishes with it."""
+        target = self.find_detail(value)
+        if target is None:
+            self.diagnostics.error(
+                "map-ref", f"unknown detail map '{value}'{_suggest(value, self.map_ids())}",
+                _at(stage, "detail"),
+                hint="'detail' takes a map id (its path below the content folder, without .md) or the map's file",
+            )
+        elif target.status == "draft" and journey_map.status != "draft":
+            self.diagnostics.warning(
+                "detail-draft",
+                f"stage '{stage.name}' opens '{target.id}', a draft: the site shows the stage without it",
+                _at(stage, "detail"),
+                hint="publish the detailed map (status: review or published) or remove 'detail'",
+            )
+
+    def find_detail(self, value: str) -> MapFact | None:
+        by_id, by_path = self._detail_targets
+        return find_target(value, self.repo.config.content_dir, by_id, by_path)
+
+    @functools.cached_property
+    def _detail_targets(self) -> tuple[dict[str, MapFact], dict[str, MapFact]]:
+        """Every map's facts by id and by path, made once: `detail:` may name a map either way."""
+        if self.known is not None:
+            by_id = dict(self.known)
+        else:
+            by_id = {}
+            for journey_map in self.repo.maps:
+                by_id.setdefault(journey_map.id, MapFact.of(journey_map))
+        return by_id, {fact.path: fact for fact in by_id.values()}
 
     def touchpoints(self, stage: Stage) -> None:
         catalog = self.repo.channels
@@ -443,8 +486,10 @@ class OwnChecker:
             )
 
     def completeness(self, stage: Stage) -> None:
-        """The seeds' checklist: every stage needs a goal, a KPI, an obstacle and an owner."""
-        missing = [key for key in ("goals", "kpis", "obstacles", "owner") if not getattr(stage, key)]
+        """The seeds' checklist: every stage needs a goal, a KPI, an obstacle and an owner
+        (a stage that opens a detailed map has its KPIs and obstacles there)."""
+        keys = ("goals", "owner") if stage.detail else ("goals", "kpis", "obstacles", "owner")
+        missing = [key for key in keys if not getattr(stage, key)]
         if missing:
             self.diagnostics.warning(
                 "stage-incomplete",

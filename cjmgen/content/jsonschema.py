@@ -176,6 +176,8 @@ def stage_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
         "moment": {"type": ["boolean", "string"],
                    "description": "A moment that matters: true, or a text saying why; listed on the index."},
         "exits": _list_of(exit_, "Where customers leave the journey at this stage, with how many."),
+        "detail": _text("A map that details this stage (its id, or its file's path): the hierarchy "
+                        "from the customer lifecycle down to sub-journeys."),
     }
     for lane in custom_lanes((lanes or {}).items()):
         properties[lane.key] = by_kind[lane.kind](lane)

@@ -198,6 +198,7 @@ class Stage:
     next: tuple[str, ...] = ()  # as written; empty means "the following stage"
     next_labels: tuple[tuple[str, str], ...] = ()  # (target id, label) of the labelled `next` entries
     time: str | None = None  # free text: a duration or a moment relative to the start
+    detail: str | None = None  # the map that details this stage, as written (analysis/hierarchy.py)
     lanes: tuple[tuple[str, tuple[Item, ...]], ...] = ()  # custom lanes from config
     moment: Moment | None = None
     exits: tuple[Exit, ...] = ()

@@ -28,7 +28,7 @@ MAP_KEYS = (
     "id", "title", "persona", "segment", "state", "status", "owner", "tags",
     "reviewed", "related", "current", "stages", "description", "language", "data", "phases", "sources",
 )
-STAGE_KEYS = ("id", "name", *(lane.key for lane in BUILT_IN), "conversion", "next", "time", "moment", "exits")
+STAGE_KEYS = ("id", "name", *(lane.key for lane in BUILT_IN), "conversion", "next", "time", "moment", "exits", "detail")
 ITEM_LISTS = tuple(lane.key for lane in ITEM_LANES)
 PERSONA_KEYS = ("name", "role", "photo", "quote", "goals", "needs", "pains", "channels")
 _URL_SHAPE = re.compile(r"^(https?://[^\s/?#]+[^\s]*|mailto:[^\s]+)$", re.IGNORECASE)
@@ -400,6 +400,7 @@ class MapReader(Reader):
             next=next_ids,
             next_labels=next_labels,
             time=self.text(fields.get("time"), "time"),
+            detail=self.text(fields.get("detail"), "detail"),
             lanes=tuple((key, self.items(fields.get(key), key)) for key in self.lanes if key in fields),
             moment=self.moment(fields.get("moment")),
             exits=self.exits(fields.get("exits")),

@@ -34,7 +34,7 @@ from cjmgen.diagnostics import Diagnostic
 MAP_FIELDS = ("id", "path", "title", "persona", "segment", "state", "status", "owner", "tags", "reviewed",
               "related", "current", "description", "location", "field_locations", "data")
 # A stage's KPIs too: the KPI history of every map with a past (review.kpi_history) reads them.
-STAGE_FIELDS = ("id", "name", "owner", "touchpoints", "location", "opportunities", "kpis")
+STAGE_FIELDS = ("id", "name", "owner", "touchpoints", "detail", "location", "opportunities", "kpis")
 
 Fields = tuple[tuple[str, Any], ...]
 

@@ -22,6 +22,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
+from cjmgen.checks.hierarchy import report_cycles
 from cjmgen.checks.levels import apply_levels
 from cjmgen.checks.rules import MapFact, RepositoryChecker, report_duplicates
 from cjmgen.config import SiteConfig
@@ -70,6 +71,7 @@ def _check(config: SiteConfig, sources: Mapping[str, bytes], parse: _Parser, cha
             facts[path] = MapFact(kind[1], path, "current", SourceLocation(path))
     ordered = sorted(facts.values(), key=lambda f: (f.id, f.path))
     first = report_duplicates(ordered, diagnostics)
+    report_cycles(ordered, config.content_dir, diagnostics)  # among the parsed maps: the others' details are unknown
     checker = RepositoryChecker(repo, diagnostics, as_of, markdown, bodies_later=lambda m: m.path not in changed,
                                 known=first, fork=False)
     checker.check_maps()
