@@ -106,7 +106,10 @@ class PdfKeeper:
 
     def map_job(self, journey_map: Map, page: PageSpec, name: str, poster: bool = False) -> PlannedJob:
         persona = self.printer.repo.personas.get(journey_map.persona or "")
-        what = ("map", journey_map, persona, page, poster)
+        what: tuple[Any, ...] = ("map", journey_map, persona, page, poster)
+        shown = self.printer.site.hierarchy.shown_with(journey_map)
+        if shown:  # its breadcrumbs and roll-ups show these maps
+            what += (shown,)
 
         def print_it() -> PlannedJob:
             start = len(self.printer.problems)

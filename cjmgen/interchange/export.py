@@ -110,6 +110,8 @@ def stage_dict(stage: Stage, computed: float | None) -> dict[str, Any]:
         out["transitions"] = [{"to": target, "label": label} for target, label in stage.next_labels]
     if stage.time is not None:
         out["time"] = stage.time
+    if stage.detail is not None:  # only where set: exports of maps without a hierarchy stay as they were
+        out["detail"] = stage.detail
     out["lanes"] = {key: [_item(i) for i in items] for key, items in stage.lanes}
     # written only when used, so that the export of a map without them stays as it was
     if stage.moment is not None:

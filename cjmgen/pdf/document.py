@@ -411,6 +411,12 @@ class PrintRenderer:
                     cells.append(CellText(tuple(getattr(i, "text", str(i)) for i in cell.items),
                                           extra_lines=0.6 if row.kind == "push" else 0))
             lanes.append(LaneText(row.label, tuple(cells)))
+        rollups = self.site.hierarchy.place(journey_map).rollups
+        if rollups:  # the roll-up row: the detailed map's title and three lines of figures
+            opened = dict(rollups)
+            lanes.insert(0, LaneText(self.locale.label("detail_map"), tuple(
+                CellText((opened[s.id].map.title,), extra_lines=3) if s.id in opened else None
+                for s in journey_map.stages)))
         if not charts.is_straight(journey_map):
             lanes.insert(0, LaneText(self.locale.label("journey_graph"), (),
                                      layout.graph_row_rem(charts.graph_height(journey_map))))
@@ -518,6 +524,7 @@ class PrintRenderer:
             "measured": measured,
             "measured_period": max((m.latest.period for m in measured), default=None),
             "count_period": count_period,
+            "place": self.site.hierarchy.place(journey_map),
         }
 
     def map_inputs(self, journey_map: Map) -> set[str]:
@@ -531,6 +538,7 @@ class PrintRenderer:
             inputs.add(self.config.source_path)
         inputs.update(path for path in (data_path(written, self.repo) for written in journey_map.data)
                       if path is not None and path in self.repo.data)
+        inputs.update(m.path for m in self.site.hierarchy.shown_with(journey_map))  # breadcrumbs, roll-ups
         return inputs
 
     # -- jobs ------------------------------------------------------------------

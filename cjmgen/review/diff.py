@@ -76,6 +76,7 @@ CODES: dict[str, tuple[str, str]] = {
     "stage-renamed": (INFO, "a stage's name (or id) changed; it is still the same stage"),
     "stage-moved": (INFO, "a stage changed its place in the journey"),
     "next-changed": (INFO, "where a stage leads forward: its `next`, or the stage after it when it has none"),
+    "detail-changed": (INFO, "the detailed map a stage opens (`detail`) was set, changed or removed"),
     "loop-added": (INFO, "a new loop: a stage now leads back to itself or an earlier stage"),
     "loop-removed": (INFO, "a loop is gone"),
     "branch-added": (INFO, "a stage now leads forward to several stages"),
@@ -498,6 +499,13 @@ def _stage(out: _Collector, old: Stage, new: Stage, channel_names: Mapping[str, 
     _opportunity_statuses(out, new, old.opportunities, new.opportunities)
     _touchpoints(out, new, old.touchpoints, new.touchpoints, channel_names)
     _owner(out, old.owner, new.owner, name, sid)
+    if old.detail != new.detail:
+        if new.detail is None:
+            out.add("detail-changed", Phrase.of("detail-changed.removed", stage=name, old=old.detail),
+                    stage=sid, field="detail", old=old.detail, new=None)
+        else:
+            out.add("detail-changed", Phrase.of("detail-changed", stage=name, old=_shown(old.detail), new=new.detail),
+                    stage=sid, field="detail", old=old.detail, new=new.detail)
     if old.count != new.count:
         out.add("count-changed", Phrase.of("count-changed", stage=name, old=_shown(old.count), new=_shown(new.count)),
                 stage=sid, field="count", old=old.count, new=new.count)

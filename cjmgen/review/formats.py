@@ -362,6 +362,8 @@ def normalised_map(journey_map: Map, lane_labels: dict[str, str] | None = None) 
         lines += [f"{p} transition to {target}: {label}" for target, label in stage.next_labels]
         if stage.time is not None:
             lines.append(f"{p} time: {stage.time}")
+        if stage.detail:
+            lines.append(f"{p} detail: {stage.detail}")
     return "\n".join(lines + _body_lines(journey_map.body)) + "\n"
 
 

@@ -147,6 +147,7 @@ def index_page(r: SiteRenderer) -> Iterator[PageSpec]:
             handout=r.handout, handouts=r.handouts, filters=r.facets.filter_options(maps),
             attention=r.attention,
             moments=moments(maps, moment_flags),
+            tree=[(None, node) for node in r.hierarchy.tree()],
         )
 
     yield PageSpec(site.INDEX, (maps, _frozen(r.repo.personas), tuple(r.recently_changed), r.measures_key(maps),

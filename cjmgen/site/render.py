@@ -16,6 +16,7 @@ from markupsafe import Markup
 from cjmgen import charts
 from cjmgen.analysis import journey
 from cjmgen.analysis.catalog import Catalog
+from cjmgen.analysis.hierarchy import Hierarchy
 from cjmgen.analysis.measured_view import Attention, MeasuredKPI, attention, measured_kpis
 from cjmgen.analysis.measures import MapMeasures, data_path, map_measures, measured_map
 from cjmgen.analysis.phase_band import phase_band
@@ -117,6 +118,7 @@ class SiteRenderer:
         self.locale = Locale(self.repo.config.language, self.theme.catalog_folders())
         self.catalog = Catalog.build(self.repo, self.drafts)
         self.links = Links(self.repo, self.catalog, self.markdown)
+        self.hierarchy = Hierarchy(self.catalog.maps, self.repo.config.content_dir)
         self.facets = Facets(self.catalog, self.repo.personas, self.locale, self.stale)
         lanes = self.theme.options.get("lanes") or list(BUILT_IN_LANES)
         hidden = set(self.theme.options.get("hide_lanes") or [])
@@ -246,6 +248,7 @@ class SiteRenderer:
             journey_map, persona, current, futures, related, self.links.photo_key(persona),
             BodyLinks(journey_map.path, journey_map), self.history_of(path),
             stage_lines(journey_map) if self.edit_links is not None else None, self.data_key(journey_map),
+            self.hierarchy.shown_with(journey_map),
         )
 
     def page_address(self, path: str) -> str | None:
@@ -373,6 +376,7 @@ class SiteRenderer:
             measured=measured,
             trend=self.trend,
             count_period=count_period,
+            place=self.hierarchy.place(journey_map),
         )
 
     def trend(self, row: MeasuredKPI) -> Markup:
