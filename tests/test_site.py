@@ -37,7 +37,7 @@ def test_bundled_example_checks_clean(example_repo: Path) -> None:
 def test_build_summary_line(example_repo: Path) -> None:
     result = run(["build", "--no-pdf"], example_repo)
     assert result.exit_code == 0
-    assert re.search(r"wrote \d+ pages for 4 maps to .* in [\d.]+ s, 0 warnings", result.stderr)
+    assert re.search(r"wrote \d+ pages for 5 maps to .* in [\d.]+ s, 0 warnings", result.stderr)
 
 
 def test_every_internal_link_resolves(built_example: Path) -> None:
@@ -61,7 +61,7 @@ def test_index_lists_published_maps_grouped(built_example: Path) -> None:
     assert not (built_example / "maps" / "offline" / "showroom-walk-in.html").exists()
     # grouped by segment: each segment heading links to its page
     assert "Мобильные посетители из поиска" in html
-    assert html.count('class="segment-group"') == 3
+    assert html.count('class="segment-group"') == 4  # with the lifecycle's "Все покупатели"
 
 
 def test_map_page_has_every_lane_and_the_stage_sections(built_example: Path) -> None:
