@@ -144,8 +144,9 @@ def test_the_pdf_sheet_shows_the_trail_and_the_roll_up(three_levels: Path) -> No
     top = text("lifecycle.pdf")
     assert "→ Buying online" in top
     assert "Emotion: -0.5 (-2)" in top and "KPIs: ✓ 1 ✗ 2" in top and "Funnel: 1,000 → 100 (10%)" in top
-    assert "Customer lifecycle › Awareness › Buying online › Search › Searching from a phone" in text(
-        "deep/phone-search.pdf")
+    # the trail heads the sheet, on the line above the title (the segment's line: no extra height)
+    deep = text("deep/phone-search.pdf")
+    assert deep.startswith("Customer lifecycle › Awareness › Buying online › Search › ")
 
 
 def test_a_cycle_names_every_file_with_its_line(make_repo) -> None:
@@ -236,3 +237,12 @@ def test_diff_export_and_schema_know_detail(three_levels: Path) -> None:
     assert "detail" not in mermaid and "phone-search" not in mermaid
     schema = json.loads(run(["schema"], three_levels).stdout)
     assert "detail" in json.dumps(schema)
+
+
+def test_the_bundled_lifecycle_opens_the_segment_maps(example_repo: Path) -> None:
+    assert run(["build", "--no-pdf"], example_repo).exit_code == 0
+    top = (example_repo / "site/maps/lifecycle.html").read_text(encoding="utf-8")
+    rows = re.findall(r'<tr data-stage="([^"]+)" data-detail="([^"]+)">', top)
+    assert rows == [("awareness", "mobile/sofa-search"), ("evaluation", "desktop/sofa-ads")]
+    search = (example_repo / "site/maps/mobile/sofa-search.html").read_text(encoding="utf-8")
+    assert _section(search, "nav", "hierarchy-trail").startswith("Жизненный цикл покупателя дивана › Осведомлённость ›")
