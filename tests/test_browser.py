@@ -255,13 +255,13 @@ def visible_maps(tab: Tab) -> list[str]:
 def test_filters_change_the_list_and_the_url_and_the_url_restores_them(tab: Tab, base: str) -> None:
     tab.goto(base + "index.html")
     page = tab.page
-    assert len(visible_maps(tab)) == 4
+    assert len(visible_maps(tab)) == 5
     page.select_option("#filter-tag", "поиск")
     assert visible_maps(tab) == ["mobile/sofa-search", "mobile/sofa-search-future"]
     page.select_option("#filter-state", "future")
     assert visible_maps(tab) == ["mobile/sofa-search-future"]
-    assert "2 из 4" not in page.locator(".filter-count").inner_text()
-    assert page.locator(".filter-count").inner_text() == "Показано карт: 1 из 4"
+    assert "2 из 5" not in page.locator(".filter-count").inner_text()
+    assert page.locator(".filter-count").inner_text() == "Показано карт: 1 из 5"
     shared = page.url
     assert re.search(r"#.*tag=%D0%BF%D0%BE%D0%B8%D1%81%D0%BA", shared) and "state=future" in shared
     # only the segment of what is left is shown
@@ -291,7 +291,7 @@ def test_filters_change_the_list_and_the_url_and_the_url_restores_them(tab: Tab,
     page.wait_for_function("document.querySelectorAll('main tr[data-facets]:not([hidden])').length === 1")
 
     page.click(".filters button[type=reset]")
-    page.wait_for_function("document.querySelectorAll('main tr[data-facets]:not([hidden])').length === 4")
+    page.wait_for_function("document.querySelectorAll('main tr[data-facets]:not([hidden])').length === 5")
     assert "#" not in page.url or page.url.endswith("#")
     tab.clean()
 
@@ -504,7 +504,7 @@ def test_everything_is_readable_without_javascript(browser, base: str) -> None: 
     context = browser.new_context(viewport={"width": DESKTOP, "height": 900}, java_script_enabled=False)
     page = context.new_page()
     page.goto(base + "index.html")
-    assert page.locator("main tr[data-facets]:visible").count() == 4
+    assert page.locator("main tr[data-facets]:visible").count() == 5
     assert page.locator(".filters").is_hidden() and page.locator(".site-search").is_hidden()
     page.goto(base + FUTURE_MAP)
     assert page.locator(".cjm-grid").is_visible() and page.locator(".funnel-table").is_visible()

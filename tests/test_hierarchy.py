@@ -112,7 +112,7 @@ def test_three_levels_check_clean_and_the_roll_up_reaches_the_top(three_levels: 
 def test_breadcrumbs_lead_up_to_the_lifecycle(three_levels: Path) -> None:
     assert run(["build", "--no-pdf"], three_levels).exit_code == 0
     deep = (three_levels / "site/maps/deep/phone-search.html").read_text(encoding="utf-8")
-    trail = _section(deep, "nav", "hierarchy-trail")
+    trail = _section(deep, "div", "hierarchy-trail")
     assert trail == "Customer lifecycle › Awareness › Buying online › Search › Searching from a phone"
     assert 'href="../lifecycle.html#stage-aware"' in deep and 'href="../purchase.html#stage-search"' in deep
     top = (three_levels / "site/maps/lifecycle.html").read_text(encoding="utf-8")
@@ -126,7 +126,7 @@ def test_a_sub_journey_reused_by_two_lifecycles_follows_the_first_and_names_the_
                       "maps/deep/phone-search.md": PHONE_SEARCH})
     assert run(["build", "--no-pdf"], root).exit_code == 0
     page = (root / "site/maps/purchase.html").read_text(encoding="utf-8")
-    trail = _section(page, "nav", "hierarchy-trail")
+    trail = _section(page, "div", "hierarchy-trail")
     assert trail.startswith("Customer lifecycle › Awareness › Buying online")
     assert "Also opened from: Business lifecycle › Awareness" in trail
 
@@ -245,4 +245,4 @@ def test_the_bundled_lifecycle_opens_the_segment_maps(example_repo: Path) -> Non
     rows = re.findall(r'<tr data-stage="([^"]+)" data-detail="([^"]+)">', top)
     assert rows == [("awareness", "mobile/sofa-search"), ("evaluation", "desktop/sofa-ads")]
     search = (example_repo / "site/maps/mobile/sofa-search.html").read_text(encoding="utf-8")
-    assert _section(search, "nav", "hierarchy-trail").startswith("Жизненный цикл покупателя дивана › Осведомлённость ›")
+    assert _section(search, "div", "hierarchy-trail").startswith("Жизненный цикл покупателя дивана › Осведомлённость ›")
