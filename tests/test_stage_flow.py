@@ -136,7 +136,7 @@ def test_the_journey_graph_labels_its_arrows_and_gives_each_stage_its_time(repo:
     svg = graph(the_map(repo))
     # a jump above, an arrow to the following stage, a loop below: each with its label
     assert sorted(texts(svg, "graph-edge-label")) == ["выбрала диван", "сразу в магазин"]
-    assert texts(svg, "graph-loop-label") == ["возврат: вернулась к поиску"]
+    assert texts(svg, "graph-loop-label") == ["вернулась к поиску"]
     assert texts(svg, "graph-time") == ["2 недели", "Day 3", "15 мин"]
     desc = svg.find(f"{NS}desc")
     assert desc is not None and desc.text is not None

@@ -34,7 +34,8 @@ LOOP_FONT = 11.0  # the smallest chart text: 11 px where a phone shows the chart
 CORNER = 8.0
 NODE_PAD = 12.0  # the name's room in a node is its width less this
 TIME_LINE = 14.0  # a web node grows by this for the stage's `time` under its name
-LABEL_STRIP = LOOP_FONT + 6  # under the nodes: the labels of arrows to the following stage
+LABEL_STRIP = LOOP_FONT + 6  # printed row: under the nodes, the labels of arrows to the following stage
+MAX_LABEL_GAP = 160.0
 
 
 def min_node_width(stages: Sequence[Stage]) -> float:
@@ -237,6 +238,18 @@ def _edge_text(edge: journey.Edge, names: Mapping[str, str], locale: Locale, cap
     return f"{text}: {caption}" if caption else text
 
 
+def _web_gap(journey_map: Map) -> float:
+    """The web graph's gap between nodes: wide enough for the labels of arrows to the following
+    stage (up to MAX_LABEL_GAP; a longer one is cut with …), NODE_GAP without them."""
+    captions = _captions(journey_map)
+    if not captions:
+        return NODE_GAP
+    straight, _ = _arcs(journey_map)
+    widest = max((text_width(captions[(e.source, e.target)], LOOP_FONT) for e in straight
+                  if (e.source, e.target) in captions), default=0.0)
+    return min(MAX_LABEL_GAP, max(NODE_GAP, math.ceil(widest) + 12))
+
+
 def _captions(journey_map: Map) -> dict[tuple[str, str], str]:
     """The transitions' labels by (source, target) stage id."""
     return {(stage.id, target): label for stage in journey_map.stages for target, label in stage.next_labels}
@@ -265,7 +278,8 @@ def journey_graph(
     if not stages:
         return ""
     node_width = max(float(node_width), min_node_width(stages))
-    lefts = [GRAPH_MARGIN + i * (node_width + NODE_GAP) for i in range(len(stages))]
+    gap = _web_gap(journey_map)
+    lefts = [GRAPH_MARGIN + i * (node_width + gap) for i in range(len(stages))]
     width = lefts[-1] + node_width + GRAPH_MARGIN
     return _graph(journey_map, locale, _Frame(lefts, node_width, width, 0, len(stages), WEB), prefix, "")
 
@@ -331,7 +345,7 @@ class _Extra:
         return cls(
             LOOP_FONT + 2 if any((a.edge.source, a.edge.target) in captions for a in arcs if not a.below) else 0.0,
             TIME_LINE if timed else 0.0,
-            LABEL_STRIP if any((e.source, e.target) in captions for e in straight) else 0.0,
+            LABEL_STRIP if geometry.numbered and any((e.source, e.target) in captions for e in straight) else 0.0,
         )
 
 
@@ -394,7 +408,11 @@ def _graph(journey_map: Map, locale: Locale, frame: _Frame, prefix: str, css_cla
         end = lefts[position[edge.target]]
         d = f"M {num(start)} {num(mid_y)} H {num(end - 1)}"
         caption = captions.get((edge.source, edge.target))
-        shown = _caption(caption, (start + end) / 2, row_bottom + LOOP_FONT + 2, node_width + end - start, DARK_TEXT)
+        if geometry.numbered:  # the printed column's gap is narrow: the label goes in the strip under the nodes
+            shown = _caption(caption, (start + end) / 2, row_bottom + LOOP_FONT + 2, node_width + end - start - 28,
+                             DARK_TEXT)
+        else:  # the web graph's gap was made wide enough (_web_gap): the label stands over the arrow
+            shown = _caption(caption, (start + end) / 2, mid_y - 5, end - start + 4, DARK_TEXT)
         body.append(_edge_group(edge, names, d, prefix, "forward", locale, shown, caption))
     slots = _slots(arcs, lefts, node_width)
     for arc in sorted(arcs, key=lambda a: (a.below, levels[a], a.low, a.high)):
@@ -469,7 +487,7 @@ def _arc_edge(
     strip: float = 0.0,
 ) -> str:
     """A jump arched above the row (its label over it), or a loop below it with its `loop` label
-    (and the transition's label after it); loops pass under the `strip` of the arrows' labels."""
+    (or the transition's label); loops pass under the `strip` of the arrows' labels."""
     x1, x2 = slots[(arc, "start")], slots[(arc, "end")]
     row_top, row_bottom = row
     if arc.below:
@@ -497,7 +515,7 @@ def _loop_label(x: float, y: float, locale: Locale, caption: str | None = None) 
     return text_at(
         x,
         y,
-        f"{locale.label('loop')}: {caption}" if caption else locale.label("loop"),
+        caption or locale.label("loop"),  # a labelled loop says what it is; the dashed red line says loop
         **{
             "class": "graph-loop-label",
             "text_anchor": "middle",
