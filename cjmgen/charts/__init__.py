@@ -16,6 +16,7 @@ from cjmgen.charts.graph import (
     journey_graph,
     journey_row,
     min_node_width,
+    web_gap,
 )
 from cjmgen.charts.kpi import kpi_gauge
 from cjmgen.charts.svg import CHAR_WIDTH_EM, FUNNEL_COLOUR, contrast_ratio, text_colour_on, truncate
@@ -47,4 +48,5 @@ __all__ = [
     "text_colour_on",
     "trend_sparkline",
     "truncate",
+    "web_gap",
 ]

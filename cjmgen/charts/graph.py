@@ -238,7 +238,7 @@ def _edge_text(edge: journey.Edge, names: Mapping[str, str], locale: Locale, cap
     return f"{text}: {caption}" if caption else text
 
 
-def _web_gap(journey_map: Map) -> float:
+def web_gap(journey_map: Map) -> float:
     """The web graph's gap between nodes: wide enough for the labels of arrows to the following
     stage (up to MAX_LABEL_GAP; a longer one is cut with …), NODE_GAP without them."""
     captions = _captions(journey_map)
@@ -278,7 +278,7 @@ def journey_graph(
     if not stages:
         return ""
     node_width = max(float(node_width), min_node_width(stages))
-    gap = _web_gap(journey_map)
+    gap = web_gap(journey_map)
     lefts = [GRAPH_MARGIN + i * (node_width + gap) for i in range(len(stages))]
     width = lefts[-1] + node_width + GRAPH_MARGIN
     return _graph(journey_map, locale, _Frame(lefts, node_width, width, 0, len(stages), WEB), prefix, "")

@@ -56,15 +56,16 @@ PRINT_FIXES = "<style>.with-side > .grid-wrap > table.grid { width: calc(100% - 
 # --- git facts for the stamp --------------------------------------------------------
 
 
-def handout_graph_width(stages: int, narrowest: float = 56.0) -> tuple[float, bool]:
+def handout_graph_width(stages: int, narrowest: float = 56.0, gap: float = charts.NODE_GAP) -> tuple[float, bool]:
     """Node width (chart units) of the handout's journey graph, and whether it needs the
     A3 fold-out page: the chart is scaled to the page's width, and its smallest text
     (charts.LOOP_FONT units) must print at 7 pt at least. `narrowest`: the node that
-    holds the longest word of a stage name (charts.min_node_width)."""
+    holds the longest word of a stage name (charts.min_node_width); `gap`: between nodes
+    (charts.web_gap: wider for the labels of transitions)."""
     a4_text_pt = (210 - 2 * 17) * layout.MM  # handout.html: A4 with 17 mm side margins
     for page_pt, wide in ((a4_text_pt, False), (HANDOUT_SHEET.content_pt()[0], True)):
         most_units = page_pt * charts.LOOP_FONT / 7.0
-        room = most_units - 2 * charts.GRAPH_MARGIN - (stages - 1) * charts.NODE_GAP
+        room = most_units - 2 * charts.GRAPH_MARGIN - (stages - 1) * gap
         node_width = min(max(120.0, narrowest), room / max(1, stages))
         if node_width >= max(56.0, narrowest):
             return round(node_width, 1), wide
@@ -645,7 +646,7 @@ class PrintRenderer:
         overview_funnel = charts.funnel_chart(journey_map, self.locale, width=560, prefix=f"m{number}-overview-funnel")
         context["overview_funnel_svg"] = self._svg(overview_funnel)
         narrowest = charts.min_node_width(journey_map.stages)
-        node_width, wide = handout_graph_width(len(journey_map.stages), narrowest)
+        node_width, wide = handout_graph_width(len(journey_map.stages), narrowest, charts.web_gap(journey_map))
         context["graph_svg"] = self._svg(charts.journey_graph(journey_map, self.locale, node_width=node_width,
                                                               prefix=f"m{number}-graph"))
         context["graph_wide"] = wide
