@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from cjmgen.checks.levels import DEFAULT_LEVELS, LEVELS, lowers_an_error
 from cjmgen.content import opportunities
+from cjmgen.content.emotion_scale import DEFAULT_SCALE, EmotionScale, read_scale
 from cjmgen.content.frontmatter import decode
 from cjmgen.content.yamltree import YNode, parse_yaml
 from cjmgen.diagnostics import Diagnostics, SourceLocation
@@ -58,6 +59,7 @@ class SiteConfig:
     stale_after_days: int = 180
     kpi_stale_after_days: int = 90  # measured KPIs whose last period ended longer ago are flagged
     lanes: tuple[tuple[str, str], ...] = ()
+    emotion_scale: EmotionScale = DEFAULT_SCALE  # every map's, unless the map sets its own
     pdf: PdfConfig = field(default_factory=PdfConfig)
     cosmetic_fields: tuple[str, ...] = ()  # fields whose changes `diff` reports as info
     strict: bool = False  # as --strict: warnings fail check, build and serve
@@ -114,6 +116,7 @@ _KEYS = (
     "title", "language", "base_url", "content_dir", "output_dir", "author",
     "theme", "stale_after_days", "kpi_stale_after_days", "lanes", "pdf", "diff", "strict", "validation",
     "extra_css", "extra_javascript", "site_url", "repo_url", "edit_uri", "edit_uri_template", "tickets",
+    "emotion_scale",
 )
 
 
@@ -204,6 +207,10 @@ class _ConfigReader:
             values.update(self._theme(fields["theme"]))
         if "lanes" in fields:
             values["lanes"] = self._lanes(fields["lanes"])
+        if "emotion_scale" in fields:
+            scale = read_scale(fields["emotion_scale"], self._error)
+            if scale is not None:
+                values["emotion_scale"] = scale
         if "pdf" in fields:
             values["pdf"] = self._pdf(fields["pdf"])
         if "diff" in fields:

@@ -19,7 +19,8 @@ from cjmgen.review.diff import CODES
 
 #: Stage fields that are not lanes: identity, flow and bookkeeping.
 NOT_LANES = {"id", "name", "conversion", "next", "next_labels", "time", "lanes", "location", "field_locations",
-             "moment", "exits", "detail"}
+             "moment", "exits", "detail",
+             "level", "emotions"}  # the emotion lane on a map's own scale and per persona
 
 
 def test_every_stage_field_is_a_lane_or_named_as_not_one() -> None:
@@ -52,7 +53,7 @@ def test_the_schema_describes_each_lane_with_its_help_and_custom_lanes_after_the
     assert properties["choice_factors"]["description"] == "Custom lane: Choice factors."
     assert list(properties)[-1] == "choice_factors"
     assert properties["kpis"]["anyOf"][1]["type"] == "array"
-    assert properties["emotion"]["type"] == "integer"
+    assert properties["emotion"]["anyOf"][0]["type"] == ["integer", "string"]  # any scale; the map checks its own
 
 
 def test_export_writes_every_lane_of_a_stage() -> None:

@@ -55,8 +55,8 @@ class Catalog:
         futures: dict[str, list[Map]] = defaultdict(list)
         for journey_map in maps:
             by_segment[journey_map.segment or ""].append(journey_map)
-            if journey_map.persona:
-                by_persona[journey_map.persona].append(journey_map)
+            for persona in journey_map.persona_ids:
+                by_persona[persona].append(journey_map)
             if journey_map.owner:
                 maps_by_owner[journey_map.owner].append(journey_map)
             if journey_map.current:

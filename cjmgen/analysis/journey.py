@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from cjmgen.content.model import Map, Quantity, Stage
+from cjmgen.content.model import Map, Persona, Quantity, Stage
 
 #: A stated conversion may differ from the computed one by rounding to half a point.
 CONVERSION_TOLERANCE_POINTS = 0.5
@@ -190,3 +190,8 @@ def exit_excesses(journey: Map) -> list[ExitExcess]:
 
 def has_exits(journey: Map) -> bool:
     return any(stage.exits for stage in journey.stages)
+
+
+def cast(journey: Map, personas: Mapping[str, Persona]) -> list[tuple[str, str]]:
+    """(id, name) of each persona of the map, in its order: the curves of the emotion chart."""
+    return [(pid, personas[pid].name if pid in personas else pid) for pid in journey.persona_ids]

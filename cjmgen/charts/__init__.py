@@ -4,7 +4,14 @@ The names below are what the site, the PDFs and the changes page draw with;
 `from cjmgen import charts` then `charts.emotion_curve(...)` reads as before the split.
 """
 
-from cjmgen.charts.emotion import EMOTION_COLOURS, emotion_class, emotion_colour, emotion_curve
+from cjmgen.charts.emotion import (
+    EMOTION_COLOURS,
+    PERSONA_COLOURS,
+    emotion_class,
+    emotion_colour,
+    emotion_curve,
+    stage_feelings,
+)
 from cjmgen.charts.funnel import FUNNEL_GAP_FONT, FUNNEL_MIN_BAR, funnel_chart, rate_percent
 from cjmgen.charts.graph import (
     GRAPH_FONT,
@@ -32,6 +39,7 @@ __all__ = [
     "GRAPH_MARGIN",
     "LOOP_FONT",
     "NODE_GAP",
+    "PERSONA_COLOURS",
     "TrendPoint",
     "contrast_ratio",
     "emotion_class",
@@ -45,6 +53,7 @@ __all__ = [
     "kpi_gauge",
     "min_node_width",
     "rate_percent",
+    "stage_feelings",
     "text_colour_on",
     "trend_sparkline",
     "truncate",

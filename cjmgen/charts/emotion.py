@@ -1,4 +1,9 @@
-"""The emotion curve: one face per stage on a -2..2 scale, shared by the grid and the PDFs."""
+"""The emotion curve: one face per stage on a -2..2 scale, shared by the grid and the PDFs.
+
+A map on its own scale (1..5, named levels) places each point by its position on
+that scale and labels the levels at the left; a map with several personas draws
+a curve per persona, each with its own colour, dash and marker, and a legend.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from cjmgen.charts.svg import (
     DARK_TEXT,
     GHOST,
+    MUTED,
     NO_DATA_COLOUR,
     el,
     line_width,
@@ -15,9 +21,11 @@ from cjmgen.charts.svg import (
     svg_root,
     text_at,
     text_colour_on,
+    text_width,
     tooltip,
     truncate,
 )
+from cjmgen.content.emotion_scale import DEFAULT_SCALE, EmotionScale
 from cjmgen.content.model import Stage
 from cjmgen.i18n.labels import Locale
 
@@ -65,13 +73,13 @@ def emotion_radius(column_width: float, height: float) -> float:
     return max(0.5, min(EMO_RADIUS, height / 6.5, column_width * 0.3))
 
 
-def _emotion_y(value: int, height: float, radius: float = EMO_RADIUS) -> float:
+def _emotion_y(value: float, height: float, radius: float = EMO_RADIUS) -> float:
     """-2..2 mapped to bottom..top, leaving room for a point's radius at both ends."""
     pad = radius * (EMO_RADIUS + 5) / EMO_RADIUS
     return pad + (2 - max(-2, min(2, value))) / 4 * (height - 2 * pad)
 
 
-def _runs(values: Sequence[int | None]) -> list[list[int]]:
+def _runs(values: Sequence[float | None]) -> list[list[int]]:
     """Indices of consecutive non-None values: each run is one unbroken line."""
     runs: list[list[int]] = []
     current: list[int] = []
@@ -131,7 +139,8 @@ def _face(cx: float, cy: float, value: int, ink: str, scale: float = 1.0) -> str
 
 
 def _emotion_point(
-    stage: Stage, cx: float, cy: float, locale: Locale, radius: float = EMO_RADIUS
+    stage: Stage, cx: float, cy: float, locale: Locale, radius: float = EMO_RADIUS,
+    shown: str | None = None,
 ) -> str:
     assert stage.emotion is not None
     fill = emotion_colour(stage.emotion)
@@ -150,7 +159,7 @@ def _emotion_point(
     return el(
         "g",
         {"class": f"emo-point {emotion_class(stage.emotion)}", "data-stage": stage.id},
-        tooltip(f"{stage.name}: {locale.emotion(stage.emotion)}"),
+        tooltip(f"{stage.name}: {shown or locale.emotion(stage.emotion)}"),
         circle,
         _face(cx, cy, stage.emotion, text_colour_on(fill), scale),
     )
@@ -201,12 +210,13 @@ def _emotion_background(
 
 
 def _emotion_lines(
-    values: Sequence[int | None],
+    values: Sequence[float | None],
     column_width: float,
     height: float,
     css_class: str,
     style: Mapping[str, str],
     radius: float = EMO_RADIUS,
+    offset: float = 0.0,
 ) -> list[str]:
     """One path per unbroken run of two or more points."""
     out = []
@@ -214,7 +224,7 @@ def _emotion_lines(
         if len(run) < 2:
             continue
         points = [
-            ((i + 0.5) * column_width, _emotion_y(values[i] or 0, height, radius))
+            ((i + 0.5) * column_width + offset, _emotion_y(values[i] or 0, height, radius))
             for i in run
         ]
         out.append(
@@ -230,10 +240,11 @@ def _ghost_layer(
     height: float,
     locale: Locale,
     radius: float = EMO_RADIUS,
+    on_scale: EmotionScale = DEFAULT_SCALE,
 ) -> list[str]:
     """The earlier version, placed by stage id under the current columns."""
     old = {stage.id: stage for stage in ghost}
-    values = [old[s.id].emotion if s.id in old else None for s in stages]
+    values = [_chart_value(on_scale, old[s.id].felt) if s.id in old else None for s in stages]
     scale = radius / EMO_RADIUS
     style = {
         "fill": "none",
@@ -260,7 +271,7 @@ def _ghost_layer(
                     "stroke": GHOST,
                     "stroke-width": line_width(2 * scale),
                 },
-                tooltip(f"{then.name}: {locale.emotion(value)}"),
+                tooltip(f"{then.name}: {_level_text(on_scale, then.felt, locale)}"),
             )
         )
     return out
@@ -289,16 +300,175 @@ def _emotion_labels(
     return out
 
 
-def _emotion_desc(stages: Sequence[Stage], locale: Locale) -> str:
+def _chart_value(scale: EmotionScale, level: int | None) -> float | None:
+    """Where a level sits on the chart's -2..2 axis (on -2..2 itself, the level unchanged)."""
+    if level is None or scale.is_default:
+        return level
+    return scale.position(level) * 4 - 2
+
+
+def _level_text(scale: EmotionScale, level: int | None, locale: Locale) -> str:
+    """A level in words: `positive` on -2..2, its name on a named scale, `7 (1..10)` on a range."""
+    if level is None:
+        return locale.label("no_data")
+    if scale.is_default:
+        return locale.emotion(level)
+    name = scale.name(level)
+    return name if name is not None else f"{locale.number(level)} ({scale.low}..{scale.high})"
+
+
+def _level_with_score(scale: EmotionScale, level: int, locale: Locale) -> str:
+    """`positive (1)`, `хорошо (4)`, `7 (1..10)`: a level for the text alternative."""
+    if scale.is_default:
+        return f"{locale.emotion(level)} ({locale.number(level)})"
+    if scale.names:
+        return f"{_level_text(scale, level, locale)} ({locale.number(level)})"
+    return _level_text(scale, level, locale)
+
+
+def _emotion_desc(stages: Sequence[Stage], locale: Locale, scale: EmotionScale = DEFAULT_SCALE) -> str:
     """`Awareness: positive (1); Deal: very negative (−2)`: the curve as text."""
     parts = []
     for stage in stages:
         if stage.emotion is None:
             parts.append(f"{stage.name}: {locale.label('no_data')}")
-        else:
+        elif scale.is_default:
             score = locale.number(stage.emotion)
             parts.append(f"{stage.name}: {locale.emotion(stage.emotion)} ({score})")
+        else:
+            parts.append(f"{stage.name}: {_level_with_score(scale, stage.felt or 0, locale)}")
     return "; ".join(parts)
+
+
+#: A colour per persona's curve: distinct hues, each at least 4.5:1 (WCAG AA) against
+#: the chart's pale bands and white (tests/test_personas.py computes it).
+PERSONA_COLOURS = ("#1f4e99", "#a51d2d", "#00695c", "#6a3d9a", "#7a5c00")
+#: And a dash and a marker each, so the curves part without colour too (and in grey print).
+PERSONA_DASHES = ("", "7 4", "2 3", "9 3 2 3", "4 2")
+PERSONA_MARKERS = ("circle", "square", "triangle", "diamond", "triangle-down")
+LEGEND_SPACE = 18.0
+SCALE_LABEL_SIZE = 9.0
+
+
+def _marker(shape: str, cx: float, cy: float, size: float, attrs: Mapping[str, object]) -> str:
+    """A persona's point: a circle, square, diamond or triangle of about `size` radius."""
+    if shape == "circle":
+        return el("circle", {"cx": cx, "cy": cy, "r": size, **attrs})
+    if shape == "square":
+        side = size * 1.7
+        return el("rect", {"x": cx - side / 2, "y": cy - side / 2, "width": side, "height": side, **attrs})
+    r = size * 1.25
+    corners = {
+        "diamond": ((0, -r), (r, 0), (0, r), (-r, 0)),
+        "triangle": ((0, -r), (r * 0.95, r * 0.7), (-r * 0.95, r * 0.7)),
+        "triangle-down": ((0, r), (r * 0.95, -r * 0.7), (-r * 0.95, -r * 0.7)),
+    }[shape]
+    points = " ".join(f"{num(cx + dx)},{num(cy + dy)}" for dx, dy in corners)
+    return el("polygon", {"points": points, **attrs})
+
+
+def _legend(personas: Sequence[tuple[str, str]], width: float, size: float) -> list[str]:
+    """One entry per persona above the plot: a stretch of its line, its marker, its name.
+
+    `size` is the names' font size in chart units; the line and marker scale with it."""
+    out = []
+    unit = size / EMO_LABEL_SIZE
+    x = 4.0 * unit
+    room = width / len(personas)
+    for index, (persona_id, name) in enumerate(personas):
+        colour = PERSONA_COLOURS[index]
+        y = LEGEND_SPACE * unit / 2
+        shown = truncate(name, max(room - 34 * unit, 20 * unit), size)
+        out.append(el(
+            "g", {"class": "emo-legend-entry", "data-persona": persona_id},
+            el("line", {"x1": x, "y1": y, "x2": x + 24 * unit, "y2": y, "stroke": colour,
+                        "stroke-width": line_width(2.5 * unit),
+                        "stroke-dasharray": _dashes(index, unit)}),
+            _marker(PERSONA_MARKERS[index], x + 12 * unit, y, 4.5 * unit,
+                    {"fill": colour, "stroke": "#ffffff", "stroke-width": line_width(unit)}),
+            text_at(x + 29 * unit, y + size * 0.35, shown, **{
+                "class": "emo-legend-name", "font_size": num(size), "fill": DARK_TEXT}),
+        ))
+        x += min(room, 34 * unit + text_width(shown, size) + 14 * unit)
+    return out
+
+
+def _dashes(index: int, unit: float) -> str | None:
+    """A persona's dash pattern, scaled with its line."""
+    pattern = PERSONA_DASHES[index]
+    return " ".join(line_width(float(part) * unit) for part in pattern.split()) or None
+
+
+def _scale_labels(
+    scale: EmotionScale, column_width: float, height: float, radius: float, size: float
+) -> list[str]:
+    """The levels of a map's own scale at the left of the plot: every name where they fit
+    one above the other, else (and on a numeric range) the two ends."""
+    levels: Sequence[int] = range(scale.low, scale.high + 1)
+    step = abs(_emotion_y(_chart_value(scale, scale.low + 1) or 0.0, height, radius)
+               - _emotion_y(_chart_value(scale, scale.low) or 0.0, height, radius))
+    if not scale.names or step < size * 1.05:
+        levels = (scale.low, scale.high)
+    room = column_width / 2 - radius - 6
+    out = []
+    for level in levels:
+        y = _emotion_y(_chart_value(scale, level) or 0.0, height, radius)
+        out.append(text_at(size / 3, y + size * 0.35, truncate(scale.shown(level), room, size),
+                           **{"class": "emo-scale-label", "font_size": num(size), "fill": MUTED}))
+    return out
+
+
+def _persona_curves(
+    stages: Sequence[Stage],
+    personas: Sequence[tuple[str, str]],
+    scale: EmotionScale,
+    column_width: float,
+    height: float,
+    radius: float,
+    locale: Locale,
+) -> list[str]:
+    """A curve per persona; markers side by side in a column, so equal scores stay visible."""
+    out: list[str] = []
+    size = radius * 0.62
+    spread = min(size * 2.4, column_width / (len(personas) + 1))
+    for index, (persona_id, name) in enumerate(personas):
+        colour = PERSONA_COLOURS[index]
+        offset = (index - (len(personas) - 1) / 2) * spread
+        levels = [stage.felt_by(persona_id) for stage in stages]
+        values = [_chart_value(scale, level) for level in levels]
+        style = {"fill": "none", "stroke": colour, "stroke-width": line_width(2.5 * radius / EMO_RADIUS),
+                 "stroke-linejoin": "round", "stroke-dasharray": _dashes(index, radius / EMO_RADIUS)}
+        out += _emotion_lines(values, column_width, height, "emo-line emo-persona-line",
+                              {k: v for k, v in style.items() if v is not None}, radius, offset)
+        points = []
+        for column, (stage, level) in enumerate(zip(stages, levels, strict=True)):
+            if level is None:
+                continue
+            cx = (column + 0.5) * column_width + offset
+            cy = _emotion_y(_chart_value(scale, level) or 0.0, height, radius)
+            points.append(el(
+                "g", {"class": "emo-point emo-persona-point", "data-stage": stage.id},
+                tooltip(f"{name} · {stage.name}: {_level_text(scale, level, locale)}"),
+                _marker(PERSONA_MARKERS[index], cx, cy, size,
+                        {"fill": colour, "stroke": "#ffffff", "stroke-width": line_width(1.5 * radius / EMO_RADIUS)}),
+            ))
+        out.append(el("g", {"class": "emo-persona", "data-persona": persona_id}, *points))
+    return out
+
+
+def _personas_desc(
+    stages: Sequence[Stage], personas: Sequence[tuple[str, str]], scale: EmotionScale, locale: Locale
+) -> str:
+    """`Анна: Осведомлённость: хорошо (4); … Сергей: …`: every persona's curve as text."""
+    parts = []
+    for persona_id, name in personas:
+        values = []
+        for stage in stages:
+            level = stage.felt_by(persona_id)
+            shown = locale.label("no_data") if level is None else _level_with_score(scale, level, locale)
+            values.append(f"{stage.name}: {shown}")
+        parts.append(f"{name}: " + "; ".join(values))
+    return ". ".join(parts)
 
 
 def emotion_curve(
@@ -310,46 +480,87 @@ def emotion_curve(
     ghost: Sequence[Stage] | None = None,
     prefix: str = "emo",
     labels: bool = False,
+    scale: EmotionScale = DEFAULT_SCALE,
+    personas: Sequence[tuple[str, str]] = (),
+    text_size: float = EMO_LABEL_SIZE,
 ) -> str:
     """The emotion curve: one point at the centre of each stage column of the grid.
 
     Any `height` works: the points shrink with a flat row (see `emotion_radius`)
     so that order and spacing of the scores hold on screen and on paper alike.
+    `scale` is the map's emotion scale; `personas` (id, name) draw a curve each
+    when there are two or more; `text_size` is the legend's and the scale's type in
+    chart units (a printed row passes its small print).
     """
     if not stages:
         return ""
     width = len(stages) * float(column_width)
     height = float(height)
     radius = emotion_radius(float(column_width), height)
-    scale = radius / EMO_RADIUS
     body = _emotion_background(width, height, radius)
+    if not scale.is_default:
+        body += _scale_labels(scale, column_width, height, radius, text_size * SCALE_LABEL_SIZE / EMO_LABEL_SIZE)
     if ghost:
-        body += _ghost_layer(stages, ghost, column_width, height, locale, radius)
+        body += _ghost_layer(stages, ghost, column_width, height, locale, radius, scale)
+    several = len(personas) > 1
+    if several:
+        body += _persona_curves(stages, personas, scale, column_width, height, radius, locale)
+    else:
+        body += _single_curve(stages, scale, column_width, height, radius, locale)
+    total = height
+    if labels:
+        body += _emotion_labels(stages, column_width, height)
+        total += EMO_LABEL_SPACE
+    desc = _emotion_desc(stages, locale, scale)
+    if several:
+        legend = LEGEND_SPACE * text_size / EMO_LABEL_SIZE
+        body = [*_legend(personas, width, text_size), el("g", {"transform": f"translate(0 {num(legend)})"}, *body)]
+        total += legend
+        desc = _personas_desc(stages, personas, scale, locale)
+    return svg_root(
+        prefix,
+        width,
+        total,
+        "cjm-chart emotion-curve" + (" emotion-personas" if several else ""),
+        locale.label("emotion_curve"),
+        desc,
+        body,
+    )
+
+
+def _single_curve(
+    stages: Sequence[Stage], scale: EmotionScale, column_width: float, height: float, radius: float,
+    locale: Locale,
+) -> list[str]:
+    """The one curve of a map with one persona: a face per stage in the colour of its mood."""
+    scale_factor = radius / EMO_RADIUS
     line_style = {
         "fill": "none",
         "stroke": "#5d6d7e",
-        "stroke-width": line_width(2.5 * scale),
+        "stroke-width": line_width(2.5 * scale_factor),
         "stroke-linejoin": "round",
     }
-    body += _emotion_lines(
-        [s.emotion for s in stages], column_width, height, "emo-line", line_style,
+    body = _emotion_lines(
+        [_chart_value(scale, s.felt) for s in stages], column_width, height, "emo-line", line_style,
         radius,
     )
     for index, stage in enumerate(stages):
         if stage.emotion is not None:
             cx = (index + 0.5) * column_width
-            cy = _emotion_y(stage.emotion, height, radius)
-            body.append(_emotion_point(stage, cx, cy, locale, radius))
-    total = height
-    if labels:
-        body += _emotion_labels(stages, column_width, height)
-        total += EMO_LABEL_SPACE
-    return svg_root(
-        prefix,
-        width,
-        total,
-        "cjm-chart emotion-curve",
-        locale.label("emotion_curve"),
-        _emotion_desc(stages, locale),
-        body,
-    )
+            cy = _emotion_y(_chart_value(scale, stage.felt) or 0, height, radius)
+            shown = None if scale.is_default else _level_text(scale, stage.felt, locale)
+            body.append(_emotion_point(stage, cx, cy, locale, radius, shown))
+    return body
+
+
+def stage_feelings(
+    stage: Stage, locale: Locale, scale: EmotionScale, personas: Sequence[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """(colour, words) for a stage's emotion on a map with its own scale or several personas:
+    `хорошо (4)` in the colour of its mood, or `Анна: хорошо` in each persona's curve colour."""
+    if len(personas) > 1:
+        return [(PERSONA_COLOURS[index], f"{name}: {_level_text(scale, stage.felt_by(pid), locale)}")
+                for index, (pid, name) in enumerate(personas)]
+    if stage.emotion is None:
+        return []
+    return [(emotion_colour(stage.emotion), _level_with_score(scale, stage.felt or 0, locale))]

@@ -24,7 +24,7 @@ DEFAULT_LEVELS: dict[str, str] = {
         "stage-ref", "channel-ref", "duplicate-stage", "duplicate-map", "asset-path",
         "outside-repository", "unreadable", "file-too-large", "config", "content-dir", "output", "theme", "compare",
         "pdf",
-        "asset-hidden", "asset-active", "map-id", "persona-id", "content-outside", "catalog",
+        "asset-hidden", "asset-active", "map-id", "persona-id", "content-outside", "catalog", "emotion-scale",
         "opportunity-kpi", "duplicate-opportunity", "ticket-url",
         "phase",
         "source-url",

@@ -205,9 +205,15 @@ class RepositoryChecker:
             self.diagnostics.error(
                 "persona-ref",
                 f"unknown persona '{journey_map.persona}'{_suggest(journey_map.persona, repo.personas)}",
-                _at(journey_map, "persona"),
+                _at(journey_map, "personas" if journey_map.personas else "persona"),
                 hint="a persona id is a file name in personas/ without .md",
             )
+        for persona in journey_map.personas[1:]:  # the first is `persona`, checked above
+            if persona not in repo.personas:
+                self.diagnostics.error(
+                    "persona-ref", f"unknown persona '{persona}'{_suggest(persona, repo.personas)}",
+                    _at(journey_map, "personas"), hint="a persona id is a file name in personas/ without .md",
+                )
         for related in journey_map.related:
             if self.find_map(related) is None:
                 self.diagnostics.error(

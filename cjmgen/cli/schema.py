@@ -21,11 +21,12 @@ def schema(ctx: click.Context, directory: Path | None, kind: str, output: Path |
     from cjmgen.content.jsonschema import SCHEMAS, render_schema
 
     session = open_session(ctx, directory)
-    lanes = dict(site_config(session.root).lanes)
+    config = site_config(session.root)
+    lanes, scale = dict(config.lanes), config.emotion_scale
     if output is None:
-        click.echo(render_schema(kind, lanes), nl=False)
+        click.echo(render_schema(kind, lanes, scale), nl=False)
         return
     output.mkdir(parents=True, exist_ok=True)
     for name in SCHEMAS:
-        (output / f"{name}.schema.json").write_text(render_schema(name, lanes), encoding="utf-8")
+        (output / f"{name}.schema.json").write_text(render_schema(name, lanes, scale), encoding="utf-8")
         session.tell(f"wrote {output / f'{name}.schema.json'}")

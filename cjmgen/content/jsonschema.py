@@ -8,8 +8,9 @@ from typing import Any
 
 from cjmgen import __version__
 from cjmgen.content import opportunities
+from cjmgen.content.emotion_scale import DEFAULT_SCALE, MAX_LEVELS, EmotionScale
 from cjmgen.content.lanes import BUILT_IN, COUNT, EMOTION, ITEMS, KPIS, TEXT, TOUCHPOINTS, Lane, custom_lanes
-from cjmgen.content.schema import EMOTION_RANGE, STATES, STATUSES
+from cjmgen.content.schema import MAX_PERSONAS, STATES, STATUSES
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 
@@ -21,7 +22,8 @@ def _text(description: str) -> dict[str, Any]:
 def _item(moment: bool = False) -> dict[str, Any]:
     """An item of a lane; a map's items may also be flagged as moments that matter."""
     flags = {"moment": {"type": "boolean",
-                        "description": "A moment that matters: marked on the map, listed on the index."}}
+                        "description": "A moment that matters: marked on the map, listed on the index."},
+             "persona": _text("On a map with several personas: whose thought or quote it is (a persona id).")}
     return {
         "anyOf": [
             {"type": ["string", "number"]},
@@ -157,7 +159,8 @@ def stage_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
     by_kind: dict[str, Callable[[Lane], dict[str, Any]]] = {
         ITEMS: lambda lane: _list_of(_opportunity() if lane.key == "opportunities" else _item(moment=True), lane.help),
         TOUCHPOINTS: lambda lane: _list_of(touchpoint, lane.help),
-        EMOTION: lambda lane: {"type": "integer", "minimum": EMOTION_RANGE[0], "maximum": EMOTION_RANGE[1],
+        EMOTION: lambda lane: {"anyOf": [_level(), {"type": "object", "additionalProperties": _level(),
+                                                     "description": "Per persona: {anna: 1, sergey: -1}."}],
                                "description": lane.help},
         KPIS: lambda lane: _list_of(kpi, lane.help),
         TEXT: lambda lane: _text(lane.help),
@@ -184,7 +187,34 @@ def stage_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
     return {"type": "object", "properties": properties, "required": ["name"], "additionalProperties": False}
 
 
-def map_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
+def _level(scale: EmotionScale | None = None) -> dict[str, Any]:
+    """One emotion: a whole number (or a level's name) on the scale; any scale without one."""
+    if scale is None:
+        return {"type": ["integer", "string"]}
+    number = {"type": "integer", "minimum": scale.low, "maximum": scale.high}
+    return {"anyOf": [number, {"enum": list(scale.names)}]} if scale.names else number
+
+
+def _scale_schema() -> dict[str, Any]:
+    return {
+        "anyOf": [
+            {"type": "string", "pattern": r"^\s*[-+]?\d+\s*\.\.\s*[-+]?\d+\s*$"},
+            {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": MAX_LEVELS,
+             "uniqueItems": True},
+        ],
+        "description": ("The scale of this map's emotions: a range such as 1..5 or 1..10, or named levels "
+                        "from worst to best, such as [ужас, плохо, нормально, хорошо, восторг]. "
+                        "Default: the site's (cjmgen.yml), else -2..2."),
+    }
+
+
+def _on_site_scale(scale: EmotionScale) -> dict[str, Any]:
+    """A map without its own `emotion_scale` writes emotions on the site's: checked here."""
+    emotion = {"anyOf": [_level(scale), {"type": "object", "additionalProperties": _level(scale)}]}
+    return {"properties": {"stages": {"items": {"properties": {"emotion": emotion}}}}}
+
+
+def map_schema(lanes: dict[str, str] | None = None, scale: EmotionScale = DEFAULT_SCALE) -> dict[str, Any]:
     return {
         "$schema": SCHEMA_URI,
         "$id": "cjmgen-map.schema.json",
@@ -198,6 +228,11 @@ def map_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
                          "description": ("The map's own language when it is not the site's: "
                                          "its page and PDF print in it.")},
             "persona": _text("A persona id: a file name in personas/ without .md."),
+            "personas": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": MAX_PERSONAS,
+                         "uniqueItems": True,
+                         "description": ("Several persona ids (instead of 'persona'): the emotion chart draws "
+                                         "a curve for each; a stage may give {anna: 1, sergey: -1}.")},
+            "emotion_scale": _scale_schema(),
             "segment": _text("The customer segment this map is for."),
             "state": {"enum": list(STATES), "description": "current or future state."},
             "status": {"enum": list(STATUSES), "description": "Drafts are left out of the site unless --drafts."},
@@ -235,6 +270,9 @@ def map_schema(lanes: dict[str, str] | None = None) -> dict[str, Any]:
         },
         "required": ["title", "stages"],
         "additionalProperties": False,
+        "not": {"required": ["persona", "personas"]},
+        "if": {"required": ["emotion_scale"]},
+        "else": _on_site_scale(scale),
     }
 
 
@@ -286,6 +324,6 @@ def channels_schema() -> dict[str, Any]:
 SCHEMAS = {"map": map_schema, "persona": persona_schema, "channels": channels_schema}
 
 
-def render_schema(kind: str, lanes: dict[str, str] | None = None) -> str:
-    schema = map_schema(lanes) if kind == "map" else SCHEMAS[kind]()
+def render_schema(kind: str, lanes: dict[str, str] | None = None, scale: EmotionScale = DEFAULT_SCALE) -> str:
+    schema = map_schema(lanes, scale) if kind == "map" else SCHEMAS[kind]()
     return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"

@@ -51,7 +51,7 @@ BUILT_IN: tuple[Lane, ...] = (
     Lane("thoughts", ITEMS, "thoughts", "What the customer thinks.", "thought"),
     Lane("quotes", ITEMS, "quotes", "The customer's own words: reviews, comments, complaints.", "quote"),
     Lane("touchpoints", TOUCHPOINTS, "touchpoints", "Points of contact, online and offline.", "touchpoint"),
-    Lane("emotion", EMOTION, "emotion", "-2 very negative .. 2 very positive.", "emotion"),
+    Lane("emotion", EMOTION, "emotion", "-2 very negative .. 2 very positive, or on the emotion_scale.", "emotion"),
     Lane("kpis", KPIS, "kpis", "The stage's KPIs with targets.", "kpi"),
     Lane("obstacles", ITEMS, "obstacles", "Pains and barriers between the customer and the goal.", "obstacle"),
     Lane("triggers", ITEMS, "triggers", "What makes the customer remember the company later.", "trigger"),

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from cjmgen.content import figures
+from cjmgen.content.emotion_scale import DEFAULT_SCALE, EmotionScale
 from cjmgen.diagnostics import SourceLocation
 from cjmgen.site.urls import slugify
 
@@ -31,6 +32,7 @@ class Item:
     score: float | None = None  # a Mermaid journey task's score (1..5) kept on the action
     actors: tuple[str, ...] = ()  # who does it, as a Mermaid journey names them
     moment: bool = False  # a moment that matters: collected on the index, marked on the map
+    persona: str | None = None  # on a map with several personas: whose thought or quote it is
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,11 @@ class Stage:
     lanes: tuple[tuple[str, tuple[Item, ...]], ...] = ()  # custom lanes from config
     moment: Moment | None = None
     exits: tuple[Exit, ...] = ()
+    # On a map's own emotion scale (not -2..2), `emotion` is the nearest of the five moods
+    # every label and colour speaks, and `level` the value as written on the scale.
+    level: int | None = None
+    # `emotion: {anna: 1, sergey: -1}`: each persona's level; `emotion`/`level` are the first's.
+    emotions: tuple[tuple[str, int], ...] = ()
     location: SourceLocation | None = _loc()
     field_locations: Mapping[str, SourceLocation] = field(
         default_factory=dict, compare=False, repr=False
@@ -213,6 +220,17 @@ class Stage:
     def next_label(self, target: str) -> str | None:
         """The label written on the transition to `target`, if any."""
         return dict(self.next_labels).get(target)
+
+    @property
+    def felt(self) -> int | None:
+        """The emotion on the map's scale (on -2..2 that is `emotion` itself)."""
+        return self.level if self.level is not None else self.emotion
+
+    def felt_by(self, persona: str) -> int | None:
+        """What `persona` feels here: its entry of a per-persona emotion, else the stage's one value."""
+        if self.emotions:
+            return dict(self.emotions).get(persona)
+        return self.felt
 
 
 @dataclass(frozen=True)
@@ -245,6 +263,8 @@ class Map:
     phases: tuple[Phase, ...] = ()
     body_first_line: int = 1
     sources: tuple[Source, ...] = ()  # map-wide evidence, cited by key
+    personas: tuple[str, ...] = ()  # `personas: [anna, sergey]`; `persona` is then the first
+    emotion_scale: EmotionScale = DEFAULT_SCALE  # the map's own, else the site's
     location: SourceLocation | None = _loc()
     field_locations: Mapping[str, SourceLocation] = field(
         default_factory=dict, compare=False, repr=False
@@ -257,6 +277,13 @@ class Map:
         if not source or not self.sources:
             return None
         return next((s for s in self.sources if s.key == source.strip()), None)
+
+    @property
+    def persona_ids(self) -> tuple[str, ...]:
+        """Every persona the map describes, whether it says `persona:` or `personas:`."""
+        if self.personas:
+            return self.personas
+        return (self.persona,) if self.persona else ()
 
     def stage(self, stage_id: str) -> Stage | None:
         return next((s for s in self.stages if s.id == stage_id), None)

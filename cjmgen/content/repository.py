@@ -226,7 +226,8 @@ def parse_file(path: str, data: bytes, config: SiteConfig) -> ParsedFile | None:
                     diagnostics.error("frontmatter-empty", "frontmatter is empty", SourceLocation(path, 1, 1))
                 elif kind == "map":
                     lanes = tuple(key for key, _ in config.lanes)
-                    value = MapReader(diagnostics, lanes).read(node, item_id, path, source.body, source.body_first_line)
+                    reader = MapReader(diagnostics, lanes=lanes, scale=config.emotion_scale)
+                    value = reader.read(node, item_id, path, source.body, source.body_first_line)
                 else:
                     value = PersonaReader(diagnostics).read(node, item_id, path, source.body, source.body_first_line)
     return ParsedFile(kind, value, tuple(diagnostics.items))

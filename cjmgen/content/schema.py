@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from cjmgen.content import figures, opportunities
 from cjmgen.content.datafiles import COUNT_KPI, DATA_SUFFIXES
+from cjmgen.content.emotion_scale import DEFAULT_SCALE, EmotionScale, read_scale
 from cjmgen.content.lanes import BUILT_IN, ITEM_LANES
 from cjmgen.content.model import KPI, Channel, Exit, Item, Map, Moment, Persona, Quantity, Source, Stage, Touchpoint
 from cjmgen.content.page_names import page_id_problem
@@ -27,6 +28,7 @@ from cjmgen.site.urls import slugify
 MAP_KEYS = (
     "id", "title", "persona", "segment", "state", "status", "owner", "tags",
     "reviewed", "related", "current", "stages", "description", "language", "data", "phases", "sources",
+    "personas", "emotion_scale",
 )
 STAGE_KEYS = ("id", "name", *(lane.key for lane in BUILT_IN), "conversion", "next", "time", "moment", "exits", "detail")
 ITEM_LISTS = tuple(lane.key for lane in ITEM_LANES)
@@ -38,7 +40,7 @@ MAX_COUNT = 10**15
 KPI_KEYS = ("name", "value", "target", "unit", "better", "source", "id")
 TOUCHPOINT_KEYS = ("channel", "name", "source")
 ITEM_KEYS = ("text", "source", "score", "actors")
-MAP_ITEM_KEYS = (*ITEM_KEYS, "moment")  # a persona's items are no moments of a journey
+MAP_ITEM_KEYS = (*ITEM_KEYS, "moment", "persona")  # a persona's items are no moments of a journey
 EXIT_KEYS = ("name", "count", "source")
 SOURCE_KEYS = ("title", "url")
 #: Schemes a map-wide source's `url` may use: a page, a file on the web, a mail address.
@@ -49,7 +51,8 @@ CHANNEL_KEYS = ("name", "kind", "description")
 STATES = ("current", "future")
 LANGUAGES = ("en", "ru")
 STATUSES = ("draft", "review", "published")
-EMOTION_RANGE = (-2, 2)
+#: The most personas a map names: the emotion chart tells at most five curves apart.
+MAX_PERSONAS = 5
 
 _KIND_NAMES = {
     "str": "text", "int": "a number", "float": "a number", "bool": "true/false",
@@ -63,6 +66,7 @@ class Reader:
 
     diagnostics: Diagnostics
     item_keys: ClassVar[tuple[str, ...]] = ITEM_KEYS
+    cast: tuple[str, ...] = ()  # the personas of the map being read: whom `persona:` of an item may name
 
     def unknown_keys(self, node: YNode, known: Iterable[str], what: str) -> None:
         known = list(known)
@@ -165,7 +169,8 @@ class Reader:
             score = self.score(fields.get("score"))
             actors = self.texts(fields.get("actors"), "actors")
             moment = "moment" in self.item_keys and self.flag(fields.get("moment"), "moment")
-            return Item(text, source, node.loc, score, actors, moment) if text is not None else None
+            persona = self.cast_member(fields.get("persona"), "persona") if "persona" in self.item_keys else None
+            return Item(text, source, node.loc, score, actors, moment, persona) if text is not None else None
         text = self.text(node, key)
         return Item(text, None, node.loc) if text is not None else None
 
@@ -197,6 +202,22 @@ class Reader:
                                    node.loc)
             return None
         return count
+
+    def cast_member(self, node: YNode | None, key: str) -> str | None:
+        """A persona id that must be one of the map's (`persona:` of an item, a key of `emotion:`)."""
+        if node is None or node.kind == "null":
+            return None
+        persona = self.text(node, key)
+        if persona is None or persona in self.cast:
+            return persona
+        known = f"one of this map's personas ({', '.join(self.cast)})" if self.cast else "a persona of this map"
+        close = difflib.get_close_matches(persona, self.cast, n=1)
+        self.diagnostics.error(
+            "persona-ref", f"'{persona}' is not {known}" + (f" (did you mean '{close[0]}'?)" if close else ""),
+            node.key_loc if key == "emotion" and node.key_loc else node.loc,
+            hint="name the map's personas in 'personas: [anna, sergey]'",
+        )
+        return None
 
     def score(self, node: YNode | None) -> float | None:
         """An item's `score`: any number (Mermaid's scale is 1..5; other numbers are warned about)."""
@@ -282,11 +303,17 @@ class MapReader(Reader):
 
     lanes: tuple[str, ...] = ()
     item_keys: ClassVar[tuple[str, ...]] = MAP_ITEM_KEYS
+    scale: EmotionScale = DEFAULT_SCALE  # the site's (cjmgen.yml); a map may set its own
+    map_scale: EmotionScale = DEFAULT_SCALE  # the scale of the map being read
 
     def read(self, node: YNode, map_id: str, path: str, body: str, body_first_line: int) -> Map | None:
         fields: dict[str, YNode] = node.value
         self.unknown_keys(node, MAP_KEYS, "a map")
         title = self.required_text(fields, "title", node, "the map")
+        self.map_scale = self.own_scale(fields.get("emotion_scale"))
+        personas = self.personas(fields)
+        persona = personas[0] if personas else self.text(fields.get("persona"), "persona")
+        self.cast = personas or ((persona,) if persona else ())
         stages = self.stages(fields.get("stages"), node)
         explicit_id = self.text(fields.get("id"), "id")
         data, data_locations = self.data_files(fields.get("data"))
@@ -297,7 +324,7 @@ class MapReader(Reader):
             path=path,
             title=title,
             stages=stages,
-            persona=self.text(fields.get("persona"), "persona"),
+            persona=persona,
             segment=self.text(fields.get("segment"), "segment"),
             state=self.choice(fields.get("state"), "state", STATES, "current"),
             status=self.choice(fields.get("status"), "status", STATUSES, "published"),
@@ -312,6 +339,8 @@ class MapReader(Reader):
             language=self.choice(fields.get("language"), "language", LANGUAGES, "") or None,
             phases=read_phases(self, fields.get("phases"), stages),
             body_first_line=body_first_line,
+            personas=personas,
+            emotion_scale=self.map_scale,
             location=node.loc,
             field_locations={**_field_locations(fields), **data_locations},
             data=data,
@@ -337,6 +366,86 @@ class MapReader(Reader):
             places[f"data[{len(out)}]"] = child.loc
             out.append(path.strip())
         return tuple(out), places
+
+    def own_scale(self, node: YNode | None) -> EmotionScale:
+        """The map's `emotion_scale`, else the site's."""
+        if node is None or node.kind == "null":
+            return self.scale
+
+        def report(at: YNode, message: str) -> None:
+            self.diagnostics.error("emotion-scale", message, at.loc,
+                                   hint="emotion_scale: 1..5, or a list such as [плохо, нормально, хорошо]")
+
+        return read_scale(node, report) or self.scale
+
+    def personas(self, fields: dict[str, YNode]) -> tuple[str, ...]:
+        """`personas: [anna, sergey]`: several personas on one map (never beside `persona:`)."""
+        node = fields.get("personas")
+        if node is None or node.kind == "null":
+            return ()
+        ids = self.texts(node, "personas")
+        where = node.key_loc or node.loc
+        if "persona" in fields and fields["persona"].kind != "null":
+            self.diagnostics.error("value", "a map names its persona with 'persona' or its personas with "
+                                   "'personas', not both", where, hint="move the persona into the list")
+        unique = tuple(dict.fromkeys(ids))
+        if len(unique) < len(ids):
+            twice = next(i for i in unique if ids.count(i) > 1)
+            self.diagnostics.error("value", f"'personas' names '{twice}' twice", where)
+        if len(unique) > MAX_PERSONAS:
+            self.diagnostics.error("value", f"'personas' names {len(unique)} personas; a map has at most "
+                                   f"{MAX_PERSONAS} (the emotion chart draws a curve for each)", where)
+            unique = unique[:MAX_PERSONAS]
+        return unique
+
+    def emotion(self, node: YNode | None) -> tuple[int | None, int | None, tuple[tuple[str, int], ...]]:
+        """A stage's (mood -2..2, level on the map's own scale, per-persona levels)."""
+        if node is None or node.kind == "null":
+            return None, None, ()
+        if node.kind != "map":
+            level = self.level(node)
+            return self.on_scale(level) + ((),)
+        levels: dict[str, int] = {}
+        for key, child in node.value.items():
+            if self.cast_member(YNode(key, "str", child.loc, key_loc=child.key_loc), "emotion") is None:
+                continue
+            level = self.level(child)
+            if level is not None:
+                levels[key] = level
+        emotions = tuple((persona, levels[persona]) for persona in self.cast if persona in levels)
+        return self.on_scale(levels.get(self.cast[0]) if self.cast else None) + (emotions,)
+
+    def on_scale(self, level: int | None) -> tuple[int | None, int | None]:
+        """(mood, level): on -2..2 the level is the mood and is not kept twice."""
+        if level is None or self.map_scale.is_default:
+            return level, None
+        return self.map_scale.mood(level), level
+
+    def level(self, node: YNode) -> int | None:
+        """One emotion on the map's scale: a whole number in its range or, on a named scale, a name."""
+        scale = self.map_scale
+        if scale.names and node.kind == "str":
+            level = scale.level_of(node.value)
+            if level is None:
+                close = difflib.get_close_matches(node.value, scale.names, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self.diagnostics.error("emotion-range", f"emotion '{node.value}' is not a level of the "
+                                       f"scale ({scale.describe()}){hint}", node.loc)
+            return level
+        level = self.integer(node, "emotion")
+        if level is None or scale.contains(level):
+            return level
+        if scale.is_default:
+            self.diagnostics.error(
+                "emotion-range",
+                f"emotion must be from -2 (very negative) to 2 (very positive), got {level}",
+                node.loc,
+            )
+        else:
+            levels = f"{scale.low}..{scale.high} ({scale.describe()})" if scale.names else scale.describe()
+            self.diagnostics.error("emotion-range", f"emotion must be on the map's scale {levels}, got {level}",
+                                   node.loc)
+        return None
 
     def page_id(self, explicit: str | None, from_path: str, fields: dict[str, YNode], path: str) -> bool:
         """Whether the map's id can name its page (page_names); an error at the `id` key,
@@ -378,14 +487,7 @@ class MapReader(Reader):
         if name is None:
             return None
         stage_id = self.text(fields.get("id"), "id") or slugify(name)
-        emotion = self.integer(fields.get("emotion"), "emotion")
-        if emotion is not None and not EMOTION_RANGE[0] <= emotion <= EMOTION_RANGE[1]:
-            self.diagnostics.error(
-                "emotion-range",
-                f"emotion must be from -2 (very negative) to 2 (very positive), got {emotion}",
-                fields["emotion"].loc,
-            )
-            emotion = None
+        emotion, level, emotions = self.emotion(fields.get("emotion"))
         next_ids, next_labels = read_next(self, fields.get("next"))
         count = self.count(fields.get("count"), "count")
         return Stage(
@@ -404,6 +506,8 @@ class MapReader(Reader):
             lanes=tuple((key, self.items(fields.get(key), key)) for key in self.lanes if key in fields),
             moment=self.moment(fields.get("moment")),
             exits=self.exits(fields.get("exits")),
+            level=level,
+            emotions=emotions,
             location=node.loc,
             field_locations=_field_locations(fields),
             **{key: self.items(fields.get(key), key) for key in ITEM_LISTS},

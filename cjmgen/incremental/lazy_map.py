@@ -32,7 +32,8 @@ from cjmgen.diagnostics import Diagnostic
 # What a build after an edit reads of every map (found by tracing the first read of
 # anything else: none is left in a one-map rebuild of the benchmark's repository).
 MAP_FIELDS = ("id", "path", "title", "persona", "segment", "state", "status", "owner", "tags", "reviewed",
-              "related", "current", "description", "location", "field_locations", "data")
+              "related", "current", "description", "location", "field_locations", "data",
+              "personas")
 # A stage's KPIs too: the KPI history of every map with a past (review.kpi_history) reads them.
 STAGE_FIELDS = ("id", "name", "owner", "touchpoints", "detail", "location", "opportunities", "kpis")
 

@@ -106,7 +106,8 @@ class ParseCache:
 
     def entry_name(self, path: str, data: bytes, config: SiteConfig) -> str:
         digest = hashlib.sha256(code_stamp())
-        for part in (path.encode(), data, config.content_dir.encode(), repr(config.lanes).encode()):
+        for part in (path.encode(), data, config.content_dir.encode(), repr(config.lanes).encode(),
+                     repr(config.emotion_scale).encode()):
             digest.update(len(part).to_bytes(8, "little"))
             digest.update(part)
         return digest.hexdigest()

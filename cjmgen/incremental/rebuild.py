@@ -76,7 +76,7 @@ class SiteBuilder:
             self.caches = Caches.for_run(self.root)
 
     def parse(self, path: str, data: bytes, config: SiteConfig) -> ParsedFile | None:
-        key = (path, data, config.content_dir, config.lanes)
+        key = (path, data, config.content_dir, config.lanes, config.emotion_scale)
         if key not in self.parsed:
             self.parsed[key] = parse_file(path, data, config)
         return self.parsed[key]
@@ -96,7 +96,7 @@ class SiteBuilder:
         live: set[tuple[Any, ...]] = set()
 
         def parse(path: str, data: bytes, cfg: SiteConfig) -> ParsedFile | None:
-            live.add((path, data, cfg.content_dir, cfg.lanes))
+            live.add((path, data, cfg.content_dir, cfg.lanes, cfg.emotion_scale))
             return self.parse(path, data, cfg)
 
         project = load_project(self.root, config, self.markdown, parse=parse)

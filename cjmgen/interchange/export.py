@@ -12,7 +12,7 @@ from typing import Any
 
 from cjmgen.analysis import journey
 from cjmgen.content import opportunities
-from cjmgen.content.lanes import BUILT_IN, ITEMS, KPIS, TOUCHPOINTS, Lane
+from cjmgen.content.lanes import BUILT_IN, EMOTION, ITEMS, KPIS, TOUCHPOINTS, Lane
 from cjmgen.content.model import KPI, Item, Map, Opportunity, Quantity, Stage, Touchpoint
 from cjmgen.content.repository import Repository
 from cjmgen.interchange.mermaid import map_to_mermaid
@@ -69,6 +69,8 @@ def _item(item: Item) -> dict[str, Any]:
         out.update({key: getattr(item, key) for key in opportunities.KEYS})
     if item.moment:
         out["moment"] = True
+    if item.persona is not None:
+        out["persona"] = item.persona
     return out
 
 
@@ -96,6 +98,8 @@ def _lane_value(lane: Lane, stage: Stage) -> Any:
         return [_touchpoint(t) for t in value]
     if lane.kind == KPIS:
         return [_kpi(k) for k in value]
+    if lane.kind == EMOTION:
+        return stage.felt  # on the map's own scale, as written (the first persona's on several)
     return value
 
 
@@ -118,6 +122,8 @@ def stage_dict(stage: Stage, computed: float | None) -> dict[str, Any]:
         out["moment"] = {"note": stage.moment.note}
     if stage.exits:
         out["exits"] = [{"name": e.name, "count": e.count, "source": e.source} for e in stage.exits]
+    if stage.emotions:
+        out["emotions"] = dict(stage.emotions)
     return out
 
 
@@ -125,7 +131,7 @@ def map_dict(journey_map: Map) -> dict[str, Any]:
     """The whole map as plain JSON values (documented in docs/review.md)."""
     rates = journey.conversions(journey_map)
     phases = {"phases": [{"name": p.name, "stages": list(p.stages)} for p in journey_map.phases]}
-    return {
+    out: dict[str, Any] = {
         "id": journey_map.id, "path": journey_map.path, "title": journey_map.title,
         "persona": journey_map.persona, "segment": journey_map.segment, "state": journey_map.state,
         "status": journey_map.status, "owner": journey_map.owner, "tags": list(journey_map.tags),
@@ -139,6 +145,12 @@ def map_dict(journey_map: Map) -> dict[str, Any]:
         **({"sources": {s.key: {"title": s.title, "url": s.url} for s in journey_map.sources}}
            if journey_map.sources else {}),
     }
+    if journey_map.personas:
+        out["personas"] = list(journey_map.personas)
+    scale = journey_map.emotion_scale
+    if not scale.is_default:
+        out["emotion_scale"] = {"low": scale.low, "high": scale.high, "names": list(scale.names)}
+    return out
 
 
 def export_json(maps: Sequence[Map]) -> str:

@@ -472,7 +472,9 @@ class PrintRenderer:
             height = layout.EMOTION_ROW * 0.8 * fit.font * 160 / column_pt
             emotion = charts.emotion_curve(
                 journey_map.stages[first:end], self.locale, column_width=160, height=round(height, 1),
-                prefix=f"{prefix}emo-{index + 1}",
+                prefix=f"{prefix}emo-{index + 1}", scale=journey_map.emotion_scale,
+                personas=journey.cast(journey_map, self.repo.personas),
+                text_size=round(0.8 * fit.font * 160 / column_pt, 2),  # the sheet's small print
             )
             graph = None
             if not straight:

@@ -86,7 +86,9 @@ CODES: dict[str, tuple[str, str]] = {
     "transition-label-changed": (INFO, "the label of a transition (`next: [{to, label}]`) was set, changed or dropped"),
     "notes-detached": (WARNING, "a `## heading` of the body no longer names a stage: its notes left the stage"),
     "url-changed": (WARNING, "a map's page is published at another address: bookmarks and links to it break"),
-    "emotion-changed": (INFO, "the customer's emotion at a stage"),
+    "emotion-changed": (INFO, "the customer's emotion at a stage (each persona's, on a map with several)"),
+    "personas-changed": (WARNING, "the personas a map with several of them describes (`personas:`)"),
+    "emotion-scale-changed": (INFO, "the scale a map's emotions are written on (`emotion_scale:`)"),
     "kpi-added": (INFO, "a new KPI"),
     "kpi-removed": (WARNING, "a KPI was deleted"),
     "kpi-renamed": (INFO, "a KPI's name changed"),
@@ -349,10 +351,12 @@ def diff_map(old: Map, new: Map, cosmetic: Iterable[str] = (), markdown: Markdow
                                              old=_shown(names.personas.get(old.persona or "", old.persona)),
                                              new=_shown(names.personas.get(new.persona or "", new.persona))),
                 field="persona", old=old.persona, new=new.persona)
+    _cast_and_scale(out, old, new, names)
     _owner(out, old.owner, new.owner, None, None)
     _map_sources(out, old.sources, new.sources)
     pairs = _stages(out, old, new, names.channels)
     stage_flow_changes(out, old, new, pairs)
+    _felt(out, old, new, pairs, names)
     markdown = markdown or MarkdownRenderer()
     notes_changes(out, old, new, pairs, markdown)
     prose_changes(out, old, new, pairs, markdown)
@@ -484,9 +488,51 @@ def _stages(out: _Collector, old: Map, new: Map,
     return pairs
 
 
+def _cast_and_scale(out: _Collector, old: Map, new: Map, names: ShownNames) -> None:
+    """`personas:` and `emotion_scale:` changes (a map's first persona is `persona-changed`)."""
+    before, after = old.persona_ids, new.persona_ids
+    if before != after and max(len(before), len(after)) > 1:
+        out.add("personas-changed", Phrase.of("field-changed", field=Phrase("field.personas"),
+                                              old=_shown(tuple(names.personas.get(p, p) for p in before)),
+                                              new=_shown(tuple(names.personas.get(p, p) for p in after))),
+                field="personas", old=list(before), new=list(after))
+    if old.emotion_scale != new.emotion_scale:
+        was, now = old.emotion_scale.describe(), new.emotion_scale.describe()
+        out.add("emotion-scale-changed", Phrase.of("field-changed", field=Phrase("field.emotion_scale"),
+                                                   old=was, new=now),
+                field="emotion_scale", old=was, new=now)
+
+
+def _on_own_terms(stage: Stage) -> bool:
+    """Whether a stage's emotion is more than one of -2..2: per persona, or on a map's own scale."""
+    return bool(stage.emotions) or stage.level is not None
+
+
+def _felt(out: _Collector, old: Map, new: Map, pairs: list[tuple[Stage | None, Stage | None]],
+          names: ShownNames) -> None:
+    """Emotion changes of stages per persona or on a map's own scale, in the scale's words."""
+    several = len(old.persona_ids) > 1 or len(new.persona_ids) > 1
+    for before, after in pairs:
+        if before is None or after is None or not (_on_own_terms(before) or _on_own_terms(after)):
+            continue
+        cast = tuple(dict.fromkeys((*new.persona_ids, *old.persona_ids))) if several else (None,)
+        for persona in cast:
+            was = before.felt_by(persona) if persona else before.felt
+            now = after.felt_by(persona) if persona else after.felt
+            if was == now:
+                continue
+            old_words = _shown(None if was is None else old.emotion_scale.shown(was))
+            new_words = _shown(None if now is None else new.emotion_scale.shown(now))
+            said = (Phrase.of("emotion-changed.persona", stage=after.name, persona=names.personas.get(persona, persona),
+                              old=old_words, new=new_words) if persona else
+                    Phrase.of("emotion-changed", stage=after.name, old=old_words, new=new_words))
+            out.add("emotion-changed", said, stage=after.id, field=f"emotion.{persona}" if persona else "emotion",
+                    old=was, new=now)
+
+
 def _stage(out: _Collector, old: Stage, new: Stage, channel_names: Mapping[str, str]) -> None:
     name, sid = new.name, new.id
-    if old.emotion != new.emotion:
+    if old.emotion != new.emotion and not (_on_own_terms(old) or _on_own_terms(new)):
         out.add("emotion-changed", Phrase.of("emotion-changed", stage=name, old=_shown(old.emotion),
                                              new=_shown(new.emotion)),
                 stage=sid, field="emotion", old=old.emotion, new=new.emotion)

@@ -313,6 +313,15 @@ def _lane_lines(lane: Lane, value: Any) -> list[str]:
     return [f"{lane.noun}: {value}"] if value else []
 
 
+def _felt_lines(stage: Stage, journey_map: Map) -> list[str]:
+    """`emotion anna: хорошо (4)`: per persona and on the map's own scale, in the scale's words."""
+    scale = journey_map.emotion_scale
+    felt: list[tuple[str, int | None]] = [(f"emotion {persona}", level) for persona, level in stage.emotions]
+    felt = felt or [("emotion", stage.felt)]
+    return [f"{what}: {scale.shown(level)}" + (f" ({level})" if scale.names else "")
+            for what, level in felt if level is not None]
+
+
 def _textconv_lanes(stage: Stage, lane_labels: dict[str, str]) -> list[Lane]:
     """The stage's lanes in textconv's order: custom lanes after the built-in lists, before owner and count."""
     facts = [lane for lane in BUILT_IN if lane.kind in (TEXT, COUNT)]
@@ -342,9 +351,11 @@ def normalised_map(journey_map: Map, lane_labels: dict[str, str] | None = None) 
         value = getattr(journey_map, name)
         if value is not None:
             lines.append(f"{name}: {value}")
-    for name in ("tags", "related", "data"):
+    for name in ("tags", "related", "data", "personas"):
         if getattr(journey_map, name):
             lines.append(f"{name}: {', '.join(getattr(journey_map, name))}")
+    if not journey_map.emotion_scale.is_default:
+        lines.append(f"emotion_scale: {journey_map.emotion_scale.describe()}")
     lines.append(f"stages: {' -> '.join(s.id for s in journey_map.stages)}")
     lines += [f"phase {phase.name}: {', '.join(phase.stages)}" for phase in journey_map.phases]
     rates = journey.conversions(journey_map)
@@ -352,6 +363,9 @@ def normalised_map(journey_map: Map, lane_labels: dict[str, str] | None = None) 
         p = f"[{stage.id}]"
         lines += ["", f"{p} stage {number}: {stage.name}"]
         for lane in _textconv_lanes(stage, lane_labels or {}):
+            if lane.kind == EMOTION and (stage.emotions or stage.level is not None):
+                lines += [f"{p} {line}" for line in _felt_lines(stage, journey_map)]
+                continue
             lines += [f"{p} {line}" for line in _lane_lines(lane, lane.value(stage))]
         if rates[number - 1] is not None:
             lines.append(f"{p} conversion (from counts): {format_percent(rates[number - 1])}")  # type: ignore[arg-type]

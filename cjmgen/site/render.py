@@ -249,6 +249,7 @@ class SiteRenderer:
             BodyLinks(journey_map.path, journey_map), self.history_of(path),
             stage_lines(journey_map) if self.edit_links is not None else None, self.data_key(journey_map),
             self.hierarchy.shown_with(journey_map),
+            tuple(journey.cast(journey_map, self.repo.personas)),  # the chart's legend, items' persona tags
         )
 
     def page_address(self, path: str) -> str | None:
@@ -364,7 +365,9 @@ class SiteRenderer:
             pdf=site.map_pdf_url(journey_map.id) if journey_map.id in self.pdf_maps else None,
             lever=journey.best_lever(journey_map),
             emotion_svg=Markup(charts.emotion_curve(
-                journey_map.stages, self.locale, ghost=current.stages if current else None)),
+                journey_map.stages, self.locale, ghost=current.stages if current else None,
+                scale=journey_map.emotion_scale, personas=journey.cast(journey_map, self.repo.personas))),
+            feelings=self.feelings(journey_map),
             funnel_svg=Markup(charts.funnel_chart(journey_map, self.locale)),
             graph_svg=Markup(charts.journey_graph(journey_map, self.locale)),
             has_counts=journey.has_counts(journey_map),
@@ -382,6 +385,15 @@ class SiteRenderer:
     def trend(self, row: MeasuredKPI) -> Markup:
         return Markup(charts.trend_sparkline(row.points(), self.locale, name=row.kpi.name,
                                              target=row.target_number()))
+
+    def feelings(self, journey_map: Map) -> Callable[[Stage], list[tuple[str, str]]] | None:
+        """A stage's emotion in words on a map with its own scale or several personas (else
+        the page shows the five moods as it always did)."""
+        personas = journey.cast(journey_map, self.repo.personas)
+        if journey_map.emotion_scale.is_default and len(personas) < 2:
+            return None
+        return functools.partial(charts.stage_feelings, locale=self.locale, scale=journey_map.emotion_scale,
+                                 personas=personas)
 
     def paged_title(self, title: str, pagination: Pagination | None) -> str:
         """A list's title, with "page 2 of 7" after it on every page but the first."""
