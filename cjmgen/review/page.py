@@ -246,7 +246,10 @@ def map_view(entry: MapDiff, locale: Locale, lanes: Sequence[str], lane_labels: 
     ghost = entry.old.stages if entry.new and entry.old else None
     curve = ""
     if any(s.emotion is not None for s in stages) or (ghost and any(s.emotion is not None for s in ghost)):
-        curve = charts.emotion_curve(stages, locale, ghost=ghost, prefix=f"diff-emo-{number}", labels=True)
+        shown_map = entry.new or entry.old
+        assert shown_map is not None  # stages came from one of them
+        curve = charts.emotion_curve(stages, locale, ghost=ghost, prefix=f"diff-emo-{number}", labels=True,
+                                     scale=shown_map.emotion_scale)  # the first persona's, on the map's scale
     deltas = [d for before, after in pairs if before and after
               for d in kpi_deltas(after.name, before.kpis, after.kpis, locale) if d.state != "same"]
     return MapView(entry, columns, shown, Markup(curve), deltas, f"map-{number}")
