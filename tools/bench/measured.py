@@ -30,7 +30,11 @@ def add_data_files(root: Path, periods: int = PERIODS) -> int:
     for number, journey_map in enumerate(repo.maps):
         lines = ["stage,kpi,period,value"]
         for index, stage in enumerate(journey_map.stages):
+            seen: set[str] = set()
             for place, kpi in enumerate(stage.kpis):
+                if kpi.id in seen:  # two KPIs of one name (the generator repeats words): one id, one series
+                    continue
+                seen.add(kpi.id)
                 lines += [f"{stage.id},{kpi.id},{month},{(number + place * 7 + step * 3) % 90 + 5}"
                           for step, month in enumerate(months)]
             lines += [f"{stage.id},count,{month},{10000 // (index + 1) + step}" for step, month in enumerate(months)]
