@@ -26,14 +26,14 @@ DEFAULT_LEVELS: dict[str, str] = {
         "pdf",
         "asset-hidden", "asset-active", "map-id", "persona-id", "content-outside", "catalog", "emotion-scale",
         "opportunity-kpi", "duplicate-opportunity", "ticket-url",
-        "phase",
+        "phase", "hierarchy-cycle",
         "source-url",
     ), "error"),
     **dict.fromkeys((
         "unknown-key", "yaml-implicit-type", "stage-incomplete", "conversion-mismatch", "count-grows",
         "stale", "current-ref", "external-resource", "asset-missing", "pdf-resource", "kpi-no-status",
         "kpi-value-split", "notes-unmatched", "case-clash", "reserved-name", "catalog-key", "catalog-missing",
-        "exits-exceed", "source-unused", "source-unknown",
+        "exits-exceed", "source-unused", "source-unknown", "detail-draft",
     ), "warning"),
     # measured KPIs (checks.measured, content.datafiles)
     **dict.fromkeys((
