@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 
 from cjmgen.charts.svg import (
     DARK_TEXT,
@@ -21,7 +22,6 @@ from cjmgen.charts.svg import (
     MUTED,
     el,
     line_width,
-    num,
     svg_root,
     tooltip,
 )
@@ -52,51 +52,48 @@ def trend_sparkline(
     the points, so that they are stable between builds."""
     if not points:
         return ""
-    values = [p.value for p in points] + ([target] if target is not None else [])
+    values = [p.value for p in points]
     low, high = min(values), max(values)
+    if target is not None:
+        low, high = min(low, target), max(high, target)
     if high == low:
         low, high = low - 1.0, high + 1.0
     inner_w, inner_h = width - 2 * _PAD, height - 2 * _PAD
-
-    def x(index: int) -> float:
-        return _PAD + (inner_w * index / (len(points) - 1) if len(points) > 1 else inner_w / 2)
-
-    def y(value: float) -> float:
-        return _PAD + (high - value) / (high - low) * inner_h
+    last = len(points) - 1
+    # A map page draws a dozen points for each of its KPIs: the markup is written out here
+    # rather than through `el`, with each coordinate computed once.
+    xs = [_PAD + inner_w * index / last for index in range(len(points))] if last else [_PAD + inner_w / 2]
+    ys = [_PAD + (high - value) / (high - low) * inner_h for value in values]
 
     if prefix is None:
         digest = hashlib.sha1(repr((name, target, [(p.label, p.value, p.met) for p in points])).encode())
         prefix = f"trend-{digest.hexdigest()[:8]}"
     body: list[str] = []
     if target is not None:
+        target_y = _PAD + (high - target) / (high - low) * inner_h
         body.append(el("line", {
-            "class": "trend-target", "x1": _PAD, "y1": y(target), "x2": width - _PAD, "y2": y(target),
+            "class": "trend-target", "x1": _PAD, "y1": target_y, "x2": width - _PAD, "y2": target_y,
             "stroke": MUTED, "stroke-width": "1", "stroke-dasharray": "3 2",
         }, tooltip(f"{locale.label('target')}: {_number(locale, target)}")))
-    if len(points) > 1:
-        path = " ".join(f"{x(i):.1f},{y(p.value):.1f}" for i, p in enumerate(points))
-        body.append(el("polyline", {
-            "class": "trend-line", "points": path, "fill": "none", "stroke": DARK_TEXT,
-            "stroke-width": line_width(1.2),
-        }))
-    texts = [_point_text(p, locale) for p in points]
-    for index, (point, text) in enumerate(zip(points, texts, strict=True)):
-        # written out, not through `el`: a map page draws a dozen points for each of its KPIs
+    if last:
+        path = " ".join([f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True)])
+        body.append(f'<polyline class="trend-line" points="{path}" fill="none" stroke="{DARK_TEXT}" '
+                     f'stroke-width="{line_width(1.2)}"/>')
+    statuses = {None: "", True: f" ({locale.label('kpi_met')})", False: f" ({locale.label('kpi_missed')})"}
+    texts = []
+    for point, x, y in zip(points, xs, ys, strict=True):
+        note = f", {point.note}" if point.note else ""
+        text = f"{point.label}: {point.shown or _number(locale, point.value)}{statuses[point.met]}{note}"
+        texts.append(text)
         status, colour = _LOOK[point.met]
-        body.append(f'<circle class="trend-point kpi-{status}" cx="{num(x(index))}" cy="{num(y(point.value))}" '
-                    f'r="2.2" fill="{colour}">{tooltip(text)}</circle>')
+        body.append(f'<circle class="trend-point kpi-{status}" cx="{round(x, 1) + 0.0:.1f}" '
+                    f'cy="{round(y, 1) + 0.0:.1f}" r="2.2" fill="{colour}"><title>{escape(text)}</title></circle>')
     latest = points[-1]
     title = f"{name}: {latest.label} {latest.shown or _number(locale, latest.value)}"
     desc = "; ".join(texts)
     if target is not None:
         desc += f". {locale.label('target')}: {_number(locale, target)}"
     return svg_root(prefix, width, height, "cjm-chart kpi-trend", title, desc, body)
-
-
-def _point_text(point: TrendPoint, locale: Locale) -> str:
-    status = "" if point.met is None else f" ({locale.label('kpi_met' if point.met else 'kpi_missed')})"
-    note = f", {point.note}" if point.note else ""
-    return f"{point.label}: {point.shown or _number(locale, point.value)}{status}{note}"
 
 
 def _number(locale: Locale, value: float) -> str:
