@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -115,7 +116,7 @@ def map_measures(journey_map: Map, repo: Repository) -> MapMeasures:
         for kpi in stage.kpis:
             rows = by_key.get((stage.id, kpi.id))
             if rows:
-                kpis.append(((stage.id, kpi.id), tuple(measurement(row, kpi) for row in _in_order(rows))))
+                kpis.append(((stage.id, kpi.id), kpi_series(rows, kpi)))
         rows = by_key.get((stage.id, COUNT_KPI))
         if rows:
             counts.append((stage.id, tuple(
@@ -128,24 +129,33 @@ def _in_order(rows: dict[str, DataRow]) -> list[DataRow]:
     return sorted(rows.values(), key=lambda row: (row.period.start, row.period.end))
 
 
-def measurement(row: DataRow, kpi: KPI) -> Measurement:
-    value = in_kpi_unit(row.value, kpi)
-    return Measurement(row.period.text, value, met_target(value, kpi), row.period.end, row.location)
+def kpi_series(rows: dict[str, DataRow], kpi: KPI) -> tuple[Measurement, ...]:
+    """A KPI's rows (by period) as its measurements, oldest first, each met or missed.
 
-
-def in_kpi_unit(value: Quantity, kpi: KPI) -> Quantity:
-    """A bare number read as the target reads: `4.2` for a KPI with target `6%` is 4.2%."""
+    A thousand maps hold a quarter of a million rows: the target is looked at once per
+    KPI, and a value's verdict comes from `figures.verdict`'s memo.
+    """
     target = kpi.target
-    if target is not None and target.percent and not value.percent and not value.unit:
-        return Quantity(f"{value.raw}%", value.number, percent=True)
-    return value
+    target_raw = target.raw if target is not None else None
+    as_percent = target is not None and target.percent
+    unit, better = kpi.unit, kpi.better
+    out = []
+    for row in _in_order(rows):
+        value = row.value
+        if as_percent and not value.percent and not value.unit:
+            value = _as_percent(value)
+        met = None
+        if target_raw is not None:
+            status = figures.verdict(value.raw, target_raw, unit, better).status
+            met = None if status == "unknown" else status == "met"
+        out.append(Measurement(row.period.text, value, met, row.period.end, row.location))
+    return tuple(out)
 
 
-def met_target(value: Quantity, kpi: KPI) -> bool | None:
-    if kpi.target is None:
-        return None
-    status = figures.verdict(value.raw, kpi.target.raw, kpi.unit, kpi.better).status
-    return None if status == "unknown" else status == "met"
+@functools.lru_cache(maxsize=1 << 12)
+def _as_percent(value: Quantity) -> Quantity:
+    """A bare number read as the target reads: `4.2` for a KPI with target `6%` is 4.2%."""
+    return Quantity(f"{value.raw}%", value.number, percent=True)
 
 
 def series(journey_map: Map, repo: Repository, stage_id: str, kpi_id: str) -> tuple[Measurement, ...]:

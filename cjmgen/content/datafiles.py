@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -161,20 +162,23 @@ def _csv_records(text: str, path: str, diagnostics: Diagnostics) -> list[Record]
         columns = [name.strip().lower() for name in next(reader)]
         if not _has_columns(columns, SourceLocation(path, header_line, 1), diagnostics):
             return None
-        places = [columns.index(name) if name in columns else -1 for name in _FIELDS]
+        width = len(columns)
+        # a missing `map` column reads index -1: the "" padded after a row's cells
+        pick = operator.itemgetter(*(columns.index(name) if name in columns else -1 for name in _FIELDS))
         out: list[Record] = []
         end = reader.line_num
         for cells in reader:
             first = header_line + end  # the line this record starts on (a quoted cell may span lines)
             end = reader.line_num
-            if not any(cell.strip() for cell in cells):
+            if not "".join(cells).strip():
                 continue
-            if len(cells) > len(columns):
-                diagnostics.error("data-row", f"{len(cells)} cells, but the header names {len(columns)} columns",
+            if len(cells) > width:
+                diagnostics.error("data-row", f"{len(cells)} cells, but the header names {width} columns",
                                   SourceLocation(path, first, 1), hint=f"separate cells with '{delimiter}' only")
                 continue
-            m, st, k, p, v = (cells[i].strip() if 0 <= i < len(cells) else "" for i in places)
-            out.append(((m, st, k, p, v), SourceLocation(path, first, 1)))
+            cells.extend([""] * (width + 1 - len(cells)))  # short rows, and the "" of a missing column
+            m, st, k, p, v = pick(cells)
+            out.append(((m.strip(), st.strip(), k.strip(), p.strip(), v.strip()), SourceLocation(path, first, 1)))
     except csv.Error as exc:
         diagnostics.error("data-row", f"cannot read the CSV file: {exc}", SourceLocation(path, header_line + end, 1))
         return None
@@ -248,11 +252,11 @@ def _cell(value: object) -> str:
 def _row(cells: tuple[str, str, str, str, str], where: SourceLocation, diagnostics: Diagnostics) -> DataRow | None:
     """A record as a row, or None with each of its problems reported."""
     map_id, stage, kpi, written, raw = cells
-    ok = True
-    for name, cell in (("stage", stage), ("kpi", kpi)):
-        if not cell:
-            diagnostics.error("data-row", f"the row has no {name}", where)
-            ok = False
+    ok = bool(stage and kpi)
+    if not ok:
+        for name, cell in (("stage", stage), ("kpi", kpi)):
+            if not cell:
+                diagnostics.error("data-row", f"the row has no {name}", where)
     period = _period(written)
     if period is None:
         shown = f"'{written}'" if written else "nothing"

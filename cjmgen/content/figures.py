@@ -191,6 +191,18 @@ def read_figure(value: object, unit: str | None = None) -> Reading | Unreadable:
 
     `unit` is the KPI's `unit:` field: it gives plain numbers their unit.
     """
+    if type(value) is str:
+        return _read_text(value, unit)
+    return _read(value, unit)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _read_text(value: str, unit: str | None) -> Reading | Unreadable:
+    """Written figures repeat (a target on every period of a data file): each read once."""
+    return _read(value, unit)
+
+
+def _read(value: object, unit: str | None) -> Reading | Unreadable:
     if isinstance(value, bool):
         return Unreadable(str(value))
     default = _unit(unit) if unit else ("", 1.0)

@@ -166,7 +166,7 @@ class ParseCache:
             self.entries.pop(name, None)  # loaded, and in the helper's pack on disk
         if found is None:
             found = parse_file(path, data, config)
-            if found is not None:
+            if found is not None and found.kind != "data":  # a data file parses faster than it unpickles
                 self.pending.append((name, found))
         if found is not None and found.value is not None:
             self.names.add(found.value, name)
