@@ -16,7 +16,7 @@ from conftest import simple_map
 
 from cjmgen.serve.guard import host_allowed
 
-WAIT = 20.0
+WAIT = 60.0
 
 
 def _raw(port: int, request: bytes, timeout: float = 10.0) -> bytes:

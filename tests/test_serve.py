@@ -23,7 +23,7 @@ from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
 from cjmgen.serve.address import is_loopback
 from cjmgen.serve.server import DevServer
 
-WAIT = 15.0  # upper bound for anything to happen; polls return as soon as it does
+WAIT = 60.0  # upper bound for anything to happen (a loaded CI machine starts serve slowly); polls return as soon as it does
 
 
 def fetch(url: str) -> tuple[int, str]:
