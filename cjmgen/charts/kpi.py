@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from cjmgen.charts.svg import DARK_TEXT, MET_COLOUR, MISSED_COLOUR, el, svg_root
+from cjmgen.charts.svg import DARK_TEXT, MET_COLOUR, MISSED_COLOUR, num, svg_root
 from cjmgen.content import figures
 from cjmgen.content.model import KPI
 from cjmgen.i18n.labels import Locale
@@ -51,44 +51,16 @@ def kpi_gauge(kpi: KPI, locale: Locale, *, prefix: str | None = None) -> str:
         f"{kpi.name}: {locale.label('value')} {kpi.value.raw}{unit}, "
         f"{locale.label('target').lower()} {kpi.target.raw}{unit}"
     )
-    body = [
-        el(
-            "rect",
-            {
-                "class": "kpi-track",
-                "x": 0.0,
-                "y": 1.0,
-                "width": GAUGE_WIDTH,
-                "height": GAUGE_HEIGHT - 2,
-                "rx": "2",
-                "fill": "#e5e8e8",
-            },
-        ),
-        el(
-            "rect",
-            {
-                "class": f"kpi-value kpi-{status}",
-                "x": x(min(0.0, value)),
-                "y": 1.0,
-                "width": max(1.0, abs(x(value) - x(0.0))),
-                "height": GAUGE_HEIGHT - 2,
-                "rx": "2",
-                "fill": colour,
-            },
-        ),
-        el(
-            "line",
-            {
-                "class": "kpi-target",
-                "x1": x(target),
-                "y1": 0.0,
-                "x2": x(target),
-                "y2": GAUGE_HEIGHT,
-                "stroke": DARK_TEXT,
-                "stroke-width": "1.5",
-            },
-        ),
-    ]
+    zero, mark = x(0.0), num(x(target))
+    # written out, not through `el`: every KPI of every map page has a gauge
+    body = (
+        f'<rect class="kpi-track" x="0.0" y="1.0" width="{num(GAUGE_WIDTH)}" height="{num(GAUGE_HEIGHT - 2)}" '
+        'rx="2" fill="#e5e8e8"/>'
+        f'<rect class="kpi-value kpi-{status}" x="{num(x(min(0.0, value)))}" y="1.0" '
+        f'width="{num(max(1.0, abs(x(value) - zero)))}" height="{num(GAUGE_HEIGHT - 2)}" rx="2" fill="{colour}"/>'
+        f'<line class="kpi-target" x1="{mark}" y1="0.0" x2="{mark}" y2="{num(GAUGE_HEIGHT)}" '
+        f'stroke="{DARK_TEXT}" stroke-width="1.5"/>'
+    )
     return svg_root(
         prefix,
         GAUGE_WIDTH,
@@ -96,5 +68,5 @@ def kpi_gauge(kpi: KPI, locale: Locale, *, prefix: str | None = None) -> str:
         f"cjm-chart kpi-gauge kpi-{status}",
         f"{kpi.name}: {locale.label(f'kpi_{status}')}",
         desc,
-        body,
+        (body,),
     )
