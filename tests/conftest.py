@@ -1,75 +1,20 @@
-"""Shared test helpers: repositories made from a dict of files, the real CLI."""
+"""The suite's fixtures: a map repository from a dict of files, a fixed date, a private cache key.
+
+Plain helpers (map text, the CLI) live in tests/helpers/ and are imported by name."""
 
 from __future__ import annotations
 
-import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from cjmgen.cli.main import cli
-
-PROJECT = Path(__file__).resolve().parent.parent
-
-PERSONA_ANNA = "---\nname: Anna, 32\nrole: Young professional\n---\nAnna's story.\n"
-CHANNELS = (
-    "search-ads: {name: Search ads, kind: online}\n"
-    "website: {name: Website, kind: online}\n"
-    "phone: {name: Phone call, kind: offline}\n"
-    "courier: {name: Courier delivery, kind: offline}\n"
-)
-
-
-def complete_stage(name: str, stage_id: str, count: int | None = None, emotion: int = 0, extra: str = "") -> str:
-    """A stage that satisfies the checklist (goal, KPI, obstacle, owner)."""
-    lines = [
-        f"  - id: {stage_id}",
-        f"    name: {name}",
-        f"    goals: Goal of {name}",
-        f"    kpis: [{{name: KPI {name}, value: 5%, target: 7%}}]",
-        f"    obstacles: [Obstacle of {name}]",
-        "    owner: Marketing",
-        f"    emotion: {emotion}",
-        "    touchpoints: [website]",
-    ]
-    if count is not None:
-        lines.append(f"    count: {count}")
-    if extra:
-        lines.append(extra)
-    return "\n".join(lines) + "\n"
-
-
-def simple_map(title: str = "Buying a sofa", persona: str = "anna", body: str = "", header: str = "") -> str:
-    return (
-        "---\n"
-        f"title: {title}\n"
-        f"persona: {persona}\n"
-        "segment: Mobile\n"
-        "reviewed: 2026-10-01\n"
-        f"{header}"
-        "stages:\n"
-        + complete_stage("Awareness", "awareness", 1000, 1)
-        + complete_stage("Deal", "deal", 50, -1)
-        + "---\n"
-        + body
-    )
-
-
-def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
-    for relative, content in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
+from tests.helpers.repos import CHANNELS, PERSONA_ANNA, PROJECT, write_files
 
 
 @pytest.fixture
-def make_repo(tmp_path: Path):
+def make_repo(tmp_path: Path) -> Callable[..., Path]:
     """make_repo({path: text}) -> root; a persona 'anna' and a channel catalog are included."""
 
     def make(files: dict[str, str | bytes], base: bool = True, name: str = "repo") -> Path:
@@ -96,17 +41,6 @@ def own_cache_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     home = tmp_path_factory.mktemp("xdg-cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))
     return home
-
-
-def run(args: list[str], root: Path | None = None):  # type: ignore[no-untyped-def]
-    """Invoke the real CLI in-process; returns click's Result (exit_code, output)."""
-    prefix = ["-C", str(root)] if root is not None else []
-    return CliRunner().invoke(cli, [*prefix, *args], catch_exceptions=False)
-
-
-def check_json(root: Path) -> dict:
-    result = run(["check", "--format", "json"], root)
-    return json.loads(result.stdout)
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PROJECT
-
+from tests.helpers.repos import PROJECT
 from tools.bench.run import Contender, SizeResult, race
 from tools.bench.timing import Run
 

@@ -7,9 +7,9 @@ import statistics
 from pathlib import Path
 
 import pytest
-from conftest import run
 
 from cjmgen.content.project import load_project
+from tests.helpers.cli import run
 from tools.bench import corpus
 
 LANES = ("goals", "actions", "thoughts", "quotes", "touchpoints", "kpis", "obstacles", "triggers",

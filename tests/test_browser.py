@@ -15,10 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, run, write_files
-from sitecheck import broken_links, serving
 
 from cjmgen.site import search_index
+from tests.helpers.cli import run
+from tests.helpers.repos import PROJECT, write_files
+from tests.helpers.sitecheck import broken_links, serving
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'"
@@ -74,7 +75,7 @@ def serve() -> Iterator:
 
 
 @pytest.fixture(scope="module")
-def base(www: Path, serve) -> str:  # type: ignore[no-untyped-def]
+def base(www: Path, serve) -> str:
     """The site's address on the intranet-like server: under the sub-path /cjm/."""
     return serve(www) + "cjm/"
 
@@ -90,7 +91,7 @@ def browser() -> Iterator:
 class Tab:
     """A page that records what went wrong: console errors, script errors, failed or foreign requests."""
 
-    def __init__(self, page) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, page) -> None:
         self.page = page
         self.problems: list[str] = []
         page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
@@ -99,11 +100,11 @@ class Tab:
         page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
         page.on("request", self._local_only)
 
-    def _failed(self, request) -> None:  # type: ignore[no-untyped-def]
+    def _failed(self, request) -> None:
         if request.failure != "net::ERR_ABORTED":  # not a request cut short by the next navigation
             self.problems.append(f"request failed: {request.url} ({request.failure})")
 
-    def _local_only(self, request) -> None:  # type: ignore[no-untyped-def]
+    def _local_only(self, request) -> None:
         if not request.url.startswith(("http://127.0.0.1:", "file://", "data:", "about:")):
             self.problems.append(f"external request: {request.url}")
 
@@ -117,13 +118,13 @@ class Tab:
 
 
 @pytest.fixture
-def tab(browser) -> Iterator[Tab]:  # type: ignore[no-untyped-def]
+def tab(browser) -> Iterator[Tab]:
     context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
     yield Tab(context.new_page())
     context.close()
 
 
-def phone_tab(browser, **options) -> Tab:  # type: ignore[no-untyped-def]
+def phone_tab(browser, **options) -> Tab:
     context = browser.new_context(viewport={"width": PHONE, "height": 844}, is_mobile=True, has_touch=True,
                                   device_scale_factor=2, **options)
     return Tab(context.new_page())
@@ -157,7 +158,7 @@ def test_every_page_loads_without_errors_under_a_sub_path(tab: Tab, site: Path, 
     tab.clean()
 
 
-def test_no_page_scrolls_sideways_on_a_phone(browser, site: Path, base: str) -> None:  # type: ignore[no-untyped-def]
+def test_no_page_scrolls_sideways_on_a_phone(browser, site: Path, base: str) -> None:
     """Wide grids and tables scroll inside their boxes; a page wider than the phone gets zoomed out."""
     tab = phone_tab(browser)
     wide = []
@@ -389,7 +390,7 @@ def calculator_site(tmp_path: Path, language: str) -> Path:
 
 @pytest.mark.parametrize("language,factor,best", [("en", "×1.5", "×1.2"), ("ru", "×1,5", "×1,2")])
 def test_calculator_gives_the_articles_one_and_a_half_times(
-    browser, tmp_path: Path, serve, language: str, factor: str, best: str,  # type: ignore[no-untyped-def]
+    browser, tmp_path: Path, serve, language: str, factor: str, best: str,
 ) -> None:
     site = calculator_site(tmp_path, language)
     context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
@@ -452,7 +453,7 @@ def axe_problems(tab: Tab) -> list[str]:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_no_serious_problems(browser, base: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
+def test_axe_finds_no_serious_problems(browser, base: str, scheme: str) -> None:
     context = browser.new_context(viewport={"width": DESKTOP, "height": 900}, color_scheme=scheme)
     tab = Tab(context.new_page())
     states = {}
@@ -500,7 +501,7 @@ def test_keyboard_skip_link_landmarks_and_visible_focus(tab: Tab, base: str) -> 
     tab.clean()
 
 
-def test_everything_is_readable_without_javascript(browser, base: str) -> None:  # type: ignore[no-untyped-def]
+def test_everything_is_readable_without_javascript(browser, base: str) -> None:
     context = browser.new_context(viewport={"width": DESKTOP, "height": 900}, java_script_enabled=False)
     page = context.new_page()
     page.goto(base + "index.html")
@@ -519,7 +520,7 @@ def test_everything_is_readable_without_javascript(browser, base: str) -> None: 
 # -- screenshots ---------------------------------------------------------------------------
 
 
-def test_screenshots_at_phone_and_desktop_widths(browser, base: str) -> None:  # type: ignore[no-untyped-def]
+def test_screenshots_at_phone_and_desktop_widths(browser, base: str) -> None:
     shots = []
     for width, scheme in ((PHONE, "light"), (DESKTOP, "light"), (PHONE, "dark"), (DESKTOP, "dark")):
         name = f"{width}-{scheme}"
@@ -576,7 +577,7 @@ def test_search_index_is_a_script_with_resolving_urls(site: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def paged_base(tmp_path_factory: pytest.TempPathFactory, serve) -> str:  # type: ignore[no-untyped-def]
+def paged_base(tmp_path_factory: pytest.TempPathFactory, serve) -> str:
     """The bundled example with two rows a page, so that its owner and channel lists have pagers."""
     root = tmp_path_factory.mktemp("paged")
     shutil.copytree(PROJECT / "maps", root / "maps")
@@ -587,7 +588,7 @@ def paged_base(tmp_path_factory: pytest.TempPathFactory, serve) -> str:  # type:
     return serve(root / "www") + "cjm/"
 
 
-def test_a_paged_list_is_followed_by_keyboard_and_passes_axe(browser, paged_base: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_paged_list_is_followed_by_keyboard_and_passes_axe(browser, paged_base: str) -> None:
     problems = {}
     for scheme in ("light", "dark"):
         tab = Tab(browser.new_context(viewport={"width": DESKTOP, "height": 900}, color_scheme=scheme).new_page())
@@ -614,7 +615,7 @@ def test_a_paged_list_is_followed_by_keyboard_and_passes_axe(browser, paged_base
     assert {state: found for state, found in problems.items() if found} == {}
 
 
-def test_a_pager_fits_a_phone(browser, paged_base: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_pager_fits_a_phone(browser, paged_base: str) -> None:
     tab = phone_tab(browser)
     tab.goto(paged_base + "channels/website/page-2.html")
     assert tab.page.locator("nav.pager").first.is_visible()

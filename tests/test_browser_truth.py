@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run, write_files
+
+from tests.helpers.cli import run
+from tests.helpers.repos import write_files
 
 pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'")
-from test_browser import DESKTOP, Tab, browser, serve  # noqa: F401 - the suite's Chromium and server (fixtures)
+from tests.test_browser import DESKTOP, Tab, browser, serve  # noqa: F401 - the suite's Chromium and server (fixtures)
 
 
 def ru_site(tmp_path: Path, stages: str) -> Path:
@@ -29,7 +31,7 @@ ARTICLE = (
 
 
 @pytest.mark.parametrize("typed", ["2,5", "2.5", " 2,5 ", "+2,5"])
-def test_typing_a_decimal_comma_gives_one_and_a_half_times(browser, tmp_path: Path, serve, typed: str) -> None:  # type: ignore[no-untyped-def]
+def test_typing_a_decimal_comma_gives_one_and_a_half_times(browser, tmp_path: Path, serve, typed: str) -> None:
     site = ru_site(tmp_path, ARTICLE)
     context = browser.new_context(viewport={"width": DESKTOP, "height": 900}, locale="ru-RU")
     tab = Tab(context.new_page()).goto(serve(site) + "maps/ad.html")
@@ -46,7 +48,7 @@ def test_typing_a_decimal_comma_gives_one_and_a_half_times(browser, tmp_path: Pa
     context.close()
 
 
-def test_the_factor_agrees_with_the_rounded_counts(browser, tmp_path: Path, serve) -> None:  # type: ignore[no-untyped-def]
+def test_the_factor_agrees_with_the_rounded_counts(browser, tmp_path: Path, serve) -> None:
     # 100 -> 5 at 5%; +2,5 points -> 7.5 customers, shown as 8: the factor is that of 5 -> 8
     site = ru_site(tmp_path, "  - {id: a, name: А, count: 100}\n  - {id: b, name: Б, count: 5}\n")
     context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
@@ -59,7 +61,7 @@ def test_the_factor_agrees_with_the_rounded_counts(browser, tmp_path: Path, serv
     context.close()
 
 
-def test_a_contradiction_is_there_with_javascript_off(browser, tmp_path: Path, serve) -> None:  # type: ignore[no-untyped-def]
+def test_a_contradiction_is_there_with_javascript_off(browser, tmp_path: Path, serve) -> None:
     site = ru_site(tmp_path, ARTICLE.replace("conversion: 5%", "conversion: 10%"))
     context = browser.new_context(viewport={"width": DESKTOP, "height": 900}, java_script_enabled=False)
     page = context.new_page()

@@ -6,20 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import simple_map
 
 import cjmgen.build.pipeline as pipeline
 from cjmgen.build.pipeline import BuildOptions, build
 from cjmgen.site.theme import Theme
+from tests.helpers.repos import simple_map
 
 
-def test_the_theme_is_loaded_and_digested_once_per_build(make_repo, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_the_theme_is_loaded_and_digested_once_per_build(make_repo, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_repo({"cjmgen.yml": "title: Once\n", "maps/a.md": simple_map("Map A")})
     loads, digests = [], []
     real_load, real_digest = pipeline.load_theme, Theme.digest
 
-    def counting_load(config):  # type: ignore[no-untyped-def]
+    def counting_load(config):
         loads.append(config)
         return real_load(config)
 
@@ -38,7 +38,7 @@ def test_the_theme_is_loaded_and_digested_once_per_build(make_repo, tmp_path: Pa
     assert (len(loads), len(digests)) == (2, 2)
 
 
-def test_a_body_warning_found_while_rendering_stops_a_strict_build_and_keeps_the_old_site(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_body_warning_found_while_rendering_stops_a_strict_build_and_keeps_the_old_site(make_repo, tmp_path: Path) -> None:
     root = make_repo({"cjmgen.yml": "title: Bodies\n", "maps/a.md": simple_map("Map A")})
     site = tmp_path / "site"
     first = build(root, BuildOptions(output=site, pdf=False, strict=True))
@@ -52,7 +52,7 @@ def test_a_body_warning_found_while_rendering_stops_a_strict_build_and_keeps_the
     assert (site / "maps" / "a.html").read_bytes() == before
 
 
-def test_a_theme_that_cannot_load_is_reported_once_the_maps_are_checked(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_theme_that_cannot_load_is_reported_once_the_maps_are_checked(make_repo, tmp_path: Path) -> None:
     root = make_repo({"cjmgen.yml": "title: Theme\ntheme: no-such-theme\n", "maps/a.md": simple_map("Map A")})
     result = build(root, BuildOptions(output=tmp_path / "site", pdf=False))
     assert not result.written

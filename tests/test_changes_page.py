@@ -8,8 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CHANNELS, PERSONA_ANNA, run
-from test_diff_helpers import commit, init
+
+from tests.helpers.cli import run
+from tests.helpers.git_repos import commit, init
+from tests.helpers.repos import CHANNELS, PERSONA_ANNA
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -24,10 +24,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PROJECT, run
-from sitecheck import parse
 
 from cjmgen.scaffold import ci as ci_templates
+from tests.helpers.cli import run
+from tests.helpers.repos import PROJECT
+from tests.helpers.sitecheck import parse
 
 MARKER = ci_templates.MARKER
 GIT_ENV = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import PROJECT, run, simple_map
 
 from cjmgen import __version__
 from cjmgen.cli.main import cli
+from tests.helpers.cli import run
+from tests.helpers.repos import PROJECT, simple_map
 
 
-def all_commands(group=cli, prefix=()):  # type: ignore[no-untyped-def]
+def all_commands(group=cli, prefix=()):
     for name, command in sorted(group.commands.items()):
         yield (*prefix, name)
         if hasattr(command, "commands"):
@@ -113,7 +114,7 @@ def test_no_colour_when_not_a_terminal_or_no_color(make_repo) -> None:
 def test_internal_error_shows_no_traceback(make_repo, monkeypatch, capsys) -> None:
     import cjmgen.checks.parallel
     from cjmgen.cli import main as cli_module
-    def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(cjmgen.checks.parallel, "check_project", explode)

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import run, simple_map
 
 from cjmgen.cli.main import cli
+from tests.helpers.cli import run
+from tests.helpers.repos import simple_map
 
 # Tasks before the first section: the import warns that they became a stage of their own
 DIAGRAM = "journey\n  title Sofa\n  Look around: 4: Me\n  section Buy\n    Pay: 3: Me\n"

@@ -10,10 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import run, simple_map
-from test_serve import WAIT, fetch
 
 from cjmgen.serve.address import AddressError, split_address
+from tests.helpers.cli import run
+from tests.helpers.repos import simple_map
+from tests.test_serve import WAIT, fetch
 
 BROKEN = simple_map(header="colour: red\n")  # a warning: unknown-key
 

@@ -6,11 +6,11 @@ import json
 import re
 from pathlib import Path
 
-from conftest import PROJECT, complete_stage, run
-
 from cjmgen.build.pipeline import BuildOptions
 from cjmgen.checks.levels import DEFAULT_LEVELS
 from cjmgen.incremental.rebuild import SiteBuilder
+from tests.helpers.cli import run
+from tests.helpers.repos import PROJECT, complete_stage
 
 # One stage states 50% where the counts give 5% (conversion-mismatch); the other lacks
 # goals, KPIs, obstacles and an owner (stage-incomplete).

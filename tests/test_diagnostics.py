@@ -6,7 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import check_json, run, simple_map
+
+from tests.helpers.cli import check_json, run
+from tests.helpers.repos import simple_map
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diagnostics.txt"
 
@@ -164,7 +166,7 @@ def test_check_after_a_build_loads_the_parse_cache_and_reports_the_same(make_rep
     run(["build", "--no-pdf"], root)  # fails (errors), but keeps what it parsed
     assert (root / ".cjmgen-cache" / "parsed").is_dir()
 
-    def parse_again(*args):  # type: ignore[no-untyped-def]
+    def parse_again(*args):
         raise AssertionError("a file the build parsed was parsed again")
 
     # Both ways a file can be parsed (forked workers inherit the patches): every file must load.

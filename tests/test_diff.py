@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import CHANNELS, PERSONA_ANNA, run
-from test_diff_helpers import commit, git, init
+
+from tests.helpers.cli import run
+from tests.helpers.git_repos import commit, git, init
+from tests.helpers.repos import CHANNELS, PERSONA_ANNA
 
 BORIS = "---\nname: Boris, 45\nrole: Office manager\n---\nBoris's story.\n"
 

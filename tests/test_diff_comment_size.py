@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import run
-from review_pr import make_pull_request
-from test_diff_helpers import commit, git, init
-
+from tests.helpers.cli import run
+from tests.helpers.git_repos import commit, git, init
+from tests.helpers.review_pr import make_pull_request
 from tools.bench.corpus import review_map
 
 PERSONA = "---\nname: Anna, 32\n---\n"

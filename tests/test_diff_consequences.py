@@ -84,7 +84,8 @@ def test_a_long_prose_edit_is_shortened_around_the_changes() -> None:
 def test_what_check_newly_says_about_unchanged_files_of_two_folders(tmp_path: Path) -> None:
     import json
 
-    from conftest import run, write_files
+    from tests.helpers.cli import run
+    from tests.helpers.repos import write_files
 
     def repository(folder: str, catalog: str, persona: bool) -> Path:
         files = {

@@ -6,8 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CHANNELS, PERSONA_ANNA, run
-from test_diff_helpers import commit, init
 
 from cjmgen.content.schema import STATES, STATUSES
 from cjmgen.i18n.catalog import load_catalog
@@ -17,6 +15,9 @@ from cjmgen.review import formats as diff_format
 from cjmgen.review.diff import CODES, LANE_NOUNS, Change, MapDiff, RepoDiff
 from cjmgen.review.formats import MAP_STATUSES, comparing, format_markdown, summary_line
 from cjmgen.review.phrases import Phrase, Rate
+from tests.helpers.cli import run
+from tests.helpers.git_repos import commit, init
+from tests.helpers.repos import CHANNELS, PERSONA_ANNA
 
 RU = Locale("ru")
 

@@ -1,4 +1,4 @@
-"""`cjmgen diff` on a realistic multi-commit pull request (tests/review_pr.py): every consequence a
+"""`cjmgen diff` on a realistic multi-commit pull request (tests/helpers/review_pr.py): every consequence a
 reviewer must know, in the text, Markdown and JSON a reviewer and a tool read."""
 
 from __future__ import annotations
@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run
-from review_pr import make_pull_request
+
+from tests.helpers.cli import run
+from tests.helpers.review_pr import make_pull_request
 
 
 @pytest.fixture(scope="module")

@@ -9,15 +9,16 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import run, simple_map
 
 from cjmgen.site.edit_links import edit_links
+from tests.helpers.cli import run
+from tests.helpers.repos import simple_map
 
 GITHUB = "https://github.com/team/cjm"
 GITLAB = "https://gitlab.com/group/sub/cjm"
 
 
-def build(make_repo, config: str, **files: str) -> Path:  # type: ignore[no-untyped-def]
+def build(make_repo, config: str, **files: str) -> Path:
     root = make_repo({"cjmgen.yml": config, "maps/b2c/sofa.md": simple_map(), **files})
     result = run(["build", "--no-pdf"], root)
     assert result.exit_code == 0, result.output
@@ -34,7 +35,7 @@ def stage_line(root: Path, stage_id: str) -> int:
     return next(n for n, line in enumerate(lines, 1) if line.strip() == f"- id: {stage_id}")
 
 
-def test_github_edit_links_open_the_file_and_each_stage_at_its_line(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_github_edit_links_open_the_file_and_each_stage_at_its_line(make_repo) -> None:
     site = build(make_repo, f"repo_url: {GITHUB}\n")
     root = site.parent
     edits = links(site / "maps/b2c/sofa.html", "edit-link")
@@ -48,7 +49,7 @@ def test_github_edit_links_open_the_file_and_each_stage_at_its_line(make_repo) -
     assert links(site / "personas/anna.html", "edit-link") == [f"{GITHUB}/edit/main/maps/personas/anna.md"]
 
 
-def test_github_suggestion_is_a_new_issue_naming_map_stage_and_file_line(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_github_suggestion_is_a_new_issue_naming_map_stage_and_file_line(make_repo) -> None:
     site = build(make_repo, f"repo_url: {GITHUB}/\nsite_url: https://intranet.example.com/cjm/\n")
     suggestions = links(site / "maps/b2c/sofa.html", "suggest-link")
     assert len(suggestions) == 3
@@ -67,7 +68,7 @@ def test_github_suggestion_is_a_new_issue_naming_map_stage_and_file_line(make_re
     assert "%20" in deal and "%0A" in deal and "%E2%80%9C" in deal and " " not in deal and "\n" not in deal
 
 
-def test_gitlab_links_use_its_routes_and_form_fields(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_gitlab_links_use_its_routes_and_form_fields(make_repo) -> None:
     site = build(make_repo, f"repo_url: {GITLAB}\nlanguage: ru\n")
     page = site / "maps/b2c/sofa.html"
     line = stage_line(site.parent, "awareness")
@@ -99,21 +100,21 @@ def test_edit_uri_and_template_as_in_mkdocs() -> None:
     assert off is not None and off.edit("maps/x.md") is None and off.suggest("t", "b") is not None
 
 
-def test_without_repo_url_pages_have_no_links(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_without_repo_url_pages_have_no_links(make_repo) -> None:
     site = build(make_repo, "title: Maps\n")
     for page in (site / "maps/b2c/sofa.html", site / "personas/anna.html"):
         text = page.read_text(encoding="utf-8")
         assert "edit-link" not in text and "suggest-link" not in text and "issues/new" not in text
 
 
-def test_only_an_unknown_host_gives_edit_without_suggest(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_only_an_unknown_host_gives_edit_without_suggest(make_repo) -> None:
     site = build(make_repo, "repo_url: https://git.example.com/team/cjm\nedit_uri: src/branch/main/\n")
     page = site / "maps/b2c/sofa.html"
     assert links(page, "edit-link")[0] == "https://git.example.com/team/cjm/src/branch/main/maps/b2c/sofa.md"
     assert links(page, "suggest-link") == []
 
 
-def test_a_moved_stage_line_rebuilds_the_page(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_a_moved_stage_line_rebuilds_the_page(make_repo) -> None:
     site = build(make_repo, f"repo_url: {GITHUB}\n")
     source = site.parent / "maps/b2c/sofa.md"
     before = links(site / "maps/b2c/sofa.html", "edit-link")[1]
@@ -131,7 +132,7 @@ def test_a_moved_stage_line_rebuilds_the_page(make_repo) -> None:  # type: ignor
     ("edit_uri: 'javascript:alert(1)'", "edit_uri: expected a path"),
     ("edit_uri_template: 'edit/{branch}/{path}'", "edit_uri_template: unknown field {branch}"),
 ])
-def test_check_rejects_what_is_no_web_address(make_repo, setting: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_check_rejects_what_is_no_web_address(make_repo, setting: str, message: str) -> None:
     root = make_repo({"cjmgen.yml": f"title: Maps\nrepo_url: {GITHUB}\n".replace(
         f"repo_url: {GITHUB}\n", "" if setting.startswith("repo_url") else f"repo_url: {GITHUB}\n") + setting + "\n",
         "maps/b2c/sofa.md": simple_map()})

@@ -21,7 +21,7 @@ from cjmgen.i18n.labels import Locale
 from cjmgen.interchange.export import map_dict
 from cjmgen.review.diff import diff_map
 from cjmgen.review.formats import normalised_map
-from tests.conftest import check_json, run
+from tests.helpers.cli import check_json, run
 
 NAMED = "[ужас, плохо, нормально, хорошо, восторг]"
 
@@ -113,7 +113,7 @@ def test_a_broken_site_scale_is_a_config_error_and_maps_keep_minus_two_to_two(tm
     assert journey_map is not None and journey_map.emotion_scale == DEFAULT_SCALE
 
 
-def test_check_reports_every_value_off_the_scale_at_once(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_check_reports_every_value_off_the_scale_at_once(make_repo) -> None:
     root = make_repo({"maps/scale.md": scale_map(NAMED, ("чудесно", "7", "хорошо"))})
     result = run(["check"], root)
     assert result.exit_code == 1
@@ -150,7 +150,7 @@ def test_a_default_map_has_no_scale_labels(tmp_path: Path) -> None:
     assert "emo-scale-label" not in emotion_curve(journey_map.stages, Locale("ru"))
 
 
-def test_the_map_page_speaks_the_scale(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_the_map_page_speaks_the_scale(make_repo) -> None:
     root = make_repo({"maps/scale.md": scale_map(NAMED, ("плохо", "восторг")), "cjmgen.yml": "language: ru\n"})
     assert run(["build", "--no-pdf"], root).exit_code == 0
     page = (root / "site/maps/scale.html").read_text(encoding="utf-8")
@@ -191,7 +191,7 @@ def test_diff_textconv_and_export_speak_the_scale(tmp_path: Path) -> None:
     assert out["stages"][0]["emotion"] == 4
 
 
-def test_check_accepts_the_bundled_style_of_a_named_two_persona_map(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_check_accepts_the_bundled_style_of_a_named_two_persona_map(make_repo) -> None:
     text = scale_map(NAMED, ("{anna: хорошо, sergey: ужас}",)).replace("persona: anna", "personas: [anna, sergey]")
     root = make_repo({"maps/scale.md": text, "maps/personas/sergey.md": "---\nname: Сергей\n---\n"})
     report = check_json(root)

@@ -8,7 +8,9 @@ import json
 from pathlib import Path
 
 import yaml
-from conftest import run, simple_map
+
+from tests.helpers.cli import run
+from tests.helpers.repos import simple_map
 
 
 def test_export_json_is_the_full_model(make_repo) -> None:

@@ -10,9 +10,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import complete_stage, run, simple_map
 
 from cjmgen.interchange.slides import STAGES_PER_SLIDE, slide_groups
+from tests.helpers.cli import run
+from tests.helpers.repos import complete_stage, simple_map
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -35,7 +36,7 @@ def many_stages(count: int) -> str:
     return f"---\ntitle: Long journey\npersona: anna\nreviewed: 2026-10-01\nstages:\n{stages}---\n"
 
 
-def test_svg_slides_are_16_9_standalone_and_name_every_stage(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_svg_slides_are_16_9_standalone_and_name_every_stage(make_repo, tmp_path: Path) -> None:
     root = make_repo({"maps/b2c/sofa.md": simple_map()})
     out = tmp_path / "slides"
     result = run(["export", "--format", "svg", "--output-dir", str(out)], root)
@@ -66,7 +67,7 @@ def test_svg_slides_are_16_9_standalone_and_name_every_stage(make_repo, tmp_path
         assert (again / "b2c/sofa" / path.name).read_bytes() == path.read_bytes()
 
 
-def test_many_stages_go_on_several_grid_slides_of_near_equal_width(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_many_stages_go_on_several_grid_slides_of_near_equal_width(make_repo, tmp_path: Path) -> None:
     assert [len(g) for g in slide_groups(14)] == [5, 5, 4]
     assert [len(g) for g in slide_groups(STAGES_PER_SLIDE)] == [STAGES_PER_SLIDE]
     assert [len(g) for g in slide_groups(7)] == [4, 3]
@@ -88,7 +89,7 @@ def test_many_stages_go_on_several_grid_slides_of_near_equal_width(make_repo, tm
     assert sorted(p.name for p in (out / "long").glob("kpis-*.svg")) == ["kpis-1.svg", "kpis-2.svg"]
 
 
-def test_a_crowded_cell_shows_what_fits_then_how_many_more(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_crowded_cell_shows_what_fits_then_how_many_more(make_repo, tmp_path: Path) -> None:
     goals = "    goals: [" + ", ".join(f"Goal number {n} with quite a few words in it" for n in range(9)) + "]\n"
     text = simple_map().replace("    goals: Goal of Awareness\n", goals)
     root = make_repo({"maps/b2c/sofa.md": text})
@@ -100,7 +101,7 @@ def test_a_crowded_cell_shows_what_fits_then_how_many_more(make_repo, tmp_path: 
     assert 1 <= shown < 9 and f"+{9 - shown} more" in grid
 
 
-def test_png_slides_are_1920_by_1080_and_show_the_stages(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_png_slides_are_1920_by_1080_and_show_the_stages(make_repo, tmp_path: Path) -> None:
     pytest.importorskip("pypdfium2")
     from pypdf import PdfReader
 
@@ -135,7 +136,7 @@ def test_png_slides_are_1920_by_1080_and_show_the_stages(make_repo, tmp_path: Pa
     assert round(float(box.width) / float(box.height), 3) == round(16 / 9, 3)
 
 
-def test_pptx_is_a_title_slide_and_one_picture_a_slide(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_pptx_is_a_title_slide_and_one_picture_a_slide(make_repo, tmp_path: Path) -> None:
     pptx = pytest.importorskip("pptx")
     root = make_repo({"maps/b2c/sofa.md": simple_map(), "cjmgen.yml": "language: ru\n"})
     out = tmp_path / "deck"
@@ -160,7 +161,7 @@ def test_pptx_is_a_title_slide_and_one_picture_a_slide(make_repo, tmp_path: Path
     assert deck_file.read_bytes() == first  # same map, same bytes
 
 
-def test_slides_need_an_output_folder_and_never_write_through_a_link(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_slides_need_an_output_folder_and_never_write_through_a_link(make_repo, tmp_path: Path) -> None:
     root = make_repo({"maps/b2c/sofa.md": simple_map()})
     result = run(["export", "--format", "svg"], root)
     assert result.exit_code == 2 and "--output-dir" in result.output

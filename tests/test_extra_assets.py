@@ -9,13 +9,14 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from conftest import run, simple_map
-from sitecheck import broken_links, parse
-from test_serve import fetch
 
 from cjmgen.build.pipeline import BuildOptions
 from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
 from cjmgen.serve.server import DevServer
+from tests.helpers.cli import run
+from tests.helpers.repos import simple_map
+from tests.helpers.sitecheck import broken_links, parse
+from tests.test_serve import fetch
 
 CONFIG = ("base_url: /intranet/cjm/\n"
           "extra_css: [styles/brand.css]\n"
@@ -153,7 +154,7 @@ def test_serve_publishes_an_edit_to_an_extra_file(make_repo, tmp_path: Path) -> 
     import sys
     import time
 
-    from test_serve import WAIT
+    from tests.test_serve import WAIT
 
     root = make_repo(FILES)
     process = subprocess.Popen([sys.executable, "-m", "cjmgen", "-C", str(root), "serve", "-a", "127.0.0.1:0"],

@@ -19,10 +19,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, run, simple_map, write_files
 
 from cjmgen.incremental.pdf_cache import FileDigests, job_key
 from cjmgen.pdf import engine, libraries
+from tests.helpers.cli import run
+from tests.helpers.repos import PROJECT, simple_map, write_files
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 

@@ -7,11 +7,11 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from conftest import simple_map
 
 from cjmgen.config import SiteConfig, load_config
 from cjmgen.content.assets import resolve_asset
 from cjmgen.diagnostics import Diagnostics
+from tests.helpers.repos import simple_map
 
 
 def test_the_real_paths_belong_to_one_config_and_change_nothing_it_compares(make_repo) -> None:

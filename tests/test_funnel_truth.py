@@ -14,7 +14,8 @@ import pytest
 from cjmgen import charts
 from cjmgen.content.project import load_project
 from cjmgen.i18n.labels import Locale
-from tests.conftest import PERSONA_ANNA, check_json, run, write_files
+from tests.helpers.cli import check_json, run
+from tests.helpers.repos import PERSONA_ANNA, write_files
 
 MISMATCH_RU = "не сходится с численностью"
 

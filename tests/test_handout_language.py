@@ -13,7 +13,7 @@ from cjmgen.content.project import load_project
 from cjmgen.pdf.publish import plan_handout, printer_for
 from cjmgen.site.render import SiteRenderer
 from cjmgen.site.theme import load_theme, make_environment
-from tests.conftest import run
+from tests.helpers.cli import run
 from tests.test_map_language import repo  # noqa: F401 - the Russian site with an English and a Russian map
 
 

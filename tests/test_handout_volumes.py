@@ -12,7 +12,8 @@ import pytest
 
 from cjmgen.build.pipeline import build
 from cjmgen.pdf.handout_volumes import handout_volumes
-from tests.conftest import run, simple_map, write_files
+from tests.helpers.cli import run
+from tests.helpers.repos import simple_map, write_files
 from tests.test_pdf import RU_CONFIG, make_ru_repo, pdfinfo, pdftext
 
 

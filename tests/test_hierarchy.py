@@ -10,7 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import check_json, run
+
+from tests.helpers.cli import check_json, run
 
 #: Three levels: the lifecycle opens the online purchase, whose search stage opens the
 #: phone search. The roll-ups below are worked out by hand from these figures.

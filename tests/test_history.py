@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CHANNELS, PERSONA_ANNA, run, simple_map
-from test_diff import OLD, SOFA_V1
-from test_diff_helpers import IDENTITY, commit, git, init
+
+from tests.helpers.cli import run
+from tests.helpers.git_repos import IDENTITY, commit, git, init
+from tests.helpers.repos import CHANNELS, PERSONA_ANNA, simple_map
+from tests.test_diff import OLD, SOFA_V1
 
 
 @pytest.fixture

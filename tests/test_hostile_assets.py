@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from cjmgen.content.active_content import svg_problem
-from tests.conftest import run, simple_map, write_files
+from tests.helpers.cli import run
+from tests.helpers.repos import simple_map, write_files
 
 SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="40">'
 PWN = "document.documentElement.setAttribute('data-pwned','yes')"

@@ -10,7 +10,8 @@ import pytest
 
 from cjmgen.incremental.cache_dir import cache_folder, write_atomically
 from cjmgen.incremental.page_reuse import hardlink_or_copy
-from tests.conftest import run, simple_map
+from tests.helpers.cli import run
+from tests.helpers.repos import simple_map
 
 CACHE_NAMES = [".cjmgen-cache", ".cjmgen-cache/parsed", ".cjmgen-cache/pieces", ".cjmgen-cache/pdf",
                ".cjmgen-cache/build", ".cjmgen-cache/templates"]

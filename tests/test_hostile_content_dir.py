@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from cjmgen.config import ALLOW_OUTSIDE_CONTENT
-from tests.conftest import PERSONA_ANNA, run, simple_map, write_files
+from tests.helpers.cli import run
+from tests.helpers.repos import PERSONA_ANNA, simple_map, write_files
 
 SECRET = "Private plans of another team"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHANNELS, PERSONA_ANNA, simple_map, write_files
+from tests.helpers.repos import CHANNELS, PERSONA_ANNA, simple_map, write_files
 
 
 def _repo(root: Path, maps: int = 2, title: str = "Buying a sofa") -> Path:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import check_json, run, simple_map
+from tests.helpers.cli import check_json, run
+from tests.helpers.repos import simple_map
 
 LONG = "r" * 10_000
 
@@ -67,7 +68,7 @@ BIG = "9" * 400
 
 
 def _numbers_map(first: str = "", second: str = "", count: object = 1000) -> str:
-    from tests.conftest import complete_stage
+    from tests.helpers.repos import complete_stage
 
     return ("---\ntitle: T\npersona: anna\nsegment: M\nreviewed: 2026-10-01\nstages:\n"
             + complete_stage("A", "a", count, 1, first) + complete_stage("B", "b", 50, -1, second) + "---\n")

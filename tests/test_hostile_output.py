@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run, simple_map
+from tests.helpers.cli import run
+from tests.helpers.repos import simple_map
 
 
 @pytest.mark.parametrize("how", ["relative", "absolute", "link"])

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from cjmgen.content.yamltree import MAX_VALUES, parse_yaml
 from cjmgen.diagnostics import Diagnostics
-from tests.conftest import check_json, simple_map
+from tests.helpers.cli import check_json
+from tests.helpers.repos import simple_map
 
 
 def _codes(found: Diagnostics) -> list[str]:
@@ -77,7 +78,7 @@ def test_a_legitimate_twenty_thousand_stage_map_checks(make_repo) -> None:
 
 
 def test_no_nul_byte_reaches_the_site(make_repo) -> None:
-    from tests.conftest import run
+    from tests.helpers.cli import run
 
     text = simple_map(title='"Sofa\\0 deal"', body="# Notes\n\nA NUL \x00 here and \x00 there.\n")
     text = text.replace("    owner: Marketing", '    owner: "Mar\\0keting"', 1)

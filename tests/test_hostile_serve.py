@@ -12,9 +12,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import simple_map
 
 from cjmgen.serve.guard import host_allowed
+from tests.helpers.repos import simple_map
 
 WAIT = 60.0
 
@@ -45,7 +45,7 @@ def _status(answer: bytes) -> int:
 
 
 @pytest.fixture
-def served(make_repo, tmp_path: Path):  # type: ignore[no-untyped-def]
+def served(make_repo, tmp_path: Path):
     """A real `cjmgen serve` process; (port, its stderr file)."""
     root = make_repo({"maps/sofa.md": simple_map(title="Sofa journey")})
     log = (tmp_path / "serve.log").open("w+")
@@ -64,13 +64,13 @@ def served(make_repo, tmp_path: Path):  # type: ignore[no-untyped-def]
     log.close()
 
 
-def _no_traceback(log) -> None:  # type: ignore[no-untyped-def]
+def _no_traceback(log) -> None:
     log.seek(0)
     text = log.read()
     assert "Traceback" not in text and "Exception occurred" not in text, text
 
 
-def test_bad_reload_versions_and_huge_paths_are_answered(served) -> None:  # type: ignore[no-untyped-def]
+def test_bad_reload_versions_and_huge_paths_are_answered(served) -> None:
     port, log = served
     host = f"127.0.0.1:{port}"
     for target, expected in [
@@ -87,7 +87,7 @@ def test_bad_reload_versions_and_huge_paths_are_answered(served) -> None:  # typ
     ("localhost:1", False), ("[::1]x", False),
     ("127.0.0.1:{port}", True), ("localhost:{port}", True), ("LOCALHOST", True), ("[::1]:{port}", True),
 ])
-def test_a_foreign_host_header_is_refused(served, host: str, allowed: bool) -> None:  # type: ignore[no-untyped-def]
+def test_a_foreign_host_header_is_refused(served, host: str, allowed: bool) -> None:
     port, _log = served
     answer = _get(port, "/index.html", host.format(port=port))
     assert _status(answer) == (200 if allowed else 403)
@@ -102,7 +102,7 @@ def test_the_guard_follows_the_bound_address() -> None:
     assert host_allowed(None, "127.0.0.1", 8000)  # HTTP/1.0 without a Host header
 
 
-def test_a_flood_never_keeps_a_normal_request_waiting(served) -> None:  # type: ignore[no-untyped-def]
+def test_a_flood_never_keeps_a_normal_request_waiting(served) -> None:
     """Silent connections, foreign hosts, bad versions and long paths from 40 threads for
     three seconds; a normal page is asked for meanwhile and must come back soon."""
     port, log = served

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import simple_map
+from tests.helpers.repos import simple_map
 
 FORGED = "maps/forged.md:1:1: error: injected line"
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import simple_map
+from tests.helpers.repos import simple_map
 
 AS_A_USER = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"]
 

@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import complete_stage, write_files
 
 from cjmgen.incremental.rebuild import SiteBuilder, listing_page
+from tests.helpers.repos import complete_stage, write_files
 
 PERSONA = "---\nname: {name}\nrole: {role}\nphoto: assets/p.svg\n---\nAbout {name}. See [the first map](../m0.md).\n"
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'
@@ -46,7 +46,7 @@ def full_build(root: Path) -> dict:
     return _snapshot(outcome)
 
 
-def _snapshot(outcome, builder: SiteBuilder | None = None) -> dict:  # type: ignore[no-untyped-def]
+def _snapshot(outcome, builder: SiteBuilder | None = None) -> dict:
     if outcome.rendered is None:
         return {"errors": [d.as_dict() for d in outcome.diagnostics]}
     pages, files = dict(outcome.rendered.pages), dict(outcome.rendered.files)
@@ -154,7 +154,7 @@ def test_incremental_equals_full_build(tmp_path: Path, seed: int) -> None:
 
 
 def test_a_save_that_changes_nothing_rebuilds_nothing(tmp_path: Path) -> None:
-    from conftest import PROJECT
+    from tests.helpers.repos import PROJECT
 
     root = tmp_path / "example"
     shutil.copytree(PROJECT / "maps", root / "maps")
@@ -174,7 +174,7 @@ def test_a_save_that_changes_nothing_rebuilds_nothing(tmp_path: Path) -> None:
 
 
 def test_listing_pages_wait_until_finished(tmp_path: Path) -> None:
-    from conftest import PROJECT
+    from tests.helpers.repos import PROJECT
 
     root = tmp_path / "example"
     shutil.copytree(PROJECT / "maps", root / "maps")
@@ -196,9 +196,8 @@ def test_listing_pages_wait_until_finished(tmp_path: Path) -> None:
 
 
 def test_serve_engine_gives_the_pages_of_cjmgen_build(example_repo: Path) -> None:
-    from conftest import run
-
     from cjmgen.build.pipeline import BuildOptions
+    from tests.helpers.cli import run
 
     assert run(["build", "--no-pdf"], example_repo).exit_code == 0
     outcome = SiteBuilder(example_repo, BuildOptions(pdf=False)).rebuild()
@@ -209,10 +208,10 @@ def test_serve_engine_gives_the_pages_of_cjmgen_build(example_repo: Path) -> Non
     assert built == {p for p in outcome.rendered.pages if p.endswith(".html")}
 
 
-def test_a_new_time_of_day_reuses_pages(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_time_of_day_reuses_pages(tmp_path: Path, monkeypatch) -> None:
     """Outside git the build is "as of" the clock; pages print only the day, so a save a
     minute later must not re-render every page."""
-    from conftest import PROJECT
+    from tests.helpers.repos import PROJECT
 
     root = tmp_path / "example"
     shutil.copytree(PROJECT / "maps", root / "maps")

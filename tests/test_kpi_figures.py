@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from cjmgen.content.figures import INF, Reading, Unreadable, compare, read_figure
 from cjmgen.content.project import load_project
-from tests.conftest import CHANNELS, PERSONA_ANNA, PROJECT, check_json, run, write_files
+from tests.helpers.cli import check_json, run
+from tests.helpers.repos import CHANNELS, PERSONA_ANNA, PROJECT, write_files
 
 NBSP, NNBSP, THIN = "\u00a0", "\u202f", "\u2009"
 

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CHANNELS, PERSONA_ANNA, run, simple_map
-from test_diff_helpers import commit, git, init
 
 from cjmgen.content import gitio
 from cjmgen.content.project import load_project
 from cjmgen.incremental.kpi_values import KpiValueStore
 from cjmgen.review.history import map_histories
+from tests.helpers.cli import run
+from tests.helpers.git_repos import commit, git, init
+from tests.helpers.repos import CHANNELS, PERSONA_ANNA, simple_map
 
 SOFA = simple_map("Buying a sofa")
 
@@ -271,10 +272,9 @@ def test_only_the_last_versions_are_read(kpi_repo: Path, monkeypatch: pytest.Mon
 def test_a_rebuild_after_one_edit_loads_no_other_whole_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The trails of maps whose pages are kept read only their KPIs, kept with every map's
     skeleton (incremental.lazy_map): their whole is never loaded."""
-    from test_lazy_map import count_loads
-
     from cjmgen.build.pipeline import BuildOptions
     from cjmgen.build.pipeline import build as build_site
+    from tests.test_lazy_map import count_loads
 
     monkeypatch.setenv("CJMGEN_WORKERS", "1")  # the loads are counted in this process
     root = repo_of(tmp_path / "repo", 4)

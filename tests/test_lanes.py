@@ -7,8 +7,6 @@ import dataclasses
 import json
 from pathlib import Path
 
-from conftest import run
-
 from cjmgen.content import lanes
 from cjmgen.content.jsonschema import stage_schema
 from cjmgen.content.model import Item, Stage
@@ -16,6 +14,7 @@ from cjmgen.content.schema import STAGE_KEYS
 from cjmgen.i18n.catalog import load_catalog
 from cjmgen.interchange.export import stage_dict
 from cjmgen.review.diff import CODES
+from tests.helpers.cli import run
 
 #: Stage fields that are not lanes: identity, flow and bookkeeping.
 NOT_LANES = {"id", "name", "conversion", "next", "next_labels", "time", "lanes", "location", "field_locations",

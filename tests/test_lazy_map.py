@@ -10,7 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import simple_map
 
 import cjmgen.incremental.parse_cache as parse_cache
 from cjmgen.build.pipeline import BuildOptions, build
@@ -20,6 +19,7 @@ from cjmgen.content.repository import ParsedFile, parse_file, read_sources
 from cjmgen.diagnostics import Diagnostics
 from cjmgen.incremental.lazy_map import MapPart, Skeleton, StagePart, is_whole
 from cjmgen.incremental.store import Caches
+from tests.helpers.repos import simple_map
 from tools.bench import corpus
 
 # A map whose problems are its own: incomplete stages, a count that grows, a stated
@@ -125,7 +125,7 @@ def test_a_rebuild_loads_only_the_maps_whose_pages_it_renders(tmp_path: Path, mo
     assert edited not in loaded and len(loaded) <= 3, loaded
 
 
-def test_a_skeleton_brings_its_own_problems(make_repo, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_skeleton_brings_its_own_problems(make_repo, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CJMGEN_WORKERS", "1")
     root = make_repo({"maps/problems.md": PROBLEMS, "maps/other.md": simple_map("Other")})
     first = build(root, BuildOptions(pdf=False))

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PERSONA_ANNA, check_json, run, write_files
+from tests.helpers.cli import check_json, run
+from tests.helpers.repos import PERSONA_ANNA, write_files
 
 EN_MAP = """---
 title: Buying chairs

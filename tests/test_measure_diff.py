@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import CHANNELS, PERSONA_ANNA, run, simple_map
-from test_diff_helpers import commit, init
+
+from tests.helpers.cli import run
+from tests.helpers.git_repos import commit, init
+from tests.helpers.repos import CHANNELS, PERSONA_ANNA, simple_map
 
 SOFA = simple_map("Buying a sofa").replace("reviewed: 2026-10-01\n", "reviewed: 2026-10-01\ndata: data/sofa.csv\n")
 MARCH = ("stage,kpi,period,value\n"

@@ -6,14 +6,14 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from conftest import check_json, complete_stage, run
-
 from cjmgen.analysis import measures
 from cjmgen.charts.trend import TrendPoint, trend_sparkline
 from cjmgen.content.datafiles import Period, parse_data_file
 from cjmgen.content.project import load_project
 from cjmgen.diagnostics import Diagnostics
 from cjmgen.i18n.labels import Locale
+from tests.helpers.cli import check_json, run
+from tests.helpers.repos import complete_stage
 from tools.bench.corpus import generate
 from tools.bench.measured import add_data_files, bench_measured
 from tools.bench.run import cjmgen_command

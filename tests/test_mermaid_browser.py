@@ -6,11 +6,12 @@ import html
 import shutil
 from pathlib import Path
 
-import mermaid_oracle
 import pytest
 import yaml
-from conftest import run
-from test_mermaid_interchange import HOSTILE_MAP, expected_tasks
+
+from tests import mermaid_oracle
+from tests.helpers.cli import run
+from tests.test_mermaid_interchange import HOSTILE_MAP, expected_tasks
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 MERMAID_JS = mermaid_oracle.HERE / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"

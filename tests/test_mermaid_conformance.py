@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import math
 
-import mermaid_oracle
 import pytest
 import yaml
-from conftest import run
 
 from cjmgen.interchange.mermaid_syntax import MermaidError, parse_journey, visible
+from tests import mermaid_oracle
+from tests.helpers.cli import run
 
 EXPECTED = json.loads(mermaid_oracle.EXPECTED.read_text(encoding="utf-8"))
 FIXTURES = mermaid_oracle.fixtures()

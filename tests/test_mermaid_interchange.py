@@ -7,12 +7,12 @@ import json
 import math
 from pathlib import Path
 
-import mermaid_oracle
 import pytest
 import yaml
-from conftest import check_json, run
 
 from cjmgen.interchange.mermaid_syntax import parse_journey, visible
+from tests import mermaid_oracle
+from tests.helpers.cli import check_json, run
 
 HOSTILE_MAP = """\
 ---

@@ -10,10 +10,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import check_json, complete_stage, run
 
 from cjmgen.analysis import journey
 from cjmgen.content.project import load_project
+from tests.helpers.cli import check_json, run
+from tests.helpers.repos import complete_stage
 
 SOURCES = (
     "sources:\n"
@@ -313,8 +314,8 @@ def test_a_rebuild_lists_the_moments_of_maps_it_did_not_load(make_repo, monkeypa
     loaded: list[str] = []
     original = parse_cache.from_skeleton
 
-    def counting(skeleton, load_whole):  # type: ignore[no-untyped-def]
-        def load():  # type: ignore[no-untyped-def]
+    def counting(skeleton, load_whole):
+        def load():
             loaded.append(dict(skeleton.map_fields)["path"])
             return load_whole()
         return original(skeleton, load)
@@ -331,8 +332,8 @@ def test_a_rebuild_lists_the_moments_of_maps_it_did_not_load(make_repo, monkeypa
 
 
 def test_the_diff_reports_moments_exits_and_sources(tmp_path: Path) -> None:
-    from conftest import CHANNELS, PERSONA_ANNA
-    from test_diff_helpers import commit, init
+    from tests.helpers.git_repos import commit, init
+    from tests.helpers.repos import CHANNELS, PERSONA_ANNA
 
     base = {"maps/personas/anna.md": PERSONA_ANNA, "maps/channels.yml": CHANNELS}
     before = journey_map(

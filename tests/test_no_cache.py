@@ -10,14 +10,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run, simple_map, write_files
-from test_incremental import random_edit, start_repository
-from test_page_reuse import problems, tree
 
 from cjmgen.build.pipeline import BuildOptions
 from cjmgen.incremental.cache_dir import CACHE_ROOT
 from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
 from cjmgen.incremental.store import NO_CACHE_VARIABLE, Caches, NoCaches
+from tests.helpers.cli import run
+from tests.helpers.repos import simple_map, write_files
+from tests.test_incremental import random_edit, start_repository
+from tests.test_page_reuse import problems, tree
 
 
 def git_repository(root: Path) -> None:

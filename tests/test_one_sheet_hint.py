@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run
+from tests.helpers.cli import run
 from tests.test_sheet_journey_graph import looping_map
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -27,7 +27,7 @@ def test_a_split_map_names_the_poster_that_holds_it_on_one_sheet(example_repo: P
     assert poster.exit_code == 0 and "(1 page," in poster.output, poster.output
 
 
-def test_a_map_on_one_sheet_gets_no_hint(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_map_on_one_sheet_gets_no_hint(make_repo, tmp_path: Path) -> None:
     root = make_repo({"cjmgen.yml": "title: Maps\n", "maps/loop.md": looping_map()})
     result = run(["pdf", "loop", "-o", str(tmp_path / "loop.pdf")], root)
     assert result.exit_code == 0 and "(1 page," in result.output, result.output

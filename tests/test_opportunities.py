@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import check_json, run, write_files
-from test_diff_helpers import commit, init
-
 from cjmgen.content.jsonschema import map_schema
 from cjmgen.content.model import Item, Opportunity
 from cjmgen.content.opportunities import band, level_of, status_of, ticket_problem, ticket_url
 from cjmgen.content.project import load_project
+from tests.helpers.cli import check_json, run
+from tests.helpers.git_repos import commit, init
+from tests.helpers.repos import write_files
 
 MAP = """---
 title: Поиск дивана

@@ -8,7 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run, write_files
+
+from tests.helpers.cli import run
+from tests.helpers.repos import write_files
 
 pytest.importorskip("weasyprint", reason="WeasyPrint is needed for PDFs")
 if shutil.which("pdftotext") is None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run, simple_map, write_files
+from tests.helpers.cli import run
+from tests.helpers.repos import simple_map, write_files
 
 SECRET = "root:x:0:0:a line that must not leave the server"
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import simple_map
-
 from cjmgen.build.pipeline import BuildOptions, build, effective_config, make_renderer
 from cjmgen.build.workers import Share
 from cjmgen.content.project import load_project
@@ -16,6 +14,7 @@ from cjmgen.site.pages import plan
 from cjmgen.site.render import SiteRenderer
 from cjmgen.site.theme import load_theme
 from cjmgen.site.urls import SITEMAP
+from tests.helpers.repos import simple_map
 
 
 def _renderer(root: Path) -> SiteRenderer:
@@ -24,7 +23,7 @@ def _renderer(root: Path) -> SiteRenderer:
     return make_renderer(load_project(root, config), load_theme(config), options)
 
 
-def _repo(make_repo) -> Path:  # type: ignore[no-untyped-def]
+def _repo(make_repo) -> Path:
     return make_repo({
         "cjmgen.yml": "title: Plan\n",
         "maps/a.md": simple_map("Map A"),
@@ -33,7 +32,7 @@ def _repo(make_repo) -> Path:  # type: ignore[no-untyped-def]
     })
 
 
-def test_planning_renders_nothing_and_names_every_page_once(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_planning_renders_nothing_and_names_every_page_once(make_repo) -> None:
     renderer = _renderer(_repo(make_repo))
     renderer.env.get_template = None  # type: ignore[assignment,method-assign]  # a template asked for fails here
     specs = plan(renderer)
@@ -43,7 +42,7 @@ def test_planning_renders_nothing_and_names_every_page_once(make_repo) -> None: 
     assert paths[-1] == "404.html" and paths.index("index.html") < paths.index("maps/a.html")
 
 
-def test_a_page_run_writes_the_pages_of_a_build_byte_for_byte(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_run_writes_the_pages_of_a_build_byte_for_byte(make_repo, tmp_path: Path) -> None:
     root = _repo(make_repo)
     result = build(root, BuildOptions(output=tmp_path / "site", pdf=False))
     assert result.written, result.diagnostics
@@ -61,7 +60,7 @@ def test_a_page_run_writes_the_pages_of_a_build_byte_for_byte(make_repo, tmp_pat
     assert SITEMAP not in written  # the sitemap lists every process's pages: the caller writes it
 
 
-def test_shares_split_the_pages_with_no_page_left_out_or_empty(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_shares_split_the_pages_with_no_page_left_out_or_empty(make_repo) -> None:
     renderer = _renderer(_repo(make_repo))
     specs = plan(renderer)
     whole: dict[str, str] = {}
@@ -78,7 +77,7 @@ def test_shares_split_the_pages_with_no_page_left_out_or_empty(make_repo) -> Non
     assert "search-index.js" in shares[0]
 
 
-def test_serve_cache_reuses_unchanged_pages_and_renders_changed_ones(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_serve_cache_reuses_unchanged_pages_and_renders_changed_ones(make_repo) -> None:
     root = _repo(make_repo)
     cache = PageCache()
     first: dict[str, str] = {}

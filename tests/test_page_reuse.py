@@ -10,11 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run, simple_map, write_files
-from test_incremental import random_edit, start_repository
 
 from cjmgen.incremental.cache_dir import CACHE_ROOT
 from cjmgen.incremental.store import BUILD_RECORDS, PARSED, PIECES, Caches
+from tests.helpers.cli import run
+from tests.helpers.repos import simple_map, write_files
+from tests.test_incremental import random_edit, start_repository
 
 CACHE_DIR = Path(CACHE_ROOT) / PARSED
 PIECES_DIR = Path(CACHE_ROOT) / PIECES
@@ -92,7 +93,7 @@ def test_one_edited_map_renders_its_page_and_keeps_the_others(make_repo, monkeyp
 class Explodes:
     """Unpickling this runs code: what a crafted cache file would do."""
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self):
         return (os.system, ("touch PWNED",))
 
 

@@ -7,10 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run, simple_map, write_files
-from sitecheck import broken_links, parse
 
 from cjmgen.site.pagination import Pagination, paginate, per_page_option
+from tests.helpers.cli import run
+from tests.helpers.repos import simple_map, write_files
+from tests.helpers.sitecheck import broken_links, parse
 
 
 def test_a_list_is_cut_into_pages_that_know_their_neighbours() -> None:
@@ -39,7 +40,7 @@ def test_per_page_must_be_a_whole_number(value: object) -> None:
 
 
 @pytest.fixture
-def paged_repo(make_repo) -> Path:  # type: ignore[no-untyped-def]
+def paged_repo(make_repo) -> Path:
     """Three maps of Marketing, two stages each, every stage owned by Marketing on the website: six rows."""
     return make_repo({
         "cjmgen.yml": "theme: {name: default, per_page: 4}\nsite_url: https://maps.example.com/\n",

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from cjmgen.build.pipeline import BuildOptions, build
-from tests.conftest import CHANNELS, run, simple_map, write_files
+from tests.helpers.cli import run
+from tests.helpers.repos import CHANNELS, simple_map, write_files
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
@@ -154,7 +155,7 @@ def test_bookmarks_for_maps_and_stages(built) -> None:
 
     root, _ = built
 
-    def titles(outline) -> list[str]:  # type: ignore[no-untyped-def]
+    def titles(outline) -> list[str]:
         out = []
         for entry in outline:
             out.extend(titles(entry) if isinstance(entry, list) else [entry.title])
@@ -232,7 +233,7 @@ def test_changing_one_map_renders_one_pdf(tmp_path: Path) -> None:
 def test_unsafe_urls_are_refused_and_reported_at_their_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import socket
 
-    def no_network(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def no_network(*args, **kwargs):
         raise AssertionError("network access during a build")
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
@@ -332,7 +333,7 @@ def test_pdf_ua_variant_is_tagged(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def test_missing_weasyprint_fails_with_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
     from cjmgen.pdf import engine
 
-    def broken():  # type: ignore[no-untyped-def]
+    def broken():
         exc = ImportError("No module named 'weasyprint'") if failure == "ImportError" else OSError("cannot load library 'libpango-1.0-0'")
         try:
             raise exc

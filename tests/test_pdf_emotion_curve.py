@@ -17,7 +17,8 @@ import pytest
 
 from cjmgen.build.pipeline import build
 from cjmgen.charts import EMOTION_COLOURS
-from tests.conftest import CHANNELS, PERSONA_ANNA, run, write_files
+from tests.helpers.cli import run
+from tests.helpers.repos import CHANNELS, PERSONA_ANNA, write_files
 
 pdfplumber = pytest.importorskip("pdfplumber")
 pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")

@@ -10,7 +10,7 @@ import pytest
 
 from cjmgen.build.pipeline import BuildOptions, build
 from cjmgen.pdf.document import PrintRenderer
-from tests.conftest import simple_map
+from tests.helpers.repos import simple_map
 from tests.test_pdf import git, make_ru_repo, pdftext
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -26,11 +26,11 @@ def printed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     names: list[str] = []
     map_job, handout_job = PrintRenderer.map_job, PrintRenderer.handout_job
 
-    def printing_map(self, journey_map, page, name, poster=False):  # type: ignore[no-untyped-def]
+    def printing_map(self, journey_map, page, name, poster=False):
         names.append(name)
         return map_job(self, journey_map, page, name, poster=poster)
 
-    def printing_handout(self, maps, name, subtitle="", volume=None):  # type: ignore[no-untyped-def]
+    def printing_handout(self, maps, name, subtitle="", volume=None):
         names.append(name)
         return handout_job(self, maps, name, subtitle, volume)
 

@@ -54,7 +54,7 @@ def test_pdfs_rendered_before_an_interruption_are_kept_for_the_next_build(tmp_pa
     real = engine.render_job
     started: list[str] = []
 
-    def stopped_at_the_second(job):  # type: ignore[no-untyped-def]
+    def stopped_at_the_second(job):
         started.append(job.name)
         if len(started) == 2:
             raise KeyboardInterrupt  # Ctrl-C, or a CI time limit

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from cjmgen.build.pipeline import build
-from tests.conftest import PROJECT, run
+from tests.helpers.cli import run
+from tests.helpers.repos import PROJECT
 
 pdfplumber = pytest.importorskip("pdfplumber")
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")

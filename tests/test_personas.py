@@ -21,7 +21,7 @@ from cjmgen.i18n.labels import Locale
 from cjmgen.interchange.export import map_dict
 from cjmgen.interchange.mermaid import map_to_mermaid
 from cjmgen.review.diff import diff_map
-from tests.conftest import check_json, run
+from tests.helpers.cli import check_json, run
 
 #: The chart's backgrounds: the pale positive and negative bands, and the page.
 BACKGROUNDS = ("#eafaf1", "#fdedec", "#ffffff")
@@ -71,7 +71,7 @@ def read_map(text: str, tmp_path: Path, site: str = "") -> tuple[Map | None, lis
     return value, problems
 
 
-def repo(make_repo, text: str | None = None) -> Path:  # type: ignore[no-untyped-def]
+def repo(make_repo, text: str | None = None) -> Path:
     return make_repo({
         "maps/personas/anna.md": ANNA, "maps/personas/sergey.md": SERGEY,
         "maps/showroom.md": text or two_persona_map(), "cjmgen.yml": "language: ru\n",
@@ -131,7 +131,7 @@ def test_a_per_persona_emotion_needs_the_map_to_name_its_personas(tmp_path: Path
     assert "7:15 persona-ref 'anna' is not a persona of this map" in problems
 
 
-def test_check_reports_an_unknown_persona_of_the_list_at_the_key(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_check_reports_an_unknown_persona_of_the_list_at_the_key(make_repo) -> None:
     root = repo(make_repo, two_persona_map().replace("[anna, sergey]", "[anna, sergej]")
                 .replace("sergey:", "sergej:").replace("persona: sergey", "persona: sergej"))
     report = check_json(root)

@@ -8,8 +8,9 @@ import json
 import re
 from pathlib import Path
 
-from conftest import run, write_files
-from test_opportunities import MAP
+from tests.helpers.cli import run
+from tests.helpers.repos import write_files
+from tests.test_opportunities import MAP
 
 PLAIN = """---
 title: Без трекинга

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run, write_files
-from site_browser import CHROMIUM, base, browser, shots  # noqa: F401 - module fixtures
-from test_opportunities import MAP
+
+from tests.helpers.cli import run
+from tests.helpers.repos import write_files
+from tests.helpers.site_browser import CHROMIUM, base, browser, shots  # noqa: F401 - module fixtures
+from tests.test_opportunities import MAP
 
 pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'")
 if not Path(CHROMIUM).is_file():

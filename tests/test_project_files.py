@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import tomllib
 
-from conftest import PROJECT, run
-
 from cjmgen import __version__
+from tests.helpers.cli import run
+from tests.helpers.repos import PROJECT
 
 
 def test_the_licence_is_the_one_pyproject_names() -> None:

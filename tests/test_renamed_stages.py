@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import PERSONA_ANNA, check_json, run, write_files
+from tests.helpers.cli import check_json, run
+from tests.helpers.repos import PERSONA_ANNA, write_files
 
 BEFORE = """---
 title: Покупка дивана

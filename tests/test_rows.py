@@ -7,11 +7,10 @@ import re
 import subprocess
 from pathlib import Path
 
-from conftest import run
-
 from cjmgen.analysis import rows
 from cjmgen.content.model import KPI, Item, Map, Stage
 from cjmgen.i18n.labels import Locale
+from tests.helpers.cli import run
 
 EN = Locale("en").label
 CONFIG = "language: en\nlanes: {choice_factors: Choice factors, rivals: Rivals}\n"

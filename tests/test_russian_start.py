@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import complete_stage, run, simple_map
 
 from cjmgen.cli.main import cli
 from cjmgen.i18n.labels import Locale
+from tests.helpers.cli import run
+from tests.helpers.repos import complete_stage, simple_map
 
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 

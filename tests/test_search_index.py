@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import run, simple_map
-
 from cjmgen.site import search_index
 from cjmgen.site.search_index import normalise
+from tests.helpers.cli import run
+from tests.helpers.repos import simple_map
 
 
-def build(make_repo, files: dict[str, str]) -> Path:  # type: ignore[no-untyped-def]
+def build(make_repo, files: dict[str, str]) -> Path:
     root = make_repo(files)
     result = run(["build", "--no-pdf"], root)
     assert result.exit_code == 0, result.output
@@ -26,7 +26,7 @@ def test_normalise_folds_case_yo_and_spaces() -> None:
     assert normalise("ΟΔΟΣ") == "οδοσ"  # per character, as search.js lowers: no final-sigma rule
 
 
-def test_index_lists_every_kind_with_stage_anchors(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_index_lists_every_kind_with_stage_anchors(make_repo) -> None:
     site = build(make_repo, {"maps/sofa.md": simple_map(), "maps/personas/anna.md": "---\nname: Anna\nrole: PM\n---\n"})
     text = (site / "search-index.js").read_text(encoding="utf-8")
     assert text.startswith("// The cjmgen search index")
@@ -48,7 +48,7 @@ def test_index_lists_every_kind_with_stage_anchors(make_repo) -> None:  # type: 
         assert (site / entry.url.partition("#")[0]).is_file(), entry
 
 
-def test_index_cannot_end_its_script_and_is_deterministic(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_index_cannot_end_its_script_and_is_deterministic(make_repo) -> None:
     files = {"maps/x.md": simple_map(title="Evil </script><script>alert(1)</script> map")}
     site = build(make_repo, files)
     texts = {p: p.read_text(encoding="utf-8") for p in [site / "search-index.js", *(site / "search").iterdir()]}
@@ -60,7 +60,7 @@ def test_index_cannot_end_its_script_and_is_deterministic(make_repo) -> None:  #
     assert {p: p.read_text(encoding="utf-8") for p in texts} == texts
 
 
-def test_labels_follow_the_language(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_labels_follow_the_language(make_repo) -> None:
     site = build(make_repo, {"maps/x.md": simple_map(), "cjmgen.yml": "language: ru\n"})
     data = search_index.read((site / "search-index.js").read_text(encoding="utf-8"))
     assert data["language"] == "ru"
@@ -69,7 +69,7 @@ def test_labels_follow_the_language(make_repo) -> None:  # type: ignore[no-untyp
     assert 'action="search.html"' in (site / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_named_touchpoint_shows_its_channel(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_a_named_touchpoint_shows_its_channel(make_repo) -> None:
     body = simple_map().replace("touchpoints: [website]", "touchpoints: [{channel: phone, name: Call to confirm}]", 1)
     site = build(make_repo, {"maps/x.md": body})
     _, entries, _ = search_index.read_site(site)
@@ -77,7 +77,7 @@ def test_a_named_touchpoint_shows_its_channel(make_repo) -> None:  # type: ignor
     assert titles == {"Call to confirm (Phone call)", "Website"}
 
 
-def test_terms_are_stems_in_parts_with_their_written_form(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_terms_are_stems_in_parts_with_their_written_form(make_repo) -> None:
     body = simple_map().replace("Obstacle of Deal", "Доставку переносят без звонка", 1)
     site = build(make_repo, {"maps/x.md": body})
     head, entries, terms = search_index.read_site(site)
@@ -92,7 +92,7 @@ def test_terms_are_stems_in_parts_with_their_written_form(make_repo) -> None:  #
         assert all(search_index.term_part(term, head["terms"]) == k for term in part)
 
 
-def test_a_map_title_word_is_indexed_with_the_map_only(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_a_map_title_word_is_indexed_with_the_map_only(make_repo) -> None:
     """The items of a map hold the words of its title only as context, which search.js
     reads from the map's and the stage's own entries (listed in the head)."""
     site = build(make_repo, {"maps/x.md": simple_map(title="Buying a sofa")})

@@ -15,10 +15,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT
 
 from cjmgen.site.search_index import normalise
 from cjmgen.site.stemming import stem, words
+from tests.helpers.repos import PROJECT
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

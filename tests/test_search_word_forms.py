@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import run, write_files
-from site_browser import CHROMIUM, base, browser, shots  # noqa: F401 - pytest fixtures, used as parameters
+
+from tests.helpers.cli import run
+from tests.helpers.repos import write_files
+from tests.helpers.site_browser import CHROMIUM, base, browser, shots  # noqa: F401 - pytest fixtures, used as parameters
 
 pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 if not Path(CHROMIUM).is_file():
@@ -83,7 +85,7 @@ def www(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def page(browser) -> Iterator:  # type: ignore[no-untyped-def]
+def page(browser) -> Iterator:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     errors: list[str] = []
@@ -94,14 +96,14 @@ def page(browser) -> Iterator:  # type: ignore[no-untyped-def]
     assert errors == []
 
 
-def search(page, text: str) -> None:  # type: ignore[no-untyped-def]
+def search(page, text: str) -> None:
     box = page.locator("#site-search-q")
     box.click()
     box.fill(text)
     page.wait_for_selector(".search-popup:not([hidden]) .search-count")
 
 
-def results(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def results(page) -> list[tuple[str, str]]:
     """(kind, title) of every result in the popup, in order."""
     return [tuple(pair) for pair in page.eval_on_selector_all(
         ".search-popup .search-result",
@@ -109,7 +111,7 @@ def results(page) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("typed", ["доставка", "доставки", "доставку", "доставкой", "ДОСТАВОК"])
-def test_every_form_of_a_word_finds_the_same(page, base: str, typed: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_every_form_of_a_word_finds_the_same(page, base: str, typed: str, tmp_path: Path) -> None:
     page.goto(base + "index.html")
     search(page, typed)
     found = results(page)
@@ -120,7 +122,7 @@ def test_every_form_of_a_word_finds_the_same(page, base: str, typed: str, tmp_pa
     page.screenshot(path=str(tmp_path / f"popup-{typed}.png"))
 
 
-def test_a_persona_in_another_case_and_her_goals_needs_pains(page, base: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_persona_in_another_case_and_her_goals_needs_pains(page, base: str) -> None:
     page.goto(base + "index.html")
     for typed in ("Марину", "Марины", "марине"):
         search(page, typed)
@@ -131,7 +133,7 @@ def test_a_persona_in_another_case_and_her_goals_needs_pains(page, base: str) ->
         assert page.locator(".search-popup .result-excerpt mark").count() > 0, typed
 
 
-def test_a_typo_is_forgiven_and_the_word_suggested(page, base: str, shots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_typo_is_forgiven_and_the_word_suggested(page, base: str, shots: Path) -> None:
     page.goto(base + "index.html")
     search(page, "доствка")
     suggestion = page.locator(".search-popup .search-suggestion")
@@ -145,7 +147,7 @@ def test_a_typo_is_forgiven_and_the_word_suggested(page, base: str, shots: Path)
     assert results(page) == []
 
 
-def test_every_lane_and_the_notes_are_searchable(page, base: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_lane_and_the_notes_are_searchable(page, base: str) -> None:
     page.goto(base + "index.html")
     cases = {
         "ткани": "action", "ошибиться": "thought", "окно": "quote", "логиста": "touchpoint",
@@ -156,7 +158,7 @@ def test_every_lane_and_the_notes_are_searchable(page, base: str) -> None:  # ty
         assert kind in [k for k, _ in results(page)], (typed, results(page))
 
 
-def test_a_word_of_the_map_title_does_not_match_every_entry(page, base: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_word_of_the_map_title_does_not_match_every_entry(page, base: str) -> None:
     page.goto(base + "index.html")
     search(page, "дивана")
     found = results(page)
@@ -168,7 +170,7 @@ def test_a_word_of_the_map_title_does_not_match_every_entry(page, base: str) -> 
                                   ("action", "Согласовывает время с курьером")}
 
 
-def test_results_are_grouped_by_map_best_stage_first(page, base: str) -> None:  # type: ignore[no-untyped-def]
+def test_results_are_grouped_by_map_best_stage_first(page, base: str) -> None:
     page.goto(base + "index.html")
     search(page, "звонок")
     groups = page.eval_on_selector_all(".search-popup .search-group-title", "ps => ps.map(p => p.textContent)")
@@ -177,7 +179,7 @@ def test_results_are_grouped_by_map_best_stage_first(page, base: str) -> None:  
     assert first == ("touchpoint", "Звонок логиста (Телефон)")
 
 
-def test_a_touchpoint_result_highlights_its_item_on_the_stage_card(page, base: str, shots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_touchpoint_result_highlights_its_item_on_the_stage_card(page, base: str, shots: Path) -> None:
     page.goto(base + "index.html")
     search(page, "логиста")
     page.locator(".search-popup .search-result[data-kind=touchpoint]").first.click()
@@ -193,7 +195,7 @@ def test_a_touchpoint_result_highlights_its_item_on_the_stage_card(page, base: s
         assert text in card
 
 
-def test_a_note_result_highlights_its_paragraph(page, base: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_note_result_highlights_its_paragraph(page, base: str) -> None:
     page.goto(base + "index.html")
     search(page, "раскладные")
     page.locator(".search-popup .search-result[data-kind=note]").first.click()
@@ -202,7 +204,7 @@ def test_a_note_result_highlights_its_paragraph(page, base: str) -> None:  # typ
     assert "раскладные" in page.locator("#stage-choice .search-hit").inner_text()
 
 
-def test_search_works_from_a_file_share(page, www: Path) -> None:  # type: ignore[no-untyped-def]
+def test_search_works_from_a_file_share(page, www: Path) -> None:
     page.goto((www / "cjm" / "maps" / "sofa.html").as_uri())
     search(page, "доставку")
     assert ("stage", "Доставка") in results(page)

@@ -16,12 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import simple_map
 
 from cjmgen.build.pipeline import BuildOptions
 from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
 from cjmgen.serve.address import is_loopback
 from cjmgen.serve.server import DevServer
+from tests.helpers.repos import simple_map
 
 WAIT = 60.0  # upper bound for anything to happen (a loaded CI machine starts serve slowly); polls return as soon as it does
 
@@ -44,7 +44,7 @@ def until(condition: Callable[[], bool], what: str) -> None:
 
 
 @pytest.fixture
-def server(make_repo):  # type: ignore[no-untyped-def]
+def server(make_repo):
     root = make_repo({
         "maps/sofa.md": simple_map(title="Sofa journey"),
         "maps/chair.md": simple_map(title="Chair journey"),
@@ -54,7 +54,7 @@ def server(make_repo):  # type: ignore[no-untyped-def]
     calls = []
     original = builds.__call__
 
-    def counting():  # type: ignore[no-untyped-def]
+    def counting():
         calls.append(time.monotonic())
         return original()
 
@@ -68,7 +68,7 @@ def server(make_repo):  # type: ignore[no-untyped-def]
     thread.join(timeout=5)
 
 
-def test_serves_the_site_under_its_base_path(server) -> None:  # type: ignore[no-untyped-def]
+def test_serves_the_site_under_its_base_path(server) -> None:
     root, url, dev, _ = server
     assert url.startswith("http://127.0.0.1:") and url.endswith("/cjm/")
     status, html = fetch(url + "index.html")
@@ -79,14 +79,14 @@ def test_serves_the_site_under_its_base_path(server) -> None:  # type: ignore[no
     assert not str(dev.folder.path).startswith(str(root))  # never inside the watched tree
 
 
-def test_edit_reaches_the_page(server) -> None:  # type: ignore[no-untyped-def]
+def test_edit_reaches_the_page(server) -> None:
     root, url, _, _ = server
     (root / "maps" / "sofa.md").write_text(simple_map(title="Sofa journey, revised"))
     until(lambda: "Sofa journey, revised" in fetch(url + "maps/sofa.html")[1], "the edit to show")
     assert "Sofa journey, revised" in fetch(url + "index.html")[1]
 
 
-def test_listing_pages_are_rendered_when_idle(server) -> None:  # type: ignore[no-untyped-def]
+def test_listing_pages_are_rendered_when_idle(server) -> None:
     root, url, dev, _ = server
     (root / "maps" / "sofa.md").write_text(simple_map(title="Sofa journey, idle"))
     until(lambda: "Sofa journey, idle" in fetch(url + "maps/sofa.html")[1], "the edit to show")
@@ -94,7 +94,7 @@ def test_listing_pages_are_rendered_when_idle(server) -> None:  # type: ignore[n
     until(lambda: index.is_file() and "Sofa journey, idle" in index.read_text(), "the index in the background")
 
 
-def test_broken_yaml_shows_diagnostics_then_recovers(server) -> None:  # type: ignore[no-untyped-def]
+def test_broken_yaml_shows_diagnostics_then_recovers(server) -> None:
     root, url, dev, _ = server
     good = (root / "maps" / "sofa.md").read_text()
     (root / "maps" / "sofa.md").write_text("---\ntitle: [Sofa\n---\n")
@@ -109,7 +109,7 @@ def test_broken_yaml_shows_diagnostics_then_recovers(server) -> None:  # type: i
     until(lambda: fetch(url + "maps/chair.html")[0] == 200, "recovery")
 
 
-def test_deleted_map_is_gone_and_unlisted(server) -> None:  # type: ignore[no-untyped-def]
+def test_deleted_map_is_gone_and_unlisted(server) -> None:
     root, url, _, _ = server
     assert fetch(url + "maps/chair.html")[0] == 200
     (root / "maps" / "chair.md").unlink()
@@ -117,7 +117,7 @@ def test_deleted_map_is_gone_and_unlisted(server) -> None:  # type: ignore[no-un
     assert "Chair journey" not in fetch(url + "index.html")[1]
 
 
-def test_the_404_page_is_rendered_when_it_was_put_off(server) -> None:  # type: ignore[no-untyped-def]
+def test_the_404_page_is_rendered_when_it_was_put_off(server) -> None:
     root, url, dev, _ = server
     assert "Page not found" in fetch(url + "nowhere.html")[1]
     version = dev.state.version
@@ -128,7 +128,7 @@ def test_the_404_page_is_rendered_when_it_was_put_off(server) -> None:  # type: 
     assert status == 404 and "Page not found" in page
 
 
-def test_paths_outside_the_site_are_refused(server) -> None:  # type: ignore[no-untyped-def]
+def test_paths_outside_the_site_are_refused(server) -> None:
     _, url, _, _ = server
     import http.client
     from urllib.parse import urlsplit
@@ -143,7 +143,7 @@ def test_paths_outside_the_site_are_refused(server) -> None:  # type: ignore[no-
         assert b"root:" not in body
 
 
-def test_two_saves_a_second_apart_both_reach_the_browser(server) -> None:  # type: ignore[no-untyped-def]
+def test_two_saves_a_second_apart_both_reach_the_browser(server) -> None:
     root, url, dev, _ = server
     start = dev.state.version
     (root / "maps" / "sofa.md").write_text(simple_map(title="First save"))
@@ -157,7 +157,7 @@ def test_two_saves_a_second_apart_both_reach_the_browser(server) -> None:  # typ
     assert "Second save" in fetch(url + "maps/sofa.html")[1]
 
 
-def test_a_burst_of_saves_is_one_rebuild(server) -> None:  # type: ignore[no-untyped-def]
+def test_a_burst_of_saves_is_one_rebuild(server) -> None:
     root, url, _dev, calls = server
     before = len(calls)
     for index in range(8):  # what `git checkout` or an editor's "save all" does
@@ -167,7 +167,7 @@ def test_a_burst_of_saves_is_one_rebuild(server) -> None:  # type: ignore[no-unt
     assert len(calls) - before == 1
 
 
-def test_saving_unchanged_content_does_not_reload(server) -> None:  # type: ignore[no-untyped-def]
+def test_saving_unchanged_content_does_not_reload(server) -> None:
     root, _, dev, calls = server
     version, before = dev.state.version, len(calls)
     path = root / "maps" / "sofa.md"
@@ -225,7 +225,7 @@ def test_ctrl_c_stops_cleanly_and_removes_its_folder(make_repo, tmp_path: Path, 
     assert not (root / "site").exists()  # serve never writes site/
 
 
-def test_pdfs_are_rendered_on_demand(server) -> None:  # type: ignore[no-untyped-def]
+def test_pdfs_are_rendered_on_demand(server) -> None:
     _root, url, dev, _ = server
     html = fetch(url + "maps/sofa.html")[1]
     assert 'href="sofa.pdf"' in html  # the link is there before any PDF exists

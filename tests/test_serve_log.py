@@ -12,13 +12,12 @@ import time
 import urllib.request
 from pathlib import Path
 
-from conftest import simple_map
-from test_fresh_machine import NOTICE, two_maps, without_harfbuzz_subset  # noqa: F401 - a fixture
-from test_serve import WAIT, fetch
-
 from cjmgen.pdf.libraries import notices
 from cjmgen.serve.preview import open_preview
 from cjmgen.serve.server import BuildReport, DevServer
+from tests.helpers.repos import simple_map
+from tests.test_fresh_machine import NOTICE, two_maps, without_harfbuzz_subset  # noqa: F401 - a fixture
+from tests.test_serve import WAIT, fetch
 
 PAGE = b"<!doctype html><html><body>preview</body></html>"
 

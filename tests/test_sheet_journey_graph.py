@@ -19,7 +19,8 @@ from cjmgen.pdf.layout import PageSpec
 from cjmgen.pdf.publish import plan_maps, printer_for
 from cjmgen.site.render import SiteRenderer
 from cjmgen.site.theme import load_theme, make_environment
-from tests.conftest import complete_stage, run
+from tests.helpers.cli import run
+from tests.helpers.repos import complete_stage
 
 NS = "{http://www.w3.org/2000/svg}"
 
@@ -46,7 +47,7 @@ def graph_rows(html: str) -> list[ET.Element]:
 
 
 @pytest.mark.parametrize(("page", "poster"), [("A3", False), ("A1", True)])
-def test_a_looping_journey_prints_its_graph_under_the_columns(make_repo, page: str, poster: bool) -> None:  # type: ignore[no-untyped-def]
+def test_a_looping_journey_prints_its_graph_under_the_columns(make_repo, page: str, poster: bool) -> None:
     root = make_repo({"cjmgen.yml": "title: Maps\n", "maps/loop.md": looping_map()})
     (row,) = graph_rows(print_html(root, page, poster))
     nodes = [g for g in row.iter(f"{NS}g") if "graph-node" in g.get("class", "")]
@@ -60,7 +61,7 @@ def test_a_looping_journey_prints_its_graph_under_the_columns(make_repo, page: s
     assert [round(x / width * 4 - 0.5, 2) for x in rects] == [0, 1, 2, 3]
 
 
-def test_a_straight_journey_prints_no_graph_row(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_a_straight_journey_prints_no_graph_row(make_repo) -> None:
     root = make_repo({"cjmgen.yml": "title: Maps\n", "maps/line.md": STRAIGHT})
     html = print_html(root)
     assert "lane-graph" not in html and "graph-cell" not in html
@@ -83,7 +84,7 @@ def test_a_loop_to_a_stage_on_another_sheet_runs_off_the_sheet_edge() -> None:
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
-def test_the_printed_loop_is_labelled_and_legible(make_repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_printed_loop_is_labelled_and_legible(make_repo, tmp_path: Path) -> None:
     pdfplumber = pytest.importorskip("pdfplumber")
     root = make_repo({"cjmgen.yml": "title: Maps\n", "maps/loop.md": looping_map()})
     result = run(["pdf", "loop", "-o", str(tmp_path / "loop.pdf")], root)

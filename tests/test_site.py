@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run, simple_map
-from sitecheck import broken_links, parse, tree_digest
+
+from tests.helpers.cli import run
+from tests.helpers.repos import simple_map
+from tests.helpers.sitecheck import broken_links, parse, tree_digest
 
 
 @pytest.fixture(scope="module")
@@ -15,7 +17,7 @@ def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled example built once (HTML only) for the read-only tests below."""
     import shutil
 
-    from conftest import PROJECT
+    from tests.helpers.repos import PROJECT
 
     root = tmp_path_factory.mktemp("example")
     shutil.copytree(PROJECT / "maps", root / "maps")

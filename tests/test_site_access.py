@@ -13,8 +13,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, run
-from site_browser import CHROMIUM, base, browser, shots  # noqa: F401 - pytest fixtures, used as parameters
+
+from tests.helpers.cli import run
+from tests.helpers.repos import PROJECT
+from tests.helpers.site_browser import CHROMIUM, base, browser, shots  # noqa: F401 - pytest fixtures, used as parameters
 
 pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 Image = pytest.importorskip("PIL.Image")
@@ -36,7 +38,7 @@ def www(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "www"
 
 
-def new_page(browser, scheme: str, width: int = 1400, height: int = 900):  # type: ignore[no-untyped-def]
+def new_page(browser, scheme: str, width: int = 1400, height: int = 900):
     context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
     return context.new_page()
 
@@ -53,7 +55,7 @@ FOCUSED = """() => {
 }"""
 
 
-def region(page, box: dict, margin: int = 6):  # type: ignore[no-untyped-def]
+def region(page, box: dict, margin: int = 6):
     """The pixels around `box` (a bounding rect), as an image."""
     viewport = page.viewport_size
     x = max(0, box["x"] - margin)
@@ -64,14 +66,14 @@ def region(page, box: dict, margin: int = 6):  # type: ignore[no-untyped-def]
     return Image.open(io.BytesIO(png)).convert("RGB")
 
 
-def changed_pixels(a, b) -> int:  # type: ignore[no-untyped-def]
+def changed_pixels(a, b) -> int:
     difference = ImageChops.difference(a, b).convert("L").point(lambda v: 255 if v > 24 else 0)
     return difference.histogram()[255]
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("path", ["index.html", MAPS[1]])
-def test_every_control_shows_where_the_focus_is(browser, base: str, scheme: str, path: str, shots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_every_control_shows_where_the_focus_is(browser, base: str, scheme: str, path: str, shots: Path) -> None:
     """Tab through the page: every stop changes pixels around itself when it gets the focus."""
     page = new_page(browser, scheme)
     page.goto(base + path)
@@ -155,7 +157,7 @@ SVG_CONTRAST = """() => {
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_svg_text_meets_aa_contrast(browser, base: str, scheme: str, shots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_svg_text_meets_aa_contrast(browser, base: str, scheme: str, shots: Path) -> None:
     """Every label of every chart (journey graph, funnel, emotion curve) against what is
     painted behind it, as Chromium paints it: at least 4.5:1."""
     page = new_page(browser, scheme)
@@ -198,7 +200,7 @@ LANDMARKS = """() => {
 }"""
 
 
-def test_landmarks_of_a_kind_have_their_own_names(browser, www: Path, base: str) -> None:  # type: ignore[no-untyped-def]
+def test_landmarks_of_a_kind_have_their_own_names(browser, www: Path, base: str) -> None:
     page = new_page(browser, "light")
     duplicates = []
     pages = sorted(p.relative_to(www / "cjm").as_posix() for p in (www / "cjm").rglob("*.html"))
@@ -220,7 +222,7 @@ def test_landmarks_of_a_kind_have_their_own_names(browser, www: Path, base: str)
 # -- print ----------------------------------------------------------------------------------
 
 
-def test_printing_from_a_dark_system_gives_the_light_print_layout(browser, base: str, shots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_printing_from_a_dark_system_gives_the_light_print_layout(browser, base: str, shots: Path) -> None:
     page = new_page(browser, "dark")
     page.goto(base + MAPS[0])
     page.wait_for_load_state("load")
@@ -281,7 +283,7 @@ PHONE_PROBLEMS = """() => {
 
 
 @pytest.mark.parametrize("path", ["index.html", MAPS[0], MAPS[1], "channels/index.html", "owners/логистика.html"])
-def test_a_phone_reaches_every_column_and_reads_every_chart(browser, base: str, path: str, shots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_phone_reaches_every_column_and_reads_every_chart(browser, base: str, path: str, shots: Path) -> None:
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1)
     page = context.new_page()
     response = page.goto(base + path)
@@ -292,7 +294,7 @@ def test_a_phone_reaches_every_column_and_reads_every_chart(browser, base: str, 
     context.close()
 
 
-def test_a_tapped_stage_column_stands_clear_of_the_row_names(browser, base: str, shots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_tapped_stage_column_stands_clear_of_the_row_names(browser, base: str, shots: Path) -> None:
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1)
     page = context.new_page()
     page.goto(base + MAPS[0])
@@ -317,7 +319,7 @@ def test_a_tapped_stage_column_stands_clear_of_the_row_names(browser, base: str,
     context.close()
 
 
-def test_the_search_popup_keeps_off_the_phone_edges(browser, base: str, shots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_search_popup_keeps_off_the_phone_edges(browser, base: str, shots: Path) -> None:
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1)
     page = context.new_page()
     page.goto(base + "index.html")
@@ -331,7 +333,7 @@ def test_the_search_popup_keeps_off_the_phone_edges(browser, base: str, shots: P
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_a_laptop_shows_emotions_funnel_and_kpis_without_scrolling(browser, base: str, scheme: str, shots: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_laptop_shows_emotions_funnel_and_kpis_without_scrolling(browser, base: str, scheme: str, shots: Path) -> None:
     """1400×900: the at-a-glance rows (emotion, funnel, KPI status of every stage) are on
     screen as the page opens, outside any box that scrolls."""
     page = new_page(browser, scheme)

@@ -9,13 +9,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import run, simple_map
-from sitecheck import parse, serving
+
+from tests.helpers.cli import run
+from tests.helpers.repos import simple_map
+from tests.helpers.sitecheck import parse, serving
 
 SITE = "https://intranet.example.com/cjm/"
 
 
-def repo_with(make_repo, config: str) -> Path:  # type: ignore[no-untyped-def]
+def repo_with(make_repo, config: str) -> Path:
     return make_repo({"cjmgen.yml": config, "maps/b2c/sofa.md": simple_map()})
 
 
@@ -23,7 +25,7 @@ def canonical(page: Path) -> list[str]:
     return re.findall(r'<link rel="canonical" href="([^"]+)">', page.read_text(encoding="utf-8"))
 
 
-def test_site_url_gives_an_absolute_sitemap_and_canonical_links(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_site_url_gives_an_absolute_sitemap_and_canonical_links(make_repo) -> None:
     root = repo_with(make_repo, f"site_url: {SITE.rstrip('/')}\n")  # the slash is added
     result = run(["build", "--no-pdf"], root)
     assert result.exit_code == 0, result.output
@@ -40,14 +42,14 @@ def test_site_url_gives_an_absolute_sitemap_and_canonical_links(make_repo) -> No
     assert parse(not_found).base == "/cjm/"  # base_url: the path of site_url
 
 
-def test_base_url_given_too_wins(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_base_url_given_too_wins(make_repo) -> None:
     root = repo_with(make_repo, f"site_url: {SITE}\nbase_url: /elsewhere/\n")
     assert run(["build", "--no-pdf"], root).exit_code == 0
     assert parse(root / "site/404.html").base == "/elsewhere/"
     assert f"<loc>{SITE}index.html</loc>" in (root / "site/sitemap.xml").read_text(encoding="utf-8")
 
 
-def test_without_site_url_there_is_no_sitemap_of_paths(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_without_site_url_there_is_no_sitemap_of_paths(make_repo) -> None:
     root = repo_with(make_repo, "base_url: /cjm/\n")
     result = run(["build", "--no-pdf"], root)
     assert result.exit_code == 0, result.output
@@ -55,13 +57,13 @@ def test_without_site_url_there_is_no_sitemap_of_paths(make_repo) -> None:  # ty
     assert canonical(root / "site/index.html") == []
 
 
-def test_a_full_base_url_still_gives_a_sitemap(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_a_full_base_url_still_gives_a_sitemap(make_repo) -> None:
     root = repo_with(make_repo, "base_url: https://maps.example.com/team/\n")
     assert run(["build", "--no-pdf"], root).exit_code == 0
     assert "<loc>https://maps.example.com/team/index.html</loc>" in (root / "site/sitemap.xml").read_text()
 
 
-def test_site_url_flag_sets_both_and_overrides_the_file(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_site_url_flag_sets_both_and_overrides_the_file(make_repo) -> None:
     root = repo_with(make_repo, f"site_url: {SITE}\n")
     result = run(["build", "--no-pdf", "--site-url", "https://team.github.io/maps"], root)
     assert result.exit_code == 0, result.output
@@ -70,7 +72,7 @@ def test_site_url_flag_sets_both_and_overrides_the_file(make_repo) -> None:  # t
 
 
 @pytest.mark.parametrize("value", ["/cjm/", "intranet/cjm", "ftp://host/x/", "https://host/x/?a=1"])
-def test_a_site_url_that_is_not_an_address_is_an_error(make_repo, value: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_site_url_that_is_not_an_address_is_an_error(make_repo, value: str) -> None:
     root = repo_with(make_repo, f"title: T\nsite_url: '{value}'\n")
     result = run(["build", "--no-pdf"], root)
     assert result.exit_code == 1
@@ -112,7 +114,7 @@ def server() -> Iterator:
 
 @pytest.mark.parametrize("config", ["title: T\n", "site_url: http://127.0.0.1/team/maps/\n"],
                          ids=["base-url-unknown", "from-site-url"])
-def test_the_404_page_works_under_a_sub_path(make_repo, server, tmp_path: Path, config: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_404_page_works_under_a_sub_path(make_repo, server, tmp_path: Path, config: str) -> None:
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).is_file():
         pytest.skip(f"no Chromium at {chromium}: apt-get install chromium (see .ci/run)")

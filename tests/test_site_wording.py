@@ -9,8 +9,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import PERSONA_ANNA, complete_stage, run, simple_map
-from test_serve import fetch, until
 
 from cjmgen.build.pipeline import BuildOptions
 from cjmgen.config import load_config
@@ -18,6 +16,9 @@ from cjmgen.diagnostics import Diagnostics
 from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
 from cjmgen.serve.error_page import failed_build_page
 from cjmgen.serve.server import DevServer, error_page
+from tests.helpers.cli import run
+from tests.helpers.repos import PERSONA_ANNA, complete_stage, simple_map
+from tests.test_serve import fetch, until
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -37,14 +38,14 @@ def no_kpis_map() -> str:
             "  - id: two\n    name: Два\n    goals: [Цель]\n    emotion: -1\n---\n")
 
 
-def build(make_repo, files: dict[str, str], language: str) -> Path:  # type: ignore[no-untyped-def]
+def build(make_repo, files: dict[str, str], language: str) -> Path:
     root = make_repo({**files, "cjmgen.yml": f"language: {language}\n"})
     result = run(["build", "--no-pdf"], root)
     assert result.exit_code == 0, result.output
     return root / "site"
 
 
-def open_page(url: str, width: int = 1400):  # type: ignore[no-untyped-def]
+def open_page(url: str, width: int = 1400):
     playwright = sync_api.sync_playwright().start()
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
     page = browser.new_page(viewport={"width": width, "height": 900})
@@ -61,7 +62,7 @@ def open_page(url: str, width: int = 1400):  # type: ignore[no-untyped-def]
     ("ru", 300, 30, "+3 клиента в конце"),
     ("ru", 500, 50, "+5 клиентов в конце"),
 ])
-def test_the_calculator_agrees_in_number(make_repo, language: str, first: int, second: int, expected: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_calculator_agrees_in_number(make_repo, language: str, first: int, second: int, expected: str) -> None:
     site = build(make_repo, {"maps/f.md": funnel_map(first, second)}, language)
     playwright, browser, page = open_page((site / "maps" / "f.html").as_uri())
     try:
@@ -71,7 +72,7 @@ def test_the_calculator_agrees_in_number(make_repo, language: str, first: int, s
         playwright.stop()
 
 
-def test_a_map_without_kpis_says_so_and_no_row_header_reads_строка(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_a_map_without_kpis_says_so_and_no_row_header_reads_строка(make_repo) -> None:
     site = build(make_repo, {"maps/x.md": no_kpis_map()}, "ru")
     html = (site / "maps" / "x.html").read_text(encoding="utf-8")
     assert "0/0" not in html and "0 из 0" not in html and "KPI: не заданы" in html
@@ -80,7 +81,7 @@ def test_a_map_without_kpis_says_so_and_no_row_header_reads_строка(make_re
     assert "KPI: цель достигнута" not in html
 
 
-def test_filter_any_agrees_with_its_noun_and_drafts_do_not_count_personas(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_filter_any_agrees_with_its_noun_and_drafts_do_not_count_personas(make_repo) -> None:
     draft = simple_map(title="Черновик", persona="boris", header="status: draft\n")
     site = build(make_repo, {"maps/a.md": simple_map(title="Карта"), "maps/b.md": draft,
                              "maps/personas/boris.md": BORIS}, "ru")
@@ -93,7 +94,7 @@ def test_filter_any_agrees_with_its_noun_and_drafts_do_not_count_personas(make_r
 
 
 @needs_chromium
-def test_unknown_filter_values_in_the_address_are_reported(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_filter_values_in_the_address_are_reported(make_repo) -> None:
     site = build(make_repo, {"maps/a.md": simple_map(title="Карта")}, "ru")
     playwright, browser, page = open_page((site / "index.html").as_uri() + "#persona=nobody&segment=Mobile&colour=red")
     try:
@@ -110,7 +111,7 @@ def test_unknown_filter_values_in_the_address_are_reported(make_repo) -> None:  
 
 
 @needs_chromium
-def test_the_persona_page_uses_the_width(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_the_persona_page_uses_the_width(make_repo) -> None:
     persona = PERSONA_ANNA.replace("role: Young professional", "role: Young professional\ngoals: [A sofa]\n"
                                    "needs: [Delivery on Saturday]\npains: [Waiting at home all day]")
     site = build(make_repo, {"maps/a.md": simple_map(), "maps/personas/anna.md": persona}, "en")
@@ -124,7 +125,7 @@ def test_the_persona_page_uses_the_width(make_repo) -> None:  # type: ignore[no-
         playwright.stop()
 
 
-def test_the_serve_error_page_speaks_the_site_language(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_the_serve_error_page_speaks_the_site_language(make_repo) -> None:
     russian = failed_build_page(load_config(make_repo({"cjmgen.yml": "language: ru\n"}, name="ru"), Diagnostics()),
                                 "<p>x</p>")
     assert "Сайт не удалось собрать" in russian and '<html lang="ru">' in russian and "<p>x</p>" in russian
@@ -145,7 +146,7 @@ def test_the_serve_error_page_speaks_the_site_language(make_repo) -> None:  # ty
         thread.join(timeout=5)
 
 
-def test_a_theme_restyles_the_serve_error_page_and_a_broken_one_falls_back(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_a_theme_restyles_the_serve_error_page_and_a_broken_one_falls_back(make_repo) -> None:
     """`serve_error.html` in theme.custom_dir replaces the default page; when that template
     fails itself, the default theme's page still shows the problems."""
     own = make_repo({"cjmgen.yml": "theme: {custom_dir: overrides}\n",

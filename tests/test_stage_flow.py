@@ -14,14 +14,15 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import complete_stage, run
-from test_diff_helpers import commit, init
 
 from cjmgen import charts
 from cjmgen.content.jsonschema import map_schema
 from cjmgen.content.project import load_project
 from cjmgen.i18n.catalog import load_catalog
 from cjmgen.i18n.labels import Locale
+from tests.helpers.cli import run
+from tests.helpers.git_repos import commit, init
+from tests.helpers.repos import complete_stage
 
 NS = "{http://www.w3.org/2000/svg}"
 
@@ -46,11 +47,11 @@ def sofa(phases: str = PHASES, stages: str = STAGES) -> str:
 
 
 @pytest.fixture
-def repo(make_repo) -> Path:  # type: ignore[no-untyped-def]
+def repo(make_repo) -> Path:
     return make_repo({"cjmgen.yml": "title: Карты\nlanguage: ru\n", "maps/sofa.md": sofa()})
 
 
-def the_map(root: Path):  # type: ignore[no-untyped-def]
+def the_map(root: Path):
     (journey_map,) = load_project(root).repo.maps
     return journey_map
 
@@ -82,7 +83,7 @@ BAD_PHASES = (
 )
 
 
-def test_check_reports_every_phase_problem_at_its_place(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_check_reports_every_phase_problem_at_its_place(make_repo) -> None:
     root = make_repo({"maps/sofa.md": sofa(BAD_PHASES)})
     result = run(["check", "--format", "json"], root)
     assert result.exit_code == 1
@@ -99,7 +100,7 @@ def test_check_reports_every_phase_problem_at_its_place(make_repo) -> None:  # t
     ]
 
 
-def test_a_next_entry_needs_its_target_and_knows_its_keys(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_a_next_entry_needs_its_target_and_knows_its_keys(make_repo) -> None:
     stages = STAGES.replace("{to: deal, label: выбрала диван}", "{label: выбрала диван, tо: deal}")
     root = make_repo({"maps/sofa.md": sofa("", stages)})
     diagnostics = json.loads(run(["check", "--format", "json"], root).stdout)["diagnostics"]
@@ -124,7 +125,7 @@ def test_the_map_page_draws_the_band_over_the_stage_names_and_each_time_under_it
     assert "Осведомлённость</a> <span class=\"stage-time\">2 недели</span>" in heads[0]
 
 
-def graph(journey_map) -> ET.Element:  # type: ignore[no-untyped-def]
+def graph(journey_map) -> ET.Element:
     return ET.fromstring(charts.journey_graph(journey_map, Locale("ru")))
 
 
@@ -151,7 +152,7 @@ def test_the_journey_graph_labels_its_arrows_and_gives_each_stage_its_time(repo:
         assert 0 < float(text.get("y", "0")) <= height and 0 < float(text.get("x", "0")) < width
 
 
-def test_unlabelled_entries_and_no_phases_render_as_plain_ids_always_did(make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_unlabelled_entries_and_no_phases_render_as_plain_ids_always_did(make_repo) -> None:
     plain = STAGES.replace("{to: deal, label: сразу в магазин}", "deal").replace(
         "{to: deal, label: выбрала диван}, {to: awareness, label: вернулась к поиску}", "deal, awareness")
     plain = re.sub(r"    time: .*\n", "", plain)
@@ -191,7 +192,7 @@ def test_the_pdf_sheet_and_the_handout_print_the_band_the_times_and_the_labels(
 
 
 def test_the_json_export_has_phases_times_and_transitions_only_where_a_map_has_them(
-        repo: Path, make_repo) -> None:  # type: ignore[no-untyped-def]
+        repo: Path, make_repo) -> None:
     (exported,) = json.loads(run(["export", "--format", "json"], repo).stdout)["maps"]
     assert exported["phases"] == [{"name": "Поиск", "stages": ["awareness", "evaluation"]},
                                   {"name": "Покупка", "stages": ["deal"]}]

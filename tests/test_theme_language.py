@@ -6,11 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
-from test_diff_helpers import commit, init
 
 from cjmgen.i18n.catalog import load_catalog
 from cjmgen.i18n.labels import Locale
-from tests.conftest import PERSONA_ANNA, check_json, run, write_files
+from tests.helpers.cli import check_json, run
+from tests.helpers.git_repos import commit, init
+from tests.helpers.repos import PERSONA_ANNA, write_files
 
 MAP = """---
 title: Seĝoj

@@ -8,7 +8,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from conftest import PERSONA_ANNA, PROJECT, simple_map, write_files
+from tests.helpers.repos import PERSONA_ANNA, PROJECT, simple_map, write_files
 
 
 def test_wheel_contains_themes_and_builds_a_site(tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ from cjmgen.content.markdown import MarkdownRenderer
 from cjmgen.content.model import Map, Stage
 from cjmgen.i18n.labels import Locale
 from cjmgen.pdf.document import handout_graph_width
-from tests.conftest import run, simple_map
+from tests.helpers.cli import run
+from tests.helpers.repos import simple_map
 
 NS = "{http://www.w3.org/2000/svg}"
 NBSP = "\u00a0"
@@ -81,7 +82,7 @@ def test_figures_in_markdown_prose_keep_their_units() -> None:
     assert "<code>до 60 000 ₽</code>" in html  # code is printed as written
 
 
-def test_a_map_page_keeps_figures_of_its_notes_together(tmp_path: Path, make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_a_map_page_keeps_figures_of_its_notes_together(tmp_path: Path, make_repo) -> None:
     body = "## Awareness\n\nЦена до 60 000 ₽ пугает.\n"
     root = make_repo({"cjmgen.yml": "title: Maps\n", "maps/sofa.md": simple_map(body=body)})
     assert run(["build", "--no-pdf"], root).exit_code == 0
@@ -105,7 +106,7 @@ stages:
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
-def test_a_map_without_kpis_does_not_score_zero_of_zero(tmp_path: Path, make_repo) -> None:  # type: ignore[no-untyped-def]
+def test_a_map_without_kpis_does_not_score_zero_of_zero(tmp_path: Path, make_repo) -> None:
     pypdf = pytest.importorskip("pypdf")
     root = make_repo({"cjmgen.yml": "title: Maps\n", "maps/plain.md": NO_KPIS})
     result = run(["pdf", "plain", "-o", str(tmp_path / "plain.pdf")], root)

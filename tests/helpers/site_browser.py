@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sitecheck import start_server
+
+from tests.helpers.sitecheck import start_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -47,7 +48,7 @@ def chromium() -> Iterator[Any]:
 
 
 # Module fixtures for a test file that defines `www` (a folder with the site under cjm/):
-# import them by name (`from site_browser import base, browser, shots`).
+# import them by name (`from tests.helpers.site_browser import base, browser, shots`).
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_diff_helpers import commit, git, init
+from tests.helpers.git_repos import commit, git, init
 
 ANNA = "---\nname: Анна, 32\nrole: Молодой специалист, только что переехала\n---\nИстория Анны.\n"
 SERGEY = "---\nname: Сергей, 42\nrole: Руководитель отдела снабжения\n---\nИстория Сергея.\n"
