@@ -5,7 +5,7 @@ Plain helpers (map text, the CLI) live in tests/helpers/ and are imported by nam
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from tests.helpers.repos import CHANNELS, PERSONA_ANNA, PROJECT, write_files
 def make_repo(tmp_path: Path) -> Callable[..., Path]:
     """make_repo({path: text}) -> root; a persona 'anna' and a channel catalog are included."""
 
-    def make(files: dict[str, str | bytes], base: bool = True, name: str = "repo") -> Path:
+    def make(files: Mapping[str, str | bytes], base: bool = True, name: str = "repo") -> Path:
         root = tmp_path / name
         defaults: dict[str, str | bytes] = {
             "maps/personas/anna.md": PERSONA_ANNA,

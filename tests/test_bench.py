@@ -84,8 +84,14 @@ def test_each_round_runs_every_contender_in_turn() -> None:
     order: list[str] = []
 
     def contender(key: str) -> Contender:
-        return Contender(key, key, lambda index: order.append(f"prepare {key} {index}"),
-                         lambda: order.append(key) or Run(0.5, 10.0, 0, ""))
+        def prepare(index: int) -> None:
+            order.append(f"prepare {key} {index}")
+
+        def measure() -> Run:
+            order.append(key)
+            return Run(0.5, 10.0, 0, "")
+
+        return Contender(key, key, prepare, measure)
 
     result = SizeResult(3)
     race([contender("full"), contender("floor")], 2, result, lambda _: None)

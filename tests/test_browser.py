@@ -94,11 +94,19 @@ class Tab:
     def __init__(self, page) -> None:
         self.page = page
         self.problems: list[str] = []
-        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        page.on("console", self._console)
         page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
         page.on("requestfailed", self._failed)
-        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        page.on("response", self._response)
         page.on("request", self._local_only)
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.problems.append(f"console: {message.text}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
 
     def _failed(self, request) -> None:
         if request.failure != "net::ERR_ABORTED":  # not a request cut short by the next navigation
@@ -562,7 +570,7 @@ def test_search_index_is_a_script_with_resolving_urls(site: Path) -> None:
     _head, entries, terms = search_index.read_site(site)
     kinds = {e.kind for e in entries}
     assert kinds == set(search_index.KINDS)
-    html = {}
+    html: dict[str, str] = {}
     for entry in entries:
         path, _, anchor = entry.url.partition("#")
         assert (site / path).is_file(), entry

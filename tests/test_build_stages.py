@@ -9,7 +9,7 @@ import pytest
 
 import cjmgen.build.pipeline as pipeline
 from cjmgen.build.pipeline import BuildOptions, build
-from cjmgen.site.theme import Theme
+from cjmgen.site.theme import Theme, load_theme
 from tests.helpers.repos import simple_map
 
 
@@ -17,7 +17,7 @@ def test_the_theme_is_loaded_and_digested_once_per_build(make_repo, tmp_path: Pa
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_repo({"cjmgen.yml": "title: Once\n", "maps/a.md": simple_map("Map A")})
     loads, digests = [], []
-    real_load, real_digest = pipeline.load_theme, Theme.digest
+    real_load, real_digest = load_theme, Theme.digest
 
     def counting_load(config):
         loads.append(config)

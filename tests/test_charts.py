@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 
@@ -78,8 +79,8 @@ def vertical_xs(d: str) -> list[float]:
     return xs
 
 
-def stage(stage_id: str, name: str | None = None, **fields: object) -> Stage:
-    return Stage(id=stage_id, name=name or stage_id.title(), **fields)  # type: ignore[arg-type]
+def stage(stage_id: str, name: str | None = None, **fields: Any) -> Stage:
+    return Stage(id=stage_id, name=name or stage_id.title(), **fields)
 
 
 def make_map(*stages: Stage) -> Map:
@@ -534,8 +535,8 @@ def test_graph_text_alternative_lists_edges() -> None:
 # --- KPI gauge -----------------------------------------------------------------------
 
 
-def kpi(value: object, target: object, **fields: object) -> KPI:
-    return KPI(  # type: ignore[arg-type]
+def kpi(value: object, target: object, **fields: Any) -> KPI:
+    return KPI(
         "KPI",
         Quantity.parse(value) if value is not None else None,
         Quantity.parse(target) if target is not None else None,

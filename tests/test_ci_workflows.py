@@ -20,6 +20,7 @@ import sys
 import sysconfig
 import textwrap
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -433,7 +434,7 @@ def test_the_default_spec_is_this_version_or_where_it_came_from(monkeypatch: pyt
         ({"url": "file:///home/me/cjmgen", "dir_info": {"editable": True}}, f"cjmgen[pdf]=={__version__}", True),
     ]
     for direct, spec, noted in cases:
-        monkeypatch.setattr(ci_templates.metadata, "distribution", lambda name, d=direct: Dist(d))
+        monkeypatch.setattr(metadata, "distribution", lambda name, d=direct: Dist(d))  # what scaffold/ci.py asks
         found = ci_templates.default_install()
         assert found.spec == spec and (found.note is not None) == noted
     assert ci_templates.default_install(pdf=False).spec.startswith("cjmgen==")

@@ -135,9 +135,14 @@ def test_parallel_check_reports_exactly_what_one_process_does(make_repo, monkeyp
     root = make_repo(files)
     monkeypatch.setenv("CJMGEN_WORKERS", "1")
     alone = check_json(root)
-    forked = []
+    forked: list[int] = []
     original = parallel_check._run
-    monkeypatch.setattr(parallel_check, "_run", lambda *args: forked.append(1) or original(*args))
+
+    def counted_run(*args):
+        forked.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(parallel_check, "_run", counted_run)
     monkeypatch.setenv("CJMGEN_WORKERS", "2")
     shared = check_json(root)
     assert forked  # the parallel path ran

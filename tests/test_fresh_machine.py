@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,7 +64,8 @@ def embedded_font_dates(pdf: Path) -> set[int]:
 
     dates = set()
     for page in PdfReader(pdf).pages:
-        for reference in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]  # walked by key: pypdf types every step as a bare PdfObject
+        for reference in resources["/Font"].values():
             font = reference.get_object()
             for descendant in font.get("/DescendantFonts", []):
                 descriptor = descendant.get_object()["/FontDescriptor"].get_object()

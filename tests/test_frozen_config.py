@@ -26,7 +26,7 @@ def test_the_real_paths_belong_to_one_config_and_change_nothing_it_compares(make
     other = config.with_overrides(strict=True)
     assert other.real_paths is not config.real_paths  # another config: looked up again
     with pytest.raises(dataclasses.FrozenInstanceError):
-        config.title = "changed"  # type: ignore[misc]
+        config.title = "changed"  # type: ignore[misc]  # frozen: the assignment must fail
 
 
 def test_a_file_that_appears_later_is_found_by_the_next_config(make_repo) -> None:

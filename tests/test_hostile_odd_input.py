@@ -67,7 +67,7 @@ def test_a_persona_in_another_unicode_form_is_explained(make_repo) -> None:
 BIG = "9" * 400
 
 
-def _numbers_map(first: str = "", second: str = "", count: object = 1000) -> str:
+def _numbers_map(first: str = "", second: str = "", count: int | str = 1000) -> str:
     from tests.helpers.repos import complete_stage
 
     return ("---\ntitle: T\npersona: anna\nsegment: M\nreviewed: 2026-10-01\nstages:\n"

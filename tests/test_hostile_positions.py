@@ -19,7 +19,7 @@ def test_yaml_only_line_breaks_in_a_value_do_not_shift_later_lines() -> None:
         found = Diagnostics()
         assert parse_yaml(text, "m.md", found, first_line=2) is None
         (error,) = found.items
-        assert error.location.line >= 4  # the unclosed list, on file line 4 or later; never 6
+        assert error.location is not None and error.location.line >= 4  # the unclosed list, on file line 4 or later; never 6
         text = f'title: "one{separator}two"\nsegment: x\n'
         tree = parse_yaml(text, "m.md", Diagnostics(), first_line=2)
         assert tree is not None

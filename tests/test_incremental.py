@@ -51,7 +51,10 @@ def _snapshot(outcome, builder: SiteBuilder | None = None) -> dict:
         return {"errors": [d.as_dict() for d in outcome.diagnostics]}
     pages, files = dict(outcome.rendered.pages), dict(outcome.rendered.files)
     for path in sorted(builder.pages.pending if builder else ()):  # the pages put off, rendered now
-        pages[path], published = builder.finish(path)  # type: ignore[union-attr,misc]
+        assert builder is not None
+        finished = builder.finish(path)
+        assert finished is not None, path
+        pages[path], published = finished
         files.update(published)
     return {"pages": pages, "files": files}
 
@@ -190,7 +193,9 @@ def test_listing_pages_wait_until_finished(tmp_path: Path) -> None:
     assert {"index.html", "search-index.js"} <= waiting and not any(p.startswith("maps/") for p in waiting)
     assert "index.html" not in changed.rendered.pages  # no stale copy is handed out
     assert "index.html" in changed.rendered.pages["sitemap.xml"]  # but the sitemap lists it
-    text, _ = builder.finish("index.html")  # type: ignore[misc]
+    finished = builder.finish("index.html")
+    assert finished is not None
+    text, _ = finished
     assert "Диван со смартфона" in text and "index.html" not in builder.pages.pending
     assert builder.finish("index.html") is None
 

@@ -169,8 +169,7 @@ def test_ranges_read_in_order(a: int, b: int, pattern: str) -> None:
 
 def test_every_kpi_in_the_bundled_maps_has_a_status() -> None:
     project = load_project(PROJECT)
-    maps = project.repo.maps.values() if isinstance(project.repo.maps, dict) else project.repo.maps
-    kpis = [(m.id, k) for m in maps for s in m.stages for k in s.kpis]
+    kpis = [(m.id, k) for m in project.repo.maps for s in m.stages for k in s.kpis]
     assert len(kpis) > 50
     unknown = [(map_id, k.name, k.value, k.target) for map_id, k in kpis if k.status == "unknown"]
     assert unknown == []

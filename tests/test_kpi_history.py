@@ -251,7 +251,12 @@ def test_a_build_keeps_the_values_it_read_for_the_next(kpi_repo: Path, monkeypat
     commit(kpi_repo, "Deal: 8%", "2026-05-05T09:00:00+00:00", {"maps/b2c/sofa.md": deal("8%")})
     read: list[int] = []
     real = gitio.read_blobs
-    monkeypatch.setattr(gitio, "read_blobs", lambda root, blobs: read.append(len(blobs)) or real(root, blobs))
+
+    def counted_read(root, blobs):
+        read.append(len(blobs))
+        return real(root, blobs)
+
+    monkeypatch.setattr(gitio, "read_blobs", counted_read)
     build(kpi_repo)
     assert read == [1]  # only the new version is read; the earlier ones come from the cache
 

@@ -17,7 +17,7 @@ from cjmgen.config import load_config
 from cjmgen.content.model import Map, Stage
 from cjmgen.content.repository import ParsedFile, parse_file, read_sources
 from cjmgen.diagnostics import Diagnostics
-from cjmgen.incremental.lazy_map import MapPart, Skeleton, StagePart, is_whole
+from cjmgen.incremental.lazy_map import MapPart, Skeleton, StagePart, from_skeleton, is_whole
 from cjmgen.incremental.store import Caches
 from tests.helpers.repos import simple_map
 from tools.bench import corpus
@@ -44,7 +44,7 @@ stages:
 def count_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths of the maps whose rest is loaded from now on (in this process)."""
     loaded: list[str] = []
-    original = parse_cache.from_skeleton
+    original = from_skeleton
 
     def counting(skeleton: Skeleton, load_whole: Callable[[], Map]) -> ParsedFile:
         def load() -> Map:
@@ -82,7 +82,7 @@ def test_a_skeleton_reads_as_the_whole_map(tmp_path: Path) -> None:
         assert part.title and part.stages[0].name  # skeleton fields: nothing loaded
         assert not is_whole(part)
         whole = parse_file(path, sources[path], config)
-        assert whole is not None
+        assert whole is not None and isinstance(whole.value, Map)
         assert part.body == whole.value.body  # a field the skeleton lacks: the rest loads
         # Still the same objects of the same classes: nothing is mutated, the rest is read through
         assert is_whole(part) and type(part) is MapPart and all(type(s) is StagePart for s in part.stages)
@@ -92,7 +92,7 @@ def test_a_skeleton_reads_as_the_whole_map(tmp_path: Path) -> None:
         assert part == whole.value and hash(part) == hash(whole.value)
         assert part.stages[2].kpis and part.stages[2].kpis == whole.value.stages[2].kpis
         with pytest.raises(dataclasses.FrozenInstanceError):
-            part.body = "changed"
+            part.body = "changed"  # type: ignore[misc]  # frozen: the assignment must fail
 
 
 def test_a_skeleton_compares_hashes_and_pickles_as_the_whole(tmp_path: Path) -> None:
@@ -102,7 +102,9 @@ def test_a_skeleton_compares_hashes_and_pickles_as_the_whole(tmp_path: Path) -> 
     sources = read_sources(config)
     parts = list(cached_maps(root).items())
     (path, first), (_, second) = parts
-    whole = parse_file(path, sources[path], config).value  # type: ignore[union-attr]
+    parsed = parse_file(path, sources[path], config)
+    assert parsed is not None
+    whole = parsed.value
     assert first == whole and is_whole(first)
     assert hash(second) and is_whole(second)
     (_, third), _ = list(cached_maps(root).items())

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from cjmgen.analysis import measures
 from cjmgen.charts.trend import TrendPoint, trend_sparkline
-from cjmgen.content.datafiles import Period, parse_data_file
+from cjmgen.content.datafiles import DataFile, Period, parse_data_file
 from cjmgen.content.project import load_project
+from cjmgen.content.repository import Repository
 from cjmgen.diagnostics import Diagnostics
 from cjmgen.i18n.labels import Locale
 from tests.helpers.cli import check_json, run
@@ -47,7 +48,7 @@ SOFA_CSV = (
 )
 
 
-def read(text: str, path: str = "maps/data/x.csv") -> tuple[object, list[str]]:
+def read(text: str, path: str = "maps/data/x.csv") -> tuple[DataFile | None, list[str]]:
     diagnostics = Diagnostics()
     found = parse_data_file(path, text.encode(), diagnostics)
     return found, [f"{d.location.line}:{d.code}:{d.message}" for d in diagnostics.items if d.location]
@@ -104,8 +105,8 @@ def test_periods_months_quarters_and_days() -> None:
 
 def test_semicolon_csv_with_decimal_commas_as_a_russian_spreadsheet_saves_it() -> None:
     found, problems = read("\ufeffStage;KPI;Period;Value\nawareness;ctr;2026-03;\"5,2\"\nawareness;ctr;2026-04;6,1 %\n")
-    assert problems == []
-    assert [(r.period.text, r.value.number) for r in found.rows] == [("2026-03", 5.2), ("2026-04", 6.1)]  # type: ignore[attr-defined]
+    assert problems == [] and found is not None
+    assert [(r.period.text, r.value.number) for r in found.rows] == [("2026-03", 5.2), ("2026-04", 6.1)]
 
 
 def test_bad_rows_are_reported_at_their_lines_and_reading_goes_on() -> None:
@@ -128,7 +129,7 @@ def test_bad_rows_are_reported_at_their_lines_and_reading_goes_on() -> None:
         "7:data-value:a count must be a whole number of customers, got '12.5'",
         "8:data-value:the row has no value",
     ]
-    assert [r.period.text for r in found.rows] == ["2026-03", "2026-07"]  # type: ignore[attr-defined]
+    assert found is not None and [r.period.text for r in found.rows] == ["2026-03", "2026-07"]
 
 
 def test_missing_columns_are_named() -> None:
@@ -142,8 +143,8 @@ def test_json_rows_carry_the_line_they_start_on() -> None:
         '[\n  {"stage": "awareness", "kpi": "ctr", "period": "2026-03", "value": 5.5},\n'
         '  {"stage": "awareness", "kpi": "ctr", "period": "2026-04", "value": "n/a"},\n'
         '  {"stage": "deal", "kpi": "count",\n   "period": "2026-04", "value": 40}\n]\n', "maps/data/x.json")
-    assert problems == ["3:data-value:value 'n/a' is not a number"]
-    assert [(r.kpi, r.location.line, r.value.number) for r in found.rows] == [  # type: ignore[attr-defined]
+    assert problems == ["3:data-value:value 'n/a' is not a number"] and found is not None
+    assert [(r.kpi, r.location.line, r.value.number) for r in found.rows] == [
         ("ctr", 2, 5.5), ("count", 4, 40.0)]
     _, broken = read('[{"stage": "a", "kpi": "b", "period": "2026-03", "value": 1},\n oops]', "maps/data/x.json")
     assert broken == ["2:data-json:not valid JSON: Expecting value"]
@@ -243,7 +244,12 @@ def test_parallel_check_reports_the_same_data_problems(make_repo, monkeypatch) -
     alone = check_json(root)
     forked: list[int] = []
     original = parallel_check._run
-    monkeypatch.setattr(parallel_check, "_run", lambda *args: forked.append(1) or original(*args))
+
+    def counted_run(*args):
+        forked.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(parallel_check, "_run", counted_run)
     monkeypatch.setenv("CJMGEN_WORKERS", "2")
     shared = check_json(root)
     assert forked and shared == alone
@@ -326,8 +332,8 @@ def test_the_measures_export_is_a_data_file_cjmgen_reads_back(make_repo, tmp_pat
     again = make_repo({"maps/sofa.md": data_map("data/exported.csv"), "maps/data/exported.csv": result.stdout},
                       name="again")
     first, second = load_project(root).repo, load_project(again).repo
-    def figures_of(repo: object) -> object:
-        found = measures.map_measures(repo.maps[0], repo)  # type: ignore[attr-defined]
+    def figures_of(repo: Repository) -> object:
+        found = measures.map_measures(repo.maps[0], repo)
         return ([(key, [(m.period, m.value.number, m.met) for m in series]) for key, series in found.kpis],
                 found.counts)
 

@@ -15,6 +15,7 @@ from cjmgen.analysis import journey
 from cjmgen.content.project import load_project
 from tests.helpers.cli import check_json, run
 from tests.helpers.repos import complete_stage
+from tests.helpers.text import search
 
 SOURCES = (
     "sources:\n"
@@ -61,13 +62,14 @@ def test_a_map_with_moments_exits_and_sources_checks_clean(make_repo) -> None:
     root = make_repo({"maps/m.md": FEATURED})
     found = check_json(root)["diagnostics"]
     assert [d for d in found if d["severity"] != "info"] == []
-    repo = load_project(root).repo
-    stage = repo.map("m").stages[0]
+    the_map = load_project(root).repo.map("m")
+    assert the_map is not None
+    stage = the_map.stages[0]
     assert stage.moment is not None and stage.moment.note == "Первое впечатление от шоурума"
     assert [i.moment for i in stage.actions] == [True, False]
     assert [(e.name, e.count, e.source) for e in stage.exits] == [
         ("бросил корзину", 300, "crm"), ("ушёл к конкурентам", None, None)]
-    assert [(s.key, s.title, s.url) for s in repo.map("m").sources] == [
+    assert [(s.key, s.title, s.url) for s in the_map.sources] == [
         ("interviews-2026", "Интервью, март 2026", "https://example.com/interviews"),
         ("crm", "CRM, заказы шоурума", None)]
 
@@ -92,7 +94,7 @@ def test_a_citation_that_looks_like_a_missing_key_is_warned_about(make_repo) -> 
         "      - {text: F, source: опрос после доставки}"))
     root = make_repo({"maps/m.md": text})
     found = diagnostics(root, "source-unknown")
-    assert [re.search(r"'([^']+)'", d["message"])[1] for d in found] == ["interview-2026", "survey-2025"]
+    assert [search(r"'([^']+)'", d["message"])[1] for d in found] == ["interview-2026", "survey-2025"]
     assert "did you mean 'interviews-2026'" in found[0]["message"]
     assert all(d["path"] == "maps/m.md" and d["line"] > 0 for d in found)
 
@@ -160,6 +162,7 @@ def test_exits_within_the_drop_are_consistent(make_repo) -> None:
     root = make_repo({"maps/m.md": text})
     assert diagnostics(root, "exits-exceed") == []
     the_map = load_project(root).repo.map("m")
+    assert the_map is not None
     assert [journey.exit_count(s) for s in the_map.stages] == [400, 20]
     assert journey.conversions(the_map)[0] == pytest.approx(0.6)  # exits do not change the conversion
 
@@ -172,7 +175,7 @@ def test_the_funnel_chart_draws_exits_as_drop_off_branches(make_repo) -> None:
     svg = svg[:svg.index("</svg>")]
     assert re.findall(r'class="funnel-exit-text"[^>]*>([^<]+)<', svg) == [
         "↘ бросил корзину: 300", "↘ ушёл к конкурентам"]
-    desc = re.search(r"<desc[^>]*>([^<]+)</desc>", svg)[1]
+    desc = search(r"<desc[^>]*>([^<]+)</desc>", svg)[1]
     assert "Exits: бросил корзину: 300, ушёл к конкурентам" in desc
     # the funnel table lists them under their stage, with the count
     rows = re.findall(r'<tr class="funnel-exit">(.*?)</tr>', page, re.DOTALL)
@@ -186,13 +189,13 @@ def test_the_map_page_marks_moments_and_links_citations_to_the_sources(make_repo
     root = make_repo({"maps/m.md": FEATURED})
     assert run(["build", "--no-pdf"], root).exit_code == 0
     page = (root / "site/maps/m.html").read_text(encoding="utf-8")
-    head = re.search(r'<th scope="col" class="stage-head moment".*?</th>', page, re.DOTALL)[0]
+    head = search(r'<th scope="col" class="stage-head moment".*?</th>', page, re.DOTALL)[0]
     assert "★" in head and "Moment that matters (Первое впечатление от шоурума): " in head
     assert 'class="visually-hidden">Moment that matters: </span></span>Садится на диван' in page
     assert '<a class="source-ref" href="#source-interviews-2026">Интервью, март 2026</a>' in page
     assert '<a class="source-ref" href="#source-crm">CRM, заказы шоурума</a>' in page
     assert "опрос после доставки</cite>" in page  # free text stays as written
-    section = re.search(r'<section class="map-sources" id="sources".*?</section>', page, re.DOTALL)[0]
+    section = search(r'<section class="map-sources" id="sources".*?</section>', page, re.DOTALL)[0]
     link = '<a href="https://example.com/interviews" rel="noopener noreferrer">Интервью, март 2026</a>'
     assert f'<li id="source-interviews-2026">{link}' in section
     assert '<li id="source-crm">CRM, заказы шоурума' in section
@@ -206,7 +209,7 @@ def test_the_index_collects_moments_across_published_maps(make_repo) -> None:
     root = make_repo({"maps/m.md": FEATURED, "maps/b/other.md": other, "maps/draft.md": draft})
     assert run(["build", "--no-pdf"], root).exit_code == 0
     index = (root / "site/index.html").read_text(encoding="utf-8")
-    section = re.search(r'<section class="moments".*?</section>', index, re.DOTALL)[0]
+    section = search(r'<section class="moments".*?</section>', index, re.DOTALL)[0]
     assert 'href="maps/m.html#stage-choice">Выбор</a>' in section
     assert "Первое впечатление от шоурума" in section and "Садится на диван в шоуруме" in section
     assert 'href="maps/b/other.html#stage-choice">Выбор</a>' in section and "Найти диван за вечер" in section
@@ -306,13 +309,14 @@ def test_a_rebuild_lists_the_moments_of_maps_it_did_not_load(make_repo, monkeypa
     skeletons from the parse cache, so listing them loads no whole map."""
     import cjmgen.incremental.parse_cache as parse_cache
     from cjmgen.build.pipeline import BuildOptions, build
+    from cjmgen.incremental.lazy_map import from_skeleton
 
     monkeypatch.setenv("CJMGEN_WORKERS", "1")  # the loads are counted in this process
     other = journey_map(header="").replace("title: Покупка дивана", "title: Другая карта")
     root = make_repo({"maps/m.md": FEATURED, "maps/other.md": other})
     assert build(root, BuildOptions(pdf=False)).written
     loaded: list[str] = []
-    original = parse_cache.from_skeleton
+    original = from_skeleton
 
     def counting(skeleton, load_whole):
         def load():

@@ -4,7 +4,6 @@ that reads and keeps no cache gives the bytes of a cached one and leaves `.cjmge
 from __future__ import annotations
 
 import random
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,6 +16,7 @@ from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
 from cjmgen.incremental.store import NO_CACHE_VARIABLE, Caches, NoCaches
 from tests.helpers.cli import run
 from tests.helpers.repos import simple_map, write_files
+from tests.helpers.text import search
 from tests.test_incremental import random_edit, start_repository
 from tests.test_page_reuse import problems, tree
 
@@ -119,7 +119,7 @@ def test_serve_without_cache_renders_every_page_and_gives_the_same_files(tmp_pat
         assert cached.previous == uncached.previous
         if without.ok:
             assert " 0 reused" in without.summary, without.summary
-            reused += int(re.search(r"(\d+) reused", with_cache.summary).group(1))  # type: ignore[union-attr]
+            reused += int(search(r"(\d+) reused", with_cache.summary)[1])
     assert reused > 0 and not (root / CACHE_ROOT).exists()
 
 

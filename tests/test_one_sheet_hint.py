@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.cli import run
+from tests.helpers.text import search
 from tests.test_sheet_journey_graph import looping_map
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppl
 def test_a_split_map_names_the_poster_that_holds_it_on_one_sheet(example_repo: Path, tmp_path: Path) -> None:
     result = run(["pdf", "mobile/sofa-search", "-o", str(tmp_path / "a3.pdf")], example_repo)
     assert result.exit_code == 0, result.output
-    pages = int(re.search(r"a3\.pdf \((\d+) pages", result.output)[1])  # type: ignore[index]
+    pages = int(search(r"a3\.pdf \((\d+) pages", result.output)[1])
     assert pages > 1
     hint = re.search(r"hint: mobile/sofa-search takes \d+ pages .*: cjmgen pdf --poster (A\d) mobile/sofa-search",
                      result.output)

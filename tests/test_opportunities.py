@@ -175,7 +175,8 @@ def test_kpi_since_compares_the_last_period_before_with_the_latest() -> None:
     series = [month("2026-01", 10, "2026-01-31"), month("2026-02", 12, "2026-02-28"), month("2026-04", 9, "2026-04-30")]
     since = kpi_since("2026-03", series, "higher")
     assert since is not None and (since.before.period, since.after.period, since.moved) == ("2026-02", "2026-04", "worse")
-    assert kpi_since("2026-03", series, "lower").moved == "better"  # type: ignore[union-attr]
+    lower_is_better = kpi_since("2026-03", series, "lower")
+    assert lower_is_better is not None and lower_is_better.moved == "better"
     assert kpi_since("2026-01", series, "higher") is None  # nothing measured before it shipped
     assert kpi_since("2026-05", series, "higher") is None  # nothing measured since
     assert kpi_since(None, series, "higher") is None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from cjmgen.content.model import Map
 from cjmgen.incremental.cache_dir import CACHE_ROOT
 from cjmgen.incremental.store import BUILD_RECORDS, PARSED, PIECES, Caches
 from tests.helpers.cli import run
@@ -169,16 +170,27 @@ def test_a_first_build_parses_on_both_cores_and_the_next_loads_it_all(tmp_path: 
     """parse_cache.parse_ahead: a forked helper parses the last files and sends them
     pickled; the site and the diagnostics are those of a build without caches."""
     import cjmgen.incremental.parse_cache as parse_cache
+    from cjmgen.build.workers import spawn
+    from cjmgen.content.repository import parse_file
 
     monkeypatch.setenv("CJMGEN_WORKERS", "2")
     root = tmp_path / "repo"
     maps = {f"maps/m{n:03}.md": simple_map(f"Map {n}") for n in range(60)}
     maps["maps/m059.md"] = simple_map("Map 59", header="colour: blue\n")  # a warning, from the helper's share
     write_files(root, {"cjmgen.yml": "title: Maps\n", **maps})
-    forks, parsed_here = [], []
-    real_spawn, real_parse = parse_cache.spawn, parse_cache.parse_file
-    monkeypatch.setattr(parse_cache, "spawn", lambda *a, **k: forks.append(a) or real_spawn(*a, **k))
-    monkeypatch.setattr(parse_cache, "parse_file", lambda *a: parsed_here.append(a[0]) or real_parse(*a))
+    forks: list[tuple[object, ...]] = []
+    parsed_here: list[str] = []
+
+    def counted_spawn(*args, **kwargs):
+        forks.append(args)
+        return spawn(*args, **kwargs)
+
+    def counted_parse(*args):
+        parsed_here.append(args[0])
+        return parse_file(*args)
+
+    monkeypatch.setattr(parse_cache, "spawn", counted_spawn)
+    monkeypatch.setattr(parse_cache, "parse_file", counted_parse)
 
     first = run(["build", "--no-pdf"], root)
     assert len(forks) == 1 and 0 < len(parsed_here) < 60  # the rest came from the helper
@@ -203,7 +215,8 @@ def test_catalog_refs_are_named_only_when_their_objects_belong_together(make_rep
 
     root = make_repo({"maps/a.md": simple_map("Buying a sofa"), "maps/b.md": simple_map("Returning a sofa")})
     config = load_config(root, Diagnostics())
-    a, b = (parse_file(f"maps/{n}.md", (root / "maps" / f"{n}.md").read_bytes(), config).value for n in "ab")
+    parsed = [parse_file(f"maps/{n}.md", (root / "maps" / f"{n}.md").read_bytes(), config) for n in "ab"]
+    a, b = (p.value for p in parsed if p is not None and isinstance(p.value, Map))
     names = StableNames()
     names.add(a, "entry-a")
     names.add(b, "entry-b")
@@ -229,8 +242,8 @@ def test_the_parse_helpers_results_are_not_held_after_loading(tmp_path: Path, mo
     cache = Caches(root).parse_cache()
     assert cache is not None
     cache.parse_ahead(sources, config)
-    titles = [cache.parse(path, data, config).value.title for path, data in sources.items()]
-    assert titles == [f"Map {n}" for n in range(60)]
+    maps = [cache.parse(path, data, config) for path, data in sources.items()]
+    assert [p.value.title for p in maps if p is not None and isinstance(p.value, Map)] == [f"Map {n}" for n in range(60)]
     assert cache.from_helpers and not cache.from_helpers & cache.entries.keys()
     cache.compact()
     assert cache.known_names == {} and cache.helpers == []

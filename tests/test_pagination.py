@@ -22,7 +22,8 @@ def test_a_list_is_cut_into_pages_that_know_their_neighbours() -> None:
     middle = pages[1][2]
     assert isinstance(middle, Pagination) and (middle.number, middle.count) == (2, 3)
     assert (middle.previous, middle.next) == ("owners/sales.html", "owners/sales/page-3.html")
-    assert pages[0][2].previous is None and pages[2][2].next is None
+    first, last = pages[0][2], pages[2][2]
+    assert first is not None and first.previous is None and last is not None and last.next is None
     assert middle.links == [(1, "owners/sales.html"), (2, "owners/sales/page-2.html"), (3, "owners/sales/page-3.html")]
 
 

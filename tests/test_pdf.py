@@ -14,6 +14,7 @@ import pytest
 from cjmgen.build.pipeline import BuildOptions, build
 from tests.helpers.cli import run
 from tests.helpers.repos import CHANNELS, simple_map, write_files
+from tests.helpers.text import search
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
@@ -137,8 +138,9 @@ def test_metadata_title_language_author_dates(built) -> None:
     assert info["Title"] == "Покупка дивана с телефона"
     assert info["Author"] == "Отдел клиентского опыта"
     reader = PdfReader(str(pdf))
-    assert reader.trailer["/Root"]["/Lang"] == "ru"
-    assert reader.metadata["/CreationDate"].startswith("D:20260914")  # the commit's date, not the clock
+    assert str(reader.root_object["/Lang"]) == "ru"
+    assert reader.metadata is not None and reader.metadata.creation_date_raw is not None
+    assert reader.metadata.creation_date_raw.startswith("D:20260914")  # the commit's date, not the clock
 
 
 def test_footer_stamp_names_revision_date_and_live_url(built) -> None:
@@ -156,7 +158,7 @@ def test_bookmarks_for_maps_and_stages(built) -> None:
     root, _ = built
 
     def titles(outline) -> list[str]:
-        out = []
+        out: list[str] = []
         for entry in outline:
             out.extend(titles(entry) if isinstance(entry, list) else [entry.title])
         return out
@@ -381,7 +383,7 @@ def test_page_sizes_and_fit_estimate() -> None:
     from cjmgen.pdf.layout import PageSpec
 
     a3 = PageSpec.parse("A3 landscape")
-    assert a3.size_mm == (420, 297) and a3.css == "420mm 297mm"
+    assert a3.size_mm == (420.0, 297.0) and a3.css == "420mm 297mm"
     assert PageSpec.parse("a1").size_mm == (841, 594)
     assert PageSpec.parse("A4 portrait").size_mm == (210, 297)
     assert round(PageSpec.parse("A1").scale, 2) == 2.0
@@ -447,7 +449,7 @@ def test_fitting_keeps_the_largest_size_that_fits(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(engine, "sheet_fill", lambda doc: {"sheet-1": doc.fill})
 
     def layout(html: str) -> Doc:
-        return Doc(float(engine.FONT_MARKER.search(html)["size"]))
+        return Doc(float(search(engine.FONT_MARKER, html)["size"]))
 
     html = ":root { --s: 7.00pt; /*cjm-fit*/ }"
     spec = engine.FitSpec(7.0, 5.6, 10.5, 1)

@@ -33,7 +33,8 @@ BANDS = {"#eafaf1", "#fdedec"}
 
 
 def _rgb(hex_colour: str) -> tuple[float, float, float]:
-    return tuple(int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
+    red, green, blue = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return red, green, blue
 
 
 def _same(colour: object, hex_colour: str) -> bool:

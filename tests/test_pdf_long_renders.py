@@ -20,7 +20,7 @@ def test_progress_lines_come_after_a_while_and_then_now_and_then() -> None:
     lines: list[str] = []
     progress = RenderProgress(5, lines.append, clock=lambda: next(times))
     for _ in range(5):
-        progress(None)  # type: ignore[arg-type]
+        progress(None)  # type: ignore[arg-type]  # a stand-in result: only its arrival is counted
     # the first within 10 s says nothing; then one line, one more 30 s later; the last is the build's own line
     assert lines == [f"PDF: 2 of 5 rendered ({PROGRESS_AFTER + 1:.0f} s)",
                      f"PDF: 4 of 5 rendered ({PROGRESS_AFTER + PROGRESS_EVERY + 5:.0f} s)"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from cjmgen.analysis import rows
 from cjmgen.content.model import KPI, Item, Map, Stage
@@ -27,8 +28,8 @@ EXPECTED = [("goals", "Goals"), ("thoughts", "Thoughts and quotes"), ("emotion",
             ("choice_factors", "Choice factors")]
 
 
-def _sofa(**fields: object) -> Map:
-    return Map("sofa", "maps/sofa.md", "Sofa", (Stage("look", "Look", **fields),))  # type: ignore[arg-type]
+def _sofa(**fields: Any) -> Map:
+    return Map("sofa", "maps/sofa.md", "Sofa", (Stage("look", "Look", **fields),))
 
 
 def test_the_emotion_brings_the_funnel_under_it_and_unknown_keys_make_no_row() -> None:

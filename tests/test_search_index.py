@@ -31,7 +31,7 @@ def test_index_lists_every_kind_with_stage_anchors(make_repo) -> None:
     text = (site / "search-index.js").read_text(encoding="utf-8")
     assert text.startswith("// The cjmgen search index")
     _, entries, _ = search_index.read_site(site)
-    by_kind = {}
+    by_kind: dict[str, list[search_index.Entry]] = {}
     for entry in entries:
         by_kind.setdefault(entry.kind, []).append(entry)
     assert set(by_kind) >= {"map", "stage", "obstacle", "kpi", "touchpoint", "owner", "persona", "channel"}

@@ -90,7 +90,12 @@ def page(browser) -> Iterator:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+
+    def on_console(m) -> None:
+        if m.type == "error":
+            errors.append(m.text)
+
+    page.on("console", on_console)
     yield page
     context.close()
     assert errors == []

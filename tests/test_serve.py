@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
 from cjmgen.serve.address import is_loopback
 from cjmgen.serve.server import DevServer
 from tests.helpers.repos import simple_map
+from tests.helpers.text import search
 
 WAIT = 60.0  # upper bound for anything to happen (a loaded CI machine starts serve slowly); polls return as soon as it does
 
@@ -203,7 +203,7 @@ def test_ctrl_c_stops_cleanly_and_removes_its_folder(make_repo, tmp_path: Path, 
     assert status == 200
     assert any((tmp_path / "tmp").iterdir())
     # A browser tab waits on its long-poll (25 s): Ctrl-C must not wait for it.
-    version = re.search(r"var seen = (\d+);", page).group(1)  # type: ignore[union-attr]
+    version = search(r"var seen = (\d+);", page)[1]
 
     def long_poll() -> None:
         try:

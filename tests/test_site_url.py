@@ -129,8 +129,12 @@ def test_the_404_page_works_under_a_sub_path(make_repo, server, tmp_path: Path, 
         try:
             page = browser.new_page()
             failed: list[str] = []
-            page.on("response", lambda r: r.status >= 400 and r.request.resource_type not in ("document", "xhr")
-                    and failed.append(r.url))  # (the page itself, and the probes for the root, are 404s)
+
+            def on_response(r) -> None:  # the page itself, and the probes for the root, are 404s
+                if r.status >= 400 and r.request.resource_type not in ("document", "xhr"):
+                    failed.append(r.url)
+
+            page.on("response", on_response)
             for missing in ("maps/b2c/gone.html", "gone.html", "personas/nobody.html"):
                 page.goto(address + missing)
                 page.wait_for_load_state("load")

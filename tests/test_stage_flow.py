@@ -143,7 +143,7 @@ def test_the_journey_graph_labels_its_arrows_and_gives_each_stage_its_time(repo:
     assert desc is not None and desc.text is not None
     assert "Оценка → Сделка: выбрала диван" in desc.text
     assert "Оценка → Осведомлённость (возврат): вернулась к поиску" in desc.text
-    tips = {g.get("data-source", "") + ">" + g.get("data-target", ""): "".join(g.find(f"{NS}title").itertext())
+    tips = {g.get("data-source", "") + ">" + g.get("data-target", ""): "".join(g.findall(f"{NS}title")[0].itertext())
             for g in svg.iter(f"{NS}g") if "graph-edge" in g.get("class", "")}
     assert tips["awareness>deal"] == "Осведомлённость → Сделка: сразу в магазин"
     # every label lies inside the drawing

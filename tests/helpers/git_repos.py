@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from tests.helpers.repos import write_files
@@ -24,7 +25,7 @@ def git(root: Path, *args: str, date: str = "2026-01-10T10:00:00+00:00", author:
     return result.stdout
 
 
-def init(root: Path, files: dict[str, str | bytes] | None = None) -> Path:
+def init(root: Path, files: Mapping[str, str | bytes] | None = None) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     git(root, "init", "-q", "-b", "main")
     if files:
@@ -32,7 +33,7 @@ def init(root: Path, files: dict[str, str | bytes] | None = None) -> Path:
     return root
 
 
-def commit(root: Path, message: str, date: str, files: dict[str, str | bytes] | None = None,
+def commit(root: Path, message: str, date: str, files: Mapping[str, str | bytes] | None = None,
            remove: tuple[str, ...] = (), moves: dict[str, str] | None = None, author: str | None = None) -> str:
     """Write, delete and `git mv` files, then commit everything; returns the commit id."""
     for old, new in (moves or {}).items():

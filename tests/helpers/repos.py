@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -15,8 +16,8 @@ CHANNELS = (
 )
 
 
-def complete_stage(name: str, stage_id: str, count: int | None = None, emotion: int = 0, extra: str = "") -> str:
-    """A stage that satisfies the checklist (goal, KPI, obstacle, owner)."""
+def complete_stage(name: str, stage_id: str, count: int | str | None = None, emotion: int = 0, extra: str = "") -> str:
+    """A stage that satisfies the checklist (goal, KPI, obstacle, owner); `count` is written as given."""
     lines = [
         f"  - id: {stage_id}",
         f"    name: {name}",
@@ -50,7 +51,7 @@ def simple_map(title: str = "Buying a sofa", persona: str = "anna", body: str = 
     )
 
 
-def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> Path:
     for relative, content in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
