@@ -164,6 +164,10 @@ def test_trend_sparkline_draws_each_point_with_its_verdict_and_a_text_alternativ
     assert trend_sparkline([], locale, name="CTR") == ""
     one = trend_sparkline([TrendPoint("2026-09", 3.0)], locale, name="CTR")
     assert "<polyline" not in one and 'class="trend-point kpi-unknown"' in one
+    # the target as the map writes it, where the chart only has its number
+    written = trend_sparkline(points, locale, name="CTR", target=7.0, target_text="7%", prefix="trend-3")
+    assert "Target: 7%</desc>" in written and "<title>Target: 7%</title>" in written
+    assert 'id="trend-3-title"' in written and "Target: 7</desc>" in svg
 
 
 def test_worse_over_the_last_periods_follows_better() -> None:

@@ -47,9 +47,11 @@ class TrendPoint:
 def trend_sparkline(
     points: Sequence[TrendPoint], locale: Locale, *, name: str, target: float | None = None,
     prefix: str | None = None, width: float = TREND_WIDTH, height: float = TREND_HEIGHT,
+    target_text: str | None = None,
 ) -> str:
     """The sparkline SVG ("" without points). Ids come from `prefix`, else from a digest of
-    the points, so that they are stable between builds."""
+    the points, so that they are stable between builds. `target_text`: the target as the
+    map writes it (`10%`), where `target` is only its number."""
     if not points:
         return ""
     values = [p.value for p in points]
@@ -74,7 +76,7 @@ def trend_sparkline(
         body.append(el("line", {
             "class": "trend-target", "x1": _PAD, "y1": target_y, "x2": width - _PAD, "y2": target_y,
             "stroke": MUTED, "stroke-width": "1", "stroke-dasharray": "3 2",
-        }, tooltip(f"{locale.label('target')}: {_number(locale, target)}")))
+        }, tooltip(f"{locale.label('target')}: {target_text or _number(locale, target)}")))
     if last:
         path = " ".join([f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True)])
         body.append(f'<polyline class="trend-line" points="{path}" fill="none" stroke="{DARK_TEXT}" '
@@ -92,7 +94,7 @@ def trend_sparkline(
     title = f"{name}: {latest.label} {latest.shown or _number(locale, latest.value)}"
     desc = "; ".join(texts)
     if target is not None:
-        desc += f". {locale.label('target')}: {_number(locale, target)}"
+        desc += f". {locale.label('target')}: {target_text or _number(locale, target)}"
     return svg_root(prefix, width, height, "cjm-chart kpi-trend", title, desc, body)
 
 

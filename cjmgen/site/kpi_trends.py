@@ -55,7 +55,8 @@ def history_trends(history: Any, stage: Stage, locale: Locale, anchor: str,
         if len(points) < 2:
             continue
         svg = trend_sparkline(points, locale, name=kpi.name, target=_target(kpi),
-                              prefix=f"{anchor}-history-{number}")
+                              prefix=f"{anchor}-history-{number}",
+                              target_text=locale.figure(kpi.target, kpi.unit) if kpi.target is not None else None)
         out.append(HistoryTrend(kpi, trail, Markup(svg)))
     return tuple(out)
 

@@ -382,9 +382,12 @@ class SiteRenderer:
             place=self.hierarchy.place(journey_map),
         )
 
-    def trend(self, row: MeasuredKPI) -> Markup:
-        return Markup(charts.trend_sparkline(row.points(), self.locale, name=row.kpi.name,
-                                             target=row.target_number()))
+    def trend(self, row: MeasuredKPI, number: int) -> Markup:
+        """The sparkline of the `number`th measured KPI of a map page (its ids: `trend-<number>`)."""
+        target = row.kpi.target
+        return Markup(charts.trend_sparkline(
+            row.points(), self.locale, name=row.kpi.name, target=row.target_number(), prefix=f"trend-{number}",
+            target_text=self.locale.figure(target, row.kpi.unit) if target is not None else None))
 
     def feelings(self, journey_map: Map) -> Callable[[Stage], list[tuple[str, str]]] | None:
         """A stage's emotion in words on a map with its own scale or several personas (else
