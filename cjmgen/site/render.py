@@ -442,7 +442,7 @@ class SiteRenderer:
         measured from a data file shows the data's trend instead."""
         if not history or not history.kpis:
             return ()
-        measured = {key for key, _ in map_measures(journey_map, self.repo).kpis}
+        measured = {key for key, _ in self.measures_of(journey_map).kpis}
         return history_trends(history, stage, self.locale, anchor, measured)
 
     @functools.cached_property
