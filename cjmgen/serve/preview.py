@@ -43,7 +43,7 @@ class WatchedPaths:
         paths = [self.root / "cjmgen.yml", config.content_path, *extra_files(config).values()]
         try:
             theme = load_theme(config)
-            paths += [theme.folder] + ([theme.custom_dir] if theme.custom_dir else [])
+            paths += theme.layers()
         except ThemeError:
             if config.theme_custom_dir:
                 paths.append(self.root / config.theme_custom_dir)

@@ -3,6 +3,10 @@
 A theme folder holds `theme.yml` (option defaults), `templates/` and `static/`.
 `theme.custom_dir` mirrors that layout; its files shadow the theme's, and an
 override can extend the template it replaces as `!theme/<name>`.
+
+A theme may build on another: `extends: default` in its `theme.yml` (as Sphinx's
+`inherit`). Its templates, static files, catalogs and option defaults shadow the
+base theme's; a template reaches the base's own copy as `!default/<name>`.
 """
 
 from __future__ import annotations
@@ -49,24 +53,32 @@ def find_theme(name: str) -> Path:
     raise ThemeError(f"theme '{name}' not found (looked in {', '.join(str(p) for p in theme_search_path())})")
 
 
+#: How many themes deep `extends:` may go (a longer chain is a mistake, or a loop).
+MAX_EXTENDS = 8
+
+
 @dataclass(frozen=True)
 class Theme:
     name: str
     folder: Path
     custom_dir: Path | None
     options: dict[str, Any]
+    bases: tuple[tuple[str, Path], ...] = ()  # (name, folder) of the themes it extends, nearest first
+
+    def layers(self) -> list[Path]:
+        """The folders whose files make the theme, the one that wins first: the custom
+        dir, the theme, then each theme it extends."""
+        own = [self.custom_dir] if self.custom_dir is not None else []
+        return [*own, self.folder, *(folder for _, folder in self.bases)]
 
     def template_dirs(self) -> list[Path]:
-        dirs = [self.folder / "templates"]
-        if self.custom_dir is not None:
-            dirs.insert(0, self.custom_dir / "templates")
-        return dirs
+        return [layer / "templates" for layer in self.layers()]
 
     def static_files(self) -> dict[str, Path]:
-        """Static files by relative name; the custom dir's shadow the theme's. A symlink
+        """Static files by relative name; a nearer layer's shadow a farther one's. A symlink
         to a file outside its folder is left out: it would be copied into the site."""
         files: dict[str, Path] = {}
-        for base in (self.folder / "static", *( [self.custom_dir / "static"] if self.custom_dir else [])):
+        for base in (layer / "static" for layer in reversed(self.layers())):
             if base.is_dir():
                 for path in sorted(base.rglob("*")):
                     if path.is_file() and resolves_within(path, [base]):
@@ -74,13 +86,13 @@ class Theme:
         return dict(sorted(files.items()))
 
     def catalog_folders(self) -> tuple[Path, ...]:
-        """Where the theme and its overrides keep catalogs (`i18n/<language>.yml`), merged in this order."""
-        return theme_folders((self.folder, *([self.custom_dir] if self.custom_dir else [])))
+        """Where the theme, its bases and its overrides keep catalogs (`i18n/<language>.yml`),
+        merged in this order (the farthest base first)."""
+        return theme_folders(tuple(reversed(self.layers())))
 
     def files(self) -> list[Path]:
         """Every file that shapes the output (for cache keys and the dev server's watcher)."""
-        roots = [self.folder] + ([self.custom_dir] if self.custom_dir else [])
-        return sorted(p for root in roots if root.is_dir() for p in root.rglob("*") if p.is_file())
+        return sorted(p for root in self.layers() if root.is_dir() for p in root.rglob("*") if p.is_file())
 
     def digest(self) -> str:
         """One hash of the names and bytes of the theme's files, to key pages on."""
@@ -93,10 +105,7 @@ class Theme:
 
 def load_theme(config: SiteConfig) -> Theme:
     folder = find_theme(config.theme_name)
-    defaults_file = folder / "theme.yml"
-    options: dict[str, Any] = {}
-    if defaults_file.is_file():
-        options = yaml.safe_load(defaults_file.read_text(encoding="utf-8")) or {}
+    options, bases = _theme_chain(config.theme_name, folder)
     options.update(dict(config.theme_options))
     custom = None
     if config.theme_custom_dir:
@@ -106,7 +115,47 @@ def load_theme(config: SiteConfig) -> Theme:
                              "(cjmgen reads no file from outside it): keep the overrides in the repository")
         if not custom.is_dir():
             raise ThemeError(f"theme.custom_dir '{config.theme_custom_dir}' is not a folder")
-    return Theme(config.theme_name, folder, custom, options)
+    return Theme(config.theme_name, folder, custom, options, bases)
+
+
+def _theme_chain(name: str, folder: Path) -> tuple[dict[str, Any], tuple[tuple[str, Path], ...]]:
+    """The option defaults of a theme and the themes it extends (nearest first): each
+    `theme.yml` over the one of the theme it extends."""
+    layers: list[tuple[str, Path, dict[str, Any]]] = []
+    while True:
+        defaults = _theme_defaults(name, folder)
+        layers.append((name, folder, defaults))
+        base = defaults.pop("extends", None)
+        if base is None:
+            break
+        if not isinstance(base, str):
+            raise ThemeError(f"theme '{name}': extends must name a theme, such as 'default'")
+        if base in (seen := [n for n, _, _ in layers]):
+            raise ThemeError(f"theme '{name}' extends '{base}', which extends it again: "
+                             f"{' → '.join([*seen, base])}")
+        if len(layers) >= MAX_EXTENDS:
+            raise ThemeError(f"theme '{layers[0][0]}' extends more than {MAX_EXTENDS} themes deep")
+        try:
+            name, folder = base, find_theme(base)
+        except ThemeError as exc:
+            raise ThemeError(f"theme '{layers[-1][0]}' extends '{base}': {exc}") from None
+    options: dict[str, Any] = {}
+    for _, _, defaults in reversed(layers):
+        options.update(defaults)
+    return options, tuple((n, f) for n, f, _ in layers[1:])
+
+
+def _theme_defaults(name: str, folder: Path) -> dict[str, Any]:
+    path = folder / "theme.yml"
+    if not path.is_file():
+        return {}
+    try:
+        found = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ThemeError(f"theme '{name}': theme.yml cannot be read: {exc}") from None
+    if not isinstance(found, dict):
+        raise ThemeError(f"theme '{name}': theme.yml must be a mapping of options")
+    return found
 
 
 def site_locale(config: SiteConfig, theme: Theme | None = None) -> Locale:
@@ -132,8 +181,12 @@ def make_environment(theme: Theme, compiled: tuple[Path, Signer] | None = None) 
 
     from cjmgen.site.sandbox import ThemeSandbox
 
+    # `!theme/x.html`: the theme's own x.html under an override; `!<base>/x.html`: a base theme's
+    chain = [(theme.name, theme.folder), *theme.bases]
+    prefixes = {f"!{name}": _inside_loader([folder / "templates" for _, folder in chain[index:]])
+                for index, (name, _) in enumerate(chain)}
     loader = jinja2.PrefixLoader(
-        {"!theme": _inside_loader([theme.folder / "templates"])}, delimiter="/"
+        {**prefixes, "!theme": _inside_loader([folder / "templates" for _, folder in chain])}, delimiter="/"
     )
     env = ThemeSandbox(  # templates are not trusted code (a fork's pull request): cjmgen.site.sandbox
         loader=jinja2.ChoiceLoader([
