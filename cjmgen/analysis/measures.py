@@ -58,15 +58,24 @@ class MapMeasures:
 
     kpis: tuple[tuple[tuple[str, str], tuple[Measurement, ...]], ...] = ()  # ((stage id, kpi id), series)
     counts: tuple[tuple[str, tuple[CountMeasurement, ...]], ...] = ()  # (stage id, series)
+    # the same, looked up by key: a map page asks for each of its KPIs several times
+    _kpi_index: dict[tuple[str, str], tuple[Measurement, ...]] = field(
+        init=False, default_factory=dict, compare=False, hash=False, repr=False)
+    _count_index: dict[str, tuple[CountMeasurement, ...]] = field(
+        init=False, default_factory=dict, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._kpi_index.update(self.kpis)
+        self._count_index.update(self.counts)
 
     def __bool__(self) -> bool:
         return bool(self.kpis or self.counts)
 
     def series(self, stage_id: str, kpi_id: str) -> tuple[Measurement, ...]:
-        return dict(self.kpis).get((stage_id, kpi_id), ())
+        return self._kpi_index.get((stage_id, kpi_id), ())
 
     def count_series(self, stage_id: str) -> tuple[CountMeasurement, ...]:
-        return dict(self.counts).get(stage_id, ())
+        return self._count_index.get(stage_id, ())
 
     def count_period(self) -> str | None:
         """The latest period with a count of any stage: the one the funnel shows."""
@@ -203,5 +212,10 @@ def _measured_kpi(stage_id: str, kpi: KPI, measures: MapMeasures) -> KPI:
 
 def _copy(cls: type[_Model], original: _Model, **changes: Any) -> _Model:
     """`dataclasses.replace` as the plain class: a map from the parse cache is a lazy part."""
-    fields = {f.name: getattr(original, f.name) for f in dataclasses.fields(cls) if f.init}
-    return cls(**{**fields, **changes})
+    values = {name: getattr(original, name) for name in _INIT_FIELDS[cls]}
+    return cls(**{**values, **changes})
+
+
+#: The fields `_copy` passes on, per class (a map with data is copied KPI by KPI).
+_INIT_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in dataclasses.fields(cls) if f.init) for cls in (Map, Stage, KPI)}
