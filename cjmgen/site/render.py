@@ -16,6 +16,7 @@ from markupsafe import Markup
 from cjmgen import charts
 from cjmgen.analysis import journey
 from cjmgen.analysis.catalog import Catalog
+from cjmgen.analysis.features import features_of, items_marked
 from cjmgen.analysis.hierarchy import Hierarchy
 from cjmgen.analysis.measured_view import Attention, MeasuredKPI, attention, measured_kpis
 from cjmgen.analysis.measures import MapMeasures, data_path, map_measures, measured_map
@@ -175,7 +176,9 @@ class SiteRenderer:
                 kpi_history=self.kpi_history,
                 recently_changed=self.recently_changed,
                 map_facets=self.facets.map_facets,
+                items_marked=items_marked,
                 piece=work.piece,
+                features=context.pop("features", None),  # a map page's (analysis/features.py)
                 **context,
             )
         except jinja2.TemplateError as exc:
@@ -342,6 +345,8 @@ class SiteRenderer:
             for i, stage in enumerate(journey_map.stages)
         ]
         edit, stage_edits = self.map_edit_views(journey_map)
+        place = self.hierarchy.place(journey_map)
+        history = self.history_of(work.path)
         return self.page(
             work, "map.html", journey_map.title,
             map=journey_map,
@@ -379,7 +384,9 @@ class SiteRenderer:
             measured=measured,
             trend=self.trend,
             count_period=count_period,
-            place=self.hierarchy.place(journey_map),
+            place=place,
+            features=features_of(journey_map.stages, details=bool(place.rollups),
+                                 kpi_history=bool(history and history.kpis), stage_edits=bool(stage_edits)),
         )
 
     def trend(self, row: MeasuredKPI, number: int) -> Markup:
