@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import operator
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -135,7 +136,10 @@ def map_measures(journey_map: Map, repo: Repository) -> MapMeasures:
 
 
 def _in_order(rows: dict[str, DataRow]) -> list[DataRow]:
-    return sorted(rows.values(), key=lambda row: (row.period.start, row.period.end))
+    return sorted(rows.values(), key=_PERIOD_ORDER)
+
+
+_PERIOD_ORDER = operator.attrgetter("period.start", "period.end")
 
 
 def kpi_series(rows: dict[str, DataRow], kpi: KPI) -> tuple[Measurement, ...]:
