@@ -156,7 +156,7 @@ def kpi_series(rows: dict[str, DataRow], kpi: KPI) -> tuple[Measurement, ...]:
     for row in _in_order(rows):
         value = row.value
         if as_percent and not value.percent and not value.unit:
-            value = _as_percent(value)
+            value = _as_percent(value.raw, value.number)
         met = None
         if target_raw is not None:
             status = figures.verdict(value.raw, target_raw, unit, better).status
@@ -166,9 +166,10 @@ def kpi_series(rows: dict[str, DataRow], kpi: KPI) -> tuple[Measurement, ...]:
 
 
 @functools.lru_cache(maxsize=1 << 12)
-def _as_percent(value: Quantity) -> Quantity:
-    """A bare number read as the target reads: `4.2` for a KPI with target `6%` is 4.2%."""
-    return Quantity(f"{value.raw}%", value.number, percent=True)
+def _as_percent(raw: str, number: float | None) -> Quantity:
+    """A bare number read as the target reads: `4.2` for a KPI with target `6%` is 4.2%
+    (keyed by its text and number: hashing the Quantity itself runs Python code)."""
+    return Quantity(f"{raw}%", number, percent=True)
 
 
 def series(journey_map: Map, repo: Repository, stage_id: str, kpi_id: str) -> tuple[Measurement, ...]:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from cjmgen.build.checking import Blocked, BuildChecks, body_problems
 from cjmgen.build.faults import wait_point
+from cjmgen.build.gcpause import freeze_what_lives_on
 
 # BuildOptions and BuildResult are named here too: the pipeline is where callers look for them
 from cjmgen.build.options import BuildOptions as BuildOptions
@@ -133,6 +134,7 @@ def _publish(run: BuildRun, loaded: Loaded, result: BuildResult, changes: Any, f
                              body_checker=lambda journey_map: body_problems(project, journey_map),
                              global_inputs=(run.theme_digest,))
     kept_from = fresh if recorded and keeps_pages(theme) else None
+    freeze_what_lives_on()  # planning measures every map with data (the index's summary) for the rest of the build
     specs = plan(renderer)
     with StagedOutput(run.output) as staging:
         reuse = _page_reuse(run, parsed, kept_from, staging) if parsed and kept_from else None
