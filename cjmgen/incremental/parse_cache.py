@@ -34,6 +34,7 @@ from cjmgen.build.gcpause import without_cyclic_gc
 from cjmgen.build.workers import receive, reply, spawn, worker_count
 from cjmgen.checks.rules import own_problems
 from cjmgen.config import SiteConfig
+from cjmgen.content.datafiles import is_data_path
 from cjmgen.content.model import Map
 from cjmgen.content.repository import ParsedFile, classify, parse_file
 from cjmgen.incremental.codestamp import code_stamp
@@ -49,6 +50,8 @@ AHEAD_MIN = 48  # fewer files to parse than this: parse them all here, forking c
 # parsing, a helper pickles what it parsed and the parent unpickles it; so both end
 # together when the parent parses a bit more (measured: docs/benchmarks.md, fifth round).
 PARENT_WEIGHT = 1.3
+# A data file's byte costs about half a map's to parse (docs/benchmarks.md, measured KPIs).
+DATA_BYTE_COST = 0.5
 
 
 @dataclass
@@ -124,7 +127,7 @@ class ParseCache:
         workers = worker_count(len(misses))
         if workers < 2 or len(misses) < AHEAD_MIN:
             return
-        own = round(len(misses) * PARENT_WEIGHT / (PARENT_WEIGHT + workers - 1))
+        own = self._parent_share(misses, workers, config)
         rest = misses[own:]  # the end of the repository's order: `parse` reaches it last
         for index in range(workers - 1):
             share = rest[index::workers - 1]
@@ -135,6 +138,19 @@ class ParseCache:
             self.packs.append(pack)
             self.helper_packs.append(pack)
             self.ahead.update(self.known_names[path][1] for path in share)
+
+    def _parent_share(self, misses: list[str], workers: int, config: SiteConfig) -> int:
+        """How many of the first `misses` the parent parses, by their bytes: it also parses
+        every data file (they are not cached), so it keeps fewer maps the more data there is."""
+        sizes = [len(self.known_names[path][0]) for path in misses]
+        data = sum(len(found) for path, (found, _) in self.known_names.items()
+                   if is_data_path(path) and classify(path, config) is None) * DATA_BYTE_COST
+        budget = (sum(sizes) + data) * PARENT_WEIGHT / (PARENT_WEIGHT + workers - 1) - data
+        own, taken = 0, 0.0
+        while own < len(sizes) and taken + sizes[own] / 2 <= budget:
+            taken += sizes[own]
+            own += 1
+        return own
 
     def collect(self) -> None:
         """Take in what the helpers parsed; a helper that died leaves its files to `parse`."""
