@@ -111,3 +111,41 @@ def test_the_default_stage_card_is_the_partial(make_repo) -> None:
     assert [card.split('id="', 1)[1].split('"', 1)[0] for card in cards] == ["stage-look", "stage-pay"]
     assert '<span class="stage-no">1</span> <span class="moment-mark"' in cards[0]
     assert '<span class="stage-no">2</span> Pay' in cards[1]
+
+
+# -- the site header, an override point ---------------------------------------------
+
+HEADER = """{% macro brand() -%}<a class="brand" href="{{ url('index.html') }}">Our maps · {{ site.title }}</a>{%- endmacro %}
+{% macro nav_list() %}<ul class="our-nav">{% for label, target in nav %}<li>{{ label }}</li>{% endfor %}</ul>{% endmacro %}
+{% macro search_box() %}{% endmacro %}
+"""
+
+
+def test_a_theme_overriding_the_header_partial_changes_the_header_of_every_page(make_repo) -> None:
+    root = make_repo({
+        "maps/plain.md": simple_map("Plain"),
+        "cjmgen.yml": "language: en\ntitle: Sofas\ntheme: {custom_dir: overrides}\n",
+        "overrides/templates/partials/header.html": HEADER,
+    })
+    assert run(["build", "--no-pdf"], root).exit_code == 0
+    pages = list((root / "site").rglob("*.html"))
+    assert len(pages) > 8  # map, persona, owner, channel, segment and list pages, search, 404
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        header = text.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+        assert ">Our maps · Sofas</a>" in header, page
+        assert '<ul class="our-nav"><li>All maps</li><li>Segments</li>' in header, page
+        assert "site-search" not in header, page
+
+
+def test_a_page_template_still_overrides_one_block_of_the_header(make_repo) -> None:
+    """`brand`, `nav` and `search` stay blocks of base.html: a page kind changes its own."""
+    root = make_repo({
+        "maps/plain.md": simple_map("Plain"),
+        "cjmgen.yml": "language: en\ntheme: {custom_dir: overrides}\n",
+        "overrides/templates/map.html": "{% extends '!theme/map.html' %}{% block nav %}<p>map nav</p>{% endblock %}\n",
+    })
+    assert run(["build", "--no-pdf"], root).exit_code == 0
+    assert "<p>map nav</p>" in (root / "site/maps/plain.html").read_text(encoding="utf-8")
+    index = (root / "site/index.html").read_text(encoding="utf-8")
+    assert "<p>map nav</p>" not in index and '<nav class="site-nav"' in index
