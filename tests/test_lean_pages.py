@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from cjmgen.analysis.features import Features, features_of, items_marked
 from cjmgen.content.model import Exit, Item, Moment, Opportunity, Stage
+from cjmgen.site.render import drawn_once
 from tests.helpers.cli import run
 from tests.helpers.repos import complete_stage, simple_map
 
@@ -149,3 +150,22 @@ def test_a_page_template_still_overrides_one_block_of_the_header(make_repo) -> N
     assert "<p>map nav</p>" in (root / "site/maps/plain.html").read_text(encoding="utf-8")
     index = (root / "site/index.html").read_text(encoding="utf-8")
     assert "<p>map nav</p>" not in index and '<nav class="site-nav"' in index
+
+
+# -- each list drawn once a page ------------------------------------------------------
+
+
+def test_a_list_shown_in_the_grid_and_on_its_card_is_drawn_once() -> None:
+    calls: list[tuple[object, ...]] = []
+
+    def macro(items: object, *args: object, **kwargs: object) -> str:
+        calls.append((items, *args, *kwargs.values()))
+        return f"<ul>{len(calls)}</ul>"
+
+    draw = drawn_once(macro)
+    goals, same_words = (Item("Find a sofa"),), (Item("Find a sofa"),)
+    assert draw(goals) == draw(goals) == "<ul>1</ul>"
+    assert draw(goals, "items thoughts") == "<ul>2</ul>"  # another class: another list
+    assert draw(same_words) == "<ul>3</ul>"  # equal, not the same: drawn on its own
+    assert draw(goals, ids="grid") == "<ul>4</ul>" and draw(goals, ids="grid") == "<ul>5</ul>"
+    assert drawn_once(macro)(goals) == "<ul>6</ul>"  # a new page draws it again

@@ -385,6 +385,7 @@ class SiteRenderer:
             trend=self.trend,
             count_period=count_period,
             place=place,
+            drawn_once=drawn_once,
             features=features_of(journey_map.stages, details=bool(place.rollups),
                                  kpi_history=bool(history and history.kpis), stage_edits=bool(stage_edits)),
         )
@@ -459,6 +460,24 @@ class SiteRenderer:
             return []
         count = int(self.theme.options.get("recent_maps", 10) or 0)
         return recently_changed(self.catalog.maps, self.history, count) if count > 0 else []
+
+
+def drawn_once(macro: Callable[..., Any]) -> Callable[..., Any]:
+    """`{% set item_list = drawn_once(item_list) %}`: a list macro that draws each list once
+    while a page renders (a map's grid and its stage cards show the same lists of each stage).
+    A list is known by the object itself, which the memo holds so that its id stays its own."""
+    drawn: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+
+    def draw(items: Any, *args: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            return macro(items, *args, **kwargs)
+        key = (id(items), *args)
+        found = drawn.get(key)
+        if found is None or found[0] is not items:
+            found = drawn[key] = (items, macro(items, *args))
+        return found[1]
+
+    return draw
 
 
 def funnel_model(journey_map: Map) -> list[dict[str, Any]]:
