@@ -103,7 +103,24 @@ class Locale:
 
     def figure(self, quantity: Quantity, unit: str | None = None) -> str:
         """An authored KPI figure printed like a computed one: `7.5%` reads `7,5 %` in Russian,
-        `1200` reads `1 200`; anything else as written, its number kept with its unit."""
+        `1200` reads `1 200`; anything else as written, its number kept with its unit.
+
+        Memoised per locale: a KPI's figures print on its map page, in the measured table and
+        on owner pages, and a data file repeats values."""
+        key = (quantity.raw, quantity.number, quantity.percent, quantity.unit, unit)
+        memo = self._figures
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= 1 << 16:
+                memo.clear()
+            found = memo[key] = self._figure(quantity, unit)
+        return found
+
+    @functools.cached_property
+    def _figures(self) -> dict[tuple[str, float | None, bool, str, str | None], str]:
+        return {}
+
+    def _figure(self, quantity: Quantity, unit: str | None) -> str:
         raw = quantity.raw.strip()
         shown = raw
         plain = re.fullmatch(r"[-+−]?[\d\s\u00a0\u202f]*\d(?:[.,](\d+))?\s*(%?)", raw)
