@@ -18,7 +18,7 @@ import operator
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from cjmgen.content import figures
 from cjmgen.content.datafiles import COUNT_KPI, DataFile, DataRow
@@ -32,20 +32,20 @@ _Model = TypeVar("_Model", Map, Stage, KPI)
 TREND_PERIODS = 3
 
 
-@dataclass(frozen=True)
-class Measurement:
-    """A KPI's value in one period; `met`: against its target (None: no target, or no comparison)."""
+class Measurement(NamedTuple):
+    """A KPI's value in one period; `met`: against its target (None: no target, or no comparison).
+    A named tuple (as datafiles.DataRow): one is made for every row of every data file."""
 
     period: str  # as datafiles.Period writes it: 2026-03, 2026-Q1, 2026-03-15
     value: Quantity
     met: bool | None
-    ends: dt.date = field(default=dt.date.min, compare=False)  # the period's last day: is the data stale?
-    location: SourceLocation | None = field(default=None, compare=False, repr=False)
+    ends: dt.date = dt.date.min  # the period's last day: is the data stale?
+    location: SourceLocation | None = None
 
 
 @dataclass(frozen=True)
 class CountMeasurement:
-    """A stage's count of customers in one period."""
+    """A stage's count of customers in one period (a dataclass: a tuple's `count` is taken)."""
 
     period: str
     count: int
