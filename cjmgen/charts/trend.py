@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from html import escape
+from typing import NamedTuple
 
 from cjmgen.charts.svg import (
     DARK_TEXT,
@@ -33,9 +33,9 @@ _PAD = 3.0  # room for a point's dot at the edges
 _LOOK = {None: ("unknown", GHOST), True: ("met", MET_COLOUR), False: ("missed", MISSED_COLOUR)}
 
 
-@dataclass(frozen=True)
-class TrendPoint:
-    """One value of a trend: `label` a period (2026-03) or a date, `note` e.g. a commit."""
+class TrendPoint(NamedTuple):
+    """One value of a trend: `label` a period (2026-03) or a date, `note` e.g. a commit
+    (a named tuple: a map page draws a dozen for each of its KPIs)."""
 
     label: str
     value: float
