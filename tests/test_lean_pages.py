@@ -16,16 +16,16 @@ from tests.helpers.repos import complete_stage, simple_map
 
 def test_a_plain_map_uses_no_feature_and_each_feature_sets_its_own_flag() -> None:
     plain = Stage("a", "A", goals=(Item("Find a sofa", source="crm"),), opportunities=(Item("Idea"),))
-    assert features_of([plain], details=False, kpi_history=False, stage_edits=False) == Features(
+    assert features_of([plain], details=False, kpi_history=False, stage_edits=False, cites=False) == Features(
         item_marks=False, moments=False, exits=False, times=False, details=False, kpi_history=False,
-        tracked=False, stage_edits=False)
+        tracked=False, stage_edits=False, cites=False)
     cases = {
         "moments": Stage("b", "B", moment=Moment("first look")),
         "exits": Stage("b", "B", exits=(Exit("left"),)),
         "times": Stage("b", "B", time="day 2"),
     }
     for flag, stage in cases.items():
-        found = features_of([plain, stage], details=False, kpi_history=False, stage_edits=False)
+        found = features_of([plain, stage], details=False, kpi_history=False, stage_edits=False, cites=False)
         assert [name for name, value in vars(found).items() if value] == [flag]
 
 

@@ -32,10 +32,12 @@ class Features:
     kpi_history: bool = True  # the map's git history has typed KPI values to draw trends from
     tracked: bool = True  # an opportunity is tracked: its stage links the portfolio
     stage_edits: bool = True  # the stage cards carry edit links (cjmgen.yml repo_url)
+    cites: bool = True  # the map lists sources: a `source:` may be a key that links to one
 
 
 def features_of(
     stages: Iterable[Stage], *, details: bool = True, kpi_history: bool = True, stage_edits: bool = True,
+    cites: bool = True,
 ) -> Features:
     """The features `stages` use; the rest (`details`...) the caller knows from outside the stages."""
     marks = moments = exits = times = tracked = False
@@ -45,7 +47,7 @@ def features_of(
         times = times or bool(stage.time)
         tracked = tracked or any(isinstance(item, Opportunity) for item in stage.opportunities)
         marks = marks or _marked(stage)
-    return Features(marks or tracked, moments, exits, times, details, kpi_history, tracked, stage_edits)
+    return Features(marks or tracked, moments, exits, times, details, kpi_history, tracked, stage_edits, cites)
 
 
 #: A stage's lists of items in its built-in lanes, in one call.

@@ -387,7 +387,8 @@ class SiteRenderer:
             place=place,
             drawn_once=drawn_once,
             features=features_of(journey_map.stages, details=bool(place.rollups),
-                                 kpi_history=bool(history and history.kpis), stage_edits=bool(stage_edits)),
+                                 kpi_history=bool(history and history.kpis), stage_edits=bool(stage_edits),
+                                 cites=bool(journey_map.sources)),
         )
 
     def trend(self, row: MeasuredKPI, number: int) -> Markup:
