@@ -1,12 +1,12 @@
 """Which optional features the stages of a page use, decided once in Python.
 
 Moments, personas on items, tracked opportunities, exits, stage times, detail
-maps, KPI history, edit links: a map page's templates would otherwise ask about
-each of them for every stage and every item (an attribute look-up or a call
-through Jinja's sandbox each time), and most maps use none. With these flags the
-templates skip whole branches and macro calls for a map without them; a map that
-uses a feature renders it as before. A page without `features` in its context
-(a theme's own page) draws everything.
+maps, KPI history, edit links, citable sources: a map page's templates would
+otherwise ask about each of them for every stage and every item (an attribute
+look-up or a call through Jinja's sandbox each time), and most maps use none.
+With these flags the templates skip whole branches and macro calls for a map
+without them; a map that uses a feature renders it as before. Other pages have
+`features` none: their item lists ask `items_marked` of each list instead.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def features_of(
 ) -> Features:
     """The features `stages` use; the rest (`details`...) the caller knows from outside the stages."""
     marks = moments = exits = times = tracked = False
-    for stage in stages:  # one pass: it runs for every map page and owner page
+    for stage in stages:  # one pass: it runs for every map page
         moments = moments or stage.moment is not None
         exits = exits or bool(stage.exits)
         times = times or bool(stage.time)
