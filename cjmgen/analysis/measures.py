@@ -113,8 +113,11 @@ def map_rows(journey_map: Map, repo: Repository) -> list[DataRow]:
     return rows
 
 
-def map_measures(journey_map: Map, repo: Repository) -> MapMeasures:
-    """Each KPI's and each stage count's series; rows that match nothing are `check`'s to report."""
+def map_measures(journey_map: Map, repo: Repository, last: int | None = None) -> MapMeasures:
+    """Each KPI's and each stage count's series; rows that match nothing are `check`'s to report.
+
+    `last`: only the latest periods of each series, as many (the latest value, whether it
+    got worse and the funnel's period need no more: the index measures every map so)."""
     if not journey_map.data or not repo.data:
         return NO_MEASURES
     by_key: dict[tuple[str, str], dict[str, DataRow]] = {}
@@ -126,23 +129,24 @@ def map_measures(journey_map: Map, repo: Repository) -> MapMeasures:
         for kpi in stage.kpis:
             rows = by_key.get((stage.id, kpi.id))
             if rows:
-                kpis.append(((stage.id, kpi.id), kpi_series(rows, kpi)))
+                kpis.append(((stage.id, kpi.id), kpi_series(rows, kpi, last)))
         rows = by_key.get((stage.id, COUNT_KPI))
         if rows:
             counts.append((stage.id, tuple(
                 CountMeasurement(row.period.text, int(row.value.number or 0), row.period.end, row.location)
-                for row in _in_order(rows))))
+                for row in _in_order(rows, last))))
     return MapMeasures(tuple(kpis), tuple(counts))
 
 
-def _in_order(rows: dict[str, DataRow]) -> list[DataRow]:
-    return sorted(rows.values(), key=_PERIOD_ORDER)
+def _in_order(rows: dict[str, DataRow], last: int | None = None) -> list[DataRow]:
+    ordered = sorted(rows.values(), key=_PERIOD_ORDER)
+    return ordered[-last:] if last else ordered
 
 
 _PERIOD_ORDER = operator.attrgetter("period.start", "period.end")
 
 
-def kpi_series(rows: dict[str, DataRow], kpi: KPI) -> tuple[Measurement, ...]:
+def kpi_series(rows: dict[str, DataRow], kpi: KPI, last: int | None = None) -> tuple[Measurement, ...]:
     """A KPI's rows (by period) as its measurements, oldest first, each met or missed.
 
     A thousand maps hold a quarter of a million rows: the target is looked at once per
@@ -153,7 +157,7 @@ def kpi_series(rows: dict[str, DataRow], kpi: KPI) -> tuple[Measurement, ...]:
     as_percent = target is not None and target.percent
     unit, better = kpi.unit, kpi.better
     out = []
-    for row in _in_order(rows):
+    for row in _in_order(rows, last):
         value = row.value
         if as_percent and not value.percent and not value.unit:
             value = _as_percent(value.raw, value.number)

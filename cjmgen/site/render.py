@@ -19,7 +19,7 @@ from cjmgen.analysis.catalog import Catalog
 from cjmgen.analysis.features import features_of, items_marked
 from cjmgen.analysis.hierarchy import Hierarchy
 from cjmgen.analysis.measured_view import Attention, MeasuredKPI, attention, measured_kpis
-from cjmgen.analysis.measures import MapMeasures, data_path, map_measures, measured_map
+from cjmgen.analysis.measures import TREND_PERIODS, MapMeasures, data_path, map_measures, measured_map
 from cjmgen.analysis.phase_band import phase_band
 from cjmgen.analysis.rows import DEFAULT_ROWS, map_rows, page_specs
 from cjmgen.checks.rules import is_stale
@@ -130,6 +130,7 @@ class SiteRenderer:
         self.edit_links = edit_links(config.repo_url, config.edit_uri, config.edit_uri_template)
         self._measures: dict[str, MapMeasures] = {}
         self._measured: dict[str, tuple[Map, Map, list[MeasuredKPI]]] = {}
+        self._latest: dict[str, tuple[Map, Map, list[MeasuredKPI]]] = {}  # measured(latest_only=True)
         self._search_built: dict[str, str] | None = None
         try:
             self.per_page = per_page_option(self.theme.options)
@@ -301,26 +302,38 @@ class SiteRenderer:
 
     def figures_of(self, journey_map: Map) -> Figures:
         """The key figures of a map as listed: with its measured values, where it has data."""
-        return figures(self.measured(journey_map)[0] if journey_map.data else journey_map)
+        return figures(self.measured(journey_map, latest_only=True)[0] if journey_map.data else journey_map)
 
-    def measured(self, journey_map: Map) -> tuple[Map, list[MeasuredKPI]]:
+    def measured(self, journey_map: Map, *, latest_only: bool = False) -> tuple[Map, list[MeasuredKPI]]:
         """The map with its measured values in place, and its measured KPIs (once a map: the
-        map page, the listings, the summaries and the PDF all ask)."""
+        map page, the listings, the summaries and the PDF all ask).
+
+        `latest_only`: each KPI's series may hold only its latest TREND_PERIODS periods, all
+        that the listings and the summaries show. The index measures every map while the
+        site is planned, before the pages are shared out between processes; the whole series
+        is measured by the process that draws the map's page."""
         if not journey_map.data:
             return journey_map, []
         found = self._measured.get(journey_map.path)
-        if found is None or found[0] is not journey_map:
-            measures = self.measures_of(journey_map)
-            shown = measured_map(journey_map, measures)
-            rows = measured_kpis(shown, measures, self.as_of.date(), self.repo.config.kpi_stale_after_days)
-            found = self._measured[journey_map.path] = (journey_map, shown, rows)
+        if (found is None or found[0] is not journey_map) and latest_only:
+            found = self._latest.get(journey_map.path)
+            if found is None or found[0] is not journey_map:
+                found = self._latest[journey_map.path] = self._measure(
+                    journey_map, map_measures(journey_map, self.repo, last=TREND_PERIODS))
+        elif found is None or found[0] is not journey_map:
+            found = self._measured[journey_map.path] = self._measure(journey_map, self.measures_of(journey_map))
         return found[1], found[2]
+
+    def _measure(self, journey_map: Map, measures: MapMeasures) -> tuple[Map, Map, list[MeasuredKPI]]:
+        shown = measured_map(journey_map, measures)
+        rows = measured_kpis(shown, measures, self.as_of.date(), self.repo.config.kpi_stale_after_days)
+        return journey_map, shown, rows
 
     @functools.cached_property
     def attention(self) -> Attention:
         """The KPIs missed now or got worse across the site's maps (the index and owner pages)."""
         return attention(row for journey_map in self.catalog.maps if journey_map.data
-                         for row in self.measured(journey_map)[1])
+                         for row in self.measured(journey_map, latest_only=True)[1])
 
     def render_map_page(
         self, work: PageWork, journey_map: Map, persona: Persona | None, current: Map | None,
