@@ -150,8 +150,10 @@ def index_page(r: SiteRenderer) -> Iterator[PageSpec]:
             tree=[(None, node) for node in r.hierarchy.tree()],
         )
 
-    yield PageSpec(site.INDEX, (maps, _frozen(r.repo.personas), tuple(r.recently_changed), r.measures_key(maps),
-                                r.attention.key()), render)
+    # the summary of KPIs missed and got worse comes from the maps and their data files alone:
+    # both are in the key (the summary's rows are thousands of values at 1,000 maps)
+    yield PageSpec(site.INDEX, (maps, _frozen(r.repo.personas), tuple(r.recently_changed), r.measures_key(maps)),
+                   render)
 
 
 def segment_pages(r: SiteRenderer) -> Iterator[PageSpec]:
