@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cjmgen.serve.address import AddressError, split_address
-from tests.helpers.cli import run
+from tests.helpers.cli import run, stop_serve
 from tests.helpers.repos import simple_map
 from tests.test_serve import WAIT, fetch
 
@@ -104,8 +103,7 @@ def serve(root: Path, tmp_path: Path, *args: str) -> tuple[list[str], str]:
         assert status == 200
         return lines, page
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=WAIT)
+        stop_serve(process)
         process.stderr.close()
 
 

@@ -13,7 +13,7 @@ import pytest
 from cjmgen.build.pipeline import BuildOptions
 from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
 from cjmgen.serve.server import DevServer
-from tests.helpers.cli import run
+from tests.helpers.cli import run, stop_serve
 from tests.helpers.repos import simple_map
 from tests.helpers.sitecheck import broken_links, parse
 from tests.test_serve import fetch
@@ -149,7 +149,6 @@ def test_chromium_applies_the_style_sheet_and_runs_the_script_from_a_file_share(
 def test_serve_publishes_an_edit_to_an_extra_file(make_repo, tmp_path: Path) -> None:
     """The style sheet lies outside the maps folder: `serve` watches it too."""
     import os
-    import signal
     import subprocess
     import sys
     import time
@@ -174,6 +173,5 @@ def test_serve_publishes_an_edit_to_an_extra_file(make_repo, tmp_path: Path) -> 
             assert time.monotonic() < deadline, "the edit never reached the preview"
             time.sleep(0.05)
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=WAIT)
+        stop_serve(process)
         process.stderr.close()

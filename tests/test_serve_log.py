@@ -4,7 +4,6 @@ requests and file names), and the missing-library note of on-demand PDFs, once."
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -15,6 +14,7 @@ from pathlib import Path
 from cjmgen.pdf.libraries import notices
 from cjmgen.serve.preview import open_preview
 from cjmgen.serve.server import BuildReport, DevServer
+from tests.helpers.cli import stop_serve
 from tests.helpers.repos import simple_map
 from tests.test_fresh_machine import NOTICE, two_maps, without_harfbuzz_subset  # noqa: F401 - a fixture
 from tests.test_serve import WAIT, fetch
@@ -58,8 +58,7 @@ def test_a_changed_file_name_is_printed_escaped(make_repo, tmp_path: Path) -> No
         while not (lines and lines[-1].startswith(b"changed ")) and time.monotonic() < deadline:
             lines.append(process.stderr.readline())
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=WAIT)
+        stop_serve(process)
         lines.extend(process.stderr.readlines())
         process.stderr.close()
     changed = [line.decode() for line in lines if line.startswith(b"changed ")]

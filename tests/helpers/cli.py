@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -21,3 +23,16 @@ def check_json(root: Path) -> dict[str, Any]:
     """`cjmgen check --format json`'s report, read back."""
     report: dict[str, Any] = json.loads(run(["check", "--format", "json"], root).stdout)
     return report
+
+
+def stop_serve(process: subprocess.Popen[Any], wait: float = 60.0) -> None:
+    """Ctrl-C a `cjmgen serve` subprocess. One that does not stop is killed, never left
+    running after the test (a fresh machine's run once left four serving for hours), and
+    the test fails."""
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=wait)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise AssertionError("cjmgen serve did not stop on Ctrl-C") from None
