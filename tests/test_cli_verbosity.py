@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cjmgen.serve.address import AddressError, split_address
-from tests.helpers.cli import run, stop_serve
+from tests.helpers.cli import ctrl_c_stops, run, stop_serve
 from tests.helpers.repos import simple_map
 from tests.test_serve import WAIT, fetch
 
@@ -91,7 +91,8 @@ def test_dev_addr_and_port_together_is_a_usage_error(make_repo) -> None:
 def serve(root: Path, tmp_path: Path, *args: str) -> tuple[list[str], str]:
     """Start `cjmgen serve` with `args`, wait for its URL, fetch the index, stop it: (lines, page)."""
     process = subprocess.Popen([sys.executable, "-m", "cjmgen", "-C", str(root), "serve", *args],
-                               stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(tmp_path)})
+                               stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(tmp_path)},
+                               preexec_fn=ctrl_c_stops)  # noqa: PLW1509 - one signal() call
     assert process.stderr is not None
     lines: list[str] = []
     deadline = time.monotonic() + WAIT

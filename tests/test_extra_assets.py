@@ -13,7 +13,7 @@ import pytest
 from cjmgen.build.pipeline import BuildOptions
 from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
 from cjmgen.serve.server import DevServer
-from tests.helpers.cli import run, stop_serve
+from tests.helpers.cli import ctrl_c_stops, run, stop_serve
 from tests.helpers.repos import simple_map
 from tests.helpers.sitecheck import broken_links, parse
 from tests.test_serve import fetch
@@ -157,7 +157,8 @@ def test_serve_publishes_an_edit_to_an_extra_file(make_repo, tmp_path: Path) -> 
 
     root = make_repo(FILES)
     process = subprocess.Popen([sys.executable, "-m", "cjmgen", "-C", str(root), "serve", "-a", "127.0.0.1:0"],
-                               stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(tmp_path)})
+                               stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(tmp_path)},
+                               preexec_fn=ctrl_c_stops)  # noqa: PLW1509 - one signal() call
     assert process.stderr is not None
     try:
         line = ""

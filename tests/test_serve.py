@@ -20,6 +20,7 @@ from cjmgen.build.pipeline import BuildOptions
 from cjmgen.incremental.rebuild import PreviewBuilds, SiteBuilder
 from cjmgen.serve.address import is_loopback
 from cjmgen.serve.server import DevServer
+from tests.helpers.cli import ctrl_c_stops
 from tests.helpers.repos import simple_map
 from tests.helpers.text import search
 
@@ -191,7 +192,7 @@ def test_ctrl_c_stops_cleanly_and_removes_its_folder(make_repo, tmp_path: Path, 
     # server a terminal's default, as when a user presses Ctrl-C.
     process = subprocess.Popen([sys.executable, "-m", "cjmgen", "-C", str(root), "serve", "--port", "0"],
                                stderr=subprocess.PIPE, text=True, env=env,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509 - one signal() call; Popen cannot undo an ignored SIGINT otherwise
+                               preexec_fn=ctrl_c_stops)  # noqa: PLW1509 - one signal() call
     assert process.stderr is not None
     line = ""
     deadline = time.monotonic() + WAIT

@@ -14,7 +14,7 @@ from pathlib import Path
 from cjmgen.pdf.libraries import notices
 from cjmgen.serve.preview import open_preview
 from cjmgen.serve.server import BuildReport, DevServer
-from tests.helpers.cli import stop_serve
+from tests.helpers.cli import ctrl_c_stops, stop_serve
 from tests.helpers.repos import simple_map
 from tests.test_fresh_machine import NOTICE, two_maps, without_harfbuzz_subset  # noqa: F401 - a fixture
 from tests.test_serve import WAIT, fetch
@@ -47,7 +47,8 @@ def test_a_request_path_reaches_the_log_escaped(tmp_path: Path) -> None:
 def test_a_changed_file_name_is_printed_escaped(make_repo, tmp_path: Path) -> None:
     root = make_repo({"maps/sofa.md": simple_map(title="Sofa journey")})
     process = subprocess.Popen([sys.executable, "-m", "cjmgen", "-C", str(root), "serve", "-a", "127.0.0.1:0"],
-                               stderr=subprocess.PIPE, env={**os.environ, "TMPDIR": str(tmp_path)})
+                               stderr=subprocess.PIPE, env={**os.environ, "TMPDIR": str(tmp_path)},
+                               preexec_fn=ctrl_c_stops)  # noqa: PLW1509 - one signal() call
     assert process.stderr is not None
     lines: list[bytes] = []
     try:

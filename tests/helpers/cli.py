@@ -25,6 +25,13 @@ def check_json(root: Path) -> dict[str, Any]:
     return report
 
 
+def ctrl_c_stops() -> None:
+    """`preexec_fn` of a serve subprocess the test stops with Ctrl-C (SIGINT): a test run
+    started in the background (a CI script's `make test &`) ignores SIGINT, its children
+    inherit that, and Popen cannot undo it otherwise."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def stop_serve(process: subprocess.Popen[Any], wait: float = 60.0) -> None:
     """Ctrl-C a `cjmgen serve` subprocess. One that does not stop is killed, never left
     running after the test (a fresh machine's run once left four serving for hours), and
