@@ -79,10 +79,7 @@ def _attrs(attrs: Mapping[str, object | None]) -> str:
     for name, value in attrs.items():
         if value is None:
             continue
-        if type(value) is float:
-            parts.append(f' {name}="{num(value)}"')  # digits, '.' and '-': nothing to escape
-        else:
-            parts.append(f' {name}="{esc(value)}"')
+        parts.append(f' {name}="{_value(value)}"')
     return "".join(parts)
 
 
@@ -126,7 +123,8 @@ def svg_root(
 
 
 def _value(value: object) -> str:
-    """An attribute's value as `_attrs` writes it."""
+    """An attribute's value: a float with stable formatting (digits, '.' and '-': nothing to
+    escape), anything else escaped."""
     return num(value) if type(value) is float else esc(value)
 
 
