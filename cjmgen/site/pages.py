@@ -61,8 +61,9 @@ class PageSpec:
     # process that renders the page; None: the page is never kept, always rendered.
     key: Any
     render: Callable[[PageWork], str]
-    # Pages sharing one costly piece of work (the search index's parts) all go to the
-    # first build process, which does that work once.
+    # Pages sharing one costly piece of work (the search index's parts; with data files, the
+    # pages summarising every map's measured KPIs) all go to the first build process, which
+    # does that work once.
     first_process: bool = False
 
 
@@ -94,14 +95,26 @@ def owner_pages(r: SiteRenderer) -> Iterator[PageSpec]:
         maps = tuple(r.catalog.maps_by_owner.get(owner, []))
         for path, chunk, pagination in paginate(site.owner_url(owner), refs, r.per_page):
             listed = maps if on_first_page(pagination) else ()  # the maps: on the first page
-            attention = r.attention.of_owner(owner) if on_first_page(pagination) else Attention()
-            yield PageSpec(path, (owner, chunk, listed, pagination, attention.key()), partial(
-                _owner_page, r, owner=owner, refs=list(chunk), maps=list(listed), pagination=pagination,
-                attention=attention))
+            yield PageSpec(path, partial(_owner_key, r, owner, chunk, listed, pagination), partial(
+                _owner_page, r, owner=owner, refs=list(chunk), maps=list(listed), pagination=pagination),
+                first_process=r.summarises_data)
+
+
+def _owner_attention(r: SiteRenderer, owner: str, pagination: Pagination | None) -> Attention:
+    """The owner's KPIs that need attention: on the first page of their list."""
+    return r.attention.of_owner(owner) if on_first_page(pagination) else Attention()
+
+
+def _owner_key(r: SiteRenderer, owner: str, chunk: tuple[Any, ...], listed: tuple[Map, ...],
+               pagination: Pagination | None) -> tuple[Any, ...]:
+    """Worked out by the process that renders the page: the summary it holds measures every
+    map with data (the first process does it once, while the others draw map pages)."""
+    return owner, chunk, listed, pagination, _owner_attention(r, owner, pagination).key()
 
 
 def _owner_page(r: SiteRenderer, work: PageWork, owner: str, pagination: Pagination | None, **context: Any) -> str:
-    return r.page(work, "owner.html", r.paged_title(owner, pagination), owner=owner, pagination=pagination, **context)
+    return r.page(work, "owner.html", r.paged_title(owner, pagination), owner=owner, pagination=pagination,
+                  attention=_owner_attention(r, owner, pagination), **context)
 
 
 def channel_pages(r: SiteRenderer) -> Iterator[PageSpec]:
@@ -153,7 +166,7 @@ def index_page(r: SiteRenderer) -> Iterator[PageSpec]:
     # the summary of KPIs missed and got worse comes from the maps and their data files alone:
     # both are in the key (the summary's rows are thousands of values at 1,000 maps)
     yield PageSpec(site.INDEX, (maps, _frozen(r.repo.personas), tuple(r.recently_changed), r.measures_key(maps)),
-                   render)
+                   render, first_process=r.summarises_data)
 
 
 def segment_pages(r: SiteRenderer) -> Iterator[PageSpec]:
@@ -165,7 +178,8 @@ def segment_pages(r: SiteRenderer) -> Iterator[PageSpec]:
         title = segment or r.locale.label("without_segment")
         path = site.segment_url(title)
         yield PageSpec(path, (title, tuple(maps), r.personas_of(maps), r.measures_key(maps)), partial(
-            _page, r, "segment.html", title, segment=title, maps=maps, figures=r.figures_of, stale=r.stale))
+            _page, r, "segment.html", title, segment=title, maps=maps, figures=r.figures_of, stale=r.stale),
+            first_process=r.summarises_data)
 
 
 def persona_pages(r: SiteRenderer) -> Iterator[PageSpec]:
@@ -187,7 +201,7 @@ def persona_pages(r: SiteRenderer) -> Iterator[PageSpec]:
                 maps=list(maps), figures=r.figures_of,
             )
 
-        yield PageSpec(site.persona_url(persona.id), key, render)
+        yield PageSpec(site.persona_url(persona.id), key, render, first_process=r.summarises_data)
 
 
 def map_pages(r: SiteRenderer) -> Iterator[PageSpec]:

@@ -330,6 +330,12 @@ class SiteRenderer:
         return journey_map, shown, rows
 
     @functools.cached_property
+    def summarises_data(self) -> bool:
+        """Whether the index, owner, segment and persona pages measure maps' data files: then
+        they go to the first build process, which measures each map once (site.pages)."""
+        return any(journey_map.data for journey_map in self.catalog.maps)
+
+    @functools.cached_property
     def attention(self) -> Attention:
         """The KPIs missed now or got worse across the site's maps (the index and owner pages)."""
         return attention(row for journey_map in self.catalog.maps if journey_map.data
