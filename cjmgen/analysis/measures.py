@@ -101,16 +101,35 @@ def data_path(written: str, repo: Repository) -> str | None:
     return joined
 
 
-def map_rows(journey_map: Map, repo: Repository) -> list[DataRow]:
-    """The rows of the map's data files that are about it: rows naming it in a `map`
-    column, and rows without one."""
-    rows: list[DataRow] = []
+@dataclass(frozen=True)
+class MapRows:
+    """The rows of a map's data files that are about it (rows naming it in a `map` column,
+    and rows without one), by (stage id, KPI id), in the order of its files.
+    `unique`: no period comes twice within a series (the rows come from one part of one
+    file, whose duplicates were dropped when it was read)."""
+
+    series: dict[tuple[str, str], list[DataRow]]
+    unique: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.series)
+
+
+def map_rows(journey_map: Map, repo: Repository) -> MapRows:
+    """The map's rows by (stage, KPI): see MapRows. Rows that match nothing are `check`'s."""
+    sources: list[dict[tuple[str, str], list[DataRow]]] = []
     for written in journey_map.data:
         path = data_path(written, repo)
         found: DataFile | None = repo.data.get(path) if path is not None else None
         if found is not None:
-            rows.extend(found.rows_about(journey_map.id))
-    return rows
+            sources.extend(found.series_about(journey_map.id))
+    if len(sources) <= 1:
+        return MapRows(sources[0] if sources else {}, True)
+    series: dict[tuple[str, str], list[DataRow]] = {}
+    for source in sources:
+        for key, rows in source.items():
+            series.setdefault(key, []).extend(rows)
+    return MapRows(series, False)
 
 
 def map_measures(journey_map: Map, repo: Repository, last: int | None = None) -> MapMeasures:
@@ -120,17 +139,16 @@ def map_measures(journey_map: Map, repo: Repository, last: int | None = None) ->
     got worse and the funnel's period need no more: the index measures every map so)."""
     if not journey_map.data or not repo.data:
         return NO_MEASURES
-    by_key: dict[tuple[str, str], dict[str, DataRow]] = {}
-    for row in map_rows(journey_map, repo):
-        by_key.setdefault((row.stage, row.kpi), {}).setdefault(row.period.text, row)  # the first of duplicates
+    found = map_rows(journey_map, repo)
+    series = found.series if found.unique else {key: _first_of_each_period(rows) for key, rows in found.series.items()}
     kpis: list[tuple[tuple[str, str], tuple[Measurement, ...]]] = []
     counts: list[tuple[str, tuple[CountMeasurement, ...]]] = []
     for stage in journey_map.stages:
         for kpi in stage.kpis:
-            rows = by_key.get((stage.id, kpi.id))
+            rows = series.get((stage.id, kpi.id))
             if rows:
                 kpis.append(((stage.id, kpi.id), kpi_series(rows, kpi, last)))
-        rows = by_key.get((stage.id, COUNT_KPI))
+        rows = series.get((stage.id, COUNT_KPI))
         if rows:
             counts.append((stage.id, tuple(
                 CountMeasurement(row.period.text, int(row.value.number or 0), row.period.end, row.location)
@@ -138,15 +156,23 @@ def map_measures(journey_map: Map, repo: Repository, last: int | None = None) ->
     return MapMeasures(tuple(kpis), tuple(counts))
 
 
-def _in_order(rows: dict[str, DataRow], last: int | None = None) -> list[DataRow]:
-    ordered = sorted(rows.values(), key=_PERIOD_ORDER)
+def _first_of_each_period(rows: list[DataRow]) -> list[DataRow]:
+    """A series' rows with each period once: the first (a second is `check`'s to report)."""
+    first: dict[str, DataRow] = {}
+    for row in rows:
+        first.setdefault(row.period.text, row)
+    return list(first.values())
+
+
+def _in_order(rows: list[DataRow], last: int | None = None) -> list[DataRow]:
+    ordered = sorted(rows, key=_PERIOD_ORDER)
     return ordered[-last:] if last else ordered
 
 
 _PERIOD_ORDER = operator.attrgetter("period.start", "period.end")
 
 
-def kpi_series(rows: dict[str, DataRow], kpi: KPI, last: int | None = None) -> tuple[Measurement, ...]:
+def kpi_series(rows: list[DataRow], kpi: KPI, last: int | None = None) -> tuple[Measurement, ...]:
     """A KPI's rows (by period) as its measurements, oldest first, each met or missed.
 
     A thousand maps hold a quarter of a million rows: the target is looked at once per
@@ -156,17 +182,21 @@ def kpi_series(rows: dict[str, DataRow], kpi: KPI, last: int | None = None) -> t
     target_raw = target.raw if target is not None else None
     as_percent = target is not None and target.percent
     unit, better = kpi.unit, kpi.better
-    out = []
-    for row in _in_order(rows, last):
-        value = row.value
-        if as_percent and not value.percent and not value.unit:
-            value = _as_percent(value.raw, value.number)
+    ordered = _in_order(rows, last)
+    judged: dict[str, tuple[Quantity, bool | None]] = {}  # a series repeats its values: each judged once
+    for value in {row.value.raw: row.value for row in ordered}.values():
+        shown = _as_percent(value.raw, value.number) if as_percent and not value.percent and not value.unit \
+            else value
         met = None
         if target_raw is not None:
-            status = figures.verdict(value.raw, target_raw, unit, better).status
+            status = figures.verdict(shown.raw, target_raw, unit, better).status
             met = None if status == "unknown" else status == "met"
-        out.append(Measurement(row.period.text, value, met, row.period.end, row.location))
-    return tuple(out)
+        judged[value.raw] = (shown, met)
+    return tuple([_measurement((row.period.text, *judged[row.value.raw], row.period.end, row.location))
+                  for row in ordered])
+
+
+_measurement = functools.partial(tuple.__new__, Measurement)  # tuple's C constructor: a row each
 
 
 @functools.lru_cache(maxsize=1 << 12)

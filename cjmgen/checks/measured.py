@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import operator
 from collections.abc import Callable
 
-from cjmgen.analysis.measures import data_path, map_rows
+from cjmgen.analysis.measures import MapRows, data_path, map_rows
 from cjmgen.content.datafiles import COUNT_KPI, DataRow
 from cjmgen.content.model import Map
 from cjmgen.content.repository import Repository, content_prefix
@@ -66,19 +67,20 @@ def _data_file(journey_map: Map, index: int, written: str, repo: Repository, dia
     # else: it is there but could not be read; that is reported at the file itself
 
 
-def _rows_match_the_map(journey_map: Map, rows: list[DataRow], diagnostics: Diagnostics) -> None:
+def _rows_match_the_map(journey_map: Map, rows: MapRows, diagnostics: Diagnostics) -> None:
     stages = {stage.id: [kpi.id for kpi in stage.kpis] for stage in journey_map.stages}  # a map has ~300 rows
-    for row in rows:
-        ids = stages.get(row.stage)
+    for (stage_id, kpi_id), series in rows.series.items():
+        ids = stages.get(stage_id)
         if ids is None:
-            diagnostics.error(
-                "data-stage", f"map '{journey_map.id}' has no stage '{row.stage}'{_close(row.stage, list(stages))}",
-                row.location, hint=f"a row names a stage by its id: {', '.join(stages)}",
-            )
+            for row in series:
+                diagnostics.error(
+                    "data-stage", f"map '{journey_map.id}' has no stage '{row.stage}'{_close(row.stage, list(stages))}",
+                    row.location, hint=f"a row names a stage by its id: {', '.join(stages)}",
+                )
             continue
-        if row.kpi == COUNT_KPI:
+        if kpi_id == COUNT_KPI or kpi_id in ids:
             continue
-        if row.kpi not in ids:
+        for row in series:
             diagnostics.error(
                 "data-kpi", f"stage '{row.stage}' of map '{journey_map.id}' has no KPI '{row.kpi}'"
                 f"{_close(row.kpi, ids)}", row.location,
@@ -87,38 +89,38 @@ def _rows_match_the_map(journey_map: Map, rows: list[DataRow], diagnostics: Diag
             )
 
 
-def _one_row_per_period(rows: list[DataRow], diagnostics: Diagnostics) -> None:
+def _one_row_per_period(rows: MapRows, diagnostics: Diagnostics) -> None:
     """A period given twice (in two files), and a series that mixes months, quarters and days."""
-    seen: dict[tuple[str, str, str], DataRow] = {}
-    kinds: dict[tuple[str, str], DataRow] = {}
-    for row in rows:
-        first = seen.setdefault((row.stage, row.kpi, row.period.text), row)
-        if first is not row:
-            diagnostics.error(
-                "data-duplicate", f"a second row for {row.stage}/{row.kpi} in {row.period.text} "
-                f"(the first is at {first.location})", row.location, hint="keep one row per KPI and period",
-            )
-            continue
-        kind = kinds.setdefault((row.stage, row.kpi), row)
-        if kind.period.kind != row.period.kind:
-            diagnostics.error(
-                "data-period", f"{row.stage}/{row.kpi} mixes periods: {row.period.text} here, "
-                f"{kind.period.text} at {kind.location}", row.location,
-                hint="give one KPI's values for months, quarters or days, not a mix",
-            )
+    for series in rows.series.values():
+        kind = series[0].period.kind
+        if rows.unique and all(row.period.kind == kind for row in series):
+            continue  # the common case, answered without a dictionary of periods
+        seen: dict[str, DataRow] = {}
+        for row in series:
+            first = seen.setdefault(row.period.text, row)
+            if first is not row:
+                diagnostics.error(
+                    "data-duplicate", f"a second row for {row.stage}/{row.kpi} in {row.period.text} "
+                    f"(the first is at {first.location})", row.location, hint="keep one row per KPI and period",
+                )
+            elif row.period.kind != kind:
+                diagnostics.error(
+                    "data-period", f"{row.stage}/{row.kpi} mixes periods: {row.period.text} here, "
+                    f"{series[0].period.text} at {series[0].location}", row.location,
+                    hint="give one KPI's values for months, quarters or days, not a mix",
+                )
 
 
-def _stale_data(journey_map: Map, rows: list[DataRow], repo: Repository, diagnostics: Diagnostics,
+_PERIOD_END = operator.attrgetter("period.end")
+
+
+def _stale_data(journey_map: Map, rows: MapRows, repo: Repository, diagnostics: Diagnostics,
                 today: dt.date, where: SourceLocation | None) -> None:
     """KPIs whose latest period ended more than kpi_stale_after_days ago (from the rows: no
     verdicts needed, so no measurements made)."""
     days = repo.config.kpi_stale_after_days
     kpis = {(stage.id, kpi.id) for stage in journey_map.stages for kpi in stage.kpis}
-    latest: dict[tuple[str, str], DataRow] = {}
-    for row in rows:
-        key = (row.stage, row.kpi)
-        if key in kpis and (key not in latest or row.period.end > latest[key].period.end):
-            latest[key] = row
+    latest = {key: max(series, key=_PERIOD_END) for key, series in rows.series.items() if key in kpis}
     stale = [f"{stage_id}/{kpi_id} ({row.period.text})" for (stage_id, kpi_id), row in latest.items()
              if (today - row.period.end).days > days]
     if stale:
