@@ -50,8 +50,8 @@ AHEAD_MIN = 48  # fewer files to parse than this: parse them all here, forking c
 # parsing, a helper pickles what it parsed and the parent unpickles it; so both end
 # together when the parent parses a bit more (measured: docs/benchmarks.md, fifth round).
 PARENT_WEIGHT = 1.3
-# A data file's byte costs about half a map's to parse (docs/benchmarks.md, measured KPIs).
-DATA_BYTE_COST = 0.5
+# A data file's byte costs about a third of a map's to parse (docs/benchmarks.md, measured KPIs).
+DATA_BYTE_COST = 0.3
 
 
 @dataclass
