@@ -9,6 +9,7 @@ reader (and a text browser) gets the figures the picture shows.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from html import escape
@@ -63,9 +64,10 @@ def trend_sparkline(
     inner_w, inner_h = width - 2 * _PAD, height - 2 * _PAD
     last = len(points) - 1
     # A map page draws a dozen points for each of its KPIs: the markup is written out here
-    # rather than through `el`, with each coordinate computed once.
-    xs = [_PAD + inner_w * index / last for index in range(len(points))] if last else [_PAD + inner_w / 2]
-    ys = [_PAD + (high - value) / (high - low) * inner_h for value in values]
+    # rather than through `el`, each coordinate formatted once (the xs once per count).
+    xs = _x_positions(len(points), width)
+    span = high - low
+    ys = [_coordinate(_PAD + (high - value) / span * inner_h) for value in values]
 
     if prefix is None:
         digest = hashlib.sha1(repr((name, target, [(p.label, p.value, p.met) for p in points])).encode())
@@ -78,24 +80,40 @@ def trend_sparkline(
             "stroke": MUTED, "stroke-width": "1", "stroke-dasharray": "3 2",
         }, tooltip(f"{locale.label('target')}: {target_text or _number(locale, target)}")))
     if last:
-        path = " ".join([f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True)])
+        path = " ".join([f"{x},{y}" for x, y in zip(xs, ys, strict=True)])
         body.append(f'<polyline class="trend-line" points="{path}" fill="none" stroke="{DARK_TEXT}" '
-                     f'stroke-width="{line_width(1.2)}"/>')
+                    f'stroke-width="{line_width(1.2)}"/>')
     statuses = {None: "", True: f" ({locale.label('kpi_met')})", False: f" ({locale.label('kpi_missed')})"}
     texts = []
     for point, x, y in zip(points, xs, ys, strict=True):
         note = f", {point.note}" if point.note else ""
         text = f"{point.label}: {point.shown or _number(locale, point.value)}{statuses[point.met]}{note}"
         texts.append(text)
-        status, colour = _LOOK[point.met]
-        body.append(f'<circle class="trend-point kpi-{status}" cx="{round(x, 1) + 0.0:.1f}" '
-                    f'cy="{round(y, 1) + 0.0:.1f}" r="2.2" fill="{colour}"><title>{escape(text)}</title></circle>')
+        body.append(f'{_CIRCLE[point.met]}cx="{x}" cy="{y}" r="2.2" fill="{_LOOK[point.met][1]}">'
+                    f'<title>{escape(text)}</title></circle>')
     latest = points[-1]
     title = f"{name}: {latest.label} {latest.shown or _number(locale, latest.value)}"
     desc = "; ".join(texts)
     if target is not None:
         desc += f". {locale.label('target')}: {target_text or _number(locale, target)}"
     return svg_root(prefix, width, height, "cjm-chart kpi-trend", title, desc, body)
+
+
+_CIRCLE = {met: f'<circle class="trend-point kpi-{status}" ' for met, (status, _) in _LOOK.items()}
+
+
+@functools.lru_cache(maxsize=64)
+def _x_positions(count: int, width: float) -> list[str]:
+    """The x of each of `count` points, formatted: the same for every sparkline of as many points."""
+    inner_w = width - 2 * _PAD
+    if count == 1:
+        return [_coordinate(_PAD + inner_w / 2)]
+    return [_coordinate(_PAD + inner_w * index / (count - 1)) for index in range(count)]
+
+
+def _coordinate(value: float) -> str:
+    """One decimal, never `-0.0` (svg.num); the polyline and the points share it."""
+    return f"{round(value, 1) + 0.0:.1f}"
 
 
 def _number(locale: Locale, value: float) -> str:
