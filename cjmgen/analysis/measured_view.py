@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ class MeasuredKPI:
 
     def points(self) -> list[TrendPoint]:
         """The series as the trend chart draws it (values without a number are left out)."""
-        return [TrendPoint(m.period, m.value.number, m.met, shown=m.value.raw)
+        return [_point((m.period, m.value.number, m.met, None, m.value.raw))
                 for m in self.series if m.value.number is not None]
 
     def target_number(self) -> float | None:
@@ -47,6 +48,9 @@ class MeasuredKPI:
         if target is None or target.number is None or not self.series:
             return None
         return target.number if target.comparable_with(self.latest.value) else None
+
+
+_point = functools.partial(tuple.__new__, TrendPoint)  # tuple's C constructor: a dozen a KPI
 
 
 def measured_kpis(shown: Map, measures: MapMeasures, today: dt.date, stale_after_days: int) -> list[MeasuredKPI]:

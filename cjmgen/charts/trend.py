@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Sequence
 from html import escape
 from typing import NamedTuple
@@ -21,8 +22,8 @@ from cjmgen.charts.svg import (
     MET_COLOUR,
     MISSED_COLOUR,
     MUTED,
-    el,
     line_width,
+    num,
     svg_root,
     tooltip,
 )
@@ -61,7 +62,7 @@ def trend_sparkline(
         low, high = min(low, target), max(high, target)
     if high == low:
         low, high = low - 1.0, high + 1.0
-    inner_w, inner_h = width - 2 * _PAD, height - 2 * _PAD
+    inner_h = height - 2 * _PAD
     last = len(points) - 1
     # A map page draws a dozen points for each of its KPIs: the markup is written out here
     # rather than through `el`, each coordinate formatted once (the xs once per count).
@@ -75,10 +76,10 @@ def trend_sparkline(
     body: list[str] = []
     if target is not None:
         target_y = _PAD + (high - target) / (high - low) * inner_h
-        body.append(el("line", {
-            "class": "trend-target", "x1": _PAD, "y1": target_y, "x2": width - _PAD, "y2": target_y,
-            "stroke": MUTED, "stroke-width": "1", "stroke-dasharray": "3 2",
-        }, tooltip(f"{locale.label('target')}: {target_text or _number(locale, target)}")))
+        y = num(target_y)
+        tip = tooltip(f"{locale.label('target')}: {target_text or _number(locale, target)}")
+        body.append(f'<line class="trend-target" x1="{num(_PAD)}" y1="{y}" x2="{num(width - _PAD)}" y2="{y}" '
+                    f'stroke="{MUTED}" stroke-width="1" stroke-dasharray="3 2">{tip}</line>')
     if last:
         path = " ".join([f"{x},{y}" for x, y in zip(xs, ys, strict=True)])
         body.append(f'<polyline class="trend-line" points="{path}" fill="none" stroke="{DARK_TEXT}" '
@@ -90,7 +91,7 @@ def trend_sparkline(
         text = f"{point.label}: {point.shown or _number(locale, point.value)}{statuses[point.met]}{note}"
         texts.append(text)
         body.append(f'{_CIRCLE[point.met]}cx="{x}" cy="{y}" r="2.2" fill="{_LOOK[point.met][1]}">'
-                    f'<title>{escape(text)}</title></circle>')
+                    f'<title>{escape(text) if _SPECIAL(text) else text}</title></circle>')
     latest = points[-1]
     title = f"{name}: {latest.label} {latest.shown or _number(locale, latest.value)}"
     desc = "; ".join(texts)
@@ -99,6 +100,7 @@ def trend_sparkline(
     return svg_root(prefix, width, height, "cjm-chart kpi-trend", title, desc, body)
 
 
+_SPECIAL = re.compile("[&<>\"']").search  # what html.escape would change: most texts have none
 _CIRCLE = {met: f'<circle class="trend-point kpi-{status}" ' for met, (status, _) in _LOOK.items()}
 
 
