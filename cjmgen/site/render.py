@@ -37,6 +37,7 @@ from cjmgen.site.edit_links import EditView, edit_links, map_views, persona_view
 from cjmgen.site.facets import Facets
 from cjmgen.site.kpi_trends import HistoryTrend, history_trends
 from cjmgen.site.links import Links
+from cjmgen.site.measured_rows import measured_rows
 from cjmgen.site.pagination import Pagination, on_first_page, per_page_option
 from cjmgen.site.theme import Theme, ThemeError
 
@@ -401,6 +402,7 @@ class SiteRenderer:
             opportunity_kpis=opportunities.kpi_names(journey_map),
             ticket_url=lambda ticket: opportunities.ticket_url(ticket, self.repo.config.tickets),
             measured=measured,
+            measured_rows=measured_rows(measured, self.locale, self.trend),
             trend=self.trend,
             count_period=count_period,
             place=place,
