@@ -1,14 +1,24 @@
-"""The index and owner pages measure every map while the site is planned, keeping only each
-series' latest TREND_PERIODS periods: what they show must be what the whole series says."""
+"""The index and owner pages measure every map, keeping only each series' latest
+TREND_PERIODS periods: what they show must be what the whole series says. They do it on
+the first build process, not while the site is planned (serial, before the pages are
+shared out between processes)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from cjmgen.analysis import measures
 from cjmgen.analysis.measured_view import attention, measured_kpis
+from cjmgen.build.pipeline import BuildOptions, make_renderer
+from cjmgen.content.model import Map
 from cjmgen.content.project import load_project
+from cjmgen.content.repository import Repository
+from cjmgen.site import pages
+from cjmgen.site import render as site_render
+from cjmgen.site.theme import load_theme
 from tools.bench.corpus import generate
 from tools.bench.measured import add_data_files
 
@@ -34,3 +44,30 @@ def test_the_latest_periods_show_what_the_whole_series_shows(tmp_path: Path) -> 
     assert attention(whole_rows).key() == attention(latest_rows).key()
     assert attention(whole_rows).by_owner() == attention(latest_rows).by_owner()
     assert attention(whole_rows).missed and attention(whole_rows).worse
+
+
+def test_planning_measures_nothing_and_the_summaries_go_to_the_first_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = generate(tmp_path / "repo", 6)
+    plain = load_project(root)
+    assert add_data_files(root) > 1000
+    project = load_project(root)
+    measured: list[str] = []
+
+    def counted(journey_map: Map, repo: Repository, last: int | None = None) -> measures.MapMeasures:
+        measured.append(journey_map.id)
+        return measures.map_measures(journey_map, repo, last)
+
+    monkeypatch.setattr(site_render, "map_measures", counted)
+    renderer = make_renderer(project, load_theme(project.repo.config), BuildOptions(pdf=False))
+    specs = pages.plan(renderer)
+    assert measured == []  # owner pages' keys are worked out by the process that renders them
+    summaries = [spec for spec in specs if spec.path == "index.html" or (spec.path.startswith(
+        ("owners/", "segments/", "personas/")) and not spec.path.endswith("/index.html"))]  # not the lists
+    assert len(summaries) > 6 and all(spec.first_process for spec in summaries)
+    owner = next(spec for spec in summaries if spec.path.startswith("owners/"))
+    assert callable(owner.key) and owner.key() and measured  # the key measures, when asked
+    assert not any(spec.first_process for spec in specs if spec.path.startswith("maps/"))
+
+    without_data = make_renderer(plain, load_theme(plain.repo.config), BuildOptions(pdf=False))
+    assert not any(spec.first_process for spec in pages.plan(without_data) if spec.path.startswith("owners/"))
