@@ -14,6 +14,7 @@ from cjmgen.content.repository import Repository
 from cjmgen.diagnostics import Diagnostics
 from cjmgen.i18n.labels import Locale
 from tests.helpers.cli import check_json, run
+from tests.helpers.git_repos import commit, init
 from tests.helpers.repos import complete_stage
 from tools.bench.corpus import generate
 from tools.bench.measured import add_data_files, bench_measured
@@ -258,6 +259,46 @@ def test_parallel_check_reports_the_same_data_problems(make_repo, monkeypatch) -
     shared = check_json(root)
     assert forked and shared == alone
     assert {"data-map", "data-kpi", "data-stage", "data-missing"} <= {d["code"] for d in alone["diagnostics"]}
+
+
+def test_other_csv_and_json_files_in_the_content_folder_are_left_alone(make_repo, monkeypatch) -> None:
+    """A CSV or JSON file is a data file when a map lists it: a contacts export or an editor's
+    settings beside the maps must not fail `check` or `build`. One that reads as a data file
+    but that no map lists gets a warning: its figures are not shown anywhere."""
+    root = make_repo({
+        "maps/sofa.md": data_map(), "maps/data/sofa.csv": SOFA_CSV + "sofa,awareness,ctr,2026-10,many\n",
+        "maps/contacts.csv": "name;phone\nAnna;+7 900 000-00-00\n",
+        "maps/tools/settings.json": '{"editor.wordWrap": "on"}\n',
+        "maps/broken.json": "[{\"stage\": ",
+        "maps/data/orphan.csv": "stage,kpi,period,value\nawareness,ctr,2026-09,7\n",
+    })
+    for workers in ("1", "2"):  # one process, and the parallel check
+        monkeypatch.setenv("CJMGEN_WORKERS", workers)
+        assert codes_at(root) == [
+            "maps/data/orphan.csv:1:data-unlisted",
+            "maps/data/sofa.csv:9:data-value",  # a listed file's problems are reported as ever
+        ]
+    (root / "maps" / "data" / "sofa.csv").write_text(SOFA_CSV, encoding="utf-8")
+    assert run_exit(root) == 0
+    assert run(["build", "--no-pdf"], root).exit_code == 0
+    assert (root / "site" / "maps" / "sofa.html").is_file()
+    assert not list((root / "site").rglob("contacts*")) and not list((root / "site").rglob("settings*"))
+
+
+def test_a_pull_request_that_breaks_only_a_data_file_shows_check_s_new_error(make_repo) -> None:
+    """The review's check delta parses the maps that list a changed data file: its problems
+    are reported only for a listed file, and an unchanged map lists this one."""
+    root = make_repo({"maps/sofa.md": data_map(), "maps/data/sofa.csv": SOFA_CSV,
+                      "maps/other.md": data_map("data/other.csv").replace("title: Buying a sofa", "title: Other")})
+    init(root)
+    commit(root, "maps with data", "2026-10-01T10:00:00+00:00")
+    commit(root, "September's export", "2026-10-02T10:00:00+00:00",
+           {"maps/data/sofa.csv": SOFA_CSV + "sofa,awareness,ctr,2026-10,many\n"})
+    result = run(["diff", "HEAD~1", "HEAD", "--format", "json"], root)
+    assert result.exit_code == 0, result.output
+    other = json.loads(result.stdout)["other"]
+    assert [(c["field"], c["new"]) for c in other if c["code"] == "check-error"] == [
+        ("data-value", "maps/data/sofa.csv:9:1")]
 
 
 def test_kpi_ids_that_cannot_be_used_and_clashes(make_repo) -> None:

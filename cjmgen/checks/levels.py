@@ -40,7 +40,7 @@ DEFAULT_LEVELS: dict[str, str] = {
         "data-file", "data-columns", "data-row", "data-json", "data-period", "data-value", "data-duplicate",
         "data-outside", "data-missing", "data-stage", "data-kpi", "data-map", "kpi-id",
     ), "error"),
-    **dict.fromkeys(("kpi-id-clash", "data-unused", "data-stale", "data-not-listed"), "warning"),
+    **dict.fromkeys(("kpi-id-clash", "data-unused", "data-stale", "data-not-listed", "data-unlisted"), "warning"),
 }
 
 _SEVERITY = {"info": Severity.INFO, "warning": Severity.WARNING, "error": Severity.ERROR}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from cjmgen.analysis.measures import MapRows, data_path, map_rows
 from cjmgen.content.datafiles import COUNT_KPI, DataRow
@@ -128,6 +128,25 @@ def _stale_data(journey_map: Map, rows: MapRows, repo: Repository, diagnostics: 
             "data-stale", f"the latest data of {', '.join(stale)} ended more than kpi_stale_after_days ({days}) ago",
             where, hint="add the figures of the recent periods to the data file",
         )
+
+
+def check_data_files(repo: Repository, listed_by_maps: Iterable[tuple[str, ...]], diagnostics: Diagnostics) -> None:
+    """What reading each data file found, for the files a map lists (`listed_by_maps`: every
+    map's `data`). A CSV or JSON file no map lists is not a data file: another export, a
+    settings file. Only one that reads as a data file gets a warning that nothing uses it
+    (unless its rows name maps: `check_data_maps` then says which map should list it)."""
+    listed = {data_path(written, repo) for written_by_map in listed_by_maps for written in written_by_map}
+    for path, problems in repo.data_problems.items():
+        if path in listed:
+            diagnostics.extend(list(problems))
+            continue
+        found = repo.data.get(path)
+        if found is not None and found.rows and not any(row.map for row in found.rows):
+            diagnostics.warning(
+                "data-unlisted", "no map lists this data file in 'data', so its rows are not used",
+                SourceLocation(path, 1, 1),
+                hint=f"add to a map's frontmatter: data: {path.removeprefix(content_prefix(repo.config) + '/')}",
+            )
 
 
 def check_data_maps(repo: Repository, find_map: Callable[[str], object | None],

@@ -14,7 +14,7 @@ from cjmgen.analysis.measures import data_path
 from cjmgen.build.workers import fork_map, worker_count
 from cjmgen.checks import renames
 from cjmgen.checks.hierarchy import DetailLink, find_target, report_cycles
-from cjmgen.checks.measured import check_data_maps, check_map_data
+from cjmgen.checks.measured import check_data_files, check_data_maps, check_map_data
 from cjmgen.content import opportunities
 from cjmgen.content.assets import active_problem, resolve_asset
 from cjmgen.content.markdown import MarkdownRenderer, is_external, is_local, section_stage
@@ -178,6 +178,8 @@ class RepositoryChecker:
             check_map_data(journey_map, self.repo, self.diagnostics, self.today)
             if self.bodies_later is None or not self.bodies_later(journey_map):
                 bodies.append(journey_map)
+        every_map = self.known.values() if self.known is not None else self.repo.maps
+        check_data_files(self.repo, (found.data for found in every_map), self.diagnostics)
         check_data_maps(self.repo, self.find_map, self.lists_file, self.diagnostics)
         self.map_bodies(bodies)
 

@@ -32,6 +32,10 @@ class Repository:
     channels: Mapping[str, Channel] | None  # None: no catalog, channels are free text
     sources: Mapping[str, bytes] = field(default_factory=dict, compare=False, repr=False)
     data: Mapping[str, DataFile] = field(default_factory=dict)  # data files of measured KPIs, by path
+    # What reading each .csv/.json file of the content folder found (those that could not be
+    # read are here and not in `data`): reported by the checks only for a file a map lists,
+    # since another CSV or JSON file in the folder is none of cjmgen's business.
+    data_problems: Mapping[str, tuple[Diagnostic, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def map(self, map_id: str) -> Map | None:
         return self._by_id.get(map_id)
@@ -246,11 +250,15 @@ def parse_repository(
     personas: dict[str, Persona] = {}
     channels: dict[str, Channel] | None = None
     data_files: dict[str, DataFile] = {}
+    data_problems: dict[str, tuple[Diagnostic, ...]] = {}
     for path, data in sources.items():
         parsed = parse(path, data, config)
         if parsed is None:
             continue
-        diagnostics.extend(list(parsed.diagnostics))
+        if parsed.kind == "data":
+            data_problems[path] = parsed.diagnostics  # reported if a map lists the file (checks.measured)
+        else:
+            diagnostics.extend(list(parsed.diagnostics))
         if parsed.kind == "channels":
             # An unreadable catalog is reported once; checking every touchpoint
             # against an empty one would only bury that error.
@@ -263,4 +271,4 @@ def parse_repository(
             data_files[path] = parsed.value
     maps.sort(key=lambda m: (m.id, m.path))
     return Repository(config, tuple(maps), dict(sorted(personas.items())), channels, sources if keep_sources else {},
-                      data_files)
+                      data_files, data_problems)

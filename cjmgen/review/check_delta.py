@@ -26,6 +26,7 @@ from cjmgen.checks.hierarchy import report_cycles
 from cjmgen.checks.levels import apply_levels
 from cjmgen.checks.rules import MapFact, RepositoryChecker, report_duplicates
 from cjmgen.config import SiteConfig
+from cjmgen.content.datafiles import is_data_path
 from cjmgen.content.markdown import MarkdownRenderer
 from cjmgen.content.model import Map
 from cjmgen.content.repository import ParsedFile, classify, parse_file, parse_repository
@@ -94,6 +95,8 @@ def _wanted(config: SiteConfig, old: Mapping[str, bytes], new: Mapping[str, byte
         kind = classify(path, config)
         if kind is not None and kind[1]:
             needles.add(kind[1].rsplit("/", 1)[-1].encode())
+        elif kind is None and is_data_path(path):  # the maps that list a data file report its problems
+            needles.add(path.rsplit("/", 1)[-1].encode())
     for sources in (old, new):
         for path in changed:
             data = sources.get(path)
