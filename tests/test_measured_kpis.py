@@ -365,6 +365,21 @@ def test_an_edit_of_the_data_file_renders_that_map_page_again(make_repo) -> None
     assert (site / "maps" / "plain.html").stat().st_ino == before  # kept: its inputs did not change
 
 
+def test_an_owner_page_shows_its_stages_measured_values_and_follows_an_edit_of_the_data(make_repo) -> None:
+    root = make_repo({"maps/sofa.md": data_map(), "maps/data/sofa.csv": PAGE_CSV})
+    site = build_site(root)
+    owner = (site / "owners" / "marketing.html").read_text(encoding="utf-8")
+    kpis = owner[owner.index('class="stage-card"'):]
+    assert 'kpi-value">5.4%<' in kpis and 'kpi-value">29\u00a0RUB<' in kpis  # the latest periods', as on the map page
+    assert 'kpi-value">38\u00a0RUB<' not in kpis  # not the typed value
+    # met before and after, and better: no KPI joins or leaves the owner's attention list
+    (root / "maps" / "data" / "sofa.csv").write_text(PAGE_CSV + "awareness,cost-of-a-visit,2026-11,28\n",
+                                                     encoding="utf-8")
+    site = build_site(root)  # an incremental build: the owner page's key holds the data's digest
+    owner = (site / "owners" / "marketing.html").read_text(encoding="utf-8")
+    assert 'kpi-value">28\u00a0RUB<' in owner[owner.index('class="stage-card"'):]
+
+
 def test_the_measures_export_is_a_data_file_cjmgen_reads_back(make_repo, tmp_path: Path) -> None:
     root = make_repo({"maps/sofa.md": data_map(), "maps/data/sofa.csv": SOFA_CSV})
     result = run(["export", "--format", "measures", "sofa"], root)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from cjmgen.analysis.catalog import StageRef
 from cjmgen.analysis.measured_view import Attention
 from cjmgen.analysis.moments import moments
 from cjmgen.content.model import Map, Persona
@@ -109,12 +110,14 @@ def _owner_key(r: SiteRenderer, owner: str, chunk: tuple[Any, ...], listed: tupl
                pagination: Pagination | None) -> tuple[Any, ...]:
     """Worked out by the process that renders the page: the summary it holds measures every
     map with data (the first process does it once, while the others draw map pages)."""
-    return owner, chunk, listed, pagination, _owner_attention(r, owner, pagination).key()
+    maps = tuple({ref.map.path: ref.map for ref in chunk}.values())
+    return owner, chunk, listed, pagination, r.measures_key(maps), _owner_attention(r, owner, pagination).key()
 
 
-def _owner_page(r: SiteRenderer, work: PageWork, owner: str, pagination: Pagination | None, **context: Any) -> str:
+def _owner_page(r: SiteRenderer, work: PageWork, owner: str, refs: list[StageRef], pagination: Pagination | None,
+                **context: Any) -> str:
     return r.page(work, "owner.html", r.paged_title(owner, pagination), owner=owner, pagination=pagination,
-                  attention=_owner_attention(r, owner, pagination), **context)
+                  refs=r.measured_refs(refs), attention=_owner_attention(r, owner, pagination), **context)
 
 
 def channel_pages(r: SiteRenderer) -> Iterator[PageSpec]:

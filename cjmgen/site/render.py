@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from cjmgen import charts
 from cjmgen.analysis import journey
-from cjmgen.analysis.catalog import Catalog
+from cjmgen.analysis.catalog import Catalog, StageRef
 from cjmgen.analysis.features import features_of, items_marked
 from cjmgen.analysis.hierarchy import Hierarchy
 from cjmgen.analysis.measured_view import Attention, MeasuredKPI, attention, measured_kpis
@@ -329,6 +329,21 @@ class SiteRenderer:
         shown = measured_map(journey_map, measures)
         rows = measured_kpis(shown, measures, self.as_of.date(), self.repo.config.kpi_stale_after_days)
         return journey_map, shown, rows
+
+    def measured_refs(self, refs: list[StageRef]) -> list[StageRef]:
+        """Stages as their map pages show them: with the latest measured values, where the
+        map has data files (an owner's page lists its stages' KPIs)."""
+        out = []
+        for ref in refs:
+            if not ref.map.data:
+                out.append(ref)
+                continue
+            shown = self.measured(ref.map, latest_only=True)[0]
+            index = next((i for i, stage in enumerate(ref.map.stages) if stage is ref.stage), None)
+            if index is None:  # an equal stage, not the very object
+                index = ref.map.stages.index(ref.stage)
+            out.append(StageRef(shown, shown.stages[index]))
+        return out
 
     @functools.cached_property
     def summarises_data(self) -> bool:
