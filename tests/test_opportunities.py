@@ -222,3 +222,27 @@ def test_textconv_shows_a_tracked_opportunitys_status(tmp_path: Path) -> None:
     result = run(["diff", "--textconv", str(tmp_path / "maps/a.md")], tmp_path)
     assert "opportunity: Фильтр по размеру  [id: size-filter, status: in progress, owner: Анна]" in result.output
     assert "opportunity: Простая строка\n" in result.output  # plain lines as before
+
+
+def test_a_done_opportunitys_typed_kpi_says_whether_it_moved_from_git_history(tmp_path: Path) -> None:
+    """Without data files, the KPI's value at each commit that changed it is its history: the
+    portfolio compares the last value committed before the opportunity shipped with the latest."""
+    done = MAP.replace("status: в работе", "status: сделано\n        done: 2026-03")
+    root = init(tmp_path / "repo", {"cjmgen.yml": "title: Диваны\nlanguage: en\n", "maps/sofa.md": done})
+    commit(root, "the funnel as measured in January", "2026-01-10T10:00:00+00:00")
+    commit(root, "still 5% in February", "2026-02-10T10:00:00+00:00",
+           {"maps/sofa.md": done.replace("reviewed: 2026-01-01", "reviewed: 2026-02-01")})
+    commit(root, "April's figure", "2026-04-05T10:00:00+00:00",
+           {"maps/sofa.md": done.replace("value: 5%", "value: 7.5%")})
+    result = run(["build", "--no-pdf"], root)
+    assert result.exit_code == 0, result.output
+    page = (root / "site" / "portfolio.html").read_text(encoding="utf-8")
+    row = page[page.index('id="opp-size-filter"'):]
+    since = row[row.index('class="kpi-since'):row.index("</p>", row.index('class="kpi-since'))]
+    assert "kpi-moved-better" in since and "Since 2026-03: 5% (2026-01-10) → 7.5% (2026-04-05)" in since
+    assert "the KPI improved" in since
+    # a value that got worse, with `better: higher`
+    commit(root, "May's figure", "2026-05-05T10:00:00+00:00", {"maps/sofa.md": done.replace("value: 5%", "value: 4%")})
+    assert run(["build", "--no-pdf"], root).exit_code == 0
+    page = (root / "site" / "portfolio.html").read_text(encoding="utf-8")
+    assert "kpi-moved-worse" in page and "5% (2026-01-10) → 4% (2026-05-05)" in page

@@ -8,16 +8,17 @@ as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote_plus
 
 from cjmgen.analysis import measures
-from cjmgen.analysis.opportunity_effect import KpiSince, kpi_since
+from cjmgen.analysis.opportunity_effect import KpiSince, kpi_since, kpi_since_in_history
 from cjmgen.content import opportunities as opp
 from cjmgen.content.model import KPI, Map, Opportunity, Stage
 from cjmgen.content.repository import Repository
+from cjmgen.review.kpi_history import kpi_key
 from cjmgen.site.urls import slugify
 
 #: The page's site path.
@@ -39,7 +40,7 @@ class Entry:
     ticket_url: str | None
     kpi: KPI | None  # the KPI it should move, found in its map
     kpi_stage: Stage | None
-    since: KpiSince | None = None  # a done one's KPI before and after it shipped, from the map's data
+    since: KpiSince | None = None  # a done one's KPI before and after it shipped: from the data, or git
 
     @property
     def ticket_label(self) -> str | None:
@@ -74,9 +75,11 @@ class Entry:
         }
 
 
-def entries(maps: Iterable[Map], repo: Repository) -> list[Entry]:
+def entries(maps: Iterable[Map], repo: Repository, history: Mapping[str, Any] | None = None) -> list[Entry]:
     """The portfolio's rows, in the order of the maps and their stages. A KPI shows its
-    latest measured value where the map's data files have one (analysis.measures)."""
+    latest measured value where the map's data files have one (analysis.measures).
+    `history`: each map's git history by path (review.history.MapHistory), from which a done
+    opportunity's typed KPI says whether it moved."""
     out: list[Entry] = []
     used: set[str] = set()
     for journey_map in maps:
@@ -89,7 +92,12 @@ def entries(maps: Iterable[Map], repo: Repository) -> list[Entry]:
             since = None
             if found is not None and opportunity.status == "done":
                 kpi_stage, kpi = found
-                since = kpi_since(opportunity.done, series.series(kpi_stage.id, kpi.id), kpi.better)
+                measured = series.series(kpi_stage.id, kpi.id)
+                if measured:
+                    since = kpi_since(opportunity.done, measured, kpi.better)
+                elif history and journey_map.path in history:
+                    trail = history[journey_map.path].kpi_trail(kpi_stage.id, kpi_key(kpi))
+                    since = kpi_since_in_history(opportunity.done, trail, kpi.better)
             out.append(Entry(
                 journey_map, stage, opportunity, _anchor(journey_map, stage, opportunity, used),
                 opp.ticket_url(opportunity.ticket, repo.config.tickets),

@@ -203,7 +203,7 @@ class SiteRenderer:
     @functools.cached_property
     def portfolio(self) -> list[portfolio.Entry]:
         """The portfolio page's rows: the tracked opportunities of the published maps."""
-        return portfolio.entries(self.catalog.maps, self.repo)
+        return portfolio.entries(self.catalog.maps, self.repo, self.history)
 
     def body_html(self, tokens: tuple[Token, ...], work: PageWork, referrer: str) -> Markup:
         return Markup(self.markdown.render(tokens, self.links.resolver(work, referrer)))
