@@ -176,7 +176,8 @@ def kpi_series(rows: list[DataRow], kpi: KPI, last: int | None = None) -> tuple[
     """A KPI's rows (by period) as its measurements, oldest first, each met or missed.
 
     A thousand maps hold a quarter of a million rows: the target is looked at once per
-    KPI, and a value's verdict comes from `figures.verdict`'s memo.
+    KPI, each distinct value of the series is judged once, and a measurement is made by
+    tuple's C constructor.
     """
     target = kpi.target
     target_raw = target.raw if target is not None else None
