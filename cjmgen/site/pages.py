@@ -109,7 +109,8 @@ def _owner_attention(r: SiteRenderer, owner: str, pagination: Pagination | None)
 def _owner_key(r: SiteRenderer, owner: str, chunk: tuple[Any, ...], listed: tuple[Map, ...],
                pagination: Pagination | None) -> tuple[Any, ...]:
     """Worked out by the process that renders the page: the summary it holds measures every
-    map with data (the first process does it once, while the others draw map pages)."""
+    map with data (the first process does it once, while the others draw map pages). The
+    data digests of its stages' maps: the stage cards show their measured values."""
     maps = tuple({ref.map.path: ref.map for ref in chunk}.values())
     return owner, chunk, listed, pagination, r.measures_key(maps), _owner_attention(r, owner, pagination).key()
 
