@@ -133,6 +133,14 @@ def test_bad_rows_are_reported_at_their_lines_and_reading_goes_on() -> None:
     assert found is not None and [r.period.text for r in found.rows] == ["2026-03", "2026-07"]
 
 
+def test_rows_of_separators_only_are_blank_lines_not_bad_rows() -> None:
+    """A spreadsheet pads a file's rows to its widest one: a line of separators only, however
+    many, is a blank line; a row with more cells than the header names is an error."""
+    found, problems = read("stage;kpi;period;value\nawareness;ctr;2026-09;4,2\n;;;;;;\n;;;\n\nawareness;ctr;2026-10;5;x\n")
+    assert problems == ["6:data-row:5 cells, but the header names 4 columns"]
+    assert found is not None and [r.period.text for r in found.rows] == ["2026-09"]
+
+
 def test_missing_columns_are_named() -> None:
     found, problems = read("stage,metric,month,value\nawareness,ctr,2026-03,5\n")
     assert found is None

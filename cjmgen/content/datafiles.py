@@ -176,10 +176,11 @@ def _csv_records(text: str, path: str, diagnostics: Diagnostics) -> list[Record]
         for cells in reader:
             first = header_line + end  # the line this record starts on (a quoted cell may span lines)
             end = reader.line_num
-            if len(cells) > width or not "".join(cells).strip():
-                if len(cells) > width:
-                    diagnostics.error("data-row", f"{len(cells)} cells, but the header names {width} columns",
-                                      SourceLocation(path, first, 1), hint=f"separate cells with '{delimiter}' only")
+            if not "".join(cells).strip():  # a blank line, or one of separators only (a spreadsheet's padding)
+                continue
+            if len(cells) > width:
+                diagnostics.error("data-row", f"{len(cells)} cells, but the header names {width} columns",
+                                  SourceLocation(path, first, 1), hint=f"separate cells with '{delimiter}' only")
                 continue
             cells.append("")  # the "" of a missing column
             if len(cells) <= width:  # a short row
@@ -284,7 +285,7 @@ def _row(cells: tuple[str, str, str, str, str], where: SourceLocation, diagnosti
         diagnostics.error("data-value", f"value '{raw[:40]}' is not a number", where,
                           hint="write a number as 4.2, 4,2, 4.2% or 1 200")
         ok = False
-    elif kpi == COUNT_KPI and (value.unit or value.percent or not value.number.is_integer() or value.number < 0):
+    elif kpi == COUNT_KPI and not _is_count(value):
         diagnostics.error("data-value", f"a count must be a whole number of customers, got '{raw[:40]}'", where)
         ok = False
     if not ok or period is None or value is None:
@@ -300,11 +301,15 @@ def _good_row(cells: tuple[str, str, str, str, str], where: SourceLocation) -> D
         return None
     period = _period(written)
     value = _value(raw)
-    number = value.number
-    if period is None or number is None or (kpi == COUNT_KPI and (
-            value.unit or value.percent or not number.is_integer() or number < 0)):
+    if period is None or value.number is None or (kpi == COUNT_KPI and not _is_count(value)):
         return None
     return _data_row((map_id.strip("/") or None, stage, kpi, period, value, where))
+
+
+def _is_count(value: Quantity) -> bool:
+    """A count of customers: a whole number, no unit, not a share."""
+    number = value.number
+    return number is not None and not value.unit and not value.percent and number.is_integer() and number >= 0
 
 
 @functools.lru_cache(maxsize=1 << 16)
