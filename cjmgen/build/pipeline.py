@@ -134,7 +134,7 @@ def _publish(run: BuildRun, loaded: Loaded, result: BuildResult, changes: Any, f
                              body_checker=lambda journey_map: body_problems(project, journey_map),
                              global_inputs=(run.theme_digest,))
     kept_from = fresh if recorded and keeps_pages(theme) else None
-    freeze_what_lives_on()  # planning measures every map with data (the index's summary) for the rest of the build
+    freeze_what_lives_on()  # the model and the catalog live on: the collector stops walking them while planning
     specs = plan(renderer)
     with StagedOutput(run.output) as staging:
         reuse = _page_reuse(run, parsed, kept_from, staging) if parsed and kept_from else None

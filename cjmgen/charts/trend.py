@@ -65,18 +65,18 @@ def trend_sparkline(
     inner_h = height - 2 * _PAD
     last = len(points) - 1
     # A map page draws a dozen points for each of its KPIs: the markup is written out here
-    # rather than through `el`, each coordinate formatted once (the xs once per count).
+    # rather than through `el`, each coordinate formatted once for the line and its point
+    # (the xs once per number of points).
     xs = _x_positions(len(points), width)
     span = high - low
-    ys = [_coordinate(_PAD + (high - value) / span * inner_h) for value in values]
+    ys = [num(_PAD + (high - value) / span * inner_h) for value in values]
 
     if prefix is None:
         digest = hashlib.sha1(repr((name, target, [(p.label, p.value, p.met) for p in points])).encode())
         prefix = f"trend-{digest.hexdigest()[:8]}"
     body: list[str] = []
     if target is not None:
-        target_y = _PAD + (high - target) / (high - low) * inner_h
-        y = num(target_y)
+        y = num(_PAD + (high - target) / span * inner_h)
         tip = tooltip(f"{locale.label('target')}: {target_text or _number(locale, target)}")
         body.append(f'<line class="trend-target" x1="{num(_PAD)}" y1="{y}" x2="{num(width - _PAD)}" y2="{y}" '
                     f'stroke="{MUTED}" stroke-width="1" stroke-dasharray="3 2">{tip}</line>')
@@ -105,17 +105,12 @@ _CIRCLE = {met: f'<circle class="trend-point kpi-{status}" ' for met, (status, _
 
 
 @functools.lru_cache(maxsize=64)
-def _x_positions(count: int, width: float) -> list[str]:
+def _x_positions(count: int, width: float) -> tuple[str, ...]:
     """The x of each of `count` points, formatted: the same for every sparkline of as many points."""
     inner_w = width - 2 * _PAD
     if count == 1:
-        return [_coordinate(_PAD + inner_w / 2)]
-    return [_coordinate(_PAD + inner_w * index / (count - 1)) for index in range(count)]
-
-
-def _coordinate(value: float) -> str:
-    """One decimal, never `-0.0` (svg.num); the polyline and the points share it."""
-    return f"{round(value, 1) + 0.0:.1f}"
+        return (num(_PAD + inner_w / 2),)
+    return tuple(num(_PAD + inner_w * index / (count - 1)) for index in range(count))
 
 
 def _number(locale: Locale, value: float) -> str:

@@ -310,9 +310,9 @@ class SiteRenderer:
         map page, the listings, the summaries and the PDF all ask).
 
         `latest_only`: each KPI's series may hold only its latest TREND_PERIODS periods, all
-        that the listings and the summaries show. The index measures every map while the
-        site is planned, before the pages are shared out between processes; the whole series
-        is measured by the process that draws the map's page."""
+        that the listings and the summaries show. The pages that summarise every map are
+        drawn by the first build process (site.pages), which measures every map so; the
+        whole series is measured by the process that draws the map's page."""
         if not journey_map.data:
             return journey_map, []
         found = self._measured.get(journey_map.path)
@@ -339,9 +339,7 @@ class SiteRenderer:
                 out.append(ref)
                 continue
             shown = self.measured(ref.map, latest_only=True)[0]
-            index = next((i for i, stage in enumerate(ref.map.stages) if stage is ref.stage), None)
-            if index is None:  # an equal stage, not the very object
-                index = ref.map.stages.index(ref.stage)
+            index = ref.map.stages.index(ref.stage)  # list.index asks `is` before `==`
             out.append(StageRef(shown, shown.stages[index]))
         return out
 
