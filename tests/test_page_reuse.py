@@ -3,6 +3,7 @@ bytes of a full build; the signed caches it keeps cannot be forged."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import random
@@ -226,6 +227,13 @@ def test_catalog_refs_are_named_only_when_their_objects_belong_together(make_rep
     assert names.parts(mixed) == ["TouchpointRef", "entry-b", "entry-a/0", "entry-a/0/0", ")"]
     assert names.digest(good) != names.digest(mixed)
     assert names.parts(StageRef(a, a.stages[1])) == ["StageRef:entry-a/1"]
+    copy = dataclasses.replace(a, title="Measured")  # a map with its data's values in place
+    names.derive(copy, a, "|measured:digest")
+    assert names.parts(StageRef(copy, copy.stages[1])) == ["StageRef:entry-a|measured:digest/1"]
+    unnamed = dataclasses.replace(b, title="Other")
+    names.derive(copy, unnamed, "|x")  # from an object that has no name: nothing changes
+    names.derive(unnamed, dataclasses.replace(a), "|x")
+    assert names.parts(copy) == ["entry-a|measured:digest"] and names.parts(unnamed)[0] == "Map"
 
 
 def test_the_parse_helpers_results_are_not_held_after_loading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -132,7 +132,7 @@ def _publish(run: BuildRun, loaded: Loaded, result: BuildResult, changes: Any, f
     renderer = make_renderer(project, theme, run.options, changes, histories=loaded.histories,
                              env=make_environment(theme, run.caches.compiled_templates() if recorded else None),
                              body_checker=lambda journey_map: body_problems(project, journey_map),
-                             global_inputs=(run.theme_digest,))
+                             global_inputs=(run.theme_digest,), names=parsed.names if parsed else None)
     kept_from = fresh if recorded and keeps_pages(theme) else None
     freeze_what_lives_on()  # the model and the catalog live on: the collector stops walking them while planning
     specs = plan(renderer)

@@ -63,6 +63,14 @@ class StableNames:
                 for place, touchpoint in enumerate(stage.touchpoints):
                     self.by_id[id(touchpoint)] = (touchpoint, f"{name}/{number}/{place}")
 
+    def derive(self, value: Any, source: Any, suffix: str) -> None:
+        """Name `value`, made from the named `source` and what `suffix` says (a map with its
+        data files' values in place), after it: unnamed, a key holding it was walked field
+        by field (an owner page's stages with data took seconds to digest)."""
+        named = self.by_id.get(id(source))
+        if named is not None and named[0] is source:
+            self.add(value, named[1] + suffix)
+
     def ref_name(self, ref: StageRef | TouchpointRef) -> str | None:
         """A catalog ref named after its last object, whose name holds the others' (see
         `add`), or None when its objects are not named or do not belong together: a

@@ -28,7 +28,7 @@ from cjmgen.content.markdown import MarkdownRenderer
 from cjmgen.content.model import Map, Persona, Stage
 from cjmgen.content.repository import Repository
 from cjmgen.i18n.labels import Locale
-from cjmgen.incremental.page_reuse import BodyLinks, Pieces
+from cjmgen.incremental.page_reuse import BodyLinks, Pieces, StableNames
 from cjmgen.pdf.handout_volumes import HandoutVolume, handout_volumes
 from cjmgen.review.history import recently_changed
 from cjmgen.site import portfolio, search_index
@@ -115,6 +115,7 @@ class SiteRenderer:
     # The build checks each map's body links here, where the body is parsed for its page
     # anyway (once, not twice): what it finds goes to the page's PageWork.late.
     body_checker: Callable[[Map], list[Any]] | None = None
+    names: StableNames | None = None  # a CLI build's names of parsed objects: page keys name them
 
     def __post_init__(self) -> None:
         self.locale = Locale(self.repo.config.language, self.theme.catalog_folders())
@@ -327,6 +328,8 @@ class SiteRenderer:
 
     def _measure(self, journey_map: Map, measures: MapMeasures) -> tuple[Map, Map, list[MeasuredKPI]]:
         shown = measured_map(journey_map, measures)
+        if self.names is not None and shown is not journey_map:  # both variants show the same values
+            self.names.derive(shown, journey_map, f"|measured:{self.data_key(journey_map)}")
         rows = measured_kpis(shown, measures, self.as_of.date(), self.repo.config.kpi_stale_after_days)
         return journey_map, shown, rows
 
