@@ -148,6 +148,20 @@ def test_init_creates_a_repository_that_checks_and_builds(tmp_path: Path) -> Non
     assert "kept    cjmgen.yml" in again.output  # never overwrites
 
 
+def test_a_build_leaves_git_status_clean_in_a_new_repository(tmp_path: Path) -> None:
+    """What a build writes (the site, the caches, the output folder's lock file) is ignored
+    by the .gitignore `init` writes: a team commits its maps, not its builds."""
+    from tests.helpers.git_repos import commit, git
+
+    target = tmp_path / "new-repo"
+    assert CliRunner().invoke(cli, ["init", str(target)]).exit_code == 0
+    git(target, "init", "-q", "-b", "main")
+    commit(target, "maps", "2026-01-10T10:00:00+00:00")
+    assert run(["build", "--no-pdf"], target).exit_code == 0
+    assert (target / "site" / "index.html").is_file() and (target / ".site.lock").is_file()
+    assert git(target, "status", "--porcelain", "--untracked-files=all") == ""
+
+
 def test_new_map_and_persona_are_valid(tmp_path: Path) -> None:
     CliRunner().invoke(cli, ["init", str(tmp_path)])
     assert run(["new", "map", "b2c/sofa-online", "--title", "Sofa online"], tmp_path).exit_code == 0

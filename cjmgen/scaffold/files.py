@@ -36,7 +36,7 @@ pdf:
 #   cosmetic: [quotes, backstage]  # example: fields whose changes `cjmgen diff` reports as info
 """
 
-GITIGNORE = "site/\n.cjmgen-cache/\n"
+GITIGNORE = "site/\n.site.lock\n.cjmgen-cache/\n"  # the build, its lock file, its caches
 
 GITATTRIBUTES = (
     "# Show semantic changes of maps in `git diff` and `git log -p`. Once per clone:\n"
