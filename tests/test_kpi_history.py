@@ -134,6 +134,46 @@ def test_one_git_log_and_one_cat_file_for_the_whole_repository(tmp_path: Path, m
     assert counted[0] == counted[1]  # six maps cost the git calls of two
 
 
+def test_the_work_tree_s_version_is_not_parsed_again_and_the_others_are_parsed_on_every_core(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build of a repository with history parses each past version of each map: the
+    newest is the file as it is (parsed already), the rest are shared out between processes."""
+    from cjmgen.review import kpi_history
+
+    root = repo_of(tmp_path / "repo", 3)  # three maps, three versions each
+    project = load_project(root)
+    config, maps = project.repo.config, project.repo.maps
+    read: list[int] = []
+    parsed: list[str] = []
+    real_read, real_parse = gitio.read_blobs, kpi_history.version_kpis
+
+    def counted_read(at: Path, blobs: dict[str, str]) -> dict[str, bytes]:
+        read.append(len(blobs))
+        return real_read(at, blobs)
+
+    def counted_parse(path: str, data: bytes, config: Any) -> Any:
+        parsed.append(path)
+        return real_parse(path, data, config)
+
+    monkeypatch.setattr(gitio, "read_blobs", counted_read)
+    monkeypatch.setattr(kpi_history, "version_kpis", counted_parse)
+    monkeypatch.setenv("CJMGEN_WORKERS", "1")
+    alone = map_histories(root, config, maps)
+    assert read == [9] and len(parsed) == 9
+    monkeypatch.setenv("CJMGEN_WORKERS", "2")
+    shared = map_histories(root, config, maps, sources=project.repo.sources)
+    assert shared == alone and all(len(h.kpis[0].points) == 3 for h in shared.values())
+    assert read == [9, 6]  # each map's newest version is the work tree's
+    assert len(parsed) == 9 + 3  # this process parsed half of the six, a forked one the others
+    uncommitted = simple_map("Map 0").replace("KPI Deal, value: 5%", "KPI Deal, value: 4%")
+    (root / "maps" / "m0.md").write_text(uncommitted, encoding="utf-8")
+    edited = load_project(root).repo
+    changed = map_histories(root, config, edited.maps, sources=edited.sources)
+    assert read[-1] == 7  # m0's three versions, as none is the work tree's
+    assert [p.value for p in changed["maps/m0.md"].kpis[0].points] == ["5%", "6%", "7%", "4%"]
+    assert changed["maps/m0.md"].kpis[0].points[-1].commit is None
+
+
 def test_past_values_are_kept_by_blob_and_read_once(kpi_repo: Path, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     store = KpiValueStore(lambda create: tmp_path)
@@ -258,7 +298,8 @@ def test_a_build_keeps_the_values_it_read_for_the_next(kpi_repo: Path, monkeypat
 
     monkeypatch.setattr(gitio, "read_blobs", counted_read)
     build(kpi_repo)
-    assert read == [1]  # only the new version is read; the earlier ones come from the cache
+    # the earlier versions come from the cache; the new one is the work tree's, read from the map
+    assert read == [0]
 
 
 def test_a_build_outside_git_leaves_no_kpi_values_folder(make_repo) -> None:

@@ -245,7 +245,7 @@ def _load(run: BuildRun, fresh: UpToDate) -> Loaded:
     fresh.content = {}
     if parsed is not None:
         parsed.parse_ahead(sources, config)  # forks: before the git thread below starts
-    histories = prefetch_histories(config.root, config, store=run.caches.kpi_values())
+    histories = prefetch_histories(config.root, config, store=run.caches.kpi_values(), sources=sources)
     project = load_project(run.root, config, MarkdownRenderer(BUILD_TOKEN_CACHE), as_of=fresh.as_of,
                            keep_sources=bool(run.options.compare), bodies_later=run.checks.body_with_page,
                            permanent=True, parse=parsed.parse if parsed else None, sources=sources)
@@ -290,7 +290,8 @@ def make_renderer(project: LoadedProject, theme: Theme, options: BuildOptions, c
         repo, theme, env or make_environment(theme), project.markdown, project.as_of, drafts=options.drafts,
         extra_nav=extra_nav,
         history=(histories(repo.maps) if histories
-                 else map_histories(repo.config.root, repo.config, repo.maps, store=kpi_values)) or None,
+                 else map_histories(repo.config.root, repo.config, repo.maps, store=kpi_values,
+                                    sources=repo.sources)) or None,
         changes=changes,
         pdf_maps=frozenset(m.id for m in published) if pdf else frozenset(),
         handout=pdf and repo.config.pdf.handout and bool(published),

@@ -138,30 +138,49 @@ class MapHistory:
 
 
 def map_histories(root: Path, config: SiteConfig, maps: tuple[Map, ...], limit: int = 5,
-                  store: KpiValueStore | None = None) -> dict[str, MapHistory]:
+                  store: KpiValueStore | None = None,
+                  sources: Mapping[str, bytes] | None = None) -> dict[str, MapHistory]:
     """The history of every map (by path) from one `git log`; {} outside a git repository.
-    `store` keeps the KPI values of past versions between builds."""
+    `store` keeps the KPI values of past versions between builds; `sources`: the bytes the
+    maps were parsed from (a committed version that is one of them is not parsed again)."""
     files = _file_histories(root, config, limit)
-    return histories_of(files, maps, limit, kpi_trails(root.resolve(), config, files, maps, store))
+    return histories_of(files, maps, limit, kpi_trails(root.resolve(), config, files, maps, store,
+                                                       _blob_ids(files, sources or {})))
 
 
-def prefetch_histories(root: Path, config: SiteConfig, limit: int = 5,
-                       store: KpiValueStore | None = None) -> Callable[[tuple[Map, ...]], dict[str, MapHistory]]:
-    """Start map_histories' `git log` now, in a thread: git runs while Python parses the maps.
+def prefetch_histories(
+    root: Path, config: SiteConfig, limit: int = 5, store: KpiValueStore | None = None,
+    sources: Mapping[str, bytes] | None = None,
+) -> Callable[[tuple[Map, ...]], dict[str, MapHistory]]:
+    """Start map_histories' `git log` now, in a thread: git runs while Python parses the maps
+    (and hashes `sources` as git would: hashlib lets go of the interpreter meanwhile).
 
     Call the result with the maps for their histories (it waits for git then).
     """
-    box: dict[str, dict[str, gitio.FileHistory]] = {}
-    thread = threading.Thread(target=lambda: box.setdefault("files", _file_histories(root, config, limit)),
-                              name="cjmgen-git-log", daemon=True)
+    box: dict[str, Any] = {}
+
+    def read() -> None:
+        box["files"] = files = _file_histories(root, config, limit)
+        box["current"] = _blob_ids(files, sources or {})
+
+    thread = threading.Thread(target=read, name="cjmgen-git-log", daemon=True)
     thread.start()
 
     def finish(maps: tuple[Map, ...]) -> dict[str, MapHistory]:
         thread.join()  # and gone: forking render workers needs a single thread
         files = box["files"] if "files" in box else _file_histories(root, config, limit)
-        return histories_of(files, maps, limit, kpi_trails(root.resolve(), config, files, maps, store) if maps else {})
+        current = box.get("current", {})  # (the bytes are not kept here: gone once hashed)
+        return histories_of(files, maps, limit,
+                            kpi_trails(root.resolve(), config, files, maps, store, current) if maps else {})
 
     return finish
+
+
+def _blob_ids(files: Mapping[str, gitio.FileHistory], sources: Mapping[str, bytes]) -> dict[str, str]:
+    """The git blob id of each file with a history of two versions or more (those whose
+    KPI history is read), from its bytes now."""
+    return {path: gitio.blob_id(sources[path]) for path, found in files.items()
+            if len(found.versions) >= 2 and path in sources}
 
 
 def _file_histories(root: Path, config: SiteConfig, limit: int) -> dict[str, gitio.FileHistory]:

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from cjmgen.build.gcpause import without_cyclic_gc
+from cjmgen.build.workers import fork_map, worker_count
 from cjmgen.config import SiteConfig
 from cjmgen.content import figures, gitio
 from cjmgen.content.gitio import Commit, FileHistory, GitError
@@ -59,11 +61,14 @@ def kpi_key(kpi: KPI) -> str:
 
 
 def kpi_trails(root: Path, config: SiteConfig, files: Mapping[str, FileHistory], maps: tuple[Map, ...],
-               store: KpiValueStore | None = None) -> dict[str, tuple[KpiTrail, ...]]:
+               store: KpiValueStore | None = None,
+               current: Mapping[str, str] | None = None) -> dict[str, tuple[KpiTrail, ...]]:
     """Map path -> the trails of its typed KPIs that changed at least once in git.
 
     Every version not in `store` is read through one `git cat-file --batch`; git
-    failing, or a shallow clone, gives {} (no trend), never an error.
+    failing, or a shallow clone, gives {} (no trend), never an error. `current`: the
+    blob id of the bytes each map was parsed from (gitio.blob_id): a version that is
+    the map as it is now is read from the map, not parsed again.
     """
     wanted = {m.path: files[m.path].versions[:MAX_VERSIONS] for m in maps
               if m.path in files and len(files[m.path].versions) >= 2 and _typed_kpis(m)}
@@ -71,15 +76,17 @@ def kpi_trails(root: Path, config: SiteConfig, files: Mapping[str, FileHistory],
         return {}
     known = store.load() if store is not None else {}
     needed = {blob: path for path, versions in wanted.items() for _, blob in versions}
-    missing = {f"{path}@{blob}": blob for blob, path in sorted(needed.items()) if blob not in known}
+    values = {blob: known[blob] for blob in needed if blob in known}
+    for journey_map in maps:  # the committed version that is the work tree's: read from the map
+        blob = (current or {}).get(journey_map.path)
+        if blob in needed and blob not in values:
+            values[blob] = version_of_map(journey_map)
+    missing = {f"{path}@{blob}": blob for blob, path in sorted(needed.items()) if blob not in values}
     try:
         contents = gitio.read_blobs(root, missing)
     except (GitError, ValueError, IndexError):
         return {}
-    values = {blob: known[blob] for blob in needed if blob in known}
-    for name, data in contents.items():
-        path, _, blob = name.rpartition("@")
-        values[blob] = version_kpis(path, data, config)
+    values.update(_read_versions(contents, config))
     if store is not None and (missing or len(values) != len(known)):
         store.save(values)
     out: dict[str, tuple[KpiTrail, ...]] = {}
@@ -91,6 +98,20 @@ def kpi_trails(root: Path, config: SiteConfig, files: Mapping[str, FileHistory],
     return out
 
 
+def _read_versions(contents: Mapping[str, bytes], config: SiteConfig) -> dict[str, VersionKpis]:
+    """Blob id -> the KPIs of that version (`contents`: `path@blob` -> its bytes), parsed on
+    every core: a first build of a repository with history reads up to MAX_VERSIONS a map,
+    each as long to parse as the map itself (docs/benchmarks.md, KPI history)."""
+    items = sorted(contents.items())
+
+    def shard(index: int, count: int) -> list[tuple[str, VersionKpis]]:
+        with without_cyclic_gc():  # many short-lived objects, no cycles: see gcpause
+            return [(name.rpartition("@")[2], version_kpis(name.rpartition("@")[0], data, config))
+                    for name, data in items[index::count]]
+
+    return dict(pair for part in fork_map(shard, worker_count(len(items))) for pair in part)
+
+
 def _typed_kpis(journey_map: Map) -> bool:
     return any(kpi.value is not None for stage in journey_map.stages for kpi in stage.kpis)
 
@@ -100,10 +121,15 @@ def version_kpis(path: str, data: bytes, config: SiteConfig) -> VersionKpis:
     parsed = parse_file(path, data, config)
     if parsed is None or not isinstance(parsed.value, Map):
         return ()
+    return version_of_map(parsed.value)
+
+
+def version_of_map(journey_map: Map) -> VersionKpis:
+    """The KPIs of a parsed map, as `version_kpis` reads them from a version's bytes."""
     return tuple(
         (stage.id, kpi_key(kpi), kpi.name, kpi.value.raw if kpi.value else None,
          kpi.target.raw if kpi.target else None, kpi.unit, kpi.better)
-        for stage in parsed.value.stages for kpi in stage.kpis
+        for stage in journey_map.stages for kpi in stage.kpis
     )
 
 
