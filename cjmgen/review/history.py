@@ -145,7 +145,7 @@ def map_histories(root: Path, config: SiteConfig, maps: tuple[Map, ...], limit: 
     maps were parsed from (a committed version that is one of them is not parsed again)."""
     files = _file_histories(root, config, limit)
     return histories_of(files, maps, limit, kpi_trails(root.resolve(), config, files, maps, store,
-                                                       _blob_ids(files, sources or {})))
+                                                       work_tree_blobs(files, sources or {})))
 
 
 def prefetch_histories(
@@ -161,7 +161,7 @@ def prefetch_histories(
 
     def read() -> None:
         box["files"] = files = _file_histories(root, config, limit)
-        box["current"] = _blob_ids(files, sources or {})
+        box["current"] = work_tree_blobs(files, sources or {})
 
     thread = threading.Thread(target=read, name="cjmgen-git-log", daemon=True)
     thread.start()
@@ -176,7 +176,7 @@ def prefetch_histories(
     return finish
 
 
-def _blob_ids(files: Mapping[str, gitio.FileHistory], sources: Mapping[str, bytes]) -> dict[str, str]:
+def work_tree_blobs(files: Mapping[str, gitio.FileHistory], sources: Mapping[str, bytes]) -> dict[str, str]:
     """The git blob id of each file with a history of two versions or more (those whose
     KPI history is read), from its bytes now."""
     return {path: gitio.blob_id(sources[path]) for path, found in files.items()
