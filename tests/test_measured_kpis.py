@@ -17,6 +17,7 @@ from cjmgen.diagnostics import Diagnostics
 from cjmgen.i18n.labels import Locale
 from tests.helpers.cli import check_json, run
 from tests.helpers.git_repos import commit, init
+from tests.helpers.pdf_text import needs_pdftotext, pdf_text
 from tests.helpers.repos import complete_stage
 from tools.bench.corpus import generate
 from tools.bench.measured import add_data_files, bench_measured
@@ -463,13 +464,12 @@ def test_pages_without_data_show_no_summary(make_repo) -> None:
     assert 'class="attention"' not in (site / "owners" / "marketing.html").read_text(encoding="utf-8")
 
 
+@needs_pdftotext
 def test_the_pdf_sheet_prints_the_measured_values_and_their_period(make_repo) -> None:
-    import subprocess
     root = make_repo({"maps/sofa.md": data_map(), "maps/data/sofa.csv": PAGE_CSV})
     result = run(["pdf", "sofa", "-o", str(root / "sofa.pdf")], root)
     assert result.exit_code == 0, result.output
-    text = subprocess.run(["pdftotext", str(root / "sofa.pdf"), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    text = pdf_text(root / "sofa.pdf", layout=False)
     flat = " ".join(text.split())
     assert "5.4%" in flat and "29 RUB" in flat.replace("\u00a0", " ")  # the latest values in the grid
     assert "Counts from the data, period 2026-10." in flat

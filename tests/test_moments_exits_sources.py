@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ import pytest
 from cjmgen.analysis import journey
 from cjmgen.content.project import load_project
 from tests.helpers.cli import check_json, run
+from tests.helpers.pdf_text import needs_pdftotext, pdf_text
 from tests.helpers.repos import complete_stage
 from tests.helpers.text import search
 
@@ -268,15 +267,6 @@ def test_the_json_schema_describes_them() -> None:
 
 
 # -- the PDF -----------------------------------------------------------------------
-
-needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
-
-
-def pdf_text(path: Path, layout: bool = True) -> str:
-    """The PDF's text; `layout=False` reads each column of a two-column page on its own."""
-    return subprocess.run(["pdftotext", *(["-layout"] if layout else []), str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
-
 
 @needs_pdftotext
 def test_the_pdf_shows_moments_exits_and_the_sources(make_repo) -> None:
