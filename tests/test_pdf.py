@@ -364,6 +364,25 @@ def test_real_import_failure_is_turned_into_the_message(monkeypatch: pytest.Monk
         engine.import_weasyprint()
 
 
+def test_a_missing_system_library_is_said_once_without_weasyprint_s_banner() -> None:
+    """On a machine without Pango, WeasyPrint's import prints links on stdout, then fails:
+    the user sees cjmgen's one message (what to install), not both."""
+    code = (
+        "import cffi\n"
+        "def dlopen(self, name, flags=0):\n"
+        "    raise OSError(f'cannot load library {name!r}')\n"
+        "cffi.FFI.dlopen = dlopen  # as where the shared libraries are not installed\n"
+        "from cjmgen.pdf import engine\n"
+        "try:\n"
+        "    engine.import_weasyprint()\n"
+        "except engine.PdfUnavailable as exc:\n"
+        "    print('unavailable:', exc)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("unavailable: WeasyPrint is installed but a system library it needs is missing")
+    assert "libpango-1.0-0" in out.stdout and "courtbouillon" not in out.stdout + out.stderr
+
+
 @pytest.mark.parametrize("args", [["check"], ["build", "--no-pdf"]])
 def test_check_and_html_builds_never_import_weasyprint(tmp_path: Path, args: list[str]) -> None:
     root = make_ru_repo(tmp_path / "repo", commit=False)

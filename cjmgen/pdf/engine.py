@@ -9,6 +9,8 @@ the URLs the fetcher refused and WeasyPrint's own warnings.
 from __future__ import annotations
 
 import base64
+import contextlib
+import io
 import logging
 import math
 import re
@@ -52,7 +54,9 @@ class PdfUnavailable(Exception):
 def import_weasyprint() -> Any:
     """The weasyprint module, or PdfUnavailable with the fix in its message."""
     try:
-        with warnings.catch_warnings():
+        # WeasyPrint prints a banner of links on stdout when a library is missing, before the
+        # OSError: the message below says what to install, once, on cjmgen's own output.
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
             # Said at import when HarfBuzz-Subset is missing; the build says it once, with the fix.
             warnings.filterwarnings("ignore", "HarfBuzz-Subset will be required", DeprecationWarning)
             import weasyprint
