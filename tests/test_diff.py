@@ -279,6 +279,24 @@ def test_parse_error_at_one_side_is_reported_and_the_rest_still_diffs(history_re
     assert (error["code"], error["severity"], error["field"]) == ("parse-error", "warning", "base")
 
 
+def test_a_huge_file_in_a_revision_is_named_not_parsed(history_repo: Path) -> None:
+    """A map over the work tree's 8 MB limit, committed once by mistake, is reported at that
+    side by its size (parsing it would take minutes and gigabytes), and the rest still diffs."""
+    sofa = history_repo / "maps/sofa.md"
+    kept = sofa.read_text()
+    sofa.write_text(kept + "\n" + "Notes that were pasted twice. " * 300_000)  # about 9 MB
+    git(history_repo, "add", "-A")
+    git(history_repo, "commit", "-q", "-m", "pasted", date="2026-02-01T10:00:00+00:00")
+    sofa.write_text(kept)
+    chairs = history_repo / "maps/chairs.md"
+    chairs.write_text(chairs.read_text().replace("emotion: 1", "emotion: 2"))
+    report = diff_json(history_repo, "HEAD")
+    [error] = changes_of(report, "sofa")
+    assert (error["code"], error["severity"], error["field"]) == ("parse-error", "warning", "base")
+    assert "'maps/sofa.md' is 8.6 MB; cjmgen reads content files of up to 8 MB" in error["message"]
+    assert codes(report, "chairs") == [("emotion-changed", "info")]
+
+
 def test_two_files_and_two_folders_without_git(tmp_path: Path) -> None:
     old, new = tmp_path / "old.md", tmp_path / "new.md"
     old.write_text(SOFA_V1)

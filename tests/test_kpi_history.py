@@ -75,6 +75,15 @@ def test_a_version_that_does_not_read_is_skipped(kpi_repo: Path) -> None:
     assert [p[0] for p in trail_points(kpi_repo)] == ["5%", "6%", "7.5%", "4%"]
 
 
+def test_a_version_over_the_size_limit_is_skipped_unread(kpi_repo: Path) -> None:
+    """A version of 9 MB (notes pasted by mistake, then removed) is left out as one that does
+    not read: every first build would otherwise parse it."""
+    pasted = deal("1%") + "\n" + "Notes that were pasted twice. " * 300_000
+    commit(kpi_repo, "Pasted", "2026-05-01T09:00:00+00:00", {"maps/b2c/sofa.md": pasted})
+    commit(kpi_repo, "Deal: 4%", "2026-05-02T09:00:00+00:00", {"maps/b2c/sofa.md": deal("4%")})
+    assert [p[0] for p in trail_points(kpi_repo)] == ["5%", "6%", "7.5%", "4%"]  # no 1%
+
+
 def test_units_are_drawn_on_the_scale_of_the_current_value(tmp_path: Path) -> None:
     days = SOFA.replace("{name: KPI Deal, value: 5%, target: 7%}",
                         "{name: Delivery, value: 3 дня, target: 2 дня, better: lower}")

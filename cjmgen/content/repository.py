@@ -162,6 +162,12 @@ def read_sources(config: SiteConfig, already_read: Mapping[str, bytes] | None = 
     return ContentFiles(dict(sorted(sources.items())), sorted(outside), sorted(unreadable), sorted(too_large))
 
 
+def too_large(path: str, size: int) -> str:
+    """What is said of a file over MAX_CONTENT_BYTES: in the work tree or in git's history."""
+    limit = MAX_CONTENT_BYTES // 1024 // 1024
+    return f"'{path}' is {size / 1024 / 1024:.1f} MB; cjmgen reads content files of up to {limit} MB"
+
+
 def report_outside(sources: Mapping[str, bytes], diagnostics: Diagnostics) -> None:
     """An error for each content file or folder that `read_sources` left unread: it links
     outside, or cjmgen may not read it (a map must never be silently missing)."""
@@ -172,8 +178,7 @@ def report_outside(sources: Mapping[str, bytes], diagnostics: Diagnostics) -> No
         )
     for path, size in getattr(sources, "too_large", ()):
         diagnostics.error(
-            "file-too-large", f"'{path}' is {size / 1024 / 1024:.1f} MB; cjmgen reads content files of up to "
-            f"{MAX_CONTENT_BYTES // 1024 // 1024} MB", SourceLocation(path),
+            "file-too-large", too_large(path, size), SourceLocation(path),
             hint="split the map, or move long material into files it links to",
         )
     for path, why in getattr(sources, "unreadable", ()):

@@ -36,7 +36,14 @@ from cjmgen.content.model import (
     Stage,
     Touchpoint,
 )
-from cjmgen.content.repository import Repository, classify, content_prefix, parse_file
+from cjmgen.content.repository import (
+    MAX_CONTENT_BYTES,
+    Repository,
+    classify,
+    content_prefix,
+    parse_file,
+    too_large,
+)
 from cjmgen.i18n.labels import Locale
 from cjmgen.review.consequences import flow_changes, notes_changes, url_change
 from cjmgen.review.phrases import NONE, Phrase, is_value_word, side_label
@@ -829,6 +836,12 @@ def parse_side(config: SiteConfig, sources: Mapping[str, bytes]) -> Side:
 def _parse_side(config: SiteConfig, sources: Mapping[str, bytes]) -> Side:
     side = Side()
     for path, data in sources.items():
+        if len(data) > MAX_CONTENT_BYTES:  # a revision's file, which the work tree's limit did not see
+            found = classify(path, config)
+            if found is not None:
+                side.broken[path] = (*found, 1)
+                side.messages[path] = too_large(path, len(data))
+            continue
         parsed = parse_file(path, data, config)
         if parsed is None:
             continue

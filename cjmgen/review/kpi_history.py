@@ -20,7 +20,7 @@ from cjmgen.config import SiteConfig
 from cjmgen.content import figures, gitio
 from cjmgen.content.gitio import Commit, FileHistory, GitError
 from cjmgen.content.model import KPI, Map, Quantity
-from cjmgen.content.repository import parse_file
+from cjmgen.content.repository import MAX_CONTENT_BYTES, parse_file
 from cjmgen.incremental.kpi_values import KpiValueStore, VersionKpis
 
 #: The most recent changes a trend shows: a sparkline of more is unreadable.
@@ -117,7 +117,11 @@ def _typed_kpis(journey_map: Map) -> bool:
 
 
 def version_kpis(path: str, data: bytes, config: SiteConfig) -> VersionKpis:
-    """The KPIs of one past version, read as a map is read; () when that version does not read."""
+    """The KPIs of one past version, read as a map is read; () when that version does not read
+    (or is larger than the work tree's files may be: a huge file once committed by mistake
+    would cost every first build minutes and gigabytes)."""
+    if len(data) > MAX_CONTENT_BYTES:
+        return ()
     parsed = parse_file(path, data, config)
     if parsed is None or not isinstance(parsed.value, Map):
         return ()
