@@ -174,6 +174,19 @@ def test_the_work_tree_s_version_is_not_parsed_again_and_the_others_are_parsed_o
     assert shared == alone and all(len(h.kpis[0].points) == 3 for h in shared.values())
     assert read == [9, 6]  # each map's newest version is the work tree's
     assert len(parsed) == 9 + 3  # this process parsed half of the six, a forked one the others
+    (tmp_path / "store").mkdir()
+    store = KpiValueStore(lambda create: tmp_path / "store")
+    assert map_histories(root, config, maps, store=store, sources=project.repo.sources) == alone
+    hashed: list[int] = []
+    real_hash = gitio.blob_id
+
+    def counted_hash(data: bytes) -> str:
+        hashed.append(len(data))
+        return real_hash(data)
+
+    monkeypatch.setattr(gitio, "blob_id", counted_hash)
+    assert map_histories(root, config, maps, store=store, sources=project.repo.sources) == alone
+    assert hashed == [] and read[-1] == 0  # every version kept: no map is hashed (serve's rebuilds)
     uncommitted = simple_map("Map 0").replace("KPI Deal, value: 5%", "KPI Deal, value: 4%")
     (root / "maps" / "m0.md").write_text(uncommitted, encoding="utf-8")
     edited = load_project(root).repo

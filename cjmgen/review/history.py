@@ -144,8 +144,10 @@ def map_histories(root: Path, config: SiteConfig, maps: tuple[Map, ...], limit: 
     `store` keeps the KPI values of past versions between builds; `sources`: the bytes the
     maps were parsed from (a committed version that is one of them is not parsed again)."""
     files = _file_histories(root, config, limit)
-    return histories_of(files, maps, limit, kpi_trails(root.resolve(), config, files, maps, store,
-                                                       work_tree_blobs(files, sources or {})))
+    known = sources or {}
+    return histories_of(files, maps, limit, kpi_trails(
+        root.resolve(), config, files, maps, store,
+        lambda path: gitio.blob_id(known[path]) if path in known else None))
 
 
 def prefetch_histories(
@@ -171,7 +173,7 @@ def prefetch_histories(
         files = box["files"] if "files" in box else _file_histories(root, config, limit)
         current = box.get("current", {})  # (the bytes are not kept here: gone once hashed)
         return histories_of(files, maps, limit,
-                            kpi_trails(root.resolve(), config, files, maps, store, current) if maps else {})
+                            kpi_trails(root.resolve(), config, files, maps, store, current.get) if maps else {})
 
     return finish
 

@@ -10,7 +10,7 @@ is cut short) or for a map committed once, there is no history: no trend.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,13 +62,14 @@ def kpi_key(kpi: KPI) -> str:
 
 def kpi_trails(root: Path, config: SiteConfig, files: Mapping[str, FileHistory], maps: tuple[Map, ...],
                store: KpiValueStore | None = None,
-               current: Mapping[str, str] | None = None) -> dict[str, tuple[KpiTrail, ...]]:
+               current: Callable[[str], str | None] | None = None) -> dict[str, tuple[KpiTrail, ...]]:
     """Map path -> the trails of its typed KPIs that changed at least once in git.
 
     Every version not in `store` is read through one `git cat-file --batch`; git
-    failing, or a shallow clone, gives {} (no trend), never an error. `current`: the
-    blob id of the bytes each map was parsed from (gitio.blob_id): a version that is
-    the map as it is now is read from the map, not parsed again.
+    failing, or a shallow clone, gives {} (no trend), never an error. `current(path)`:
+    the blob id of the bytes the map was parsed from (gitio.blob_id), asked only of maps
+    with a version not in `store`: that version, if it is the map as it is now, is read
+    from the map, not parsed again.
     """
     wanted = {m.path: files[m.path].versions[:MAX_VERSIONS] for m in maps
               if m.path in files and len(files[m.path].versions) >= 2 and _typed_kpis(m)}
@@ -77,8 +78,10 @@ def kpi_trails(root: Path, config: SiteConfig, files: Mapping[str, FileHistory],
     known = store.load() if store is not None else {}
     needed = {blob: path for path, versions in wanted.items() for _, blob in versions}
     values = {blob: known[blob] for blob in needed if blob in known}
-    for journey_map in maps:  # the committed version that is the work tree's: read from the map
-        blob = (current or {}).get(journey_map.path)
+    for journey_map in maps:  # a committed version that is the work tree's: read from the map
+        if current is None or all(blob in values for _, blob in wanted.get(journey_map.path, ())):
+            continue  # nothing to read for this map (every later build: all kept in the store)
+        blob = current(journey_map.path)
         if blob in needed and blob not in values:
             values[blob] = version_of_map(journey_map)
     missing = {f"{path}@{blob}": blob for blob, path in sorted(needed.items()) if blob not in values}

@@ -98,7 +98,7 @@ def bench_kpi_history(root: Path, maps: int = 1000, commits: int = 4) -> dict[st
     log = time.perf_counter() - started
     (root / "store").mkdir()
     store = KpiValueStore(lambda create: root / "store")
-    current = work_tree_blobs(files, project.repo.sources)  # as a build hashes them while it parses
+    current = work_tree_blobs(files, project.repo.sources).get  # as a build hashes them while it parses
     started = time.perf_counter()
     trails = kpi_trails(root, config, files, loaded, store, current)
     cold = time.perf_counter() - started
