@@ -144,45 +144,39 @@ def map_histories(root: Path, config: SiteConfig, maps: tuple[Map, ...], limit: 
     `store` keeps the KPI values of past versions between builds; `sources`: the bytes the
     maps were parsed from (a committed version that is one of them is not parsed again)."""
     files = _file_histories(root, config, limit)
-    known = sources or {}
-    return histories_of(files, maps, limit, kpi_trails(
-        root.resolve(), config, files, maps, store,
-        lambda path: gitio.blob_id(known[path]) if path in known else None))
+    return histories_of(files, maps, limit, kpi_trails(root.resolve(), config, files, maps, store,
+                                                       work_tree_blob(sources or {})))
 
 
 def prefetch_histories(
     root: Path, config: SiteConfig, limit: int = 5, store: KpiValueStore | None = None,
     sources: Mapping[str, bytes] | None = None,
 ) -> Callable[[tuple[Map, ...]], dict[str, MapHistory]]:
-    """Start map_histories' `git log` now, in a thread: git runs while Python parses the maps
-    (and hashes `sources` as git would: hashlib lets go of the interpreter meanwhile).
+    """Start map_histories' `git log` now, in a thread: git runs while Python parses the maps.
 
-    Call the result with the maps for their histories (it waits for git then).
+    Call the result once with the maps for their histories (it waits for git then);
+    `sources` is let go of then, not kept for the rest of the build.
     """
-    box: dict[str, Any] = {}
-
-    def read() -> None:
-        box["files"] = files = _file_histories(root, config, limit)
-        box["current"] = work_tree_blobs(files, sources or {})
-
-    thread = threading.Thread(target=read, name="cjmgen-git-log", daemon=True)
+    box: dict[str, dict[str, gitio.FileHistory]] = {}
+    thread = threading.Thread(target=lambda: box.setdefault("files", _file_histories(root, config, limit)),
+                              name="cjmgen-git-log", daemon=True)
     thread.start()
+    held = [sources or {}]
 
     def finish(maps: tuple[Map, ...]) -> dict[str, MapHistory]:
         thread.join()  # and gone: forking render workers needs a single thread
         files = box["files"] if "files" in box else _file_histories(root, config, limit)
-        current = box.get("current", {})  # (the bytes are not kept here: gone once hashed)
+        current = work_tree_blob(held.pop() if held else {})
         return histories_of(files, maps, limit,
-                            kpi_trails(root.resolve(), config, files, maps, store, current.get) if maps else {})
+                            kpi_trails(root.resolve(), config, files, maps, store, current) if maps else {})
 
     return finish
 
 
-def work_tree_blobs(files: Mapping[str, gitio.FileHistory], sources: Mapping[str, bytes]) -> dict[str, str]:
-    """The git blob id of each file with a history of two versions or more (those whose
-    KPI history is read), from its bytes now."""
-    return {path: gitio.blob_id(sources[path]) for path, found in files.items()
-            if len(found.versions) >= 2 and path in sources}
+def work_tree_blob(sources: Mapping[str, bytes]) -> Callable[[str], str | None]:
+    """The git blob id of a file's bytes as they were read (None for a file not read):
+    kpi_trails asks it only of maps with a version not yet in its store."""
+    return lambda path: gitio.blob_id(sources[path]) if path in sources else None
 
 
 def _file_histories(root: Path, config: SiteConfig, limit: int) -> dict[str, gitio.FileHistory]:

@@ -108,9 +108,12 @@ def _read_versions(contents: Mapping[str, bytes], config: SiteConfig) -> dict[st
     items = sorted(contents.items())
 
     def shard(index: int, count: int) -> list[tuple[str, VersionKpis]]:
+        read = []
         with without_cyclic_gc():  # many short-lived objects, no cycles: see gcpause
-            return [(name.rpartition("@")[2], version_kpis(name.rpartition("@")[0], data, config))
-                    for name, data in items[index::count]]
+            for name, data in items[index::count]:
+                path, _, blob = name.rpartition("@")
+                read.append((blob, version_kpis(path, data, config)))
+        return read
 
     return dict(pair for part in fork_map(shard, worker_count(len(items))) for pair in part)
 

@@ -12,7 +12,7 @@ from cjmgen.content import gitio
 from cjmgen.content.project import load_project
 from cjmgen.incremental.kpi_values import KpiValueStore
 from cjmgen.review.diff import diff_sides, diff_sources, parse_side
-from cjmgen.review.history import compare_revisions, work_tree_blobs
+from cjmgen.review.history import compare_revisions, work_tree_blob
 from cjmgen.review.kpi_history import kpi_trails
 from tools.bench.corpus import review_map
 
@@ -98,7 +98,7 @@ def bench_kpi_history(root: Path, maps: int = 1000, commits: int = 4) -> dict[st
     log = time.perf_counter() - started
     (root / "store").mkdir()
     store = KpiValueStore(lambda create: root / "store")
-    current = work_tree_blobs(files, project.repo.sources).get  # as a build hashes them while it parses
+    current = work_tree_blob(project.repo.sources)  # as a build asks for the work tree's versions
     started = time.perf_counter()
     trails = kpi_trails(root, config, files, loaded, store, current)
     cold = time.perf_counter() - started
