@@ -25,13 +25,15 @@ a `<script>` is not, so search works from a file share too.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from cjmgen.analysis.catalog import Catalog
 from cjmgen.content import lanes
@@ -78,8 +80,9 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", lowered.replace("ё", "е")).strip()
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
+    """One result the index can give (a named tuple: a thousand maps are 170,000 entries)."""
+
     kind: str
     title: str  # what the result shows
     context: str  # where it is: "map › stage", a segment, a role
@@ -235,21 +238,37 @@ class Chunk:
 
 def chunk(entries: Iterable[Entry]) -> Chunk:
     listed = tuple(entries)
+    # Each entry's words, then each distinct word's stem once: a map has thousands of
+    # words but a few hundred distinct ones.
+    texts = [(words(_folded(entry.title)), words(_folded(entry.extra)) if entry.extra else None)
+             for entry in listed]
     written: list[str] = []
-    postings: dict[str, list[int]] = {}
-    for number, entry in enumerate(listed):
-        own = words(normalise(entry.extra)) if entry.extra else []
-        title = words(normalise(entry.title))
-        written += own
+    for title, own in texts:
         written += title
-        # the title wins over the entry's own text
-        weights = dict.fromkeys(map(stem, own), IN_TEXT)
-        weights.update(dict.fromkeys(map(stem, title), IN_TITLE))
-        for term, weight in weights.items():
-            postings.setdefault(term, []).append(number * 4 + weight)
+        if own:
+            written += own
+    counted = Counter(written)
+    stem_of = {word: stem(word) for word in counted}.__getitem__
+    postings: defaultdict[str, list[int]] = defaultdict(list)
+    for number, (title, own) in enumerate(texts):
+        place = number * 4
+        in_title = set(map(stem_of, title))
+        for term in in_title:
+            postings[term].append(place + IN_TITLE)
+        if own:
+            for term in set(map(stem_of, own)).difference(in_title):  # the title wins over the entry's text
+                postings[term].append(place + IN_TEXT)
     stages = tuple(number for number, entry in enumerate(listed) if entry.kind == "stage")
     return Chunk(_group(listed), stages, {term: tuple(values) for term, values in postings.items()},
-                 tuple(Counter(written).items()))
+                 tuple(counted.items()))
+
+
+def _folded(text: str) -> str:
+    """`normalise` but for spaces, which no word holds: the same words, for a quarter of the time."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or "Σ" in text:
+        return normalise(text)
+    return lowered.replace("ё", "е")
 
 
 def map_chunk(journey_map: Map, catalog: Catalog, notes: dict[str, str] | None = None) -> Chunk:
@@ -310,7 +329,7 @@ def build(groups: Sequence[Chunk], locale: Locale, maps: int) -> Built:
         stages.extend(number + local for local in group.stages)
         shift = number * 4  # local entry numbers -> the site's (the weight stays in the low bits)
         for term, values in group.postings.items():
-            postings[term].extend([shift + value for value in values])
+            postings[term].extend(map(shift.__add__, values))
         number += group.size
     starts.append(number)
 
@@ -324,11 +343,10 @@ def build(groups: Sequence[Chunk], locale: Locale, maps: int) -> Built:
 
     term_files: list[dict[str, list[Any]]] = [{} for _ in range(terms)]
     for term in sorted(postings):
-        flat: list[int] = []
-        last = 0
-        for value in postings[term]:
-            flat.append(value - last * 4)
-            last = value // 4
+        values = postings[term]
+        # each entry number as the step from the one before (the weight stays in the low bits):
+        # value - (the previous value's number * 4), which `& -4` keeps
+        flat = list(map(operator.sub, values, itertools.chain((0,), map((-4).__and__, values))))
         form = forms[term][2] if term in forms else term
         term_files[term_part(term, terms)][term] = [form, flat]
 
