@@ -343,10 +343,10 @@ def build(groups: Sequence[Chunk], locale: Locale, maps: int) -> Built:
 
     term_files: list[dict[str, list[Any]]] = [{} for _ in range(terms)]
     for term in sorted(postings):
-        values = postings[term]
+        numbers = postings[term]
         # each entry number as the step from the one before (the weight stays in the low bits):
         # value - (the previous value's number * 4), which `& -4` keeps
-        flat = list(map(operator.sub, values, itertools.chain((0,), map((-4).__and__, values))))
+        flat = list(map(operator.sub, numbers, itertools.chain((0,), map((-4).__and__, numbers))))
         form = forms[term][2] if term in forms else term
         term_files[term_part(term, terms)][term] = [form, flat]
 
