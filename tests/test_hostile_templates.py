@@ -68,17 +68,88 @@ def test_what_a_template_may_do_still_works(make_repo) -> None:
     assert "<p id=probe>1 SOFA maps/x.html a-2 sofa,z teal Owners 1024 ===</p>" in page
 
 
-def test_a_planted_compiled_template_of_an_unsandboxed_build_is_compiled_again(make_repo) -> None:
-    """Compiled templates are signed as sandboxed code: one that is not verifies as nothing."""
+def _signed_as(root: Path) -> set[str]:
+    """What each compiled template in the cache verifies as: "sandboxed:", "trusted:" or ""."""
     from cjmgen.incremental.signing import Signer
 
-    root = make_repo({"maps/sofa.md": simple_map("Sofa")})
-    assert run(["build", "--no-pdf"], root).exit_code == 0
-    compiled = list((root / ".cjmgen-cache/templates").iterdir())
-    assert compiled
     signer = Signer.for_user()
     assert signer is not None
-    for path in compiled:  # what an unsandboxed cjmgen wrote: signed under the bare key
-        assert signer.read(path, path.name) is None and signer.read(path, "sandboxed:" + path.name) is not None
-    write_files(root, {"maps/sofa.md": simple_map("Sofa, again")})
+    compiled = list((root / ".cjmgen-cache/templates").iterdir())
+    assert compiled
+    kinds = set()
+    for path in compiled:
+        kinds |= {kind for kind in ("sandboxed:", "trusted:", "") if signer.read(path, kind + path.name) is not None}
+    return kinds
+
+
+def test_compiled_templates_are_signed_for_the_environment_that_compiled_them(make_repo) -> None:
+    """Code compiled outside the sandbox (cjmgen's own templates) never runs inside it:
+    once the repository brings templates, every template is compiled again, sandboxed."""
+    root = make_repo({"maps/sofa.md": simple_map("Sofa"), "cjmgen.yml": "theme: {custom_dir: overrides}\n",
+                      "overrides/static/extra.css": "p { color: teal }\n"})
     assert run(["build", "--no-pdf"], root).exit_code == 0
+    assert _signed_as(root) == {"trusted:"}
+    write_files(root, {"overrides/templates/404.html": '{% extends "!theme/404.html" %}\n'})
+    assert run(["build", "--no-pdf"], root).exit_code == 0
+    assert _signed_as(root) == {"sandboxed:"}
+    write_files(root, {"overrides/templates/404.html": "<p>Not here.</p>\n" + ATTACKS[0] + "\n"})
+    result = run(["build", "--no-pdf"], root)
+    assert result.exit_code == 1 and "overrides/templates/404.html:2: " in result.output, result.output
+    assert not list(root.rglob("MARKER"))
+
+
+@pytest.mark.parametrize("overrides", [
+    {},
+    {"overrides/static/extra.css": "p { color: teal }\n"},
+])
+def test_cjmgen_s_own_templates_run_unsandboxed(make_repo, overrides: dict[str, str]) -> None:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from cjmgen.content.project import load_project
+    from cjmgen.site.theme import load_theme, make_environment
+
+    root = make_repo({"maps/sofa.md": simple_map("Sofa"), "cjmgen.yml": "theme: {custom_dir: overrides}\n",
+                      **overrides})
+    (root / "overrides").mkdir(exist_ok=True)
+    theme = load_theme(load_project(root).repo.config)
+    assert not theme.has_template_overrides()
+    assert not isinstance(make_environment(theme), SandboxedEnvironment)
+
+
+@pytest.mark.parametrize("templates", ["a template", "an empty folder", "a link"])
+def test_any_templates_folder_in_the_overrides_turns_the_sandbox_on(make_repo, tmp_path: Path,
+                                                                     templates: str) -> None:
+    from cjmgen.content.project import load_project
+    from cjmgen.site.sandbox import ThemeSandbox
+    from cjmgen.site.theme import load_theme, make_environment
+
+    root = make_repo({"maps/sofa.md": simple_map("Sofa"), "cjmgen.yml": "theme: {custom_dir: overrides}\n",
+                      "overrides/static/extra.css": "p { color: teal }\n"})
+    folder = root / "overrides/templates"
+    if templates == "a template":
+        write_files(root, {"overrides/templates/404.html": "<p>Not here.</p>\n"})
+    elif templates == "an empty folder":
+        folder.mkdir()
+    else:
+        folder.symlink_to(tmp_path / "nowhere")
+    theme = load_theme(load_project(root).repo.config)
+    assert theme.has_template_overrides()
+    assert isinstance(make_environment(theme), ThemeSandbox)
+
+
+def test_the_sandbox_changes_no_byte_of_the_site(example_repo: Path) -> None:
+    """The bundled maps built with cjmgen's templates unsandboxed, then sandboxed (an empty
+    templates folder in the overrides): the same files, byte for byte."""
+    config = example_repo / "cjmgen.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\ntheme: {custom_dir: overrides}\n", encoding="utf-8")
+    (example_repo / "overrides").mkdir()
+    sites = {}
+    for name in ("plain", "sandboxed"):
+        if name == "sandboxed":
+            (example_repo / "overrides/templates").mkdir()
+        output = example_repo.parent / name
+        result = run(["build", "--no-pdf", "--no-cache", "-o", str(output)], example_repo)
+        assert result.exit_code == 0, result.output
+        sites[name] = {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    assert len(sites["plain"]) > 40
+    assert sites["plain"] == sites["sandboxed"]
