@@ -78,6 +78,9 @@ class PageRun:
 
     def __post_init__(self) -> None:
         self.links = self.renderer.links
+        # The digest of a key several specs share (the search index's hundreds of parts are
+        # keyed by every map): worked out once, by the key's identity.
+        self._shared_digests: dict[int, tuple[Any, str]] = {}
         if self.cache is not None:
             self.cache.begin(self.renderer.global_key())
 
@@ -116,7 +119,7 @@ class PageRun:
             text, files = self.render_into_cache(spec, key)
             self.rendered(spec.path, text, files, [], out)
         elif self.reuse is not None:
-            self.render_or_keep(spec, key, body, out)
+            self.render_or_keep(spec, key, body, out, shared=not callable(spec.key))
         else:
             self.rendered(spec.path, *self.render(spec), out)
 
@@ -140,11 +143,19 @@ class PageRun:
         self.cache.rendered += 1
         return text, files
 
-    def render_or_keep(self, spec: PageSpec, key: Any, body: BodyLinks | None, out: RenderedPages) -> None:
-        """A CLI build: keep the last build's page if its key is unchanged, else render it."""
+    def render_or_keep(self, spec: PageSpec, key: Any, body: BodyLinks | None, out: RenderedPages,
+                       shared: bool = False) -> None:
+        """A CLI build: keep the last build's page if its key is unchanged, else render it.
+        `shared`: the key is the spec's own object, which other specs may hold too."""
         reuse = self.reuse
         assert reuse is not None
-        digest = reuse.names.digest((self.reuse_global, key))
+        known = self._shared_digests.get(id(key)) if shared else None
+        if known is not None and known[0] is key:
+            digest = known[1]
+        else:
+            digest = reuse.names.digest((self.reuse_global, key))
+            if shared:
+                self._shared_digests[id(key)] = (key, digest)
         kept = reuse.keep(spec.path, digest, body, self.links.link_states)
         if kept is not None:  # listed, not written: the old file is linked
             out.paths.append(spec.path)
