@@ -192,7 +192,9 @@ def make_environment(theme: Theme, compiled: tuple[Path, Signer] | None = None) 
     import jinja2  # here, not at the top: a build with nothing to do never renders
 
     sandboxed = theme.has_template_overrides()
-    environment: type[jinja2.Environment] = _trusted_environment()
+    from cjmgen.site.trusted_templates import TrustedEnvironment
+
+    environment: type[jinja2.Environment] = TrustedEnvironment
     if sandboxed:
         from cjmgen.site.sandbox import ThemeSandbox
 
@@ -221,19 +223,6 @@ def make_environment(theme: Theme, compiled: tuple[Path, Signer] | None = None) 
 
     env.filters["keep_together"] = keep_together  # `29 900 ₽` never split across lines on paper
     return env
-
-
-def _trusted_environment() -> type[jinja2.Environment]:
-    import jinja2
-
-    from cjmgen.site.template_calls import DirectCallContext
-
-    class TrustedEnvironment(jinja2.Environment):
-        """Jinja's plain environment, its templates' calls made directly (template_calls)."""
-
-        context_class = DirectCallContext
-
-    return TrustedEnvironment
 
 
 def _inside_loader(folders: list[Path]) -> jinja2.BaseLoader:

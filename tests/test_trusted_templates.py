@@ -1,5 +1,5 @@
-"""cjmgen's own templates call functions directly (cjmgen.site.template_calls): whatever a
-template calls gives what Jinja's own Context.call gives."""
+"""cjmgen's own templates run in an environment of their own (cjmgen.site.trusted_templates):
+whatever a template calls or prints gives what Jinja's own environment gives."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Any
 
 import jinja2
 import pytest
+from markupsafe import Markup
 
-from cjmgen.site.template_calls import DirectCallContext
+from cjmgen.site.trusted_templates import DirectCallContext, TrustedEnvironment
 
 
 class DirectEnvironment(jinja2.Environment):
@@ -83,3 +84,48 @@ def test_calling_what_cannot_be_called_fails_as_in_jinja(value: object) -> None:
     for environment_class in (DirectEnvironment, jinja2.Environment):
         with pytest.raises(TypeError):
             environment_class().from_string("{{ thing() }}").render(thing=value)
+
+
+class Html:
+    def __html__(self) -> str:
+        return "<b>own</b>"
+
+
+PRINTED = (
+    "{{ text }}|{{ markup }}|{{ number }}|{{ none }}|{{ html }}|{{ text|safe }}|{{ text|e }}|{{ text ~ markup }}"
+    "|{% set block %}<i>{{ text }}</i>{% endset %}{{ block }}|{{ block|upper }}"
+    "|{% macro m(x) %}<u>{{ x }}</u>{% endmacro %}{{ m(text) }}|{{ m(text)|replace('u>', 's>') }}"
+    "|{% autoescape false %}{{ text }}{% endautoescape %}|{% autoescape flag %}{{ text }}{% endautoescape %}"
+    "|{{ [text, markup]|join(', ') }}|{{ {'a': text}|tojson }}|{{ 'x' if text else 'y' }}{{ text[0] }}"
+)
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_every_printed_value_gives_what_jinja_gives(flag: bool) -> None:
+    values = {"text": "<a href='x'>\"Q&A\"</a>", "markup": Markup("<br>"), "number": 4.5, "none": None,
+              "html": Html(), "flag": flag}
+    direct = TrustedEnvironment(autoescape=True).from_string(PRINTED).render(**values)
+    assert direct == jinja2.Environment(autoescape=True).from_string(PRINTED).render(**values)
+    assert direct.startswith("&lt;a href=&#39;x&#39;&gt;&#34;Q&amp;A&#34;&lt;/a&gt;|<br>|4.5|None|<b>own</b>|<a href")
+
+
+def test_an_undefined_value_printed_fails_as_in_jinja() -> None:
+    for environment_class in (TrustedEnvironment, jinja2.Environment):
+        environment = environment_class(autoescape=True, undefined=jinja2.StrictUndefined)
+        with pytest.raises(jinja2.UndefinedError):
+            environment.from_string("{{ missing }}").render()
+
+
+def test_cjmgen_s_own_templates_use_both_shortcuts(tmp_path) -> None:
+    """Through the bytecode cache too: a template loaded from compiled code is patched the same."""
+    from cjmgen.site.trusted_templates import escape_output
+
+    (tmp_path / "page.html").write_text("{{ x }}", encoding="utf-8")
+    for _ in range(2):  # compiled, then read back from the cache
+        environment = TrustedEnvironment(loader=jinja2.FileSystemLoader(str(tmp_path)), autoescape=True,
+                                         bytecode_cache=jinja2.FileSystemBytecodeCache(str(tmp_path)))
+        template = environment.get_template("page.html")
+        assert template.root_render_func.__globals__["escape"] is escape_output
+        assert isinstance(template.new_context(), DirectCallContext)
+        assert template.render(x="<") == "&lt;"
+    assert list(tmp_path.glob("__jinja2_*"))
