@@ -216,24 +216,22 @@ class Chunk:
     index is made of. render.py keeps a map's chunk between builds, so that after a
     one-map edit only that map's words are stemmed again.
 
-    A chunk holds its entries already as the index stores them (`rows`) and its stems
-    as postings local to the chunk: a few large lists and strings rather than an object
-    per entry and per stem, so that the kept chunks of every map (the largest piece of a
-    site: docs/benchmarks.md) are pickled and read back several times faster.
+    A chunk holds its entries already as the index's text (`rows`: the JSON of
+    `[places, rows]`, spliced into its part as it is) and its stems as postings local to
+    the chunk: a string and a few large lists rather than an object per entry and per
+    stem, so that the kept chunks of every map (the largest piece of a site:
+    docs/benchmarks.md) are pickled and read back several times faster.
 
     An entry's context (its map's title, its stage's name) is not indexed with it:
     search.js finds those words in the map's and the stage's own entries, which come
     first in their group (`head.starts`, `head.stages`), and counts them only beside a
     word of the entry itself."""
 
-    rows: list[Any]  # `[places, rows]` of the chunk's entries (`_group`)
+    rows: str  # the JSON of `[places, rows]` of the chunk's entries (`_group`)
+    size: int  # how many entries
     stages: tuple[int, ...]  # the numbers (within the chunk) of its stage entries
     postings: dict[str, tuple[int, ...]]  # stem -> entry number (within the chunk) * 4 + weight
     forms: tuple[tuple[str, int], ...]  # each written word (normalised) and how often
-
-    @property
-    def size(self) -> int:
-        return len(self.rows[1])
 
 
 def chunk(entries: Iterable[Entry]) -> Chunk:
@@ -259,7 +257,7 @@ def chunk(entries: Iterable[Entry]) -> Chunk:
             for term in set(map(stem_of, own)).difference(in_title):  # the title wins over the entry's text
                 postings[term].append(place + IN_TEXT)
     stages = tuple(number for number, entry in enumerate(listed) if entry.kind == "stage")
-    return Chunk(_group(listed), stages, {term: tuple(values) for term, values in postings.items()},
+    return Chunk(_json(_group(listed)), len(listed), stages, {term: tuple(values) for term, values in postings.items()},
                  tuple(counted.items()))
 
 
@@ -350,7 +348,7 @@ def build(groups: Sequence[Chunk], locale: Locale, maps: int) -> Built:
         form = forms[term][2] if term in forms else term
         term_files[term_part(term, terms)][term] = [form, flat]
 
-    doc_files: list[list[Any]] = [[] for _ in range(docs)]
+    doc_files: list[list[str]] = [[] for _ in range(docs)]
     firsts: dict[int, int] = {}
     for index, group in enumerate(groups):
         part = doc_part(index, len(groups), docs)
@@ -361,7 +359,9 @@ def build(groups: Sequence[Chunk], locale: Locale, maps: int) -> Built:
     for k, term_file in enumerate(term_files):
         files[f"{FOLDER}/t{k}.js"] = _part(f"t{k}", term_file)
     for k, doc_file in enumerate(doc_files):
-        files[f"{FOLDER}/d{k}.js"] = _part(f"d{k}", {"first": firsts.get(k, 0), "groups": doc_file})
+        # {"first": ..., "groups": [...]} as _json writes it, each group's JSON spliced in
+        files[f"{FOLDER}/d{k}.js"] = (f'{PART_CALLBACK}({_json(f"d{k}")},'
+                                      f'{{"first":{firsts.get(k, 0)},"groups":[{",".join(doc_file)}]}});\n')
     own_labels = ("map", "stage", "owner", "persona", "channel")
     labels = {kind: locale.label(kind if kind in own_labels else f"kind_{kind}") for kind in KINDS}
     head = _json({
