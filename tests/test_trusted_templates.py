@@ -129,3 +129,20 @@ def test_cjmgen_s_own_templates_use_both_shortcuts(tmp_path) -> None:
         assert isinstance(template.new_context(), DirectCallContext)
         assert template.render(x="<") == "&lt;"
     assert list(tmp_path.glob("__jinja2_*"))
+
+
+@pytest.mark.parametrize("svg", [Markup('<svg aria-labelledby="kpi-ab12-title kpi-ab12-desc"><title id="kpi-ab12-title">x</title></svg>'),
+                                 '<b id="kpi-1">"text"</b>'])
+def test_the_gauge_ids_filter_gives_what_the_two_replaces_gave(svg: str) -> None:
+    """`|gauge_ids(ids)` stands in the theme for two `|replace` of the gauge's id patterns."""
+    from cjmgen.charts.kpi import gauge_ids
+
+    environment = TrustedEnvironment(autoescape=True)
+    environment.filters["gauge_ids"] = gauge_ids
+    old = ("{{ svg|replace('=\"kpi-'|safe, ('=\"' ~ ids ~ '-kpi-')|safe)"
+           "|replace('-title kpi-'|safe, ('-title ' ~ ids ~ '-kpi-')|safe) }}")
+    for ids in ("grid", "h1-2"):
+        new = environment.from_string("{{ svg|gauge_ids(ids) }}").render(svg=svg, ids=ids)
+        assert new == environment.from_string(old).render(svg=svg, ids=ids)
+    assert 'id="grid-kpi-ab12-title"' in environment.from_string("{{ svg|gauge_ids('grid') }}").render(svg=svg) \
+        or not isinstance(svg, Markup)

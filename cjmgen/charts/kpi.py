@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
+
+from markupsafe import Markup, escape
 
 from cjmgen.charts.svg import DARK_TEXT, MET_COLOUR, MISSED_COLOUR, num, svg_root
 from cjmgen.content import figures
@@ -70,3 +73,16 @@ def kpi_gauge(kpi: KPI, locale: Locale, *, prefix: str | None = None) -> str:
         desc,
         (body,),
     )
+
+
+def gauge_with_ids(svg: str, ids: str) -> str:
+    """A gauge whose element ids start with `ids-` (`grid-kpi-…`): the same KPI's gauge shows
+    twice on a map page (its grid and its stage card), and ids must be unique on a page."""
+    return svg.replace('="kpi-', f'="{ids}-kpi-').replace("-title kpi-", f"-title {ids}-kpi-")
+
+
+def gauge_ids(svg: Any, ids: Any) -> Markup:
+    """The template filter `{{ gauge(kpi)|gauge_ids('grid') }}`: what `|replace` of the two id
+    patterns gave, in one call (markup as it is, text escaped first, as `|replace` does)."""
+    safe = svg if hasattr(svg, "__html__") else escape(svg)
+    return Markup(gauge_with_ids(str(safe), str(ids)))

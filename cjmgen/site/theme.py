@@ -219,9 +219,11 @@ def make_environment(theme: Theme, compiled: tuple[Path, Signer] | None = None) 
         bytecode_cache=_signed_bytecode_cache(*compiled, SANDBOXED if sandboxed else TRUSTED) if compiled else None,
     )
     env.globals["piece"] = _plain_piece  # the site's pages keep pieces (render.SiteRenderer.piece)
+    from cjmgen.charts.kpi import gauge_ids
     from cjmgen.content.figures import keep_together
 
     env.filters["keep_together"] = keep_together  # `29 900 ₽` never split across lines on paper
+    env.filters["gauge_ids"] = gauge_ids  # a KPI's gauge again on the same page, with other ids
     return env
 
 
