@@ -153,3 +153,19 @@ def test_the_sandbox_changes_no_byte_of_the_site(example_repo: Path) -> None:
         sites[name] = {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()}
     assert len(sites["plain"]) > 40
     assert sites["plain"] == sites["sandboxed"]
+
+
+def test_a_template_that_appears_after_the_environment_is_made_is_not_read_unsandboxed(make_repo) -> None:
+    """cjmgen's own templates run unsandboxed only while the overrides hold none; the
+    environment made then does not look in the overrides at all (a long `serve`)."""
+    from cjmgen.content.project import load_project
+    from cjmgen.site.theme import load_theme, make_environment
+
+    root = make_repo({"maps/sofa.md": simple_map("Sofa"), "cjmgen.yml": "theme: {custom_dir: overrides}\n",
+                      "overrides/static/extra.css": "p { color: teal }\n"})
+    theme = load_theme(load_project(root).repo.config)
+    environment = make_environment(theme)
+    write_files(root, {"overrides/templates/404.html": "<p>planted</p>\n" + ATTACKS[0] + "\n"})
+    source, filename, _ = environment.loader.get_source(environment, "404.html")  # type: ignore[union-attr]
+    assert "planted" not in source and "overrides" not in str(filename)
+    assert theme.has_template_overrides() is True  # the next environment is sandboxed

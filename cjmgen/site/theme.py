@@ -206,9 +206,12 @@ def make_environment(theme: Theme, compiled: tuple[Path, Signer] | None = None) 
     loader = jinja2.PrefixLoader(
         {**prefixes, "!theme": _inside_loader([folder / "templates" for _, folder in chain])}, delimiter="/"
     )
+    # Unsandboxed, the repository's folder is not even looked in: a template that appears
+    # there after this moment (a long `serve`) waits for the next, sandboxed, environment.
+    searched = theme.template_dirs() if sandboxed else [folder / "templates" for _, folder in chain]
     env = environment(
         loader=jinja2.ChoiceLoader([
-            _inside_loader(theme.template_dirs()),
+            _inside_loader(searched),
             loader,
         ]),
         autoescape=True,
