@@ -181,8 +181,8 @@ def make_environment(theme: Theme, compiled: tuple[Path, Signer] | None = None) 
 
     Sandboxed (cjmgen.site.sandbox: a refused attribute is an error too) when the
     repository overrides templates; cjmgen's own templates alone run in Jinja's plain
-    environment made cheaper (trusted_templates), which renders the same bytes in three quarters of the time
-    (docs/benchmarks.md).
+    environment made cheaper (trusted_templates), which renders the same bytes in three
+    quarters of the time (docs/benchmarks.md).
 
     `compiled`: (folder, signer) to keep compiled templates between builds, as
     Jinja's bytecode cache does: compiling the theme was a large part of a small rebuild.
