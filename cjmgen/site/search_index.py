@@ -74,10 +74,15 @@ def normalise(text: str) -> str:
     character for one character, so that matches can be highlighted in the
     original text.
     """
+    return _SPACES.sub(" ", _folded(text)).strip()
+
+
+def _folded(text: str) -> str:
+    """`normalise` but for spaces, which no word holds: what the index tokenises, cheaper."""
     lowered = text.lower()
     if len(lowered) != len(text) or "Σ" in text:  # İ -> i̇, final sigma: lower per character
         lowered = "".join(ch.lower()[:1] or ch for ch in text)  # one char per char (İ -> i)
-    return _SPACES.sub(" ", lowered.replace("ё", "е")).strip()
+    return lowered.replace("ё", "е")
 
 
 class Entry(NamedTuple):
@@ -259,14 +264,6 @@ def chunk(entries: Iterable[Entry]) -> Chunk:
     stages = tuple(number for number, entry in enumerate(listed) if entry.kind == "stage")
     return Chunk(_json(_group(listed)), len(listed), stages, {term: tuple(values) for term, values in postings.items()},
                  tuple(counted.items()))
-
-
-def _folded(text: str) -> str:
-    """`normalise` but for spaces, which no word holds: the same words, for a quarter of the time."""
-    lowered = text.lower()
-    if len(lowered) != len(text) or "Σ" in text:
-        return normalise(text)
-    return lowered.replace("ё", "е")
 
 
 def map_chunk(journey_map: Map, catalog: Catalog, notes: dict[str, str] | None = None) -> Chunk:
