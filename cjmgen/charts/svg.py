@@ -75,10 +75,8 @@ def esc(text: object) -> str:
 
 
 def _attrs(attrs: Mapping[str, object | None]) -> str:
-    """Attributes in the given order; None drops one, floats get stable formatting (as `_value`,
-    written out: a map page's charts have some four hundred attributes)."""
-    return "".join([f' {name}="{num(value) if type(value) is float else esc(value)}"'
-                    for name, value in attrs.items() if value is not None])
+    """Attributes in the given order; None drops one, floats get stable formatting."""
+    return "".join([f' {name}="{_value(value)}"' for name, value in attrs.items() if value is not None])
 
 
 def el(tag: str, attrs: Mapping[str, object | None], *children: str) -> str:
