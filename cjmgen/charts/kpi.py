@@ -75,14 +75,10 @@ def kpi_gauge(kpi: KPI, locale: Locale, *, prefix: str | None = None) -> str:
     )
 
 
-def gauge_with_ids(svg: str, ids: str) -> str:
-    """A gauge whose element ids start with `ids-` (`grid-kpi-…`): the same KPI's gauge shows
-    twice on a map page (its grid and its stage card), and ids must be unique on a page."""
-    return svg.replace('="kpi-', f'="{ids}-kpi-').replace("-title kpi-", f"-title {ids}-kpi-")
-
-
 def gauge_ids(svg: Any, ids: Any) -> Markup:
-    """The template filter `{{ gauge(kpi)|gauge_ids('grid') }}`: what `|replace` of the two id
-    patterns gave, in one call (markup as it is, text escaped first, as `|replace` does)."""
-    safe = svg if hasattr(svg, "__html__") else escape(svg)
-    return Markup(gauge_with_ids(str(safe), str(ids)))
+    """The template filter `{{ gauge(kpi)|gauge_ids('grid') }}`: the gauge with its element ids
+    starting `ids-` (`grid-kpi-…`), as two `|replace` of its id patterns gave it (markup as
+    it is, text escaped first). The same KPI's gauge shows twice on a map page (its grid
+    and its stage card), and ids must be unique on a page."""
+    text = str(svg if hasattr(svg, "__html__") else escape(svg))
+    return Markup(text.replace('="kpi-', f'="{ids}-kpi-').replace("-title kpi-", f"-title {ids}-kpi-"))
