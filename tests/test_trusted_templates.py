@@ -144,5 +144,8 @@ def test_the_gauge_ids_filter_gives_what_the_two_replaces_gave(svg: str) -> None
     for ids in ("grid", "h1-2"):
         new = environment.from_string("{{ svg|gauge_ids(ids) }}").render(svg=svg, ids=ids)
         assert new == environment.from_string(old).render(svg=svg, ids=ids)
-    assert 'id="grid-kpi-ab12-title"' in environment.from_string("{{ svg|gauge_ids('grid') }}").render(svg=svg) \
-        or not isinstance(svg, Markup)
+    shown = environment.from_string("{{ svg|gauge_ids('grid') }}").render(svg=svg)
+    if isinstance(svg, Markup):  # the gauge's own ids are rewritten
+        assert 'id="grid-kpi-ab12-title"' in shown and 'aria-labelledby="grid-kpi-ab12-title grid-kpi-ab12-desc"' in shown
+    else:  # plain text is escaped first, as |replace does: no attribute to rewrite
+        assert shown == '&lt;b id=&#34;kpi-1&#34;&gt;&#34;text&#34;&lt;/b&gt;'
