@@ -68,30 +68,36 @@ def test_what_a_template_may_do_still_works(make_repo) -> None:
     assert "<p id=probe>1 SOFA maps/x.html a-2 sofa,z teal Owners 1024 ===</p>" in page
 
 
-def _signed_as(root: Path) -> set[str]:
-    """What each compiled template in the cache verifies as: "sandboxed:", "trusted:" or ""."""
+def _signed_as(folder: Path) -> set[str]:
+    """What each compiled template in `folder` verifies as: "sandboxed", "trusted" or nothing."""
     from cjmgen.incremental.signing import Signer
+    from cjmgen.site.theme import compiled_kind
 
     signer = Signer.for_user()
     assert signer is not None
-    compiled = list((root / ".cjmgen-cache/templates").iterdir())
-    assert compiled
+    compiled = list(folder.iterdir()) if folder.is_dir() else []
     kinds = set()
     for path in compiled:
-        kinds |= {kind for kind in ("sandboxed:", "trusted:", "") if signer.read(path, kind + path.name) is not None}
+        kinds |= {name for name, sandboxed in (("sandboxed", True), ("trusted", False))
+                  if signer.read(path, compiled_kind(sandboxed) + path.name) is not None}
     return kinds
 
 
-def test_compiled_templates_are_signed_for_the_environment_that_compiled_them(make_repo) -> None:
-    """Code compiled outside the sandbox (cjmgen's own templates) never runs inside it:
-    once the repository brings templates, every template is compiled again, sandboxed."""
+def test_compiled_templates_are_signed_for_the_environment_that_compiled_them(make_repo, own_cache_key) -> None:
+    """Code compiled outside the sandbox (cjmgen's own templates, kept in the user's cache)
+    never runs inside it: once the repository brings templates, every template is compiled
+    again, sandboxed, into the repository's cache (from its second build on)."""
     root = make_repo({"maps/sofa.md": simple_map("Sofa"), "cjmgen.yml": "theme: {custom_dir: overrides}\n",
                       "overrides/static/extra.css": "p { color: teal }\n"})
+    users, repository = own_cache_key / "cjmgen/templates", root / ".cjmgen-cache/templates"
     assert run(["build", "--no-pdf"], root).exit_code == 0
-    assert _signed_as(root) == {"trusted:"}
+    assert (_signed_as(users), _signed_as(repository)) == ({"trusted"}, set())
+    trusted = set(users.iterdir())
     write_files(root, {"overrides/templates/404.html": '{% extends "!theme/404.html" %}\n'})
-    assert run(["build", "--no-pdf"], root).exit_code == 0
-    assert _signed_as(root) == {"sandboxed:"}
+    for _ in range(2):
+        assert run(["build", "--no-pdf"], root).exit_code == 0
+    assert (_signed_as(users), _signed_as(repository)) == ({"trusted"}, {"sandboxed"})
+    assert set(users.iterdir()) == trusted  # the sandbox neither reads nor adds to the user's cache
     write_files(root, {"overrides/templates/404.html": "<p>Not here.</p>\n" + ATTACKS[0] + "\n"})
     result = run(["build", "--no-pdf"], root)
     assert result.exit_code == 1 and "overrides/templates/404.html:2: " in result.output, result.output

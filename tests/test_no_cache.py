@@ -49,8 +49,9 @@ def test_for_run_chooses_no_cache_by_flag_or_environment(tmp_path: Path, monkeyp
         monkeypatch.setenv(NO_CACHE_VARIABLE, value)
         assert type(Caches.for_run(tmp_path)) is chosen, value
     none = NoCaches(tmp_path)
-    assert (none.parse_cache(), none.pdf_cache(), none.build_records(create=True), none.compiled_templates(),
-            none.signer, none.notes()) == (None, None, None, None, None, [])
+    assert (none.parse_cache(), none.pdf_cache(), none.build_records(create=True),
+            none.compiled_templates(sandboxed=False), none.compiled_templates(sandboxed=True),
+            none.signer, none.notes()) == (None, None, None, None, None, None, [])
     assert not (tmp_path / CACHE_ROOT).exists()
 
 

@@ -130,7 +130,7 @@ def _publish(run: BuildRun, loaded: Loaded, result: BuildResult, changes: Any, f
     theme = run.theme_or_raise()
     recorded = parsed is not None and fresh.record is not None
     renderer = make_renderer(project, theme, run.options, changes, histories=loaded.histories,
-                             env=make_environment(theme, run.caches.compiled_templates() if recorded else None),
+                             env=make_environment(theme, run.caches, first_build=not recorded),
                              body_checker=lambda journey_map: body_problems(project, journey_map),
                              global_inputs=(run.theme_digest,), names=parsed.names if parsed else None)
     kept_from = fresh if recorded and keeps_pages(theme) else None

@@ -25,14 +25,21 @@ CACHE_ROOT = ".cjmgen-cache"  # its folders are named in incremental.store, the 
 def cache_folder(root: Path, name: str, create: bool = True) -> Path | None:
     """`root/.cjmgen-cache/name`, made if missing (unless `create` is false); None when
     it, or `.cjmgen-cache`, is a link or anything but a folder: never written through."""
-    folder = Path(root)
-    for part in (CACHE_ROOT, name):
+    return real_folder(Path(root), (CACHE_ROOT, name), create)
+
+
+def real_folder(base: Path, parts: tuple[str, ...], create: bool = True) -> Path | None:
+    """`base/part/part...`, each part made if missing (unless `create` is false); None when
+    any part is a link or anything but a folder (`base` itself may be a link: the user's
+    ~/.cache often is one)."""
+    folder = base
+    for part in parts:
         folder = folder / part
         try:
             info = os.lstat(folder)
         except FileNotFoundError:
             if not create:
-                return Path(root) / CACHE_ROOT / name  # nothing there yet: a reader finds nothing
+                return base.joinpath(*parts)  # nothing there yet: a reader finds nothing
             try:
                 os.mkdir(folder)  # mkdir never follows a link: a link planted meanwhile fails it
                 info = os.lstat(folder)

@@ -5,7 +5,9 @@
                up to date? which pages and PDFs can be kept?), plain JSON;
 - `parsed/`    parsed files, pickled and signed (parse_cache);
 - `pieces/`    pieces of listing pages, pickled and signed (page_reuse.PieceStore);
-- `templates/` the theme compiled by Jinja, signed (site.theme.make_environment);
+- `templates/` a theme with the repository's templates, compiled by Jinja and signed
+               (site.theme.make_environment; cjmgen's own theme is compiled into
+               `$XDG_CACHE_HOME/cjmgen/templates/`, shared by every repository);
 - `pdf/`       rendered PDFs by the hash of their inputs (pdf_cache);
 - `kpi-values/` typed KPI values of past versions of maps, by blob id (kpi_values).
 `serve` also keeps parsed files and rendered pages in memory between rebuilds.
@@ -23,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cjmgen.incremental.cache_dir import cache_folder, link_notes
+from cjmgen.incremental.cache_dir import cache_folder, link_notes, real_folder
 from cjmgen.incremental.kpi_values import KpiValueStore
-from cjmgen.incremental.signing import Signer
+from cjmgen.incremental.signing import Signer, user_cache_home
 
 if TYPE_CHECKING:
     from cjmgen.incremental.page_reuse import PieceStore, StableNames
@@ -87,10 +89,21 @@ class Caches:
             return None
         return ParseCache.open(folder, self.signer)
 
-    def compiled_templates(self) -> tuple[Path, Signer] | None:
-        """Where the theme's compiled templates are kept, and the signer that vouches for them."""
-        folder = self.folder(TEMPLATES)
-        return (folder, self.signer) if folder is not None and self.signer is not None else None
+    def compiled_templates(self, sandboxed: bool, first_build: bool = False) -> tuple[Path, Signer] | None:
+        """Where the theme's compiled templates are kept, and the signer that vouches for them.
+
+        cjmgen's own templates (`sandboxed` false: the repository brings none) are kept in
+        the user's cache, `$XDG_CACHE_HOME/cjmgen/templates`, as Python keeps the bytecode
+        of its modules: once compiled on a machine, the first build of any clone compiles
+        nothing. A repository's templates are kept in its own cache from its second build
+        on (`first_build`: not yet)."""
+        if self.signer is None:
+            return None
+        if not sandboxed:
+            folder = real_folder(user_cache_home(), (TEMPLATES,), create=self.create_key)
+        else:
+            folder = None if first_build else self.folder(TEMPLATES)
+        return (folder, self.signer) if folder is not None else None
 
     def piece_store(self, names: StableNames) -> PieceStore | None:
         from cjmgen.incremental.page_reuse import PieceStore  # with the renderer: see parse_cache

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from cjmgen.incremental.signing import Signer
+    from cjmgen.incremental.store import Caches
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -176,7 +177,7 @@ def site_locale(config: SiteConfig, theme: Theme | None = None) -> Locale:
     return Locale(config.language, theme.catalog_folders())
 
 
-def make_environment(theme: Theme, compiled: tuple[Path, Signer] | None = None) -> jinja2.Environment:
+def make_environment(theme: Theme, caches: Caches | None = None, first_build: bool = False) -> jinja2.Environment:
     """Autoescaping, StrictUndefined: a missing variable is an error with template:line.
 
     Sandboxed (cjmgen.site.sandbox: a refused attribute is an error too) when the
@@ -184,14 +185,16 @@ def make_environment(theme: Theme, compiled: tuple[Path, Signer] | None = None) 
     environment made cheaper (trusted_templates), which renders the same bytes in three
     quarters of the time (docs/benchmarks.md).
 
-    `compiled`: (folder, signer) to keep compiled templates between builds, as
-    Jinja's bytecode cache does: compiling the theme was a large part of a small rebuild.
-    Compiled code is code, so each file is signed (cjmgen.incremental.signing) and one that
-    does not verify is compiled again.
+    `caches`: where compiled templates are kept between builds (Caches.compiled_templates),
+    as Jinja's bytecode cache does: compiling the theme was a large part of a small rebuild,
+    and of a first build of a few hundred maps. Compiled code is code, so each file is
+    signed (cjmgen.incremental.signing) for the environment and the code that compiled it;
+    one that does not verify is compiled again.
     """
     import jinja2  # here, not at the top: a build with nothing to do never renders
 
     sandboxed = theme.has_template_overrides()
+    compiled = caches.compiled_templates(sandboxed, first_build) if caches is not None else None
     # `!theme/x.html`: the theme's own x.html under an override; `!<base>/x.html`: a base theme's
     chain = [(theme.name, theme.folder), *theme.bases]
     prefixes = {f"!{name}": _inside_loader([folder / "templates" for _, folder in chain[index:]])
@@ -212,7 +215,7 @@ def make_environment(theme: Theme, compiled: tuple[Path, Signer] | None = None) 
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_signed_bytecode_cache(*compiled, SANDBOXED if sandboxed else TRUSTED) if compiled else None,
+        bytecode_cache=_signed_bytecode_cache(*compiled, compiled_kind(sandboxed)) if compiled else None,
     )
     env.globals["piece"] = _plain_piece  # the site's pages keep pieces (render.SiteRenderer.piece)
     from cjmgen.charts.kpi import gauge_ids
@@ -260,6 +263,16 @@ def _plain_piece(*key: Any, caller: Any) -> Any:
 # compiled for the other environment does not verify and is compiled again.
 SANDBOXED = "sandboxed:"
 TRUSTED = "trusted:"
+
+
+def compiled_kind(sandboxed: bool) -> str:
+    """What a compiled template is signed as: its environment and the code that compiled it
+    (cjmgen, Jinja, Python: code_stamp). Jinja's own check of a cached file looks at the
+    template's source and Python's version only; its code also depends on Jinja's version
+    and on the environment's settings, which are cjmgen's code."""
+    from cjmgen.incremental.codestamp import code_stamp
+
+    return f"{SANDBOXED if sandboxed else TRUSTED}{code_stamp().hex()[:16]}:"
 
 
 def _signed_bytecode_cache(folder: Path, signer: Signer, kind: str) -> jinja2.BytecodeCache:
