@@ -85,6 +85,25 @@ def test_map_page_has_every_lane_and_the_stage_sections(built_example: Path) -> 
     assert "Скачать PDF" not in html  # no PDFs in an HTML-only build
 
 
+def test_every_id_of_a_map_page_is_unique_and_the_grid_s_gauges_are_the_cards(built_example: Path) -> None:
+    """The grid and the stage cards show each stage's KPIs with the same gauges (drawn once);
+    only the grid's ids differ, so that every id of the page is its own."""
+    import re
+
+    for page in sorted((built_example / "maps").rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        ids = re.findall(r' id="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), (page.name, [i for i in set(ids) if ids.count(i) > 1])
+        grid = html[html.index('class="cjm-grid"'):html.index('class="notes"')]
+        cards = html[html.index('class="notes"'):]
+        in_grid = re.findall(r'<svg[^>]*kpi-gauge.*?</svg>', grid)
+        in_cards = set(re.findall(r'<svg[^>]*kpi-gauge.*?</svg>', cards))
+        assert in_grid or page.stem.endswith("-future"), page.name
+        assert all("grid-kpi-" in gauge for gauge in in_grid), page.name
+        assert {gauge.replace("grid-kpi-", "kpi-") for gauge in in_grid} <= in_cards, page.name
+        assert 'class="grid-kpi' not in html, page.name
+
+
 def test_future_map_links_current_and_compares(built_example: Path) -> None:
     html = (built_example / "maps" / "mobile" / "sofa-search-future.html").read_text()
     assert 'href="sofa-search.html"' in html

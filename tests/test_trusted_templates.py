@@ -4,6 +4,7 @@ whatever a template calls or prints gives what Jinja's own environment gives."""
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 import jinja2
@@ -131,21 +132,29 @@ def test_cjmgen_s_own_templates_use_both_shortcuts(tmp_path) -> None:
     assert list(tmp_path.glob("__jinja2_*"))
 
 
-@pytest.mark.parametrize("svg", [Markup('<svg aria-labelledby="kpi-ab12-title kpi-ab12-desc"><title id="kpi-ab12-title">x</title></svg>'),
-                                 '<b id="kpi-1">"text"</b>'])
-def test_the_gauge_ids_filter_gives_what_the_two_replaces_gave(svg: str) -> None:
-    """`|gauge_ids(ids)` stands in the theme for two `|replace` of the gauge's id patterns."""
-    from cjmgen.charts.kpi import gauge_ids
+def test_the_gauge_ids_filter_renames_the_gauges_ids_and_nothing_else() -> None:
+    """`|gauge_ids(ids)` gives each gauge of a KPI list ids of its own (the map's grid and its
+    stage cards show the same list); classes and text stay as they are."""
+    from cjmgen.charts.kpi import gauge_ids, kpi_gauge
+    from cjmgen.content.model import KPI, Quantity
+    from cjmgen.i18n.labels import Locale
 
+    locale = Locale("en")
+    kpis = [KPI(name=name, value=Quantity.parse(value), target=Quantity.parse(target))
+            for name, value, target in (('Reach id="kpi-1" -title kpi-2-desc"', "4%", "6%"), ("NPS", "50", "40"))]
+    listing = Markup("<ul>" + "".join(f'<li class="kpi-status">{kpi_gauge(kpi, locale)}</li>' for kpi in kpis) + "</ul>")
     environment = TrustedEnvironment(autoescape=True)
     environment.filters["gauge_ids"] = gauge_ids
-    old = ("{{ svg|replace('=\"kpi-'|safe, ('=\"' ~ ids ~ '-kpi-')|safe)"
-           "|replace('-title kpi-'|safe, ('-title ' ~ ids ~ '-kpi-')|safe) }}")
-    for ids in ("grid", "h1-2"):
-        new = environment.from_string("{{ svg|gauge_ids(ids) }}").render(svg=svg, ids=ids)
-        assert new == environment.from_string(old).render(svg=svg, ids=ids)
-    shown = environment.from_string("{{ svg|gauge_ids('grid') }}").render(svg=svg)
-    if isinstance(svg, Markup):  # the gauge's own ids are rewritten
-        assert 'id="grid-kpi-ab12-title"' in shown and 'aria-labelledby="grid-kpi-ab12-title grid-kpi-ab12-desc"' in shown
-    else:  # plain text is escaped first, as |replace does: no attribute to rewrite
-        assert shown == '&lt;b id=&#34;kpi-1&#34;&gt;&#34;text&#34;&lt;/b&gt;'
+    shown = environment.from_string("{{ listing|gauge_ids('grid') }}").render(listing=listing)
+    ids = re.findall(r'kpi-[0-9a-f]{8}', str(listing))
+    assert len(set(ids)) == 2
+    expected = str(listing)
+    for found in set(ids):
+        expected = (expected.replace(f'id="{found}-', f'id="grid-{found}-')
+                    .replace(f'aria-labelledby="{found}-title {found}-desc"',
+                             f'aria-labelledby="grid-{found}-title grid-{found}-desc"'))
+    assert shown == expected != str(listing)
+    assert shown.count('class="kpi-track"') == 2 and shown.count('class="kpi-status"') == 2
+    assert shown.count('Reach id=&quot;kpi-1&quot; -title kpi-2-desc&quot;') == 2  # text is never rewritten
+    assert environment.from_string("{{ '<b id=\"kpi-1\">'|gauge_ids('grid') }}").render() == \
+        "&lt;b id=&#34;kpi-1&#34;&gt;"  # plain text is escaped first: no attribute to rewrite

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -75,10 +76,17 @@ def kpi_gauge(kpi: KPI, locale: Locale, *, prefix: str | None = None) -> str:
     )
 
 
-def gauge_ids(svg: Any, ids: Any) -> Markup:
-    """The template filter `{{ gauge(kpi)|gauge_ids('grid') }}`: the gauge with its element ids
-    starting `ids-` (`grid-kpi-…`), as two `|replace` of its id patterns gave it (markup as
-    it is, text escaped first). The same KPI's gauge shows twice on a map page (its grid
-    and its stage card), and ids must be unique on a page."""
-    text = str(svg if hasattr(svg, "__html__") else escape(svg))
-    return Markup(text.replace('="kpi-', f'="{ids}-kpi-').replace("-title kpi-", f"-title {ids}-kpi-"))
+def gauge_ids(markup: Any, ids: Any) -> Markup:
+    """The template filter `{{ kpi_list(...)|gauge_ids('grid') }}`: the gauges in `markup`
+    (one, or a whole list of KPIs) with their element ids starting `ids-` (`grid-kpi-…`),
+    and nothing else changed (text is escaped first). The same KPI's gauge shows twice on
+    a map page (its grid and its stage card), and ids must be unique on a page."""
+    text = str(markup if hasattr(markup, "__html__") else escape(markup))
+    prefix = f"{ids}-kpi-"
+    text = text.replace(' id="kpi-', f' id="{prefix}').replace('aria-labelledby="kpi-', f'aria-labelledby="{prefix}')
+    return Markup(_DESC_ID.sub(lambda _: f"-title {prefix}", text) if "-title kpi-" in text else text)
+
+
+# The second id of `aria-labelledby="kpi-…-title kpi-…-desc"`. Text never holds `id="`, nor
+# `-desc"`: its quotes are escaped.
+_DESC_ID = re.compile(r'-title kpi-(?=[0-9a-f]+-desc")')
