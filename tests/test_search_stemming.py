@@ -10,6 +10,7 @@ few stems; the JavaScript runs in headless Chromium.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -74,3 +75,20 @@ def test_forms_meet_at_one_stem() -> None:
     assert stem("deliveries") == stem("delivery") == "deliveri"
     assert stem("customers") == stem("customer") == "custom"
     assert stem("2026") == "2026" and stem("wi-fi") == "wi-fi"  # not a word of one script: as it is
+
+
+def test_the_index_is_stemmed_by_snowball_s_python_stemmers_even_beside_pystemmer(tmp_path: Path) -> None:
+    """Where PyStemmer is installed, `snowballstemmer.stemmer()` hands out its C stemmers,
+    whose Snowball version need not be stemmer.js's: the build takes the pure-Python ones."""
+    import subprocess
+    import sys
+
+    fake = tmp_path / "Stemmer.py"  # what `import Stemmer` finds first
+    fake.write_text("algorithms = lambda: ['russian', 'english']\n"
+                    "class Stemmer:\n    def __init__(self, name): pass\n"
+                    "    def stemWord(self, word): return 'pystemmer'\n", encoding="utf-8")
+    probe = ("import snowballstemmer; from cjmgen.site.stemming import stem; "
+             "print(type(snowballstemmer.stemmer('russian')).__name__, stem('доставки'), stem('deliveries'))")
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONPATH": f"{tmp_path}:{PROJECT}"}).stdout.split()
+    assert shown == ["Stemmer", "доставк", "deliveri"]

@@ -12,13 +12,17 @@ import re
 import threading
 from functools import lru_cache
 
-import snowballstemmer
+# The two pure-Python stemmers themselves, not `snowballstemmer.stemmer(...)`: where
+# PyStemmer is installed, that hands out its C stemmers, whose Snowball version may not
+# be stemmer.js's (the index's stems and the typed words' would differ).
+from snowballstemmer.english_stemmer import EnglishStemmer
+from snowballstemmer.russian_stemmer import RussianStemmer
 
 _CYRILLIC = re.compile(r"[а-яё]+")
 _LATIN = re.compile(r"[a-z']+")
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: what search.js's /[\p{L}\p{N}]+/u finds
 
-_STEMMERS = {"ru": snowballstemmer.stemmer("russian"), "en": snowballstemmer.stemmer("english")}
+_STEMMERS = {"ru": RussianStemmer(), "en": EnglishStemmer()}
 _LOCK = threading.Lock()  # a Snowball stemmer object keeps its word in itself
 
 
