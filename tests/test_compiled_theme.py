@@ -110,3 +110,15 @@ def test_a_linked_templates_folder_in_the_user_s_cache_is_not_written_through(
         assert run(["build", "--no-pdf"], root).exit_code == 0
         assert "map.html" in compiled  # compiled each time: nothing is kept through the link
     assert list(elsewhere.iterdir()) == []
+
+
+def test_serve_s_first_rebuild_loads_the_compiled_theme(make_repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cjmgen serve` starts without compiling the theme a build compiled before it."""
+    from cjmgen.incremental.rebuild import SiteBuilder
+
+    first, second = _repo(make_repo, "first"), _repo(make_repo, "second")
+    assert run(["build", "--no-pdf"], first).exit_code == 0
+    compiled = _compiled(monkeypatch)
+    outcome = SiteBuilder(second).rebuild()
+    assert outcome.rendered is not None and "index.html" in outcome.rendered.pages
+    assert compiled == []

@@ -36,7 +36,7 @@ from cjmgen.site.page_run import PageCache, PageRun, keeps_pages
 from cjmgen.site.pages import plan
 from cjmgen.site.render import PageError, RenderedSite, SiteRenderer
 from cjmgen.site.sitemap import sitemap as site_map
-from cjmgen.site.theme import Theme, ThemeError, load_theme
+from cjmgen.site.theme import Theme, ThemeError, load_theme, make_environment
 from cjmgen.site.urls import SITEMAP, extra_files
 
 
@@ -113,6 +113,9 @@ class SiteBuilder:
             theme = load_theme(config)
             identity = (theme, theme.digest())
             env = self.environment[1] if self.environment and self.environment[0] == identity else None
+            # A new environment (the first rebuild, or a theme file changed) loads what is
+            # compiled already: only templates whose source changed are compiled again.
+            env = env or make_environment(theme, self.caches)
             renderer = make_renderer(project, theme, self.options, env=env, global_inputs=(identity[1],),
                                      kpi_values=self.caches.kpi_values())
             self.environment = (identity, renderer.env)
