@@ -100,7 +100,8 @@ class Caches:
         if self.signer is None:
             return None
         if not sandboxed:
-            folder = real_folder(user_cache_home(), (TEMPLATES,), create=self.create_key)
+            home = user_cache_home()  # neither its `cjmgen` folder nor `templates` may be a link
+            folder = real_folder(home.parent, (home.name, TEMPLATES), create=self.create_key)
         else:
             folder = None if first_build else self.folder(TEMPLATES)
         return (folder, self.signer) if folder is not None else None
