@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 from collections.abc import Sequence
-from html import escape
 from typing import NamedTuple
 
 from cjmgen.charts.svg import (
@@ -22,6 +20,7 @@ from cjmgen.charts.svg import (
     MET_COLOUR,
     MISSED_COLOUR,
     MUTED,
+    esc,
     line_width,
     num,
     svg_root,
@@ -91,7 +90,7 @@ def trend_sparkline(
         text = f"{point.label}: {point.shown or _number(locale, point.value)}{statuses[point.met]}{note}"
         texts.append(text)
         body.append(f'{_CIRCLE[point.met]}cx="{x}" cy="{y}" r="2.2" fill="{_LOOK[point.met][1]}">'
-                    f'<title>{escape(text) if _SPECIAL(text) else text}</title></circle>')
+                    f'<title>{esc(text)}</title></circle>')
     latest = points[-1]
     title = f"{name}: {latest.label} {latest.shown or _number(locale, latest.value)}"
     desc = "; ".join(texts)
@@ -100,7 +99,6 @@ def trend_sparkline(
     return svg_root(prefix, width, height, "cjm-chart kpi-trend", title, desc, body)
 
 
-_SPECIAL = re.compile("[&<>\"']").search  # what html.escape would change: most texts have none
 _CIRCLE = {met: f'<circle class="trend-point kpi-{status}" ' for met, (status, _) in _LOOK.items()}
 
 
