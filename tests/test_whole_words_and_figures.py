@@ -82,6 +82,19 @@ def test_figures_in_markdown_prose_keep_their_units() -> None:
     assert "<code>до 60 000 ₽</code>" in html  # code is printed as written
 
 
+@pytest.mark.parametrize("text", [
+    "Бюджет до 60 000 ₽", "от - до", "от −5 до +5", "за 3 дня", "around 12 000 RUB", "5,5 %",
+    "без цифр вовсе", "", " ", "up to 10", "№ 7", "от\u00a0-1", "год 2026", "٣ ٤٥٦", "до ٣",
+])
+def test_keeping_figures_together_skips_text_without_a_figure_and_nothing_else(text: str) -> None:
+    """keep_together's quick return for text with no digit or minus gives what its three rules give."""
+    from cjmgen.content import figures
+
+    spelled_out = figures._BEFORE_NUMBER.sub(
+        lambda m: m.group(1) + NBSP, figures._UNIT_AFTER.sub(NBSP, figures._GROUP_SPACE.sub(NBSP, text)))
+    assert figures.keep_together(text) == spelled_out
+
+
 def test_a_map_page_keeps_figures_of_its_notes_together(tmp_path: Path, make_repo) -> None:
     body = "## Awareness\n\nЦена до 60 000 ₽ пугает.\n"
     root = make_repo({"cjmgen.yml": "title: Maps\n", "maps/sofa.md": simple_map(body=body)})

@@ -351,9 +351,15 @@ _BEFORE_NUMBER = re.compile(
     r"(?<![\w])(до|от|на|за|по|около|свыше|более|менее|№|up to|to|from|over|under|\$|€)[ ](?=[\d−-])", re.IGNORECASE)
 
 
+#: What each of the three rules above needs: a digit, or a minus after a preposition.
+_FIGURE_HINT = re.compile(r"[\d−-]")
+
+
 def keep_together(text: str) -> str:
     """Non-breaking spaces where a line break would split a figure: `60 000`, `29 900 ₽`,
     `до 60 000 ₽`, `3 дня`, `5,5 %` stay on one line of a printed page."""
+    if _FIGURE_HINT.search(text) is None:  # most prose: one search instead of three substitutions
+        return text
     text = _GROUP_SPACE.sub(NBSP, text)
     text = _UNIT_AFTER.sub(NBSP, text)
     return _BEFORE_NUMBER.sub(lambda m: m.group(1) + NBSP, text)
