@@ -127,6 +127,27 @@ def test_a_rebuild_loads_only_the_maps_whose_pages_it_renders(tmp_path: Path, mo
     assert edited not in loaded and len(loaded) <= 3, loaded
 
 
+def test_the_parse_helpers_pack_holds_skeletons_as_the_parents_does(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first build on two cores: the helper makes its maps' skeletons after sending the
+    whole maps, and the rebuild after an edit loads no map of its share whole either."""
+    root = corpus.generate(tmp_path / "repo", parse_cache.AHEAD_MIN + 12)
+    monkeypatch.setenv("CJMGEN_WORKERS", "2")
+    forks: list[int] = []
+    spawn = parse_cache.spawn
+    monkeypatch.setattr(parse_cache, "spawn", lambda *a, **k: forks.append(1) or spawn(*a, **k))
+    assert build(root, BuildOptions(pdf=False)).written
+    assert forks  # a helper parsed the last maps
+    monkeypatch.setenv("CJMGEN_WORKERS", "1")  # the loads are counted in this process
+    loaded = count_loads(monkeypatch)
+    corpus.edit_one_map(root, 1)
+    result = build(root, BuildOptions(pdf=False))
+    assert result.written
+    assert corpus.map_spec(1).path not in loaded and len(loaded) <= 3, loaded
+    last = corpus.map_spec(parse_cache.AHEAD_MIN + 11).path  # the helper's share
+    assert isinstance(cached_maps(root)[last], MapPart)  # from its skeleton, not whole
+
+
 def test_a_skeleton_brings_its_own_problems(make_repo, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CJMGEN_WORKERS", "1")
     root = make_repo({"maps/problems.md": PROBLEMS, "maps/other.md": simple_map("Other")})

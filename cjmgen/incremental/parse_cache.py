@@ -48,8 +48,9 @@ MAX_PACKS = 8  # more packs than this, or a quarter of the bytes unused: write o
 AHEAD_MIN = 48  # fewer files to parse than this: parse them all here, forking costs more
 # The share of the files to parse that the parent keeps, against a helper's 1: besides
 # parsing, a helper pickles what it parsed and the parent unpickles it; so both end
-# together when the parent parses a bit more (measured: docs/benchmarks.md, fifth round).
-PARENT_WEIGHT = 1.3
+# together when the parent parses a bit more (measured: docs/benchmarks.md, fifth round;
+# 1.45 since the helper makes its skeletons after sending, "Cold builds, a fourth look").
+PARENT_WEIGHT = 1.45
 # A data file's byte costs about a third of a map's to parse (docs/benchmarks.md, measured KPIs).
 DATA_BYTE_COST = 0.3
 
@@ -273,30 +274,47 @@ class ParseCache:
 def _pickled(name: str, parsed: ParsedFile) -> dict[str, bytes]:
     """A parsed file's cache entries: the whole, and for a map its skeleton (lazy_map)."""
     try:
-        entries = {name: pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)}
-        if isinstance(parsed.value, Map):
-            part = Skeleton.of(parsed, own_problems(parsed.value))
-            entries[name + PART] = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+        return {name: pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL), **_skeleton(name, parsed)}
     except pickle.PicklingError:
         return {}
-    return entries
+
+
+def _skeleton(name: str, parsed: ParsedFile) -> dict[str, bytes]:
+    """A map's skeleton entry (lazy_map), nothing for another kind of file."""
+    if not isinstance(parsed.value, Map):
+        return {}
+    part = Skeleton.of(parsed, own_problems(parsed.value))
+    return {name + PART: pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)}
 
 
 def _parse_share(link: Any, cache: ParseCache, paths: list[str], config: SiteConfig, pack: str) -> None:
-    """A `parse_ahead` helper: parse `paths`, send them pickled, then write them as `pack`."""
+    """A `parse_ahead` helper: parse `paths`, send them pickled, then write them as `pack`.
+
+    The parent waits only for the whole files; the skeletons, which only the next
+    build reads, are made after sending, while the parent checks what it received."""
     entries: dict[str, bytes | memoryview] = {}
+    sent: list[tuple[str, ParsedFile]] = []
 
     def work() -> dict[str, bytes | memoryview]:
         with without_cyclic_gc():
             for path in paths:
                 data, name = cache.known_names[path]
                 parsed = parse_file(path, data, config)
-                if parsed is not None:
-                    entries.update(_pickled(name, parsed))  # nothing if it fails: the parent parses it again
-        # The parent takes in whole maps (a first build renders every page); the skeletons
-        # are for the next build, from the pack.
-        return {name: data for name, data in entries.items() if not name.endswith(PART)}
+                if parsed is None:
+                    continue
+                try:
+                    entries[name] = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+                except pickle.PicklingError:
+                    continue  # not sent: the parent parses it again
+                sent.append((name, parsed))
+        return dict(entries)
 
-    reply(link, work)  # the parent is waiting: send first, then write
+    reply(link, work)  # the parent is waiting: send first, then make the skeletons and write
+    with without_cyclic_gc():
+        for name, parsed in sent:
+            try:
+                entries.update(_skeleton(name, parsed))
+            except pickle.PicklingError:
+                entries.pop(name, None)  # a map without its skeleton is parsed again next time
     if entries:
         cache._write_pack(entries, pack)
