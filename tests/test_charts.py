@@ -7,6 +7,8 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cjmgen import charts
 from cjmgen.content.model import KPI, Map, Quantity, Stage
@@ -607,3 +609,19 @@ def test_output_is_identical_across_calls() -> None:
     assert first == second
     assert all(first)
     assert not any("-0.0" in svg or "nan" in svg for svg in first)
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True))
+@settings(max_examples=3000, deadline=None)
+def test_a_coordinate_prints_as_rounding_to_one_decimal_would(value: float) -> None:
+    """svg.num formats directly; it must give what rounding first gave, never `-0.0`."""
+    from cjmgen.charts.svg import num
+
+    assert num(value) == f"{round(value, 1) + 0.0:.1f}"
+
+
+@pytest.mark.parametrize("value", [-0.04, -0.05, -0.0, 0.0, 0.05, 0.25, -0.25, 2.675, -1e-300])
+def test_a_coordinate_just_below_zero_prints_without_a_sign(value: float) -> None:
+    from cjmgen.charts.svg import num
+
+    assert num(value) == f"{round(value, 1) + 0.0:.1f}" and num(value) != "-0.0"

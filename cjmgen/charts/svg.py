@@ -55,8 +55,11 @@ def text_colour_on(fill: str) -> str:
 
 
 def num(value: float) -> str:
-    """Stable coordinates: one decimal, never `-0.0`, so output is byte-identical."""
-    return f"{round(value, 1) + 0.0:.1f}"
+    """Stable coordinates: one decimal, never `-0.0`, so output is byte-identical.
+    (Formatting rounds as `round(value, 1)` does; only a value just below zero needs
+    its sign dropped, which is cheaper than rounding first.)"""
+    text = f"{value:.1f}"
+    return "0.0" if text == "-0.0" else text
 
 
 @functools.lru_cache(maxsize=1 << 14)
