@@ -8,10 +8,12 @@ import dataclasses
 import pickle
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import cjmgen.incremental.parse_cache as parse_cache
+from cjmgen.build import workers
 from cjmgen.build.pipeline import BuildOptions, build
 from cjmgen.config import load_config
 from cjmgen.content.model import Map, Stage
@@ -134,8 +136,12 @@ def test_the_parse_helpers_pack_holds_skeletons_as_the_parents_does(
     root = corpus.generate(tmp_path / "repo", parse_cache.AHEAD_MIN + 12)
     monkeypatch.setenv("CJMGEN_WORKERS", "2")
     forks: list[int] = []
-    spawn = parse_cache.spawn
-    monkeypatch.setattr(parse_cache, "spawn", lambda *a, **k: forks.append(1) or spawn(*a, **k))
+
+    def counted_spawn(*args: Any, **kwargs: Any) -> Any:
+        forks.append(1)
+        return workers.spawn(*args, **kwargs)
+
+    monkeypatch.setattr(parse_cache, "spawn", counted_spawn)
     assert build(root, BuildOptions(pdf=False)).written
     assert forks  # a helper parsed the last maps
     monkeypatch.setenv("CJMGEN_WORKERS", "1")  # the loads are counted in this process
