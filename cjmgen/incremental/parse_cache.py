@@ -49,10 +49,11 @@ AHEAD_MIN = 48  # fewer files to parse than this: parse them all here, forking c
 # The share of the files to parse that the parent keeps, against a helper's 1: besides
 # parsing, a helper pickles what it parsed and the parent unpickles it; so both end
 # together when the parent parses a bit more (measured: docs/benchmarks.md, fifth round;
-# 1.45 since the helper makes its skeletons after sending, "Cold builds, a fourth look").
-PARENT_WEIGHT = 1.45
-# A data file's byte costs about a third of a map's to parse (docs/benchmarks.md, measured KPIs).
-DATA_BYTE_COST = 0.3
+# 1.38 since the helper makes its skeletons after sending, "Cold builds, a fourth look").
+PARENT_WEIGHT = 1.38
+# A data file's byte costs about 0.4 of a map's to parse (docs/benchmarks.md, measured KPIs
+# and "a fourth look": at 0.3 the helper sat idle for 0.2 s while the parent read data).
+DATA_BYTE_COST = 0.4
 
 
 @dataclass
