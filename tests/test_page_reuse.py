@@ -253,6 +253,27 @@ def test_the_parse_helpers_results_are_not_held_after_loading(tmp_path: Path, mo
     maps = [cache.parse(path, data, config) for path, data in sources.items()]
     assert [p.value.title for p in maps if p is not None and isinstance(p.value, Map)] == [f"Map {n}" for n in range(60)]
     assert cache.from_helpers and not cache.from_helpers & cache.entries.keys()
-    cache.compact()
-    assert cache.known_names == {} and cache.helpers == []
+    cache.compact()  # does not wait for the helper: it may still be making its skeletons
+    assert cache.known_names == {}
+    cache.join_helpers()  # what the build does at its end
+    assert cache.helpers == []
     assert len(list((root / ".cjmgen-cache" / "parsed").iterdir())) == 1  # the helper's pack, written
+
+
+def test_compacting_leaves_a_helpers_pack_on_its_way_in_and_removes_other_strays(tmp_path: Path) -> None:
+    """The parse helper writes its pack after sending its maps, while the parent compacts:
+    its partial file is no stray; a partial of no pack of this build is."""
+    root = write_files(tmp_path / "repo", {"maps/a.md": simple_map("A")})
+    cache = Caches(root).parse_cache()
+    assert cache is not None
+    cache.folder.mkdir(parents=True, exist_ok=True)
+    cache.packs.append("pack-0123456789abcdef")
+    cache.helper_packs.append("pack-0123456789abcdef")
+    on_its_way = cache.folder / ".pack-0123456789abcdef.k2j4l1.partial"
+    left_over = cache.folder / ".pack-fedcba9876543210.x8y7z6.partial"
+    planted = cache.folder / "not-ours"
+    for path in (on_its_way, left_over, planted):
+        path.write_bytes(b"...")
+    cache.compact()
+    assert on_its_way.exists()
+    assert not left_over.exists() and not planted.exists()

@@ -112,6 +112,8 @@ def _stages(run: BuildRun) -> BuildResult:
             project.diagnostics.error("pdf", exc.message, hint=exc.hint)
         except OSError as exc:
             project.diagnostics.error("output", f"cannot write the site: {exc}")
+    if loaded.parsed is not None:
+        loaded.parsed.join_helpers()  # a parse helper's pack is written before the build ends
     result.diagnostics = project.diagnostics.sorted()
     result.maps = len(project.repo.published(run.options.drafts))
     if result.written and not run.cache_notes:  # a record's notes would outlive the links

@@ -248,8 +248,12 @@ class ParseCache:
 
     def compact(self) -> None:
         """Keep only what this build used, in one pack, when the packs are many or a
-        quarter of their bytes are old versions of files; remove files not ours."""
-        self.join_helpers()
+        quarter of their bytes are old versions of files; remove files not ours.
+
+        A helper may still be writing its pack (it makes the skeletons after sending the
+        maps): that pack is never rewritten here, its file on the way in is not a stray,
+        and the build waits for it at its end (`join_helpers`), not now."""
+        self.collect()
         self.known_names = {}  # parsing is over: let the files' bytes go
         try:
             present = os.listdir(self.folder)
@@ -260,7 +264,7 @@ class ParseCache:
                                                if name.removesuffix(PART) in used}
         unused = sum(len(data) for name, data in self.entries.items() if name not in kept)
         total = sum(len(data) for data in self.entries.values())
-        strays = [name for name in present if name not in self.packs]
+        strays = [name for name in present if name not in self.packs and not self._on_the_way_in(name)]
         if len(self.packs) <= MAX_PACKS and unused * 4 <= total and not strays:
             return
         if kept:
@@ -270,6 +274,11 @@ class ParseCache:
                 os.unlink(self.folder / name)
             except OSError:
                 pass
+
+
+    def _on_the_way_in(self, name: str) -> bool:
+        """A helper's pack being written (cache_dir.write_atomically's partial file of it)."""
+        return name.endswith(".partial") and any(name.startswith(f".{pack}.") for pack in self.helper_packs)
 
 
 def _pickled(name: str, parsed: ParsedFile) -> dict[str, bytes]:
