@@ -275,7 +275,6 @@ class ParseCache:
             except OSError:
                 pass
 
-
     def _on_the_way_in(self, name: str) -> bool:
         """A helper's pack being written (cache_dir.write_atomically's partial file of it)."""
         return name.endswith(".partial") and any(name.startswith(f".{pack}.") for pack in self.helper_packs)
