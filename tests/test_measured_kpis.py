@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from cjmgen.analysis import measures
+from cjmgen.build.pipeline import BuildOptions, build
 from cjmgen.charts.trend import TrendPoint, trend_sparkline
 from cjmgen.content.datafiles import DataFile, Period, parse_data_file
 from cjmgen.content.model import Map
@@ -15,10 +19,12 @@ from cjmgen.content.project import load_project
 from cjmgen.content.repository import Repository
 from cjmgen.diagnostics import Diagnostics
 from cjmgen.i18n.labels import Locale
+from cjmgen.incremental.lazy_map import MapPart
 from tests.helpers.cli import check_json, run
 from tests.helpers.git_repos import commit, init
 from tests.helpers.pdf_text import needs_pdftotext, pdf_text
 from tests.helpers.repos import complete_stage
+from tests.test_lazy_map import cached_maps
 from tools.bench.corpus import generate
 from tools.bench.measured import add_data_files, bench_measured
 from tools.bench.run import cjmgen_command
@@ -527,3 +533,28 @@ def test_the_benchmark_case_builds_the_maps_with_and_without_data(tmp_path: Path
     assert [d for d in found if d["code"].startswith(("data", "kpi-id"))] == []
     repo = load_project(copy).repo
     assert all(len(series) == 12 for _, series in measures.map_measures(repo.maps[0], repo).kpis)
+
+
+def test_the_measured_copy_is_the_map_with_its_measured_values_even_from_the_parse_cache(make_repo) -> None:
+    """measured_map copies maps, stages and KPIs without their `__init__`: each copy must be
+    what `dataclasses.replace` gives, of the plain class, for a map parsed now and for a
+    lazy one from the parse cache."""
+    root = make_repo({"maps/sofa.md": data_map(), "maps/data/sofa.csv": SOFA_CSV})
+    assert build(root, BuildOptions(pdf=False)).written  # writes the parse cache
+    repo = load_project(root).repo
+    lazy = cached_maps(root)["maps/sofa.md"]
+    assert type(lazy) is MapPart
+    for journey_map in (repo.maps[0], lazy):
+        found = measures.map_measures(journey_map, repo)
+        shown = measures.measured_map(journey_map, found)
+        stages = tuple(dataclasses.replace(
+            stage, count={"awareness": 1200, "deal": 60}[stage.id],
+            kpis=tuple(dataclasses.replace(kpi, value=series[-1].value) if (series := found.series(stage.id, kpi.id))
+                       else kpi for kpi in stage.kpis)) for stage in repo.maps[0].stages)
+        expected = dataclasses.replace(repo.maps[0], stages=stages)
+        assert type(shown) is Map and all(type(stage) is type(repo.maps[0].stages[0]) for stage in shown.stages)
+        assert shown == expected and hash(shown) == hash(expected)
+        assert shown.stages[0].kpis[0].id == "ctr" and shown.stages[0].kpis[0].status == "met"
+        assert vars(shown).keys() == vars(expected).keys()  # no field missing, none extra
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            shown.title = "changed"  # type: ignore[misc]

@@ -176,25 +176,29 @@ def kpi_series(rows: list[DataRow], kpi: KPI, last: int | None = None) -> tuple[
     """A KPI's rows (by period) as its measurements, oldest first, each met or missed.
 
     A thousand maps hold a quarter of a million rows: the target is looked at once per
-    KPI, each distinct value of the series is judged once, and a measurement is made by
-    tuple's C constructor.
+    KPI, each distinct value of the series is judged once (as it first comes), and a
+    measurement is made by tuple's C constructor, all in one pass over the rows.
     """
     target = kpi.target
     target_raw = target.raw if target is not None else None
     as_percent = target is not None and target.percent
     unit, better = kpi.unit, kpi.better
-    ordered = _in_order(rows, last)
     judged: dict[str, tuple[Quantity, bool | None]] = {}  # a series repeats its values: each judged once
-    for value in {row.value.raw: row.value for row in ordered}.values():
-        shown = _as_percent(value.raw, value.number) if as_percent and not value.percent and not value.unit \
-            else value
-        met = None
-        if target_raw is not None:
-            status = figures.verdict(shown.raw, target_raw, unit, better).status
-            met = None if status == "unknown" else status == "met"
-        judged[value.raw] = (shown, met)
-    return tuple([_measurement((row.period.text, *judged[row.value.raw], row.period.end, row.location))
-                  for row in ordered])
+    out: list[Measurement] = []
+    for row in _in_order(rows, last):
+        value = row.value
+        found = judged.get(value.raw)
+        if found is None:
+            shown = _as_percent(value.raw, value.number) if as_percent and not value.percent and not value.unit \
+                else value
+            met = None
+            if target_raw is not None:
+                status = figures.verdict(shown.raw, target_raw, unit, better).status
+                met = None if status == "unknown" else status == "met"
+            found = judged[value.raw] = (shown, met)
+        period = row.period
+        out.append(_measurement((period.text, found[0], found[1], period.end, row.location)))
+    return tuple(out)
 
 
 _measurement = functools.partial(tuple.__new__, Measurement)  # tuple's C constructor: a row each
@@ -251,9 +255,18 @@ def _measured_kpi(stage_id: str, kpi: KPI, measures: MapMeasures) -> KPI:
 
 
 def _copy(cls: type[_Model], original: _Model, **changes: Any) -> _Model:
-    """`dataclasses.replace` as the plain class: a map from the parse cache is a lazy part."""
-    values = {name: getattr(original, name) for name in _INIT_FIELDS[cls]}
-    return cls(**{**values, **changes})
+    """`dataclasses.replace` as the plain class: a map from the parse cache is a lazy part.
+
+    The copy's fields are set as a dictionary, not through the frozen class's `__init__`
+    (a `object.__setattr__` for each of a stage's thirty fields): every map page and the
+    summaries copy a map with data, its stages and KPIs. Nothing is checked or derived
+    in `__init__` that the original did not already hold (a KPI's id is set)."""
+    copy = object.__new__(cls)
+    values = copy.__dict__
+    for name in _INIT_FIELDS[cls]:
+        values[name] = getattr(original, name)
+    values.update(changes)
+    return copy
 
 
 #: The fields `_copy` passes on, per class (a map with data is copied KPI by KPI).
