@@ -527,6 +527,9 @@ def test_the_benchmark_case_builds_the_maps_with_and_without_data(tmp_path: Path
     plain = generate(tmp_path / "plain", 2)
     result = bench_measured(tmp_path, plain, 2, 1, cjmgen_command(), lambda line: None)
     assert result["rows"] > 2 * 12 and len(result["with"].values) == len(result["without"].values) == 1
+    assert len(result["edited with"].values) == len(result["edited without"].values) == 1
+    assert (plain / "maps").is_dir() and "edited" not in "".join(
+        p.read_text(encoding="utf-8") for p in (plain / "maps").rglob("*.md"))  # the corpus as it was
     copy = generate(tmp_path / "again", 2)
     add_data_files(copy)
     found = check_json(copy)["diagnostics"]

@@ -10,7 +10,7 @@ from cjmgen.build.workers import Share
 from cjmgen.content.project import load_project
 from cjmgen.diagnostics import Diagnostics
 from cjmgen.site.page_run import PageCache, PageRun
-from cjmgen.site.pages import plan
+from cjmgen.site.pages import FIRST, LAST, plan
 from cjmgen.site.render import SiteRenderer
 from cjmgen.site.theme import load_theme
 from cjmgen.site.urls import SITEMAP
@@ -91,3 +91,12 @@ def test_serve_cache_reuses_unchanged_pages_and_renders_changed_ones(make_repo) 
     assert "Map C2" in second["maps/c.html"]
     assert second["maps/a.html"] == first["maps/a.html"]
     assert cache.reused > 0 and cache.rendered < 2 * len(first)
+
+
+def test_pinned_pages_go_to_their_process_whatever_the_count() -> None:
+    """The search index's pages to the first process, the summaries of measured KPIs to the
+    last (site.pages): side by side after an edit, one process when there is one."""
+    assert [Share(index, 3).mine(7, FIRST) for index in range(3)] == [True, False, False]
+    assert [Share(index, 3).mine(7, LAST) for index in range(3)] == [False, False, True]
+    assert Share(0, 1).mine(7, FIRST) and Share(0, 1).mine(7, LAST)
+    assert [Share(index, 2).mine(7) for index in range(2)] == [False, True]  # not pinned: shared

@@ -244,12 +244,13 @@ def measured_map(journey_map: Map, measures: MapMeasures) -> Map:
 
 
 def _measured_stage(stage: Stage, measures: MapMeasures, counts: Mapping[str, int] | None) -> Stage:
-    kpis = tuple(_measured_kpi(stage.id, kpi, measures) for kpi in stage.kpis)
+    kpis = tuple(measured_kpi(stage.id, kpi, measures) for kpi in stage.kpis)
     count = counts.get(stage.id) if counts is not None else stage.count
     return _copy(Stage, stage, kpis=kpis, count=count)
 
 
-def _measured_kpi(stage_id: str, kpi: KPI, measures: MapMeasures) -> KPI:
+def measured_kpi(stage_id: str, kpi: KPI, measures: MapMeasures) -> KPI:
+    """The KPI with its latest measured value (the KPI itself without data)."""
     found = measures.series(stage_id, kpi.id)
     return _copy(KPI, kpi, value=found[-1].value) if found else kpi
 

@@ -82,11 +82,11 @@ class Share:
     count: int = 1
     tickets: Tickets | None = None
 
-    def mine(self, number: int, first_process: bool = False) -> bool:
-        """Whether this process does job `number`; `first_process`: jobs that share one costly
-        piece of work go to the first process, which does that work once."""
-        if first_process:
-            return self.index == 0
+    def mine(self, number: int, pinned: int | None = None) -> bool:
+        """Whether this process does job `number`; `pinned`: jobs that share one costly piece
+        of work go to one process, which does that work once (its index; -1: the last)."""
+        if pinned is not None:
+            return self.index == pinned % self.count
         if self.tickets is not None:
             return self.tickets.mine(number, (self.index, self.count))
         return number % self.count == self.index

@@ -92,7 +92,7 @@ class PageRun:
     def run(self, specs: list[PageSpec]) -> RenderedPages:
         out = RenderedPages()
         for number, spec in enumerate(specs):
-            if self.share.mine(number, spec.first_process):
+            if self.share.mine(number, spec.pinned):
                 self.one(spec, out)
         if self.reuse is not None:
             out.records = self.reuse.records

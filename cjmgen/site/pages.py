@@ -53,6 +53,9 @@ class PageWork:
         return Markup(self.pieces.get((place, *key), lambda: str(caller())))
 
 
+FIRST, LAST = 0, -1  # PageSpec.pinned: the first build process, the last
+
+
 @dataclass(frozen=True)
 class PageSpec:
     """One page: its site path, its key and how to render it."""
@@ -62,10 +65,11 @@ class PageSpec:
     # process that renders the page; None: the page is never kept, always rendered.
     key: Any
     render: Callable[[PageWork], str]
-    # Pages sharing one costly piece of work (the search index's parts; with data files, the
-    # pages summarising every map's measured KPIs) all go to the first build process, which
-    # does that work once.
-    first_process: bool = False
+    # Pages sharing one costly piece of work go to one build process, which does that work
+    # once: the search index's parts to the first, and with data files the pages summarising
+    # every map's measured KPIs to the last (`_summaries`), so that after an edit the two are
+    # drawn side by side rather than one after the other. None: whichever process is free.
+    pinned: int | None = None
 
 
 def plan(r: SiteRenderer) -> list[PageSpec]:
@@ -82,7 +86,7 @@ def search_pages(r: SiteRenderer) -> Iterator[PageSpec]:
     The parts are known from the number of maps, so every build process names the same pages."""
     key = (r.catalog.maps, _frozen(r.repo.personas))
     for path in [search_index.PATH, *search_index.part_paths(len(r.catalog.maps))]:
-        yield PageSpec(path, key, partial(_search_file, r, path), first_process=True)
+        yield PageSpec(path, key, partial(_search_file, r, path), pinned=FIRST)
     yield PageSpec(search_index.PAGE, (), lambda work: r.page(work, "search.html", r.locale.label("search")))
 
 
@@ -98,7 +102,13 @@ def owner_pages(r: SiteRenderer) -> Iterator[PageSpec]:
             listed = maps if on_first_page(pagination) else ()  # the maps: on the first page
             yield PageSpec(path, partial(_owner_key, r, owner, chunk, listed, pagination), partial(
                 _owner_page, r, owner=owner, refs=list(chunk), maps=list(listed), pagination=pagination),
-                first_process=r.summarises_data)
+                pinned=_summaries(r))
+
+
+def _summaries(r: SiteRenderer) -> int | None:
+    """Where the pages that summarise every map go: with data files they measure every map,
+    which one process does once (the last: the first draws the search index)."""
+    return LAST if r.summarises_data else None
 
 
 def _owner_attention(r: SiteRenderer, owner: str, pagination: Pagination | None) -> Attention:
@@ -108,11 +118,12 @@ def _owner_attention(r: SiteRenderer, owner: str, pagination: Pagination | None)
 
 def _owner_key(r: SiteRenderer, owner: str, chunk: tuple[Any, ...], listed: tuple[Map, ...],
                pagination: Pagination | None) -> tuple[Any, ...]:
-    """Worked out by the process that renders the page: the summary it holds measures every
-    map with data (the first process does it once, while the others draw map pages). The
-    data digests of its stages' maps: the stage cards show their measured values."""
+    """The data digests of its stages' maps (the stage cards show their measured values), and
+    on the first page the maps its KPIs that need attention come from, with theirs: the
+    list is made from them alone, as the index's summary is (index_page)."""
     maps = tuple({ref.map.path: ref.map for ref in chunk}.values())
-    return owner, chunk, listed, pagination, r.measures_key(maps), _owner_attention(r, owner, pagination).key()
+    attention = r.attention_maps(owner) if on_first_page(pagination) else ()
+    return owner, chunk, listed, pagination, r.measures_key(maps), attention, r.measures_key(attention)
 
 
 def _owner_page(r: SiteRenderer, work: PageWork, owner: str, refs: list[StageRef], pagination: Pagination | None,
@@ -170,7 +181,7 @@ def index_page(r: SiteRenderer) -> Iterator[PageSpec]:
     # the summary of KPIs missed and got worse comes from the maps and their data files alone:
     # both are in the key (the summary's rows are thousands of values at 1,000 maps)
     yield PageSpec(site.INDEX, (maps, _frozen(r.repo.personas), tuple(r.recently_changed), r.measures_key(maps)),
-                   render, first_process=r.summarises_data)
+                   render, pinned=_summaries(r))
 
 
 def segment_pages(r: SiteRenderer) -> Iterator[PageSpec]:
@@ -183,7 +194,7 @@ def segment_pages(r: SiteRenderer) -> Iterator[PageSpec]:
         path = site.segment_url(title)
         yield PageSpec(path, (title, tuple(maps), r.personas_of(maps), r.measures_key(maps)), partial(
             _page, r, "segment.html", title, segment=title, maps=maps, figures=r.figures_of, stale=r.stale),
-            first_process=r.summarises_data)
+            pinned=_summaries(r))
 
 
 def persona_pages(r: SiteRenderer) -> Iterator[PageSpec]:
@@ -205,7 +216,7 @@ def persona_pages(r: SiteRenderer) -> Iterator[PageSpec]:
                 maps=list(maps), figures=r.figures_of,
             )
 
-        yield PageSpec(site.persona_url(persona.id), key, render, first_process=r.summarises_data)
+        yield PageSpec(site.persona_url(persona.id), key, render, pinned=_summaries(r))
 
 
 def map_pages(r: SiteRenderer) -> Iterator[PageSpec]:
@@ -238,7 +249,7 @@ def changes_page(r: SiteRenderer) -> Iterator[PageSpec]:
         # Imported here: only a build with --compare has this page, and it has loaded the diff
         from cjmgen.site.changes_page import PAGE_PATH, render_changes_page
 
-        yield PageSpec(PAGE_PATH, None, partial(render_changes_page, r), first_process=True)
+        yield PageSpec(PAGE_PATH, None, partial(render_changes_page, r), pinned=FIRST)
 
 
 def not_found_page(r: SiteRenderer) -> Iterator[PageSpec]:

@@ -18,7 +18,7 @@ from cjmgen.analysis import journey
 from cjmgen.analysis.catalog import Catalog, StageRef
 from cjmgen.analysis.features import features_of, items_marked
 from cjmgen.analysis.hierarchy import Hierarchy
-from cjmgen.analysis.measured_view import Attention, MeasuredKPI, attention, measured_kpis
+from cjmgen.analysis.measured_view import Attention, MeasuredKPI, attention, latest_kpis, measured_kpis
 from cjmgen.analysis.measures import TREND_PERIODS, MapMeasures, data_path, map_measures, measured_map
 from cjmgen.analysis.phase_band import phase_band
 from cjmgen.analysis.rows import DEFAULT_ROWS, map_rows, page_specs
@@ -133,6 +133,7 @@ class SiteRenderer:
         self._measures: dict[str, MapMeasures] = {}
         self._measured: dict[str, tuple[Map, Map, list[MeasuredKPI]]] = {}
         self._latest: dict[str, tuple[Map, Map, list[MeasuredKPI]]] = {}  # measured(latest_only=True)
+        self._latest_measures: dict[str, tuple[Map, MapMeasures]] = {}
         self._search_built: dict[str, str] | None = None
         try:
             self.per_page = per_page_option(self.theme.options)
@@ -320,11 +321,19 @@ class SiteRenderer:
         if (found is None or found[0] is not journey_map) and latest_only:
             found = self._latest.get(journey_map.path)
             if found is None or found[0] is not journey_map:
-                found = self._latest[journey_map.path] = self._measure(
-                    journey_map, map_measures(journey_map, self.repo, last=TREND_PERIODS))
+                found = self._latest[journey_map.path] = self._measure(journey_map, self.latest_measures(journey_map))
         elif found is None or found[0] is not journey_map:
             found = self._measured[journey_map.path] = self._measure(journey_map, self.measures_of(journey_map))
         return found[1], found[2]
+
+    def latest_measures(self, journey_map: Map) -> MapMeasures:
+        """Each series' latest TREND_PERIODS periods: all that the listings and the summaries
+        show of a map's data (measured once a map)."""
+        found = self._latest_measures.get(journey_map.path)
+        if found is None or found[0] is not journey_map:
+            found = self._latest_measures[journey_map.path] = (
+                journey_map, map_measures(journey_map, self.repo, last=TREND_PERIODS))
+        return found[1]
 
     def _measure(self, journey_map: Map, measures: MapMeasures) -> tuple[Map, Map, list[MeasuredKPI]]:
         shown = measured_map(journey_map, measures)
@@ -355,8 +364,27 @@ class SiteRenderer:
     @functools.cached_property
     def attention(self) -> Attention:
         """The KPIs missed now or got worse across the site's maps (the index and owner pages)."""
+        today, days = self.as_of.date(), self.repo.config.kpi_stale_after_days
         return attention(row for journey_map in self.catalog.maps if journey_map.data
-                         for row in self.measured(journey_map, latest_only=True)[1])
+                         for row in latest_kpis(journey_map, self.latest_measures(journey_map), today, days))
+
+    def attention_maps(self, owner: str) -> tuple[Map, ...]:
+        """The maps with data files in which `owner` answers for a stage (its own, or the map's
+        where the stage names none): all that the owner's part of `attention` is made from.
+        With their data digests they key the owner's page; the rows themselves (700 KPIs an
+        owner at 1,000 maps, fourteen values each) took longer to digest than to list, and
+        asking for them measured every map even when the page was kept."""
+        return self._attention_maps.get(owner, ())
+
+    @functools.cached_property
+    def _attention_maps(self) -> dict[str, tuple[Map, ...]]:
+        found: dict[str, list[Map]] = {}
+        for journey_map in self.catalog.maps:
+            if journey_map.data:
+                for owner in {stage.owner or journey_map.owner for stage in journey_map.stages}:
+                    if owner:
+                        found.setdefault(owner, []).append(journey_map)
+        return {owner: tuple(maps) for owner, maps in found.items()}
 
     def render_map_page(
         self, work: PageWork, journey_map: Map, persona: Persona | None, current: Map | None,
