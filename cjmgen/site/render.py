@@ -313,7 +313,7 @@ class SiteRenderer:
 
         `latest_only`: each KPI's series may hold only its latest TREND_PERIODS periods, all
         that the listings and the summaries show. The pages that summarise every map are
-        drawn by the first build process (site.pages), which measures every map so; the
+        drawn by one build process (site.pages), which measures every map so; the
         whole series is measured by the process that draws the map's page."""
         if not journey_map.data:
             return journey_map, []
@@ -358,7 +358,7 @@ class SiteRenderer:
     @functools.cached_property
     def summarises_data(self) -> bool:
         """Whether the index, owner, segment and persona pages measure maps' data files: then
-        they go to the first build process, which measures each map once (site.pages)."""
+        they go to one build process, which measures each map once (site.pages)."""
         return any(journey_map.data for journey_map in self.catalog.maps)
 
     @functools.cached_property
