@@ -3,7 +3,9 @@ whatever a template calls or prints gives what Jinja's own environment gives."""
 
 from __future__ import annotations
 
+import collections
 import functools
+import gc
 import re
 from typing import Any
 
@@ -11,7 +13,14 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
+from cjmgen.build.pipeline import BuildOptions, make_renderer
+from cjmgen.content.project import load_project
+from cjmgen.site.page_run import PageRun
+from cjmgen.site.pages import PageSpec, plan
+from cjmgen.site.theme import load_theme
 from cjmgen.site.trusted_templates import DirectCallContext, TrustedEnvironment
+from tools.bench.corpus import generate
+from tools.bench.measured import add_data_files
 
 
 class DirectEnvironment(jinja2.Environment):
@@ -158,3 +167,62 @@ def test_the_gauge_ids_filter_renames_the_gauges_ids_and_nothing_else() -> None:
     assert shown.count('Reach id=&quot;kpi-1&quot; -title kpi-2-desc&quot;') == 2  # text is never rewritten
     assert environment.from_string("{{ '<b id=\"kpi-1\">'|gauge_ids('grid') }}").render() == \
         "&lt;b id=&#34;kpi-1&#34;&gt;"  # plain text is escaped first: no attribute to rewrite
+
+
+# -- no reference cycles left behind (let_go; the build pauses the collector meanwhile) ----------
+
+def _cyclic_leftovers(render: Any) -> tuple[int, list[tuple[str, int]]]:
+    """What Python's cyclic collector alone would free of what `render()` made."""
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        render()
+        found = gc.collect()
+        kinds = collections.Counter(type(item).__qualname__ for item in gc.garbage).most_common(8)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if enabled:
+            gc.enable()
+    return found, kinds
+
+
+@pytest.mark.parametrize("with_data", [False, True])
+def test_every_page_of_cjmgen_s_theme_leaves_no_reference_cycles(tmp_path, with_data: bool) -> None:
+    """The build pauses the cyclic collector while pages render (pipeline.render_pages): each
+    page must free what it made by reference counting alone, its first time too."""
+    root = generate(tmp_path / "repo", 6)
+    if with_data:
+        add_data_files(root)
+    project = load_project(root)
+    renderer = make_renderer(project, load_theme(project.repo.config), BuildOptions(pdf=False))
+    assert isinstance(renderer.env, TrustedEnvironment)
+    specs = plan(renderer)
+    first: dict[str, PageSpec] = {}
+    for spec in specs:  # one page of each kind first: compiling a template makes cycles of its own
+        first.setdefault(spec.path.split("/")[0] if "/" in spec.path else spec.path, spec)
+    warm = set(first.values())
+    warmed: dict[str, str] = {}
+    PageRun(renderer, warmed.__setitem__).run(list(warm))
+    written: dict[str, str] = {}
+    found, kinds = _cyclic_leftovers(lambda: PageRun(renderer, written.__setitem__).run(
+        [spec for spec in specs if spec not in warm]))
+    assert len(written) > 40 and any(path.startswith("owners/") for path in written)
+    assert found == 0, kinds
+
+
+def test_a_page_lets_go_of_its_macros_but_not_of_a_module_jinja_keeps() -> None:
+    env = TrustedEnvironment(undefined=jinja2.ChainableUndefined, loader=jinja2.DictLoader({
+        # a macro reading its module's variable and one of the page's (through its context)
+        "m.html": '{% set greeting = "hi" %}{% macro hi(x) %}{{ greeting }} {{ x }}{{ mark }}{% endmacro %}',
+        "page.html": '{% import "m.html" as kept %}{% from "m.html" import hi with context %}'
+                     "{{ kept.hi(1) }} {{ hi(2) }}",
+    }), autoescape=True)
+    page = env.get_template("page.html")
+    found, kinds = _cyclic_leftovers(lambda: [page.render(mark="!"), page.render(mark="?")])
+    assert found == 0, kinds
+    assert page.render(mark="!") == "hi 1 hi 2!"  # the page's own import sees the page's `mark`
+    assert page.render(mark="?") == "hi 1 hi 2?"  # ... and the module Jinja keeps still works
+

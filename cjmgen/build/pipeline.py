@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from cjmgen.build.checking import Blocked, BuildChecks, body_problems
 from cjmgen.build.faults import wait_point
-from cjmgen.build.gcpause import freeze_what_lives_on
+from cjmgen.build.gcpause import freeze_what_lives_on, without_cyclic_gc
 
 # BuildOptions and BuildResult are named here too: the pipeline is where callers look for them
 from cjmgen.build.options import BuildOptions as BuildOptions
@@ -324,6 +324,13 @@ def render_pages(renderer: SiteRenderer, specs: list[PageSpec], staging: StagedO
     after its pages (the parse cache's new entries).
     """
     from cjmgen.site.page_run import PageRun, RenderedPages
+    from cjmgen.site.trusted_templates import TrustedEnvironment
+
+    # cjmgen's own templates leave no reference cycles behind (trusted_templates.let_go), so
+    # the pages' objects go as each page ends, and the cyclic collector, whose passes walked
+    # each page's live objects again and again, rests while the pages render.
+    # A repository's own templates (the sandbox) may leave cycles: the collector runs.
+    pause_collector = isinstance(renderer.env, TrustedEnvironment)
 
     def write(path: str, text: str) -> None:
         staging.write(path, text.encode("utf-8"))
@@ -331,9 +338,10 @@ def render_pages(renderer: SiteRenderer, specs: list[PageSpec], staging: StagedO
     def render_share(share: Share) -> RenderedPages:
         if share.index:
             wait_point("render-worker")
-        done = PageRun(renderer, write, share, reuse=reuse).run(specs)
-        if side_work is not None:
-            side_work((share.index, share.count))
+        with without_cyclic_gc() if pause_collector else contextlib.nullcontext():
+            done = PageRun(renderer, write, share, reuse=reuse).run(specs)
+            if side_work is not None:
+                side_work((share.index, share.count))
         return done
 
     pages = RenderedPages()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import types
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from typing import Any
 
 import jinja2
@@ -66,6 +66,64 @@ class TrustedTemplate(jinja2.Template):
                         globals: MutableMapping[str, Any]) -> jinja2.Template:
         namespace["escape"] = escape_output  # the name compiled output statements call
         return super()._from_namespace(environment, namespace, globals)
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        """As Jinja's; then the page's contexts let go of their macros (`let_go`)."""
+        context = self.new_context(dict(*args, **kwargs))
+        try:
+            return self.environment.concat(self.root_render_func(context))
+        except Exception:
+            self.environment.handle_exception()
+        finally:
+            let_go(context, self.environment)
+
+
+def let_go(context: Context, environment: jinja2.Environment) -> None:
+    """Empty the contexts a rendered page's macros hold.
+
+    Each `{% from "partials/macros.html" import ... with context %}` makes a module whose
+    macros hold, in their functions' closures, the module's context, which holds the
+    macros: a reference cycle that only Python's cyclic collector frees, and with it all
+    the page's context held (its rows, views and Markup: 600 objects a map page). Emptied,
+    they go when the page does, and the collector can rest while pages render
+    (build.pipeline.render_pages; docs/benchmarks.md). The modules Jinja keeps for later
+    pages (an import without context) are left as they are.
+    """
+    kept = {id(found) for template in _loaded(environment) if template._module is not None
+            for found in _contexts(vars(template._module).values())}
+    seen: set[int] = set()
+    todo = [context]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen or id(current) in kept:
+            continue
+        seen.add(id(current))
+        todo.extend(_contexts(list(current.vars.values())))
+        current.vars.clear()
+        current.exported_vars.clear()
+
+
+def _loaded(environment: jinja2.Environment) -> list[jinja2.Template]:
+    cache = environment.cache
+    return list(cache.values()) if cache is not None else []
+
+
+def _contexts(values: Iterable[Any]) -> list[Context]:
+    """The contexts that the macros among `values` (or in the modules among them) hold."""
+    found = []
+    for value in values:
+        if isinstance(value, jinja2.environment.TemplateModule):
+            found += _contexts(vars(value).values())
+        elif isinstance(value, Macro):
+            for cell in value._func.__closure__ or ():
+                try:
+                    held = cell.cell_contents
+                except ValueError:  # a cell not filled yet
+                    continue
+                held = getattr(held, "__self__", held)  # a context's bound method (`resolve`)
+                if isinstance(held, Context):
+                    found.append(held)
+    return found
 
 
 class TrustedEnvironment(jinja2.Environment):
