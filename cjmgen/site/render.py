@@ -132,7 +132,7 @@ class SiteRenderer:
         self.edit_links = edit_links(config.repo_url, config.edit_uri, config.edit_uri_template)
         self._measures: dict[str, MapMeasures] = {}
         self._measured: dict[str, tuple[Map, Map, list[MeasuredKPI]]] = {}
-        self._latest: dict[str, tuple[Map, Map, list[MeasuredKPI]]] = {}  # measured(latest_only=True)
+        self._latest: dict[str, tuple[Map, Map]] = {}  # with_latest_values
         self._latest_measures: dict[str, tuple[Map, MapMeasures]] = {}
         self._search_built: dict[str, str] | None = None
         try:
@@ -305,26 +305,35 @@ class SiteRenderer:
 
     def figures_of(self, journey_map: Map) -> Figures:
         """The key figures of a map as listed: with its measured values, where it has data."""
-        return figures(self.measured(journey_map, latest_only=True)[0] if journey_map.data else journey_map)
+        return figures(self.with_latest_values(journey_map))
 
-    def measured(self, journey_map: Map, *, latest_only: bool = False) -> tuple[Map, list[MeasuredKPI]]:
+    def measured(self, journey_map: Map) -> tuple[Map, list[MeasuredKPI]]:
         """The map with its measured values in place, and its measured KPIs (once a map: the
-        map page, the listings, the summaries and the PDF all ask).
-
-        `latest_only`: each KPI's series may hold only its latest TREND_PERIODS periods, all
-        that the listings and the summaries show. The pages that summarise every map are
-        drawn by one build process (site.pages), which measures every map so; the
-        whole series is measured by the process that draws the map's page."""
+        map page and the PDF ask; the whole series is measured by the process that draws
+        the map's page)."""
         if not journey_map.data:
             return journey_map, []
         found = self._measured.get(journey_map.path)
-        if (found is None or found[0] is not journey_map) and latest_only:
-            found = self._latest.get(journey_map.path)
-            if found is None or found[0] is not journey_map:
-                found = self._latest[journey_map.path] = self._measure(journey_map, self.latest_measures(journey_map))
-        elif found is None or found[0] is not journey_map:
-            found = self._measured[journey_map.path] = self._measure(journey_map, self.measures_of(journey_map))
+        if found is None or found[0] is not journey_map:
+            measures = self.measures_of(journey_map)
+            shown = self._shown(journey_map, measures)
+            found = self._measured[journey_map.path] = (journey_map, shown, measured_kpis(
+                shown, measures, self.as_of.date(), self.repo.config.kpi_stale_after_days))
         return found[1], found[2]
+
+    def with_latest_values(self, journey_map: Map) -> Map:
+        """The map as the listings and the summaries show it: with its latest measured values
+        (once a map). Each series' latest TREND_PERIODS periods are all they need; the pages
+        that summarise every map are drawn by one build process (site.pages), which measures
+        every map so."""
+        if not journey_map.data:
+            return journey_map
+        for found in (self._measured.get(journey_map.path), self._latest.get(journey_map.path)):
+            if found is not None and found[0] is journey_map:
+                return found[1]
+        shown = self._shown(journey_map, self.latest_measures(journey_map))
+        self._latest[journey_map.path] = (journey_map, shown)
+        return shown
 
     def latest_measures(self, journey_map: Map) -> MapMeasures:
         """Each series' latest TREND_PERIODS periods: all that the listings and the summaries
@@ -335,12 +344,12 @@ class SiteRenderer:
                 journey_map, map_measures(journey_map, self.repo, last=TREND_PERIODS))
         return found[1]
 
-    def _measure(self, journey_map: Map, measures: MapMeasures) -> tuple[Map, Map, list[MeasuredKPI]]:
+    def _shown(self, journey_map: Map, measures: MapMeasures) -> Map:
+        """The measured copy of the map, named after it (both variants show the same values)."""
         shown = measured_map(journey_map, measures)
-        if self.names is not None and shown is not journey_map:  # both variants show the same values
+        if self.names is not None and shown is not journey_map:
             self.names.derive(shown, journey_map, f"|measured:{self.data_key(journey_map)}")
-        rows = measured_kpis(shown, measures, self.as_of.date(), self.repo.config.kpi_stale_after_days)
-        return journey_map, shown, rows
+        return shown
 
     def measured_refs(self, refs: list[StageRef]) -> list[StageRef]:
         """Stages as their map pages show them: with the latest measured values, where the
@@ -350,7 +359,7 @@ class SiteRenderer:
             if not ref.map.data:
                 out.append(ref)
                 continue
-            shown = self.measured(ref.map, latest_only=True)[0]
+            shown = self.with_latest_values(ref.map)
             index = ref.map.stages.index(ref.stage)  # list.index asks `is` before `==`
             out.append(StageRef(shown, shown.stages[index]))
         return out
