@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 
 from cjmgen.content import figures
-from cjmgen.content.datafiles import COUNT_KPI, DataFile, DataRow
+from cjmgen.content.datafiles import COUNT_KPI, DataFile, Period, Series
 from cjmgen.content.model import KPI, Map, Quantity, Stage
 from cjmgen.content.repository import Repository, content_prefix
 from cjmgen.diagnostics import SourceLocation
@@ -103,12 +103,12 @@ def data_path(written: str, repo: Repository) -> str | None:
 
 @dataclass(frozen=True)
 class MapRows:
-    """The rows of a map's data files that are about it (rows naming it in a `map` column,
+    """The series of a map's data files that are about it (rows naming it in a `map` column,
     and rows without one), by (stage id, KPI id), in the order of its files.
-    `unique`: no period comes twice within a series (the rows come from one part of one
+    `unique`: no period comes twice within a series (each comes from one part of one
     file, whose duplicates were dropped when it was read)."""
 
-    series: dict[tuple[str, str], list[DataRow]]
+    series: dict[tuple[str, str], Series]
     unique: bool
 
     def __bool__(self) -> bool:
@@ -116,8 +116,8 @@ class MapRows:
 
 
 def map_rows(journey_map: Map, repo: Repository) -> MapRows:
-    """The map's rows by (stage, KPI): see MapRows. Rows that match nothing are `check`'s."""
-    sources: list[dict[tuple[str, str], list[DataRow]]] = []
+    """The map's series by (stage, KPI): see MapRows. Rows that match nothing are `check`'s."""
+    sources: list[dict[tuple[str, str], Series]] = []
     for written in journey_map.data:
         path = data_path(written, repo)
         found: DataFile | None = repo.data.get(path) if path is not None else None
@@ -125,10 +125,11 @@ def map_rows(journey_map: Map, repo: Repository) -> MapRows:
             sources.extend(found.series_about(journey_map.id))
     if len(sources) <= 1:
         return MapRows(sources[0] if sources else {}, True)
-    series: dict[tuple[str, str], list[DataRow]] = {}
+    series: dict[tuple[str, str], Series] = {}
     for source in sources:
-        for key, rows in source.items():
-            series.setdefault(key, []).extend(rows)
+        for key, found_series in source.items():
+            known = series.get(key)
+            series[key] = found_series if known is None else known.joined(found_series)
     return MapRows(series, False)
 
 
@@ -150,58 +151,96 @@ def map_measures(journey_map: Map, repo: Repository, last: int | None = None) ->
                 kpis.append(((stage.id, kpi.id), kpi_series(rows, kpi, last)))
         rows = series.get((stage.id, COUNT_KPI))
         if rows:
-            counts.append((stage.id, tuple(
-                CountMeasurement(row.period.text, int(row.value.number or 0), row.period.end, row.location)
-                for row in _in_order(rows, last))))
+            ordered = in_order(rows, last)
+            counts.append((stage.id, tuple(map(_count_measurement, ordered.periods, ordered.values,
+                                               ordered.locations))))
     return MapMeasures(tuple(kpis), tuple(counts))
 
 
-def _first_of_each_period(rows: list[DataRow]) -> list[DataRow]:
-    """A series' rows with each period once: the first (a second is `check`'s to report)."""
-    first: dict[str, DataRow] = {}
-    for row in rows:
-        first.setdefault(row.period.text, row)
-    return list(first.values())
+def _count_measurement(period: Period, value: Quantity, where: SourceLocation) -> CountMeasurement:
+    """A stage's count in one period, made without the frozen dataclass's `__init__` (an
+    `object.__setattr__` a field): a thousand maps count six stages a month each."""
+    made = object.__new__(CountMeasurement)
+    made.__dict__.update(period=period.text, count=int(value.number or 0), ends=period.end, location=where)
+    return made
 
 
-def _in_order(rows: list[DataRow], last: int | None = None) -> list[DataRow]:
-    ordered = sorted(rows, key=_PERIOD_ORDER)
-    return ordered[-last:] if last else ordered
+def _first_of_each_period(series: Series) -> Series:
+    """A series with each period once: the first (a second is `check`'s to report)."""
+    first: dict[str, int] = {}
+    for index, period in enumerate(series.periods):
+        first.setdefault(period.text, index)
+    return series if len(first) == len(series.periods) else series.picked(list(first.values()))
 
 
-_PERIOD_ORDER = operator.attrgetter("period.start", "period.end")
+def in_order(series: Series, last: int | None = None) -> Series:
+    """The series oldest period first (as a file has it, mostly: then it is the very
+    object), only its `last` rows when given."""
+    starts = list(map(_START, series.periods))
+    if not all(map(operator.lt, starts, starts[1:])):  # not each period after the one before
+        keys = list(map(_PERIOD_ORDER, series.periods))
+        series = series.picked(sorted(range(len(keys)), key=keys.__getitem__))
+    if last and len(starts) > last:
+        series = series._replace(periods=series.periods[-last:], values=series.values[-last:],
+                                 locations=series.locations[-last:])
+    return series
 
 
-def kpi_series(rows: list[DataRow], kpi: KPI, last: int | None = None) -> tuple[Measurement, ...]:
+_START = operator.attrgetter("start")
+_PERIOD_ORDER = operator.attrgetter("start", "end")
+
+
+def kpi_series(series: Series, kpi: KPI, last: int | None = None) -> tuple[Measurement, ...]:
     """A KPI's rows (by period) as its measurements, oldest first, each met or missed.
 
-    A thousand maps hold a quarter of a million rows: the target is looked at once per
-    KPI, each distinct value of the series is judged once (as it first comes), and a
-    measurement is made by tuple's C constructor, all in one pass over the rows.
+    A thousand maps hold a quarter of a million rows: each value is judged once against
+    a target (`_judged`, which every KPI with the same target shares), and the
+    measurements are made column by column in C (map, zip and tuple's constructor).
     """
+    series = in_order(series, last)
     target = kpi.target
-    target_raw = target.raw if target is not None else None
-    as_percent = target is not None and target.percent
-    unit, better = kpi.unit, kpi.better
-    judged: dict[str, tuple[Quantity, bool | None]] = {}  # a series repeats its values: each judged once
-    out: list[Measurement] = []
-    for row in _in_order(rows, last):
-        value = row.value
-        found = judged.get(value.raw)
-        if found is None:
-            shown = _as_percent(value.raw, value.number) if as_percent and not value.percent and not value.unit \
-                else value
-            met = None
-            if target_raw is not None:
-                status = figures.verdict(shown.raw, target_raw, unit, better).status
-                met = None if status == "unknown" else status == "met"
-            found = judged[value.raw] = (shown, met)
-        period = row.period
-        out.append(_measurement((period.text, found[0], found[1], period.end, row.location)))
-    return tuple(out)
+    judged = _judged(target.raw if target is not None else None, kpi.unit, kpi.better,
+                     target is not None and target.percent)
+    raws = list(map(_RAW, series.values))
+    found: list[Any] = list(map(judged.get, raws))
+    if None in found:  # values this target has not met yet
+        for index, value in enumerate(series.values):
+            if found[index] is None:
+                found[index] = judged[value.raw] = _judge(value, judged.target, kpi.unit, kpi.better, judged.as_percent)
+    return tuple(map(_measurement, zip(
+        map(_TEXT, series.periods), map(_FIRST, found), map(_SECOND, found), map(_END, series.periods),
+        series.locations, strict=True)))
+
+
+class _Judged(dict[str, tuple[Quantity, "bool | None"]]):
+    """Values as written, each as shown (`4.2` as `4.2%` against a target in percent) and
+    met or missed, against one target: a series repeats its values, and KPIs share targets."""
+
+    def __init__(self, target: str | None, as_percent: bool) -> None:
+        super().__init__()
+        self.target = target
+        self.as_percent = as_percent
+
+
+@functools.lru_cache(maxsize=1 << 10)
+def _judged(target: str | None, unit: str | None, better: str, as_percent: bool) -> _Judged:
+    return _Judged(target, as_percent)
+
+
+def _judge(value: Quantity, target: str | None, unit: str | None, better: str,
+           as_percent: bool) -> tuple[Quantity, bool | None]:
+    shown = _as_percent(value.raw, value.number) if as_percent and not value.percent and not value.unit else value
+    if target is None:
+        return shown, None
+    status = figures.verdict(shown.raw, target, unit, better).status
+    return shown, None if status == "unknown" else status == "met"
 
 
 _measurement = functools.partial(tuple.__new__, Measurement)  # tuple's C constructor: a row each
+_TEXT = operator.attrgetter("text")
+_END = operator.attrgetter("end")
+_RAW = operator.attrgetter("raw")
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 
 @functools.lru_cache(maxsize=1 << 12)

@@ -72,7 +72,7 @@ def _rows_match_the_map(journey_map: Map, rows: MapRows, diagnostics: Diagnostic
     for (stage_id, kpi_id), series in rows.series.items():
         ids = stages.get(stage_id)
         if ids is None:
-            for row in series:
+            for row in series.rows():
                 diagnostics.error(
                     "data-stage", f"map '{journey_map.id}' has no stage '{row.stage}'{_close(row.stage, list(stages))}",
                     row.location, hint=f"a row names a stage by its id: {', '.join(stages)}",
@@ -80,7 +80,7 @@ def _rows_match_the_map(journey_map: Map, rows: MapRows, diagnostics: Diagnostic
             continue
         if kpi_id == COUNT_KPI or kpi_id in ids:
             continue
-        for row in series:
+        for row in series.rows():
             diagnostics.error(
                 "data-kpi", f"stage '{row.stage}' of map '{journey_map.id}' has no KPI '{row.kpi}'"
                 f"{_close(row.kpi, ids)}", row.location,
@@ -92,11 +92,12 @@ def _rows_match_the_map(journey_map: Map, rows: MapRows, diagnostics: Diagnostic
 def _one_row_per_period(rows: MapRows, diagnostics: Diagnostics) -> None:
     """A period given twice (in two files), and a series that mixes months, quarters and days."""
     for series in rows.series.values():
-        kind = series[0].period.kind
-        if rows.unique and all(row.period.kind == kind for row in series):
+        if rows.unique and len(set(map(_KIND, series.periods))) == 1:
             continue  # the common case, answered without a dictionary of periods
+        found = series.rows()
+        kind = found[0].period.kind
         seen: dict[str, DataRow] = {}
-        for row in series:
+        for row in found:
             first = seen.setdefault(row.period.text, row)
             if first is not row:
                 diagnostics.error(
@@ -106,12 +107,13 @@ def _one_row_per_period(rows: MapRows, diagnostics: Diagnostics) -> None:
             elif row.period.kind != kind:
                 diagnostics.error(
                     "data-period", f"{row.stage}/{row.kpi} mixes periods: {row.period.text} here, "
-                    f"{series[0].period.text} at {series[0].location}", row.location,
+                    f"{found[0].period.text} at {found[0].location}", row.location,
                     hint="give one KPI's values for months, quarters or days, not a mix",
                 )
 
 
-_PERIOD_END = operator.attrgetter("period.end")
+_KIND = operator.attrgetter("kind")
+_PERIOD_END = operator.attrgetter("end")
 
 
 def _stale_data(journey_map: Map, rows: MapRows, repo: Repository, diagnostics: Diagnostics,
@@ -120,9 +122,9 @@ def _stale_data(journey_map: Map, rows: MapRows, repo: Repository, diagnostics: 
     verdicts needed, so no measurements made)."""
     days = repo.config.kpi_stale_after_days
     kpis = {(stage.id, kpi.id) for stage in journey_map.stages for kpi in stage.kpis}
-    latest = {key: max(series, key=_PERIOD_END) for key, series in rows.series.items() if key in kpis}
-    stale = [f"{stage_id}/{kpi_id} ({row.period.text})" for (stage_id, kpi_id), row in latest.items()
-             if (today - row.period.end).days > days]
+    latest = {key: max(series.periods, key=_PERIOD_END) for key, series in rows.series.items() if key in kpis}
+    stale = [f"{stage_id}/{kpi_id} ({period.text})" for (stage_id, kpi_id), period in latest.items()
+             if (today - period.end).days > days]
     if stale:
         diagnostics.warning(
             "data-stale", f"the latest data of {', '.join(stale)} ended more than kpi_stale_after_days ({days}) ago",
@@ -141,7 +143,7 @@ def check_data_files(repo: Repository, listed_by_maps: Iterable[tuple[str, ...]]
             diagnostics.extend(list(problems))
             continue
         found = repo.data.get(path)
-        if found is not None and found.rows and not any(row.map for row in found.rows):
+        if found is not None and found.series and not any(series.map for series in found.series):
             diagnostics.warning(
                 "data-unlisted", "no map lists this data file in 'data', so its rows are not used",
                 SourceLocation(path, 1, 1),
@@ -155,17 +157,18 @@ def check_data_maps(repo: Repository, find_map: Callable[[str], object | None],
     `lists_file(map id, file path)`: None when that map's data files are not known here."""
     for path, data_file in repo.data.items():
         reported: set[str] = set()
-        for row in data_file.rows:
-            if row.map is None or row.map in reported:
+        for series in data_file.series:  # a map's first series holds its first row
+            if series.map is None or series.map in reported:
                 continue
-            if find_map(row.map) is None:
-                reported.add(row.map)
-                diagnostics.error("data-map", f"no map '{row.map}' (the 'map' column names a map by its id)",
-                                  row.location)
-            elif lists_file(row.map, path) is False:
-                reported.add(row.map)
+            if find_map(series.map) is None:
+                reported.add(series.map)
+                diagnostics.error("data-map", f"no map '{series.map}' (the 'map' column names a map by its id)",
+                                  series.locations[0])
+            elif lists_file(series.map, path) is False:
+                reported.add(series.map)
                 diagnostics.warning(
-                    "data-not-listed", f"map '{row.map}' does not list this file in 'data', so its rows are not used",
-                    row.location,
+                    "data-not-listed",
+                    f"map '{series.map}' does not list this file in 'data', so its rows are not used",
+                    series.locations[0],
                     hint=f"add to the map's frontmatter: data: {path.removeprefix(content_prefix(repo.config) + '/')}",
                 )

@@ -53,7 +53,7 @@ AHEAD_MIN = 48  # fewer files to parse than this: parse them all here, forking c
 PARENT_WEIGHT = 1.38
 # A data file's byte costs about 0.4 of a map's to parse (docs/benchmarks.md, measured KPIs
 # and "a fourth look": at 0.3 the helper sat idle for 0.2 s while the parent read data).
-DATA_BYTE_COST = 0.4
+DATA_BYTE_COST = 0.25
 
 
 @dataclass
