@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cjmgen.analysis.measures import MapMeasures, Measurement, is_stale, measured_kpi, worsened
@@ -55,26 +55,30 @@ _point = functools.partial(tuple.__new__, TrendPoint)  # tuple's C constructor: 
 
 def measured_kpis(shown: Map, measures: MapMeasures, today: dt.date, stale_after_days: int) -> list[MeasuredKPI]:
     """Every measured KPI of `shown` (the measured map), in the order of its stages and KPIs."""
-    return _measured_rows(shown, measures, today, stale_after_days, lambda stage, kpi: kpi)
+    out = []
+    for stage in shown.stages:
+        for kpi in stage.kpis:
+            series = measures.series(stage.id, kpi.id)
+            if series:
+                out.append(MeasuredKPI(shown, stage, kpi, series, is_stale(series[-1], today, stale_after_days),
+                                       worsened(series, kpi.better)))
+    return out
 
 
-def latest_kpis(journey_map: Map, measures: MapMeasures, today: dt.date, stale_after_days: int) -> list[MeasuredKPI]:
-    """The same rows without the measured copy of the map: each KPI copied with its latest
-    value, its map and stage as they are. What the summaries list of every map (a copy
+def needing_attention(journey_map: Map, measures: MapMeasures, today: dt.date,
+                      stale_after_days: int) -> list[MeasuredKPI]:
+    """The map's measured KPIs missed in their latest period or got worse, each copied with
+    its latest value, its map and stage as they are: what the summaries list of every map.
+    Only these rows are made (a thousand maps have eighteen thousand measured KPIs, and a
+    row each was most of the summaries), and without the measured copy of the map (a copy
     reads every field of a map, which loads the whole of one the parse cache keeps lazily:
     after a one-map edit that was a quarter of the rebuild)."""
-    return _measured_rows(journey_map, measures, today, stale_after_days,
-                          lambda stage, kpi: measured_kpi(stage.id, kpi, measures))
-
-
-def _measured_rows(journey_map: Map, measures: MapMeasures, today: dt.date, stale_after_days: int,
-                   kpi_of: Callable[[Stage, KPI], KPI]) -> list[MeasuredKPI]:
     out = []
     for stage in journey_map.stages:
         for kpi in stage.kpis:
             series = measures.series(stage.id, kpi.id)
-            if series:
-                out.append(MeasuredKPI(journey_map, stage, kpi_of(stage, kpi), series,
+            if series and (series[-1].met is False or worsened(series, kpi.better)):
+                out.append(MeasuredKPI(journey_map, stage, measured_kpi(stage.id, kpi, measures), series,
                                        is_stale(series[-1], today, stale_after_days), worsened(series, kpi.better)))
     return out
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -84,13 +85,12 @@ def trend_sparkline(
         body.append(f'<polyline class="trend-line" points="{path}" fill="none" stroke="{DARK_TEXT}" '
                     f'stroke-width="{line_width(1.2)}"/>')
     statuses = {None: "", True: f" ({locale.label('kpi_met')})", False: f" ({locale.label('kpi_missed')})"}
-    texts = []
-    for point, x, y in zip(points, xs, ys, strict=True):
-        note = f", {point.note}" if point.note else ""
-        text = f"{point.label}: {point.shown or _number(locale, point.value)}{statuses[point.met]}{note}"
-        texts.append(text)
-        body.append(f'{_CIRCLE[point.met]}cx="{x}" cy="{y}" r="2.2" fill="{_LOOK[point.met][1]}">'
-                    f'<title>{esc(text)}</title></circle>')
+    texts = [f"{label}: {shown or _number(locale, value)}{statuses[met]}{f', {note}' if note else ''}"
+             for label, value, met, note, shown in points]
+    # the points' texts are escaped together when one of them needs it (a period and a figure seldom do)
+    titles = list(map(esc, texts)) if _needs_escaping("".join(texts)) else texts
+    body.extend([f'{_CIRCLE[point.met]}cx="{x}" cy="{y}{_FILL[point.met]}{title}</title></circle>'
+                 for point, x, y, title in zip(points, xs, ys, titles, strict=True)])
     latest = points[-1]
     title = f"{name}: {latest.label} {latest.shown or _number(locale, latest.value)}"
     desc = "; ".join(texts)
@@ -100,6 +100,8 @@ def trend_sparkline(
 
 
 _CIRCLE = {met: f'<circle class="trend-point kpi-{status}" ' for met, (status, _) in _LOOK.items()}
+_FILL = {met: f'" r="2.2" fill="{colour}"><title>' for met, (_, colour) in _LOOK.items()}
+_needs_escaping = re.compile("[&<>\"']").search  # as charts.svg.esc looks
 
 
 @functools.lru_cache(maxsize=64)

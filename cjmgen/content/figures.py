@@ -319,7 +319,7 @@ def split_flow_value(key: str) -> bool:
     return bool(re.match(r"^\s*\d[\d\s\u00a0\u202f]*(?:[.,]\d+)?\s*\S{0,12}\s*$", key))
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=1 << 16)  # a value measured in each period is judged on its page, then copied
 def verdict(value: str | None, target: str | None, unit: str | None, better: str) -> Verdict:
     """A KPI's verdict from its figures as written (memoised: templates ask several times)."""
     return compare(

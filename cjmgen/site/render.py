@@ -18,7 +18,7 @@ from cjmgen.analysis import journey
 from cjmgen.analysis.catalog import Catalog, StageRef
 from cjmgen.analysis.features import features_of, items_marked
 from cjmgen.analysis.hierarchy import Hierarchy
-from cjmgen.analysis.measured_view import Attention, MeasuredKPI, attention, latest_kpis, measured_kpis
+from cjmgen.analysis.measured_view import Attention, MeasuredKPI, attention, measured_kpis, needing_attention
 from cjmgen.analysis.measures import TREND_PERIODS, MapMeasures, data_path, map_measures, measured_map
 from cjmgen.analysis.phase_band import phase_band
 from cjmgen.analysis.rows import DEFAULT_ROWS, map_rows, page_specs
@@ -375,7 +375,7 @@ class SiteRenderer:
         """The KPIs missed now or got worse across the site's maps (the index and owner pages)."""
         today, days = self.as_of.date(), self.repo.config.kpi_stale_after_days
         return attention(row for journey_map in self.catalog.maps if journey_map.data
-                         for row in latest_kpis(journey_map, self.latest_measures(journey_map), today, days))
+                         for row in needing_attention(journey_map, self.latest_measures(journey_map), today, days))
 
     def attention_maps(self, owner: str) -> tuple[Map, ...]:
         """The maps with data files in which `owner` answers for a stage (its own, or the map's
