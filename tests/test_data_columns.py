@@ -26,6 +26,10 @@ CLEAN = {
         "\ufeffStage; KPI ;Period;Value\n осведомлённость ; ctr ;2026-Q1; 4,2 %\nосведомлённость;ctr;2026-Q2;1 200\n"
     ),
     "quoted cells": 'stage,kpi,period,value\nawareness,ctr,2026-03,"5,2"\n"awareness",ctr,2026-04,"6"\n',
+    "no-break and ideographic spaces around cells": (
+        "stage,kpi,period,value\n\u00a0awareness\u00a0,ctr\u3000,\u20032026-07,5\u00a0%\nawareness,ctr,2026-08,6\n"
+    ),
+    "a NUL byte after a figure (read as its unit, either way)": "stage,kpi,period,value\nawareness,ctr,2026-07,5\x00\n",
     "tabs and days": "stage\tkpi\tperiod\tvalue\nawareness\tctr\t2026-03-01\t5\nawareness\tctr\t2026-03-02\t7\n\n\n",
 }
 
@@ -41,6 +45,7 @@ NOT_CLEAN = {
     "a period twice": "stage,kpi,period,value\nawareness,ctr,2026-07,5\nawareness,ctr,2026-07,6\n",
     "a period twice, apart": "stage,kpi,period,value\na,ctr,2026-07,5\na,x,2026-07,5\na,ctr,2026-07,6\n",
     "a count that is no whole number": "stage,kpi,period,value\ndeal,count,2026-07,12.5\n",
+    "a control character in a period": "stage,kpi,period,value\nawareness,ctr,2026-07\x1b,5\n",
     "a quoted line break": 'stage,kpi,period,value\nawareness,"c\ntr",2026-07,5\n',
     "a header after a blank line": "\nstage,kpi,period,value\nawareness,ctr,2026-07,5\n",
 }

@@ -300,9 +300,12 @@ _TEXT = operator.attrgetter("text")
 
 
 def _stripped(column: tuple[str, ...]) -> tuple[str, ...]:
-    """A column's cells without the spaces around them (looked for first: exports rarely have any)."""
-    joined = "\x1f".join(column)
-    return tuple(map(str.strip, column)) if " " in joined or "\t" in joined else column
+    """A column's cells without the white space around them, as `str.strip` takes it (looked
+    for first: exports rarely have any). Every white space character but the space itself
+    is unprintable to Python (a tab, a no-break space from a spreadsheet, an ideographic
+    space), so one scan of the joined cells finds whether any cell may need stripping."""
+    joined = "".join(column)
+    return tuple(map(str.strip, column)) if " " in joined or not joined.isprintable() else column
 
 
 def _all_read(periods: Sequence[str], values: Sequence[str]) -> bool:
