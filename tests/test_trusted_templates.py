@@ -13,7 +13,8 @@ import jinja2
 import pytest
 from markupsafe import Markup
 
-from cjmgen.build.pipeline import BuildOptions, make_renderer
+from cjmgen.build.pipeline import BuildOptions, make_renderer, render_pages
+from cjmgen.build.writer import StagedOutput
 from cjmgen.content.project import load_project
 from cjmgen.site.page_run import PageRun
 from cjmgen.site.pages import PageSpec, plan
@@ -211,6 +212,28 @@ def test_every_page_of_cjmgen_s_theme_leaves_no_reference_cycles(tmp_path, with_
         [spec for spec in specs if spec not in warm]))
     assert len(written) > 40 and any(path.startswith("owners/") for path in written)
     assert found == 0, kinds
+
+
+def test_what_the_pages_leave_alive_goes_to_the_collector_s_permanent_generation(tmp_path, monkeypatch) -> None:
+    """When the collector resumes after the pages (pipeline.render_pages), the renderer's
+    caches (every map's measures and measured copies) are frozen, not walked by its first
+    pass: at 1,000 maps with data files that pass took 0.38 s of each build process."""
+    monkeypatch.setenv("CJMGEN_WORKERS", "1")  # the pages in this process, as the parent's share
+    root = generate(tmp_path / "repo", 6)
+    add_data_files(root)
+    project = load_project(root)
+    renderer = make_renderer(project, load_theme(project.repo.config), BuildOptions(pdf=False))
+    assert gc.isenabled()
+    try:
+        with StagedOutput(tmp_path / "site") as staging:
+            pages = render_pages(renderer, plan(renderer), staging)
+        measured = [shown for _, shown, _ in renderer._measured.values()]
+        assert len(pages.paths) > 40 and len(measured) == 6
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        alive = {id(item) for item in gc.get_objects()}
+        assert not any(id(shown) in alive for shown in measured), "a measured copy is left for the collector to walk"
+    finally:
+        gc.unfreeze()
 
 
 def test_a_page_lets_go_of_its_macros_but_not_of_a_module_jinja_keeps() -> None:
