@@ -305,7 +305,9 @@ def _parse_share(link: Any, cache: ParseCache, paths: list[str], config: SiteCon
     sent: list[tuple[str, ParsedFile]] = []
 
     def work() -> dict[str, bytes | memoryview]:
-        with without_cyclic_gc():
+        # frozen as the collector resumes: its first pass would walk every map parsed here
+        # (0.1 s) before the parent, which is waiting, gets them; the helper ends soon after
+        with without_cyclic_gc(freeze=True):
             for path in paths:
                 data, name = cache.known_names[path]
                 parsed = parse_file(path, data, config)
