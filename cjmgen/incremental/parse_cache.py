@@ -51,8 +51,9 @@ AHEAD_MIN = 48  # fewer files to parse than this: parse them all here, forking c
 # together when the parent parses a bit more (measured: docs/benchmarks.md, fifth round;
 # 1.38 since the helper makes its skeletons after sending, "Cold builds, a fourth look").
 PARENT_WEIGHT = 1.38
-# A data file's byte costs about 0.4 of a map's to parse (docs/benchmarks.md, measured KPIs
-# and "a fourth look": at 0.3 the helper sat idle for 0.2 s while the parent read data).
+# A data file's byte costs about 0.25 of a map's to parse since a clean CSV is read a column
+# at a time (docs/benchmarks.md, "Measured KPIs in columns": at 0.4 the parent then sat
+# 0.18 s waiting for the helper; before, at 0.3, the helper sat idle while the parent read).
 DATA_BYTE_COST = 0.25
 
 
