@@ -3,6 +3,8 @@ reading them row by row (content/datafiles `_clean_csv` against the row-by-row p
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 from cjmgen.analysis import measures
@@ -105,6 +107,8 @@ def test_line_locations_are_made_when_asked_for() -> None:
     assert lines[-1].line == 6 and list(lines[1:3]) == [SourceLocation("maps/data/x.csv", 3, 1),
                                                         SourceLocation("maps/data/x.csv", 4, 1)]
     assert lines == tuple(lines) and lines != tuple(lines)[:-1]
+    assert hash(lines) == hash(tuple(lines))  # equal to its tuple, so hashed as it is
+    assert pickle.loads(pickle.dumps(lines)) == lines
 
 
 def test_measures_of_a_series_out_of_order_with_a_target_in_percent() -> None:

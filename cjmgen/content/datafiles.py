@@ -166,7 +166,7 @@ class LineLocations(Sequence[SourceLocation]):
         return isinstance(other, Sequence) and list(self) == list(other)
 
     def __hash__(self) -> int:
-        return hash((self.path, self.lines))
+        return hash(tuple(self))  # as the tuple of the same locations, which it equals
 
     def __repr__(self) -> str:
         return f"LineLocations({self.path!r}, {self.lines!r})"
