@@ -77,9 +77,12 @@ def needing_attention(journey_map: Map, measures: MapMeasures, today: dt.date,
     for stage in journey_map.stages:
         for kpi in stage.kpis:
             series = measures.series(stage.id, kpi.id)
-            if series and (series[-1].met is False or worsened(series, kpi.better)):
+            if not series:
+                continue
+            worse = worsened(series, kpi.better)
+            if series[-1].met is False or worse:
                 out.append(MeasuredKPI(journey_map, stage, measured_kpi(stage.id, kpi, measures), series,
-                                       is_stale(series[-1], today, stale_after_days), worsened(series, kpi.better)))
+                                       is_stale(series[-1], today, stale_after_days), worse))
     return out
 
 

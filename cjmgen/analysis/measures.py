@@ -151,7 +151,7 @@ def map_measures(journey_map: Map, repo: Repository, last: int | None = None) ->
                 kpis.append(((stage.id, kpi.id), kpi_series(rows, kpi, last)))
         rows = series.get((stage.id, COUNT_KPI))
         if rows:
-            ordered = in_order(rows, last)
+            ordered = _in_order(rows, last)
             counts.append((stage.id, tuple(map(_count_measurement, ordered.periods, ordered.values,
                                                ordered.locations))))
     return MapMeasures(tuple(kpis), tuple(counts))
@@ -173,7 +173,7 @@ def _first_of_each_period(series: Series) -> Series:
     return series if len(first) == len(series.periods) else series.picked(list(first.values()))
 
 
-def in_order(series: Series, last: int | None = None) -> Series:
+def _in_order(series: Series, last: int | None = None) -> Series:
     """The series oldest period first (as a file has it, mostly: then it is the very
     object), only its `last` rows when given."""
     starts = list(map(_START, series.periods))
@@ -197,16 +197,15 @@ def kpi_series(series: Series, kpi: KPI, last: int | None = None) -> tuple[Measu
     a target (`_judged`, which every KPI with the same target shares), and the
     measurements are made column by column in C (map, zip and tuple's constructor).
     """
-    series = in_order(series, last)
+    series = _in_order(series, last)
     target = kpi.target
     judged = _judged(target.raw if target is not None else None, kpi.unit, kpi.better,
                      target is not None and target.percent)
-    raws = list(map(_RAW, series.values))
-    found: list[Any] = list(map(judged.get, raws))
+    found: list[Any] = list(map(judged.get, map(_RAW, series.values)))
     if None in found:  # values this target has not met yet
         for index, value in enumerate(series.values):
             if found[index] is None:
-                found[index] = judged[value.raw] = _judge(value, judged.target, kpi.unit, kpi.better, judged.as_percent)
+                found[index] = judged.judge(value)
     return tuple(map(_measurement, zip(
         map(_TEXT, series.periods), map(_FIRST, found), map(_SECOND, found), map(_END, series.periods),
         series.locations, strict=True)))
@@ -216,24 +215,25 @@ class _Judged(dict[str, tuple[Quantity, "bool | None"]]):
     """Values as written, each as shown (`4.2` as `4.2%` against a target in percent) and
     met or missed, against one target: a series repeats its values, and KPIs share targets."""
 
-    def __init__(self, target: str | None, as_percent: bool) -> None:
+    def __init__(self, target: str | None, unit: str | None, better: str, as_percent: bool) -> None:
         super().__init__()
-        self.target = target
-        self.as_percent = as_percent
+        self.target, self.unit, self.better, self.as_percent = target, unit, better, as_percent
+
+    def judge(self, value: Quantity) -> tuple[Quantity, bool | None]:
+        """The value as shown and met or missed, kept under the value as written."""
+        shown = _as_percent(value.raw, value.number) if self.as_percent and not value.percent and not value.unit \
+            else value
+        met = None
+        if self.target is not None:
+            status = figures.verdict(shown.raw, self.target, self.unit, self.better).status
+            met = None if status == "unknown" else status == "met"
+        found = self[value.raw] = (shown, met)
+        return found
 
 
 @functools.lru_cache(maxsize=1 << 10)
 def _judged(target: str | None, unit: str | None, better: str, as_percent: bool) -> _Judged:
-    return _Judged(target, as_percent)
-
-
-def _judge(value: Quantity, target: str | None, unit: str | None, better: str,
-           as_percent: bool) -> tuple[Quantity, bool | None]:
-    shown = _as_percent(value.raw, value.number) if as_percent and not value.percent and not value.unit else value
-    if target is None:
-        return shown, None
-    status = figures.verdict(shown.raw, target, unit, better).status
-    return shown, None if status == "unknown" else status == "met"
+    return _Judged(target, unit, better, as_percent)
 
 
 _measurement = functools.partial(tuple.__new__, Measurement)  # tuple's C constructor: a row each

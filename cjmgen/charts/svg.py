@@ -68,13 +68,13 @@ def line_width(value: float) -> str:
     return f"{round(value, 2) + 0.0:g}"
 
 
-_SPECIAL = re.compile("[&<>\"']").search  # what html.escape changes: most of a chart's strings have none
+needs_escaping = re.compile("[&<>\"']").search  # what html.escape changes: most of a chart's strings have none
 
 
 def esc(text: object) -> str:
     """Text for SVG markup, as html.escape writes it (a chart has hundreds of strings to check)."""
     text = text if type(text) is str else str(text)
-    return html.escape(text, quote=True) if _SPECIAL(text) else text
+    return html.escape(text, quote=True) if needs_escaping(text) else text
 
 
 def _attrs(attrs: Mapping[str, object | None]) -> str:

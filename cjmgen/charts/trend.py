@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -23,6 +22,7 @@ from cjmgen.charts.svg import (
     MUTED,
     esc,
     line_width,
+    needs_escaping,
     num,
     svg_root,
     tooltip,
@@ -88,7 +88,7 @@ def trend_sparkline(
     texts = [f"{label}: {shown or _number(locale, value)}{statuses[met]}{f', {note}' if note else ''}"
              for label, value, met, note, shown in points]
     # the points' texts are escaped together when one of them needs it (a period and a figure seldom do)
-    titles = list(map(esc, texts)) if _needs_escaping("".join(texts)) else texts
+    titles = list(map(esc, texts)) if needs_escaping("".join(texts)) else texts
     body.extend([f'{_CIRCLE[point.met]}cx="{x}" cy="{y}{_FILL[point.met]}{title}</title></circle>'
                  for point, x, y, title in zip(points, xs, ys, titles, strict=True)])
     latest = points[-1]
@@ -101,7 +101,6 @@ def trend_sparkline(
 
 _CIRCLE = {met: f'<circle class="trend-point kpi-{status}" ' for met, (status, _) in _LOOK.items()}
 _FILL = {met: f'" r="2.2" fill="{colour}"><title>' for met, (_, colour) in _LOOK.items()}
-_needs_escaping = re.compile("[&<>\"']").search  # as charts.svg.esc looks
 
 
 @functools.lru_cache(maxsize=64)

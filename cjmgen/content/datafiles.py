@@ -361,8 +361,6 @@ def _csv_records(text: str, path: str, diagnostics: Diagnostics) -> list[Record]
     return out
 
 
-
-
 def _has_columns(columns: list[str], where: SourceLocation, diagnostics: Diagnostics) -> bool:
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
